@@ -1,0 +1,10 @@
+// Command mwoauth is the MediaWiki OAuth admin and token toolkit.
+package main
+
+import (
+	"os"
+
+	"github.com/mwoauth/mwoauth/commands"
+)
+
+func main() { os.Exit(commands.Main()) }

@@ -1,0 +1,113 @@
+// Package cmdutil holds the plumbing every mwoauth command shares: streams,
+// styles, exit codes, flag helpers, configuration and input readers. It knows
+// nothing about tokens or databases beyond what commands pass it.
+package cmdutil
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// Exit codes, one table for the whole tool (docs/exit-codes.md, `mwoauth help exit-codes`).
+const (
+	ExitOK           = 0
+	ExitFailure      = 1
+	ExitUsage        = 2
+	ExitMalformed    = 3  // token malformed
+	ExitSignature    = 4  // wrong key, disallowed alg, tampered
+	ExitExpired      = 5  // exp passed
+	ExitNotYetValid  = 6  // nbf/iat in the future
+	ExitClaims       = 7  // issuer/audience mismatch
+	ExitWikiState    = 8  // jti row missing or revoked, consumer not usable
+	ExitNotFound     = 9  // no such consumer/key/file entry
+	ExitRefused      = 10 // declined, concurrent change, transition not allowed, safety guard
+	ExitBatchInvalid = 11 // a batch contained invalid tokens
+	ExitInterrupted  = 130
+)
+
+// ExitCodeTable documents every code once; the help topic and docs render it.
+var ExitCodeTable = []struct {
+	Code    int
+	Name    string
+	Meaning string
+}{
+	{ExitOK, "ok", "success; for verify: the token is valid"},
+	{ExitFailure, "error", "unexpected failure: I/O, database, bug"},
+	{ExitUsage, "usage", "bad flag or argument, unknown subcommand, missing configuration, --yes required"},
+	{ExitMalformed, "malformed", "the token is not a well-formed JWT (or is over 64 KiB)"},
+	{ExitSignature, "signature", "signature invalid: wrong key, disallowed or unknown alg, tampered token"},
+	{ExitExpired, "expired", "the token's exp has passed"},
+	{ExitNotYetValid, "not-yet-valid", "nbf (or iat) is in the future"},
+	{ExitClaims, "claims", "issuer or audience mismatch"},
+	{ExitWikiState, "wiki-state", "rejected by the wiki's state: jti row missing or revoked, consumer not usable"},
+	{ExitNotFound, "not-found", "the consumer, user or entry asked for does not exist"},
+	{ExitRefused, "refused", "declined, concurrent change, transition not allowed, safety guard"},
+	{ExitBatchInvalid, "batch-invalid", "a batch (token scan) contained invalid tokens"},
+	{ExitInterrupted, "interrupted", "interrupted (Ctrl-C)"},
+}
+
+// ExitError carries an exit code with an error. Main prints Err once on
+// stderr (unless Silent) and exits with Code.
+type ExitError struct {
+	Code   int
+	Err    error
+	Silent bool // the command already reported; print nothing more
+}
+
+func (e *ExitError) Error() string {
+	if e.Err == nil {
+		return fmt.Sprintf("exit status %d", e.Code)
+	}
+	return e.Err.Error()
+}
+
+func (e *ExitError) Unwrap() error { return e.Err }
+
+// Exit wraps err with an exit code.
+func Exit(code int, err error) error { return &ExitError{Code: code, Err: err} }
+
+// Exitf formats an error with an exit code.
+func Exitf(code int, format string, a ...any) error {
+	return &ExitError{Code: code, Err: fmt.Errorf(format, a...)}
+}
+
+// SilentExit ends the command with code and no further message: the command
+// has already said what went wrong (e.g. a verify report).
+func SilentExit(code int) error { return &ExitError{Code: code, Silent: true} }
+
+// FlagError is a usage mistake: Main prints it with a hint and exits 2.
+type FlagError struct{ Err error }
+
+func (e *FlagError) Error() string { return e.Err.Error() }
+func (e *FlagError) Unwrap() error { return e.Err }
+
+// FlagErrorf formats a usage error.
+func FlagErrorf(format string, a ...any) error {
+	return &FlagError{Err: fmt.Errorf(format, a...)}
+}
+
+// ExitCode maps an error to the process exit code.
+func ExitCode(err error) int {
+	if err == nil {
+		return ExitOK
+	}
+	var ee *ExitError
+	if errors.As(err, &ee) {
+		return ee.Code
+	}
+	var fe *FlagError
+	if errors.As(err, &fe) {
+		return ExitUsage
+	}
+	if errors.Is(err, context.Canceled) {
+		return ExitInterrupted
+	}
+	return ExitFailure
+}
+
+// IsSilent reports whether the error should not be printed again.
+func IsSilent(err error) bool {
+	var ee *ExitError
+	return errors.As(err, &ee) && ee.Silent
+}

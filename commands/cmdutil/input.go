@@ -1,0 +1,78 @@
+package cmdutil
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+// MaxInput bounds what ReadInput reads; token parsers apply their own,
+// smaller limits and say so.
+const MaxInput = 1 << 20
+
+// ReadInput returns the text named by arg: the argument itself, "-" for
+// stdin, "@FILE" for a file's contents. With no argument it reads stdin when
+// stdin is piped, and is a usage error on a terminal (nothing would arrive).
+func ReadInput(ios *IOStreams, arg string, hasArg bool, what string) (string, error) {
+	switch {
+	case !hasArg && ios.IsStdinTTY():
+		return "", FlagErrorf("no %s given: pass it as an argument, - for stdin, or @FILE", what)
+	case !hasArg || arg == "-":
+		return readLimited(ios.In, "stdin")
+	case strings.HasPrefix(arg, "@"):
+		f, err := os.Open(arg[1:])
+		if err != nil {
+			return "", Exitf(ExitFailure, "read %s: %v", what, err)
+		}
+		defer f.Close()
+		return readLimited(f, arg[1:])
+	}
+	return arg, nil
+}
+
+func readLimited(r io.Reader, name string) (string, error) {
+	b, err := io.ReadAll(io.LimitReader(r, MaxInput+1))
+	if err != nil {
+		return "", fmt.Errorf("read %s: %w", name, err)
+	}
+	if len(b) > MaxInput {
+		return "", Exitf(ExitMalformed, "%s: input over %d bytes", name, MaxInput)
+	}
+	return string(b), nil
+}
+
+// ReadKeyMaterial returns key bytes from a setting value: a path (an optional
+// file:// prefix is stripped, as MediaWiki does), "-" for stdin, env:NAME for
+// an environment variable, or PEM text itself (only valid when the value
+// came from the environment or a profile, never argv: see RefusePEMOnArgv).
+func ReadKeyMaterial(ios *IOStreams, value string) ([]byte, error) {
+	switch {
+	case value == "":
+		return nil, fmt.Errorf("no key given")
+	case value == "-":
+		s, err := readLimited(ios.In, "stdin")
+		return []byte(s), err
+	case strings.HasPrefix(value, "env:"):
+		v, ok := os.LookupEnv(value[4:])
+		if !ok {
+			return nil, fmt.Errorf("environment variable %s is not set", value[4:])
+		}
+		return []byte(v), nil
+	case strings.Contains(value, "-----BEGIN"):
+		return []byte(value), nil
+	}
+	path := strings.TrimPrefix(value, "file://")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read key: %w", err)
+	}
+	return b, nil
+}
+
+// LooksLikeSecretOnArgv reports whether a flag value is key or secret
+// material itself rather than a reference to it. Such values end up in shell
+// history and ps output, so commands refuse them.
+func LooksLikeSecretOnArgv(value string) bool {
+	return strings.Contains(value, "-----BEGIN") || strings.Contains(value, "PRIVATE KEY")
+}

@@ -1,0 +1,117 @@
+package cmdutil
+
+import (
+	"bytes"
+	"io"
+	"os"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+	"golang.org/x/term"
+)
+
+// IOStreams are the process streams plus what we know about them. Commands
+// write to Out (data) and ErrOut (talk: warnings, progress, errors).
+type IOStreams struct {
+	In     io.Reader
+	Out    io.Writer
+	ErrOut io.Writer
+
+	stdinTTY  bool
+	stdoutTTY bool
+	stderrTTY bool
+
+	// ColorMode is auto, always or never (--color).
+	ColorMode  string
+	noColorEnv bool
+
+	styles *Styles
+}
+
+// System returns streams bound to the real process. It does not query the
+// terminal (no background or colour-profile probes): start-up stays fast and
+// nothing is written to a terminal that is not ours.
+func System() *IOStreams {
+	_, noColor := os.LookupEnv("NO_COLOR")
+	return &IOStreams{
+		In:         os.Stdin,
+		Out:        os.Stdout,
+		ErrOut:     os.Stderr,
+		stdinTTY:   term.IsTerminal(int(os.Stdin.Fd())),
+		stdoutTTY:  term.IsTerminal(int(os.Stdout.Fd())),
+		stderrTTY:  term.IsTerminal(int(os.Stderr.Fd())),
+		ColorMode:  "auto",
+		noColorEnv: noColor || os.Getenv("TERM") == "dumb",
+	}
+}
+
+// Test returns streams backed by buffers, none of them a TTY.
+func Test() (ios *IOStreams, in *bytes.Buffer, out *bytes.Buffer, errOut *bytes.Buffer) {
+	in, out, errOut = &bytes.Buffer{}, &bytes.Buffer{}, &bytes.Buffer{}
+	return &IOStreams{In: in, Out: out, ErrOut: errOut, ColorMode: "auto"}, in, out, errOut
+}
+
+// IsStdinTTY reports whether stdin is a terminal (so no token is piped in).
+func (s *IOStreams) IsStdinTTY() bool { return s.stdinTTY }
+
+// IsStdoutTTY reports whether stdout is a terminal.
+func (s *IOStreams) IsStdoutTTY() bool { return s.stdoutTTY }
+
+// IsStderrTTY reports whether stderr is a terminal (progress lines go there).
+func (s *IOStreams) IsStderrTTY() bool { return s.stderrTTY }
+
+// SetTTY overrides TTY detection (tests).
+func (s *IOStreams) SetTTY(stdin, stdout, stderr bool) {
+	s.stdinTTY, s.stdoutTTY, s.stderrTTY = stdin, stdout, stderr
+	s.styles = nil
+}
+
+// CanPrompt reports whether we may ask the user a question.
+func (s *IOStreams) CanPrompt() bool { return s.stdinTTY && s.stderrTTY }
+
+// ColorEnabled decides colour once: --color always/never win; auto means
+// stdout is a terminal and NO_COLOR is unset.
+func (s *IOStreams) ColorEnabled() bool {
+	switch s.ColorMode {
+	case "always":
+		return true
+	case "never":
+		return false
+	}
+	return s.stdoutTTY && !s.noColorEnv
+}
+
+// Styles is the small fixed palette. Plain 16-colour numbers follow the
+// user's terminal theme.
+type Styles struct {
+	OK, Warn, Err, Dim, Bold, Key lipgloss.Style
+	color                         bool
+}
+
+// Color reports whether the styles emit escape codes.
+func (st *Styles) Color() bool { return st.color }
+
+// Styles returns the palette for Out.
+func (s *IOStreams) Styles() *Styles {
+	if s.styles != nil {
+		return s.styles
+	}
+	r := lipgloss.NewRenderer(s.Out)
+	r.SetHasDarkBackground(true) // never probe the terminal
+	on := s.ColorEnabled()
+	if on {
+		r.SetColorProfile(termenv.ANSI)
+	} else {
+		r.SetColorProfile(termenv.Ascii)
+	}
+	s.styles = &Styles{
+		OK:    r.NewStyle().Foreground(lipgloss.Color("2")),
+		Warn:  r.NewStyle().Foreground(lipgloss.Color("3")),
+		Err:   r.NewStyle().Foreground(lipgloss.Color("1")).Bold(true),
+		Dim:   r.NewStyle().Faint(true),
+		Bold:  r.NewStyle().Bold(true),
+		Key:   r.NewStyle().Foreground(lipgloss.Color("6")),
+		color: on,
+	}
+	return s.styles
+}
