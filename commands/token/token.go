@@ -13,5 +13,6 @@ func NewCmdToken(f *cmdutil.Factory) *cobra.Command {
 		Use:   "token <command>",
 		Short: "Decode, verify, re-mint, mint and scan OAuth 2 access tokens",
 	})
+	cmd.AddCommand(newCmdScan(f))
 	return cmd
 }
