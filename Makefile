@@ -13,4 +13,4 @@ fuzz:
 bench:
 	go test -run '^$$' -bench . -benchmem ./...
 release-check:
-	go run github.com/goreleaser/goreleaser/v2@latest check
+	go run github.com/goreleaser/goreleaser/v2@v2.15.1 check
