@@ -135,7 +135,9 @@ func (c *Config) Value(cmd *cobra.Command, key string) string {
 			return fl.Value.String()
 		}
 	}
-	if v, ok := os.LookupEnv(EnvName(key)); ok {
+	// An empty variable counts as unset, so `MWOAUTH_DB= mwoauth ...` falls
+	// back to the profile rather than to nothing.
+	if v := os.Getenv(EnvName(key)); v != "" {
 		return v
 	}
 	if c != nil && c.Profile != nil {

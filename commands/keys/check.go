@@ -1,0 +1,265 @@
+package keys
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mwoauth/mwoauth/commands/cmdutil"
+	"github.com/mwoauth/mwoauth/jwtutil"
+)
+
+type checkOptions struct {
+	Private, Public string
+	As              string
+}
+
+type checkKeyJSON struct {
+	Setting     string `json:"setting"` // $wgOAuth2PrivateKey / $wgOAuth2PublicKey
+	Source      string `json:"source"`
+	Parsed      bool   `json:"parsed"`
+	Kind        string `json:"kind,omitempty"` // what the material is: public or private
+	Bits        int    `json:"bits,omitempty"`
+	Format      string `json:"format,omitempty"`
+	Fingerprint string `json:"fingerprint_sha256,omitempty"`
+	Thumbprint  string `json:"thumbprint,omitempty"`
+	Mode        string `json:"mode,omitempty"` // octal, files only
+}
+
+type checkLintJSON struct {
+	Key string `json:"key"` // private or public
+	jwtutil.Lint
+}
+
+type checkJSON struct {
+	OK        bool            `json:"ok"`
+	PairMatch *bool           `json:"pair_match"` // null when only one key was checked
+	Private   *checkKeyJSON   `json:"private"`
+	Public    *checkKeyJSON   `json:"public"`
+	Lints     []checkLintJSON `json:"lints"`
+}
+
+func newCmdCheck(f *cmdutil.Factory) *cobra.Command {
+	opts := &checkOptions{}
+	cmd := &cobra.Command{
+		Use:   "check [--private <key-file>] [--public <key-file>]",
+		Short: "Check a key pair and its MediaWiki configuration for pitfalls",
+		Long: `Check confirms that --public is the public half of --private and lints each
+key the way MediaWiki REL1_43 will read it. Either flag may be given alone.
+With neither, it checks the profile's private-key and public-key settings
+(or MWOAUTH_PRIVATE_KEY / MWOAUTH_PUBLIC_KEY).
+
+REL1_43 only takes $wgOAuth2PrivateKey / $wgOAuth2PublicKey as PEM text when
+the string matches its PEM pattern exactly; anything else is taken as a file
+path. A PEM with leading whitespace, a byte order mark, text around it,
+escaped \n, or an ENCRYPTED/EC key is therefore "a path that does not exist",
+and the token endpoint answers HTTP 500 with the whole private key in its
+error body. Check reports that, plus encrypted, non-RSA, damaged and
+< 2048-bit keys, a key in the wrong setting, CRLF line ends, extra PEM
+blocks, and file modes: REL1_43 raises a notice unless the mode is 400, 440,
+600, 640 or 660, and a world-readable private key is an error.
+
+--as says how LocalSettings.php sets the key. "value" (the default) lints
+the file's bytes as the string given to the setting (pasted PEM,
+file_get_contents(), getenv()), which is where whitespace matters. "path"
+means the setting holds the file's path: OpenSSL reads the file, so
+surrounding whitespace is harmless and the permission notice applies.
+
+Exit status: 0 when the pair matches and nothing is an error (warnings and
+info are printed but pass); 4 when the two keys are not a pair (wrong key);
+10 when any error-severity problem is found; 9 when a file does not exist.`,
+		Example: `  mwoauth keys check --private /etc/mediawiki/oauth/oauth2-private.pem --public /etc/mediawiki/oauth/oauth2-public.pem
+  mwoauth keys check --public /etc/mediawiki/oauth/oauth2-public.pem --as path
+  php -r 'require "LocalSettings.php"; echo $wgOAuth2PrivateKey;' | mwoauth keys check --private -
+  mwoauth keys check --profile wiki1 --output json | jq .lints`,
+		Args: cmdutil.Args(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			format, err := cmdutil.OutputFormat(cmd, "text", "json")
+			if err != nil {
+				return err
+			}
+			if opts.As != "value" && opts.As != "path" {
+				return cmdutil.FlagErrorf("--as must be value or path, not %q", opts.As)
+			}
+			onArgv := true
+			if !cmd.Flags().Changed("private") && !cmd.Flags().Changed("public") {
+				// Values from the environment or a profile may hold PEM text.
+				onArgv = false
+				if opts.Private, err = f.Setting(cmd, "private-key"); err != nil {
+					return err
+				}
+				if opts.Public, err = f.Setting(cmd, "public-key"); err != nil {
+					return err
+				}
+				if opts.Private == "" && opts.Public == "" {
+					return cmdutil.FlagErrorf("give --private and/or --public (or set private-key / public-key in a profile)")
+				}
+			}
+			if opts.Private == "-" && opts.Public == "-" {
+				return cmdutil.FlagErrorf("only one of --private and --public can read stdin (-)")
+			}
+			return runCheck(f, opts, onArgv, format)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&opts.Private, "private", "", "Private key (`file`, - or env:NAME) as given to $wgOAuth2PrivateKey")
+	fl.StringVar(&opts.Public, "public", "", "Public key (`file`, - or env:NAME) as given to $wgOAuth2PublicKey")
+	fl.StringVar(&opts.As, "as", "value", "How LocalSettings.php gives the key: `value` (the PEM text) or path (a file name)")
+	fl.StringP("output", "o", "", "Output format: `text` or json")
+	return cmd
+}
+
+type checkedKey struct {
+	role  jwtutil.KeyRole
+	src   *keySource
+	info  *jwtutil.KeyInfo
+	lints []jwtutil.Lint
+	json  *checkKeyJSON
+}
+
+func checkOne(f *cmdutil.Factory, value string, role jwtutil.KeyRole, onArgv, asPath bool) (*checkedKey, error) {
+	src, err := readKeySource(f.IO, value, onArgv)
+	if err != nil {
+		return nil, err
+	}
+	ck := &checkedKey{role: role, src: src}
+	ck.lints = jwtutil.LintKey(src.Data, jwtutil.LintOptions{Role: role, AsFile: asPath})
+	if src.IsFile {
+		for _, l := range jwtutil.LintFileMode(src.Mode, role) {
+			// The permission notice comes from CryptKey opening the file
+			// by path; for a value MediaWiki writes its own 0600 copy.
+			if l.Code == "file-mode" && !asPath {
+				continue
+			}
+			ck.lints = append(ck.lints, l)
+		}
+	}
+	setting := "$wgOAuth2PublicKey"
+	if role == jwtutil.RolePrivate {
+		setting = "$wgOAuth2PrivateKey"
+	}
+	ck.json = &checkKeyJSON{Setting: setting, Source: src.Label}
+	if src.IsFile {
+		ck.json.Mode = fmt.Sprintf("%04o", src.Mode.Perm())
+	}
+	if info, err := jwtutil.ParseKey(src.Data); err == nil {
+		ck.info = info
+		ck.json.Parsed = true
+		ck.json.Kind, ck.json.Bits, ck.json.Format = keyKind(info), info.Bits(), info.Format
+		ck.json.Fingerprint, ck.json.Thumbprint = jwtutil.Fingerprint(info.Public), jwtutil.Thumbprint(info.Public)
+	}
+	return ck, nil
+}
+
+func runCheck(f *cmdutil.Factory, opts *checkOptions, onArgv bool, format string) error {
+	asPath := opts.As == "path"
+	var keys []*checkedKey
+	res := checkJSON{Lints: []checkLintJSON{}}
+	if opts.Private != "" {
+		ck, err := checkOne(f, opts.Private, jwtutil.RolePrivate, onArgv, asPath)
+		if err != nil {
+			return err
+		}
+		keys = append(keys, ck)
+		res.Private = ck.json
+	}
+	if opts.Public != "" {
+		ck, err := checkOne(f, opts.Public, jwtutil.RolePublic, onArgv, asPath)
+		if err != nil {
+			return err
+		}
+		keys = append(keys, ck)
+		res.Public = ck.json
+	}
+	if len(keys) == 2 && keys[0].info != nil && keys[1].info != nil {
+		m := keys[0].info.Public.Equal(keys[1].info.Public)
+		res.PairMatch = &m
+	}
+	errorsFound := 0
+	for _, ck := range keys {
+		for _, l := range ck.lints {
+			res.Lints = append(res.Lints, checkLintJSON{Key: roleName(ck.role), Lint: l})
+			if l.Severity == jwtutil.SeverityError {
+				errorsFound++
+			}
+		}
+	}
+	mismatch := res.PairMatch != nil && !*res.PairMatch
+	res.OK = errorsFound == 0 && !mismatch
+
+	var code int
+	var msg string
+	switch {
+	case mismatch:
+		code, msg = cmdutil.ExitSignature, "the public key is not the private key's public half"
+	case errorsFound > 0:
+		code, msg = cmdutil.ExitRefused, "1 error in the key configuration"
+		if errorsFound > 1 {
+			msg = fmt.Sprintf("%d errors in the key configuration", errorsFound)
+		}
+	}
+	if format == "json" {
+		if err := cmdutil.WriteJSON(f.IO.Out, res); err != nil {
+			return err
+		}
+		if code != 0 {
+			return cmdutil.SilentExit(code) // the JSON says it all; keep stderr clean
+		}
+		return nil
+	}
+	printCheck(f.IO, keys, res.PairMatch)
+	if code != 0 {
+		return cmdutil.Exitf(code, "%s", msg)
+	}
+	return nil
+}
+
+func roleName(r jwtutil.KeyRole) string {
+	if r == jwtutil.RolePrivate {
+		return "private"
+	}
+	return "public"
+}
+
+func printCheck(ios *cmdutil.IOStreams, keys []*checkedKey, pair *bool) {
+	s := ios.Styles()
+	w := ios.Out
+	for _, ck := range keys {
+		fmt.Fprintf(w, "%s  %s\n", s.Bold.Render(fmt.Sprintf("%-7s", roleName(ck.role))), ck.src.Label)
+		if ck.info != nil {
+			line := fmt.Sprintf("RSA %d-bit %s key (%s), sha256 %s", ck.info.Bits(), keyKind(ck.info), ck.info.Format, jwtutil.Fingerprint(ck.info.Public))
+			if ck.src.IsFile {
+				line += fmt.Sprintf(", mode %04o", ck.src.Mode.Perm())
+			}
+			fmt.Fprintf(w, "         %s\n", s.Dim.Render(line))
+		}
+		if len(ck.lints) == 0 {
+			fmt.Fprintf(w, "         %s\n", s.OK.Render("✓ no problems found"))
+		}
+		for _, l := range ck.lints {
+			printLint(w, s, l)
+		}
+	}
+	if pair != nil {
+		if *pair {
+			fmt.Fprintf(w, "%s  %s\n", s.Bold.Render("pair   "), s.OK.Render("✓ the public key belongs to the private key"))
+		} else {
+			fmt.Fprintf(w, "%s  %s\n", s.Bold.Render("pair   "), s.Err.Render("✗ different keys: tokens signed with the private key will not verify"))
+		}
+	}
+}
+
+func printLint(w io.Writer, s *cmdutil.Styles, l jwtutil.Lint) {
+	tag := fmt.Sprintf("%-7s", l.Severity)
+	switch l.Severity {
+	case jwtutil.SeverityError:
+		tag = s.Err.Render(tag)
+	case jwtutil.SeverityWarning:
+		tag = s.Warn.Render(tag)
+	default:
+		tag = s.Dim.Render(tag)
+	}
+	fmt.Fprintf(w, "         %s  %s: %s\n", tag, l.Code, strings.TrimSpace(l.Message))
+}

@@ -1,0 +1,77 @@
+package keys
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mwoauth/mwoauth/commands/cmdutil"
+	"github.com/mwoauth/mwoauth/jwtutil"
+)
+
+type fingerprintJSON struct {
+	Source      string `json:"source"`
+	Kind        string `json:"kind"` // public or private
+	KeyType     string `json:"key_type"`
+	Bits        int    `json:"bits"`
+	Format      string `json:"format"`
+	Fingerprint string `json:"fingerprint_sha256"`
+	Thumbprint  string `json:"thumbprint"`
+}
+
+func newCmdFingerprint(f *cmdutil.Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "fingerprint <key-file> | -",
+		Short: "Print a key's SHA-256 fingerprint and JWK thumbprint",
+		Long: `Fingerprint identifies an RSA key without showing it, so two people (or a
+wiki and a proxy) can confirm they hold the same key.
+
+It prints the key type and size, whether the material is public or private,
+the SHA-256 fingerprint of the public key's DER SubjectPublicKeyInfo (the
+same as "openssl pkey -pubin -outform DER | openssl dgst -sha256 -c") and the
+RFC 7638 JWK thumbprint, which "mwoauth keys jwks" uses as the kid. A
+private key and its public key give the same values. No key material is
+printed.
+
+Accepts PEM (PUBLIC KEY, RSA PUBLIC KEY, CERTIFICATE, PRIVATE KEY,
+RSA PRIVATE KEY), DER, or a JWK with one RSA key. Exit status 2 when the
+input is not a usable RSA key, 9 when the file does not exist.`,
+		Example: `  mwoauth keys fingerprint /etc/mediawiki/oauth/oauth2-public.pem
+  mwoauth keys fingerprint /etc/mediawiki/oauth/oauth2-private.pem --output json
+  ssh wiki1 cat /etc/mediawiki/oauth/oauth2-public.pem | mwoauth keys fingerprint -`,
+		Args: cmdutil.Args(cobra.ExactArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			format, err := cmdutil.OutputFormat(cmd, "text", "json")
+			if err != nil {
+				return err
+			}
+			src, err := readKeySource(f.IO, args[0], true)
+			if err != nil {
+				return err
+			}
+			k, err := jwtutil.ParseKey(src.Data)
+			if err != nil {
+				return parseErr(src.Label, err)
+			}
+			out := fingerprintJSON{
+				Source: src.Label, Kind: keyKind(k), KeyType: "RSA", Bits: k.Bits(), Format: k.Format,
+				Fingerprint: jwtutil.Fingerprint(k.Public), Thumbprint: jwtutil.Thumbprint(k.Public),
+			}
+			if format == "json" {
+				return cmdutil.WriteJSON(f.IO.Out, out)
+			}
+			s := f.IO.Styles()
+			w := f.IO.Out
+			fmt.Fprintf(w, "%s  %s\n", s.Key.Render("source    "), out.Source)
+			fmt.Fprintf(w, "%s  RSA %d-bit %s key (%s)\n", s.Key.Render("key       "), out.Bits, out.Kind, out.Format)
+			fmt.Fprintf(w, "%s  %s\n", s.Key.Render("sha256    "), out.Fingerprint)
+			fmt.Fprintf(w, "%s  %s\n", s.Key.Render("thumbprint"), out.Thumbprint)
+			if out.Bits < jwtutil.MinRSABits {
+				fmt.Fprintln(f.IO.ErrOut, s.Warn.Render(fmt.Sprintf("warning: %d bits is below the %d MediaWiki requires", out.Bits, jwtutil.MinRSABits)))
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringP("output", "o", "", "Output format: `text` or json")
+	return cmd
+}

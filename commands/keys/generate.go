@@ -1,0 +1,235 @@
+package keys
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mwoauth/mwoauth/commands/cmdutil"
+	"github.com/mwoauth/mwoauth/jwtutil"
+)
+
+const (
+	privateName = "oauth2-private.pem"
+	publicName  = "oauth2-public.pem"
+	privateMode = 0o600 // one of REL1_43's accepted modes (400/440/600/640/660)
+	// 0644 is outside that list, but REL1_43 builds the public CryptKey
+	// under @, which silences the notice, and a public key is no secret.
+	publicMode = 0o644
+)
+
+type generateOptions struct {
+	Out    string
+	Bits   int
+	Format string
+}
+
+type generateJSON struct {
+	PrivateKey    string   `json:"private_key"`
+	PublicKey     string   `json:"public_key"`
+	PrivateFormat string   `json:"private_format"`
+	Bits          int      `json:"bits"`
+	Fingerprint   string   `json:"fingerprint_sha256"`
+	Thumbprint    string   `json:"thumbprint"`
+	LocalSettings []string `json:"local_settings"`
+}
+
+func newCmdGenerate(f *cmdutil.Factory) *cobra.Command {
+	opts := &generateOptions{}
+	cmd := &cobra.Command{
+		Use:   "generate --out <dir>",
+		Short: "Create a new RSA key pair for $wgOAuth2PrivateKey and $wgOAuth2PublicKey",
+		Long: `Generate writes a new RSA key pair into --out (created if missing):
+oauth2-private.pem (mode 0600) and oauth2-public.pem (mode 0644), and prints
+the two LocalSettings.php lines that point MediaWiki at them, with the key's
+fingerprint. The private key itself is never printed.
+
+Keys are 2048 bits unless --bits says more; MediaWiki refuses fewer than
+2048. The private key is PKCS#8 ("BEGIN PRIVATE KEY") unless --format pkcs1
+asks for "BEGIN RSA PRIVATE KEY"; MediaWiki reads both.
+
+It never overwrites: if either file exists it exits 10 and writes nothing.
+Both files are written under temporary names and only then put in place, so
+an interrupted run cannot leave half a pair.
+
+Replacing the wiki's key makes every OAuth 2 access token issued so far fail
+verification (they were signed with the old key); owner-only tokens must be
+re-issued. The web server's user must be able to read the private key: chown
+it to that user, or chgrp it to that group and chmod 640.`,
+		Example: `  mwoauth keys generate --out /etc/mediawiki/oauth
+  mwoauth keys generate --out ./keys --bits 4096 --format pkcs1
+  mwoauth keys generate --out ./keys --output json | jq -r .fingerprint_sha256`,
+		Args: cmdutil.Args(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			format, err := cmdutil.OutputFormat(cmd, "text", "json")
+			if err != nil {
+				return err
+			}
+			if opts.Out == "" {
+				return cmdutil.FlagErrorf("--out <dir> is required")
+			}
+			switch {
+			case opts.Bits < jwtutil.MinRSABits:
+				return cmdutil.FlagErrorf("--bits %d is too small: MediaWiki requires at least %d", opts.Bits, jwtutil.MinRSABits)
+			case opts.Bits > jwtutil.MaxRSABits:
+				return cmdutil.FlagErrorf("--bits %d is too large (at most %d)", opts.Bits, jwtutil.MaxRSABits)
+			}
+			if opts.Format != "pkcs8" && opts.Format != "pkcs1" {
+				return cmdutil.FlagErrorf("--format must be pkcs8 or pkcs1, not %q", opts.Format)
+			}
+			return runGenerate(f, opts, format)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&opts.Out, "out", "", "Directory to write oauth2-private.pem and oauth2-public.pem into (`dir`)")
+	fl.IntVar(&opts.Bits, "bits", 2048, "RSA key size in `bits` (at least 2048)")
+	fl.StringVar(&opts.Format, "format", "pkcs8", "Private key encoding: `pkcs8` (BEGIN PRIVATE KEY) or pkcs1 (BEGIN RSA PRIVATE KEY)")
+	fl.StringP("output", "o", "", "Output format: `text` or json")
+	return cmd
+}
+
+func runGenerate(f *cmdutil.Factory, opts *generateOptions, format string) error {
+	dir, err := filepath.Abs(opts.Out)
+	if err != nil {
+		return cmdutil.Exit(cmdutil.ExitFailure, err)
+	}
+	privPath, pubPath := filepath.Join(dir, privateName), filepath.Join(dir, publicName)
+	// Check before the (slow) key generation; the final link re-checks.
+	for _, p := range []string{privPath, pubPath} {
+		if _, err := os.Lstat(p); err == nil {
+			return cmdutil.Exitf(cmdutil.ExitRefused, "%s already exists; refusing to overwrite a key (move it away or pick another --out)", p)
+		}
+	}
+	if st, err := os.Stat(dir); err == nil && !st.IsDir() {
+		return cmdutil.FlagErrorf("--out %s is not a directory", opts.Out)
+	}
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return cmdutil.Exit(cmdutil.ExitFailure, err)
+	}
+
+	key, err := jwtutil.GenerateKey(opts.Bits)
+	if err != nil {
+		return cmdutil.Exit(cmdutil.ExitFailure, err)
+	}
+	privPEM := jwtutil.EncodePrivatePKCS8(key)
+	privFormat := jwtutil.FormatPKCS8
+	if opts.Format == "pkcs1" {
+		privPEM, privFormat = jwtutil.EncodePrivatePKCS1(key), jwtutil.FormatPKCS1
+	}
+	if err := writePair(dir, privPath, privPEM, pubPath, jwtutil.EncodePublicPKIX(&key.PublicKey)); err != nil {
+		return err
+	}
+
+	out := generateJSON{
+		PrivateKey: privPath, PublicKey: pubPath, PrivateFormat: privFormat, Bits: opts.Bits,
+		Fingerprint: jwtutil.Fingerprint(&key.PublicKey), Thumbprint: jwtutil.Thumbprint(&key.PublicKey),
+		LocalSettings: []string{
+			fmt.Sprintf("$wgOAuth2PrivateKey = %s;", phpString(privPath)),
+			fmt.Sprintf("$wgOAuth2PublicKey = %s;", phpString(pubPath)),
+		},
+	}
+	if format == "json" {
+		return cmdutil.WriteJSON(f.IO.Out, out)
+	}
+	printGenerated(f.IO, &out)
+	return nil
+}
+
+func printGenerated(ios *cmdutil.IOStreams, out *generateJSON) {
+	s := ios.Styles()
+	w := ios.Out
+	fmt.Fprintf(w, "%s  %s  %s\n", s.Key.Render("private   "), out.PrivateKey, s.Dim.Render(fmt.Sprintf("(mode %04o, %s)", privateMode, out.PrivateFormat)))
+	fmt.Fprintf(w, "%s  %s  %s\n", s.Key.Render("public    "), out.PublicKey, s.Dim.Render(fmt.Sprintf("(mode %04o)", publicMode)))
+	fmt.Fprintf(w, "%s  RSA %d-bit\n", s.Key.Render("key       "), out.Bits)
+	fmt.Fprintf(w, "%s  %s\n", s.Key.Render("sha256    "), out.Fingerprint)
+	fmt.Fprintf(w, "%s  %s\n", s.Key.Render("thumbprint"), out.Thumbprint)
+	fmt.Fprintf(w, "\n%s\n", s.Bold.Render("LocalSettings.php:"))
+	for _, l := range out.LocalSettings {
+		fmt.Fprintln(w, l)
+	}
+	fmt.Fprintln(ios.ErrOut, "note: the web server's user must be able to read the private key (chown it, or chgrp + chmod 640)")
+	fmt.Fprintln(ios.ErrOut, "note: switching the wiki to this key invalidates every OAuth 2 access token signed with the old one")
+}
+
+// phpString renders s as a single-quoted PHP literal: only \ and ' need
+// escaping there.
+func phpString(s string) string {
+	s = strings.ReplaceAll(s, `\`, `\\`)
+	return "'" + strings.ReplaceAll(s, "'", `\'`) + "'"
+}
+
+// writePair writes both files or neither. Each is written to a temporary
+// file in dir with its final mode (set explicitly, so the umask cannot widen
+// or narrow it), synced, then hard-linked to its name: link fails if the
+// name exists, so even a racing writer is never overwritten.
+func writePair(dir, privPath string, privPEM []byte, pubPath string, pubPEM []byte) error {
+	privTmp, err := writeTemp(dir, ".oauth2-private-*.tmp", privPEM, privateMode)
+	if err != nil {
+		return err
+	}
+	defer os.Remove(privTmp)
+	pubTmp, err := writeTemp(dir, ".oauth2-public-*.tmp", pubPEM, publicMode)
+	if err != nil {
+		return err
+	}
+	defer os.Remove(pubTmp)
+
+	if err := linkNoClobber(privTmp, privPath); err != nil {
+		return err
+	}
+	if err := linkNoClobber(pubTmp, pubPath); err != nil {
+		os.Remove(privPath) // ours: we just created it
+		return err
+	}
+	return nil
+}
+
+func writeTemp(dir, pattern string, data []byte, mode fs.FileMode) (string, error) {
+	tf, err := os.CreateTemp(dir, pattern)
+	if err != nil {
+		return "", cmdutil.Exit(cmdutil.ExitFailure, err)
+	}
+	name := tf.Name()
+	fail := func(err error) (string, error) {
+		tf.Close()
+		os.Remove(name)
+		return "", cmdutil.Exit(cmdutil.ExitFailure, err)
+	}
+	if err := tf.Chmod(mode); err != nil {
+		return fail(err)
+	}
+	if _, err := tf.Write(data); err != nil {
+		return fail(err)
+	}
+	if err := tf.Sync(); err != nil {
+		return fail(err)
+	}
+	if err := tf.Close(); err != nil {
+		return fail(err)
+	}
+	return name, nil
+}
+
+func linkNoClobber(tmp, final string) error {
+	err := os.Link(tmp, final)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, fs.ErrExist):
+		return cmdutil.Exitf(cmdutil.ExitRefused, "%s already exists; refusing to overwrite a key", final)
+	}
+	// Some filesystems have no hard links; fall back to a checked rename
+	// (a tiny race window, which only such filesystems have).
+	if _, serr := os.Lstat(final); serr == nil {
+		return cmdutil.Exitf(cmdutil.ExitRefused, "%s already exists; refusing to overwrite a key", final)
+	}
+	if rerr := os.Rename(tmp, final); rerr != nil {
+		return cmdutil.Exit(cmdutil.ExitFailure, rerr)
+	}
+	return nil
+}

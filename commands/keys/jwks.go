@@ -1,0 +1,154 @@
+package keys
+
+import (
+	"bytes"
+	"crypto/rsa"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mwoauth/mwoauth/commands/cmdutil"
+	"github.com/mwoauth/mwoauth/jwtutil"
+)
+
+type jwksOptions struct {
+	Envoy    bool
+	Provider string
+	Issuer   string
+}
+
+func newCmdJWKS(f *cmdutil.Factory) *cobra.Command {
+	opts := &jwksOptions{}
+	cmd := &cobra.Command{
+		Use:   "jwks <public-key-file>... ",
+		Short: "Turn public keys into a JWKS for Envoy's local_jwks",
+		Long: `Jwks prints a JSON Web Key Set with one RS256 signing key per file, for
+Envoy's jwt_authn local_jwks (or any other JWKS consumer). MediaWiki has no
+JWKS endpoint and its tokens carry no kid, so the set is built from the
+PEM you configured as $wgOAuth2PublicKey; Envoy then tries every key.
+
+Each key's kid is its RFC 7638 thumbprint, so it stays the same for the
+same key. Give the old and the new public key during a key rotation so
+tokens signed by either keep working. The same key given twice is listed
+once.
+
+Only public material is printed. Given a private key, jwks uses its public
+half and says so on stderr.
+
+With --envoy it prints a jwt_authn provider snippet (YAML) with the set
+inlined instead; --issuer (or the profile's issuer) fills in the issuer,
+which is the wiki's $wgCanonicalServer (of the central wiki, if any).
+
+Exit status 2 when an input is not a usable RSA key, 9 when a file does
+not exist.`,
+		Example: `  mwoauth keys jwks /etc/mediawiki/oauth/oauth2-public.pem > jwks.json
+  mwoauth keys jwks old-public.pem new-public.pem
+  mwoauth keys jwks oauth2-public.pem --envoy --issuer https://meta.wikimedia.org`,
+		Args: cmdutil.Args(cobra.MinimumNArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			format, err := cmdutil.OutputFormat(cmd, "json")
+			if err != nil {
+				return err
+			}
+			_ = format // JSON is the only data format; --envoy changes the wrapping
+			if strings.TrimSpace(opts.Provider) == "" {
+				return cmdutil.FlagErrorf("--provider must not be empty")
+			}
+			if opts.Issuer == "" {
+				if v, err := f.Setting(cmd, "issuer"); err == nil {
+					opts.Issuer = v
+				}
+			}
+			return runJWKS(f, opts, args)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringP("output", "o", "", "Output format: `json` (the only one; see --envoy)")
+	fl.BoolVar(&opts.Envoy, "envoy", false, "Print an Envoy jwt_authn provider (YAML) with the JWKS inlined")
+	fl.StringVar(&opts.Provider, "provider", "mediawiki", "Provider `name` in the --envoy snippet")
+	fl.StringVar(&opts.Issuer, "issuer", "", "Token issuer (`url`, the wiki's $wgCanonicalServer) for the --envoy snippet")
+	return cmd
+}
+
+func runJWKS(f *cmdutil.Factory, opts *jwksOptions, args []string) error {
+	// Validate every argument before reading any: a usage error must not
+	// come after stdin has been consumed.
+	if i := slices.Index(args, "-"); i >= 0 && slices.Contains(args[i+1:], "-") {
+		return cmdutil.FlagErrorf("stdin (-) can be given only once")
+	}
+	var pubs []*rsa.PublicKey
+	seen := map[string]string{}
+	for _, a := range args {
+		src, err := readKeySource(f.IO, a, true)
+		if err != nil {
+			return err
+		}
+		k, err := jwtutil.ParseKey(src.Data)
+		if err != nil {
+			return parseErr(src.Label, err)
+		}
+		if k.IsPrivate() {
+			fmt.Fprintf(f.IO.ErrOut, "note: %s is a private key; using its public half (no private material is printed)\n", src.Label)
+		}
+		if k.Bits() < jwtutil.MinRSABits {
+			fmt.Fprintf(f.IO.ErrOut, "warning: %s has %d bits, below the %d MediaWiki requires\n", src.Label, k.Bits(), jwtutil.MinRSABits)
+		}
+		kid := jwtutil.Thumbprint(k.Public)
+		if prev, dup := seen[kid]; dup {
+			fmt.Fprintf(f.IO.ErrOut, "note: %s is the same key as %s; listed once\n", src.Label, prev)
+			continue
+		}
+		seen[kid] = src.Label
+		pubs = append(pubs, k.Public)
+	}
+	doc, err := jwtutil.JWKS(pubs...)
+	if err != nil {
+		return err
+	}
+	if opts.Envoy {
+		_, err := fmt.Fprint(f.IO.Out, envoyProvider(opts, doc))
+		return err
+	}
+	var buf bytes.Buffer
+	if err := json.Indent(&buf, doc, "", "  "); err != nil {
+		return err
+	}
+	buf.WriteByte('\n')
+	_, err = f.IO.Out.Write(buf.Bytes())
+	return err
+}
+
+// envoyProvider renders one jwt_authn JwtProvider. The JWKS goes in a
+// single-quoted YAML scalar; it never holds a quote, but escape anyway.
+func envoyProvider(opts *jwksOptions, doc []byte) string {
+	var b strings.Builder
+	b.WriteString("# Envoy jwt_authn provider for MediaWiki OAuth 2 access tokens (RS256).\n")
+	b.WriteString("# Goes under typed_config.providers of the envoy.filters.http.jwt_authn filter.\n")
+	fmt.Fprintf(&b, "%s:\n", yamlKey(opts.Provider))
+	if opts.Issuer != "" {
+		fmt.Fprintf(&b, "  issuer: '%s'\n", yamlQuote(opts.Issuer))
+	} else {
+		b.WriteString("  # issuer: 'https://wiki.example.org'  # the wiki's $wgCanonicalServer; tokens carry it as iss\n")
+	}
+	b.WriteString("  local_jwks:\n")
+	fmt.Fprintf(&b, "    inline_string: '%s'\n", yamlQuote(string(doc)))
+	// Without forward Envoy strips the Authorization header after checking
+	// it, and MediaWiki, which verifies the token again, would see none.
+	b.WriteString("  forward: true  # MediaWiki needs the token too\n")
+	return b.String()
+}
+
+func yamlQuote(s string) string { return strings.ReplaceAll(s, "'", "''") }
+
+// yamlKey quotes a provider name unless it is a plain identifier.
+func yamlKey(s string) string {
+	for _, r := range s {
+		if !(r == '_' || r == '-' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+			return "'" + yamlQuote(s) + "'"
+		}
+	}
+	return s
+}

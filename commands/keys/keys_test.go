@@ -1,0 +1,138 @@
+package keys
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/mwoauth/mwoauth/commands/cmdutil"
+	"github.com/mwoauth/mwoauth/jwtutil"
+)
+
+func run(t *testing.T, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
+	ios, _, out, errOut := cmdutil.Test()
+	f := cmdutil.NewFactory(ios)
+	cmd := NewCmdKeys(f)
+	cmd.SetArgs(args)
+	cmd.SetOut(out)
+	cmd.SetErr(errOut)
+	err = cmd.Execute()
+	return out.String(), errOut.String(), err
+}
+
+// The fingerprint and thumbprint generate prints are those of the files it
+// wrote, and the two files are a pair.
+func TestGenerateReportsWrittenKey(t *testing.T) {
+	dir := t.TempDir()
+	stdout, _, err := run(t, "generate", "--out", dir, "--output", "json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got generateJSON
+	if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+		t.Fatal(err)
+	}
+	privPEM, err := os.ReadFile(filepath.Join(dir, privateName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pubPEM, err := os.ReadFile(filepath.Join(dir, publicName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	priv, err := jwtutil.ParsePrivateKey(privPEM)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, err := jwtutil.ParsePublicKey(pubPEM)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !jwtutil.SamePair(priv, pub) {
+		t.Error("written files are not a pair")
+	}
+	if got.Fingerprint != jwtutil.Fingerprint(pub) || got.Thumbprint != jwtutil.Thumbprint(pub) {
+		t.Errorf("reported %s / %s, files have %s / %s", got.Fingerprint, got.Thumbprint, jwtutil.Fingerprint(pub), jwtutil.Thumbprint(pub))
+	}
+	if got.PrivateKey != filepath.Join(dir, privateName) || len(got.LocalSettings) != 2 {
+		t.Errorf("paths: %+v", got)
+	}
+}
+
+// writePair leaves both files or neither, and no temporary files, even when
+// the second name appears between the up-front check and the link.
+func TestWritePairBothOrNeither(t *testing.T) {
+	dir := t.TempDir()
+	privPath, pubPath := filepath.Join(dir, privateName), filepath.Join(dir, publicName)
+	if err := os.WriteFile(pubPath, []byte("someone else's"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := writePair(dir, privPath, []byte("PRIV"), pubPath, []byte("PUB"))
+	var ee *cmdutil.ExitError
+	if !errors.As(err, &ee) || ee.Code != cmdutil.ExitRefused {
+		t.Fatalf("err = %v, want exit %d", err, cmdutil.ExitRefused)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 || entries[0].Name() != publicName {
+		t.Errorf("directory holds %v, want only the pre-existing public key", entries)
+	}
+	if b, _ := os.ReadFile(pubPath); string(b) != "someone else's" {
+		t.Error("existing file was modified")
+	}
+
+	// Success: exact modes whatever the umask, no temp files.
+	dir = t.TempDir()
+	privPath, pubPath = filepath.Join(dir, privateName), filepath.Join(dir, publicName)
+	if err := writePair(dir, privPath, []byte("PRIV"), pubPath, []byte("PUB")); err != nil {
+		t.Fatal(err)
+	}
+	entries, _ = os.ReadDir(dir)
+	if len(entries) != 2 {
+		t.Errorf("directory holds %v", entries)
+	}
+	for path, mode := range map[string]os.FileMode{privPath: privateMode, pubPath: publicMode} {
+		st, err := os.Stat(path)
+		if err != nil || st.Mode().Perm() != mode {
+			t.Errorf("%s: mode %v, err %v", path, st.Mode().Perm(), err)
+		}
+	}
+}
+
+func TestPHPString(t *testing.T) {
+	for in, want := range map[string]string{
+		"/etc/k.pem":    `'/etc/k.pem'`,
+		`/it's/k.pem`:   `'/it\'s/k.pem'`,
+		`C:\keys\k.pem`: `'C:\\keys\\k.pem'`,
+	} {
+		if got := phpString(in); got != want {
+			t.Errorf("phpString(%q) = %s, want %s", in, got, want)
+		}
+	}
+}
+
+// On a colour terminal the human view is styled; JSON never is.
+func TestCheckStyledOnTTY(t *testing.T) {
+	pair := []string{"check", "--private", "../../jwtutil/testdata/keys/oauth2-private-pkcs1.pem", "--public", "../../jwtutil/testdata/keys/oauth2-public.pem", "--as", "path"}
+	for _, tc := range []struct {
+		args  []string
+		color bool
+	}{
+		{pair, true},
+		{append(pair, "-o", "json"), false},
+	} {
+		ios, _, out, _ := cmdutil.Test()
+		ios.SetTTY(false, true, false)
+		ios.ColorMode = "always"
+		cmd := NewCmdKeys(cmdutil.NewFactory(ios))
+		cmd.SetArgs(tc.args)
+		// The fixture's mode depends on the checkout; only styling matters here.
+		_ = cmd.Execute()
+		if got := strings.Contains(out.String(), "\x1b["); got != tc.color {
+			t.Errorf("%v: escape codes = %v, want %v\n%s", tc.args, got, tc.color, out.String())
+		}
+	}
+}

@@ -1,0 +1,68 @@
+package keys
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"strings"
+
+	"github.com/mwoauth/mwoauth/commands/cmdutil"
+	"github.com/mwoauth/mwoauth/jwtutil"
+)
+
+// keySource is key material plus where it came from. Mode is set only for
+// files, whose permissions matter to MediaWiki.
+type keySource struct {
+	Label  string // path, "stdin", "env:NAME", or a description of inline text
+	Data   []byte
+	IsFile bool
+	Mode   fs.FileMode
+}
+
+// readKeySource reads a key reference: a path (file:// stripped as MediaWiki
+// does), - for stdin, env:NAME, or PEM text. PEM text that holds a private
+// key is refused when it came from the command line (shell history, ps);
+// from the environment or a profile (onArgv false) it is accepted.
+func readKeySource(ios *cmdutil.IOStreams, value string, onArgv bool) (*keySource, error) {
+	if onArgv && strings.Contains(value, "-----BEGIN") && strings.Contains(value, "PRIVATE KEY") {
+		return nil, cmdutil.FlagErrorf("refusing a private key on the command line (it would end up in shell history): pass a file, - for stdin or env:NAME")
+	}
+	data, err := cmdutil.ReadKeyMaterial(ios, value)
+	if err != nil {
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			return nil, cmdutil.Exit(cmdutil.ExitNotFound, err)
+		case value == "":
+			return nil, cmdutil.FlagErrorf("no key given")
+		}
+		return nil, cmdutil.Exit(cmdutil.ExitFailure, err)
+	}
+	src := &keySource{Label: value, Data: data}
+	switch {
+	case value == "-":
+		src.Label = "stdin"
+	case strings.HasPrefix(value, "env:"):
+	case strings.Contains(value, "-----BEGIN"):
+		src.Label = "(PEM text)"
+	default:
+		path := strings.TrimPrefix(value, "file://")
+		if st, err := os.Stat(path); err == nil {
+			src.IsFile, src.Mode = true, st.Mode()
+		}
+	}
+	return src, nil
+}
+
+// parseErr turns a key parse failure into the command error: a file that
+// holds no usable RSA key is a bad argument (exit 2), named by its label.
+func parseErr(label string, err error) error {
+	return cmdutil.Exitf(cmdutil.ExitUsage, "%s: %v", label, err)
+}
+
+// keyKind names public/private for people.
+func keyKind(k *jwtutil.KeyInfo) string {
+	if k.IsPrivate() {
+		return "private"
+	}
+	return "public"
+}
