@@ -1,0 +1,262 @@
+package consumer_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mwoauth/mwoauth/commands"
+	"github.com/mwoauth/mwoauth/commands/cmdutil"
+	"github.com/mwoauth/mwoauth/internal/mariadbtest"
+)
+
+func TestMain(m *testing.M) { os.Exit(mariadbtest.Main(m)) }
+
+const keyA = "5096568cc6652b5ad36358427f1bd60c"
+
+type run struct {
+	code   int
+	stdout string
+	stderr string
+}
+
+// mwoauth runs the real command tree in-process with the given streams.
+func mwoauth(t *testing.T, tty bool, stdin string, now string, args ...string) run {
+	t.Helper()
+	ios, in, out, errOut := cmdutil.Test()
+	in.WriteString(stdin)
+	if tty {
+		ios.SetTTY(true, true, true)
+	}
+	f := cmdutil.NewFactory(ios)
+	tm, err := cmdutil.ParseTime(now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Now = func() time.Time { return tm }
+	root := commands.NewCmdRoot(f)
+	root.SetArgs(append([]string{"--color=never"}, args...))
+	err = root.ExecuteContext(context.Background())
+	if err != nil && !cmdutil.IsSilent(err) {
+		fmt.Fprintf(errOut, "error: %s\n", err)
+	}
+	return run{code: cmdutil.ExitCode(err), stdout: out.String(), stderr: errOut.String()}
+}
+
+// isolate keeps the user's real configuration and ~/.my.cnf out of tests.
+func isolate(t *testing.T) string {
+	t.Helper()
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
+	for _, v := range []string{"MWOAUTH_DB", "MWOAUTH_AS", "MWOAUTH_PROFILE", "MWOAUTH_CONFIG", "MWOAUTH_DB_PASSWORD", "MWOAUTH_TABLE_PREFIX", "MWOAUTH_NOW"} {
+		os.Unsetenv(v)
+	}
+	return home
+}
+
+// loadRealWiki puts the real wiki's tables and A's before-dump into a new
+// MariaDB database, as the acceptance harness does.
+func loadRealWiki(t *testing.T, srv *mariadbtest.Server) string {
+	t.Helper()
+	name := srv.NewDatabase(t)
+	for _, f := range []string{"schema.sql", "30-31-A-disable.before.sql"} {
+		b, err := os.ReadFile(filepath.Join("..", "..", "db", "testdata", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv.Exec(t, name, string(b))
+	}
+	for _, tb := range []string{"logging", "comment", "actor"} {
+		srv.Exec(t, name, "ALTER TABLE `"+tb+"` AUTO_INCREMENT = 1")
+	}
+	return name
+}
+
+// TestRealCommandMariaDB runs the exact invocation the acceptance harness
+// uses against a MariaDB copy of the real wiki and checks the rows written
+// against what MediaWiki wrote for the same action.
+func TestRealCommandMariaDB(t *testing.T) {
+	srv := mariadbtest.Require(t)
+	isolate(t)
+	name := loadRealWiki(t, srv)
+	dsn := fmt.Sprintf("mysql:root@unix(%s)/%s", srv.Socket, name)
+
+	r := mwoauth(t, false, "", "2026-11-22T09:08:09Z", "consumer", "disable", keyA, "--reason", "E2E disable test", "--as", "Admin", "--yes", "--db", dsn)
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if !strings.Contains(r.stdout, "✓ disabled "+keyA+": approved → disabled; log id 10") {
+		t.Errorf("stdout:\n%s", r.stdout)
+	}
+	db := srv.Open(t, name)
+	// The exact rows of dumps/30-31-A-disable.diff.sql.
+	want := []string{
+		`comment: 10|1114204044|E2E disable test|NULL`,
+		`log_search: OAuthConsumer|` + keyA + `|10`,
+		`logging: 10|mwoauthconsumer|disable|20261122090809|1|2|Admin|0|10|a:1:{s:10:"4:consumer";s:32:"` + keyA + `";}|0`,
+		`oauth_registered_consumer: 2|4|20261122090809|0`,
+	}
+	got := []string{
+		"comment: " + row(t, db, "SELECT comment_id, comment_hash, comment_text, comment_data FROM comment WHERE comment_id = 10"),
+		"log_search: " + row(t, db, "SELECT ls_field, ls_value, ls_log_id FROM log_search WHERE ls_log_id = 10"),
+		"logging: " + row(t, db, "SELECT * FROM logging WHERE log_id = 10"),
+		"oauth_registered_consumer: " + row(t, db, "SELECT oarc_id, oarc_stage, oarc_stage_timestamp, oarc_deleted FROM oauth_registered_consumer WHERE oarc_id = 2"),
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("rows:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+
+	// Re-enable through MWOAUTH_DB, as MediaWiki did next.
+	t.Setenv("MWOAUTH_DB", dsn)
+	r = mwoauth(t, false, "", "2026-11-22T09:08:15Z", "consumer", "enable", keyA, "--reason", "E2E reenable test", "--as", "Admin", "--yes", "-o", "json")
+	if r.code != 0 || !strings.Contains(r.stdout, `"log_id": 11`) {
+		t.Fatalf("enable: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if got := row(t, db, "SELECT * FROM logging WHERE log_id = 11"); got != `11|mwoauthconsumer|reenable|20261122090815|1|2|Admin|0|11|a:1:{s:10:"4:consumer";s:32:"`+keyA+`";}|0` {
+		t.Errorf("reenable log row = %s", got)
+	}
+	if got := row(t, db, "SELECT comment_hash, comment_text FROM comment WHERE comment_id = 11"); got != "1397783880|E2E reenable test" {
+		t.Errorf("reenable comment = %s", got)
+	}
+
+	// Reject the proposed consumer D; its log names the owner.
+	r = mwoauth(t, false, "", "2026-11-22T10:00:00Z", "consumer", "reject", "4", "--reason", "E2E reject test", "--as", "Admin", "--yes")
+	if r.code != 0 {
+		t.Fatalf("reject: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if got := row(t, db, "SELECT log_action, log_title FROM logging WHERE log_id = 12"); got != "reject|Admin" {
+		t.Errorf("reject log = %s", got)
+	}
+}
+
+func row(t *testing.T, db *sql.DB, q string) string {
+	t.Helper()
+	rows, err := db.Query(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	if !rows.Next() {
+		return "(no row)"
+	}
+	vals := make([]sql.NullString, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	if err := rows.Scan(ptrs...); err != nil {
+		t.Fatal(err)
+	}
+	parts := make([]string, len(cols))
+	for i, v := range vals {
+		parts[i] = v.String
+		if !v.Valid {
+			parts[i] = "NULL"
+		}
+	}
+	return strings.Join(parts, "|")
+}
+
+// TestPasswordsAndConnectionErrors: the password comes from the environment
+// or ~/.my.cnf, never argv; errors are one line, never show it, and map to
+// the documented exit codes.
+func TestPasswordsAndConnectionErrors(t *testing.T) {
+	srv := mariadbtest.Require(t)
+	home := isolate(t)
+	name := loadRealWiki(t, srv)
+	const pw = "s3cret-Pa55"
+	if _, err := srv.Root().Exec("CREATE USER IF NOT EXISTS 'mwadmin'@'localhost' IDENTIFIED BY '" + pw + "'"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.Root().Exec("GRANT ALL ON " + name + ".* TO 'mwadmin'@'localhost'"); err != nil {
+		t.Fatal(err)
+	}
+	dsn := fmt.Sprintf("mysql:mwadmin@unix(%s)/%s", srv.Socket, name)
+
+	t.Setenv("MWOAUTH_DB_PASSWORD", pw)
+	if r := mwoauth(t, false, "", "2026-11-22T12:00:00Z", "consumer", "list", "--db", dsn, "-o", "keys"); r.code != 0 || strings.Count(r.stdout, "\n") != 5 {
+		t.Errorf("env password: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	os.Unsetenv("MWOAUTH_DB_PASSWORD")
+	if err := os.WriteFile(filepath.Join(home, ".my.cnf"), []byte("[client]\nuser = someone\npassword = \""+pw+"\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if r := mwoauth(t, false, "", "2026-11-22T12:00:00Z", "consumer", "show", keyA, "--db", dsn); r.code != 0 || !strings.Contains(r.stdout, "E2E Client Credentials App") {
+		t.Errorf("~/.my.cnf password: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+
+	t.Setenv("MWOAUTH_DB_PASSWORD", "wrong-"+pw)
+	r := mwoauth(t, false, "", "2026-11-22T12:00:00Z", "consumer", "list", "--db", dsn)
+	if r.code != cmdutil.ExitFailure || strings.Count(r.stderr, "\n") != 1 || !strings.Contains(r.stderr, "Access denied") || strings.Contains(r.stderr, pw) {
+		t.Errorf("wrong password: exit %d stderr %q", r.code, r.stderr)
+	}
+	r = mwoauth(t, false, "", "2026-11-22T12:00:00Z", "consumer", "list", "--db", "mysql:mwadmin:"+pw+"@unix(/nonexistent/sock)/x")
+	if r.code != cmdutil.ExitFailure || strings.Contains(r.stderr, pw) || strings.Count(r.stderr, "\n") != 1 {
+		t.Errorf("unreachable: exit %d stderr %q", r.code, r.stderr)
+	}
+	r = mwoauth(t, false, "", "2026-11-22T12:00:00Z", "consumer", "list", "--db", "mysql:mwadmin:"+pw+"@unix(/x")
+	if r.code != cmdutil.ExitUsage || strings.Contains(r.stderr, pw) {
+		t.Errorf("bad DSN: exit %d stderr %q", r.code, r.stderr)
+	}
+
+	// A missing table is named.
+	if _, err := srv.Root().Exec("DROP TABLE " + name + ".oauth2_access_tokens"); err != nil {
+		t.Fatal(err)
+	}
+	os.Unsetenv("MWOAUTH_DB_PASSWORD")
+	os.Remove(filepath.Join(home, ".my.cnf"))
+	r = mwoauth(t, false, "", "2026-11-22T12:00:00Z", "consumer", "list", "--db", "mysql:root@unix("+srv.Socket+")/"+name)
+	if r.code != cmdutil.ExitFailure || !strings.Contains(r.stderr, "no table oauth2_access_tokens") {
+		t.Errorf("missing table: exit %d stderr %q", r.code, r.stderr)
+	}
+}
+
+// TestConfirmOnTerminal: on a terminal the admin types the key or the name;
+// anything else declines (exit 10) and writes nothing.
+func TestConfirmOnTerminal(t *testing.T) {
+	isolate(t)
+	dir := t.TempDir()
+	if r := mwoauth(t, false, "", "2026-11-22T12:00:00Z", "sandbox", filepath.Join(dir, "sb")); r.code != 0 {
+		t.Fatalf("sandbox: %s", r.stderr)
+	}
+	const leaky = "3c9e1d7a5f2b4086c1e3a5b7d9f0e2c4"
+	r := mwoauth(t, true, "no thanks\n", "2026-11-22T12:00:00Z", "consumer", "disable", leaky, "--reason", "leak")
+	if r.code != cmdutil.ExitRefused || !strings.Contains(r.stderr, "Type the consumer's key or name to disable it: ") || !strings.Contains(r.stderr, "nothing written") {
+		t.Errorf("declined: exit %d\n%s", r.code, r.stderr)
+	}
+	r = mwoauth(t, true, "", "2026-11-22T12:00:00Z", "consumer", "disable", leaky, "--reason", "leak")
+	if r.code != cmdutil.ExitRefused {
+		t.Errorf("EOF at the prompt: exit %d", r.code)
+	}
+	r = mwoauth(t, true, "Leaky Client Credentials App\n", "2026-11-22T12:00:00Z", "consumer", "disable", leaky, "--reason", "leak")
+	if r.code != 0 || !strings.Contains(r.stdout, "✓ disabled "+leaky) {
+		t.Errorf("confirmed by name: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = mwoauth(t, true, leaky+"\n", "2026-11-22T12:00:00Z", "consumer", "enable", leaky, "--reason", "rotated")
+	if r.code != 0 || !strings.Contains(r.stdout, "✓ re-enabled "+leaky) {
+		t.Errorf("confirmed by key: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	// Several consumers: type how many.
+	r = mwoauth(t, true, "2\n", "2026-11-22T12:00:00Z", "consumer", "disable", "1", "2", "--reason", "batch")
+	if r.code != 0 || strings.Count(r.stdout, "✓ disabled") != 2 {
+		t.Errorf("batch: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	// A newline in the reason is refused before anything else.
+	r = mwoauth(t, true, "", "2026-11-22T12:00:00Z", "consumer", "enable", "1", "--reason", "two\nlines")
+	if r.code != cmdutil.ExitUsage || !strings.Contains(r.stderr, "one line") {
+		t.Errorf("newline reason: exit %d %s", r.code, r.stderr)
+	}
+	// On a terminal the list is an aligned table with a header.
+	r = mwoauth(t, true, "", "2026-11-22T12:00:00Z", "consumer", "list", "--limit", "2")
+	lines := strings.Split(strings.TrimRight(r.stdout, "\n"), "\n")
+	if r.code != 0 || len(lines) != 3 || !strings.HasPrefix(lines[0], "ID  KEY") || strings.Index(lines[1], "Sandbox") != strings.Index(lines[0], "NAME") {
+		t.Errorf("tty table:\n%s", r.stdout)
+	}
+}

@@ -1,0 +1,348 @@
+package consumer
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/spf13/cobra"
+
+	"github.com/mwoauth/mwoauth/commands/cmdutil"
+	"github.com/mwoauth/mwoauth/commands/dbcmd"
+	"github.com/mwoauth/mwoauth/db"
+)
+
+type listOptions struct {
+	stages            []string
+	owner             string
+	ownerOnly         bool
+	oauthVersion      int
+	grant             string
+	search            string
+	since, before     string
+	includeSuppressed bool
+	limit             int
+	after             int64
+	all               bool
+}
+
+const defaultLimit = 100
+
+// listItem is the stable JSON/CSV shape of one consumer in a list.
+type listItem struct {
+	ID           int64  `json:"id"`
+	Key          string `json:"key"`
+	Name         string `json:"name"`
+	Version      string `json:"version"`
+	Owner        string `json:"owner"`
+	OwnerID      int64  `json:"owner_id"`
+	Stage        string `json:"stage"`
+	OAuthVersion int    `json:"oauth_version"`
+	OwnerOnly    bool   `json:"owner_only"`
+	Registered   string `json:"registered"`
+	Suppressed   bool   `json:"suppressed"`
+}
+
+func itemOf(c *db.Consumer) listItem {
+	return listItem{ID: c.ID, Key: c.Key, Name: c.Name, Version: c.Version, Owner: c.OwnerName, OwnerID: c.OwnerID,
+		Stage: c.StageName(), OAuthVersion: c.OAuthVersion, OwnerOnly: c.OwnerOnly, Registered: when(c.Registration), Suppressed: c.Deleted}
+}
+
+func newCmdList(f *cmdutil.Factory) *cobra.Command {
+	o := &listOptions{}
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List consumers, filtered and paged",
+		Long: `List OAuth consumers from oauth_registered_consumer, in id order.
+
+Suppressed consumers (oarc_deleted = 1) are hidden unless --include-suppressed
+is given. Pages are read by id (keyset): --limit N shows N consumers (default
+100) and says how to get the next page (--after ID); --all streams every
+match with flat memory use.
+
+Stages: proposed, approved, rejected, expired, disabled, configuration-based
+(--stage may be repeated or comma-separated). --owner takes a user name or a
+central user id. --grant matches a grant name (basic matches the stored
+"useoauth").
+
+Output: a table on a terminal, tab-separated columns without a header when
+piped; --output json (an array), csv (with a header) or keys (one key per
+line, to feed other commands).`,
+		Example: `  mwoauth consumer list
+  mwoauth consumer list --stage approved,disabled --owner "Dev User"
+  mwoauth consumer list --search leak --oauth-version 2 --output json
+  mwoauth consumer list --all --output csv > consumers.csv
+  mwoauth consumer list --grant editpage --output keys`,
+		Args: cmdutil.Args(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error { return runList(cmd, f, o) },
+	}
+	fl := cmd.Flags()
+	fl.StringSliceVar(&o.stages, "stage", nil, "Only consumers in these `stages` (proposed, approved, rejected, expired, disabled, configuration-based)")
+	fl.StringVar(&o.owner, "owner", "", "Only consumers of this owner (user `name` or central id)")
+	fl.BoolVar(&o.ownerOnly, "owner-only", false, "Only owner-only consumers (--owner-only=false: only the others)")
+	fl.IntVar(&o.oauthVersion, "oauth-version", 0, "Only OAuth `version` 1 or 2 consumers")
+	fl.StringVar(&o.grant, "grant", "", "Only consumers requesting this `grant`")
+	fl.StringVar(&o.search, "search", "", "Only consumers whose name or key contains `text` (case-insensitive)")
+	fl.StringVar(&o.since, "registered-since", "", "Only consumers registered at or after `time` (RFC 3339, date or unix)")
+	fl.StringVar(&o.before, "registered-before", "", "Only consumers registered before `time`")
+	fl.BoolVar(&o.includeSuppressed, "include-suppressed", false, "Also list suppressed consumers")
+	fl.IntVar(&o.limit, "limit", defaultLimit, "Show at most `N` consumers")
+	fl.Int64Var(&o.after, "after", 0, "Start after consumer `ID` (the next page)")
+	fl.BoolVar(&o.all, "all", false, "Stream every matching consumer (no limit)")
+	fl.StringP("output", "o", "", "Output `format`: table, json, csv or keys")
+	dbcmd.AddFlags(cmd)
+	return cmd
+}
+
+func runList(cmd *cobra.Command, f *cmdutil.Factory, o *listOptions) error {
+	format, err := cmdutil.OutputFormat(cmd, "table", "json", "csv", "keys")
+	if err != nil {
+		return err
+	}
+	filter := db.ListFilter{Grant: o.grant, Search: o.search, IncludeSuppressed: o.includeSuppressed, AfterID: o.after}
+	for _, s := range o.stages {
+		for _, part := range strings.Split(s, ",") {
+			if strings.TrimSpace(part) == "" {
+				continue
+			}
+			st, ok := db.ParseStage(part)
+			if !ok {
+				return cmdutil.FlagErrorf("--stage %q is not one of: %s", part, strings.Join(db.StageNames(), ", "))
+			}
+			filter.Stages = append(filter.Stages, st)
+		}
+	}
+	if cmd.Flags().Changed("owner-only") {
+		v := o.ownerOnly
+		filter.OwnerOnly = &v
+	}
+	switch o.oauthVersion {
+	case 0, 1, 2:
+		filter.OAuthVersion = o.oauthVersion
+	default:
+		return cmdutil.FlagErrorf("--oauth-version must be 1 or 2")
+	}
+	for _, tf := range []struct {
+		flag, val string
+		dst       *string
+	}{{"registered-since", o.since, &filter.RegisteredSince}, {"registered-before", o.before, &filter.RegisteredBefore}} {
+		if tf.val == "" {
+			continue
+		}
+		t, err := cmdutil.ParseTime(tf.val)
+		if err != nil {
+			return cmdutil.FlagErrorf("--%s: %v", tf.flag, err)
+		}
+		*tf.dst = db.FormatTimestamp(t)
+	}
+	if o.limit < 1 && !o.all {
+		return cmdutil.FlagErrorf("--limit must be at least 1 (or use --all)")
+	}
+	if o.after < 0 {
+		return cmdutil.FlagErrorf("--after must be a consumer id")
+	}
+
+	st, err := dbcmd.Open(cmd, f)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	ctx := cmd.Context()
+	if o.owner != "" {
+		if id, err := strconv.ParseInt(o.owner, 10, 64); err == nil && id > 0 {
+			filter.OwnerID = id
+		} else {
+			id, _, err := st.UserIDByName(ctx, o.owner)
+			if errors.Is(err, db.ErrNotFound) {
+				return cmdutil.Exitf(cmdutil.ExitNotFound, "no user %q", o.owner)
+			}
+			if err != nil {
+				return mapError(err)
+			}
+			filter.OwnerID = id
+		}
+	}
+	if !o.all {
+		filter.Limit = o.limit + 1 // one more tells whether there is a next page
+	}
+
+	w := newListWriter(f, format)
+	shown := 0
+	var lastID int64
+	more := false
+	err = st.ListConsumers(ctx, filter, func(c *db.Consumer) error {
+		if !o.all && shown == o.limit {
+			more = true
+			return errStop
+		}
+		shown++
+		lastID = c.ID
+		return w.row(c)
+	})
+	if err != nil && !errors.Is(err, errStop) {
+		return mapError(err)
+	}
+	if err := w.close(); err != nil {
+		return err
+	}
+	if more {
+		fmt.Fprintf(f.IO.ErrOut, "Showing %d consumers; next page: --after %d (or --all)\n", shown, lastID)
+	} else if shown == 0 && format == "table" {
+		fmt.Fprintln(f.IO.ErrOut, "No consumers match.")
+	}
+	return nil
+}
+
+var errStop = errors.New("stop")
+
+// listWriter streams rows in one format; nothing is buffered beyond a
+// table's alignment.
+type listWriter struct {
+	format string
+	out    io.Writer
+	csv    *csv.Writer
+	styled bool
+	rows   []styledRow // a terminal table is aligned at the end
+	f      *cmdutil.Factory
+	n      int
+}
+
+var listHeader = []string{"ID", "KEY", "NAME", "VERSION", "OWNER", "STAGE", "OAUTH", "OWNER-ONLY", "REGISTERED", "SUPPRESSED"}
+
+func newListWriter(f *cmdutil.Factory, format string) *listWriter {
+	w := &listWriter{format: format, out: f.IO.Out, f: f}
+	switch format {
+	case "table":
+		w.styled = f.IO.IsStdoutTTY()
+	case "csv":
+		w.csv = csv.NewWriter(f.IO.Out)
+		w.csv.Write([]string{"id", "key", "name", "version", "owner", "owner_id", "stage", "oauth_version", "owner_only", "registered", "suppressed"}) //nolint:errcheck
+	}
+	return w
+}
+
+// clean keeps a value on one line and one column.
+func clean(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '\t' || r == '\n' || r == '\r' {
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+func (w *listWriter) row(c *db.Consumer) error {
+	it := itemOf(c)
+	defer func() { w.n++ }()
+	switch w.format {
+	case "keys":
+		_, err := fmt.Fprintln(w.out, c.Key)
+		return err
+	case "json":
+		b, err := json.MarshalIndent(it, "  ", "  ")
+		if err != nil {
+			return err
+		}
+		sep := ",\n  "
+		if w.n == 0 {
+			sep = "[\n  "
+		}
+		_, err = fmt.Fprint(w.out, sep+string(b))
+		return err
+	case "csv":
+		return w.csv.Write([]string{strconv.FormatInt(it.ID, 10), it.Key, it.Name, it.Version, it.Owner, strconv.FormatInt(it.OwnerID, 10),
+			it.Stage, strconv.Itoa(it.OAuthVersion), strconv.FormatBool(it.OwnerOnly), it.Registered, strconv.FormatBool(it.Suppressed)})
+	}
+	owner := c.OwnerName
+	if owner == "" {
+		owner = "#" + strconv.FormatInt(c.OwnerID, 10)
+	}
+	cols := []string{strconv.FormatInt(c.ID, 10), c.Key, clean(c.Name), clean(c.Version), clean(owner), c.StageName(),
+		strconv.Itoa(c.OAuthVersion), yesNo(c.OwnerOnly), human(c.Registration), yesNo(c.Deleted)}
+	if w.styled {
+		w.rows = append(w.rows, styledRow{cols: cols, stage: c.Stage, deleted: c.Deleted})
+		return nil
+	}
+	_, err := fmt.Fprintln(w.out, strings.Join(cols, "\t"))
+	return err
+}
+
+func (w *listWriter) close() error {
+	switch w.format {
+	case "json":
+		if w.n == 0 {
+			_, err := fmt.Fprintln(w.out, "[]")
+			return err
+		}
+		_, err := fmt.Fprintln(w.out, "\n]")
+		return err
+	case "csv":
+		w.csv.Flush()
+		return w.csv.Error()
+	}
+	if w.styled && len(w.rows) > 0 {
+		return w.renderTable()
+	}
+	return nil
+}
+
+type styledRow struct {
+	cols    []string
+	stage   int
+	deleted bool
+}
+
+// renderTable aligns on the plain text and styles afterwards, so colour
+// codes never disturb the columns.
+func (w *listWriter) renderTable() error {
+	widths := make([]int, len(listHeader))
+	for i, h := range listHeader {
+		widths[i] = lipgloss.Width(h)
+	}
+	for _, r := range w.rows {
+		for i, c := range r.cols {
+			widths[i] = max(widths[i], lipgloss.Width(c))
+		}
+	}
+	st := w.f.IO.Styles()
+	pad := func(s string, i int) string { return s + strings.Repeat(" ", widths[i]-lipgloss.Width(s)) }
+	var b strings.Builder
+	for i, h := range listHeader {
+		if i > 0 {
+			b.WriteString("  ")
+		}
+		b.WriteString(st.Bold.Render(pad(h, i)))
+	}
+	fmt.Fprintln(w.out, strings.TrimRight(b.String(), " "))
+	for _, r := range w.rows {
+		b.Reset()
+		for i, c := range r.cols {
+			if i > 0 {
+				b.WriteString("  ")
+			}
+			cell := pad(c, i)
+			switch {
+			case i == 5 && r.stage == db.StageApproved:
+				cell = st.OK.Render(cell)
+			case i == 5 && (r.stage == db.StageDisabled || r.stage == db.StageRejected):
+				cell = st.Err.Render(cell)
+			case i == 5:
+				cell = st.Warn.Render(cell)
+			case i == 9 && r.deleted:
+				cell = st.Warn.Render(cell)
+			case i == 1:
+				cell = st.Key.Render(cell)
+			}
+			b.WriteString(cell)
+		}
+		if _, err := fmt.Fprintln(w.out, strings.TrimRight(b.String(), " ")); err != nil {
+			return err
+		}
+	}
+	return nil
+}

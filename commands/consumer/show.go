@@ -1,0 +1,252 @@
+package consumer
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mwoauth/mwoauth/commands/cmdutil"
+	"github.com/mwoauth/mwoauth/commands/dbcmd"
+	"github.com/mwoauth/mwoauth/db"
+)
+
+// showView is the stable JSON shape of "consumer show".
+type showView struct {
+	ID                   int64                `json:"id"`
+	Key                  string               `json:"key"`
+	Name                 string               `json:"name"`
+	Version              string               `json:"version"`
+	Owner                string               `json:"owner"`
+	OwnerID              int64                `json:"owner_id"`
+	Stage                string               `json:"stage"`
+	StageTimestamp       string               `json:"stage_timestamp"`
+	Suppressed           bool                 `json:"suppressed"`
+	OAuthVersion         int                  `json:"oauth_version"`
+	OwnerOnly            bool                 `json:"owner_only"`
+	Confidential         bool                 `json:"oauth2_is_confidential"`
+	OAuth2Grants         []string             `json:"oauth2_allowed_grants"`
+	Wiki                 string               `json:"wiki"`
+	Grants               []string             `json:"grants"`
+	GrantsStoredAsObject bool                 `json:"grants_stored_as_object"`
+	CallbackURL          string               `json:"callback_url"`
+	CallbackIsPrefix     bool                 `json:"callback_is_prefix"`
+	Restrictions         json.RawMessage      `json:"restrictions"`
+	Description          string               `json:"description"`
+	Email                string               `json:"email"`
+	EmailAuthenticated   string               `json:"email_authenticated"`
+	DeveloperAgreement   bool                 `json:"developer_agreement"`
+	Registered           string               `json:"registered"`
+	Secret               string               `json:"secret"`  // "set" or "empty", never the value
+	RSAKey               string               `json:"rsa_key"` // "set" or "empty"
+	Acceptances          []db.AcceptanceCount `json:"acceptances"`
+	Tokens               db.TokenSummary      `json:"access_tokens"`
+	TaggedEdits          *int64               `json:"tagged_edits"` // null when change_tag_def is absent
+	Tag                  string               `json:"tag"`
+	Log                  []logView            `json:"log"`
+}
+
+type logView struct {
+	ID        int64  `json:"id"`
+	Action    string `json:"action"`
+	Timestamp string `json:"timestamp"`
+	Performer string `json:"performer"`
+	Reason    string `json:"reason"`
+}
+
+func newCmdShow(f *cmdutil.Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "show KEY|ID",
+		Short: "Show everything about one consumer and its blast radius",
+		Long: `Show one consumer with every field decoded: grants (stored as a JSON array
+or object; "useoauth" shown as basic), OAuth 2 grant types, confidentiality,
+callback, restrictions. Secrets are shown only as set or empty.
+
+The blast radius follows: acceptances by wiki, OAuth 2 access tokens that are
+live, revoked or expired (those attributable through an acceptance), edits
+tagged "OAuth CID: <id>" on this wiki, and the consumer's log history with
+reasons and performers.
+
+Suppressed consumers are shown too (the database holds them; the wiki hides
+them from users without mwoauthviewsuppressed).`,
+		Example: `  mwoauth consumer show 5096568cc6652b5ad36358427f1bd60c
+  mwoauth consumer show 2 --output json | jq .access_tokens`,
+		Args: cmdutil.Args(cobra.ExactArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error { return runShow(cmd, f, args[0]) },
+	}
+	cmd.Flags().StringP("output", "o", "", "Output `format`: text or json")
+	dbcmd.AddFlags(cmd)
+	return cmd
+}
+
+func runShow(cmd *cobra.Command, f *cmdutil.Factory, ref string) error {
+	format, err := cmdutil.OutputFormat(cmd, "text", "json")
+	if err != nil {
+		return err
+	}
+	st, err := dbcmd.Open(cmd, f)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	ctx := cmd.Context()
+	c, err := st.LookupConsumer(ctx, ref)
+	if errors.Is(err, db.ErrNotFound) {
+		return cmdutil.Exitf(cmdutil.ExitNotFound, "no consumer %q (give the 32-hex key or the numeric id)", ref)
+	}
+	if err != nil {
+		return mapError(err)
+	}
+	v := showView{ID: c.ID, Key: c.Key, Name: c.Name, Version: c.Version, Owner: c.OwnerName, OwnerID: c.OwnerID,
+		Stage: c.StageName(), StageTimestamp: when(c.StageTimestamp), Suppressed: c.Deleted, OAuthVersion: c.OAuthVersion,
+		OwnerOnly: c.OwnerOnly, Confidential: c.OAuth2Confidential, OAuth2Grants: c.OAuth2AllowedGrants, Wiki: c.Wiki,
+		Grants: c.Grants, GrantsStoredAsObject: c.GrantsStoredAsObject, CallbackURL: c.CallbackURL,
+		CallbackIsPrefix: c.CallbackIsPrefix, Restrictions: c.Restrictions, Description: c.Description, Email: c.Email,
+		EmailAuthenticated: when(c.EmailAuthenticated), DeveloperAgreement: c.DeveloperAgreement,
+		Registered: when(c.Registration), Secret: setEmpty(c.HasSecret), RSAKey: setEmpty(c.HasRSAKey),
+		Tag: fmt.Sprintf("OAuth CID: %d", c.ID)}
+	if v.OAuth2Grants == nil {
+		v.OAuth2Grants = []string{}
+	}
+	if v.Acceptances, err = st.AcceptancesByWiki(ctx, c.ID); err != nil {
+		return mapError(err)
+	}
+	if v.Tokens, err = st.TokenSummary(ctx, c.ID, f.Now()); err != nil {
+		return mapError(err)
+	}
+	if n, ok, err := st.TaggedEdits(ctx, c.ID); err != nil {
+		return mapError(err)
+	} else if ok {
+		v.TaggedEdits = &n
+	}
+	entries, err := st.LogHistory(ctx, c.Key)
+	if err != nil {
+		return mapError(err)
+	}
+	v.Log = []logView{}
+	for _, e := range entries {
+		v.Log = append(v.Log, logView{ID: e.ID, Action: e.Action, Timestamp: when(e.Timestamp), Performer: e.Performer, Reason: e.Comment})
+	}
+	if format == "json" {
+		v.Tokens.LatestExpiry = when(v.Tokens.LatestExpiry)
+		return cmdutil.WriteJSON(f.IO.Out, v)
+	}
+	printShow(f, c, v, entries)
+	return nil
+}
+
+func printShow(f *cmdutil.Factory, c *db.Consumer, v showView, entries []db.LogEntry) {
+	st := f.IO.Styles()
+	out := f.IO.Out
+	fmt.Fprintf(out, "%s %s\n", st.Bold.Render(clean(c.Name)), clean(c.Version))
+	field := func(name, value string) { fmt.Fprintf(out, "  %-20s %s\n", name, value) }
+	field("key", st.Key.Render(c.Key))
+	field("id", fmt.Sprint(c.ID))
+	owner := clean(c.OwnerName)
+	if owner == "" {
+		owner = "(unknown)"
+	}
+	field("owner", fmt.Sprintf("%s (central id %d)", owner, c.OwnerID))
+	stage := c.StageName()
+	switch c.Stage {
+	case db.StageApproved:
+		stage = st.OK.Render(stage)
+	case db.StageDisabled, db.StageRejected:
+		stage = st.Err.Render(stage)
+	default:
+		stage = st.Warn.Render(stage)
+	}
+	field("stage", fmt.Sprintf("%s since %s", stage, human(c.StageTimestamp)))
+	supp := "no"
+	if c.Deleted {
+		supp = st.Warn.Render("yes (hidden from users without mwoauthviewsuppressed)")
+	}
+	field("suppressed", supp)
+	field("oauth version", fmt.Sprint(c.OAuthVersion))
+	field("owner-only", yesNo(c.OwnerOnly))
+	if c.OAuthVersion == 2 {
+		field("confidential", yesNo(c.OAuth2Confidential))
+		field("oauth2 grant types", orNone(strings.Join(c.OAuth2AllowedGrants, ", ")))
+	}
+	grants := orNone(strings.Join(c.Grants, ", "))
+	if c.GrantsStoredAsObject {
+		grants += st.Dim.Render("  (stored as a JSON object)")
+	}
+	field("grants", grants)
+	field("wiki", c.Wiki)
+	cb := clean(c.CallbackURL)
+	if c.CallbackIsPrefix {
+		cb += " (prefix)"
+	}
+	field("callback", orNone(cb))
+	field("restrictions", orNone(clean(string(c.Restrictions))))
+	email := clean(c.Email)
+	if c.EmailAuthenticated != "" {
+		email += " (confirmed " + human(c.EmailAuthenticated) + ")"
+	}
+	field("email", orNone(email))
+	field("registered", human(c.Registration))
+	field("developer agreement", yesNo(c.DeveloperAgreement))
+	field("secret", setEmpty(c.HasSecret))
+	field("rsa key", setEmpty(c.HasRSAKey))
+	field("description", orNone(clean(c.Description)))
+
+	fmt.Fprintln(out)
+	fmt.Fprintln(out, st.Bold.Render("Blast radius"))
+	acc := []string{}
+	total := 0
+	for _, a := range v.Acceptances {
+		acc = append(acc, fmt.Sprintf("%s: %d", a.Wiki, a.Count))
+		total += a.Count
+	}
+	if total == 0 {
+		field("acceptances", "none")
+	} else {
+		field("acceptances", fmt.Sprintf("%d (%s)", total, strings.Join(acc, ", ")))
+	}
+	tok := fmt.Sprintf("%d live, %d revoked, %d expired", v.Tokens.Live, v.Tokens.Revoked, v.Tokens.Expired)
+	if v.Tokens.LatestExpiry != "" {
+		tok += "; latest live exp " + human(v.Tokens.LatestExpiry)
+	}
+	field("access tokens", tok)
+	if usesClientCredentials(c) {
+		field("", st.Dim.Render("client_credentials tokens of this client carry acceptance id 0 and cannot be counted"))
+	}
+	if v.TaggedEdits != nil {
+		field("tagged edits", fmt.Sprintf("%d (tag %q on this wiki)", *v.TaggedEdits, v.Tag))
+	} else {
+		field("tagged edits", st.Dim.Render("unknown (no change_tag_def table in this database)"))
+	}
+
+	fmt.Fprintln(out)
+	fmt.Fprintln(out, st.Bold.Render("Log"))
+	if len(entries) == 0 {
+		fmt.Fprintln(out, "  (no log entries)")
+	}
+	for _, e := range entries {
+		fmt.Fprintf(out, "  %s  %-17s by %s: %s\n", human(e.Timestamp), e.Action, clean(e.Performer), clean(e.Comment))
+	}
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
+}
+
+// usesClientCredentials: such a client's tokens (not owner-only) carry
+// acceptance id 0, so the database cannot attribute them to it.
+func usesClientCredentials(c *db.Consumer) bool {
+	if c.OAuthVersion != 2 || c.OwnerOnly {
+		return false
+	}
+	for _, g := range c.OAuth2AllowedGrants {
+		if g == "client_credentials" {
+			return true
+		}
+	}
+	return false
+}

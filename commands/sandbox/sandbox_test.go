@@ -1,0 +1,175 @@
+package sandbox
+
+import (
+	"context"
+	"crypto/rsa"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mwoauth/mwoauth/db"
+	"github.com/mwoauth/mwoauth/jwtutil"
+)
+
+var testNow = time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+
+func newSandbox(t *testing.T, key *rsa.PrivateKey) (*db.Store, map[string]string) {
+	t.Helper()
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "wiki.sqlite")
+	st, err := db.CreateSQLite(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.CreateSchema(ctx); err != nil {
+		t.Fatal(err)
+	}
+	tokens, err := seed(ctx, st, key, testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	s, err := db.Open(ctx, "sqlite:"+path, db.Options{Admin: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s, tokens
+}
+
+// dumpAll renders every table, masking only the random jtis.
+func dumpAll(t *testing.T, s *db.Store) string {
+	t.Helper()
+	var b strings.Builder
+	for _, table := range []string{"user", "actor", "page", "comment", "logging", "log_search", "oauth_registered_consumer",
+		"oauth_accepted_consumer", "oauth2_access_tokens", "change_tag_def"} {
+		rows, err := s.DB.Query("SELECT * FROM " + s.T(table) + " ORDER BY 1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		cols, _ := rows.Columns()
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				t.Fatal(err)
+			}
+			b.WriteString(table)
+			for i, v := range vals {
+				if cols[i] == "oaat_identifier" {
+					v = "<jti>"
+				}
+				if bs, ok := v.([]byte); ok {
+					v = string(bs)
+				}
+				b.WriteString("|")
+				b.WriteString(strings.TrimSpace(strings.ReplaceAll(strings.ReplaceAll(fmtAny(v), "\n", " "), "\t", " ")))
+			}
+			b.WriteString("\n")
+		}
+		rows.Close()
+	}
+	return b.String()
+}
+
+func fmtAny(v any) string {
+	if v == nil {
+		return "NULL"
+	}
+	return fmt.Sprint(v)
+}
+
+// TestReproducible: two sandboxes made at the same pinned instant hold the
+// same rows, apart from the random token ids.
+func TestReproducible(t *testing.T) {
+	key, err := jwtutil.GenerateKey(2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := newSandbox(t, key)
+	b, _ := newSandbox(t, key)
+	if da, dbb := dumpAll(t, a), dumpAll(t, b); da != dbb {
+		t.Errorf("sandboxes differ:\n%s\n---\n%s", da, dbb)
+	}
+}
+
+// TestTokensMatchRows: every sample token verifies with the key, names an
+// existing consumer, and its jti row says what the file name promises.
+func TestTokensMatchRows(t *testing.T) {
+	key, err := jwtutil.GenerateKey(2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, tokens := newSandbox(t, key)
+	ctx := context.Background()
+	want := map[string]struct {
+		live, revoked bool
+		stage         int
+	}{
+		"valid.jwt":              {true, false, db.StageApproved},
+		"expired.jwt":            {false, false, db.StageApproved},
+		"revoked.jwt":            {true, true, db.StageApproved},
+		"owner-only.jwt":         {true, false, db.StageApproved},
+		"client-credentials.jwt": {true, false, db.StageApproved},
+		"disabled-consumer.jwt":  {true, false, db.StageDisabled},
+	}
+	if len(tokens) != len(want) {
+		t.Fatalf("tokens: %v", tokens)
+	}
+	for name, w := range want {
+		tok, err := jwtutil.Parse(tokens[name])
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		opts := jwtutil.VerifyOptions{Keys: []*rsa.PublicKey{&key.PublicKey}, Issuer: Issuer, Now: testNow}
+		if sig := jwtutil.VerifySignature(tok, opts); !sig.OK {
+			t.Errorf("%s: signature: %+v", name, sig)
+		}
+		if iss, _ := tok.StringClaim("iss"); iss != Issuer {
+			t.Errorf("%s: iss %q", name, iss)
+		}
+		if timesOK := tok.CheckTimes(testNow, 0) == jwtutil.ClassOK; timesOK != w.live {
+			t.Errorf("%s: times ok = %v", name, timesOK)
+		}
+		jti, _ := tok.StringClaim("jti")
+		row, err := s.AccessTokenByJTI(ctx, jti)
+		if err != nil || row.Revoked != w.revoked {
+			t.Errorf("%s: jti row %+v, %v", name, row, err)
+		}
+		aud, _ := tok.StringClaim("aud")
+		c, err := s.ConsumerByKey(ctx, aud)
+		if err != nil || c.Stage != w.stage {
+			t.Errorf("%s: consumer %+v, %v", name, c, err)
+		}
+	}
+}
+
+func TestWriteProfile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "sub", "config")
+	made, err := WriteProfile(path, "sandbox", [][2]string{{"db", "sqlite:/a"}})
+	if err != nil || !made {
+		t.Fatalf("first write: %v %v", made, err)
+	}
+	if err := os.WriteFile(path, []byte("; keep me\n[profile prod]\ndb = mysql:x@tcp(h)/w\n\n[profile sandbox]\ndb = old\nas = Old\n[other]\nk = v\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	made, err = WriteProfile(path, "sandbox", [][2]string{{"db", "sqlite:/b"}, {"as", "Admin"}})
+	if err != nil || !made {
+		t.Fatalf("second write: %v %v", made, err)
+	}
+	got, _ := os.ReadFile(path)
+	want := "default = sandbox\n; keep me\n[profile prod]\ndb = mysql:x@tcp(h)/w\n\n[other]\nk = v\n\n[profile sandbox]\n# Written by mwoauth sandbox; rerun it to recreate.\ndb = sqlite:/b\nas = Admin\n"
+	if string(got) != want {
+		t.Errorf("config:\n%s\nwant:\n%s", got, want)
+	}
+	if st, _ := os.Stat(path); st.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v", st.Mode())
+	}
+}

@@ -1,0 +1,332 @@
+package sandbox
+
+import (
+	"context"
+	"crypto/rsa"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/mwoauth/mwoauth/db"
+	"github.com/mwoauth/mwoauth/jwtutil"
+)
+
+// The sandbox's consumers have fixed keys so that tutorials, docs and tests
+// can name them. They are shaped like real ones (32 lowercase hex).
+const (
+	KeyOAuth1      = "8a1f0c3e5b7d9f21436587a9cbedf013" // 1: OAuth 1.0a, Admin, approved, grants stored as an object
+	KeyLeaky       = "3c9e1d7a5f2b4086c1e3a5b7d9f0e2c4" // 2: OAuth 2 client_credentials, Dev User, approved (the tutorial's leak)
+	KeyOwnerOnly   = "b4d6f8a0c2e4a6b8d0f2a4c6e8b0d2f4" // 3: OAuth 2 owner-only, Alice, approved
+	KeyProposed    = "d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6" // 4: OAuth 2 authorization_code, Bob, proposed
+	KeyRejected    = "e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0" // 5: rejected
+	KeyExpired     = "f0e1d2c3b4a5968778695a4b3c2d1e0f" // 6: expired proposal
+	KeyDisabled    = "0a1b2c3d4e5f60718293a4b5c6d7e8f9" // 7: disabled
+	KeySuppressed  = "9f8e7d6c5b4a39281706f5e4d3c2b1a0" // 8: disabled and suppressed
+	KeyConfigBased = "1234abcd5678ef901234abcd5678ef90" // 9: configuration-based shadow row
+	KeyWebEditor   = "6b0f3e2a9c8d7e6f5a4b3c2d1e0f9a8b" // 10: OAuth 2 authorization_code + refresh_token, Admin, approved, in use
+)
+
+// Issuer is the sandbox wiki's canonical server (the JWT iss).
+const Issuer = "https://meta.sandbox.test"
+
+// Users of the sandbox wiki (central ids equal local ids, as with
+// LocalIdLookup). Bob has no actor row yet: acting as Bob creates it.
+var users = []struct {
+	id    int64
+	name  string
+	actor bool
+}{
+	{1, "Admin", true}, {2, "MediaWiki default", true}, {3, "Dev User", true}, {4, "Alice", true}, {5, "Bob", false},
+}
+
+type consumerSeed struct {
+	id                           int64
+	key, name, version, desc, cb string
+	owner                        int64
+	ownerOnly                    bool
+	oauthVersion                 int
+	grants, oauth2Grants         string
+	stage                        int
+	deleted                      bool
+	registeredAgo, stageAgo      time.Duration
+	prefix                       string // oarc_callback_is_prefix
+	email                        string
+	log                          []logSeed
+}
+
+type logSeed struct {
+	action string
+	actor  int64
+	ago    time.Duration
+	reason string
+}
+
+const day = 24 * time.Hour
+
+var consumers = []consumerSeed{
+	{id: 1, key: KeyOAuth1, name: "Sandbox OAuth1 Tool", version: "1.0", desc: "OAuth 1.0a consumer created by createOAuthConsumer.php",
+		cb: "https://tool.sandbox.test/oauth1/callback", prefix: "1", owner: 1, oauthVersion: 1,
+		grants: `{"0":"useoauth","2":"editpage"}`, oauth2Grants: `["authorization_code","refresh_token"]`, stage: 1,
+		registeredAgo: 90 * day, stageAgo: 90 * day, email: "admin@sandbox.test",
+		log: []logSeed{{"propose", 1, 90 * day, "OAuth 1.0a consumer created by createOAuthConsumer.php"}, {"approve", 1, 90 * day, "Approved by maintenance script"}}},
+	{id: 2, key: KeyLeaky, name: "Leaky Client Credentials App", version: "2.3", desc: "Nightly report bot (client_credentials)",
+		cb: "https://reports.sandbox.test/oauth2/callback", prefix: "0", owner: 3, oauthVersion: 2,
+		grants: `["useoauth","highvolume","editpage"]`, oauth2Grants: `["client_credentials"]`, stage: 1,
+		registeredAgo: 60 * day, stageAgo: 59 * day, email: "dev@sandbox.test",
+		log: []logSeed{{"propose", 3, 60 * day, "Nightly report bot (client_credentials)"}, {"approve", 1, 59 * day, "Looks fine"}}},
+	{id: 3, key: KeyOwnerOnly, name: "Alice's Owner-only Bot", version: "1.0", desc: "Personal maintenance bot",
+		cb: "/index.php/Special:OAuth/verified", prefix: "0", owner: 4, ownerOnly: true, oauthVersion: 2,
+		grants: `["useoauth","editpage"]`, oauth2Grants: `["client_credentials"]`, stage: 1,
+		registeredAgo: 30 * day, stageAgo: 30 * day, email: "alice@sandbox.test",
+		log: []logSeed{{"create-owner-only", 4, 30 * day, "Personal maintenance bot"}}},
+	{id: 4, key: KeyProposed, name: "Proposed Wiki Tool", version: "0.1", desc: "Waiting for review",
+		cb: "https://wikitool.sandbox.test/callback", prefix: "0", owner: 5, oauthVersion: 2,
+		grants: `["useoauth","editpage","createeditmovepage"]`, oauth2Grants: `["authorization_code","refresh_token"]`, stage: 0,
+		registeredAgo: 2 * day, stageAgo: 2 * day, email: "bob@sandbox.test",
+		log: []logSeed{{"propose", 5, 2 * day, "Waiting for review"}}},
+	{id: 5, key: KeyRejected, name: "Rejected Spam App", version: "1.0", desc: "Buy cheap watches",
+		cb: "https://spam.sandbox.test/", prefix: "0", owner: 5, oauthVersion: 2,
+		grants: `["useoauth","editpage"]`, oauth2Grants: `["authorization_code"]`, stage: 2,
+		registeredAgo: 20 * day, stageAgo: 19 * day, email: "bob@sandbox.test",
+		log: []logSeed{{"propose", 5, 20 * day, "Buy cheap watches"}, {"reject", 1, 19 * day, "Spam"}}},
+	{id: 6, key: KeyExpired, name: "Old Expired Proposal", version: "1.0", desc: "Never reviewed",
+		cb: "https://old.sandbox.test/callback", prefix: "0", owner: 3, oauthVersion: 1,
+		grants: `["useoauth"]`, oauth2Grants: `["authorization_code","refresh_token"]`, stage: 3,
+		registeredAgo: 120 * day, stageAgo: 89 * day, email: "dev@sandbox.test",
+		log: []logSeed{{"propose", 3, 120 * day, "Never reviewed"}}},
+	{id: 7, key: KeyDisabled, name: "Disabled Mirror Tool", version: "1.2", desc: "Mirrors pages elsewhere",
+		cb: "https://mirror.sandbox.test/callback", prefix: "0", owner: 3, oauthVersion: 2,
+		grants: `["useoauth"]`, oauth2Grants: `["authorization_code","refresh_token"]`, stage: 4,
+		registeredAgo: 80 * day, stageAgo: 10 * day, email: "dev@sandbox.test",
+		log: []logSeed{{"propose", 3, 80 * day, "Mirrors pages elsewhere"}, {"approve", 1, 79 * day, "OK"}, {"disable", 1, 10 * day, "Scraping too fast"}}},
+	{id: 8, key: KeySuppressed, name: "Suppressed Abuse App", version: "6.6", desc: "Harassment tool",
+		cb: "https://abuse.sandbox.test/callback", prefix: "0", owner: 5, oauthVersion: 2,
+		grants: `["useoauth","editpage"]`, oauth2Grants: `["client_credentials"]`, stage: 4, deleted: true,
+		registeredAgo: 40 * day, stageAgo: 35 * day, email: "bob@sandbox.test",
+		log: []logSeed{{"propose", 5, 40 * day, "Harassment tool"}, {"approve", 1, 39 * day, "OK"}, {"disable", 1, 35 * day, "Used for harassment"}}},
+	{id: 9, key: KeyConfigBased, name: "Static Config App", version: "1.0", desc: "Defined in $wgOAuthStaticApps",
+		cb: "https://static.sandbox.test/callback", prefix: "0", owner: 1, oauthVersion: 2,
+		grants: `["useoauth"]`, oauth2Grants: `["client_credentials"]`, stage: 5,
+		registeredAgo: 200 * day, stageAgo: 200 * day, email: "admin@sandbox.test"},
+	{id: 10, key: KeyWebEditor, name: "Web Editor", version: "3.0", desc: "Edit from the web, with refresh tokens",
+		cb: "https://editor.sandbox.test/oauth2/callback", prefix: "0", owner: 1, oauthVersion: 2,
+		grants: `["useoauth","editpage","highvolume"]`, oauth2Grants: `["authorization_code","refresh_token"]`, stage: 1,
+		registeredAgo: 100 * day, stageAgo: 99 * day, email: "admin@sandbox.test",
+		log: []logSeed{{"propose", 1, 100 * day, "Edit from the web, with refresh tokens"}, {"approve", 1, 99 * day, "Approved"}}},
+}
+
+// seed fills an empty sandbox database and mints its sample tokens.
+func seed(ctx context.Context, st *db.Store, key *rsa.PrivateKey, now time.Time) (map[string]string, error) {
+	now = now.UTC().Truncate(time.Second)
+	ts := func(ago time.Duration) string { return db.FormatTimestamp(now.Add(-ago)) }
+	exec := func(q string, args ...any) error {
+		_, err := st.DB.ExecContext(ctx, q, args...)
+		if err != nil {
+			return fmt.Errorf("seed: %v", err)
+		}
+		return nil
+	}
+	for _, u := range users {
+		if err := exec("INSERT INTO "+st.T("user")+" (user_id, user_name, user_password, user_newpassword, user_email, user_touched, user_registration, user_editcount) VALUES (?, ?, '', '', ?, ?, ?, 0)",
+			u.id, u.name, "", ts(365*day), ts(365*day)); err != nil {
+			return nil, err
+		}
+		if u.actor {
+			if err := exec("INSERT INTO "+st.T("actor")+" (actor_id, actor_user, actor_name) VALUES (?, ?, ?)", u.id, u.id, u.name); err != nil {
+				return nil, err
+			}
+		}
+	}
+	// Dev User has a user page: log entries about their consumers get its page id.
+	for _, p := range []struct {
+		id    int64
+		ns    int
+		title string
+	}{{1, 0, "Main_Page"}, {2, 2, "Dev_User"}} {
+		if err := exec("INSERT INTO "+st.T("page")+" (page_id, page_namespace, page_title, page_random, page_touched, page_latest, page_len) VALUES (?, ?, ?, 0.5, ?, 1, 100)",
+			p.id, p.ns, p.title, ts(365*day)); err != nil {
+			return nil, err
+		}
+	}
+	comments := map[string]int64{}
+	comment := func(text string) (int64, error) {
+		if id, ok := comments[text]; ok {
+			return id, nil
+		}
+		res, err := st.DB.ExecContext(ctx, "INSERT INTO "+st.T("comment")+" (comment_hash, comment_text, comment_data) VALUES (?, ?, NULL)", db.CommentHash(text), text)
+		if err != nil {
+			return 0, err
+		}
+		id, _ := res.LastInsertId()
+		comments[text] = id
+		return id, nil
+	}
+	if _, err := comment(""); err != nil {
+		return nil, err
+	}
+	type logRow struct {
+		at     string
+		action string
+		actor  int64
+		title  string
+		page   int64
+		reason string
+		key    string
+	}
+	var logs []logRow
+	names := map[int64]string{}
+	for _, u := range users {
+		names[u.id] = u.name
+	}
+	for _, c := range consumers {
+		// A stored secret (oarc_secret_key), deterministic like everything
+		// but the keys; commands must only ever say "set".
+		sum := sha256.Sum256([]byte("sandbox secret " + c.key))
+		secret := hex.EncodeToString(sum[:16])
+		err := exec("INSERT INTO "+st.T("oauth_registered_consumer")+` (oarc_id, oarc_consumer_key, oarc_name, oarc_user_id,
+ oarc_version, oarc_callback_url, oarc_callback_is_prefix, oarc_description, oarc_email, oarc_email_authenticated,
+ oarc_developer_agreement, oarc_owner_only, oarc_wiki, oarc_grants, oarc_registration, oarc_secret_key, oarc_rsa_key,
+ oarc_restrictions, oarc_stage, oarc_stage_timestamp, oarc_deleted, oarc_oauth_version, oarc_oauth2_allowed_grants,
+ oarc_oauth2_is_confidential) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, '*', ?, ?, ?, '', ?, ?, ?, ?, ?, ?, 1)`,
+			c.id, c.key, c.name, c.owner, c.version, c.cb, c.prefix, c.desc, c.email, ts(c.registeredAgo), boolInt(c.ownerOnly),
+			c.grants, ts(c.registeredAgo), secret, `{"IPAddresses":["0.0.0.0/0","::/0"]}`, c.stage, ts(c.stageAgo),
+			boolInt(c.deleted), c.oauthVersion, c.oauth2Grants)
+		if err != nil {
+			return nil, err
+		}
+		title := replaceSpaces(names[c.owner])
+		var page int64
+		if title == "Dev_User" {
+			page = 2
+		}
+		for _, l := range c.log {
+			logs = append(logs, logRow{at: ts(l.ago), action: l.action, actor: l.actor, title: title, page: page, reason: l.reason, key: c.key})
+		}
+	}
+	// Log entries in time order, as the wiki wrote them.
+	sort.SliceStable(logs, func(i, j int) bool { return logs[i].at < logs[j].at })
+	for _, l := range logs {
+		cid, err := comment(l.reason)
+		if err != nil {
+			return nil, err
+		}
+		res, err := st.DB.ExecContext(ctx, "INSERT INTO "+st.T("logging")+` (log_type, log_action, log_timestamp, log_actor,
+ log_namespace, log_title, log_page, log_comment_id, log_params, log_deleted) VALUES ('mwoauthconsumer', ?, ?, ?, 2, ?, ?, ?, ?, 0)`,
+			l.action, l.at, l.actor, l.title, l.page, cid, db.LogParams(l.key))
+		if err != nil {
+			return nil, err
+		}
+		id, _ := res.LastInsertId()
+		if err := exec("INSERT INTO "+st.T("log_search")+" (ls_field, ls_value, ls_log_id) VALUES ('OAuthConsumer', ?, ?)", l.key, id); err != nil {
+			return nil, err
+		}
+	}
+
+	// Acceptances: Alice's owner-only bot (made at registration), and the
+	// Web Editor authorised by Alice (everywhere) and Bob (one wiki).
+	for _, a := range []struct {
+		id, user, consumer int64
+		wiki, grants       string
+		ago                time.Duration
+	}{
+		{1, 4, 3, "*", `["useoauth","editpage"]`, 30 * day},
+		{2, 4, 10, "*", `["useoauth","editpage"]`, 50 * day},
+		{3, 5, 10, "enwiki", `["useoauth"]`, 5 * day},
+		{4, 3, 7, "*", `["useoauth"]`, 60 * day},
+	} {
+		if err := exec("INSERT INTO "+st.T("oauth_accepted_consumer")+` (oaac_id, oaac_wiki, oaac_user_id, oaac_consumer_id,
+ oaac_access_token, oaac_access_secret, oaac_grants, oaac_accepted, oaac_oauth_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 2)`,
+			a.id, a.wiki, a.user, a.consumer, fmt.Sprintf("%032x", a.id*0x1111), fmt.Sprintf("%032x", a.id*0x2222), a.grants, ts(a.ago)); err != nil {
+			return nil, err
+		}
+	}
+
+	// Tokens: minted exactly as the extension mints them, with their rows.
+	files := map[string]string{}
+	mint := func(file string, acceptance int64, revoked bool, o jwtutil.MintOptions) error {
+		o.Issuer = Issuer
+		jti, err := jwtutil.NewJTI()
+		if err != nil {
+			return err
+		}
+		o.JTI = jti
+		tok, err := jwtutil.Mint(key, o)
+		if err != nil {
+			return err
+		}
+		exp := "infinity"
+		switch {
+		case o.OwnerOnly:
+			exp = db.FormatTimestamp(o.Now.AddDate(1000, 0, 0))
+		case o.ExpiresIn > 0:
+			exp = db.FormatTimestamp(o.Now.Add(o.ExpiresIn))
+		default:
+			exp = db.FormatTimestamp(o.Now.Add(time.Hour))
+		}
+		if err := exec("INSERT INTO "+st.T("oauth2_access_tokens")+" (oaat_identifier, oaat_expires, oaat_acceptance_id, oaat_revoked) VALUES (?, ?, ?, ?)",
+			jti, exp, acceptance, boolInt(revoked)); err != nil {
+			return err
+		}
+		if file != "" {
+			files[file] = tok
+		}
+		return nil
+	}
+	steps := []struct {
+		file       string
+		acceptance int64
+		revoked    bool
+		o          jwtutil.MintOptions
+	}{
+		// Alice's owner-only token from registration: 1000 years.
+		{"owner-only.jwt", 1, false, jwtutil.MintOptions{ClientID: KeyOwnerOnly, UserID: 4, OwnerOnly: true, Scopes: []string{"basic", "editpage"}, Now: now.Add(-30 * day)}},
+		// Web Editor, Alice: a live token and an expired one.
+		{"valid.jwt", 2, false, jwtutil.MintOptions{ClientID: KeyWebEditor, UserID: 4, Scopes: []string{"basic", "editpage"}, Now: now.Add(-10 * time.Minute)}},
+		{"expired.jwt", 2, false, jwtutil.MintOptions{ClientID: KeyWebEditor, UserID: 4, Scopes: []string{"basic", "editpage"}, Now: now.Add(-3 * time.Hour)}},
+		// Web Editor, Bob: revoked by a refresh.
+		{"revoked.jwt", 3, true, jwtutil.MintOptions{ClientID: KeyWebEditor, UserID: 5, Scopes: []string{"basic"}, Now: now.Add(-20 * time.Minute)}},
+		// The leaky app's client_credentials token: acceptance 0, sub "".
+		{"client-credentials.jwt", 0, false, jwtutil.MintOptions{ClientID: KeyLeaky, ClientCredentials: true, Scopes: []string{"basic", "highvolume", "editpage"}, Now: now.Add(-5 * time.Minute)}},
+		// The disabled mirror tool's token, still inside its hour.
+		{"disabled-consumer.jwt", 4, false, jwtutil.MintOptions{ClientID: KeyDisabled, UserID: 3, Scopes: []string{"basic"}, Now: now.Add(-15 * time.Minute)}},
+		// Older expired rows, as real wikis accumulate them.
+		{"", 2, false, jwtutil.MintOptions{ClientID: KeyWebEditor, UserID: 4, Now: now.Add(-48 * time.Hour)}},
+		{"", 0, false, jwtutil.MintOptions{ClientID: KeyLeaky, ClientCredentials: true, Now: now.Add(-26 * time.Hour)}},
+	}
+	for _, s := range steps {
+		if err := mint(s.file, s.acceptance, s.revoked, s.o); err != nil {
+			return nil, fmt.Errorf("mint sample token: %v", err)
+		}
+	}
+
+	// Edits tagged by consumers, as change_tag_def counts them.
+	for _, t := range []struct {
+		id    int64
+		name  string
+		count int
+	}{{1, "OAuth CID: 10", 1234}, {2, "OAuth CID: 2", 87}, {3, "OAuth CID: 7", 15}, {4, "mw-undo", 3}} {
+		if err := exec("INSERT INTO "+st.T("change_tag_def")+" (ctd_id, ctd_name, ctd_user_defined, ctd_count) VALUES (?, ?, 0, ?)", t.id, t.name, t.count); err != nil {
+			return nil, err
+		}
+	}
+	return files, nil
+}
+
+func replaceSpaces(s string) string {
+	b := []byte(s)
+	for i := range b {
+		if b[i] == ' ' {
+			b[i] = '_'
+		}
+	}
+	return string(b)
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
