@@ -7,11 +7,15 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/mwoauth/mwoauth/internal/loggen"
 )
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"mwoauth": func() { os.Exit(Main()) },
+		// The log generator, so scan-*.txtar can check a scan against what was written.
+		"mwoauth-loggen": func() { os.Exit(loggen.Main(os.Args[1:], os.Stdout, os.Stderr)) },
 	})
 }
 

@@ -63,6 +63,14 @@ func (f *Factory) Setting(cmd *cobra.Command, key string) (string, error) {
 // alone (UTC midnight), or unix seconds (fractions allowed).
 func ParseTime(s string) (time.Time, error) {
 	s = strings.TrimSpace(s)
+	if sec, frac, ok := strings.Cut(s, "."); isDigits(sec) && (!ok || isDigits(frac)) && len(sec) <= 18 {
+		// Digit by digit, so 1795342075.525625 keeps its microseconds
+		// exactly (float64 would make it ...525624990).
+		n, _ := strconv.ParseInt(sec, 10, 64)
+		frac = (frac + "000000000")[:9]
+		ns, _ := strconv.ParseInt(frac, 10, 64)
+		return time.Unix(n, ns).UTC(), nil
+	}
 	if f, err := strconv.ParseFloat(s, 64); err == nil {
 		sec := int64(f)
 		return time.Unix(sec, int64((f-float64(sec))*1e9)).UTC(), nil
@@ -73,4 +81,16 @@ func ParseTime(s string) (time.Time, error) {
 		}
 	}
 	return time.Time{}, fmt.Errorf("invalid time %q (want RFC 3339 like 2026-11-22T10:00:00Z, or unix seconds)", s)
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }

@@ -1,17 +1,530 @@
 package token
 
 import (
+	"bytes"
+	"context"
+	"crypto/rsa"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
 	"github.com/spf13/cobra"
 
 	"github.com/mwoauth/mwoauth/commands/cmdutil"
+	"github.com/mwoauth/mwoauth/commands/dbcmd"
+	"github.com/mwoauth/mwoauth/jwtutil"
+	"github.com/mwoauth/mwoauth/scan"
 )
 
-// newCmdScan is a placeholder until the scan command lands.
+type scanOptions struct {
+	JWKSFile   string
+	SecretFile string
+	Algs       []string
+	Leeway     time.Duration
+	At         string
+	TimeField  string
+	TimeRegex  string
+	ShowTokens bool
+	Jobs       int
+	Format     string
+}
+
 func newCmdScan(f *cmdutil.Factory) *cobra.Command {
-	return &cobra.Command{
-		Use:    "scan [FILE...]",
-		Short:  "Find and verify every token in access or application logs",
-		Hidden: true,
-		RunE:   func(*cobra.Command, []string) error { return cmdutil.Exitf(cmdutil.ExitFailure, "not implemented yet") },
+	opts := &scanOptions{}
+	cmd := &cobra.Command{
+		Use:   "scan [<file>... | -] (--public-key <file> | --jwks <file> | --secret-file <file>)",
+		Short: "Find and verify every token in access or application logs",
+		Long: `Scan reads logs (files, or stdin when no file or - is given; gzip is
+recognised by its magic bytes) and finds every bearer token in them:
+"Authorization: Bearer …" values, access_token= query and form parameters,
+"access_token" JSON members, and bare JWTs anywhere in a line (several per
+line are fine). A value after "Bearer " or access_token that is not a JWT is
+counted as a malformed token.
+
+Each distinct token is verified once, in parallel on all cores, with the same
+rules and key flags as "mwoauth token verify" (RS256 unless --alg says
+otherwise, zero leeway, optional --issuer/--audience); repeats are counted, not
+re-verified. Tokens are judged at --at (default now). With --time-field NAME
+(JSON logs) or --time-regex RE (its first capture group that matched; RFC 3339, common log
+format like 22/Nov/2026:10:07:55 +0000, or unix seconds), each use is judged
+at its own line's time instead: a token valid at 10:00 and used at 11:30 was
+used expired. The signature is checked once per token, the times per use.
+Uses on lines without a readable time are judged at --at.
+
+With a database configured (--db, MWOAUTH_DB or the profile's db), each
+token's jti row (missing or revoked: wiki-state) and consumer (name, stage,
+usable) are looked up once per distinct token and consumer.
+
+The text report gives totals, a table by verdict and one by consumer (aud),
+with first and last sightings as FILE:LINE. The token text is never printed
+unless --show-tokens is given; tokens are named by their id, the first 12 hex
+digits of sha256(token).
+
+Lines with a NUL byte or invalid UTF-8 (binary junk) and lines over 1 MiB are
+counted and skipped. Memory grows with the number of distinct tokens, not
+with the size of the logs. On a terminal a progress line is shown on stderr.
+
+--output json prints one JSON object per distinct token, in order of first
+sighting, then one summary object (schema below; fields are only ever added):
+
+  {"id":"3f2a9c0d1e4b","jti":"…","aud":"<consumer key>","sub":"…",
+   "verdict":"expired","exit_code":5,"detail":"…","count":120,
+   "first_seen":{"file":"access.log","line":12,"time":"2026-11-22T10:00:01Z"},
+   "last_seen":{"file":"access.log","line":9045,"time":"…"},
+   "uses":{"ok":100,"expired":20},                  (only with per-line times)
+   "token_row":{"found":true,"revoked":false},     (only with a database)
+   "consumer":{"found":true,"name":"…","stage":1,"stage_name":"approved"},
+   "token":"eyJ…"}                                  (only with --show-tokens)
+  {"summary":{"files":["access.log"],"bytes":…,"lines":…,
+   "lines_with_tokens":…,"skipped_binary":…,"skipped_too_long":…,
+   "lines_without_time":…,"occurrences":…,"unique_tokens":…,"valid":false,
+   "judged_at":"…","time_source":"at|field:NAME|regex:RE","database":false,
+   "tokens_by_verdict":{"ok":…,"malformed":…,"signature":…,"expired":…,
+     "not-yet-valid":…,"claims":…,"wiki-state":…},
+   "uses_by_verdict":{…same keys…},
+   "verdicts":[{"verdict":"ok","exit_code":0,"tokens":…,"uses":…,
+     "first_seen":{…},"last_seen":{…}}],
+   "consumers":[{"aud":"…","consumer":{…},"tokens":…,"uses":…,
+     "tokens_by_verdict":{…},"uses_by_verdict":{…},
+     "first_seen":{…},"last_seen":{…}}]}}
+
+A token's verdict is its most fundamental failure (malformed, signature,
+expired, not-yet-valid, claims, wiki-state); judged per line, it is the most
+fundamental failure among its uses, and "ok" only if every use was valid.
+
+Exit status: 0 when every token found is valid (or none was found), 11 when
+some are not, 1 on an error (unreadable file, database), 2 on a usage error.`,
+		Example: `  mwoauth token scan /var/log/nginx/access.log --public-key /etc/mediawiki/oauth2-public.pem
+  zcat access.log.*.gz | mwoauth token scan --public-key oauth2-public.pem --time-regex '\[([^\]]+)\]'
+  mwoauth token scan app.jsonl --public-key oauth2-public.pem --time-field time --db sqlite:wiki.sqlite
+  mwoauth token scan access.log --public-key oauth2-public.pem --at 2026-11-22T12:00:00Z -o json | jq 'select(.verdict=="expired")'`,
+		Args: cmdutil.Args(cobra.ArbitraryArgs),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			format, err := cmdutil.OutputFormat(cmd, "text", "json")
+			if err != nil {
+				return err
+			}
+			opts.Format = format
+			return runScan(cmd, f, opts, args)
+		},
 	}
+	fl := cmd.Flags()
+	fl.String("public-key", "", "RSA public key: `file`, file:// path or PEM text (env MWOAUTH_PUBLIC_KEY, profile public-key)")
+	fl.StringVar(&opts.JWKSFile, "jwks", "", "JWKS `file` with the verification keys")
+	fl.StringVar(&opts.SecretFile, "secret-file", "", "Shared secret `file` for HS256 (needs --alg HS256)")
+	fl.StringSliceVar(&opts.Algs, "alg", []string{"RS256"}, "Allowed `algorithms` (RS256 by default; HS256 only with --secret-file; never none)")
+	fl.String("issuer", "", "Expected iss, e.g. https://meta.wikimedia.org (env MWOAUTH_ISSUER, profile issuer)")
+	fl.String("audience", "", "Expected aud (consumer key); only from this flag, since a log holds many consumers")
+	fl.DurationVar(&opts.Leeway, "leeway", 0, "Clock leeway for the time checks (MediaWiki uses none)")
+	fl.StringVar(&opts.At, "at", "", "Judge at this `time` (RFC 3339 or unix) instead of now")
+	fl.StringVar(&opts.TimeField, "time-field", "", "Judge each use at its line's time, read from this JSON `member` (e.g. time, @timestamp)")
+	fl.StringVar(&opts.TimeRegex, "time-regex", "", "Judge each use at its line's time: the first capture group (that matched) of this `regexp`")
+	fl.BoolVar(&opts.ShowTokens, "show-tokens", false, "Include the token text in the JSON output (it is a credential)")
+	fl.IntVar(&opts.Jobs, "jobs", 0, "Worker goroutines (default: one per core)")
+	fl.StringVarP(&opts.Format, "output", "o", "text", "Output `format`: text or json")
+	dbcmd.AddFlags(cmd)
+	return cmd
+}
+
+func runScan(cmd *cobra.Command, f *cmdutil.Factory, opts *scanOptions, args []string) error {
+	ctx := cmd.Context()
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	at, err := instant(f, opts.At)
+	if err != nil {
+		return err
+	}
+	if opts.Leeway < 0 {
+		return cmdutil.FlagErrorf("--leeway cannot be negative")
+	}
+	if opts.Jobs < 0 {
+		return cmdutil.FlagErrorf("--jobs cannot be negative")
+	}
+	times, err := scan.NewTimeSource(opts.TimeField, opts.TimeRegex)
+	if err != nil {
+		return cmdutil.FlagErrorf("%v", err)
+	}
+	inputs := args
+	if len(inputs) == 0 {
+		if f.IO.IsStdinTTY() {
+			return cmdutil.FlagErrorf("no input: give log files, or pipe a log into stdin")
+		}
+		inputs = []string{"-"}
+	}
+	stdinUses := 0
+	for _, in := range inputs {
+		if in == "-" {
+			stdinUses++
+		}
+	}
+	if stdinUses > 1 {
+		return cmdutil.FlagErrorf("- (stdin) can be given only once")
+	}
+	vo, err := scanVerifyOptions(cmd, f, opts, stdinUses > 0)
+	if err != nil {
+		return err
+	}
+	// Open every file before reading any: a typo fails at once, not after
+	// an hour of scanning.
+	files := make([]*os.File, len(inputs))
+	defer func() {
+		for _, fh := range files {
+			if fh != nil {
+				fh.Close()
+			}
+		}
+	}()
+	for i, in := range inputs {
+		if in == "-" {
+			continue
+		}
+		fh, err := os.Open(in)
+		if err != nil {
+			return cmdutil.Exitf(cmdutil.ExitFailure, "open %s: %v", in, unwrapPathError(err))
+		}
+		if st, err := fh.Stat(); err == nil && st.IsDir() {
+			fh.Close()
+			return cmdutil.Exitf(cmdutil.ExitFailure, "%s is a directory", in)
+		}
+		files[i] = fh
+	}
+
+	o := scan.Options{Verify: vo, At: at, Times: times, Workers: opts.Jobs, KeepTokens: opts.ShowTokens}
+	st, err := dbcmd.OpenOptional(cmd, f)
+	if err != nil {
+		return err
+	}
+	if st != nil {
+		defer st.Close()
+		o.Wiki = scan.NewDBWiki(st)
+	}
+
+	sc := scan.New(o)
+	stop := startProgress(f.IO, sc)
+	for i, in := range inputs {
+		var r io.Reader = f.IO.In
+		name := "(stdin)"
+		if files[i] != nil {
+			r, name = files[i], in
+		}
+		if err := sc.Feed(ctx, name, r); err != nil {
+			stop()
+			return scanError(ctx, err)
+		}
+	}
+	rep, err := sc.Finish()
+	stop()
+	if err != nil {
+		return scanError(ctx, err)
+	}
+
+	if opts.Format == "json" {
+		for i := range rep.Tokens {
+			if err := cmdutil.WriteJSONLine(f.IO.Out, rep.Tokens[i]); err != nil {
+				return err
+			}
+		}
+		if err := cmdutil.WriteJSONLine(f.IO.Out, map[string]any{"summary": rep.Summary}); err != nil {
+			return err
+		}
+	} else {
+		printScan(f.IO.Out, f.IO.Styles(), rep)
+	}
+	if rep.Summary.Valid {
+		return nil
+	}
+	return cmdutil.SilentExit(cmdutil.ExitBatchInvalid)
+}
+
+// scanVerifyOptions resolves the key flags exactly as token verify does.
+// --audience is taken from the flag only: a profile's audience names one
+// consumer, and a log holds many.
+func scanVerifyOptions(cmd *cobra.Command, f *cmdutil.Factory, opts *scanOptions, logFromStdin bool) (jwtutil.VerifyOptions, error) {
+	vo := jwtutil.VerifyOptions{Algs: opts.Algs, Leeway: opts.Leeway}
+	var err error
+	if vo.Issuer, err = f.Setting(cmd, "issuer"); err != nil {
+		return vo, err
+	}
+	vo.Audience, _ = cmd.Flags().GetString("audience")
+	pubSetting, err := f.Setting(cmd, "public-key")
+	if err != nil {
+		return vo, err
+	}
+	if pubSetting == "" && opts.JWKSFile == "" && opts.SecretFile == "" {
+		return vo, cmdutil.FlagErrorf("no key: pass --public-key FILE (the wiki's $wgOAuth2PublicKey), --jwks FILE, or --alg HS256 --secret-file FILE")
+	}
+	if logFromStdin && (pubSetting == "-" || opts.JWKSFile == "-" || opts.SecretFile == "-") {
+		return vo, cmdutil.FlagErrorf("the log and a key cannot both come from stdin")
+	}
+	if opts.SecretFile != "" {
+		b, err := readKey(f.IO, "secret file", opts.SecretFile)
+		if err != nil {
+			return vo, err
+		}
+		b = bytes.TrimRight(b, "\r\n")
+		if bytes.Contains(b, []byte("-----BEGIN")) || bytes.Contains(b, []byte(`"kty"`)) {
+			return vo, cmdutil.Exitf(cmdutil.ExitSignature, "--secret-file holds key material, not a shared secret: HMAC is never computed with a key (the RS256→HS256 confusion attack)")
+		}
+		if len(b) == 0 {
+			return vo, cmdutil.FlagErrorf("--secret-file %s is empty", opts.SecretFile)
+		}
+		vo.Secret = b
+	}
+	if err := jwtutil.CheckAlgs(opts.Algs, vo.Secret != nil); err != nil {
+		return vo, cmdutil.FlagErrorf("--alg: %v", err)
+	}
+	if vo.Secret != nil && !hasHS(opts.Algs) {
+		return vo, cmdutil.FlagErrorf("--secret-file needs --alg HS256 (a shared secret is only used when HMAC is asked for)")
+	}
+	if pubSetting != "" {
+		k, err := loadPublicKey(f.IO, pubSetting)
+		if err != nil {
+			return vo, err
+		}
+		vo.Keys = []*rsa.PublicKey{k}
+	}
+	if opts.JWKSFile != "" {
+		b, err := readKey(f.IO, "jwks", opts.JWKSFile)
+		if err != nil {
+			return vo, err
+		}
+		keys, err := jwtutil.ParseJWKS(b)
+		if err != nil {
+			return vo, cmdutil.Exitf(cmdutil.ExitUsage, "--jwks %s: %v", opts.JWKSFile, err)
+		}
+		vo.JWKS = keys
+	}
+	return vo, nil
+}
+
+func scanError(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return cmdutil.Exit(cmdutil.ExitInterrupted, fmt.Errorf("interrupted"))
+	}
+	if _, ok := err.(*cmdutil.ExitError); ok {
+		return err
+	}
+	return dbcmd.MapError(err)
+}
+
+func unwrapPathError(err error) error {
+	if pe, ok := err.(*os.PathError); ok {
+		return pe.Err
+	}
+	return err
+}
+
+// startProgress shows a self-overwriting status line on stderr while the
+// scan runs, only when stderr is a terminal. The returned func stops it and
+// clears the line.
+func startProgress(ios *cmdutil.IOStreams, sc *scan.Scanner) func() {
+	if !ios.IsStderrTTY() {
+		return func() {}
+	}
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	start := time.Now()
+	go func() {
+		defer close(finished)
+		tick := time.NewTicker(250 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				fmt.Fprint(ios.ErrOut, "\r\x1b[K")
+				return
+			case <-tick.C:
+				b, lines, unique := sc.Progress()
+				secs := time.Since(start).Seconds()
+				fmt.Fprintf(ios.ErrOut, "\r\x1b[Kscanning: %s read, %s lines (%s lines/s), %s distinct tokens",
+					humanBytes(b), groupDigits(lines), groupDigits(int64(float64(lines)/secs)), groupDigits(unique))
+			}
+		}
+	}()
+	return func() {
+		select {
+		case <-done:
+		default:
+			close(done)
+			<-finished
+		}
+	}
+}
+
+func printScan(w io.Writer, st *cmdutil.Styles, rep *scan.Report) {
+	s := rep.Summary
+	files := "1 file"
+	if len(s.Files) != 1 {
+		files = fmt.Sprintf("%d files", len(s.Files))
+	}
+	fmt.Fprintf(w, "%s %s: %s lines, %s; %s token uses on %s lines; %s distinct tokens\n",
+		st.Bold.Render("Scanned"), files, groupDigits(s.Lines), humanBytes(s.Bytes),
+		groupDigits(s.Occurrences), groupDigits(s.LinesWithTokens), groupDigits(int64(s.UniqueTokens)))
+	var skipped []string
+	if s.SkippedBinary > 0 {
+		skipped = append(skipped, plural(s.SkippedBinary, "binary line", "binary lines"))
+	}
+	if s.SkippedTooLong > 0 {
+		skipped = append(skipped, plural(s.SkippedTooLong, "line over 1 MiB", "lines over 1 MiB"))
+	}
+	if len(skipped) > 0 {
+		fmt.Fprintf(w, "Skipped %s\n", strings.Join(skipped, ", "))
+	}
+	if s.TimeSource == "at" {
+		fmt.Fprintf(w, "Judged at %s\n", s.JudgedAt)
+	} else {
+		fmt.Fprintf(w, "Each use judged at its line's time (%s)", s.TimeSource)
+		if s.LinesWithoutTime > 0 {
+			fmt.Fprintf(w, "; %s without a time judged at %s", plural(s.LinesWithoutTime, "line", "lines"), s.JudgedAt)
+		}
+		fmt.Fprintln(w)
+	}
+	if s.Database {
+		fmt.Fprintln(w, "Database: jti rows and consumers checked")
+	}
+	if s.UniqueTokens == 0 {
+		fmt.Fprintln(w, "\nNo tokens found.")
+		return
+	}
+
+	fmt.Fprintln(w)
+	rows := [][]string{{"VERDICT", "TOKENS", "USES", "FIRST SEEN", "LAST SEEN"}}
+	for _, v := range s.Verdicts {
+		rows = append(rows, []string{v.Verdict.String(), groupDigits(int64(v.Tokens)), groupDigits(v.Uses), seenText(v.FirstSeen), seenText(v.LastSeen)})
+	}
+	printTable(w, st, rows, []bool{false, true, true, false, false}, func(row, col int, cell string) string {
+		if col != 0 {
+			return cell
+		}
+		if cell == "ok" {
+			return st.OK.Render(cell)
+		}
+		return st.Err.Render(cell)
+	})
+
+	fmt.Fprintln(w)
+	const maxConsumers = 20
+	rows = [][]string{{"CONSUMER (aud)", "NAME", "STAGE", "TOKENS", "USES", "INVALID USES", "FIRST SEEN", "LAST SEEN"}}
+	for i, c := range s.Consumers {
+		if i == maxConsumers {
+			break
+		}
+		name, stage := "", ""
+		if c.Consumer != nil {
+			name, stage = "(not in database)", ""
+			if c.Consumer.Found {
+				name, stage = c.Consumer.Name, c.Consumer.StageName
+			}
+		}
+		aud := c.Aud
+		if aud == "" {
+			aud = "(none)"
+		}
+		invalid := c.Uses - c.UsesByVerdict["ok"]
+		rows = append(rows, []string{aud, orDash(name), orDash(stage), groupDigits(int64(c.Tokens)), groupDigits(c.Uses), groupDigits(invalid), seenText(&c.FirstSeen), seenText(&c.LastSeen)})
+	}
+	printTable(w, st, rows, []bool{false, false, false, true, true, true, false, false}, func(row, col int, cell string) string {
+		if col == 5 && cell != "0" {
+			return st.Err.Render(cell)
+		}
+		return cell
+	})
+	if n := len(s.Consumers) - maxConsumers; n > 0 {
+		fmt.Fprintf(w, "… and %s more (see --output json)\n", plural(int64(n), "consumer", "consumers"))
+	}
+
+	fmt.Fprintln(w)
+	invalid := s.UniqueTokens - s.TokensByVerdict["ok"]
+	if invalid == 0 {
+		fmt.Fprintln(w, st.OK.Render(fmt.Sprintf("✓ all %s valid", plural(int64(s.UniqueTokens), "token", "tokens"))))
+	} else {
+		fmt.Fprintln(w, st.Err.Render(fmt.Sprintf("✗ %s of %s not valid", groupDigits(int64(invalid)), plural(int64(s.UniqueTokens), "token", "tokens"))))
+	}
+}
+
+// printTable aligns cells on their plain text, then styles them, so ANSI
+// codes do not break the columns. right marks right-aligned columns.
+func printTable(w io.Writer, st *cmdutil.Styles, rows [][]string, right []bool, style func(row, col int, cell string) string) {
+	widths := make([]int, len(rows[0]))
+	for _, r := range rows {
+		for i, c := range r {
+			widths[i] = max(widths[i], len([]rune(c)))
+		}
+	}
+	for ri, r := range rows {
+		var b strings.Builder
+		for i, c := range r {
+			if i > 0 {
+				b.WriteString("  ")
+			}
+			padded := pad(c, widths[i])
+			if right[i] {
+				padded = strings.Repeat(" ", widths[i]-len([]rune(c))) + c
+			}
+			switch {
+			case ri == 0:
+				padded = st.Bold.Render(padded)
+			case style != nil:
+				padded = strings.Replace(padded, c, style(ri, i, c), 1)
+			}
+			if i == len(r)-1 {
+				padded = strings.TrimRight(padded, " ")
+			}
+			b.WriteString(padded)
+		}
+		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
+	}
+}
+
+func seenText(s *scan.Seen) string {
+	if s == nil || s.File == "" {
+		return "-"
+	}
+	t := s.File + ":" + strconv.FormatInt(s.Line, 10)
+	if s.Time != "" {
+		t += " " + s.Time
+	}
+	return t
+}
+
+func plural(n int64, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return groupDigits(n) + " " + many
+}
+
+// groupDigits writes 1234567 as 1,234,567.
+func groupDigits(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+func humanBytes(n int64) string {
+	const unit = 1000
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %cB", float64(n)/float64(div), "kMGTPE"[exp])
 }

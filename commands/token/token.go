@@ -12,7 +12,21 @@ func NewCmdToken(f *cmdutil.Factory) *cobra.Command {
 	cmd := cmdutil.Group(&cobra.Command{
 		Use:   "token <command>",
 		Short: "Decode, verify, re-mint, mint and scan OAuth 2 access tokens",
+		Long: `Work with the JWTs MediaWiki's Extension:OAuth issues: OAuth 2 access
+tokens (RS256, signed with $wgOAuth2PrivateKey), the owner-only token, core
+sessionJwt cookies and OAuth 1 identify JWTs.
+
+  decode  show header, claims and their MediaWiki meaning (no key needed)
+  verify  check signature, times, issuer, audience and wiki state, and say
+          what MediaWiki and an Envoy gateway would answer
+  remint  re-sign a token with another exp (QA: expiry testing)
+  mint    sign a new token shaped exactly like the extension's
+  scan    find and verify every token in log files`,
 	})
+	cmd.AddCommand(newCmdDecode(f))
+	cmd.AddCommand(newCmdVerify(f))
+	cmd.AddCommand(newCmdRemint(f))
+	cmd.AddCommand(newCmdMint(f))
 	cmd.AddCommand(newCmdScan(f))
 	return cmd
 }

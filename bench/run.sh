@@ -1,0 +1,192 @@
+#!/usr/bin/env bash
+# Benchmarks "mwoauth token verify" and "mwoauth token scan" against the RSA
+# verification ceiling of this machine and against peer tools, and prints one
+# table of ratios. Not part of the test suite (too slow); the generator and
+# the scan's correctness are tested by "go test ./...".
+#
+#   bench/run.sh                 full run: 10-million-line log, ~15 GB of disk in $BENCH_DIR
+#   BENCH_QUICK=1 bench/run.sh   small run (a minute or two)
+#   BENCH_DIR=/var/tmp/b ...     keep generated logs there (reused when the parameters match)
+#
+# Needs: go, python3-free POSIX tools, /usr/bin/time; installs hyperfine and
+# jose with apt-get when missing (root or sudo), golang-jwt's cmd/jwt with
+# "go install" into a temporary GOBIN.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+QUICK=${BENCH_QUICK:-0}
+if [ -n "${BENCH_DIR:-}" ]; then
+  W=$BENCH_DIR; mkdir -p "$W"; KEEP=1
+else
+  W=$(mktemp -d); KEEP=0
+fi
+cleanup() { [ "$KEEP" = 1 ] || rm -rf "$W"; }
+trap cleanup EXIT
+KEYS=$ROOT/bench/testdata/keys
+PUB=$KEYS/oauth2-public.pem
+
+if [ "$QUICK" = 1 ]; then
+  UNIQUE=4000; BIG=1000000; SMALL=100000; RUNS=30; ROUNDS=2
+else
+  UNIQUE=40000; BIG=10000000; SMALL=1000000; RUNS=100; ROUNDS=3
+fi
+# ~100 uses per token in the big log; the small log uses the same number of
+# distinct tokens, so peak memory compares input size alone.
+BIG_TOKENS=$((BIG * 7 / 10 / 100))
+
+say() { printf '== %s\n' "$*" >&2; }
+now_ns() { date +%s%N; }
+
+need_apt=()
+command -v hyperfine >/dev/null 2>&1 || need_apt+=(hyperfine)
+command -v jose >/dev/null 2>&1 || need_apt+=(jose)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  say "installing ${need_apt[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}"; } >/dev/null 2>&1 ||
+    say "could not install ${need_apt[*]}: falling back / skipping"
+fi
+
+say "building"
+mkdir -p "$W/bin"
+go build -o "$W/bin/mwoauth" ./cmd/mwoauth
+go build -o "$W/bin/loggen" ./cmd/mwoauth-loggen
+go build -o "$W/bin/rsaceil" ./bench/rsaceil
+GJWT=""
+if GOBIN="$W/gobin" GOFLAGS= go install github.com/golang-jwt/jwt/v5/cmd/jwt@v5.3.1 >/dev/null 2>&1; then
+  GJWT=$W/gobin/jwt
+else
+  say "go install golang-jwt cmd/jwt failed: skipping it"
+fi
+MW=$W/bin/mwoauth
+GEN=$W/bin/loggen
+
+# gen NAME ARGS...: a log, its expectation and its wiki database, reused
+# when already there with the same arguments.
+gen() {
+  local name=$1; shift
+  local sig="$*"
+  if [ -f "$W/$name.log" ] && [ "$(cat "$W/$name.args" 2>/dev/null)" = "$sig" ]; then
+    return
+  fi
+  say "generating $name ($sig)"
+  rm -f "$W/$name.sqlite"
+  "$GEN" --key "$KEYS/oauth2-private.pem" --forger-key "$KEYS/other-private.pem" "$@" \
+    --out "$W/$name.log" --expect "$W/$name.expect.json" --db "$W/$name.sqlite"
+  echo "$sig" > "$W/$name.args"
+}
+
+# run_timed CMD...: run once; T = wall seconds, RSS = peak KB, output in $W/out.
+run_timed() {
+  local t0 t1
+  t0=$(now_ns)
+  /usr/bin/time -f '%M' -o "$W/rss" "$@" > "$W/out" 2> "$W/err" || true
+  t1=$(now_ns)
+  T=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.4f", (b-a)/1e9}')
+  RSS=$(tail -1 "$W/rss")
+}
+
+# per_process_ms CMD...: median milliseconds of one whole process.
+per_process_ms() {
+  if command -v hyperfine >/dev/null 2>&1; then
+    hyperfine -N --warmup 10 --runs "$RUNS" --export-csv "$W/hf.csv" "$*" >/dev/null 2>&1
+    awk -F, 'NR==2{printf "%.2f", $4*1000}' "$W/hf.csv"
+  else
+    local t0 t1 i
+    for i in 1 2 3 4 5; do "$@" >/dev/null 2>&1 || true; done
+    t0=$(now_ns)
+    for i in $(seq "$RUNS"); do "$@" >/dev/null 2>&1 || true; done
+    t1=$(now_ns)
+    awk -v a="$t0" -v b="$t1" -v n="$RUNS" 'BEGIN{printf "%.2f", (b-a)/1e6/n}'
+  fi
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b+0 == 0) print "n/a"; else printf "%.2f", a/b }'; }
+fmt_int() { awk -v x="$1" 'BEGIN{printf "%\047d", x}' 2>/dev/null || printf '%s' "$1"; }
+
+# ---------------------------------------------------------------- machine
+CPU=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
+say "machine: $(nproc) cores, $CPU, $(go version | awk '{print $3}'), load $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# ---------------------------------------------------------------- one token per process
+say "one token per process"
+"$GEN" --key "$KEYS/oauth2-private.pem" --forger-key "$KEYS/other-private.pem" --lines 1 --binary 0 --too-long 0 \
+  --mix valid=1000 --token-share 1000 --start "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
+  --out /dev/null --expect /dev/null --tokens-out "$W/one.txt"
+printf '%s' "$(head -1 "$W/one.txt")" > "$W/one.jwt"
+"$MW" keys jwks "$PUB" > "$W/jwks.json"
+"$MW" token verify "@$W/one.jwt" --public-key "$PUB" >/dev/null || { echo "mwoauth token verify rejected the bench token" >&2; exit 1; }
+MW_MS=$(per_process_ms "$MW" token verify "@$W/one.jwt" --public-key "$PUB")
+GJWT_MS=""; JOSE_MS=""
+if [ -n "$GJWT" ]; then
+  "$GJWT" -key "$PUB" -alg RS256 -verify "$W/one.jwt" >/dev/null
+  GJWT_MS=$(per_process_ms "$GJWT" -key "$PUB" -alg RS256 -verify "$W/one.jwt")
+fi
+if command -v jose >/dev/null 2>&1; then
+  jose jws ver -i "$(cat "$W/one.jwt")" -k "$W/jwks.json"
+  JOSE_MS=$(per_process_ms jose jws ver -i "$(cat "$W/one.jwt")" -k "$W/jwks.json")
+fi
+
+# ---------------------------------------------------------------- RSA ceiling and unique tokens
+say "distinct tokens: $UNIQUE, each used once"
+gen unique --lines "$UNIQUE" --tokens "$UNIQUE" --unique --mix valid=1000 --token-share 1000 --json-share -1 \
+  --binary 0 --too-long 0 --seed 2 --tokens-out "$W/unique.tokens"
+CEIL1=0; CEILN=0; UNIQ_BEST=0
+for r in $(seq "$ROUNDS"); do   # interleaved, best of each: the machine may be shared
+  read -r c1 cn < <("$W/bin/rsaceil" -key "$PUB" -tokens "$W/unique.tokens" -rounds 1 |
+    sed -E 's/.*single_core_per_s=([0-9]+) all_cores_per_s=([0-9]+)/\1 \2/')
+  CEIL1=$(awk -v a="$CEIL1" -v b="$c1" 'BEGIN{print (b>a)?b:a}')
+  CEILN=$(awk -v a="$CEILN" -v b="$cn" 'BEGIN{print (b>a)?b:a}')
+  run_timed "$MW" token scan "$W/unique.log" --public-key "$PUB" --at 2026-11-22T12:00:00Z -o json
+  "$GEN" check --mode at "$W/unique.expect.json" "$W/out" >/dev/null
+  UNIQ_BEST=$(awk -v a="$UNIQ_BEST" -v n="$UNIQUE" -v t="$T" 'BEGIN{r=n/t; print (r>a)?r:a}')
+done
+
+# ---------------------------------------------------------------- repeated tokens, the big log
+say "big log: $BIG lines, ~100 uses per token"
+gen big --lines "$BIG" --tokens "$BIG_TOKENS" --seed 10 --binary 20 --too-long 2
+gen small --lines "$SMALL" --tokens "$BIG_TOKENS" --seed 11 --binary 20 --too-long 2
+REP_BEST=0; BIG_RSS=0
+for r in $(seq "$((ROUNDS > 2 ? 2 : ROUNDS))"); do
+  run_timed "$MW" token scan "$W/big.log" --public-key "$PUB" --at 2026-11-22T12:00:00Z -o json
+  "$GEN" check --mode at "$W/big.expect.json" "$W/out" >&2
+  REP_BEST=$(awk -v a="$REP_BEST" -v n="$BIG" -v t="$T" 'BEGIN{r=n/t; print (r>a)?r:a}')
+  BIG_RSS=$RSS
+done
+REP_T=$(awk -v n="$BIG" -v r="$REP_BEST" 'BEGIN{printf "%.1f", n/r}')
+say "big log judged per line with the database"
+run_timed "$MW" token scan "$W/big.log" --public-key "$PUB" --at 2026-11-22T12:00:00Z \
+  --time-regex '(?:\[|"time":")([^\]"]+)' --db "sqlite:$W/big.sqlite" -o json
+"$GEN" check --mode per-line+db "$W/big.expect.json" "$W/out" >&2
+PERLINE_RATE=$(awk -v n="$BIG" -v t="$T" 'BEGIN{printf "%d", n/t}')
+PERLINE_RSS=$RSS
+run_timed "$MW" token scan "$W/small.log" --public-key "$PUB" --at 2026-11-22T12:00:00Z -o json
+"$GEN" check --mode at "$W/small.expect.json" "$W/out" >&2
+SMALL_RSS=$RSS
+BIGMB=$(du -m "$W/big.log" | cut -f1)
+
+# ---------------------------------------------------------------- table
+ok() { awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN{ if (v=="n/a") {print "-"; exit} r = (op=="<=") ? (v<=t) : (v>=t); print r ? "yes" : "NO" }'; }
+echo
+echo "mwoauth benchmarks — $(nproc) cores, $CPU, $(go version | awk '{print $3}'), $(date -u +%Y-%m-%d), load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+printf '| %-52s | %14s | %-34s | %7s | %-8s | %-3s |\n' measure mwoauth reference ratio target met
+printf '|%s|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..54})" "$(printf -- '-%.0s' {1..16})" "$(printf -- '-%.0s' {1..36})" "$(printf -- '-%.0s' {1..9})" "$(printf -- '-%.0s' {1..10})" "-----"
+row() { printf '| %-52s | %14s | %-34s | %7s | %-8s | %-3s |\n' "$@"; }
+if [ -n "$GJWT_MS" ]; then
+  R=$(ratio "$MW_MS" "$GJWT_MS"); row "verify 1 token, whole process (ms, median)" "$MW_MS" "golang-jwt cmd/jwt $GJWT_MS" "$R" "<= 1.0" "$(ok "$R" '<=' 1.0)"
+fi
+if [ -n "$JOSE_MS" ]; then
+  R=$(ratio "$MW_MS" "$JOSE_MS"); row "verify 1 token, whole process (ms, median)" "$MW_MS" "latchset jose $JOSE_MS" "$R" "-" "-"
+fi
+row "RSA-2048 verify ceiling, 1 core (tokens/s)" "-" "crypto/rsa $(fmt_int "$CEIL1")" "-" "-" "-"
+R=$(ratio "$UNIQ_BEST" "$CEILN")
+row "scan $UNIQUE distinct tokens (tokens/s)" "$(fmt_int "$UNIQ_BEST")" "crypto/rsa all cores $(fmt_int "$CEILN")" "$R" ">= 0.90" "$(ok "$R" '>=' 0.90)"
+R=$(awk -v r="$REP_BEST" 'BEGIN{printf "%.2f", r/1e6}')
+row "scan $BIG lines, ~100 uses/token (lines/s)" "$(fmt_int "$REP_BEST")" "1,000,000 lines/s (${REP_T}s, ${BIGMB} MB)" "$R" ">= 1.0" "$(ok "$R" '>=' 1.0)"
+row "  same, per-line times + SQLite database (lines/s)" "$(fmt_int "$PERLINE_RATE")" "-" "-" "-" "-"
+R=$(ratio "$BIG_RSS" "$SMALL_RSS")
+row "peak RSS: $SMALL vs $BIG lines, same tokens (MB)" "$((SMALL_RSS / 1024)) / $((BIG_RSS / 1024))" "flat" "$R" "<= 1.25" "$(ok "$R" '<=' 1.25)"
+row "  per-line + database, $BIG lines (MB)" "$((PERLINE_RSS / 1024))" "-" "-" "-" "-"
+echo
+echo "Counts: every scan's summary matched the generator's expectation (mwoauth-loggen check)."

@@ -1,0 +1,280 @@
+package token
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mwoauth/mwoauth/commands/cmdutil"
+	"github.com/mwoauth/mwoauth/commands/dbcmd"
+	"github.com/mwoauth/mwoauth/db"
+	"github.com/mwoauth/mwoauth/jwtutil"
+)
+
+type decodeOptions struct {
+	At     string
+	Format string
+}
+
+func newCmdDecode(f *cmdutil.Factory) *cobra.Command {
+	opts := &decodeOptions{}
+	cmd := &cobra.Command{
+		Use:   "decode [<token> | - | @file]",
+		Short: "Show a token's header, claims and MediaWiki meaning without a key",
+		Long: `Decode finds the JWT in what you paste (a bare token, "Bearer …", an
+"Authorization: Bearer …" line, a curl command, a "sessionJwt=…" cookie, a
+token-endpoint JSON response, with or without quotes) and shows:
+
+  - the header and the claims, values exactly as written;
+  - every time claim (iat, nbf, exp, sxp) in UTC and relative to now;
+  - what MediaWiki makes of it: the kind of token (OAuth 2 access token,
+    owner-only access token with its 1000-year exp, core sessionJwt with its
+    soft expiry sxp, OAuth 1 identify JWT), the sub decoded (legacy bare
+    central id, mw:CentralAuth::ID, mw:local:WIKI:ID, empty, mw:anon), the
+    consumer key in aud, scopes, ratelimit, grant_type and rlc;
+  - warnings: empty sub (anonymous client_credentials token), list-valued
+    aud, string or millisecond times, iat after exp, alg none, a kid (which
+    MediaWiki never sets), crit headers and more.
+
+The signature is NOT checked: use "mwoauth token verify" before trusting
+anything decode prints. Tokens with alg "none" still decode, with a warning.
+
+With a database configured (--db, MWOAUTH_DB or the profile's db), decode
+also names the consumer behind aud and its stage.
+
+The token comes from the argument, from @FILE, or from stdin ("-", or when
+stdin is piped and no argument is given).
+
+Exit status: 0 when the token decodes (expired or not), 3 when it is
+malformed (not three base64url segments of JSON objects, or over 64 KiB).`,
+		Example: `  mwoauth token decode "$TOKEN"
+  mwoauth token decode @token.jwt
+  pbpaste | mwoauth token decode
+  mwoauth token decode 'Authorization: Bearer eyJ0eXAiOiJKV1Qi…'
+  mwoauth token decode @token.jwt --output json | jq .mediawiki.subject
+  mwoauth token decode @token.jwt --at 2026-11-22T10:00:00Z
+  mwoauth token decode @token.jwt --db sqlite:wiki.sqlite`,
+		Args: cmdutil.Args(cobra.MaximumNArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			format, err := cmdutil.OutputFormat(cmd, "text", "json")
+			if err != nil {
+				return err
+			}
+			opts.Format = format
+			return runDecode(cmd, f, opts, args)
+		},
+	}
+	cmd.Flags().StringVarP(&opts.Format, "output", "o", "text", "Output `format`: text or json")
+	cmd.Flags().StringVar(&opts.At, "at", "", "Judge relative times at this `time` (RFC 3339 or unix) instead of now")
+	dbcmd.AddFlags(cmd)
+	return cmd
+}
+
+// consumerInfo is what the database says about aud.
+type consumerInfo struct {
+	Found      bool   `json:"found"`
+	Name       string `json:"name,omitempty"`
+	Version    string `json:"version,omitempty"`
+	Stage      *int   `json:"stage,omitempty"`
+	StageName  string `json:"stage_name,omitempty"`
+	OwnerOnly  bool   `json:"owner_only,omitempty"`
+	Owner      string `json:"owner,omitempty"`
+	Suppressed bool   `json:"suppressed,omitempty"`
+}
+
+type timeJSON struct {
+	UTC      string          `json:"utc"`
+	Unix     json.RawMessage `json:"unix"`
+	Form     string          `json:"form"`
+	Relative string          `json:"relative"`
+}
+
+type decodeJSON struct {
+	Header    orderedRaw          `json:"header"`
+	Claims    orderedRaw          `json:"claims"`
+	Signature signatureJSON       `json:"signature"`
+	Times     map[string]timeJSON `json:"times"`
+	MediaWiki mediawikiJSON       `json:"mediawiki"`
+	Warnings  []jwtutil.Warning   `json:"warnings"`
+	JudgedAt  string              `json:"judged_at"`
+}
+
+type signatureJSON struct {
+	Alg      string `json:"alg"`
+	Bytes    int    `json:"bytes"`
+	Verified bool   `json:"verified"`
+}
+
+type mediawikiJSON struct {
+	Kind        string          `json:"kind"`
+	KindLabel   string          `json:"kind_label"`
+	Subject     jwtutil.Subject `json:"subject"`
+	ConsumerKey string          `json:"consumer_key"`
+	Consumer    *consumerInfo   `json:"consumer,omitempty"`
+	Issuer      string          `json:"issuer,omitempty"`
+	JTI         string          `json:"jti,omitempty"`
+	Scopes      []string        `json:"scopes"`
+	RateLimit   string          `json:"ratelimit,omitempty"`
+	GrantType   string          `json:"grant_type,omitempty"`
+	RLC         string          `json:"rlc,omitempty"`
+}
+
+func runDecode(cmd *cobra.Command, f *cmdutil.Factory, opts *decodeOptions, args []string) error {
+	now, err := instant(f, opts.At)
+	if err != nil {
+		return err
+	}
+	tok, err := readToken(f.IO, args)
+	if err != nil {
+		return err
+	}
+	ex := jwtutil.Explain(tok, now)
+	cons, dbWarn := lookupConsumer(cmd, f, ex.ConsumerKey)
+	if dbWarn != "" {
+		fmt.Fprintf(f.IO.ErrOut, "warning: %s\n", dbWarn)
+	}
+	if opts.Format == "json" {
+		return cmdutil.WriteJSON(f.IO.Out, buildDecodeJSON(tok, ex, cons, now))
+	}
+	printDecode(f.IO.Out, f.IO.Styles(), tok, ex, cons, now)
+	return nil
+}
+
+// lookupConsumer names the consumer behind aud when a database is
+// configured. Decode is a display command: a database problem is a warning.
+func lookupConsumer(cmd *cobra.Command, f *cmdutil.Factory, key string) (*consumerInfo, string) {
+	st, err := dbcmd.OpenOptional(cmd, f)
+	if err != nil {
+		return nil, "database not consulted: " + err.Error()
+	}
+	if st == nil {
+		return nil, ""
+	}
+	defer st.Close()
+	if key == "" {
+		return nil, ""
+	}
+	ctx := cmd.Context()
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	c, err := st.ConsumerByKey(ctx, key)
+	if errors.Is(err, db.ErrNotFound) {
+		return &consumerInfo{Found: false}, ""
+	}
+	if err != nil {
+		return nil, "database not consulted: " + err.Error()
+	}
+	stage := c.Stage
+	return &consumerInfo{Found: true, Name: c.Name, Version: c.Version, Stage: &stage, StageName: c.StageName(),
+		OwnerOnly: c.OwnerOnly, Owner: c.OwnerName, Suppressed: c.Deleted}, ""
+}
+
+func buildDecodeJSON(tok *jwtutil.Token, ex *jwtutil.Explanation, cons *consumerInfo, now time.Time) decodeJSON {
+	out := decodeJSON{
+		Header:    rawObject(tok.RawHeader()),
+		Claims:    rawObject(tok.RawClaims()),
+		Signature: signatureJSON{Alg: tok.Alg(), Bytes: len(tok.Signature)},
+		Times:     map[string]timeJSON{},
+		Warnings:  ex.Warnings,
+		JudgedAt:  jwtutil.FormatUTC(now),
+		MediaWiki: mediawikiJSON{
+			Kind: ex.Kind, KindLabel: ex.KindLabel, Subject: ex.Subject, ConsumerKey: ex.ConsumerKey, Consumer: cons,
+			Issuer: ex.Issuer, JTI: ex.JTI, Scopes: ex.Scopes, RateLimit: ex.RateLimit, GrantType: ex.GrantType, RLC: ex.RLC,
+		},
+	}
+	if out.MediaWiki.Scopes == nil {
+		out.MediaWiki.Scopes = []string{}
+	}
+	for _, ti := range ex.Times {
+		raw, _ := tok.RawClaim(ti.Claim)
+		tj := timeJSON{Unix: json.RawMessage(raw), Form: ti.Form, Relative: ti.Relative}
+		if ti.Numeric {
+			tj.UTC = jwtutil.FormatUTC(ti.Time)
+		}
+		out.Times[ti.Claim] = tj
+	}
+	return out
+}
+
+func printDecode(w io.Writer, st *cmdutil.Styles, tok *jwtutil.Token, ex *jwtutil.Explanation, cons *consumerInfo, now time.Time) {
+	section := func(name string) { fmt.Fprintln(w, st.Bold.Render(name)) }
+	width := 6
+	for _, m := range append(tok.RawHeader(), tok.RawClaims()...) {
+		width = max(width, len([]rune(m.Name)))
+	}
+	times := map[string]jwtutil.TimeInfo{}
+	for _, ti := range ex.Times {
+		times[ti.Claim] = ti
+	}
+
+	section("Header")
+	for _, m := range tok.RawHeader() {
+		fmt.Fprintf(w, "  %s  %s\n", st.Key.Render(pad(m.Name, width)), claimText(m.JSON))
+	}
+	section("Claims")
+	for _, m := range tok.RawClaims() {
+		val := claimText(m.JSON)
+		if ti, ok := times[m.Name]; ok && ti.Numeric {
+			rel := ti.Relative
+			if m.Name == "exp" && ti.Time.After(now) {
+				rel = st.OK.Render(rel)
+			} else if m.Name == "exp" {
+				rel = st.Err.Render(rel)
+			} else if ti.Time.After(now) {
+				rel = st.Warn.Render(rel)
+			}
+			val = fmt.Sprintf("%s  %s  %s", val, jwtutil.FormatUTC(ti.Time), rel)
+		}
+		fmt.Fprintf(w, "  %s  %s\n", st.Key.Render(pad(m.Name, width)), val)
+	}
+	fmt.Fprintf(w, "  %s  %s\n", st.Dim.Render(pad("(now)", width)), st.Dim.Render(jwtutil.FormatUTC(now)))
+
+	section("MediaWiki")
+	kv := func(k, v string) {
+		if v != "" {
+			fmt.Fprintf(w, "  %s  %s\n", st.Key.Render(pad(k, 10)), v)
+		}
+	}
+	kv("kind", ex.KindLabel)
+	sub := ex.Subject.Format
+	if ex.Subject.Meaning != "" {
+		sub += ": " + ex.Subject.Meaning
+	}
+	kv("subject", sub)
+	consumer := ex.ConsumerKey
+	if consumer != "" {
+		consumer += " (aud)"
+	}
+	if cons != nil {
+		switch {
+		case !cons.Found:
+			consumer += ", " + st.Warn.Render("no such consumer in the database")
+		default:
+			state := cons.StageName
+			if cons.Suppressed {
+				state += ", suppressed"
+			}
+			consumer += fmt.Sprintf(", %q %s (%s)", cons.Name, cons.Version, state)
+		}
+	}
+	kv("consumer", consumer)
+	kv("issuer", ex.Issuer)
+	kv("scopes", strings.Join(ex.Scopes, ", "))
+	kv("ratelimit", ex.RateLimit)
+	kv("grant_type", ex.GrantType)
+	kv("rlc", ex.RLC)
+
+	if len(ex.Warnings) > 0 {
+		section("Warnings")
+		for _, wn := range ex.Warnings {
+			fmt.Fprintf(w, "  %s %s\n", st.Warn.Render("!"), wn.Message)
+		}
+	}
+}

@@ -1,0 +1,188 @@
+package token
+
+import (
+	"crypto/rsa"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mwoauth/mwoauth/commands/cmdutil"
+	"github.com/mwoauth/mwoauth/jwtutil"
+)
+
+type remintOptions struct {
+	Exp, NBF, IAT   string
+	ExpiresIn       time.Duration
+	ExpiredBy       time.Duration
+	Set, Unset      []string
+	AllowUnverified bool
+}
+
+func newCmdRemint(f *cmdutil.Factory) *cobra.Command {
+	opts := &remintOptions{}
+	cmd := &cobra.Command{
+		Use:   "remint [<token> | - | @file] --private-key <file> (--exp <time> | --expires-in <duration> | --expired-by <duration>)",
+		Short: "Re-sign a token with a different exp, for expiry testing",
+		Long: `Remint re-signs a token with the wiki's private key after changing exp
+(and optionally nbf, iat or other claims). Everything else stays as MediaWiki
+wrote it: the same header bytes, the same claim order, the same number
+format (a float exp stays a float with microseconds, written like PHP's
+json_encode; an int stays an int).
+
+Exactly one of --exp TIME, --expires-in DURATION (from now) or
+--expired-by DURATION (before now) sets the new exp.
+
+The input must verify first (signature only: it may be expired) against
+--public-key, or against the private key's own public half when
+--public-key is absent; --allow-unverified skips that. When --public-key is
+given it must be the private key's other half (exit 10 otherwise).
+
+MediaWiki accepts a re-minted token as long as its jti row exists and is not
+revoked (oaat_expires is never consulted) and iat/nbf are not in the future:
+see docs/guides/expiry-testing.md.
+
+The private key comes from --private-key FILE, - (stdin), MWOAUTH_PRIVATE_KEY
+or the profile's private-key; key text on the command line is refused.
+Only the new token is printed on stdout; notes go to stderr.`,
+		Example: `  mwoauth token remint @token.jwt --private-key oauth2-private.pem --expires-in 30s
+  mwoauth token remint @token.jwt --private-key oauth2-private.pem --expired-by 5m
+  mwoauth token remint "$TOKEN" --private-key oauth2-private.pem --exp 2026-11-22T10:00:00Z --iat 2026-11-22T09:00:00Z --nbf 2026-11-22T09:00:00Z
+  mwoauth token remint @token.jwt --private-key - --expires-in 1h --set 'scopes=["basic"]' < oauth2-private.pem
+  MWOAUTH_PRIVATE_KEY=oauth2-private.pem mwoauth token remint @token.jwt --expires-in 2m | mwoauth token verify --public-key oauth2-public.pem`,
+		Args: cmdutil.Args(cobra.MaximumNArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runRemint(cmd, f, opts, args)
+		},
+	}
+	fl := cmd.Flags()
+	fl.String("private-key", "", "RSA private key `file`, or - for stdin (env MWOAUTH_PRIVATE_KEY, profile private-key)")
+	fl.String("public-key", "", "Public key `file` the input must verify against (default: the private key's public half)")
+	fl.StringVar(&opts.Exp, "exp", "", "New exp: a `time` (RFC 3339 or unix)")
+	fl.DurationVar(&opts.ExpiresIn, "expires-in", 0, "New exp this `duration` after now")
+	fl.DurationVar(&opts.ExpiredBy, "expired-by", 0, "New exp this `duration` before now (an expired token)")
+	fl.StringVar(&opts.NBF, "nbf", "", "New nbf `time`")
+	fl.StringVar(&opts.IAT, "iat", "", "New iat `time`")
+	fl.StringArrayVar(&opts.Set, "set", nil, "Set a claim: `CLAIM=JSON`, e.g. 'scopes=[\"basic\"]' (repeatable)")
+	fl.StringArrayVar(&opts.Unset, "unset", nil, "Remove a `claim` (repeatable)")
+	fl.BoolVar(&opts.AllowUnverified, "allow-unverified", false, "Re-sign even if the input's signature does not verify")
+	return cmd
+}
+
+func runRemint(cmd *cobra.Command, f *cmdutil.Factory, opts *remintOptions, args []string) error {
+	now := f.Now().UTC()
+	var ro jwtutil.RemintOptions
+	n := 0
+	if opts.Exp != "" {
+		n++
+		t, err := cmdutil.ParseTime(opts.Exp)
+		if err != nil {
+			return cmdutil.FlagErrorf("--exp: %v", err)
+		}
+		ro.Exp = &t
+	}
+	if cmd.Flags().Changed("expires-in") {
+		n++
+		t := now.Add(opts.ExpiresIn)
+		ro.Exp = &t
+	}
+	if cmd.Flags().Changed("expired-by") {
+		n++
+		if opts.ExpiredBy < 0 {
+			return cmdutil.FlagErrorf("--expired-by must be positive (use --expires-in for a future exp)")
+		}
+		t := now.Add(-opts.ExpiredBy)
+		ro.Exp = &t
+	}
+	if n != 1 {
+		return cmdutil.FlagErrorf("give exactly one of --exp, --expires-in or --expired-by")
+	}
+	for _, p := range []struct {
+		flag, val string
+		dst       **time.Time
+	}{{"--nbf", opts.NBF, &ro.NBF}, {"--iat", opts.IAT, &ro.IAT}} {
+		if p.val == "" {
+			continue
+		}
+		t, err := cmdutil.ParseTime(p.val)
+		if err != nil {
+			return cmdutil.FlagErrorf("%s: %v", p.flag, err)
+		}
+		*p.dst = &t
+	}
+	timeFlags := map[string]bool{"exp": true, "nbf": ro.NBF != nil, "iat": ro.IAT != nil}
+	for _, s := range opts.Set {
+		name, val, ok := strings.Cut(s, "=")
+		if !ok || name == "" {
+			return cmdutil.FlagErrorf("--set %q: want CLAIM=JSON", s)
+		}
+		if timeFlags[name] {
+			return cmdutil.FlagErrorf("--set %s conflicts with --%s", name, name)
+		}
+		ro.Set = append(ro.Set, jwtutil.ClaimEdit{Name: name, JSON: []byte(val)})
+	}
+	for _, u := range opts.Unset {
+		if timeFlags[u] {
+			return cmdutil.FlagErrorf("--unset %s conflicts with the flag that sets it", u)
+		}
+	}
+	ro.Unset = opts.Unset
+
+	keyRef, err := privateKeySetting(cmd, f)
+	if err != nil {
+		return err
+	}
+	pubRef, err := f.Setting(cmd, "public-key")
+	if err != nil {
+		return err
+	}
+	if tokenFromStdin(args) && (keyRef == "-" || pubRef == "-") {
+		return cmdutil.FlagErrorf("the token and a key cannot both come from stdin: pass the token as an argument or @FILE")
+	}
+	priv, err := loadPrivateKey(f.IO, keyRef)
+	if err != nil {
+		return err
+	}
+	pub := &priv.PublicKey
+	if pubRef != "" {
+		if pub, err = loadPublicKey(f.IO, pubRef); err != nil {
+			return err
+		}
+		if !jwtutil.SamePair(priv, pub) {
+			return cmdutil.Exitf(cmdutil.ExitRefused, "the private key is not the pair of the public key %s: tokens re-minted with it would not verify on the wiki", keyLabel(pubRef))
+		}
+	}
+
+	tok, err := readToken(f.IO, args)
+	if err != nil {
+		return err
+	}
+	if c := jwtutil.VerifySignature(tok, jwtutil.VerifyOptions{Keys: []*rsa.PublicKey{pub}, Now: now}); !c.OK {
+		if !opts.AllowUnverified {
+			return cmdutil.Exitf(cmdutil.ExitSignature, "the input token does not verify (%s); re-minting it would launder a forged token: pass --allow-unverified if you mean it", c.Detail)
+		}
+		fmt.Fprintf(f.IO.ErrOut, "warning: the input token does not verify (%s); re-minting anyway (--allow-unverified)\n", c.Detail)
+	}
+	out, notes, err := jwtutil.Remint(tok, priv, ro)
+	if err != nil {
+		return cmdutil.Exitf(cmdutil.ExitRefused, "%v", err)
+	}
+	for _, n := range notes {
+		fmt.Fprintf(f.IO.ErrOut, "note: %s\n", n)
+	}
+	nt, err := jwtutil.Parse(out)
+	if err != nil {
+		return err
+	}
+	exp := nt.TimeClaim("exp")
+	fmt.Fprintf(f.IO.ErrOut, "re-minted: exp %s (%s, %s)\n", exp.Raw, jwtutil.FormatUTC(exp.Time), jwtutil.Relative(now, exp.Time, "expired", "expires"))
+	if iat, ok := nt.NumericTime("iat"); ok && iat.After(now) {
+		fmt.Fprintf(f.IO.ErrOut, "note: iat is %s in the future: MediaWiki rejects the token until then (set --iat)\n", jwtutil.HumanSpan(now, iat))
+	}
+	if nbf, ok := nt.NumericTime("nbf"); ok && nbf.After(now) {
+		fmt.Fprintf(f.IO.ErrOut, "note: nbf is %s in the future: MediaWiki rejects the token until then (set --nbf)\n", jwtutil.HumanSpan(now, nbf))
+	}
+	fmt.Fprintln(f.IO.Out, out)
+	return nil
+}

@@ -1,0 +1,399 @@
+package token
+
+import (
+	"bytes"
+	"context"
+	"crypto/rsa"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mwoauth/mwoauth/commands/cmdutil"
+	"github.com/mwoauth/mwoauth/commands/dbcmd"
+	"github.com/mwoauth/mwoauth/db"
+	"github.com/mwoauth/mwoauth/jwtutil"
+)
+
+type verifyOptions struct {
+	JWKSFile   string
+	SecretFile string
+	Algs       []string
+	Leeway     time.Duration
+	EnvoySkew  time.Duration
+	At         string
+	RequestURI string
+	Format     string
+}
+
+func newCmdVerify(f *cmdutil.Factory) *cobra.Command {
+	opts := &verifyOptions{}
+	cmd := &cobra.Command{
+		Use:   "verify [<token> | - | @file] (--public-key <file> | --jwks <file> | --secret-file <file>)",
+		Short: "Check a token and predict what MediaWiki and Envoy answer",
+		Long: `Verify checks a token's signature (RS256 only unless --alg says otherwise),
+its times (iat, nbf, exp; zero leeway like MediaWiki unless --leeway), and
+optionally its issuer and audience, and reports every failing check at once.
+
+It then explains what the wiki and a gateway would answer:
+
+  MediaWiki (zero leeway, RS256): the Action API answers HTTP 200 with
+  MediaWiki-API-Error: mwoauth-invalid-authorization, "The authorization
+  headers in your request are not valid: Invalid access token", for every
+  token problem; rest.php/oauth2/resource/profile answers 401 access_denied
+  with hint "Access token could not be verified" or "Access token has been
+  revoked"; a disabled consumer gives mwoauth-invalid-authorization-not-approved
+  naming the consumer.
+
+  Envoy jwt_authn (clock skew --envoy-skew, default 60 s; times truncated to
+  whole seconds; checks issuer, then time, then audience, then signature):
+  the exact reason ("Jwt is expired", "Jwt verification fails", ...), the
+  status (401, or 403 for a wrong audience) and the WWW-Authenticate header.
+
+  A timeline: MediaWiki rejects from exp, the gateway from exp + skew.
+
+Keys: --public-key takes what $wgOAuth2PublicKey takes: a path, a file://
+path, or PEM text (PKIX, PKCS#1 or a certificate; stray whitespace is fine),
+from the flag, MWOAUTH_PUBLIC_KEY or the profile's public-key. --jwks takes a
+JWKS file (keys matched by kid like Envoy). --secret-file is for HS256 (OAuth 1
+identify JWTs), must be asked for with --alg HS256, and must not hold a PEM
+key: HMAC is never computed with a public key. A trailing newline in the
+secret file is ignored. alg "none" is never accepted.
+
+With a database configured (--db, MWOAUTH_DB or the profile's db), verify also
+checks the jti's oauth2_access_tokens row (missing or revoked: MediaWiki
+treats the token as revoked) and whether the consumer is usable.
+
+On failure the report still goes to stdout, one line goes to stderr, and the
+exit status names the most fundamental failure:
+3 malformed, 4 signature (wrong key, disallowed alg, tampered),
+5 expired, 6 not yet valid, 7 issuer/audience, 8 wiki state.`,
+		Example: `  mwoauth token verify @token.jwt --public-key /etc/mediawiki/oauth2-public.pem
+  mwoauth token verify "$TOKEN" --public-key file:///etc/mediawiki/oauth2-public.pem --at 2026-11-22T10:00:00Z
+  mwoauth token verify @token.jwt --jwks jwks.json --issuer https://meta.wikimedia.org --audience 5096568cc6652b5ad36358427f1bd60c
+  mwoauth token verify @identify.jwt --alg HS256 --secret-file consumer-secret.txt
+  mwoauth token verify @token.jwt --public-key oauth2-public.pem --db sqlite:wiki.sqlite
+  mwoauth token verify @token.jwt --public-key oauth2-public.pem --output json | jq .verdicts.envoy`,
+		Args: cmdutil.Args(cobra.MaximumNArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			format, err := cmdutil.OutputFormat(cmd, "text", "json")
+			if err != nil {
+				return err
+			}
+			opts.Format = format
+			return runVerify(cmd, f, opts, args)
+		},
+	}
+	fl := cmd.Flags()
+	fl.String("public-key", "", "RSA public key: `file`, file:// path or PEM text (env MWOAUTH_PUBLIC_KEY, profile public-key)")
+	fl.StringVar(&opts.JWKSFile, "jwks", "", "JWKS `file` with the verification keys")
+	fl.StringVar(&opts.SecretFile, "secret-file", "", "Shared secret `file` for HS256 (needs --alg HS256)")
+	fl.StringSliceVar(&opts.Algs, "alg", []string{"RS256"}, "Allowed `algorithms` (RS256 by default; HS256 only with --secret-file; never none)")
+	fl.String("issuer", "", "Expected iss, e.g. https://meta.wikimedia.org (env MWOAUTH_ISSUER, profile issuer)")
+	fl.String("audience", "", "Expected aud: the consumer key (env MWOAUTH_AUDIENCE, profile audience)")
+	fl.DurationVar(&opts.Leeway, "leeway", 0, "Clock leeway for the time checks (MediaWiki uses none)")
+	fl.DurationVar(&opts.EnvoySkew, "envoy-skew", jwtutil.DefaultEnvoySkew, "The gateway's clock_skew_seconds, for the Envoy verdict")
+	fl.StringVar(&opts.At, "at", "", "Judge at this `time` (RFC 3339 or unix) instead of now")
+	fl.StringVar(&opts.RequestURI, "request-uri", "", "Original request `URI`, for the realm of Envoy's WWW-Authenticate")
+	fl.StringVarP(&opts.Format, "output", "o", "text", "Output `format`: text or json")
+	dbcmd.AddFlags(cmd)
+	return cmd
+}
+
+type verifyJSON struct {
+	Valid     bool                   `json:"valid"`
+	ExitCode  int                    `json:"exit_code"`
+	Class     jwtutil.Class          `json:"class"`
+	Error     string                 `json:"error,omitempty"`
+	JudgedAt  string                 `json:"judged_at"`
+	Token     verifyTokenJSON        `json:"token"`
+	Checks    []jwtutil.Check        `json:"checks"`
+	Verdicts  verdictsJSON           `json:"verdicts"`
+	Timeline  jwtutil.Timeline       `json:"timeline"`
+	WikiState *jwtutil.WikiState     `json:"wiki_state,omitempty"`
+	Options   map[string]interface{} `json:"options"`
+}
+
+type verifyTokenJSON struct {
+	Kind        string          `json:"kind"`
+	Alg         string          `json:"alg"`
+	ConsumerKey string          `json:"consumer_key"`
+	Subject     jwtutil.Subject `json:"subject"`
+	JTI         string          `json:"jti,omitempty"`
+}
+
+type verdictsJSON struct {
+	MediaWiki jwtutil.MediaWikiVerdict `json:"mediawiki"`
+	Envoy     jwtutil.EnvoyVerdict     `json:"envoy"`
+}
+
+func runVerify(cmd *cobra.Command, f *cmdutil.Factory, opts *verifyOptions, args []string) error {
+	now, err := instant(f, opts.At)
+	if err != nil {
+		return err
+	}
+	vo := jwtutil.VerifyOptions{Algs: opts.Algs, Leeway: opts.Leeway, Now: now, RequestURI: opts.RequestURI, EnvoySkew: opts.EnvoySkew}
+	if opts.Leeway < 0 || opts.EnvoySkew < 0 {
+		return cmdutil.FlagErrorf("--leeway and --envoy-skew cannot be negative")
+	}
+	if opts.EnvoySkew == 0 {
+		vo.EnvoySkew = -1 // an explicit zero skew, not the default
+	}
+	if vo.Issuer, err = f.Setting(cmd, "issuer"); err != nil {
+		return err
+	}
+	if vo.Audience, err = f.Setting(cmd, "audience"); err != nil {
+		return err
+	}
+	pubSetting, err := f.Setting(cmd, "public-key")
+	if err != nil {
+		return err
+	}
+	if pubSetting == "" && opts.JWKSFile == "" && opts.SecretFile == "" {
+		return cmdutil.FlagErrorf("no key: pass --public-key FILE (the wiki's $wgOAuth2PublicKey), --jwks FILE, or --alg HS256 --secret-file FILE")
+	}
+	if tokenFromStdin(args) && (pubSetting == "-" || opts.JWKSFile == "-" || opts.SecretFile == "-") {
+		return cmdutil.FlagErrorf("the token and a key cannot both come from stdin")
+	}
+	if opts.SecretFile != "" {
+		b, err := readKey(f.IO, "secret file", opts.SecretFile)
+		if err != nil {
+			return err
+		}
+		// Editors add a final newline; the secret never ends in one.
+		b = bytes.TrimRight(b, "\r\n")
+		if bytes.Contains(b, []byte("-----BEGIN")) || bytes.Contains(b, []byte(`"kty"`)) {
+			return cmdutil.Exitf(cmdutil.ExitSignature, "--secret-file holds key material, not a shared secret: HMAC is never computed with a key (the RS256→HS256 confusion attack)")
+		}
+		if len(b) == 0 {
+			return cmdutil.FlagErrorf("--secret-file %s is empty", opts.SecretFile)
+		}
+		vo.Secret = b
+	}
+	if err := jwtutil.CheckAlgs(opts.Algs, vo.Secret != nil); err != nil {
+		return cmdutil.FlagErrorf("--alg: %v", err)
+	}
+	if vo.Secret != nil && !hasHS(opts.Algs) {
+		return cmdutil.FlagErrorf("--secret-file needs --alg HS256 (a shared secret is only used when HMAC is asked for)")
+	}
+	if pubSetting != "" {
+		k, err := loadPublicKey(f.IO, pubSetting)
+		if err != nil {
+			return err
+		}
+		vo.Keys = []*rsa.PublicKey{k}
+	}
+	if opts.JWKSFile != "" {
+		b, err := readKey(f.IO, "jwks", opts.JWKSFile)
+		if err != nil {
+			return err
+		}
+		keys, err := jwtutil.ParseJWKS(b)
+		if err != nil {
+			return cmdutil.Exitf(cmdutil.ExitUsage, "--jwks %s: %v", opts.JWKSFile, err)
+		}
+		vo.JWKS = keys
+	}
+
+	tok, err := readToken(f.IO, args)
+	if err != nil {
+		if opts.Format == "json" && cmdutil.ExitCode(err) == cmdutil.ExitMalformed {
+			// Scripts still get a report they can parse, saying why.
+			_ = cmdutil.WriteJSON(f.IO.Out, verifyJSON{
+				ExitCode: cmdutil.ExitMalformed, Class: jwtutil.ClassMalformed, Error: err.Error(), JudgedAt: jwtutil.FormatUTC(now),
+				Checks:   []jwtutil.Check{{Name: "format", Detail: err.Error()}},
+				Timeline: jwtutil.Timeline{}, Options: map[string]interface{}{"algs": vo.Algs},
+			})
+		}
+		return err
+	}
+	ws, err := wikiState(cmd, f, tok)
+	if err != nil {
+		return err
+	}
+	vo.WikiState = ws
+	res := jwtutil.Verify(tok, vo)
+	code := exitCode(res.Class)
+	failLine := ""
+	if fc := res.Failure(); fc != nil {
+		failLine = fc.Detail
+	}
+	ex := jwtutil.Explain(tok, now)
+	if opts.Format == "json" {
+		out := verifyJSON{
+			Valid: res.Valid, ExitCode: code, Class: res.Class, Error: failLine, JudgedAt: jwtutil.FormatUTC(now),
+			Token:    verifyTokenJSON{Kind: ex.Kind, Alg: tok.Alg(), ConsumerKey: ex.ConsumerKey, Subject: ex.Subject, JTI: ex.JTI},
+			Checks:   res.Checks,
+			Verdicts: verdictsJSON{MediaWiki: res.MediaWiki, Envoy: res.Envoy},
+			Timeline: res.Timeline, WikiState: ws,
+			Options: map[string]interface{}{
+				"algs": vo.Algs, "leeway": opts.Leeway.String(), "envoy_skew": opts.EnvoySkew.String(),
+				"issuer": vo.Issuer, "audience": vo.Audience,
+			},
+		}
+		if err := cmdutil.WriteJSON(f.IO.Out, out); err != nil {
+			return err
+		}
+	} else {
+		printVerify(f.IO.Out, f.IO.Styles(), tok, ex, res, vo, code)
+	}
+	if res.Valid {
+		return nil
+	}
+	return cmdutil.Exit(code, errors.New(failLine))
+}
+
+func hasHS(algs []string) bool {
+	for _, a := range algs {
+		if strings.HasPrefix(a, "HS") {
+			return true
+		}
+	}
+	return false
+}
+
+// wikiState reads what MediaWiki would read from the database, when one is
+// configured: the jti's row and the consumer behind aud.
+func wikiState(cmd *cobra.Command, f *cmdutil.Factory, tok *jwtutil.Token) (*jwtutil.WikiState, error) {
+	st, err := dbcmd.OpenOptional(cmd, f)
+	if err != nil || st == nil {
+		return nil, err
+	}
+	defer st.Close()
+	ctx := cmd.Context()
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	ws := &jwtutil.WikiState{}
+	if jti, ok := tok.StringClaim("jti"); ok && jti != "" {
+		row, err := st.AccessTokenByJTI(ctx, jti)
+		switch {
+		case errors.Is(err, db.ErrNotFound):
+		case err != nil:
+			return nil, dbcmd.MapError(err)
+		default:
+			ws.TokenRowFound, ws.Revoked, ws.StoredExpiry = true, row.Revoked, row.Expires
+		}
+	}
+	ex := jwtutil.Explain(tok, time.Time{})
+	if ex.ConsumerKey == "" {
+		return ws, nil
+	}
+	c, err := st.ConsumerByKey(ctx, ex.ConsumerKey)
+	switch {
+	case errors.Is(err, db.ErrNotFound):
+		return ws, nil
+	case err != nil:
+		return nil, dbcmd.MapError(err)
+	}
+	var user int64 // anonymous: a client_credentials token of a normal client
+	if ex.Subject.CentralID != nil {
+		user = *ex.Subject.CentralID
+	}
+	ws.ConsumerFound, ws.ConsumerName, ws.ConsumerStage, ws.StageName = true, c.Name, c.Stage, c.StageName()
+	ws.ConsumerUsable, ws.OAuthVersion, ws.OwnerOnly, ws.Deleted = c.UsableBy(user), c.OAuthVersion, c.OwnerOnly, c.Deleted
+	return ws, nil
+}
+
+func printVerify(w io.Writer, st *cmdutil.Styles, tok *jwtutil.Token, ex *jwtutil.Explanation, res *jwtutil.Result, vo jwtutil.VerifyOptions, code int) {
+	section := func(name string) { fmt.Fprintln(w, st.Bold.Render(name)) }
+	kv := func(k, v string) { fmt.Fprintf(w, "  %s  %s\n", st.Key.Render(pad(k, 16)), v) }
+
+	sub := ex.Subject.Format
+	if ex.Subject.Raw != "" {
+		sub = fmt.Sprintf("%s (%s)", ex.Subject.Raw, ex.Subject.Format)
+	}
+	fmt.Fprintf(w, "%s  %s\n", st.Bold.Render(pad("Token", 9)), ex.KindLabel)
+	fmt.Fprintf(w, "%s  consumer %s, sub %s, alg %s\n", pad("", 9), orDash(ex.ConsumerKey), sub, orDash(tok.Alg()))
+	fmt.Fprintf(w, "%s  %s\n", st.Bold.Render(pad("Judged at", 9)), jwtutil.FormatUTC(vo.Now))
+	if res.Valid {
+		fmt.Fprintf(w, "%s  %s\n", st.Bold.Render(pad("Result", 9)), st.OK.Render("VALID"))
+	} else {
+		fmt.Fprintf(w, "%s  %s\n", st.Bold.Render(pad("Result", 9)), st.Err.Render(fmt.Sprintf("INVALID: %s (exit %d)", res.Class, code)))
+	}
+	fmt.Fprintln(w)
+
+	section("Checks")
+	for _, c := range res.Checks {
+		mark := st.OK.Render("✓")
+		if !c.OK {
+			mark = st.Err.Render("✗")
+		}
+		fmt.Fprintf(w, "  %s %s  %s\n", mark, st.Key.Render(pad(c.Name, 9)), c.Detail)
+	}
+	fmt.Fprintln(w)
+
+	mw := res.MediaWiki
+	section("MediaWiki would answer (zero leeway, RS256 only)")
+	switch {
+	case !mw.Applicable:
+		kv("n/a", mw.Note)
+	default:
+		verdict := st.OK.Render("accepted")
+		if !mw.Accepted {
+			verdict = st.Err.Render("rejected") + ": " + mw.Reason
+		}
+		kv("verdict", verdict)
+		if a := mw.ActionAPI; a != nil {
+			kv("api.php", httpLine(a))
+		}
+		if r := mw.RESTProfile; r != nil {
+			kv("oauth2/resource", httpLine(r))
+		}
+		for _, d := range mw.DependsOn {
+			kv("if", d)
+		}
+		if mw.Note != "" {
+			kv("note", mw.Note)
+		}
+	}
+	fmt.Fprintln(w)
+
+	env := res.Envoy
+	section(fmt.Sprintf("Envoy jwt_authn would answer (clock skew %d s)", env.SkewSeconds))
+	if env.Status == 200 {
+		kv("verdict", st.OK.Render("passed to the upstream"))
+	} else {
+		kv("verdict", st.Err.Render(fmt.Sprintf("HTTP %d", env.Status))+" "+env.Reason)
+		kv("WWW-Authenticate", env.WWWAuthenticate)
+		kv("details", env.Details)
+	}
+	fmt.Fprintln(w)
+
+	section("Timeline")
+	for _, e := range res.Timeline {
+		line := fmt.Sprintf("  %s  %s", pad(e.UTC, 27), e.Event)
+		if strings.HasPrefix(e.Event, "now") {
+			line = st.Bold.Render(line)
+		}
+		fmt.Fprintln(w, line)
+	}
+}
+
+func httpLine(a *jwtutil.HTTPAnswer) string {
+	parts := []string{fmt.Sprintf("HTTP %d", a.Status)}
+	for _, h := range a.Headers {
+		if !strings.HasPrefix(h, "Content-type") {
+			parts = append(parts, h)
+		}
+	}
+	if a.Code != "" && !strings.Contains(strings.Join(a.Headers, " "), a.Code) {
+		parts = append(parts, a.Code)
+	}
+	if a.Hint != "" {
+		parts = append(parts, `hint "`+a.Hint+`"`)
+	} else if a.Message != "" {
+		parts = append(parts, `"`+a.Message+`"`)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

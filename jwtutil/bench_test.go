@@ -1,0 +1,34 @@
+package jwtutil
+
+import (
+	"crypto/rsa"
+	"testing"
+)
+
+func BenchmarkDecode(b *testing.B) {
+	raw := readFixture(b, "tokens/15-tokenA-cc.jwt")
+	text := "Authorization: Bearer " + raw
+	b.ReportAllocs()
+	for b.Loop() {
+		s, err := Extract(text)
+		if err != nil {
+			b.Fatal(err)
+		}
+		tok, err := Parse(s)
+		if err != nil {
+			b.Fatal(err)
+		}
+		_ = Explain(tok, validAt)
+	}
+}
+
+func BenchmarkVerify(b *testing.B) {
+	tok := parseFixture(b, "tokens/15-tokenA-cc.jwt")
+	pub := publicKey(b, "oauth2-public.pem")
+	b.ReportAllocs()
+	for b.Loop() {
+		if r := Verify(tok, VerifyOptions{Keys: []*rsa.PublicKey{pub}, Now: validAt}); !r.Valid {
+			b.Fatal("not valid")
+		}
+	}
+}

@@ -1,0 +1,102 @@
+package jwtutil
+
+import (
+	"regexp"
+	"strings"
+)
+
+// MaxTokenSize bounds a single token. MediaWiki's tokens are under 1 KiB;
+// anything near this size is an attack or a paste accident, and refusing it
+// keeps base64 and JSON decoding bounded.
+const MaxTokenSize = 64 << 10
+
+var (
+	// "access_token":"…" from a pasted token-endpoint response.
+	accessTokenJSON = regexp.MustCompile(`"access_token"\s*:\s*"([^"]*)"`)
+	// sessionJwt=… as a cookie pair, in a Cookie: or Set-Cookie: header or alone.
+	sessionCookie = regexp.MustCompile(`(?:^|[\s;,"'])sessionJwt=([^;\s"',]*)`)
+	// An Authorization header, in a pasted request or a curl -H argument.
+	authHeader = regexp.MustCompile(`(?im)authorization\s*:\s*(.*)$`)
+	// "Bearer" with any case, then whitespace; league strips it the same way.
+	bearerPrefix = regexp.MustCompile(`(?i)^\s*bearer(\s+|$)`)
+)
+
+// Extract pulls one compact JWT out of pasted text: a bare token, "Bearer …",
+// an "Authorization: Bearer …" line (also inside a curl command or a whole
+// pasted request), a "sessionJwt=…" cookie pair (also inside a Cookie: or
+// Set-Cookie: header), a token-endpoint JSON response, with surrounding
+// quotes and whitespace. Errors are *Error with Class ClassMalformed.
+//
+// Extract only finds the token; Parse judges its structure.
+func Extract(text string) (string, error) {
+	if len(text) > 4*MaxTokenSize {
+		return "", malformedf("input is %d bytes; a token is at most %d bytes (64 KiB)", len(text), MaxTokenSize)
+	}
+	s := strings.TrimSpace(text)
+	switch {
+	case s == "":
+		return "", malformedf("no token in the input")
+	case strings.Contains(s, `"access_token"`):
+		if m := accessTokenJSON.FindStringSubmatch(s); m != nil {
+			s = m[1]
+		}
+	case strings.Contains(s, "sessionJwt="):
+		if m := sessionCookie.FindStringSubmatch(s); m != nil {
+			s = m[1]
+		}
+	default:
+		if m := authHeader.FindStringSubmatch(s); m != nil {
+			s = m[1]
+		}
+	}
+	s = trimQuotes(strings.TrimSpace(s))
+	s = bearerPrefix.ReplaceAllString(s, "")
+	// The token ends at the first space: the rest of a curl line or request.
+	if i := strings.IndexAny(s, " \t\r\n"); i >= 0 {
+		s = s[:i]
+	}
+	s = trimQuotes(s)
+	s = strings.TrimRight(s, ";,")
+	if s == "" {
+		return "", malformedf("no token in the input")
+	}
+	if len(s) > MaxTokenSize {
+		return "", malformedf("token is %d bytes; the limit is %d bytes (64 KiB)", len(s), MaxTokenSize)
+	}
+	for i, r := range s {
+		if !isTokenChar(r) {
+			return "", malformedf("not a JWT: unexpected character %q at offset %d (a JWT is base64url segments joined by dots)", r, i)
+		}
+	}
+	return s, nil
+}
+
+func trimQuotes(s string) string {
+	for len(s) >= 1 {
+		c := s[0]
+		if c != '"' && c != '\'' && c != '`' {
+			break
+		}
+		s = strings.TrimSpace(s[1:])
+		if n := len(s); n > 0 && s[n-1] == c {
+			s = strings.TrimSpace(s[:n-1])
+		}
+	}
+	for n := len(s); n > 0 && (s[n-1] == '"' || s[n-1] == '\'' || s[n-1] == '`'); n = len(s) {
+		s = s[:n-1]
+	}
+	return s
+}
+
+// isTokenChar accepts base64url, the dot separator and '=' padding (which
+// Parse tolerates with a warning) plus '+' and '/' so that standard base64
+// gets a precise error from Parse rather than a vague one here.
+func isTokenChar(r rune) bool {
+	switch {
+	case r >= 'A' && r <= 'Z', r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+		return true
+	case r == '-' || r == '_' || r == '.' || r == '=' || r == '+' || r == '/':
+		return true
+	}
+	return false
+}

@@ -1,0 +1,138 @@
+package jwtutil
+
+import (
+	"crypto/rsa"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestRemintPreservesBytes(t *testing.T) {
+	priv := privateKey(t, "oauth2-private.pem")
+	pub := publicKey(t, "oauth2-public.pem")
+	orig := parseFixture(t, "tokens/15-tokenA-cc.jwt")
+	newExp := time.Date(2026, 11, 22, 9, 30, 30, 0, time.UTC)
+	tests := []struct {
+		name string
+		opts RemintOptions
+		want string // expected payload
+	}{
+		{"exp only, whole second", RemintOptions{Exp: &newExp},
+			strings.Replace(string(orig.PayloadJSON), `"exp":1795342075.525625`, `"exp":1795339830`, 1)},
+		{"exp with microseconds", RemintOptions{Exp: ptr(newExp.Add(123456 * time.Microsecond))},
+			strings.Replace(string(orig.PayloadJSON), `"exp":1795342075.525625`, `"exp":1795339830.123456`, 1)},
+		{"iat and nbf too", RemintOptions{Exp: &newExp, IAT: ptr(newExp.Add(-time.Hour)), NBF: ptr(newExp.Add(-time.Hour).Add(20 * time.Microsecond))},
+			strings.NewReplacer(`"exp":1795342075.525625`, `"exp":1795339830`, `"iat":1795338475.52743`, `"iat":1795336230`, `"nbf":1795338475.527432`, `"nbf":1795336230.00002`).Replace(string(orig.PayloadJSON))},
+		{"set existing, set new, unset", RemintOptions{Exp: &newExp, Set: []ClaimEdit{{"scopes", []byte(`[ "basic" ]`)}, {"grant_type", []byte(`"client_credentials"`)}}, Unset: []string{"iss"}},
+			`{"aud":"5096568cc6652b5ad36358427f1bd60c","jti":"c0214717c4d1b4f8ef6c757787bf3822f6f07486d05e367b026d0f00cb88dc00b102a92f20036c98","iat":1795338475.52743,"nbf":1795338475.527432,"exp":1795339830,"sub":"","scopes":["basic"],"grant_type":"client_credentials"}`},
+		{"unset the last and the first", RemintOptions{Unset: []string{"scopes", "aud"}},
+			`{"jti":"c0214717c4d1b4f8ef6c757787bf3822f6f07486d05e367b026d0f00cb88dc00b102a92f20036c98","iat":1795338475.52743,"nbf":1795338475.527432,"exp":1795342075.525625,"sub":"","iss":"http://127.0.0.1:8089"}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, _, err := Remint(orig, priv, tt.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.SplitN(out, ".", 2)[0]; got != orig.HeaderB64 {
+				t.Errorf("header segment changed: %s", got)
+			}
+			if got := decodePayload(t, out); got != tt.want {
+				t.Errorf("payload\n got %s\nwant %s", got, tt.want)
+			}
+			nt, err := Parse(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c := VerifySignature(nt, VerifyOptions{Keys: []*rsa.PublicKey{pub}}); !c.OK {
+				t.Errorf("re-minted token does not verify: %s", c.Detail)
+			}
+		})
+	}
+}
+
+func TestRemintIntStaysInt(t *testing.T) {
+	priv := privateKey(t, "oauth2-private.pem")
+	tok, _ := Parse(craft(t, `{"typ":"JWT","alg":"RS256"}`, `{"iss":"https://meta.wikimedia.org","sub":"mw:anon","iat":1795338475,"jti":"x","sxp":1795342075}`, priv))
+	at := time.Unix(1795339830, 750000000)
+	out, notes, err := Remint(tok, priv, RemintOptions{IAT: &at})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := decodePayload(t, out); got != `{"iss":"https://meta.wikimedia.org","sub":"mw:anon","iat":1795339830,"jti":"x","sxp":1795342075}` {
+		t.Errorf("payload %s", got)
+	}
+	if len(notes) != 1 || !strings.Contains(string(notes[0]), "sub-second") {
+		t.Errorf("notes %v", notes)
+	}
+	out, notes, err = Remint(tok, priv, RemintOptions{Exp: &at})
+	if err != nil || !strings.HasSuffix(decodePayload(t, out), `"sxp":1795342075,"exp":1795339830}`) || len(notes) != 2 {
+		t.Errorf("added exp: %s %v %v", decodePayload(t, out), notes, err)
+	}
+}
+
+func TestRemintRefusals(t *testing.T) {
+	priv := privateKey(t, "oauth2-private.pem")
+	none := parseFixture(t, "tokens/crafted/alg-none.jwt")
+	if _, _, err := Remint(none, priv, RemintOptions{}); err == nil || !strings.Contains(err.Error(), "RS256") {
+		t.Errorf("alg none remint: %v", err)
+	}
+	a := parseFixture(t, "tokens/15-tokenA-cc.jwt")
+	if _, _, err := Remint(a, priv, RemintOptions{Set: []ClaimEdit{{"x", []byte(`{bad`)}}}); err == nil {
+		t.Error("invalid JSON accepted")
+	}
+	if _, _, err := Remint(a, priv, RemintOptions{Set: []ClaimEdit{{"x", []byte(`1`)}}, Unset: []string{"x"}}); err == nil {
+		t.Error("set and unset accepted")
+	}
+}
+
+func TestMintShape(t *testing.T) {
+	priv := privateKey(t, "oauth2-private.pem")
+	now := time.Date(2026, 11, 22, 9, 7, 55, 527430000, time.UTC)
+	tests := []struct {
+		name string
+		opts MintOptions
+		want string
+	}{
+		{"client credentials", MintOptions{ClientID: "5096568cc6652b5ad36358427f1bd60c", JTI: "j1", ClientCredentials: true, Scopes: []string{"basic", "highvolume", "editpage"}, Issuer: "http://127.0.0.1:8089", Now: now},
+			`{"aud":"5096568cc6652b5ad36358427f1bd60c","jti":"j1","iat":1795338475.52743,"nbf":1795338475.52743,"exp":1795342075.52743,"sub":"","iss":"http://127.0.0.1:8089","scopes":["basic","highvolume","editpage"]}`},
+		{"owner-only", MintOptions{ClientID: "42653efaec3897c4b8f6f93d2a4dd405", JTI: "j2", UserID: 1, OwnerOnly: true, SubFormat: "centralauth", GrantType: "client_credentials", Scopes: []string{"basic", "editpage"}, Issuer: "http://127.0.0.1:8089", Now: now},
+			`{"aud":"42653efaec3897c4b8f6f93d2a4dd405","jti":"j2","iat":1795338475.52743,"nbf":1795338475.52743,"exp":33352247275.52743,"sub":"1","iss":"http://127.0.0.1:8089","scopes":["basic","editpage"]}`},
+		{"local sub, grant type, 4h", MintOptions{ClientID: "k", JTI: "j3", UserID: 12, SubFormat: "local:my_wiki", GrantType: "authorization_code", ExpiresIn: 4 * time.Hour, Now: now.Truncate(time.Second)},
+			`{"aud":"k","jti":"j3","iat":1795338475,"nbf":1795338475,"exp":1795352875,"sub":"mw:local:my_wiki:12","grant_type":"authorization_code","scopes":["basic"]}`},
+		{"centralauth", MintOptions{ClientID: "k", JTI: "j4", UserID: 7, SubFormat: "centralauth", Now: now.Truncate(time.Second)},
+			`{"aud":"k","jti":"j4","iat":1795338475,"nbf":1795338475,"exp":1795342075,"sub":"mw:CentralAuth::7","scopes":["basic"]}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, err := Mint(priv, tt.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.HasPrefix(out, MediaWikiHeaderB64+".") {
+				t.Errorf("header %s", out[:40])
+			}
+			if got := decodePayload(t, out); got != tt.want {
+				t.Errorf("payload\n got %s\nwant %s", got, tt.want)
+			}
+			tok, _ := Parse(out)
+			e := Explain(tok, now)
+			if tt.opts.OwnerOnly && e.Kind != KindOwnerOnly {
+				t.Errorf("owner-only token explained as %s", e.Kind)
+			}
+		})
+	}
+	out, err := Mint(priv, MintOptions{ClientID: "k", UserID: 1, Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, _ := Parse(out)
+	if jti, _ := tok.StringClaim("jti"); !hexJTI.MatchString(jti) {
+		t.Errorf("random jti %q is not 80 lowercase hex", jti)
+	}
+	if _, err := Mint(priv, MintOptions{ClientID: "k", SubFormat: "global", Now: now}); err == nil {
+		t.Error("unknown sub format accepted")
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

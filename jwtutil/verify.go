@@ -1,0 +1,426 @@
+package jwtutil
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/hmac"
+	"crypto/rsa"
+	"crypto/sha256"
+	"crypto/sha512"
+	"errors"
+	"fmt"
+	"hash"
+	"slices"
+	"strings"
+	"time"
+)
+
+// DefaultEnvoySkew is jwt_authn's default clock_skew_seconds.
+const DefaultEnvoySkew = 60 * time.Second
+
+// VerifyOptions says what a valid token looks like. The algorithm is never
+// taken from the token: Algs pins it.
+type VerifyOptions struct {
+	Algs      []string         // default {"RS256"}; "none" never; HS* only with Secret
+	Keys      []*rsa.PublicKey // from --public-key
+	JWKS      []JWK            // from --jwks; matched by kid like Envoy does
+	Secret    []byte           // HS* key (--secret-file); refused if it is PEM key material
+	Issuer    string           // expected iss; "" = not checked (MediaWiki does not check it)
+	Audience  string           // expected aud (consumer key); "" = not checked
+	Leeway    time.Duration    // our time leeway; MediaWiki has none
+	Now       time.Time        // required: the instant to judge at
+	EnvoySkew time.Duration    // 0 = DefaultEnvoySkew; negative = no skew
+	// RequestURI is the original request URI Envoy puts in the realm of
+	// WWW-Authenticate; "" renders a placeholder.
+	RequestURI string
+	WikiState  *WikiState // nil when no database is configured
+}
+
+// WikiState is what the wiki's database says about the token (filled in by
+// the command from db.Store; jwtutil never queries a database).
+type WikiState struct {
+	TokenRowFound  bool   `json:"token_row_found"`
+	Revoked        bool   `json:"revoked"`
+	StoredExpiry   string `json:"stored_expiry,omitempty"` // oaat_expires, never consulted by MediaWiki
+	ConsumerFound  bool   `json:"consumer_found"`
+	ConsumerName   string `json:"consumer_name,omitempty"`
+	ConsumerStage  int    `json:"consumer_stage"`
+	StageName      string `json:"stage_name,omitempty"`
+	ConsumerUsable bool   `json:"consumer_usable"`
+	OAuthVersion   int    `json:"oauth_version"`
+	OwnerOnly      bool   `json:"owner_only"`
+	Deleted        bool   `json:"deleted"`
+}
+
+// Check is one verification step.
+type Check struct {
+	Name   string `json:"name"`
+	OK     bool   `json:"ok"`
+	Detail string `json:"detail"`
+	Class  Class  `json:"-"`
+}
+
+// Result is the whole verification report.
+type Result struct {
+	Valid     bool             `json:"valid"`
+	Class     Class            `json:"class"`
+	Checks    []Check          `json:"checks"`
+	MediaWiki MediaWikiVerdict `json:"mediawiki"`
+	Envoy     EnvoyVerdict     `json:"envoy"`
+	Timeline  Timeline         `json:"timeline"`
+}
+
+// Failure returns the first failing check of the result's class: the one
+// line worth printing on stderr.
+func (r *Result) Failure() *Check {
+	for i := range r.Checks {
+		if !r.Checks[i].OK && r.Checks[i].Class == r.Class {
+			return &r.Checks[i]
+		}
+	}
+	return nil
+}
+
+// Supported algorithm families. MediaWiki only ever uses RS256 (tokens)
+// and HS256 (OAuth 1 identify); the rest are here so a token from
+// elsewhere gets a precise answer.
+var rsaHashes = map[string]crypto.Hash{
+	"RS256": crypto.SHA256, "RS384": crypto.SHA384, "RS512": crypto.SHA512,
+	"PS256": crypto.SHA256, "PS384": crypto.SHA384, "PS512": crypto.SHA512,
+}
+var hmacHashes = map[string]func() hash.Hash{"HS256": sha256.New, "HS384": sha512.New384, "HS512": sha512.New}
+
+// envoyAlgs is what jwt_verify_lib implements.
+var envoyAlgs = []string{"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "HS256", "HS384", "HS512", "EdDSA"}
+
+// KnownAlg reports whether mwoauth can verify alg (an RSA or HMAC JWS alg).
+func KnownAlg(alg string) bool {
+	_, r := rsaHashes[alg]
+	_, h := hmacHashes[alg]
+	return r || h
+}
+
+// CheckAlgs validates an allow-list before any token is looked at: "none"
+// is never allowed, HS* needs a secret and no public key may double as one.
+func CheckAlgs(algs []string, haveSecret bool) error {
+	for _, a := range algs {
+		switch {
+		case strings.EqualFold(a, "none"):
+			return errors.New(`alg "none" is never accepted: an unsigned token proves nothing`)
+		case !KnownAlg(a):
+			return fmt.Errorf("unsupported alg %q (supported: RS256, RS384, RS512, PS256, PS384, PS512, HS256, HS384, HS512)", a)
+		case strings.HasPrefix(a, "HS") && !haveSecret:
+			return fmt.Errorf("%s needs a shared secret (--secret-file); it is never computed with a public key", a)
+		}
+	}
+	return nil
+}
+
+func (o *VerifyOptions) algs() []string {
+	if len(o.Algs) == 0 {
+		return []string{"RS256"}
+	}
+	return o.Algs
+}
+
+func (o *VerifyOptions) skew() time.Duration {
+	switch {
+	case o.EnvoySkew == 0:
+		return DefaultEnvoySkew
+	case o.EnvoySkew < 0:
+		return 0
+	}
+	return o.EnvoySkew
+}
+
+// VerifySignature checks only algorithm pinning and the signature.
+func VerifySignature(t *Token, o VerifyOptions) Check {
+	c := Check{Name: "signature", Class: ClassSignature}
+	alg := t.Alg()
+	if detail := algRefusal(t, o); detail != "" {
+		c.Detail = detail
+		return c
+	}
+	input := []byte(t.HeaderB64 + "." + t.PayloadB64)
+	if h, ok := hmacHashes[alg]; ok {
+		if isKeyMaterial(o.Secret) {
+			c.Detail = "the secret file holds PEM key material: HMAC is never computed with a key file (that is the classic RS256→HS256 confusion attack)"
+			return c
+		}
+		m := hmac.New(h, o.Secret)
+		m.Write(input)
+		if hmac.Equal(m.Sum(nil), t.Signature) {
+			c.OK, c.Class = true, ClassOK
+			c.Detail = alg + " signature verifies with the shared secret"
+			return c
+		}
+		c.Detail = alg + " signature does not verify with the shared secret"
+		return c
+	}
+	keys, kidNote := o.candidateKeys(t)
+	if len(keys) == 0 {
+		c.Detail = "no public key to check against" + kidNote
+		return c
+	}
+	hh := rsaHashes[alg]
+	hasher := hh.New()
+	hasher.Write(input)
+	digest := hasher.Sum(nil)
+	for i, k := range keys {
+		var err error
+		if strings.HasPrefix(alg, "PS") {
+			err = rsa.VerifyPSS(k, hh, digest, t.Signature, &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash})
+		} else {
+			err = rsa.VerifyPKCS1v15(k, hh, digest, t.Signature)
+		}
+		if err == nil {
+			c.OK, c.Class = true, ClassOK
+			c.Detail = fmt.Sprintf("%s signature verifies with key %s", alg, Fingerprint(k)[:23]+"…")
+			if len(keys) > 1 {
+				c.Detail += fmt.Sprintf(" (key %d of %d)", i+1, len(keys))
+			}
+			return c
+		}
+	}
+	if len(keys) == 1 {
+		c.Detail = fmt.Sprintf("%s signature does not verify with the given key (wrong key, or the token was altered)", alg)
+	} else {
+		c.Detail = fmt.Sprintf("%s signature verifies with none of the %d keys (wrong keys, or the token was altered)", alg, len(keys))
+	}
+	return c
+}
+
+// algRefusal says why the token's alg may not be verified at all, or "".
+func algRefusal(t *Token, o VerifyOptions) string {
+	alg := t.Alg()
+	if crit, ok := t.Header["crit"]; ok {
+		return fmt.Sprintf("unsupported critical extension: header crit %s (RFC 7515 §4.1.11 requires refusing it)", compactJSON(crit))
+	}
+	switch {
+	case t.Header["alg"] == nil:
+		return "header has no alg"
+	case alg == "":
+		return "header alg is not a string"
+	case strings.EqualFold(alg, "none"):
+		return `alg "none": the token is unsigned and is never accepted`
+	case !KnownAlg(alg):
+		return fmt.Sprintf("unknown or unsupported alg %q", alg)
+	case !slices.Contains(o.algs(), alg):
+		return fmt.Sprintf("alg %s is not allowed (allowed: %s); MediaWiki answers \"Token signer mismatch\"", alg, strings.Join(o.algs(), ", "))
+	case strings.HasPrefix(alg, "HS") && len(o.Secret) == 0:
+		return alg + " needs a shared secret; it is never computed with a public key"
+	case !strings.HasPrefix(alg, "HS") && len(o.Keys) == 0 && len(o.JWKS) == 0:
+		return alg + " needs a public key (--public-key or --jwks)"
+	}
+	return ""
+}
+
+func isKeyMaterial(b []byte) bool {
+	return bytes.Contains(b, []byte("-----BEGIN")) || bytes.Contains(b, []byte(`"kty"`))
+}
+
+// candidateKeys picks the keys to try: all plain keys, plus JWKS keys whose
+// kid matches the token's (every RSA key when the token has no kid).
+func (o *VerifyOptions) candidateKeys(t *Token) ([]*rsa.PublicKey, string) {
+	keys := append([]*rsa.PublicKey(nil), o.Keys...)
+	kid, hasKid := t.Header["kid"].(string)
+	skipped := 0
+	for _, k := range o.JWKS {
+		if k.Key == nil {
+			continue
+		}
+		if hasKid && k.Kid != "" && k.Kid != kid {
+			skipped++
+			continue
+		}
+		if k.Alg != "" && k.Alg != t.Alg() {
+			skipped++
+			continue
+		}
+		keys = append(keys, k.Key)
+	}
+	if skipped > 0 && len(keys) == 0 {
+		return nil, fmt.Sprintf(" (no JWKS key matches kid %q / alg %s)", kid, t.Alg())
+	}
+	return keys, ""
+}
+
+// CheckTimes judges only iat/nbf/exp at now with leeway, by MediaWiki's
+// rules (lcobucci LooseValidAt): iat <= now, nbf <= now, exp > now. A time
+// claim that is not a number makes the token malformed.
+func (t *Token) CheckTimes(now time.Time, leeway time.Duration) Class {
+	worst := ClassOK
+	for _, c := range t.timeChecks(now, leeway) {
+		if !c.OK && moreFundamental(c.Class, worst) {
+			worst = c.Class
+		}
+	}
+	return worst
+}
+
+func (t *Token) timeChecks(now time.Time, leeway time.Duration) []Check {
+	var out []Check
+	lw := ""
+	if leeway > 0 {
+		lw = fmt.Sprintf(" (with %s leeway; MediaWiki has none)", leeway)
+	}
+	for _, name := range []string{"iat", "nbf", "exp"} {
+		tc := t.TimeClaim(name)
+		c := Check{Name: name}
+		switch {
+		case !tc.Present && name == "exp":
+			c.OK = true
+			c.Detail = "no exp claim: the token never expires (MediaWiki and Envoy accept that)"
+		case !tc.Present:
+			continue
+		case !tc.Numeric:
+			c.Class = ClassMalformed
+			c.Detail = fmt.Sprintf("%s is %s, not a NumericDate; MediaWiki cannot parse the token", name, compactJSON(t.Claims[name]))
+		case name == "exp":
+			if now.Before(tc.Time.Add(leeway)) {
+				c.OK = true
+				c.Detail = fmt.Sprintf("%s (exp %s)", Relative(now, tc.Time, "expired", "expires"), FormatUTC(tc.Time))
+			} else {
+				c.Class = ClassExpired
+				c.Detail = fmt.Sprintf("token %s (exp %s)%s", Relative(now, tc.Time, "expired", "expires"), FormatUTC(tc.Time), lw)
+			}
+		case name == "nbf":
+			if !tc.Time.After(now.Add(leeway)) {
+				c.OK = true
+				c.Detail = fmt.Sprintf("%s (nbf %s)", relativeFor("nbf", now, tc.Time), FormatUTC(tc.Time))
+			} else {
+				c.Class = ClassNotYetValid
+				c.Detail = fmt.Sprintf("token not valid for another %s (nbf %s)%s", HumanSpan(now, tc.Time), FormatUTC(tc.Time), lw)
+			}
+		case name == "iat":
+			if !tc.Time.After(now.Add(leeway)) {
+				c.OK = true
+				c.Detail = fmt.Sprintf("%s (iat %s)", relativeFor("iat", now, tc.Time), FormatUTC(tc.Time))
+			} else {
+				c.Class = ClassNotYetValid
+				c.Detail = fmt.Sprintf("token issued %s in the future (iat %s); MediaWiki: \"The token was issued in the future\"%s", HumanSpan(now, tc.Time), FormatUTC(tc.Time), lw)
+			}
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// Verify runs every check at once and predicts what MediaWiki and Envoy
+// would answer. Result.Class is the most fundamental failure.
+func Verify(t *Token, o VerifyOptions) *Result {
+	if o.Now.IsZero() {
+		panic("jwtutil.Verify: VerifyOptions.Now is required")
+	}
+	r := &Result{}
+	kind := detectKind(t)
+
+	// Structure beyond Parse: what MediaWiki's parser would also refuse.
+	format := Check{Name: "format", OK: true, Detail: "three base64url segments, JSON objects"}
+	if _, ok := t.Header["enc"]; ok {
+		format = Check{Name: "format", Class: ClassMalformed, Detail: "header has enc: an encrypted token, which MediaWiki's parser refuses"}
+	}
+	r.Checks = append(r.Checks, format)
+
+	sig := VerifySignature(t, o)
+	r.Checks = append(r.Checks, sig)
+	r.Checks = append(r.Checks, t.timeChecks(o.Now, o.Leeway)...)
+
+	if o.Issuer != "" {
+		c := Check{Name: "issuer"}
+		iss, ok := t.StringClaim("iss")
+		switch {
+		case !ok:
+			c.Class, c.Detail = ClassClaims, fmt.Sprintf("no iss claim; expected %q", o.Issuer)
+		case iss != o.Issuer:
+			c.Class, c.Detail = ClassClaims, fmt.Sprintf("iss is %q; expected %q", iss, o.Issuer)
+		default:
+			c.OK, c.Detail = true, fmt.Sprintf("iss is %q", iss)
+		}
+		r.Checks = append(r.Checks, c)
+	}
+	if o.Audience != "" {
+		c := Check{Name: "audience"}
+		auds := audiences(t)
+		switch {
+		case len(auds) == 0:
+			c.Class, c.Detail = ClassClaims, fmt.Sprintf("no aud claim; expected %q", o.Audience)
+		case !slices.Contains(auds, o.Audience):
+			c.Class, c.Detail = ClassClaims, fmt.Sprintf("aud is %s; expected %q", compactJSON(t.Claims["aud"]), o.Audience)
+		default:
+			c.OK, c.Detail = true, fmt.Sprintf("aud is %s", compactJSON(t.Claims["aud"]))
+		}
+		r.Checks = append(r.Checks, c)
+	}
+	if ws := o.WikiState; ws != nil && (kind == KindAccessToken || kind == KindOwnerOnly || kind == KindUnknown) {
+		r.Checks = append(r.Checks, wikiChecks(t, ws)...)
+	}
+
+	for _, c := range r.Checks {
+		if !c.OK && moreFundamental(c.Class, r.Class) {
+			r.Class = c.Class
+		}
+	}
+	r.Valid = r.Class == ClassOK
+	r.MediaWiki = mediaWikiVerdict(t, kind, sig.OK, o)
+	r.Envoy = envoyVerdict(t, sig.OK, o)
+	r.Timeline = timeline(t, o)
+	return r
+}
+
+func audiences(t *Token) []string {
+	switch a := t.Claims["aud"].(type) {
+	case string:
+		return []string{a}
+	case []any:
+		return stringList(a)
+	}
+	return nil
+}
+
+func wikiChecks(t *Token, ws *WikiState) []Check {
+	jti, _ := t.StringClaim("jti")
+	row := Check{Name: "token-row", Class: ClassWikiState}
+	switch {
+	case jti == "":
+		row.Detail = "no jti: MediaWiki finds no oauth2_access_tokens row and treats the token as revoked"
+	case !ws.TokenRowFound:
+		row.Detail = "no oauth2_access_tokens row for this jti: MediaWiki treats the token as revoked"
+	case ws.Revoked:
+		row.Detail = "oauth2_access_tokens row is revoked (oaat_revoked=1)"
+	default:
+		row.OK, row.Class = true, ClassOK
+		row.Detail = "oauth2_access_tokens row present, not revoked"
+		if ws.StoredExpiry != "" {
+			row.Detail += " (oaat_expires " + ws.StoredExpiry + " is never consulted)"
+		}
+	}
+	cons := Check{Name: "consumer", Class: ClassWikiState}
+	key := ""
+	if a := audiences(t); len(a) > 0 {
+		key = a[0]
+	}
+	switch {
+	case !ws.ConsumerFound:
+		cons.Detail = fmt.Sprintf("no consumer with key %q", key)
+	case ws.OAuthVersion != 0 && ws.OAuthVersion != 2:
+		cons.Detail = fmt.Sprintf("consumer %q is an OAuth %d consumer; OAuth 2 tokens need an OAuth 2 client", ws.ConsumerName, ws.OAuthVersion)
+	case !ws.ConsumerUsable:
+		cons.Detail = fmt.Sprintf("consumer %q is %s: not usable, MediaWiki answers mwoauth-invalid-authorization-not-approved", ws.ConsumerName, stageLabel(ws))
+	default:
+		cons.OK, cons.Class = true, ClassOK
+		cons.Detail = fmt.Sprintf("consumer %q is %s and usable", ws.ConsumerName, stageLabel(ws))
+		if ws.Deleted {
+			cons.Detail += " (suppressed, which MediaWiki does not consult)"
+		}
+	}
+	return []Check{row, cons}
+}
+
+func stageLabel(ws *WikiState) string {
+	s := ws.StageName
+	if s == "" {
+		s = "stage"
+	}
+	return fmt.Sprintf("%s (stage %d)", s, ws.ConsumerStage)
+}

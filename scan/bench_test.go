@@ -1,0 +1,105 @@
+package scan
+
+import (
+	"bytes"
+	"context"
+	"crypto/rsa"
+	"testing"
+	"time"
+
+	"github.com/mwoauth/mwoauth/internal/loggen"
+	"github.com/mwoauth/mwoauth/jwtutil"
+)
+
+// benchLog generates a log of valid tokens: unique (each token once) or
+// repeated (each token on ~repeat lines).
+func benchLog(b *testing.B, lines, tokens int, unique bool) []byte {
+	b.Helper()
+	k := loadKeys(b)
+	var buf bytes.Buffer
+	mix, _ := loggen.ParseMix("valid=1000")
+	_, err := loggen.Generate(&buf, loggen.Config{Lines: lines, Tokens: tokens, Seed: 11, Key: k.priv, Forger: k.forger,
+		TokenShare: 1000, Unique: unique, Mix: mix})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func benchScan(b *testing.B, log []byte, o Options) {
+	b.SetBytes(int64(len(log)))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		s := New(o)
+		if err := s.Feed(context.Background(), "bench.log", bytes.NewReader(log)); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.Finish(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func benchOptions(b *testing.B) Options {
+	k := loadKeys(b)
+	return Options{Verify: jwtutil.VerifyOptions{Keys: []*rsa.PublicKey{k.pub}}, At: loggen.DefaultStart.Add(time.Hour)}
+}
+
+// BenchmarkScanUnique: every line has a token of its own, so the scan is
+// bound by RSA verification (compare with BenchmarkRSAVerify × cores).
+func BenchmarkScanUnique(b *testing.B) {
+	const n = 2000
+	log := benchLog(b, n, n, true)
+	benchScan(b, log, benchOptions(b))
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "tokens/s")
+}
+
+// BenchmarkScanRepeated: 100 uses per token, the common shape of a real log.
+func BenchmarkScanRepeated(b *testing.B) {
+	const n = 200000
+	log := benchLog(b, n, n/100, false)
+	benchScan(b, log, benchOptions(b))
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "lines/s")
+}
+
+// BenchmarkScanRepeatedPerLine is BenchmarkScanRepeated with each use
+// judged at its line's time (--time-regex).
+func BenchmarkScanRepeatedPerLine(b *testing.B) {
+	const n = 200000
+	log := benchLog(b, n, n/100, false)
+	o := benchOptions(b)
+	o.Times, _ = NewTimeSource("", loggen.TimeRegex)
+	benchScan(b, log, o)
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "lines/s")
+}
+
+// BenchmarkExtract measures the extractor alone on typical lines.
+func BenchmarkExtract(b *testing.B) {
+	log := benchLog(b, 2000, 20, false)
+	lines := bytes.Split(log, []byte{'\n'})
+	b.SetBytes(int64(len(log)))
+	var dst []Span
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, l := range lines {
+			dst = Extract(l, dst[:0])
+		}
+	}
+}
+
+// BenchmarkRSAVerify is the ceiling: one RS256 verification (hash of the
+// signing input plus crypto/rsa PKCS #1 v1.5), per core.
+func BenchmarkRSAVerify(b *testing.B) {
+	k := loadKeys(b)
+	t, err := jwtutil.Parse(fixtureToken(b, "15-tokenA-cc.jwt"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	o := jwtutil.VerifyOptions{Keys: []*rsa.PublicKey{k.pub}}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if c := jwtutil.VerifySignature(t, o); !c.OK {
+			b.Fatal(c.Detail)
+		}
+	}
+}

@@ -1,0 +1,123 @@
+package scan
+
+import (
+	"os"
+	"strings"
+	"testing"
+	"time"
+)
+
+func fixtureToken(t testing.TB, name string) string {
+	t.Helper()
+	b, err := os.ReadFile("../commands/testdata/fixtures/tokens/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimSpace(string(b))
+}
+
+func TestExtract(t *testing.T) {
+	tok := fixtureToken(t, "15-tokenA-cc.jwt")
+	none := fixtureToken(t, "crafted/alg-none.jwt")
+	other := fixtureToken(t, "16-tokenB-cc.jwt")
+	cases := []struct {
+		name, line string
+		want       []string
+	}{
+		{"authorization header", "GET / HTTP/1.1\" 200 \"Authorization: Bearer " + tok + "\"", []string{tok}},
+		{"query string", "GET /w/api.php?action=query&access_token=" + tok + "&format=json HTTP/1.1", []string{tok}},
+		{"json field", `{"time":"2026-11-22T10:00:00Z","access_token":"` + tok + `","x":1}`, []string{tok}},
+		{"json field with spaces", `{"access_token" : "` + tok + `"}`, []string{tok}},
+		{"escaped json", `{"msg":"{\"access_token\":\"` + tok + `\"}"}`, []string{tok}},
+		{"bare", "token=" + tok + " next", []string{tok}},
+		{"bare at start and end", tok, []string{tok}},
+		{"sentence dot", "the token " + tok + ". was used", []string{tok}},
+		{"alg none keeps its empty signature", "Bearer " + none, []string{none}},
+		{"two per line", "Bearer " + tok + " then access_token=" + other, []string{tok, other}},
+		{"same token twice", tok + " " + tok, []string{tok, tok}},
+		{"url-encoded bearer", "Authorization=Bearer%20" + tok, []string{tok}},
+		{"garbage in authorization header", "Authorization: Bearer not-a-jwt", []string{"not-a-jwt"}},
+		{"garbage in json authorization", `{"authorization":"Bearer xyz"}`, []string{"xyz"}},
+		{"long opaque bearer elsewhere", `"Bearer abcdefghijklmnopqrstuvwxyz0123"`, []string{"abcdefghijklmnopqrstuvwxyz0123"}},
+		{"prose is not a token", "error: missing Bearer authentication header", nil},
+		{"two segments after bearer", "Authorization: Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0", []string{"eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0"}},
+		{"two segments bare are not a JWT", "cursor=eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0 ok", nil},
+		{"four dots is a JWE-ish blob", "x eyJa.b.c.d.e y", nil},
+		{"inside a longer base64 run", "xyzeyJhbGc.eyJzdWI.sig", nil},
+		{"junk after the jwt in a bearer value", "Authorization: Bearer " + tok + "~x", []string{tok + "~x"}},
+		{"access_token word in prose", "the access_token was empty", nil},
+		{"my_access_token= is another key", "my_access_token=abc", nil},
+		{"empty", "", nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			spans := Extract([]byte(c.line), nil)
+			var got []string
+			for _, s := range spans {
+				got = append(got, c.line[s.Start:s.End])
+			}
+			if strings.Join(got, "|") != strings.Join(c.want, "|") {
+				t.Errorf("Extract(%q)\n got %q\nwant %q", c.line, got, c.want)
+			}
+		})
+	}
+}
+
+func TestExtractDoesNotAllocate(t *testing.T) {
+	line := []byte(`192.0.2.1 - - [22/Nov/2026:10:07:55 +0000] "GET / HTTP/1.1" 200 1 "-" "curl" "Bearer ` + fixtureToken(t, "15-tokenA-cc.jwt") + `"`)
+	dst := make([]Span, 0, 8)
+	if n := testing.AllocsPerRun(100, func() { dst = Extract(line, dst[:0]) }); n != 0 {
+		t.Errorf("Extract allocates %v times per line", n)
+	}
+}
+
+func TestParseLogTime(t *testing.T) {
+	want := time.Date(2026, 11, 22, 10, 7, 55, 0, time.UTC)
+	for _, in := range []string{
+		"2026-11-22T10:07:55Z", "2026-11-22T11:07:55+01:00", "22/Nov/2026:10:07:55 +0000", "[22/Nov/2026:11:07:55 +0100]",
+		"1795342075", "1795342075000", "2026-11-22 10:07:55", "2026-11-22T10:07:55",
+	} {
+		got, ok := ParseLogTime([]byte(in))
+		if !ok || !got.Equal(want) {
+			t.Errorf("ParseLogTime(%q) = %v, %v; want %v", in, got, ok, want)
+		}
+	}
+	if got, ok := ParseLogTime([]byte("1795342075.5")); !ok || got.Sub(want) != 500*time.Millisecond {
+		t.Errorf("fractional unix seconds: %v %v", got, ok)
+	}
+	for _, bad := range []string{"", "yesterday", "22/Nov/2026", "12ab"} {
+		if _, ok := ParseLogTime([]byte(bad)); ok {
+			t.Errorf("ParseLogTime(%q) accepted", bad)
+		}
+	}
+}
+
+func TestLineClock(t *testing.T) {
+	field, _ := NewTimeSource("ts", "")
+	c := newLineClock(field)
+	if tm, ok := c.Time([]byte(`{"msg":"ts","ts": 1795342075, "x":"y"}`)); !ok || tm.Unix() != 1795342075 {
+		t.Errorf("numeric field: %v %v", tm, ok)
+	}
+	if tm, ok := c.Time([]byte(`{"ts":"2026-11-22T10:07:55Z"}`)); !ok || tm.Unix() != 1795342075 {
+		t.Errorf("string field: %v %v", tm, ok)
+	}
+	if _, ok := c.Time([]byte(`not json`)); ok {
+		t.Error("a line without the field has a time")
+	}
+	re, err := NewTimeSource("", `\[([^\]]+)\]`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c = newLineClock(re)
+	for i := 0; i < 2; i++ { // second round is served from the cache
+		if tm, ok := c.Time([]byte(`192.0.2.1 - - [22/Nov/2026:10:07:55 +0000] "GET /"`)); !ok || tm.Unix() != 1795342075 {
+			t.Errorf("regex: %v %v", tm, ok)
+		}
+	}
+	if _, err := NewTimeSource("", `\[.*\]`); err == nil {
+		t.Error("a regex without a group was accepted")
+	}
+	if _, err := NewTimeSource("time", `(x)`); err == nil {
+		t.Error("both sources were accepted")
+	}
+}

@@ -1,0 +1,397 @@
+package scan
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/rsa"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mwoauth/mwoauth/db"
+	"github.com/mwoauth/mwoauth/internal/loggen"
+	"github.com/mwoauth/mwoauth/jwtutil"
+)
+
+type keys struct {
+	priv, forger *rsa.PrivateKey
+	pub          *rsa.PublicKey
+}
+
+var (
+	keysOnce sync.Once
+	testKeys keys
+)
+
+func loadKeys(t testing.TB) keys {
+	keysOnce.Do(func() {
+		read := func(name string) []byte {
+			b, err := os.ReadFile(filepath.Join("testdata", "keys", name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return b
+		}
+		var err error
+		if testKeys.priv, err = jwtutil.ParsePrivateKey(read("oauth2-private.pem")); err != nil {
+			t.Fatal(err)
+		}
+		if testKeys.forger, err = jwtutil.ParsePrivateKey(read("other-private.pem")); err != nil {
+			t.Fatal(err)
+		}
+		if testKeys.pub, err = jwtutil.ParsePublicKey(read("oauth2-public.pem")); err != nil {
+			t.Fatal(err)
+		}
+	})
+	return testKeys
+}
+
+// generated is one log shared by the tests (signing is the slow part).
+type generated struct {
+	log    []byte
+	g      *loggen.Generated
+	dbPath string
+}
+
+var (
+	genOnce sync.Once
+	gen     generated
+)
+
+func testLog(t *testing.T) generated {
+	t.Helper()
+	genOnce.Do(func() {
+		k := loadKeys(t)
+		var buf bytes.Buffer
+		g, err := loggen.Generate(&buf, loggen.Config{Lines: 20000, Seed: 7, Key: k.priv, Forger: k.forger, Binary: 5, TooLong: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir, err := os.MkdirTemp("", "scan-test-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(dir, "wiki.sqlite")
+		if err := loggen.WriteSQLite(context.Background(), path, g); err != nil {
+			t.Fatal(err)
+		}
+		gen = generated{log: buf.Bytes(), g: g, dbPath: path}
+	})
+	if gen.g == nil {
+		t.Fatal("generation failed earlier")
+	}
+	return gen
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if gen.dbPath != "" {
+		os.RemoveAll(filepath.Dir(gen.dbPath))
+	}
+	os.Exit(code)
+}
+
+func runScan(t *testing.T, o Options, inputs map[string][]byte, order ...string) *Report {
+	t.Helper()
+	s := New(o)
+	for _, name := range order {
+		if err := s.Feed(context.Background(), name, bytes.NewReader(inputs[name])); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rep, err := s.Finish()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}
+
+func summaryMap(t *testing.T, s Summary) map[string]any {
+	b, err := json.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// TestScanMatchesGenerator is the issue's acceptance check on a small log:
+// every count the scan reports equals what the generator wrote, in all four
+// modes (judged at one instant or per line, with and without the database).
+func TestScanMatchesGenerator(t *testing.T) {
+	g := testLog(t)
+	k := loadKeys(t)
+	at, err := time.Parse(time.RFC3339Nano, g.g.Expect.JudgedAt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	regex, err := NewTimeSource("", g.g.Expect.TimeRegex)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := db.Open(context.Background(), "sqlite:"+g.dbPath, db.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	for _, mode := range []string{"at", "per-line", "at+db", "per-line+db"} {
+		t.Run(mode, func(t *testing.T) {
+			o := Options{Verify: jwtutil.VerifyOptions{Keys: []*rsa.PublicKey{k.pub}}, At: at}
+			if strings.HasPrefix(mode, "per-line") {
+				o.Times = regex
+			}
+			if strings.HasSuffix(mode, "+db") {
+				o.Wiki = NewDBWiki(st)
+			}
+			rep := runScan(t, o, map[string][]byte{"access.log": g.log}, "access.log")
+			for _, d := range loggen.Compare(g.g.Expect, mode, summaryMap(t, rep.Summary)) {
+				t.Error(d)
+			}
+			if len(rep.Tokens) != g.g.Expect.UniqueTokens {
+				t.Errorf("%d token lines, want %d", len(rep.Tokens), g.g.Expect.UniqueTokens)
+			}
+			var uses int64
+			for _, tr := range rep.Tokens {
+				uses += tr.Count
+				if tr.Token != "" {
+					t.Fatalf("token text in the report without KeepTokens")
+				}
+			}
+			if uses != g.g.Expect.Occurrences {
+				t.Errorf("per-token counts add up to %d, want %d", uses, g.g.Expect.Occurrences)
+			}
+			if rep.Summary.Valid {
+				t.Error("a log with forged tokens reported valid")
+			}
+		})
+	}
+}
+
+// TestScanDeterministic: worker count, gzip and chunking do not change the report.
+func TestScanDeterministic(t *testing.T) {
+	g := testLog(t)
+	k := loadKeys(t)
+	regex, _ := NewTimeSource("", loggen.TimeRegex)
+	at, _ := time.Parse(time.RFC3339Nano, g.g.Expect.JudgedAt)
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(g.log)
+	zw.Close()
+	base := Options{Verify: jwtutil.VerifyOptions{Keys: []*rsa.PublicKey{k.pub}}, At: at, Times: regex}
+	o1 := base
+	o1.Workers = 1
+	o4 := base
+	o4.Workers = 4
+	a := runScan(t, o1, map[string][]byte{"access.log": g.log}, "access.log")
+	b := runScan(t, o4, map[string][]byte{"access.log": gz.Bytes()}, "access.log")
+	ja, _ := json.Marshal(a)
+	jb, _ := json.Marshal(b)
+	if !bytes.Equal(ja, jb) {
+		t.Errorf("1 worker on plain text and 4 workers on gzip disagree")
+	}
+}
+
+// TestScanPositions checks first/last seen, counts and ids on a small
+// hand-written input over two files.
+func TestScanPositions(t *testing.T) {
+	k := loadKeys(t)
+	tokA := fixtureToken(t, "15-tokenA-cc.jwt")
+	forged := fixtureToken(t, "crafted/bad-signature-bitflip.jwt")
+	one := strings.Join([]string{
+		"nothing here",
+		`{"time":"2026-11-22T09:30:00Z","authorization":"Bearer ` + tokA + `"}`,
+		`{"time":"2026-11-22T10:30:00Z","authorization":"Bearer ` + tokA + `"}`, // after exp (10:07:55)
+		`{"time":"2026-11-22T09:31:00Z","note":"Authorization: Bearer not-a-jwt"}`,
+		"binary \x00 " + tokA,
+		`{"authorization":"Bearer ` + forged + `"}`, // no time: judged at At
+	}, "\n") // no trailing newline
+	two := `{"time":"2026-11-22T09:40:00Z","access_token":"` + tokA + `"}` + "\n"
+	ts, _ := NewTimeSource("time", "")
+	at := time.Date(2026, 11, 22, 9, 45, 0, 0, time.UTC)
+	rep := runScan(t, Options{Verify: jwtutil.VerifyOptions{Keys: []*rsa.PublicKey{k.pub}}, At: at, Times: ts, KeepTokens: true},
+		map[string][]byte{"one.log": []byte(one), "two.log": []byte(two)}, "one.log", "two.log")
+	s := rep.Summary
+	if s.Lines != 7 || s.SkippedBinary != 1 || s.LinesWithTokens != 5 || s.Occurrences != 5 || s.UniqueTokens != 3 || s.LinesWithoutTime != 1 {
+		t.Errorf("summary counts: %+v", s)
+	}
+	if len(rep.Tokens) != 3 {
+		t.Fatalf("tokens: %+v", rep.Tokens)
+	}
+	a := rep.Tokens[0]
+	sum := sha256.Sum256([]byte(tokA))
+	if a.ID != hex.EncodeToString(sum[:])[:12] || a.Token != tokA {
+		t.Errorf("id %s, token kept %v", a.ID, a.Token == tokA)
+	}
+	if a.Count != 3 || a.FirstSeen.File != "one.log" || a.FirstSeen.Line != 2 || a.LastSeen.File != "two.log" || a.LastSeen.Line != 1 {
+		t.Errorf("token A seen: %+v", a)
+	}
+	if a.FirstSeen.Time != "2026-11-22T09:30:00Z" || a.LastSeen.Time != "2026-11-22T09:40:00Z" {
+		t.Errorf("token A times: first %s last %s", a.FirstSeen.Time, a.LastSeen.Time)
+	}
+	if a.Verdict != jwtutil.ClassExpired || a.Uses["ok"] != 2 || a.Uses["expired"] != 1 || a.ExitCode != 5 {
+		t.Errorf("token A verdict %v uses %v", a.Verdict, a.Uses)
+	}
+	if a.JTI == "" || a.Aud != "5096568cc6652b5ad36358427f1bd60c" {
+		t.Errorf("token A claims: %+v", a)
+	}
+	m := rep.Tokens[1]
+	if m.Verdict != jwtutil.ClassMalformed || m.FirstSeen.Line != 4 || m.Token != "not-a-jwt" || m.ExitCode != 3 {
+		t.Errorf("malformed: %+v", m)
+	}
+	f := rep.Tokens[2]
+	if f.Verdict != jwtutil.ClassSignature || f.Uses["signature"] != 1 || f.FirstSeen.Time != "" {
+		t.Errorf("forged: %+v", f)
+	}
+	if s.TokensByVerdict["expired"] != 1 || s.UsesByVerdict["ok"] != 2 || s.UsesByVerdict["expired"] != 1 {
+		t.Errorf("by verdict: %v %v", s.TokensByVerdict, s.UsesByVerdict)
+	}
+	if len(s.Consumers) == 0 || s.Consumers[0].Aud != "5096568cc6652b5ad36358427f1bd60c" || s.Consumers[0].Uses != 4 {
+		t.Errorf("consumers: %+v", s.Consumers)
+	}
+}
+
+// TestScanHugeLine feeds a line far over the buffer size (the reader skips
+// it whole) and one just over MaxLine (a worker skips it).
+func TestScanHugeLine(t *testing.T) {
+	k := loadKeys(t)
+	tok := fixtureToken(t, "15-tokenA-cc.jwt")
+	var in bytes.Buffer
+	in.WriteString("Bearer " + tok + "\n")
+	in.WriteString("Bearer " + tok + " " + strings.Repeat("x", 3*bufSize) + "\n")
+	in.WriteString("Bearer " + tok + " " + strings.Repeat("y", MaxLine) + "\n")
+	in.WriteString("Bearer " + tok + "\n")
+	at := time.Date(2026, 11, 22, 9, 45, 0, 0, time.UTC)
+	rep := runScan(t, Options{Verify: jwtutil.VerifyOptions{Keys: []*rsa.PublicKey{k.pub}}, At: at},
+		map[string][]byte{"big": in.Bytes()}, "big")
+	s := rep.Summary
+	if s.Lines != 4 || s.SkippedTooLong != 2 || s.Occurrences != 2 || !s.Valid {
+		t.Errorf("summary: %+v", s)
+	}
+	if rep.Tokens[0].FirstSeen.Line != 1 || rep.Tokens[0].LastSeen.Line != 4 {
+		t.Errorf("positions: %+v", rep.Tokens[0])
+	}
+}
+
+// TestClassAtMatchesCheckTimes keeps the per-use fast path in step with
+// jwtutil's own time rules.
+func TestClassAtMatchesCheckTimes(t *testing.T) {
+	g := testLog(t)
+	k := loadKeys(t)
+	s := New(Options{Verify: jwtutil.VerifyOptions{Keys: []*rsa.PublicKey{k.pub}}, At: loggen.DefaultStart})
+	s.ctx = context.Background()
+	for _, leeway := range []time.Duration{0, 90 * time.Second} {
+		s.o.Verify.Leeway = leeway
+		for i, tok := range g.g.Tokens {
+			if i%5 != 0 || tok.Kind == loggen.Malformed || tok.Kind == loggen.Forged {
+				continue
+			}
+			e := &entry{key: tok.Text, done: make(chan struct{})}
+			s.judge(context.Background(), e)
+			pt, err := jwtutil.Parse(tok.Text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, now := range []time.Time{tok.IAT.Add(-time.Minute), tok.IAT, tok.EXP.Add(-time.Microsecond), tok.EXP, tok.EXP.Add(leeway), tok.EXP.Add(time.Hour)} {
+				want := pt.CheckTimes(now, leeway)
+				if got := e.info.classAt(now.UnixNano(), leeway); got != want {
+					t.Errorf("%s at %v leeway %v: classAt %v, CheckTimes %v", tok.Kind, now, leeway, got, want)
+				}
+			}
+		}
+	}
+}
+
+func TestExitCodesFollowClasses(t *testing.T) {
+	if len(Classes()) != len(ClassExitCodes) {
+		t.Fatal("class table size")
+	}
+	for c, code := range ClassExitCodes {
+		if (c == 0) != (code == 0) {
+			t.Errorf("class %v has exit code %d", jwtutil.Class(c), code)
+		}
+	}
+}
+
+// TestFastJudgeAgrees: whenever the fast path accepts a token, jwtutil's
+// full verification says the same (valid, same claims and times), and the
+// fast path does accept MediaWiki-shaped valid tokens.
+func TestFastJudgeAgrees(t *testing.T) {
+	g := testLog(t)
+	k := loadKeys(t)
+	var toks []string
+	for _, tk := range g.g.Tokens {
+		toks = append(toks, tk.Text)
+	}
+	for _, name := range []string{"15-tokenA-cc.jwt", "16-tokenB-cc.jwt", "07-tokenB-owner-only-registration.jwt",
+		"crafted/alg-none.jwt", "crafted/bad-signature-bitflip.jwt", "crafted/expired-resigned.jwt"} {
+		toks = append(toks, fixtureToken(t, name))
+	}
+	jwks := []jwtutil.JWK{{Kid: "x", Alg: "RS256", Key: k.pub}}
+	type variant struct {
+		name string
+		o    Options
+	}
+	var variants []variant
+	for _, at := range []time.Time{loggen.DefaultStart, loggen.DefaultStart.Add(time.Hour), loggen.DefaultStart.Add(2 * time.Hour), time.Date(2026, 11, 22, 9, 30, 0, 0, time.UTC)} {
+		for _, vo := range []jwtutil.VerifyOptions{
+			{Keys: []*rsa.PublicKey{k.pub}},
+			{Keys: []*rsa.PublicKey{k.pub}, Leeway: 90 * time.Second},
+			{JWKS: jwks},
+			{Keys: []*rsa.PublicKey{k.pub}, Issuer: "http://127.0.0.1:8089"},
+			{Keys: []*rsa.PublicKey{k.pub}, Issuer: "https://meta.wikimedia.org"},
+			{Keys: []*rsa.PublicKey{k.pub}, Audience: "5096568cc6652b5ad36358427f1bd60c"},
+		} {
+			variants = append(variants, variant{at.String(), Options{Verify: vo, At: at}})
+		}
+	}
+	accepted := 0
+	for _, v := range variants {
+		fast := New(v.o)
+		slow := New(v.o)
+		slow.fast = nil
+		if fast.fast == nil {
+			t.Fatal("fast path not enabled for RS256 keys")
+		}
+		for _, tok := range toks {
+			a := &entry{key: tok}
+			a.info.iat, a.info.nbf, a.info.exp = noTime, noTime, noTime
+			if !fast.fastJudge(a) {
+				continue
+			}
+			accepted++
+			b := &entry{key: tok}
+			slow.judge(context.Background(), b)
+			ai, bi := a.info, b.info
+			if bi.atClass != jwtutil.ClassOK || bi.static != jwtutil.ClassOK {
+				t.Errorf("%s: fast path accepted a token jwtutil judges %v: %s", v.name, bi.atClass, bi.details[bi.atClass])
+			}
+			if ai.jti != bi.jti || ai.aud != bi.aud || ai.sub != bi.sub || ai.iat != bi.iat || ai.nbf != bi.nbf || ai.exp != bi.exp {
+				t.Errorf("%s: claims differ: fast %+v, jwtutil %+v", v.name, ai, bi)
+			}
+		}
+	}
+	if accepted < len(variants)*10 {
+		t.Errorf("fast path accepted only %d tokens over %d variants", accepted, len(variants))
+	}
+	// Shapes the fast path must leave to jwtutil.
+	for _, payload := range []string{`{"aud":["a"],"exp":1}`, `{"exp":"1795342075"}`, `{"exp":1e9}`, `{"jti":"a\u0062"}`, `{"exp":1,"exp":2}`, `{"a":1,}`, `{"a":[1,2}`, `{"x":"é"}`} {
+		var c claimSet
+		if readClaims([]byte(payload), &c) {
+			t.Errorf("readClaims accepted %s", payload)
+		}
+	}
+	var c claimSet
+	if !readClaims([]byte(`{"aud":"a","ratelimit":{"requests_per_unit":5000,"unit":"HOUR"},"scopes":["basic"],"x":null,"y":true,"z":-1.5e3,"w":"a\"b"}`), &c) || c.aud != "a" {
+		t.Error("readClaims refused a valid MediaWiki-like payload")
+	}
+}
