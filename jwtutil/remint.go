@@ -1,11 +1,10 @@
 package jwtutil
 
 import (
+	"github.com/golang-jwt/jwt/v5"
+
 	"bytes"
-	"crypto"
-	"crypto/rand"
 	"crypto/rsa"
-	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -183,9 +182,7 @@ func mustJSONString(s string) string {
 
 func signRS256(headerB64 string, payload []byte, key *rsa.PrivateKey) string {
 	input := headerB64 + "." + base64.RawURLEncoding.EncodeToString(payload)
-	digest := sha256.Sum256([]byte(input))
-	// PKCS#1 v1.5 is deterministic; the reader is unused but required.
-	sig, err := rsa.SignPKCS1v15(rand.Reader, key, crypto.SHA256, digest[:])
+	sig, err := jwt.SigningMethodRS256.Sign(input, key)
 	if err != nil {
 		panic(fmt.Sprintf("rsa sign: %v", err)) // only fails for keys too small for SHA-256, which ParsePrivateKey refuses
 	}

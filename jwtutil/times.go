@@ -42,10 +42,9 @@ func FormatUTC(t time.Time) string {
 	if t.Nanosecond() == 0 {
 		return t.Format("2006-01-02T15:04:05Z")
 	}
-	if t.Nanosecond()%1000 == 0 {
-		return t.Format("2006-01-02T15:04:05.000000Z")
-	}
-	return t.Format(time.RFC3339Nano)
+	// Token times carry microseconds (PHP's DateTimeImmutable); a wall-clock
+	// "now" carries nanoseconds nobody needs to read.
+	return t.Format("2006-01-02T15:04:05.000000Z")
 }
 
 // Relative says when t is from now's point of view: "expires in 41m",

@@ -1,9 +1,10 @@
 package jwtutil
 
 import (
+	"github.com/golang-jwt/jwt/v5"
+
 	"bytes"
 	"crypto"
-	"crypto/hmac"
 	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/sha512"
@@ -141,15 +142,16 @@ func VerifySignature(t *Token, o VerifyOptions) Check {
 		c.Detail = detail
 		return c
 	}
-	input := []byte(t.HeaderB64 + "." + t.PayloadB64)
-	if h, ok := hmacHashes[alg]; ok {
+	// golang-jwt does the cryptography; we hand it the exact signing input
+	// so that header bytes and claim order are judged as they were sent.
+	input := t.HeaderB64 + "." + t.PayloadB64
+	method := jwt.GetSigningMethod(alg)
+	if _, ok := hmacHashes[alg]; ok {
 		if isKeyMaterial(o.Secret) {
 			c.Detail = "the secret file holds PEM key material: HMAC is never computed with a key file (that is the classic RS256→HS256 confusion attack)"
 			return c
 		}
-		m := hmac.New(h, o.Secret)
-		m.Write(input)
-		if hmac.Equal(m.Sum(nil), t.Signature) {
+		if method.Verify(input, t.Signature, o.Secret) == nil {
 			c.OK, c.Class = true, ClassOK
 			c.Detail = alg + " signature verifies with the shared secret"
 			return c
@@ -162,18 +164,8 @@ func VerifySignature(t *Token, o VerifyOptions) Check {
 		c.Detail = "no public key to check against" + kidNote
 		return c
 	}
-	hh := rsaHashes[alg]
-	hasher := hh.New()
-	hasher.Write(input)
-	digest := hasher.Sum(nil)
 	for i, k := range keys {
-		var err error
-		if strings.HasPrefix(alg, "PS") {
-			err = rsa.VerifyPSS(k, hh, digest, t.Signature, &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash})
-		} else {
-			err = rsa.VerifyPKCS1v15(k, hh, digest, t.Signature)
-		}
-		if err == nil {
+		if method.Verify(input, t.Signature, k) == nil {
 			c.OK, c.Class = true, ClassOK
 			c.Detail = fmt.Sprintf("%s signature verifies with key %s", alg, Fingerprint(k)[:23]+"…")
 			if len(keys) > 1 {

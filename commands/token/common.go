@@ -5,7 +5,6 @@ import (
 	"crypto/rsa"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io/fs"
 	"strings"
 	"time"
@@ -125,14 +124,6 @@ func loadPublicKey(ios *cmdutil.IOStreams, value string) (*rsa.PublicKey, error)
 		return nil, err
 	}
 	k, err := jwtutil.ParsePublicKey(b)
-	if errors.Is(err, jwtutil.ErrPrivateKeyPEM) {
-		// A private key holds its public half; verifying with it is safe,
-		// but the private key should not travel to where tokens are checked.
-		if ki, kerr := jwtutil.ParseKey(b); kerr == nil {
-			fmt.Fprintf(ios.ErrOut, "warning: public key %s is a private key; using its public half (give the wiki's public key instead)\n", keyLabel(value))
-			return ki.Public, nil
-		}
-	}
 	if err != nil {
 		return nil, cmdutil.Exitf(cmdutil.ExitUsage, "public key %s: %v", keyLabel(value), err)
 	}
