@@ -1,0 +1,86 @@
+package cmdutil
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParseINI(t *testing.T) {
+	ini, err := ParseINI(strings.NewReader(`
+# comment
+default = wiki1
+[client]
+user = root
+password = "s3cret"
+skip_ssl
+; another comment
+[profile  wiki1]
+db = mysql:root@tcp(db:3306)/metawiki
+table_prefix = mw_
+!includedir /etc/mysql/conf.d/
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checks := map[string][2]string{
+		"default":                {ini.Global["default"], "wiki1"},
+		"client password quoted": {ini.Sections["client"]["password"], "s3cret"},
+		"bare key is true":       {ini.Sections["client"]["skip-ssl"], "true"},
+		"section spaces folded":  {ini.Sections["profile wiki1"]["db"], "mysql:root@tcp(db:3306)/metawiki"},
+		"underscore to dash":     {ini.Sections["profile wiki1"]["table-prefix"], "mw_"},
+	}
+	for name, c := range checks {
+		if c[0] != c[1] {
+			t.Errorf("%s: got %q, want %q", name, c[0], c[1])
+		}
+	}
+	if _, err := ParseINI(strings.NewReader("[broken\n")); err == nil {
+		t.Error("unterminated section: want an error")
+	}
+}
+
+func TestParseTime(t *testing.T) {
+	for in, want := range map[string]time.Time{
+		"2026-11-22T10:07:55Z":       time.Date(2026, 11, 22, 10, 7, 55, 0, time.UTC),
+		"2026-11-22T11:07:55+01:00":  time.Date(2026, 11, 22, 10, 7, 55, 0, time.UTC),
+		"2026-11-22":                 time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC),
+		"1795342075":                 time.Unix(1795342075, 0).UTC(),
+		"1795342075.525625":          time.Unix(1795342075, 525625000).UTC(),
+		" 2026-11-22T10:07:55.5Z \n": time.Date(2026, 11, 22, 10, 7, 55, 500000000, time.UTC),
+	} {
+		got, err := ParseTime(in)
+		if err != nil || !got.Equal(want) {
+			t.Errorf("ParseTime(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "yesterday", "2026-13-01", "12:00"} {
+		if _, err := ParseTime(bad); err == nil {
+			t.Errorf("ParseTime(%q): want an error", bad)
+		}
+	}
+}
+
+func TestExitCode(t *testing.T) {
+	for _, c := range []struct {
+		err  error
+		want int
+	}{
+		{nil, 0},
+		{errors.New("boom"), ExitFailure},
+		{FlagErrorf("bad flag"), ExitUsage},
+		{fmt.Errorf("wrapped: %w", Exitf(ExitExpired, "expired")), ExitExpired},
+		{SilentExit(ExitBatchInvalid), ExitBatchInvalid},
+		{fmt.Errorf("run: %w", context.Canceled), ExitInterrupted},
+	} {
+		if got := ExitCode(c.err); got != c.want {
+			t.Errorf("ExitCode(%v) = %d, want %d", c.err, got, c.want)
+		}
+	}
+	if !IsSilent(SilentExit(5)) || IsSilent(Exitf(5, "x")) {
+		t.Error("IsSilent wrong")
+	}
+}
