@@ -3,6 +3,7 @@ package commands
 import (
 	"fmt"
 	"regexp"
+	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -72,7 +73,7 @@ func orNone(s string) string {
 	return s
 }
 
-var dsnPassword = regexp.MustCompile(`^(mysql:[^:@/]*):[^@]*@`)
+var dsnPassword = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(mysql:[^:@/]*):[^@]*@`) })
 
 // RedactDSN hides a password embedded in a mysql DSN.
-func RedactDSN(s string) string { return dsnPassword.ReplaceAllString(s, "$1:***@") }
+func RedactDSN(s string) string { return dsnPassword().ReplaceAllString(s, "$1:***@") }

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Stage constants (Consumer::STAGE_*).
@@ -224,13 +225,13 @@ func (s *Store) ConsumerByID(ctx context.Context, id int64) (*Consumer, error) {
 	return s.consumerWhere(ctx, s.DB, "oarc_id = ?", id)
 }
 
-var keyRE = regexp.MustCompile(`^[0-9a-fA-F]{32}$`)
+var keyRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9a-fA-F]{32}$`) })
 
 // LookupConsumer resolves what a user typed: a 32-hex key or a numeric
 // oarc_id.
 func (s *Store) LookupConsumer(ctx context.Context, ref string) (*Consumer, error) {
 	ref = strings.TrimSpace(ref)
-	if keyRE.MatchString(ref) {
+	if keyRE().MatchString(ref) {
 		return s.ConsumerByKey(ctx, strings.ToLower(ref))
 	}
 	if id, err := strconv.ParseInt(ref, 10, 64); err == nil && id > 0 {

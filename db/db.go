@@ -20,6 +20,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-sql-driver/mysql"
@@ -93,12 +94,12 @@ func init() {
 	mysql.SetLogger(log.New(io.Discard, "", 0)) //nolint:errcheck
 }
 
-var prefixRE = regexp.MustCompile(`^[A-Za-z0-9_]*$`)
+var prefixRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_]*$`) })
 
 // Open connects to dsn ("mysql:<go-sql-driver DSN>" or "sqlite:<path>"),
 // pings it and checks that the tables and columns the tool uses exist.
 func Open(ctx context.Context, dsn string, o Options) (*Store, error) {
-	if !prefixRE.MatchString(o.TablePrefix) {
+	if !prefixRE().MatchString(o.TablePrefix) {
 		return nil, fmt.Errorf("%w: table prefix %q may hold only letters, digits and _", ErrBadDSN, o.TablePrefix)
 	}
 	sdb, dialect, err := openRaw(ctx, dsn, o.Password)

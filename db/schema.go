@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // The embedded schemas are MediaWiki's own generated SQL for the tables the
@@ -33,7 +34,7 @@ func SchemaSQL(dialect Dialect, prefix string) []string {
 	if dialect == SQLite && prefix != "" {
 		// SQLite index names are database-wide: prefix them too so that two
 		// prefixed wikis can share a file.
-		src = sqliteIndexRE.ReplaceAllString(src, "${1}"+prefix+"${2} ON")
+		src = sqliteIndexRE().ReplaceAllString(src, "${1}"+prefix+"${2} ON")
 	}
 	var out []string
 	for _, stmt := range strings.Split(src, ";\n") {
@@ -50,7 +51,7 @@ func SchemaSQL(dialect Dialect, prefix string) []string {
 	return out
 }
 
-var sqliteIndexRE = regexp.MustCompile(`(CREATE (?:UNIQUE )?INDEX )(\w+) ON`)
+var sqliteIndexRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(CREATE (?:UNIQUE )?INDEX )(\w+) ON`) })
 
 // CreateSchema creates the tables in an empty database (sandbox, tests).
 func (s *Store) CreateSchema(ctx context.Context) error {
@@ -64,7 +65,7 @@ func (s *Store) CreateSchema(ctx context.Context) error {
 
 // SetPrefix sets the table prefix of a Store made by CreateSQLite.
 func (s *Store) SetPrefix(prefix string) error {
-	if !prefixRE.MatchString(prefix) {
+	if !prefixRE().MatchString(prefix) {
 		return fmt.Errorf("%w: table prefix %q may hold only letters, digits and _", ErrBadDSN, prefix)
 	}
 	s.prefix = prefix

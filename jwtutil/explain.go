@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -89,9 +90,11 @@ type Explanation struct {
 // order MediaWiki writes them (sxp is core's soft expiry).
 var TimeClaimNames = []string{"iat", "nbf", "exp", "sxp"}
 
+// Regexps compile on first use: a one-token-per-process verify should not
+// pay for patterns it never runs.
 var (
-	subLegacyRE = regexp.MustCompile(`^[0-9]+$`)
-	hexJTI      = regexp.MustCompile(`^[0-9a-f]{80}$`)
+	subLegacyRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]+$`) })
+	hexJTI      = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9a-f]{80}$`) })
 )
 
 // ownerOnlyMin separates the owner-only token (exp = iat + P1000Y) from
@@ -189,7 +192,7 @@ func Explain(t *Token, now time.Time) *Explanation {
 	if e.Kind == KindOwnerOnly && e.Subject.Format != SubLegacy {
 		warn("owner-only-sub", "owner-only tokens carry the bare central id of the owner as sub, this one has %q", e.Subject.Raw)
 	}
-	if e.JTI != "" && (e.Kind == KindAccessToken || e.Kind == KindOwnerOnly) && !hexJTI.MatchString(e.JTI) {
+	if e.JTI != "" && (e.Kind == KindAccessToken || e.Kind == KindOwnerOnly) && !hexJTI().MatchString(e.JTI) {
 		warn("jti-format", "jti is not 80 lowercase hex characters like MediaWiki's oaat_identifier")
 	}
 	if v, ok := t.Claims["jti"]; ok {
@@ -308,7 +311,7 @@ func ParseSubject(v any, present bool) Subject {
 	sub := Subject{Raw: s}
 	id := func(digits string) bool {
 		n, err := strconv.ParseInt(digits, 10, 64)
-		if err != nil || !subLegacyRE.MatchString(digits) {
+		if err != nil || !subLegacyRE().MatchString(digits) {
 			return false
 		}
 		sub.CentralID = &n
@@ -319,7 +322,7 @@ func ParseSubject(v any, present bool) Subject {
 		sub.Format = SubEmpty
 		sub.Meaning = "no user: client_credentials token of a normal client (anonymous)"
 		return sub
-	case subLegacyRE.MatchString(s) && id(s):
+	case subLegacyRE().MatchString(s) && id(s):
 		sub.Format = SubLegacy
 		sub.Meaning = "central user id " + s + " (bare id)"
 		return sub

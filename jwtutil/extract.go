@@ -3,6 +3,7 @@ package jwtutil
 import (
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // MaxTokenSize bounds a single token. MediaWiki's tokens are under 1 KiB;
@@ -10,15 +11,17 @@ import (
 // keeps base64 and JSON decoding bounded.
 const MaxTokenSize = 64 << 10
 
+// Regexps compile on first use: a one-token-per-process verify should not
+// pay for patterns it never runs.
 var (
 	// "access_token":"…" from a pasted token-endpoint response.
-	accessTokenJSON = regexp.MustCompile(`"access_token"\s*:\s*"([^"]*)"`)
+	accessTokenJSON = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`"access_token"\s*:\s*"([^"]*)"`) })
 	// sessionJwt=… as a cookie pair, in a Cookie: or Set-Cookie: header or alone.
-	sessionCookie = regexp.MustCompile(`(?:^|[\s;,"'])sessionJwt=([^;\s"',]*)`)
+	sessionCookie = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?:^|[\s;,"'])sessionJwt=([^;\s"',]*)`) })
 	// An Authorization header, in a pasted request or a curl -H argument.
-	authHeader = regexp.MustCompile(`(?im)authorization\s*:\s*(.*)$`)
+	authHeader = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?im)authorization\s*:\s*(.*)$`) })
 	// "Bearer" with any case, then whitespace; league strips it the same way.
-	bearerPrefix = regexp.MustCompile(`(?i)^\s*bearer(\s+|$)`)
+	bearerPrefix = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)^\s*bearer(\s+|$)`) })
 )
 
 // Extract pulls one compact JWT out of pasted text: a bare token, "Bearer …",
@@ -37,20 +40,20 @@ func Extract(text string) (string, error) {
 	case s == "":
 		return "", malformedf("no token in the input")
 	case strings.Contains(s, `"access_token"`):
-		if m := accessTokenJSON.FindStringSubmatch(s); m != nil {
+		if m := accessTokenJSON().FindStringSubmatch(s); m != nil {
 			s = m[1]
 		}
 	case strings.Contains(s, "sessionJwt="):
-		if m := sessionCookie.FindStringSubmatch(s); m != nil {
+		if m := sessionCookie().FindStringSubmatch(s); m != nil {
 			s = m[1]
 		}
 	default:
-		if m := authHeader.FindStringSubmatch(s); m != nil {
+		if m := authHeader().FindStringSubmatch(s); m != nil {
 			s = m[1]
 		}
 	}
 	s = trimQuotes(strings.TrimSpace(s))
-	s = bearerPrefix.ReplaceAllString(s, "")
+	s = bearerPrefix().ReplaceAllString(s, "")
 	// The token ends at the first space: the rest of a curl line or request.
 	if i := strings.IndexAny(s, " \t\r\n"); i >= 0 {
 		s = s[:i]

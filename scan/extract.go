@@ -51,49 +51,82 @@ const minOpaqueBearer = 20
 // A candidate found through a context and as a bare JWT is reported once.
 func Extract(line []byte, dst []Span) []Span {
 	first := len(dst)
-	// JWT-looking values after "Bearer "/access_token are left to the bare
-	// scan below (one pass over the token); their starts are remembered so
-	// that a value with junk after the JWT is reported whole, as sent.
-	var jwtCtx [4]int
-	n := 0
-	dst, n = contextCandidates(line, bearerWord, dst, &jwtCtx, n)
-	dst, n = contextCandidates(line, accessToken, dst, &jwtCtx, n)
-	ctx := dst[first:]
 	i := 0
-	for i < len(line) {
-		k := bytes.Index(line[i:], jwtPrefix)
-		if k < 0 {
-			break
+	for {
+		// One pass from left to right: the next JWT start, and the
+		// contexts in the plain text before it. Token bytes are never
+		// searched for keywords (base64 is full of 'B' and '_').
+		j := indexJWTPrefix(line, i)
+		if j < 0 {
+			j = len(line)
 		}
-		start := i + k
-		end := runEnd(line, start+len(jwtPrefix), &tokenChar)
+		var ctxJWT bool
+		dst, ctxJWT = contextCandidates(line, i, j, dst)
+		if j == len(line) {
+			return dst
+		}
+		end := runEnd(line, j+len(jwtPrefix), &tokenChar)
 		i = end
-		if start > 0 && tokenChar[line[start-1]] && !afterPercentEscape(line, start) {
-			continue // inside a longer base64 blob: not a token boundary
-		}
-		if covered(ctx, start) {
+		if covered(dst[first:], j) {
 			continue
 		}
-		if inList(jwtCtx[:min(n, len(jwtCtx))], start) {
+		if !ctxJWT && j > 0 && tokenChar[line[j-1]] && !afterPercentEscape(line, j) {
+			continue // inside a longer base64 blob: not a token boundary
+		}
+		if ctxJWT {
 			if full := b64tokenEnd(line, end); full > end {
 				// "Bearer eyJ…~junk": the whole credential, which will not parse.
-				dst = append(dst, Span{start, full})
+				dst = append(dst, Span{j, full})
 				i = full
 				continue
 			}
 		}
-		end, ok := bareJWT(line, start, end)
-		if !ok {
-			if inList(jwtCtx[:min(n, len(jwtCtx))], start) {
-				// A truncated or otherwise mis-shaped JWT in a credential
-				// position is a malformed token, not noise.
-				dst = append(dst, Span{start, end})
-			}
-			continue
+		e, ok := bareJWT(line, j, end)
+		if ok || ctxJWT {
+			// A mis-shaped JWT in a credential position is a malformed
+			// token, not noise; elsewhere it is ignored.
+			dst = append(dst, Span{j, e})
 		}
-		dst = append(dst, Span{start, end})
 	}
-	return dst
+}
+
+// indexJWTPrefix finds "eyJ" at or after i. It looks for the rare 'J'
+// and checks the two bytes before it: bytes.Index would stop at every 'e'
+// of the surrounding text.
+func indexJWTPrefix(line []byte, i int) int {
+	for j := i + 2; j < len(line); {
+		k := bytes.IndexByte(line[j:], 'J')
+		if k < 0 {
+			return -1
+		}
+		j += k
+		if line[j-1] == 'y' && line[j-2] == 'e' {
+			return j - 2
+		}
+		j++
+	}
+	return -1
+}
+
+// indexWord finds word at or after i, searching for its rarest byte
+// ('B' of Bearer, '_' of access_token) first.
+func indexWord(line []byte, i int, word []byte) int {
+	anchor := 0 // 'B'
+	if word[0] == 'a' {
+		anchor = len("access") // '_'
+	}
+	for j := i + anchor; j < len(line); {
+		k := bytes.IndexByte(line[j:], word[anchor])
+		if k < 0 {
+			return -1
+		}
+		j += k
+		if start := j - anchor; start >= i && bytes.HasPrefix(line[start:], word) {
+			return start
+		}
+		j++
+	}
+	return -1
 }
 
 // bareJWT checks that line[start:end] has JWT shape: exactly two dots and
@@ -119,47 +152,49 @@ func bareJWT(line []byte, start, end int) (int, bool) {
 	return end, true
 }
 
-// contextCandidates finds the values after every occurrence of word.
-// Values that start like a JWT are only noted in jwtCtx.
-func contextCandidates(line, word []byte, dst []Span, jwtCtx *[4]int, n int) ([]Span, int) {
-	i := 0
-	for {
-		k := bytes.Index(line[i:], word)
-		if k < 0 {
-			return dst, n
-		}
-		at := i + k
-		i = at + len(word)
-		var start int
-		var ok bool
-		if word[0] == 'B' {
-			start, ok = afterBearer(line, i)
-		} else {
-			start, ok = afterKey(line, i)
-		}
-		if !ok {
-			continue
-		}
-		if bytes.HasPrefix(line[start:], jwtPrefix) {
-			if n < len(jwtCtx) {
-				jwtCtx[n] = start
+// contextCandidates reports the values after "Bearer " and access_token
+// whose keyword lies in line[from:to]. Non-JWT values are appended to dst;
+// a value starting exactly at to (where a JWT starts) is only reported by
+// the returned bool, the caller handles the JWT.
+func contextCandidates(line []byte, from, to int, dst []Span) ([]Span, bool) {
+	atJWT := false
+	for _, word := range [...][]byte{bearerWord, accessToken} {
+		i := from
+		for {
+			at := indexWord(line[:to], i, word)
+			if at < 0 {
+				break
 			}
-			n++
-			continue
+			i = at + len(word)
+			var start int
+			var ok bool
+			if word[0] == 'B' {
+				start, ok = afterBearer(line, i)
+			} else {
+				start, ok = afterKey(line, i)
+			}
+			if !ok {
+				continue
+			}
+			if start == to && to < len(line) {
+				atJWT = true
+				continue
+			}
+			end := b64tokenEnd(line, start)
+			if end == start {
+				continue
+			}
+			if word[0] == 'B' && end-start < minOpaqueBearer && !inAuthorizationHeader(line, at) {
+				continue
+			}
+			if covered(dst, start) {
+				continue
+			}
+			dst = append(dst, Span{start, end})
+			i = max(i, min(end, to))
 		}
-		end := b64tokenEnd(line, start)
-		if end == start {
-			continue
-		}
-		if word[0] == 'B' && end-start < minOpaqueBearer && !inAuthorizationHeader(line, at) {
-			continue
-		}
-		if covered(dst, start) {
-			continue
-		}
-		dst = append(dst, Span{start, end})
-		i = end
 	}
+	return dst, atJWT
 }
 
 // b64tokenEnd extends a run over RFC 6750 b64token characters and '=' padding.
@@ -169,15 +204,6 @@ func b64tokenEnd(line []byte, i int) int {
 		i++
 	}
 	return i
-}
-
-func inList(list []int, v int) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // afterBearer returns where the credential starts after "Bearer": one space,

@@ -138,7 +138,20 @@ func (s *Scanner) report() *Report {
 	for i := range vFirst {
 		vFirst[i], vFirstT[i], vLastT[i] = maxPos, noTime, noTime
 	}
-	aggs := map[*entry]*agg{}
+	// One agg per entry, found through the entry's index (no map): the
+	// creator's tally first, then the other workers' tallies.
+	n := 0
+	for i := range s.shards {
+		n += len(s.shards[i].m)
+	}
+	aggs := make([]agg, 0, n)
+	for i := range s.shards {
+		for _, e := range s.shards[i].m {
+			e.aggIdx = len(aggs)
+			u := &e.own
+			aggs = append(aggs, agg{e: e, count: u.count, first: u.first, last: u.last, firstT: u.firstT, lastT: u.lastT, byClass: u.byClass})
+		}
+	}
 	for _, w := range s.workers {
 		sum.LinesWithTokens += w.linesWithTokens
 		sum.SkippedBinary += w.binary
@@ -154,11 +167,10 @@ func (s *Scanner) report() *Report {
 			}
 		}
 		for _, u := range w.local {
-			a := aggs[u.e]
-			if a == nil {
-				a = &agg{e: u.e, first: maxPos, firstT: noTime, lastT: noTime}
-				aggs[u.e] = a
+			if u == &u.e.own {
+				continue // already counted
 			}
+			a := &aggs[u.e.aggIdx]
 			a.count += u.count
 			if u.first.less(a.first) {
 				a.first, a.firstT = u.first, u.firstT
@@ -171,9 +183,9 @@ func (s *Scanner) report() *Report {
 			}
 		}
 	}
-	list := make([]*agg, 0, len(aggs))
-	for _, a := range aggs {
-		list = append(list, a)
+	list := make([]*agg, len(aggs))
+	for i := range aggs {
+		list[i] = &aggs[i]
 	}
 	sort.Slice(list, func(i, j int) bool {
 		if list[i].first != list[j].first {

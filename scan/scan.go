@@ -77,6 +77,12 @@ type entry struct {
 	key  string // the token text (or a digest for an oversized candidate)
 	done chan struct{}
 	info tokenInfo
+	// own is the creating worker's tally. A token seen once (the common
+	// case when every token is distinct) then costs no per-worker map
+	// entry; the creator adds &own to its map on a second sighting.
+	own     use
+	creator *worker
+	aggIdx  int // position in the report's tallies
 }
 
 // tokenInfo is what the one-time judgement of a token leaves behind.
@@ -149,7 +155,7 @@ func New(o Options) *Scanner {
 	}
 	s := &Scanner{o: o, fast: fastKeys(o)}
 	for i := range s.shards {
-		s.shards[i].m = make(map[string]*entry, 64)
+		s.shards[i].m = make(map[string]*entry, 256)
 	}
 	return s
 }
@@ -336,22 +342,23 @@ func (s *Scanner) close() {
 
 // lookup returns the shared entry for a candidate, judging it first if
 // nobody has seen it yet. Concurrent first sightings wait for one judgement.
-func (s *Scanner) lookup(cand []byte, oversize bool) *entry {
+func (s *Scanner) lookup(cand []byte, oversize bool, w *worker) (*entry, bool) {
 	sh := &s.shards[shardOf(cand)]
 	sh.mu.Lock()
 	if e, ok := sh.m[string(cand)]; ok {
 		sh.mu.Unlock()
 		<-e.done
-		return e
+		return e, false
 	}
-	e := &entry{key: string(cand), done: make(chan struct{})}
+	e := &entry{key: string(cand), done: make(chan struct{}), creator: w}
+	e.own = use{e: e, first: maxPos, firstT: noTime, lastT: noTime}
 	e.info.oversize = oversize
 	sh.m[e.key] = e
 	sh.mu.Unlock()
 	s.unique.Add(1)
 	s.judge(s.ctx, e)
 	close(e.done)
-	return e
+	return e, true
 }
 
 // shardOf picks a shard from the candidate's last bytes (a JWT's signature,
@@ -536,9 +543,17 @@ func (w *worker) observe(cand []byte, at pos, t int64, timed bool) {
 	}
 	u = w.local[string(cand)]
 	if u == nil {
-		e := w.s.lookup(cand, oversize)
-		u = &use{e: e, first: maxPos, firstT: noTime, lastT: noTime}
-		w.local[e.key] = u
+		e, created := w.s.lookup(cand, oversize, w)
+		switch {
+		case created:
+			u = &e.own
+		case e.creator == w:
+			u = &e.own
+			w.local[e.key] = u
+		default:
+			u = &use{e: e, first: maxPos, firstT: noTime, lastT: noTime}
+			w.local[e.key] = u
+		}
 	}
 	in := &u.e.info
 	class := in.atClass

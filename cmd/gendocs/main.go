@@ -7,14 +7,14 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/mwoauth/mwoauth/commands"
+	"github.com/mwoauth/mwoauth/commands/docgen"
 )
 
 func main() {
 	md := flag.String("out", "docs/reference", "Markdown output directory")
 	man := flag.String("man", "docs/man", "man page output directory")
 	flag.Parse()
-	if err := commands.GenDocs(*md, *man); err != nil {
+	if err := docgen.GenDocs(*md, *man); err != nil {
 		fmt.Fprintln(os.Stderr, "gendocs:", err)
 		os.Exit(1)
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -24,9 +25,11 @@ type mintOptions struct {
 	ClientCredentials bool
 }
 
+// Regexps compile on first use: a one-token-per-process verify should not
+// pay for patterns it never runs.
 var (
-	jtiRE       = regexp.MustCompile(`^[0-9a-f]{1,255}$`)
-	consumerKey = regexp.MustCompile(`^[0-9a-f]{32}$`)
+	jtiRE       = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9a-f]{1,255}$`) })
+	consumerKey = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9a-f]{32}$`) })
 )
 
 func newCmdMint(f *cmdutil.Factory) *cobra.Command {
@@ -91,7 +94,7 @@ func runMint(cmd *cobra.Command, f *cmdutil.Factory, opts *mintOptions) error {
 		return cmdutil.FlagErrorf("--owner-only tokens always expire 1000 years ahead; drop --expires-in")
 	case opts.ExpiresIn <= 0:
 		return cmdutil.FlagErrorf("--expires-in must be positive")
-	case opts.JTI != "" && !jtiRE.MatchString(opts.JTI):
+	case opts.JTI != "" && !jtiRE().MatchString(opts.JTI):
 		return cmdutil.FlagErrorf("--jti must be lowercase hex (an oaat_identifier)")
 	case opts.OwnerOnly && opts.GrantType != "":
 		return cmdutil.FlagErrorf("owner-only tokens carry no grant_type")
@@ -118,7 +121,7 @@ func runMint(cmd *cobra.Command, f *cmdutil.Factory, opts *mintOptions) error {
 	if err != nil {
 		return err
 	}
-	if !consumerKey.MatchString(opts.ClientID) {
+	if !consumerKey().MatchString(opts.ClientID) {
 		fmt.Fprintf(f.IO.ErrOut, "warning: --client-id %q is not 32 lowercase hex characters like oarc_consumer_key\n", opts.ClientID)
 	}
 	out, err := jwtutil.Mint(priv, jwtutil.MintOptions{

@@ -1,6 +1,7 @@
 package token
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/rsa"
@@ -48,8 +49,9 @@ Each distinct token is verified once, in parallel on all cores, with the same
 rules and key flags as "mwoauth token verify" (RS256 unless --alg says
 otherwise, zero leeway, optional --issuer/--audience); repeats are counted, not
 re-verified. Tokens are judged at --at (default now). With --time-field NAME
-(JSON logs) or --time-regex RE (its first capture group that matched; RFC 3339, common log
-format like 22/Nov/2026:10:07:55 +0000, or unix seconds), each use is judged
+(JSON logs) or --time-regex RE (its first capture group that matched;
+RFC 3339, common log format like 22/Nov/2026:10:07:55 +0000, or unix
+seconds), each use is judged
 at its own line's time instead: a token valid at 10:00 and used at 11:30 was
 used expired. The signature is checked once per token, the times per use.
 Uses on lines without a readable time are judged at --at.
@@ -223,12 +225,17 @@ func runScan(cmd *cobra.Command, f *cmdutil.Factory, opts *scanOptions, args []s
 	}
 
 	if opts.Format == "json" {
+		// Buffered: one write per line would be one syscall per distinct token.
+		bw := bufio.NewWriterSize(f.IO.Out, 256<<10)
 		for i := range rep.Tokens {
-			if err := cmdutil.WriteJSONLine(f.IO.Out, rep.Tokens[i]); err != nil {
+			if err := cmdutil.WriteJSONLine(bw, rep.Tokens[i]); err != nil {
 				return err
 			}
 		}
-		if err := cmdutil.WriteJSONLine(f.IO.Out, map[string]any{"summary": rep.Summary}); err != nil {
+		if err := cmdutil.WriteJSONLine(bw, map[string]any{"summary": rep.Summary}); err != nil {
+			return err
+		}
+		if err := bw.Flush(); err != nil {
 			return err
 		}
 	} else {
@@ -328,6 +335,13 @@ func startProgress(ios *cmdutil.IOStreams, sc *scan.Scanner) func() {
 	done := make(chan struct{})
 	finished := make(chan struct{})
 	start := time.Now()
+	show := func() {
+		b, lines, unique := sc.Progress()
+		secs := max(time.Since(start).Seconds(), 1e-3)
+		fmt.Fprintf(ios.ErrOut, "\r\x1b[Kscanning: %s read, %s lines (%s lines/s), %s distinct tokens",
+			humanBytes(b), groupDigits(lines), groupDigits(int64(float64(lines)/secs)), groupDigits(unique))
+	}
+	show() // at once, so a pipe that stalls still shows that we are reading
 	go func() {
 		defer close(finished)
 		tick := time.NewTicker(250 * time.Millisecond)
@@ -338,10 +352,7 @@ func startProgress(ios *cmdutil.IOStreams, sc *scan.Scanner) func() {
 				fmt.Fprint(ios.ErrOut, "\r\x1b[K")
 				return
 			case <-tick.C:
-				b, lines, unique := sc.Progress()
-				secs := time.Since(start).Seconds()
-				fmt.Fprintf(ios.ErrOut, "\r\x1b[Kscanning: %s read, %s lines (%s lines/s), %s distinct tokens",
-					humanBytes(b), groupDigits(lines), groupDigits(int64(float64(lines)/secs)), groupDigits(unique))
+				show()
 			}
 		}
 	}()
@@ -462,17 +473,17 @@ func printTable(w io.Writer, st *cmdutil.Styles, rows [][]string, right []bool, 
 				b.WriteString("  ")
 			}
 			padded := pad(c, widths[i])
-			if right[i] {
+			switch {
+			case right[i]:
 				padded = strings.Repeat(" ", widths[i]-len([]rune(c))) + c
+			case i == len(r)-1:
+				padded = c // no trailing blanks (inside the styling either)
 			}
 			switch {
 			case ri == 0:
 				padded = st.Bold.Render(padded)
 			case style != nil:
 				padded = strings.Replace(padded, c, style(ri, i, c), 1)
-			}
-			if i == len(r)-1 {
-				padded = strings.TrimRight(padded, " ")
 			}
 			b.WriteString(padded)
 		}

@@ -1,4 +1,7 @@
-package commands
+// Package docgen writes the command reference and man pages. It lives apart
+// from package commands so the mwoauth binary does not link cobra/doc and its
+// Markdown and YAML dependencies (start-up time).
+package docgen
 
 import (
 	"fmt"
@@ -10,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/cobra/doc"
 
+	"github.com/mwoauth/mwoauth/commands"
 	"github.com/mwoauth/mwoauth/commands/cmdutil"
 )
 
@@ -21,7 +25,7 @@ var manDate = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 // only on the command tree, so CI can regenerate and diff it.
 func GenDocs(mdDir, manDir string) error {
 	ios, _, _, _ := cmdutil.Test()
-	root := NewCmdRoot(cmdutil.NewFactory(ios))
+	root := commands.NewCmdRoot(cmdutil.NewFactory(ios))
 	root.InitDefaultCompletionCmd()
 	disableAutoGenTag(root)
 	for _, d := range []string{mdDir, manDir} {
@@ -36,7 +40,7 @@ func GenDocs(mdDir, manDir string) error {
 	if err := doc.GenManTree(root, hdr, manDir); err != nil {
 		return fmt.Errorf("man: %w", err)
 	}
-	page := "# mwoauth exit codes\n\n```\n" + strings.TrimRight(ExitCodesText(), "\n") + "\n```\n"
+	page := "# mwoauth exit codes\n\n```\n" + strings.TrimRight(commands.ExitCodesText(), "\n") + "\n```\n"
 	return os.WriteFile(filepath.Join(mdDir, "mwoauth_exit-codes.md"), []byte(page), 0o644)
 }
 

@@ -1,4 +1,4 @@
-package commands
+package docgen
 
 import (
 	"os"
@@ -14,7 +14,7 @@ func TestDocsCurrent(t *testing.T) {
 	if err := GenDocs(md, man); err != nil {
 		t.Fatal(err)
 	}
-	for gen, committed := range map[string]string{md: "../docs/reference", man: "../docs/man"} {
+	for gen, committed := range map[string]string{md: "../../docs/reference", man: "../../docs/man"} {
 		want := readDir(t, gen)
 		got := readDir(t, committed)
 		for name, body := range want {
