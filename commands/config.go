@@ -25,11 +25,23 @@ INI, like ~/.my.cnf:
   as = Admin
 
 Keys: db, table-prefix, centralauth-db, as, public-key, private-key, issuer,
-audience. Flags and MWOAUTH_* environment variables override a profile.`,
+audience. Flags and MWOAUTH_* environment variables override a profile.
+"mwoauth sandbox" writes a profile named sandbox and makes it the default.`,
+		Example: `  mwoauth config show
+  mwoauth --profile metawiki config show --output json
+  MWOAUTH_CONFIG=./test-config mwoauth config show`,
 	})
 	show := &cobra.Command{
-		Use:     "show",
-		Short:   "Print the resolved settings of the selected profile",
+		Use:   "show",
+		Short: "Print the resolved settings of the selected profile",
+		Long: `Show prints the configuration file in use, the selected profile (--profile,
+MWOAUTH_PROFILE or the file's default) and every setting as commands will
+resolve it: profile values with MWOAUTH_* environment variables applied.
+A password inside a mysql DSN is shown as ***.
+
+--output json prints {"path", "profile", "profiles", "settings"}: settings
+maps each key (db, table-prefix, centralauth-db, as, public-key,
+private-key, issuer, audience) that has a value to that value.`,
 		Example: "  mwoauth config show\n  mwoauth --profile sandbox config show --output json",
 		Args:    cmdutil.Args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -61,7 +73,7 @@ audience. Flags and MWOAUTH_* environment variables override a profile.`,
 			return nil
 		},
 	}
-	show.Flags().StringP("output", "o", "", "Output format: `text` or json")
+	cmdutil.AddOutputFlag(show, "text", "json")
 	cmd.AddCommand(show)
 	return cmd
 }

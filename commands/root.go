@@ -39,6 +39,9 @@ Start with the practice wiki: "mwoauth sandbox", then follow what it prints.`,
 		SilenceUsage:  true,
 		Version:       Version(),
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			if f.ClockErr != nil {
+				return cmdutil.FlagErrorf("%v", f.ClockErr)
+			}
 			switch f.IO.ColorMode {
 			case "auto", "always", "never":
 			default:
@@ -71,7 +74,56 @@ Start with the practice wiki: "mwoauth sandbox", then follow what it prints.`,
 		newCmdConfig(f),
 	)
 	root.AddCommand(newHelpTopics()...)
+	root.SetHelpCommand(newCmdHelp())
+	initCompletion(root)
 	return root
+}
+
+// newCmdHelp replaces cobra's help command, which answers an unknown topic
+// with the usage text and exit 0; here it is a usage error (exit 2).
+func newCmdHelp() *cobra.Command {
+	return &cobra.Command{
+		Use:   "help [command | topic]",
+		Short: "Help about any command or topic",
+		Long: `Help shows the help of any command ("mwoauth help token verify" is
+"mwoauth token verify --help") and the topics exit-codes and environment.`,
+		Example: `  mwoauth help token verify
+  mwoauth help exit-codes
+  mwoauth help environment`,
+		RunE: func(c *cobra.Command, args []string) error {
+			cmd, rest, err := c.Root().Find(args)
+			if err != nil || cmd == nil || len(rest) > 0 {
+				return cmdutil.FlagErrorf("unknown help topic %q: run 'mwoauth help' for the commands and topics", strings.Join(args, " "))
+			}
+			return cmd.Help()
+		},
+	}
+}
+
+// initCompletion adds cobra's completion commands now rather than at
+// execution, so they carry examples like every other command.
+func initCompletion(root *cobra.Command) {
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		if c.Name() != "completion" {
+			continue
+		}
+		c.Example = `  source <(mwoauth completion bash)
+  mwoauth completion zsh > "${fpath[1]}/_mwoauth"
+  mwoauth completion fish > ~/.config/fish/completions/mwoauth.fish`
+		for _, sh := range c.Commands() {
+			switch sh.Name() {
+			case "bash":
+				sh.Example = "  source <(mwoauth completion bash)\n  mwoauth completion bash > /etc/bash_completion.d/mwoauth"
+			case "zsh":
+				sh.Example = "  mwoauth completion zsh > \"${fpath[1]}/_mwoauth\""
+			case "fish":
+				sh.Example = "  mwoauth completion fish > ~/.config/fish/completions/mwoauth.fish"
+			case "powershell":
+				sh.Example = "  mwoauth completion powershell | Out-String | Invoke-Expression"
+			}
+		}
+	}
 }
 
 // Main runs mwoauth with os.Args and returns the exit code. It is the only
@@ -92,12 +144,14 @@ func Main() int {
 		err = cmdutil.Exit(cmdutil.ExitInterrupted, fmt.Errorf("interrupted"))
 	}
 	if !cmdutil.IsSilent(err) {
-		msg := strings.TrimSpace(err.Error())
-		fmt.Fprintf(ios.ErrOut, "error: %s\n", msg)
-		var fe *cmdutil.FlagError
-		if errors.As(err, &fe) {
-			fmt.Fprintln(ios.ErrOut, "Run 'mwoauth --help' or add --help to the command for usage.")
-		}
+		fmt.Fprintln(ios.ErrOut, errorLine(err))
 	}
 	return cmdutil.ExitCode(err)
+}
+
+// errorLine renders err as the one line Main prints, so scripts and log
+// collectors see exactly one line per failure (a wrapped database or cobra
+// message with newlines is folded).
+func errorLine(err error) string {
+	return "error: " + strings.Join(strings.Fields(err.Error()), " ")
 }

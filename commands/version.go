@@ -31,8 +31,12 @@ func Version() string {
 
 func newCmdVersion(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:     "version",
-		Short:   "Print the version of mwoauth",
+		Use:   "version",
+		Short: "Print the version of mwoauth",
+		Long: `Version prints the release version (or the module version of a go install
+build, or "dev"), the commit and date of a release build, the Go version
+and the platform. --output json prints {"version", "commit", "date", "go",
+"platform"}.`,
 		Example: "  mwoauth version\n  mwoauth version --output json",
 		Args:    cmdutil.Args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -55,6 +59,6 @@ func newCmdVersion(f *cmdutil.Factory) *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringP("output", "o", "", "Output format: `text` or json")
+	cmdutil.AddOutputFlag(cmd, "text", "json")
 	return cmd
 }

@@ -113,3 +113,9 @@ func twoUnits(a int, ua string, b int, ub string) string {
 	}
 	return fmt.Sprintf("%d%s%d%s", a, ua, b, ub)
 }
+
+// ParseNumericDate reads seconds since the epoch written as text (fractions
+// and exponents allowed) exactly as claims are read, so a command-line
+// instant such as 1795342075.525625 and a claim of that value are the same
+// time to the microsecond.
+func ParseNumericDate(s string) (time.Time, error) { return parseNumericDate(s) }

@@ -2,6 +2,7 @@ package cmdutil
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -195,6 +196,9 @@ func ParseINI(r io.Reader) (*INI, error) {
 			v = v[1 : len(v)-1]
 		}
 		cur[strings.ReplaceAll(k, "_", "-")] = v
+	}
+	if errors.Is(sc.Err(), bufio.ErrTooLong) {
+		return nil, fmt.Errorf("line %d is over %d KiB: not an INI file", n+1, bufio.MaxScanTokenSize/1024)
 	}
 	return ini, sc.Err()
 }

@@ -20,7 +20,7 @@ const (
 	ExitNotYetValid  = 6  // nbf/iat in the future
 	ExitClaims       = 7  // issuer/audience mismatch
 	ExitWikiState    = 8  // jti row missing or revoked, consumer not usable
-	ExitNotFound     = 9  // no such consumer/key/file entry
+	ExitNotFound     = 9  // no such consumer, user or file
 	ExitRefused      = 10 // declined, concurrent change, transition not allowed, safety guard
 	ExitBatchInvalid = 11 // a batch contained invalid tokens
 	ExitInterrupted  = 130
@@ -34,14 +34,14 @@ var ExitCodeTable = []struct {
 }{
 	{ExitOK, "ok", "success; for verify: the token is valid"},
 	{ExitFailure, "error", "unexpected failure: I/O, database, bug"},
-	{ExitUsage, "usage", "bad flag or argument, unknown subcommand, missing configuration, --yes required"},
+	{ExitUsage, "usage", "bad flag or argument (a directory for a file), unknown subcommand, missing configuration, --yes required"},
 	{ExitMalformed, "malformed", "the token is not a well-formed JWT (or is over 64 KiB)"},
 	{ExitSignature, "signature", "signature invalid: wrong key, disallowed or unknown alg, tampered token"},
 	{ExitExpired, "expired", "the token's exp has passed"},
 	{ExitNotYetValid, "not-yet-valid", "nbf (or iat) is in the future"},
 	{ExitClaims, "claims", "issuer or audience mismatch"},
 	{ExitWikiState, "wiki-state", "rejected by the wiki's state: jti row missing or revoked, consumer not usable"},
-	{ExitNotFound, "not-found", "the consumer, user or entry asked for does not exist"},
+	{ExitNotFound, "not-found", "the consumer, user or file asked for does not exist"},
 	{ExitRefused, "refused", "declined, concurrent change, transition not allowed, safety guard"},
 	{ExitBatchInvalid, "batch-invalid", "a batch (token scan) contained invalid tokens"},
 	{ExitInterrupted, "interrupted", "interrupted (Ctrl-C)"},

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/mwoauth/mwoauth/jwtutil"
 )
 
 // Factory carries what commands may need. Costly or fallible dependencies
@@ -21,6 +23,10 @@ type Factory struct {
 	ConfigPath string
 	Profile    string
 
+	// ClockErr is set when MWOAUTH_NOW is set but unreadable: the root
+	// refuses to run rather than silently judge at the real time.
+	ClockErr error
+
 	once   sync.Once
 	config *Config
 	cfgErr error
@@ -29,17 +35,22 @@ type Factory struct {
 // NewFactory builds the factory for a real process. MWOAUTH_NOW (RFC 3339 or
 // unix seconds) pins the clock: tests and reproducible docs use it.
 func NewFactory(ios *IOStreams) *Factory {
-	return &Factory{IO: ios, Now: ClockFromEnv()}
+	now, err := ClockFromEnv()
+	return &Factory{IO: ios, Now: now, ClockErr: err}
 }
 
-// ClockFromEnv returns time.Now, or a fixed instant from MWOAUTH_NOW.
-func ClockFromEnv() func() time.Time {
-	if v := os.Getenv("MWOAUTH_NOW"); v != "" {
-		if t, err := ParseTime(v); err == nil {
-			return func() time.Time { return t }
-		}
+// ClockFromEnv returns time.Now, or a fixed instant from MWOAUTH_NOW. An
+// unreadable MWOAUTH_NOW is an error (with time.Now as the clock).
+func ClockFromEnv() (func() time.Time, error) {
+	v := os.Getenv("MWOAUTH_NOW")
+	if v == "" {
+		return time.Now, nil
 	}
-	return time.Now
+	t, err := ParseTime(v)
+	if err != nil {
+		return time.Now, fmt.Errorf("MWOAUTH_NOW: %v", err)
+	}
+	return func() time.Time { return t }, nil
 }
 
 // Config loads the configuration once.
@@ -63,17 +74,14 @@ func (f *Factory) Setting(cmd *cobra.Command, key string) (string, error) {
 // alone (UTC midnight), or unix seconds (fractions allowed).
 func ParseTime(s string) (time.Time, error) {
 	s = strings.TrimSpace(s)
-	if sec, frac, ok := strings.Cut(s, "."); isDigits(sec) && (!ok || isDigits(frac)) && len(sec) <= 18 {
-		// Digit by digit, so 1795342075.525625 keeps its microseconds
-		// exactly (float64 would make it ...525624990).
-		n, _ := strconv.ParseInt(sec, 10, 64)
-		frac = (frac + "000000000")[:9]
-		ns, _ := strconv.ParseInt(frac, 10, 64)
-		return time.Unix(n, ns).UTC(), nil
-	}
-	if f, err := strconv.ParseFloat(s, 64); err == nil {
-		sec := int64(f)
-		return time.Unix(sec, int64((f-float64(sec))*1e9)).UTC(), nil
+	// Digits (unix seconds) go through the claim parser, which keeps
+	// microseconds exactly (float64 would make ...525625 ...525624990).
+	if _, err := strconv.ParseFloat(s, 64); err == nil {
+		t, err := jwtutil.ParseNumericDate(s)
+		if err != nil {
+			return time.Time{}, fmt.Errorf("invalid time %q: %v", s, err)
+		}
+		return t, nil
 	}
 	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02"} {
 		if t, err := time.Parse(layout, s); err == nil {
@@ -81,16 +89,4 @@ func ParseTime(s string) (time.Time, error) {
 		}
 	}
 	return time.Time{}, fmt.Errorf("invalid time %q (want RFC 3339 like 2026-11-22T10:00:00Z, or unix seconds)", s)
-}
-
-func isDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }

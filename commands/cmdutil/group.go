@@ -38,6 +38,17 @@ func Args(check cobra.PositionalArgs) cobra.PositionalArgs {
 	}
 }
 
+// AddOutputFlag registers -o/--output on cmd, naming the allowed formats
+// (the first is the default), so every command spells it the same way.
+// RunE reads it back with OutputFormat(cmd, allowed...).
+func AddOutputFlag(cmd *cobra.Command, allowed ...string) {
+	list := allowed[0]
+	if n := len(allowed); n > 1 {
+		list = strings.Join(allowed[:n-1], ", ") + " or " + allowed[n-1]
+	}
+	cmd.Flags().StringP("output", "o", "", "Output `format`: "+list+" (default "+allowed[0]+")")
+}
+
 // OutputFormat returns the --output value for cmd, checked against allowed.
 // The first allowed value is the default.
 func OutputFormat(cmd *cobra.Command, allowed ...string) (string, error) {

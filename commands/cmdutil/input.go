@@ -1,8 +1,10 @@
 package cmdutil
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strings"
 )
@@ -21,12 +23,11 @@ func ReadInput(ios *IOStreams, arg string, hasArg bool, what string) (string, er
 	case !hasArg || arg == "-":
 		return readLimited(ios.In, "stdin")
 	case strings.HasPrefix(arg, "@"):
-		f, err := os.Open(arg[1:])
+		b, err := ReadFile(arg[1:], MaxInput, ExitMalformed)
 		if err != nil {
-			return "", Exitf(ExitFailure, "read %s: %v", what, err)
+			return "", Exit(ExitCode(err), fmt.Errorf("%s: %w", what, err))
 		}
-		defer f.Close()
-		return readLimited(f, arg[1:])
+		return string(b), nil
 	}
 	return arg, nil
 }
@@ -62,10 +63,34 @@ func ReadKeyMaterial(ios *IOStreams, value string) ([]byte, error) {
 	case strings.Contains(value, "-----BEGIN"):
 		return []byte(value), nil
 	}
-	path := strings.TrimPrefix(value, "file://")
-	b, err := os.ReadFile(path)
+	// Bounded: a key is a few KiB, and a path such as /dev/zero must not
+	// eat the machine's memory.
+	return ReadFile(strings.TrimPrefix(value, "file://"), MaxInput, ExitUsage)
+}
+
+// ReadFile reads a file the user named, at most limit bytes, and gives each
+// failure its exit code and a message that names the path once: a missing
+// file is exit 9, a directory exit 2 (a wrong argument), a file over limit
+// exit tooBig, any other I/O error exit 1.
+func ReadFile(path string, limit int64, tooBig int) ([]byte, error) {
+	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("read key: %w", err)
+		if errors.Is(err, fs.ErrNotExist) {
+			// "open PATH: no such file or directory", as token scan says it.
+			return nil, Exit(ExitNotFound, err)
+		}
+		return nil, Exit(ExitFailure, err)
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		return nil, Exitf(ExitUsage, "%s is a directory, not a file", path)
+	}
+	b, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, Exit(ExitFailure, err)
+	}
+	if int64(len(b)) > limit {
+		return nil, Exitf(tooBig, "%s: over %d bytes", path, limit)
 	}
 	return b, nil
 }

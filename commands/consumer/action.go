@@ -88,8 +88,8 @@ The reason is required, one line, at most 255 bytes (the form's rule). --as
 names the admin the log entry is written under (profile key "as", env
 MWOAUTH_AS); the user must exist on the central wiki.
 
-Before writing, a preview shows the change, the owner, acceptances and live
-tokens. On a terminal you confirm by typing the consumer's key or name;
+Before writing, a preview on stderr shows the change, the owner, acceptances
+and live tokens; stdout gets one outcome line per consumer (or the JSON). On a terminal you confirm by typing the consumer's key or name;
 scripts pass --yes (without a terminal and without --yes nothing is written,
 exit 2). --dry-run prints the SQL with its values and writes nothing.
 
@@ -111,7 +111,7 @@ changed since the preview, nothing is written for it (exit 10). Exit codes:
 	}
 	fl.BoolVar(&o.dryRun, "dry-run", false, "Print the SQL that would run; write nothing")
 	fl.BoolVarP(&o.yes, "yes", "y", false, "Do not ask for confirmation")
-	fl.StringP("output", "o", "", "Output `format`: text or json")
+	cmdutil.AddOutputFlag(cmd, "text", "json")
 	dbcmd.AddFlags(cmd)
 	return cmd
 }
@@ -200,9 +200,12 @@ func runAction(cmd *cobra.Command, f *cmdutil.Factory, spec actionSpec, o *actio
 		plans = append(plans, p)
 	}
 
-	talk := f.IO.Out
-	if format == "json" {
-		talk = f.IO.ErrOut
+	// The preview is talk (stderr), so a refused or failed write leaves
+	// stdout empty and stdout holds only outcomes; with --dry-run in text
+	// form, preview and SQL together are what was asked for (stdout).
+	talk := f.IO.ErrOut
+	if o.dryRun && format != "json" {
+		talk = f.IO.Out
 	}
 	work := 0
 	for _, p := range plans {
@@ -294,10 +297,7 @@ func runAction(cmd *cobra.Command, f *cmdutil.Factory, spec actionSpec, o *actio
 
 func resultOf(spec actionSpec, p *db.Plan) actionResult {
 	c := p.Consumer
-	total := 0
-	for _, a := range p.Acceptances {
-		total += a.Count
-	}
+	total, _ := acceptances(p.Acceptances)
 	r := actionResult{Key: c.Key, ID: c.ID, Name: c.Name, Owner: c.OwnerName, Action: string(spec.action),
 		From:      stateView{Stage: db.StageName(p.FromStage), Suppressed: p.FromDeleted},
 		To:        stateView{Stage: db.StageName(p.ToStage), Suppressed: p.ToDeleted},
@@ -328,17 +328,8 @@ func printPreview(f *cmdutil.Factory, w io.Writer, spec actionSpec, p *db.Plan) 
 	} else {
 		line("state", fmt.Sprintf("%s → %s", stateText(p.FromStage, p.FromDeleted), st.Bold.Render(stateText(p.ToStage, p.ToDeleted))))
 	}
-	total := 0
-	var parts []string
-	for _, a := range p.Acceptances {
-		total += a.Count
-		parts = append(parts, fmt.Sprintf("%s: %d", a.Wiki, a.Count))
-	}
-	if total == 0 {
-		line("acceptances", "none")
-	} else {
-		line("acceptances", fmt.Sprintf("%d (%s)", total, strings.Join(parts, ", ")))
-	}
+	_, acc := acceptances(p.Acceptances)
+	line("acceptances", acc)
 	tok := fmt.Sprintf("%d live", p.Tokens.Live)
 	if p.Tokens.LatestExpiry != "" {
 		tok += ", latest exp " + human(p.Tokens.LatestExpiry)

@@ -5,6 +5,8 @@ package consumer
 
 import (
 	"errors"
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -100,4 +102,18 @@ func setEmpty(b bool) string {
 		return "set"
 	}
 	return "empty"
+}
+
+// acceptances totals a consumer's acceptances and renders them for people:
+// "none", or "3 (*: 2, enwiki: 1)". Show and the action preview agree.
+func acceptances(accs []db.AcceptanceCount) (total int, text string) {
+	parts := make([]string, 0, len(accs))
+	for _, a := range accs {
+		total += a.Count
+		parts = append(parts, fmt.Sprintf("%s: %d", a.Wiki, a.Count))
+	}
+	if total == 0 {
+		return 0, "none"
+	}
+	return total, fmt.Sprintf("%d (%s)", total, strings.Join(parts, ", "))
 }

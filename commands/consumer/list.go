@@ -72,7 +72,11 @@ central user id. --grant matches a grant name (basic matches the stored
 
 Output: a table on a terminal, tab-separated columns without a header when
 piped; --output json (an array), csv (with a header) or keys (one key per
-line, to feed other commands).`,
+line, to feed other commands).
+
+JSON and CSV fields (stable, snake_case): id, key, name, version, owner,
+owner_id (the owner's central user id), stage, oauth_version, owner_only,
+registered (RFC 3339 UTC), suppressed.`,
 		Example: `  mwoauth consumer list
   mwoauth consumer list --stage approved,disabled --owner "Dev User"
   mwoauth consumer list --search leak --oauth-version 2 --output json
@@ -94,7 +98,7 @@ line, to feed other commands).`,
 	fl.IntVar(&o.limit, "limit", defaultLimit, "Show at most `N` consumers")
 	fl.Int64Var(&o.after, "after", 0, "Start after consumer `ID` (the next page)")
 	fl.BoolVar(&o.all, "all", false, "Stream every matching consumer (no limit)")
-	fl.StringP("output", "o", "", "Output `format`: table, json, csv or keys")
+	cmdutil.AddOutputFlag(cmd, "table", "json", "csv", "keys")
 	dbcmd.AddFlags(cmd)
 	return cmd
 }

@@ -13,19 +13,11 @@ import (
 	"github.com/mwoauth/mwoauth/db"
 )
 
-// showView is the stable JSON shape of "consumer show".
+// showView is the stable JSON shape of "consumer show": every field of a
+// list item (so a script can switch from list to show), then the rest.
 type showView struct {
-	ID                   int64                `json:"id"`
-	Key                  string               `json:"key"`
-	Name                 string               `json:"name"`
-	Version              string               `json:"version"`
-	Owner                string               `json:"owner"`
-	OwnerID              int64                `json:"owner_id"`
-	Stage                string               `json:"stage"`
+	listItem
 	StageTimestamp       string               `json:"stage_timestamp"`
-	Suppressed           bool                 `json:"suppressed"`
-	OAuthVersion         int                  `json:"oauth_version"`
-	OwnerOnly            bool                 `json:"owner_only"`
 	Confidential         bool                 `json:"oauth2_is_confidential"`
 	OAuth2Grants         []string             `json:"oauth2_allowed_grants"`
 	Wiki                 string               `json:"wiki"`
@@ -38,7 +30,6 @@ type showView struct {
 	Email                string               `json:"email"`
 	EmailAuthenticated   string               `json:"email_authenticated"`
 	DeveloperAgreement   bool                 `json:"developer_agreement"`
-	Registered           string               `json:"registered"`
 	Secret               string               `json:"secret"`  // "set" or "empty", never the value
 	RSAKey               string               `json:"rsa_key"` // "set" or "empty"
 	Acceptances          []db.AcceptanceCount `json:"acceptances"`
@@ -70,13 +61,24 @@ tagged "OAuth CID: <id>" on this wiki, and the consumer's log history with
 reasons and performers.
 
 Suppressed consumers are shown too (the database holds them; the wiki hides
-them from users without mwoauthviewsuppressed).`,
+them from users without mwoauthviewsuppressed).
+
+--output json prints one object with stable snake_case fields: those of
+"consumer list" (id, key, name, version, owner, owner_id, stage,
+oauth_version, owner_only, registered, suppressed), then stage_timestamp,
+oauth2_is_confidential, oauth2_allowed_grants, wiki, grants,
+grants_stored_as_object, callback_url, callback_is_prefix, restrictions,
+description, email, email_authenticated, developer_agreement, secret and
+rsa_key ("set" or "empty", never the value), acceptances [{wiki, count}],
+access_tokens {live, revoked, expired, latest_live_expiry}, tagged_edits
+(null when the wiki has no change_tag_def), tag, and log [{id, action,
+timestamp, performer, reason}]. Times are RFC 3339 UTC.`,
 		Example: `  mwoauth consumer show 5096568cc6652b5ad36358427f1bd60c
   mwoauth consumer show 2 --output json | jq .access_tokens`,
 		Args: cmdutil.Args(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error { return runShow(cmd, f, args[0]) },
 	}
-	cmd.Flags().StringP("output", "o", "", "Output `format`: text or json")
+	cmdutil.AddOutputFlag(cmd, "text", "json")
 	dbcmd.AddFlags(cmd)
 	return cmd
 }
@@ -99,13 +101,11 @@ func runShow(cmd *cobra.Command, f *cmdutil.Factory, ref string) error {
 	if err != nil {
 		return mapError(err)
 	}
-	v := showView{ID: c.ID, Key: c.Key, Name: c.Name, Version: c.Version, Owner: c.OwnerName, OwnerID: c.OwnerID,
-		Stage: c.StageName(), StageTimestamp: when(c.StageTimestamp), Suppressed: c.Deleted, OAuthVersion: c.OAuthVersion,
-		OwnerOnly: c.OwnerOnly, Confidential: c.OAuth2Confidential, OAuth2Grants: c.OAuth2AllowedGrants, Wiki: c.Wiki,
+	v := showView{listItem: itemOf(c), StageTimestamp: when(c.StageTimestamp), Confidential: c.OAuth2Confidential, OAuth2Grants: c.OAuth2AllowedGrants, Wiki: c.Wiki,
 		Grants: c.Grants, GrantsStoredAsObject: c.GrantsStoredAsObject, CallbackURL: c.CallbackURL,
 		CallbackIsPrefix: c.CallbackIsPrefix, Restrictions: c.Restrictions, Description: c.Description, Email: c.Email,
 		EmailAuthenticated: when(c.EmailAuthenticated), DeveloperAgreement: c.DeveloperAgreement,
-		Registered: when(c.Registration), Secret: setEmpty(c.HasSecret), RSAKey: setEmpty(c.HasRSAKey),
+		Secret: setEmpty(c.HasSecret), RSAKey: setEmpty(c.HasRSAKey),
 		Tag: fmt.Sprintf("OAuth CID: %d", c.ID)}
 	if v.OAuth2Grants == nil {
 		v.OAuth2Grants = []string{}
@@ -195,17 +195,8 @@ func printShow(f *cmdutil.Factory, c *db.Consumer, v showView, entries []db.LogE
 
 	fmt.Fprintln(out)
 	fmt.Fprintln(out, st.Bold.Render("Blast radius"))
-	acc := []string{}
-	total := 0
-	for _, a := range v.Acceptances {
-		acc = append(acc, fmt.Sprintf("%s: %d", a.Wiki, a.Count))
-		total += a.Count
-	}
-	if total == 0 {
-		field("acceptances", "none")
-	} else {
-		field("acceptances", fmt.Sprintf("%d (%s)", total, strings.Join(acc, ", ")))
-	}
+	_, acc := acceptances(v.Acceptances)
+	field("acceptances", acc)
 	tok := fmt.Sprintf("%d live, %d revoked, %d expired", v.Tokens.Live, v.Tokens.Revoked, v.Tokens.Expired)
 	if v.Tokens.LatestExpiry != "" {
 		tok += "; latest live exp " + human(v.Tokens.LatestExpiry)

@@ -107,7 +107,7 @@ info are printed but pass); 4 when the two keys are not a pair (wrong key);
 	fl.StringVar(&opts.Private, "private", "", "Private key (`file`, - or env:NAME) as given to $wgOAuth2PrivateKey")
 	fl.StringVar(&opts.Public, "public", "", "Public key (`file`, - or env:NAME) as given to $wgOAuth2PublicKey")
 	fl.StringVar(&opts.As, "as", "value", "How LocalSettings.php gives the key: `value` (the PEM text) or path (a file name)")
-	fl.StringP("output", "o", "", "Output format: `text` or json")
+	cmdutil.AddOutputFlag(cmd, "text", "json")
 	return cmd
 }
 

@@ -72,6 +72,6 @@ input is not a usable RSA key, 9 when the file does not exist.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringP("output", "o", "", "Output format: `text` or json")
+	cmdutil.AddOutputFlag(cmd, "text", "json")
 	return cmd
 }

@@ -89,7 +89,7 @@ it to that user, or chgrp it to that group and chmod 640.`,
 	fl.StringVar(&opts.Out, "out", "", "Directory to write oauth2-private.pem and oauth2-public.pem into (`dir`)")
 	fl.IntVar(&opts.Bits, "bits", 2048, "RSA key size in `bits` (at least 2048)")
 	fl.StringVar(&opts.Format, "format", "pkcs8", "Private key encoding: `pkcs8` (BEGIN PRIVATE KEY) or pkcs1 (BEGIN RSA PRIVATE KEY)")
-	fl.StringP("output", "o", "", "Output format: `text` or json")
+	cmdutil.AddOutputFlag(cmd, "text", "json")
 	return cmd
 }
 

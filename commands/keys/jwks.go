@@ -66,7 +66,7 @@ not exist.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringP("output", "o", "", "Output format: `json` (the only one; see --envoy)")
+	cmdutil.AddOutputFlag(cmd, "json")
 	fl.BoolVar(&opts.Envoy, "envoy", false, "Print an Envoy jwt_authn provider (YAML) with the JWKS inlined")
 	fl.StringVar(&opts.Provider, "provider", "mediawiki", "Provider `name` in the --envoy snippet")
 	fl.StringVar(&opts.Issuer, "issuer", "", "Token issuer (`url`, the wiki's $wgCanonicalServer) for the --envoy snippet")

@@ -1,7 +1,7 @@
 package keys
 
 import (
-	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"strings"
@@ -29,13 +29,12 @@ func readKeySource(ios *cmdutil.IOStreams, value string, onArgv bool) (*keySourc
 	}
 	data, err := cmdutil.ReadKeyMaterial(ios, value)
 	if err != nil {
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-			return nil, cmdutil.Exit(cmdutil.ExitNotFound, err)
-		case value == "":
+		if value == "" {
 			return nil, cmdutil.FlagErrorf("no key given")
 		}
-		return nil, cmdutil.Exit(cmdutil.ExitFailure, err)
+		// ReadKeyMaterial says what went wrong and with which exit code
+		// (missing file 9, directory or oversized 2, other I/O 1).
+		return nil, cmdutil.Exit(cmdutil.ExitCode(err), fmt.Errorf("read key: %w", err))
 	}
 	src := &keySource{Label: value, Data: data}
 	switch {

@@ -72,7 +72,7 @@ except the key pair and token ids is reproducible with a pinned clock
 		},
 	}
 	cmd.Flags().BoolVar(&force, "force", false, "Replace an existing sandbox in DIR")
-	cmd.Flags().StringP("output", "o", "", "Output `format`: text or json")
+	cmdutil.AddOutputFlag(cmd, "text", "json")
 	return cmd
 }
 

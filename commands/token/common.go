@@ -5,7 +5,7 @@ import (
 	"crypto/rsa"
 	"encoding/json"
 	"errors"
-	"io/fs"
+	"io"
 	"strings"
 	"time"
 
@@ -72,8 +72,8 @@ func exitCode(c jwtutil.Class) int {
 	return cmdutil.ExitFailure
 }
 
-// readKey reads key material named by a setting value. A missing file is
-// exit 9 (as in "mwoauth keys"), unreadable material exit 1.
+// readKey reads key material named by a setting value, with the exit codes
+// "mwoauth keys" uses too.
 func readKey(ios *cmdutil.IOStreams, what, value string) ([]byte, error) {
 	// MediaWiki trims nothing, but a profile value "  /etc/key.pem " is
 	// obviously a path; PEM text keeps its whitespace for the parser.
@@ -82,10 +82,9 @@ func readKey(ios *cmdutil.IOStreams, what, value string) ([]byte, error) {
 	}
 	b, err := cmdutil.ReadKeyMaterial(ios, value)
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, cmdutil.Exitf(cmdutil.ExitNotFound, "%s: %v", what, err)
-		}
-		return nil, cmdutil.Exitf(cmdutil.ExitFailure, "%s: %v", what, err)
+		// The exit code is ReadKeyMaterial's: missing file 9, directory or
+		// oversized 2, other I/O 1.
+		return nil, cmdutil.Exitf(cmdutil.ExitCode(err), "%s: %v", what, err)
 	}
 	return b, nil
 }
@@ -107,25 +106,24 @@ func privateKeySetting(cmd *cobra.Command, f *cmdutil.Factory) (string, error) {
 }
 
 func loadPrivateKey(ios *cmdutil.IOStreams, value string) (*rsa.PrivateKey, error) {
-	b, err := readKey(ios, "private key", value)
-	if err != nil {
-		return nil, err
-	}
-	k, err := jwtutil.ParsePrivateKey(b)
-	if err != nil {
-		return nil, cmdutil.Exitf(cmdutil.ExitUsage, "private key %s: %v", keyLabel(value), err)
-	}
-	return k, nil
+	return loadKey(ios, "private key", value, jwtutil.ParsePrivateKey)
 }
 
 func loadPublicKey(ios *cmdutil.IOStreams, value string) (*rsa.PublicKey, error) {
-	b, err := readKey(ios, "public key", value)
+	return loadKey(ios, "public key", value, jwtutil.ParsePublicKey)
+}
+
+// loadKey reads and parses one key: unreadable is readKey's exit code, a
+// file that holds no usable key of that kind is a bad argument (exit 2).
+func loadKey[K any](ios *cmdutil.IOStreams, what, value string, parse func([]byte) (K, error)) (K, error) {
+	var zero K
+	b, err := readKey(ios, what, value)
 	if err != nil {
-		return nil, err
+		return zero, err
 	}
-	k, err := jwtutil.ParsePublicKey(b)
+	k, err := parse(b)
 	if err != nil {
-		return nil, cmdutil.Exitf(cmdutil.ExitUsage, "public key %s: %v", keyLabel(value), err)
+		return zero, cmdutil.Exitf(cmdutil.ExitUsage, "%s %s: %v", what, keyLabel(value), err)
 	}
 	return k, nil
 }
@@ -138,6 +136,120 @@ func keyLabel(value string) string {
 		return "(PEM text)"
 	}
 	return strings.TrimSpace(value)
+}
+
+// keyFlags are the verification flags token verify and token scan share, so
+// both take the same keys the same way and refuse the same unsafe choices.
+type keyFlags struct {
+	JWKSFile   string
+	SecretFile string
+	Algs       []string
+	Leeway     time.Duration
+	At         string
+}
+
+// addFlags registers --public-key, --jwks, --secret-file, --alg, --issuer,
+// --leeway and --at. --audience differs per command (verify reads the
+// profile's audience; scan, whose log holds many consumers, does not), so
+// the caller registers it.
+func (k *keyFlags) addFlags(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.String("public-key", "", "RSA public key: `file`, file:// path or PEM text (env MWOAUTH_PUBLIC_KEY, profile public-key)")
+	fl.StringVar(&k.JWKSFile, "jwks", "", "JWKS `file` with the verification keys")
+	fl.StringVar(&k.SecretFile, "secret-file", "", "Shared secret `file` for HS256 (needs --alg HS256)")
+	fl.StringSliceVar(&k.Algs, "alg", []string{"RS256"}, "Allowed `algorithms` (RS256 by default; HS256 only with --secret-file; never none)")
+	fl.String("issuer", "", "Expected iss, e.g. https://meta.wikimedia.org (env MWOAUTH_ISSUER, profile issuer)")
+	fl.DurationVar(&k.Leeway, "leeway", 0, "Clock leeway for the time checks (MediaWiki uses none)")
+	fl.StringVar(&k.At, "at", "", "Judge at this `time` (RFC 3339 or unix) instead of now")
+}
+
+// resolve fills vo's issuer and keys (public key, JWKS, HS256 secret) from
+// the flags, MWOAUTH_* and the profile, and checks the alg allow-list.
+// stdinUser names what else reads stdin ("token", "log"), or is "" when
+// nothing does: a key cannot come from stdin too.
+func (k *keyFlags) resolve(cmd *cobra.Command, f *cmdutil.Factory, vo *jwtutil.VerifyOptions, stdinUser string) error {
+	var err error
+	vo.Algs, vo.Leeway = k.Algs, k.Leeway
+	if vo.Issuer, err = f.Setting(cmd, "issuer"); err != nil {
+		return err
+	}
+	pubSetting, err := f.Setting(cmd, "public-key")
+	if err != nil {
+		return err
+	}
+	if pubSetting == "" && k.JWKSFile == "" && k.SecretFile == "" {
+		return cmdutil.FlagErrorf("no key: pass --public-key FILE (the wiki's $wgOAuth2PublicKey), --jwks FILE, or --alg HS256 --secret-file FILE")
+	}
+	if stdinUser != "" && (pubSetting == "-" || k.JWKSFile == "-" || k.SecretFile == "-") {
+		return cmdutil.FlagErrorf("the %s and a key cannot both come from stdin", stdinUser)
+	}
+	if k.SecretFile != "" {
+		b, err := readKey(f.IO, "secret file", k.SecretFile)
+		if err != nil {
+			return err
+		}
+		// Editors add a final newline; the secret never ends in one.
+		b = bytes.TrimRight(b, "\r\n")
+		if bytes.Contains(b, []byte("-----BEGIN")) || bytes.Contains(b, []byte(`"kty"`)) {
+			return cmdutil.Exitf(cmdutil.ExitSignature, "--secret-file holds key material, not a shared secret: HMAC is never computed with a key (the RS256→HS256 confusion attack)")
+		}
+		if len(b) == 0 {
+			return cmdutil.FlagErrorf("--secret-file %s is empty", k.SecretFile)
+		}
+		vo.Secret = b
+	}
+	if err := jwtutil.CheckAlgs(k.Algs, vo.Secret != nil); err != nil {
+		return cmdutil.FlagErrorf("--alg: %v", err)
+	}
+	if vo.Secret != nil && !hasHS(k.Algs) {
+		return cmdutil.FlagErrorf("--secret-file needs --alg HS256 (a shared secret is only used when HMAC is asked for)")
+	}
+	if pubSetting != "" {
+		key, err := loadPublicKey(f.IO, pubSetting)
+		if err != nil {
+			return err
+		}
+		vo.Keys = []*rsa.PublicKey{key}
+	}
+	if k.JWKSFile != "" {
+		b, err := readKey(f.IO, "jwks", k.JWKSFile)
+		if err != nil {
+			return err
+		}
+		keys, err := jwtutil.ParseJWKS(b)
+		if err != nil {
+			return cmdutil.Exitf(cmdutil.ExitUsage, "--jwks %s: %v", k.JWKSFile, err)
+		}
+		vo.JWKS = keys
+	}
+	return nil
+}
+
+func hasHS(algs []string) bool {
+	for _, a := range algs {
+		if strings.HasPrefix(a, "HS") {
+			return true
+		}
+	}
+	return false
+}
+
+// mintedJSON is the stable --output json shape of remint and mint: the
+// token they were asked to make, its header and claims exactly as written
+// (numbers keep their microseconds), and exp as RFC 3339 UTC.
+type mintedJSON struct {
+	Token  string     `json:"token"`
+	Header orderedRaw `json:"header"`
+	Claims orderedRaw `json:"claims"`
+	Exp    string     `json:"exp,omitempty"`
+}
+
+func writeMinted(w io.Writer, tok *jwtutil.Token) error {
+	v := mintedJSON{Token: tok.Raw, Header: rawObject(tok.RawHeader()), Claims: rawObject(tok.RawClaims())}
+	if exp := tok.TimeClaim("exp"); exp.Numeric {
+		v.Exp = jwtutil.FormatUTC(exp.Time)
+	}
+	return cmdutil.WriteJSON(w, v)
 }
 
 // instant resolves --at (or the factory clock).

@@ -70,7 +70,7 @@ malformed (not three base64url segments of JSON objects, or over 64 KiB).`,
 			return runDecode(cmd, f, opts, args)
 		},
 	}
-	cmd.Flags().StringVarP(&opts.Format, "output", "o", "text", "Output `format`: text or json")
+	cmdutil.AddOutputFlag(cmd, "text", "json")
 	cmd.Flags().StringVar(&opts.At, "at", "", "Judge relative times at this `time` (RFC 3339 or unix) instead of now")
 	dbcmd.AddFlags(cmd)
 	return cmd

@@ -23,6 +23,7 @@ type mintOptions struct {
 	JTI               string
 	GrantType         string
 	ClientCredentials bool
+	Format            string
 }
 
 // Regexps compile on first use: a one-token-per-process verify should not
@@ -54,12 +55,18 @@ wiki answers "Access token has been revoked". The default jti is 80 random
 lowercase hex characters.
 
 The private key comes from --private-key FILE, - (stdin), MWOAUTH_PRIVATE_KEY
-or the profile's private-key. Only the token is printed.`,
+or the profile's private-key. Only the token is printed; --output json
+prints {"token", "header", "claims", "exp"} (exp as RFC 3339 UTC).`,
 		Example: `  mwoauth token mint --private-key oauth2-private.pem --client-id 5096568cc6652b5ad36358427f1bd60c --client-credentials --scopes basic,editpage
   mwoauth token mint --private-key oauth2-private.pem --client-id 42653efaec3897c4b8f6f93d2a4dd405 --user 1 --owner-only --issuer http://127.0.0.1:8089
   mwoauth token mint --private-key oauth2-private.pem --client-id 2e33175180a0c30649b032b29fd807a5 --user 3 --sub-format centralauth --grant-type authorization_code --expires-in 4h`,
 		Args: cmdutil.Args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			format, err := cmdutil.OutputFormat(cmd, "text", "json")
+			if err != nil {
+				return err
+			}
+			opts.Format = format
 			return runMint(cmd, f, opts)
 		},
 	}
@@ -69,12 +76,13 @@ or the profile's private-key. Only the token is printed.`,
 	fl.Int64Var(&opts.User, "user", 0, "Central user `id` for sub")
 	fl.StringVar(&opts.SubFormat, "sub-format", "legacy", "sub `format`: legacy, centralauth or local:WIKI")
 	fl.StringSliceVar(&opts.Scopes, "scopes", []string{"basic"}, "Grants for the scopes claim, comma-separated")
-	fl.DurationVar(&opts.ExpiresIn, "expires-in", time.Hour, "Lifetime ($wgOAuth2GrantExpirationInterval; default PT1H)")
+	fl.DurationVar(&opts.ExpiresIn, "expires-in", time.Hour, "Lifetime, like $wgOAuth2GrantExpirationInterval (PT1H)")
 	fl.String("issuer", "", "iss, the central wiki's canonical server (env MWOAUTH_ISSUER, profile issuer)")
 	fl.BoolVar(&opts.OwnerOnly, "owner-only", false, "Mint the owner-only token: exp 1000 years ahead, bare sub")
 	fl.StringVar(&opts.JTI, "jti", "", "jti, the oaat_identifier of the token row (default: 80 random hex)")
 	fl.StringVar(&opts.GrantType, "grant-type", "", "Add a grant_type claim (master adds authorization_code, refresh_token or client_credentials)")
 	fl.BoolVar(&opts.ClientCredentials, "client-credentials", false, "Mint a client_credentials token of a normal client: sub \"\"")
+	cmdutil.AddOutputFlag(cmd, "text", "json")
 	return cmd
 }
 
@@ -131,6 +139,13 @@ func runMint(cmd *cobra.Command, f *cmdutil.Factory, opts *mintOptions) error {
 	})
 	if err != nil {
 		return cmdutil.Exitf(cmdutil.ExitFailure, "mint: %v", err)
+	}
+	if opts.Format == "json" {
+		tok, err := jwtutil.Parse(out)
+		if err != nil {
+			return err
+		}
+		return writeMinted(f.IO.Out, tok)
 	}
 	fmt.Fprintln(f.IO.Out, out)
 	return nil

@@ -18,6 +18,7 @@ type remintOptions struct {
 	ExpiredBy       time.Duration
 	Set, Unset      []string
 	AllowUnverified bool
+	Format          string
 }
 
 func newCmdRemint(f *cmdutil.Factory) *cobra.Command {
@@ -45,14 +46,22 @@ see docs/guides/expiry-testing.md.
 
 The private key comes from --private-key FILE, - (stdin), MWOAUTH_PRIVATE_KEY
 or the profile's private-key; key text on the command line is refused.
-Only the new token is printed on stdout; notes go to stderr.`,
+Only the new token is printed on stdout; notes go to stderr. --output json
+prints {"token", "header", "claims", "exp"}: the token, its header and
+claims exactly as written, and exp as RFC 3339 UTC.`,
 		Example: `  mwoauth token remint @token.jwt --private-key oauth2-private.pem --expires-in 30s
   mwoauth token remint @token.jwt --private-key oauth2-private.pem --expired-by 5m
   mwoauth token remint "$TOKEN" --private-key oauth2-private.pem --exp 2026-11-22T10:00:00Z --iat 2026-11-22T09:00:00Z --nbf 2026-11-22T09:00:00Z
   mwoauth token remint @token.jwt --private-key - --expires-in 1h --set 'scopes=["basic"]' < oauth2-private.pem
-  MWOAUTH_PRIVATE_KEY=oauth2-private.pem mwoauth token remint @token.jwt --expires-in 2m | mwoauth token verify --public-key oauth2-public.pem`,
+  MWOAUTH_PRIVATE_KEY=oauth2-private.pem mwoauth token remint @token.jwt --expires-in 2m | mwoauth token verify --public-key oauth2-public.pem
+  mwoauth token remint @token.jwt --private-key oauth2-private.pem --expired-by 1m --output json | jq .claims.exp`,
 		Args: cmdutil.Args(cobra.MaximumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			format, err := cmdutil.OutputFormat(cmd, "text", "json")
+			if err != nil {
+				return err
+			}
+			opts.Format = format
 			return runRemint(cmd, f, opts, args)
 		},
 	}
@@ -67,6 +76,7 @@ Only the new token is printed on stdout; notes go to stderr.`,
 	fl.StringArrayVar(&opts.Set, "set", nil, "Set a claim: `CLAIM=JSON`, e.g. 'scopes=[\"basic\"]' (repeatable)")
 	fl.StringArrayVar(&opts.Unset, "unset", nil, "Remove a `claim` (repeatable)")
 	fl.BoolVar(&opts.AllowUnverified, "allow-unverified", false, "Re-sign even if the input's signature does not verify")
+	cmdutil.AddOutputFlag(cmd, "text", "json")
 	return cmd
 }
 
@@ -82,18 +92,19 @@ func runRemint(cmd *cobra.Command, f *cmdutil.Factory, opts *remintOptions, args
 		}
 		ro.Exp = &t
 	}
+	// A relative exp is resolved once the token is read: see relExp.
+	var rel *time.Duration
 	if cmd.Flags().Changed("expires-in") {
 		n++
-		t := now.Add(opts.ExpiresIn)
-		ro.Exp = &t
+		rel = &opts.ExpiresIn
 	}
 	if cmd.Flags().Changed("expired-by") {
 		n++
 		if opts.ExpiredBy < 0 {
 			return cmdutil.FlagErrorf("--expired-by must be positive (use --expires-in for a future exp)")
 		}
-		t := now.Add(-opts.ExpiredBy)
-		ro.Exp = &t
+		d := -opts.ExpiredBy
+		rel = &d
 	}
 	if n != 1 {
 		return cmdutil.FlagErrorf("give exactly one of --exp, --expires-in or --expired-by")
@@ -158,6 +169,19 @@ func runRemint(cmd *cobra.Command, f *cmdutil.Factory, opts *remintOptions, args
 	if err != nil {
 		return err
 	}
+	judged := now // the instant the stderr summary counts from
+	if rel != nil {
+		// "30s from now" is counted from now at the precision the token
+		// writes: whole seconds for an integer exp (else every relative
+		// remint noted that now's sub-second part was dropped), microseconds
+		// for MediaWiki's floats (else it reported "expires in 29s").
+		base := now.Truncate(time.Microsecond)
+		if tok.TimeClaim("exp").Form == jwtutil.TimeInt {
+			base = now.Truncate(time.Second)
+		}
+		t := base.Add(*rel)
+		ro.Exp, judged = &t, base
+	}
 	if c := jwtutil.VerifySignature(tok, jwtutil.VerifyOptions{Keys: []*rsa.PublicKey{pub}, Now: now}); !c.OK {
 		if !opts.AllowUnverified {
 			return cmdutil.Exitf(cmdutil.ExitSignature, "the input token does not verify (%s); re-minting it would launder a forged token: pass --allow-unverified if you mean it", c.Detail)
@@ -176,12 +200,15 @@ func runRemint(cmd *cobra.Command, f *cmdutil.Factory, opts *remintOptions, args
 		return err
 	}
 	exp := nt.TimeClaim("exp")
-	fmt.Fprintf(f.IO.ErrOut, "re-minted: exp %s (%s, %s)\n", exp.Raw, jwtutil.FormatUTC(exp.Time), jwtutil.Relative(now, exp.Time, "expired", "expires"))
+	fmt.Fprintf(f.IO.ErrOut, "re-minted: exp %s (%s, %s)\n", exp.Raw, jwtutil.FormatUTC(exp.Time), jwtutil.Relative(judged, exp.Time, "expired", "expires"))
 	if iat, ok := nt.NumericTime("iat"); ok && iat.After(now) {
 		fmt.Fprintf(f.IO.ErrOut, "note: iat is %s in the future: MediaWiki rejects the token until then (set --iat)\n", jwtutil.HumanSpan(now, iat))
 	}
 	if nbf, ok := nt.NumericTime("nbf"); ok && nbf.After(now) {
 		fmt.Fprintf(f.IO.ErrOut, "note: nbf is %s in the future: MediaWiki rejects the token until then (set --nbf)\n", jwtutil.HumanSpan(now, nbf))
+	}
+	if opts.Format == "json" {
+		return writeMinted(f.IO.Out, nt)
 	}
 	fmt.Fprintln(f.IO.Out, out)
 	return nil

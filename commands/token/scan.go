@@ -2,9 +2,7 @@ package token
 
 import (
 	"bufio"
-	"bytes"
 	"context"
-	"crypto/rsa"
 	"fmt"
 	"io"
 	"os"
@@ -21,11 +19,7 @@ import (
 )
 
 type scanOptions struct {
-	JWKSFile   string
-	SecretFile string
-	Algs       []string
-	Leeway     time.Duration
-	At         string
+	keyFlags
 	TimeField  string
 	TimeRegex  string
 	ShowTokens bool
@@ -113,15 +107,9 @@ some are not, 1 on an error (unreadable file, database), 2 on a usage error.`,
 			return runScan(cmd, f, opts, args)
 		},
 	}
+	opts.addFlags(cmd)
 	fl := cmd.Flags()
-	fl.String("public-key", "", "RSA public key: `file`, file:// path or PEM text (env MWOAUTH_PUBLIC_KEY, profile public-key)")
-	fl.StringVar(&opts.JWKSFile, "jwks", "", "JWKS `file` with the verification keys")
-	fl.StringVar(&opts.SecretFile, "secret-file", "", "Shared secret `file` for HS256 (needs --alg HS256)")
-	fl.StringSliceVar(&opts.Algs, "alg", []string{"RS256"}, "Allowed `algorithms` (RS256 by default; HS256 only with --secret-file; never none)")
-	fl.String("issuer", "", "Expected iss, e.g. https://meta.wikimedia.org (env MWOAUTH_ISSUER, profile issuer)")
 	fl.String("audience", "", "Expected aud (consumer key); only from this flag, since a log holds many consumers")
-	fl.DurationVar(&opts.Leeway, "leeway", 0, "Clock leeway for the time checks (MediaWiki uses none)")
-	fl.StringVar(&opts.At, "at", "", "Judge at this `time` (RFC 3339 or unix) instead of now")
 	fl.StringVar(&opts.TimeField, "time-field", "", "Judge each use at its line's time, read from this JSON `member` (e.g. time, @timestamp)")
 	fl.StringVar(&opts.TimeRegex, "time-regex", "", "Judge each use at its line's time: the first capture group (that matched) of this `regexp`")
 	fl.BoolVar(&opts.ShowTokens, "show-tokens", false, "Include the token text in the JSON output (it is a credential)")
@@ -251,61 +239,14 @@ func runScan(cmd *cobra.Command, f *cmdutil.Factory, opts *scanOptions, args []s
 // --audience is taken from the flag only: a profile's audience names one
 // consumer, and a log holds many.
 func scanVerifyOptions(cmd *cobra.Command, f *cmdutil.Factory, opts *scanOptions, logFromStdin bool) (jwtutil.VerifyOptions, error) {
-	vo := jwtutil.VerifyOptions{Algs: opts.Algs, Leeway: opts.Leeway}
-	var err error
-	if vo.Issuer, err = f.Setting(cmd, "issuer"); err != nil {
-		return vo, err
-	}
+	var vo jwtutil.VerifyOptions
 	vo.Audience, _ = cmd.Flags().GetString("audience")
-	pubSetting, err := f.Setting(cmd, "public-key")
-	if err != nil {
-		return vo, err
+	stdinUser := ""
+	if logFromStdin {
+		stdinUser = "log"
 	}
-	if pubSetting == "" && opts.JWKSFile == "" && opts.SecretFile == "" {
-		return vo, cmdutil.FlagErrorf("no key: pass --public-key FILE (the wiki's $wgOAuth2PublicKey), --jwks FILE, or --alg HS256 --secret-file FILE")
-	}
-	if logFromStdin && (pubSetting == "-" || opts.JWKSFile == "-" || opts.SecretFile == "-") {
-		return vo, cmdutil.FlagErrorf("the log and a key cannot both come from stdin")
-	}
-	if opts.SecretFile != "" {
-		b, err := readKey(f.IO, "secret file", opts.SecretFile)
-		if err != nil {
-			return vo, err
-		}
-		b = bytes.TrimRight(b, "\r\n")
-		if bytes.Contains(b, []byte("-----BEGIN")) || bytes.Contains(b, []byte(`"kty"`)) {
-			return vo, cmdutil.Exitf(cmdutil.ExitSignature, "--secret-file holds key material, not a shared secret: HMAC is never computed with a key (the RS256→HS256 confusion attack)")
-		}
-		if len(b) == 0 {
-			return vo, cmdutil.FlagErrorf("--secret-file %s is empty", opts.SecretFile)
-		}
-		vo.Secret = b
-	}
-	if err := jwtutil.CheckAlgs(opts.Algs, vo.Secret != nil); err != nil {
-		return vo, cmdutil.FlagErrorf("--alg: %v", err)
-	}
-	if vo.Secret != nil && !hasHS(opts.Algs) {
-		return vo, cmdutil.FlagErrorf("--secret-file needs --alg HS256 (a shared secret is only used when HMAC is asked for)")
-	}
-	if pubSetting != "" {
-		k, err := loadPublicKey(f.IO, pubSetting)
-		if err != nil {
-			return vo, err
-		}
-		vo.Keys = []*rsa.PublicKey{k}
-	}
-	if opts.JWKSFile != "" {
-		b, err := readKey(f.IO, "jwks", opts.JWKSFile)
-		if err != nil {
-			return vo, err
-		}
-		keys, err := jwtutil.ParseJWKS(b)
-		if err != nil {
-			return vo, cmdutil.Exitf(cmdutil.ExitUsage, "--jwks %s: %v", opts.JWKSFile, err)
-		}
-		vo.JWKS = keys
-	}
-	return vo, nil
+	err := opts.resolve(cmd, f, &vo, stdinUser)
+	return vo, err
 }
 
 func scanError(ctx context.Context, err error) error {

@@ -22,6 +22,10 @@ sessionJwt cookies and OAuth 1 identify JWTs.
   remint  re-sign a token with another exp (QA: expiry testing)
   mint    sign a new token shaped exactly like the extension's
   scan    find and verify every token in log files`,
+		Example: `  mwoauth token decode "$TOKEN"
+  mwoauth token verify @token.jwt --public-key oauth2-public.pem
+  mwoauth token remint @token.jwt --private-key oauth2-private.pem --expires-in 30s > short.jwt
+  mwoauth token scan /var/log/nginx/access.log --public-key oauth2-public.pem`,
 	})
 	cmd.AddCommand(newCmdDecode(f))
 	cmd.AddCommand(newCmdVerify(f))

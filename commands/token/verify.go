@@ -1,9 +1,7 @@
 package token
 
 import (
-	"bytes"
 	"context"
-	"crypto/rsa"
 	"errors"
 	"fmt"
 	"io"
@@ -19,12 +17,8 @@ import (
 )
 
 type verifyOptions struct {
-	JWKSFile   string
-	SecretFile string
-	Algs       []string
-	Leeway     time.Duration
+	keyFlags
 	EnvoySkew  time.Duration
-	At         string
 	RequestURI string
 	Format     string
 }
@@ -87,18 +81,12 @@ exit status names the most fundamental failure:
 			return runVerify(cmd, f, opts, args)
 		},
 	}
+	opts.addFlags(cmd)
 	fl := cmd.Flags()
-	fl.String("public-key", "", "RSA public key: `file`, file:// path or PEM text (env MWOAUTH_PUBLIC_KEY, profile public-key)")
-	fl.StringVar(&opts.JWKSFile, "jwks", "", "JWKS `file` with the verification keys")
-	fl.StringVar(&opts.SecretFile, "secret-file", "", "Shared secret `file` for HS256 (needs --alg HS256)")
-	fl.StringSliceVar(&opts.Algs, "alg", []string{"RS256"}, "Allowed `algorithms` (RS256 by default; HS256 only with --secret-file; never none)")
-	fl.String("issuer", "", "Expected iss, e.g. https://meta.wikimedia.org (env MWOAUTH_ISSUER, profile issuer)")
 	fl.String("audience", "", "Expected aud: the consumer key (env MWOAUTH_AUDIENCE, profile audience)")
-	fl.DurationVar(&opts.Leeway, "leeway", 0, "Clock leeway for the time checks (MediaWiki uses none)")
 	fl.DurationVar(&opts.EnvoySkew, "envoy-skew", jwtutil.DefaultEnvoySkew, "The gateway's clock_skew_seconds, for the Envoy verdict")
-	fl.StringVar(&opts.At, "at", "", "Judge at this `time` (RFC 3339 or unix) instead of now")
 	fl.StringVar(&opts.RequestURI, "request-uri", "", "Original request `URI`, for the realm of Envoy's WWW-Authenticate")
-	fl.StringVarP(&opts.Format, "output", "o", "text", "Output `format`: text or json")
+	cmdutil.AddOutputFlag(cmd, "text", "json")
 	dbcmd.AddFlags(cmd)
 	return cmd
 }
@@ -142,60 +130,15 @@ func runVerify(cmd *cobra.Command, f *cmdutil.Factory, opts *verifyOptions, args
 	if opts.EnvoySkew == 0 {
 		vo.EnvoySkew = -1 // an explicit zero skew, not the default
 	}
-	if vo.Issuer, err = f.Setting(cmd, "issuer"); err != nil {
-		return err
-	}
 	if vo.Audience, err = f.Setting(cmd, "audience"); err != nil {
 		return err
 	}
-	pubSetting, err := f.Setting(cmd, "public-key")
-	if err != nil {
+	stdinUser := ""
+	if tokenFromStdin(args) {
+		stdinUser = "token"
+	}
+	if err := opts.resolve(cmd, f, &vo, stdinUser); err != nil {
 		return err
-	}
-	if pubSetting == "" && opts.JWKSFile == "" && opts.SecretFile == "" {
-		return cmdutil.FlagErrorf("no key: pass --public-key FILE (the wiki's $wgOAuth2PublicKey), --jwks FILE, or --alg HS256 --secret-file FILE")
-	}
-	if tokenFromStdin(args) && (pubSetting == "-" || opts.JWKSFile == "-" || opts.SecretFile == "-") {
-		return cmdutil.FlagErrorf("the token and a key cannot both come from stdin")
-	}
-	if opts.SecretFile != "" {
-		b, err := readKey(f.IO, "secret file", opts.SecretFile)
-		if err != nil {
-			return err
-		}
-		// Editors add a final newline; the secret never ends in one.
-		b = bytes.TrimRight(b, "\r\n")
-		if bytes.Contains(b, []byte("-----BEGIN")) || bytes.Contains(b, []byte(`"kty"`)) {
-			return cmdutil.Exitf(cmdutil.ExitSignature, "--secret-file holds key material, not a shared secret: HMAC is never computed with a key (the RS256→HS256 confusion attack)")
-		}
-		if len(b) == 0 {
-			return cmdutil.FlagErrorf("--secret-file %s is empty", opts.SecretFile)
-		}
-		vo.Secret = b
-	}
-	if err := jwtutil.CheckAlgs(opts.Algs, vo.Secret != nil); err != nil {
-		return cmdutil.FlagErrorf("--alg: %v", err)
-	}
-	if vo.Secret != nil && !hasHS(opts.Algs) {
-		return cmdutil.FlagErrorf("--secret-file needs --alg HS256 (a shared secret is only used when HMAC is asked for)")
-	}
-	if pubSetting != "" {
-		k, err := loadPublicKey(f.IO, pubSetting)
-		if err != nil {
-			return err
-		}
-		vo.Keys = []*rsa.PublicKey{k}
-	}
-	if opts.JWKSFile != "" {
-		b, err := readKey(f.IO, "jwks", opts.JWKSFile)
-		if err != nil {
-			return err
-		}
-		keys, err := jwtutil.ParseJWKS(b)
-		if err != nil {
-			return cmdutil.Exitf(cmdutil.ExitUsage, "--jwks %s: %v", opts.JWKSFile, err)
-		}
-		vo.JWKS = keys
 	}
 
 	tok, err := readToken(f.IO, args)
@@ -244,15 +187,6 @@ func runVerify(cmd *cobra.Command, f *cmdutil.Factory, opts *verifyOptions, args
 		return nil
 	}
 	return cmdutil.Exit(code, errors.New(failLine))
-}
-
-func hasHS(algs []string) bool {
-	for _, a := range algs {
-		if strings.HasPrefix(a, "HS") {
-			return true
-		}
-	}
-	return false
 }
 
 // wikiState reads what MediaWiki would read from the database, when one is

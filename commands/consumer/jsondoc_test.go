@@ -1,0 +1,70 @@
+package consumer
+
+import (
+	"reflect"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/mwoauth/mwoauth/commands/cmdutil"
+	"github.com/mwoauth/mwoauth/db"
+)
+
+// jsonNames lists the JSON member names of t and of the structs it nests,
+// embedded ones flattened as encoding/json does.
+func jsonNames(t reflect.Type) []string {
+	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct || t.PkgPath() == "encoding/json" {
+		return nil
+	}
+	var names []string
+	for i := 0; i < t.NumField(); i++ {
+		fl := t.Field(i)
+		if fl.Anonymous {
+			names = append(names, jsonNames(fl.Type)...)
+			continue
+		}
+		name, _, _ := strings.Cut(fl.Tag.Get("json"), ",")
+		if name == "" || name == "-" {
+			continue
+		}
+		names = append(names, name)
+		names = append(names, jsonNames(fl.Type)...)
+	}
+	return names
+}
+
+// TestJSONFieldsDocumented: every field "consumer list" and "consumer show"
+// print in JSON is snake_case and named in the command's Long help, so the
+// documented schema cannot drift from the real one.
+func TestJSONFieldsDocumented(t *testing.T) {
+	snake := regexp.MustCompile(`^[a-z][a-z0-9]*(_[a-z0-9]+)*$`)
+	ios, _, _, _ := cmdutil.Test()
+	f := cmdutil.NewFactory(ios)
+	for _, tc := range []struct {
+		long string
+		typ  reflect.Type
+	}{
+		{newCmdList(f).Long, reflect.TypeOf(listItem{})},
+		{newCmdShow(f).Long, reflect.TypeOf(showView{})},
+	} {
+		names := jsonNames(tc.typ)
+		if len(names) < 5 {
+			t.Fatalf("%v: only %d JSON fields found", tc.typ, len(names))
+		}
+		for _, n := range names {
+			if !snake.MatchString(n) {
+				t.Errorf("%v: JSON field %q is not snake_case", tc.typ, n)
+			}
+			if !regexp.MustCompile(`\b` + n + `\b`).MatchString(tc.long) {
+				t.Errorf("%v: JSON field %q is not named in the Long help", tc.typ, n)
+			}
+		}
+	}
+	// The nested db types keep their names too.
+	if got := jsonNames(reflect.TypeOf(db.TokenSummary{})); strings.Join(got, ",") != "live,revoked,expired,latest_live_expiry" {
+		t.Errorf("access_tokens fields = %v", got)
+	}
+}
