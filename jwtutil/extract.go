@@ -36,6 +36,26 @@ func Extract(text string) (string, error) {
 		return "", malformedf("input is %d bytes; a token is at most %d bytes (64 KiB)", len(text), MaxTokenSize)
 	}
 	s := strings.TrimSpace(text)
+	// The common case, a bare token (from a file, an argument or a pipe),
+	// needs none of the patterns below: compiling them is most of what
+	// a one-token verify process would spend here. Only token characters
+	// means no quotes, no header, no JSON and no space ('=' is a token
+	// character, so a cookie pair is excluded by name); the one other text
+	// the patterns would change is a lone "Bearer".
+	if bareToken(s) {
+		return s, nil
+	}
+	return extractPasted(s)
+}
+
+// bareToken reports whether Extract would return s unchanged; a test holds
+// it to extractPasted's answer.
+func bareToken(s string) bool {
+	return s != "" && len(s) <= MaxTokenSize && allTokenChars(s) && !strings.EqualFold(s, "bearer") && !strings.Contains(s, "sessionJwt=")
+}
+
+// extractPasted finds the token in trimmed pasted text.
+func extractPasted(s string) (string, error) {
 	switch {
 	case s == "":
 		return "", malformedf("no token in the input")
@@ -72,6 +92,15 @@ func Extract(text string) (string, error) {
 		}
 	}
 	return s, nil
+}
+
+func allTokenChars(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isTokenChar(rune(s[i])) {
+			return false
+		}
+	}
+	return true
 }
 
 func trimQuotes(s string) string {

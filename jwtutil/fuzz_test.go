@@ -3,6 +3,7 @@ package jwtutil
 import (
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 )
@@ -30,6 +31,25 @@ func FuzzExtract(f *testing.F) {
 		}
 		if again, err := Extract(got); err != nil || again != got {
 			t.Fatalf("Extract is not idempotent: %q -> %q, %v", got, again, err)
+		}
+	})
+}
+
+// FuzzExtractBareToken holds Extract's shortcut for bare tokens to the
+// pattern-based path it skips.
+func FuzzExtractBareToken(f *testing.F) {
+	for _, s := range []string{"eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln", "Bearer", "bEaReR", "bearerx", "sessionJwt=a.b.c",
+		"xsessionJwt=a", "a=b", "a.b.c==", "a+b/c", "Authorization", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		s := strings.TrimSpace(in)
+		if !bareToken(s) {
+			return
+		}
+		got, err := extractPasted(s)
+		if err != nil || got != s {
+			t.Fatalf("shortcut returns %q, the patterns give %q, %v", s, got, err)
 		}
 	})
 }

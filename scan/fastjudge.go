@@ -1,10 +1,12 @@
 package scan
 
 import (
+	"bytes"
 	"crypto"
 	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"strings"
 
 	"github.com/mwoauth/mwoauth/jwtutil"
@@ -51,9 +53,11 @@ func fastKeys(o Options) []*rsa.PublicKey {
 	return keys
 }
 
-// claimSet is what the fast path reads from a payload.
+// claimSet is what the fast path reads from a payload. String claims are
+// positions in the payload, not slices: a slice stored through c would make
+// the payload buffer escape to the heap (2 KiB of garbage per token).
 type claimSet struct {
-	aud, jti, sub, iss        string
+	aud, jti, sub, iss        field
 	hasIss, hasAud            bool
 	iat, nbf, exp             int64 // unix ns; noTime when absent
 	seenAud, seenJti, seenSub bool
@@ -61,21 +65,29 @@ type claimSet struct {
 	seenExp                   bool
 }
 
+// field is a string claim's text, payload[from:to].
+type field struct{ from, to int }
+
+func (f field) in(b []byte) []byte { return b[f.from:f.to] }
+
 // fastJudge fills e.info and returns true when the token is valid at
 // Options.At by jwtutil's rules; false leaves the judgement to jwtutil.
-func (s *Scanner) fastJudge(e *entry) bool {
-	tok := e.key
-	d1 := strings.IndexByte(tok, '.')
+// tok is the token's text (e.key's bytes), read in place. Once it hashes
+// the signing input it also sets the report id, sha256(token): the hash of
+// the whole token continues from the signing input's, so the token is not
+// hashed twice.
+func (s *Scanner) fastJudge(e *entry, tok []byte) bool {
+	d1 := bytes.IndexByte(tok, '.')
 	if d1 < 0 {
 		return false
 	}
-	d2 := strings.IndexByte(tok[d1+1:], '.')
+	d2 := bytes.IndexByte(tok[d1+1:], '.')
 	if d2 < 0 {
 		return false
 	}
 	d2 += d1 + 1
 	header := tok[:d1]
-	if header != canonicalHeaders[0] && header != canonicalHeaders[1] {
+	if string(header) != canonicalHeaders[0] && string(header) != canonicalHeaders[1] {
 		return false
 	}
 	var pbuf [2048]byte
@@ -84,17 +96,18 @@ func (s *Scanner) fastJudge(e *entry) bool {
 	if base64.RawURLEncoding.DecodedLen(len(p64)) > len(pbuf) || base64.RawURLEncoding.DecodedLen(len(s64)) > len(sbuf) {
 		return false
 	}
-	pn, err := base64.RawURLEncoding.Decode(pbuf[:], []byte(p64))
+	pn, err := base64.RawURLEncoding.Decode(pbuf[:], p64)
 	if err != nil {
 		return false
 	}
-	sn, err := base64.RawURLEncoding.Decode(sbuf[:], []byte(s64))
+	sn, err := base64.RawURLEncoding.Decode(sbuf[:], s64)
 	if err != nil {
 		return false
 	}
 	var c claimSet
 	c.iat, c.nbf, c.exp = noTime, noTime, noTime
-	if !readClaims(pbuf[:pn], &c) {
+	payload := pbuf[:pn]
+	if !readClaims(payload, &c) {
 		return false
 	}
 	// Times at At, with jwtutil's rules: iat <= now, nbf <= now, exp > now.
@@ -102,16 +115,25 @@ func (s *Scanner) fastJudge(e *entry) bool {
 	if c.exp != noTime && now >= c.exp+l || c.nbf != noTime && c.nbf > now+l || c.iat != noTime && c.iat > now+l {
 		return false
 	}
-	if s.o.Verify.Issuer != "" && (!c.hasIss || c.iss != s.o.Verify.Issuer) {
+	if s.o.Verify.Issuer != "" && (!c.hasIss || string(c.iss.in(payload)) != s.o.Verify.Issuer) {
 		return false
 	}
-	if s.o.Verify.Audience != "" && (!c.hasAud || c.aud != s.o.Verify.Audience) {
+	if s.o.Verify.Audience != "" && (!c.hasAud || string(c.aud.in(payload)) != s.o.Verify.Audience) {
 		return false
 	}
-	digest := sha256.Sum256([]byte(tok[:d2]))
+	// Sum does not change the hash's state: the signing input's digest
+	// first, then the whole token's for the id.
+	h := sha256.New()
+	h.Write(tok[:d2])
+	var dbuf, ibuf [sha256.Size]byte
+	digest := h.Sum(dbuf[:0])
+	h.Write(tok[d2:])
+	id := h.Sum(ibuf[:0])
+	in := &e.info
+	in.id = hex.EncodeToString(id[:6])
 	ok := false
 	for _, k := range s.fast {
-		if rsa.VerifyPKCS1v15(k, crypto.SHA256, digest[:], sbuf[:sn]) == nil {
+		if rsa.VerifyPKCS1v15(k, crypto.SHA256, digest, sbuf[:sn]) == nil {
 			ok = true
 			break
 		}
@@ -119,8 +141,11 @@ func (s *Scanner) fastJudge(e *entry) bool {
 	if !ok {
 		return false
 	}
-	in := &e.info
-	in.jti, in.aud, in.sub = c.jti, c.aud, c.sub
+	// One allocation for the three claims the report keeps.
+	jti, aud, sub := c.jti.in(payload), c.aud.in(payload), c.sub.in(payload)
+	all := string(jti) + string(aud) + string(sub)
+	nj, na := len(jti), len(jti)+len(aud)
+	in.jti, in.aud, in.sub = all[:nj], all[nj:na], all[na:]
 	in.iat, in.nbf, in.exp = c.iat, c.nbf, c.exp
 	in.static, in.atClass = jwtutil.ClassOK, jwtutil.ClassOK
 	return true
@@ -153,7 +178,7 @@ func readClaims(b []byte, c *claimSet) bool {
 		}
 		i = skipWS(b, i+1)
 		var seen *bool
-		var str *string
+		var str *field
 		var tm *int64
 		switch string(key) {
 		case "aud":
@@ -188,7 +213,7 @@ func readClaims(b []byte, c *claimSet) bool {
 			if !ok {
 				return false
 			}
-			*str = string(b[i+1 : end])
+			*str = field{i + 1, end}
 			i = end + 1
 		case tm != nil:
 			end, ns, ok := plainTime(b, i)

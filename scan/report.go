@@ -1,7 +1,9 @@
 package scan
 
 import (
-	"sort"
+	"slices"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/mwoauth/mwoauth/jwtutil"
@@ -108,14 +110,6 @@ type Report struct {
 	Tokens  []TokenReport // in order of first sighting
 }
 
-type agg struct {
-	e             *entry
-	count         int64
-	first, last   pos
-	firstT, lastT int64
-	byClass       [nClasses]int64
-}
-
 func (s *Scanner) report() *Report {
 	perLine := s.o.Times.Enabled()
 	sum := Summary{
@@ -138,18 +132,17 @@ func (s *Scanner) report() *Report {
 	for i := range vFirst {
 		vFirst[i], vFirstT[i], vLastT[i] = maxPos, noTime, noTime
 	}
-	// One agg per entry, found through the entry's index (no map): the
-	// creator's tally first, then the other workers' tallies.
+	// Each entry's own tally (its creator's) becomes the token's total:
+	// the other workers' tallies are added to it. The scan is over, so
+	// the entries are the report's to change; no copy of the tallies.
 	n := 0
 	for i := range s.shards {
 		n += len(s.shards[i].m)
 	}
-	aggs := make([]agg, 0, n)
+	list := make([]*use, 0, n)
 	for i := range s.shards {
 		for _, e := range s.shards[i].m {
-			e.aggIdx = len(aggs)
-			u := &e.own
-			aggs = append(aggs, agg{e: e, count: u.count, first: u.first, last: u.last, firstT: u.firstT, lastT: u.lastT, byClass: u.byClass})
+			list = append(list, &e.own)
 		}
 	}
 	for _, w := range s.workers {
@@ -167,10 +160,10 @@ func (s *Scanner) report() *Report {
 			}
 		}
 		for _, u := range w.local {
-			if u == &u.e.own {
+			a := &u.e.own
+			if u == a {
 				continue // already counted
 			}
-			a := &aggs[u.e.aggIdx]
 			a.count += u.count
 			if u.first.less(a.first) {
 				a.first, a.firstT = u.first, u.firstT
@@ -183,92 +176,94 @@ func (s *Scanner) report() *Report {
 			}
 		}
 	}
-	list := make([]*agg, len(aggs))
-	for i := range aggs {
-		list[i] = &aggs[i]
-	}
-	sort.Slice(list, func(i, j int) bool {
-		if list[i].first != list[j].first {
-			return list[i].first.less(list[j].first)
+	slices.SortFunc(list, func(a, b *use) int {
+		if a.first != b.first {
+			if a.first.less(b.first) {
+				return -1
+			}
+			return 1
 		}
-		return list[i].e.key < list[j].e.key
+		return strings.Compare(a.e.key, b.e.key)
 	})
 
-	rep := &Report{Tokens: make([]TokenReport, 0, len(list))}
+	// One TokenReport per token, filled in parallel: with many distinct
+	// tokens this is tens of megabytes of fresh memory, and the workers'
+	// cores are idle by now.
+	rep := &Report{Tokens: make([]TokenReport, len(list))}
+	verdicts := make([]jwtutil.Class, len(list))
+	var wg sync.WaitGroup
+	parts := max(1, min(s.o.Workers, len(list)/1024))
+	for p := 0; p < parts; p++ {
+		lo, hi := p*len(list)/parts, (p+1)*len(list)/parts
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := lo; i < hi; i++ {
+				verdicts[i] = s.tokenReport(list[i], perLine, &rep.Tokens[i])
+			}
+		}()
+	}
+	wg.Wait()
+
+	// Tallies in arrays, turned into maps once at the end: a map update
+	// per token hashes a string per token.
+	type consAcc struct {
+		sum         ConsumerSummary
+		last        pos
+		tokensBy    [nClasses]int
+		usesBy      [nClasses]int64
+		usesByFound [nClasses]bool
+	}
 	var tokensBy [nClasses]int
 	var usesBy [nClasses]int64
-	consumers := map[string]*ConsumerSummary{}
-	var audOrder []string
-	for _, a := range list {
+	consumers := map[string]*consAcc{}
+	var audOrder []*consAcc
+	var cs *consAcc
+	for i, a := range list {
 		in := &a.e.info
-		verdict := in.atClass
-		if perLine {
-			verdict = jwtutil.ClassOK
-			for c := 1; c < nClasses; c++ {
-				if a.byClass[c] > 0 {
-					verdict = jwtutil.Class(c)
-					break
-				}
-			}
-		}
-		tr := TokenReport{
-			ID: in.id, JTI: in.jti, Aud: in.aud, Sub: in.sub,
-			Verdict: verdict, ExitCode: ClassExitCodes[verdict], Count: a.count,
-			FirstSeen: s.seen(a.first, a.firstT), LastSeen: s.seen(a.last, a.lastT),
-		}
+		verdict := verdicts[i]
+		tr := &rep.Tokens[i]
 		if verdict != jwtutil.ClassOK {
-			tr.Detail = in.details[verdict]
-			if tr.Detail == "" {
-				// Judged per line: the detail at Options.At may be about
-				// another class (the token was fine then).
-				tr.Detail = timeDetail(verdict)
-			}
 			sum.Valid = false
 		}
-		if perLine {
-			tr.Uses = map[string]int64{}
-			for c, n := range a.byClass {
-				if n > 0 {
-					tr.Uses[jwtutil.Class(c).String()] = n
-				}
-			}
-		}
-		if ws := in.wiki; ws != nil {
-			tr.TokenRow = &TokenRowRef{Found: ws.TokenRowFound, Revoked: ws.Revoked}
-			tr.Consumer = &ConsumerRef{Found: ws.ConsumerFound, Name: ws.ConsumerName, Stage: ws.ConsumerStage, StageName: ws.StageName}
-			if !ws.ConsumerFound {
-				tr.Consumer = &ConsumerRef{}
-			}
-		}
-		if s.o.KeepTokens && !in.oversize {
-			tr.Token = a.e.key
-		}
-		rep.Tokens = append(rep.Tokens, tr)
-
 		tokensBy[verdict]++
 		for c, n := range a.byClass {
 			usesBy[c] += n
 		}
-		cs := consumers[in.aud]
+		if cs == nil || cs.sum.Aud != in.aud {
+			cs = consumers[in.aud]
+		}
 		if cs == nil {
-			cs = &ConsumerSummary{Aud: in.aud, TokensByVerdict: map[string]int{}, UsesByVerdict: map[string]int64{},
-				FirstSeen: tr.FirstSeen, LastSeen: tr.LastSeen}
+			cs = &consAcc{sum: ConsumerSummary{Aud: in.aud, FirstSeen: tr.FirstSeen, LastSeen: tr.LastSeen}, last: a.last}
 			consumers[in.aud] = cs
-			audOrder = append(audOrder, in.aud)
+			audOrder = append(audOrder, cs)
 			if tr.Consumer != nil {
-				cs.Consumer = tr.Consumer
+				cs.sum.Consumer = tr.Consumer
 			}
 		}
-		cs.Tokens++
-		cs.Uses += a.count
-		cs.TokensByVerdict[verdict.String()]++
+		cs.sum.Tokens++
+		cs.sum.Uses += a.count
+		cs.tokensBy[verdict]++
 		for c, n := range a.byClass {
 			if n > 0 {
-				cs.UsesByVerdict[jwtutil.Class(c).String()] += n
+				cs.usesBy[c] += n
+				cs.usesByFound[c] = true
 			}
 		}
-		if lessSeen(cs.LastSeen, tr.LastSeen, sum.Files) {
-			cs.LastSeen = tr.LastSeen
+		if cs.last.less(a.last) {
+			cs.last, cs.sum.LastSeen = a.last, tr.LastSeen
+		}
+	}
+	for _, cs := range audOrder {
+		cs.sum.TokensByVerdict = map[string]int{}
+		cs.sum.UsesByVerdict = map[string]int64{}
+		for c := 0; c < nClasses; c++ {
+			if cs.tokensBy[c] > 0 {
+				cs.sum.TokensByVerdict[jwtutil.Class(c).String()] = cs.tokensBy[c]
+			}
+			if cs.usesByFound[c] {
+				cs.sum.UsesByVerdict[jwtutil.Class(c).String()] = cs.usesBy[c]
+			}
 		}
 	}
 	for c := 0; c < nClasses; c++ {
@@ -287,22 +282,71 @@ func (s *Scanner) report() *Report {
 	}
 	sum.UniqueTokens = len(list)
 	// Consumers with the most uses first; ties by key, so output is stable.
-	sort.SliceStable(audOrder, func(i, j int) bool {
-		a, b := consumers[audOrder[i]], consumers[audOrder[j]]
-		if a.Uses != b.Uses {
-			return a.Uses > b.Uses
+	slices.SortStableFunc(audOrder, func(a, b *consAcc) int {
+		if a.sum.Uses != b.sum.Uses {
+			if a.sum.Uses > b.sum.Uses {
+				return -1
+			}
+			return 1
 		}
-		return a.Aud < b.Aud
+		return strings.Compare(a.sum.Aud, b.sum.Aud)
 	})
-	sum.Consumers = []ConsumerSummary{}
-	for _, aud := range audOrder {
-		sum.Consumers = append(sum.Consumers, *consumers[aud])
+	sum.Consumers = make([]ConsumerSummary, 0, len(audOrder))
+	for _, cs := range audOrder {
+		sum.Consumers = append(sum.Consumers, cs.sum)
 	}
 	if sum.Verdicts == nil {
 		sum.Verdicts = []VerdictSummary{}
 	}
 	rep.Summary = sum
 	return rep
+}
+
+// tokenReport fills tr for one token and returns its verdict.
+func (s *Scanner) tokenReport(a *use, perLine bool, tr *TokenReport) jwtutil.Class {
+	in := &a.e.info
+	verdict := in.atClass
+	if perLine {
+		verdict = jwtutil.ClassOK
+		for c := 1; c < nClasses; c++ {
+			if a.byClass[c] > 0 {
+				verdict = jwtutil.Class(c)
+				break
+			}
+		}
+	}
+	*tr = TokenReport{
+		ID: in.id, JTI: in.jti, Aud: in.aud, Sub: in.sub,
+		Verdict: verdict, ExitCode: ClassExitCodes[verdict], Count: a.count,
+		FirstSeen: s.seen(a.first, a.firstT), LastSeen: s.seen(a.last, a.lastT),
+	}
+	if verdict != jwtutil.ClassOK {
+		tr.Detail = in.detail(verdict)
+		if tr.Detail == "" {
+			// Judged per line: the detail at Options.At may be about
+			// another class (the token was fine then).
+			tr.Detail = timeDetail(verdict)
+		}
+	}
+	if perLine {
+		tr.Uses = map[string]int64{}
+		for c, n := range a.byClass {
+			if n > 0 {
+				tr.Uses[jwtutil.Class(c).String()] = n
+			}
+		}
+	}
+	if ws := in.wiki; ws != nil {
+		tr.TokenRow = &TokenRowRef{Found: ws.TokenRowFound, Revoked: ws.Revoked}
+		tr.Consumer = &ConsumerRef{Found: ws.ConsumerFound, Name: ws.ConsumerName, Stage: ws.ConsumerStage, StageName: ws.StageName}
+		if !ws.ConsumerFound {
+			tr.Consumer = &ConsumerRef{}
+		}
+	}
+	if s.o.KeepTokens && !in.oversize {
+		tr.Token = a.e.key
+	}
+	return verdict
 }
 
 func (s *Scanner) seen(p pos, t int64) Seen {
@@ -314,24 +358,6 @@ func (s *Scanner) seen(p pos, t int64) Seen {
 		sn.Time = time.Unix(0, t).UTC().Format(time.RFC3339Nano)
 	}
 	return sn
-}
-
-// lessSeen orders positions by file (in the order given) then line.
-func lessSeen(a, b Seen, files []string) bool {
-	ia, ib := indexOf(files, a.File), indexOf(files, b.File)
-	if ia != ib {
-		return ia < ib
-	}
-	return a.Line < b.Line
-}
-
-func indexOf(files []string, f string) int {
-	for i, x := range files {
-		if x == f {
-			return i
-		}
-	}
-	return -1
 }
 
 func timeDetail(c jwtutil.Class) string {

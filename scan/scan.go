@@ -74,25 +74,27 @@ var maxPos = pos{math.MaxInt32, math.MaxInt64}
 
 // entry is one distinct token, shared by all workers.
 type entry struct {
-	key  string // the token text (or a digest for an oversized candidate)
-	done chan struct{}
-	info tokenInfo
+	key string // the token text (or a digest for an oversized candidate)
+	// judged is released once info is filled in; other workers that find
+	// the entry first wait on it. A WaitGroup rather than a channel: no
+	// allocation per distinct token, and an uncontended Wait is one load.
+	judged sync.WaitGroup
+	info   tokenInfo
 	// own is the creating worker's tally. A token seen once (the common
 	// case when every token is distinct) then costs no per-worker map
 	// entry; the creator adds &own to its map on a second sighting.
 	own     use
 	creator *worker
-	aggIdx  int // position in the report's tallies
 }
 
 // tokenInfo is what the one-time judgement of a token leaves behind.
 type tokenInfo struct {
 	id            string
 	jti, aud, sub string
-	static        jwtutil.Class    // most fundamental failure that does not depend on time
-	atClass       jwtutil.Class    // verdict at Options.At
-	details       [nClasses]string // first failing check's detail per class
-	iat, nbf, exp int64            // unix nanoseconds, noTime when absent
+	static        jwtutil.Class     // most fundamental failure that does not depend on time
+	atClass       jwtutil.Class     // verdict at Options.At
+	details       *[nClasses]string // first failing check's detail per class; nil for a valid token
+	iat, nbf, exp int64             // unix nanoseconds, noTime when absent
 	wiki          *jwtutil.WikiState
 	oversize      bool
 }
@@ -347,17 +349,18 @@ func (s *Scanner) lookup(cand []byte, oversize bool, w *worker) (*entry, bool) {
 	sh.mu.Lock()
 	if e, ok := sh.m[string(cand)]; ok {
 		sh.mu.Unlock()
-		<-e.done
+		e.judged.Wait()
 		return e, false
 	}
-	e := &entry{key: string(cand), done: make(chan struct{}), creator: w}
+	e := &entry{key: string(cand), creator: w}
+	e.judged.Add(1)
 	e.own = use{e: e, first: maxPos, firstT: noTime, lastT: noTime}
 	e.info.oversize = oversize
 	sh.m[e.key] = e
 	sh.mu.Unlock()
 	s.unique.Add(1)
-	s.judge(s.ctx, e)
-	close(e.done)
+	s.judge(s.ctx, e, cand)
+	e.judged.Done()
 	return e, true
 }
 
@@ -374,24 +377,28 @@ func shardOf(cand []byte) int {
 
 // judge parses and verifies a token once: signature, claims and, with a
 // database, the wiki's state, all at Options.At; the time claims are kept
-// so that each use can be re-judged at its own time.
-func (s *Scanner) judge(ctx context.Context, e *entry) {
-	sum := sha256.Sum256([]byte(e.key))
+// so that each use can be re-judged at its own time. raw is e.key's bytes
+// (the candidate as it sits in the chunk), so the fast path reads it
+// without copying.
+func (s *Scanner) judge(ctx context.Context, e *entry, raw []byte) {
 	in := &e.info
-	in.id = hex.EncodeToString(sum[:6])
 	in.iat, in.nbf, in.exp = noTime, noTime, noTime
 	if e.info.oversize {
+		in.setID(raw)
 		in.static, in.atClass = jwtutil.ClassMalformed, jwtutil.ClassMalformed
-		in.details[jwtutil.ClassMalformed] = fmt.Sprintf("candidate is over %d bytes", jwtutil.MaxTokenSize)
+		in.setDetail(jwtutil.ClassMalformed, fmt.Sprintf("candidate is over %d bytes", jwtutil.MaxTokenSize))
 		return
 	}
-	if s.fast != nil && s.fastJudge(e) {
+	if s.fast != nil && s.fastJudge(e, raw) {
 		return
+	}
+	if in.id == "" { // the fast path sets it when it got as far as hashing
+		in.setID(raw)
 	}
 	t, err := jwtutil.Parse(e.key)
 	if err != nil {
 		in.static, in.atClass = jwtutil.ClassMalformed, jwtutil.ClassMalformed
-		in.details[jwtutil.ClassMalformed] = err.Error()
+		in.setDetail(jwtutil.ClassMalformed, err.Error())
 		return
 	}
 	in.jti, _ = t.StringClaim("jti")
@@ -421,13 +428,33 @@ func (s *Scanner) judge(ctx context.Context, e *entry) {
 		if c.OK {
 			continue
 		}
-		if in.details[c.Class] == "" {
-			in.details[c.Class] = c.Detail
+		if in.detail(c.Class) == "" {
+			in.setDetail(c.Class, c.Detail)
 		}
 		if c.Class != jwtutil.ClassExpired && c.Class != jwtutil.ClassNotYetValid && moreFundamental(c.Class, in.static) {
 			in.static = c.Class
 		}
 	}
+}
+
+// setID sets the report's token id: the first 12 hex digits of sha256(token).
+func (in *tokenInfo) setID(token []byte) {
+	sum := sha256.Sum256(token)
+	in.id = hex.EncodeToString(sum[:6])
+}
+
+func (in *tokenInfo) detail(c jwtutil.Class) string {
+	if in.details == nil {
+		return ""
+	}
+	return in.details[c]
+}
+
+func (in *tokenInfo) setDetail(c jwtutil.Class, d string) {
+	if in.details == nil {
+		in.details = new([nClasses]string)
+	}
+	in.details[c] = d
 }
 
 // classAt is the verdict of a use at unix-nanosecond time now: the
