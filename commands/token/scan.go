@@ -3,8 +3,10 @@ package token
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strconv"
 	"strings"
@@ -174,11 +176,15 @@ func runScan(cmd *cobra.Command, f *cmdutil.Factory, opts *scanOptions, args []s
 		}
 		fh, err := os.Open(in)
 		if err != nil {
-			return cmdutil.Exitf(cmdutil.ExitFailure, "open %s: %v", in, unwrapPathError(err))
+			code := cmdutil.ExitFailure
+			if errors.Is(err, fs.ErrNotExist) {
+				code = cmdutil.ExitNotFound // as for every other file the tool reads
+			}
+			return cmdutil.Exitf(code, "open %s: %v", in, unwrapPathError(err))
 		}
 		if st, err := fh.Stat(); err == nil && st.IsDir() {
 			fh.Close()
-			return cmdutil.Exitf(cmdutil.ExitFailure, "%s is a directory", in)
+			return cmdutil.Exitf(cmdutil.ExitUsage, "%s is a directory, not a file", in)
 		}
 		files[i] = fh
 	}
@@ -276,11 +282,19 @@ func startProgress(ios *cmdutil.IOStreams, sc *scan.Scanner) func() {
 	done := make(chan struct{})
 	finished := make(chan struct{})
 	start := time.Now()
+	width := 0
 	show := func() {
 		b, lines, unique := sc.Progress()
 		secs := max(time.Since(start).Seconds(), 1e-3)
-		fmt.Fprintf(ios.ErrOut, "\r\x1b[Kscanning: %s read, %s lines (%s lines/s), %s distinct tokens",
+		// Plain \r and padding rather than an erase-line escape: NO_COLOR users
+		// and dumb terminals get no control sequences at all.
+		line := fmt.Sprintf("scanning: %s read, %s lines (%s lines/s), %s distinct tokens",
 			humanBytes(b), groupDigits(lines), groupDigits(int64(float64(lines)/secs)), groupDigits(unique))
+		if n := len(line); n < width {
+			line += strings.Repeat(" ", width-n)
+		}
+		width = len(line)
+		fmt.Fprint(ios.ErrOut, "\r"+line)
 	}
 	show() // at once, so a pipe that stalls still shows that we are reading
 	go func() {
@@ -290,7 +304,7 @@ func startProgress(ios *cmdutil.IOStreams, sc *scan.Scanner) func() {
 		for {
 			select {
 			case <-done:
-				fmt.Fprint(ios.ErrOut, "\r\x1b[K")
+				fmt.Fprint(ios.ErrOut, "\r"+strings.Repeat(" ", width)+"\r")
 				return
 			case <-tick.C:
 				show()

@@ -36,8 +36,11 @@ func TestScanTTY(t *testing.T) {
 	if r.code != 11 {
 		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
 	}
-	if !strings.Contains(r.stderr, "scanning: ") || !strings.HasSuffix(r.stderr, "\r\x1b[K") {
-		t.Errorf("no progress line on a terminal: %q", r.stderr)
+	if !strings.Contains(r.stderr, "scanning: ") || !strings.HasSuffix(r.stderr, "\r") {
+		t.Errorf("no progress line on a terminal, or not cleared: %q", r.stderr)
+	}
+	if strings.Contains(r.stderr, "\x1b") {
+		t.Errorf("progress line uses escape sequences: %q", r.stderr)
 	}
 	if !strings.Contains(r.stdout, "\x1b[") {
 		t.Error("no styling on a terminal with --color always")
