@@ -39,6 +39,7 @@ type HTTPAnswer struct {
 	Message string   `json:"message,omitempty"` // Action API info, or league error_description
 	Hint    string   `json:"hint,omitempty"`    // league hint
 	Body    string   `json:"body,omitempty"`
+	Note    string   `json:"note,omitempty"` // our remark on the answer, not part of it
 }
 
 // MediaWikiVerdict predicts what the wiki (REL1_43 and master alike) answers
@@ -149,7 +150,7 @@ func mediaWikiVerdict(t *Token, kind string, sigOK bool, o VerifyOptions) MediaW
 			v.Reason = fmt.Sprintf("Consumer::isUsableBy fails: %s", stageLabel(ws))
 			v.ActionAPI = &HTTPAnswer{Status: 200, Headers: []string{"MediaWiki-API-Error: " + MWNotApproved},
 				Code: MWNotApproved, Message: MWNotApprovedMsg(ws.ConsumerName)}
-			v.RESTProfile = &HTTPAnswer{Status: 200, Message: "rest.php/oauth2/resource/profile does not check the consumer's stage: it still answers"}
+			v.RESTProfile = &HTTPAnswer{Status: 200, Note: "this endpoint does not check the consumer's stage: it still answers"}
 		}
 		return v
 	}

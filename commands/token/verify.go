@@ -322,7 +322,11 @@ func httpLine(a *jwtutil.HTTPAnswer) string {
 	} else if a.Message != "" {
 		parts = append(parts, `"`+a.Message+`"`)
 	}
-	return strings.Join(parts, ", ")
+	line := strings.Join(parts, ", ")
+	if a.Note != "" {
+		line += " (" + a.Note + ")"
+	}
+	return line
 }
 
 func orDash(s string) string {
