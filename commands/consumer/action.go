@@ -253,6 +253,13 @@ func runAction(cmd *cobra.Command, f *cmdutil.Factory, spec actionSpec, o *actio
 		if err := confirm(f, spec, plans); err != nil {
 			return err
 		}
+		// The wiki stamps the stage change and the log entry when it writes,
+		// not when the form was shown: the admin may have read the preview
+		// for minutes.
+		stamp := db.FormatTimestamp(f.Now())
+		for _, p := range plans {
+			p.Timestamp = stamp
+		}
 	}
 
 	var failed error

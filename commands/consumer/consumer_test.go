@@ -260,3 +260,47 @@ func TestConfirmOnTerminal(t *testing.T) {
 		t.Errorf("tty table:\n%s", r.stdout)
 	}
 }
+
+// The wiki stamps a change when it writes it. An admin who reads the preview
+// for three minutes before typing the name gets the time of the write, not of
+// the preview, on both the consumer row and the log entry.
+func TestConfirmStampsWriteTime(t *testing.T) {
+	isolate(t)
+	dir := t.TempDir()
+	if r := mwoauth(t, false, "", "2026-11-22T12:00:00Z", "sandbox", filepath.Join(dir, "sb")); r.code != 0 {
+		t.Fatalf("sandbox: %s", r.stderr)
+	}
+	const leaky = "3c9e1d7a5f2b4086c1e3a5b7d9f0e2c4"
+	ios, in, out, errOut := cmdutil.Test()
+	in.WriteString(leaky + "\n")
+	ios.SetTTY(true, true, true)
+	f := cmdutil.NewFactory(ios)
+	calls := 0
+	f.Now = func() time.Time { // preview at 12:00:00, everything after at 12:03:00
+		calls++
+		if calls == 1 {
+			return time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+		}
+		return time.Date(2026, 11, 22, 12, 3, 0, 0, time.UTC)
+	}
+	root := commands.NewCmdRoot(f)
+	root.SetArgs([]string{"--color=never", "consumer", "disable", leaky, "--reason", "slow reader"})
+	if err := root.ExecuteContext(context.Background()); err != nil {
+		t.Fatalf("disable: %v\n%s%s", err, out, errOut)
+	}
+	conn, err := sql.Open("sqlite", filepath.Join(dir, "sb", "wiki.sqlite"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	var logTS, stageTS string
+	if err := conn.QueryRow(`SELECT log_timestamp FROM logging ORDER BY log_id DESC LIMIT 1`).Scan(&logTS); err != nil {
+		t.Fatal(err)
+	}
+	if err := conn.QueryRow(`SELECT oarc_stage_timestamp FROM oauth_registered_consumer WHERE oarc_consumer_key = ?`, leaky).Scan(&stageTS); err != nil {
+		t.Fatal(err)
+	}
+	if logTS != "20261122120300" || stageTS != "20261122120300" {
+		t.Errorf("log_timestamp %s, oarc_stage_timestamp %s; want both 20261122120300 (write time)", logTS, stageTS)
+	}
+}
