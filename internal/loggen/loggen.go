@@ -564,12 +564,20 @@ func (g *gen) noiseLine(b []byte, now time.Time) []byte {
 	b = append(b, methods[g.rng.IntN(len(methods))]...)
 	b = append(b, ' ')
 	b = append(b, paths[g.rng.IntN(len(paths))]...)
+	b = g.responseTail(b)
+	b = append(b, `-"`...)
+	return b
+}
+
+// responseTail writes what follows the request in a combined-log line: the
+// protocol, status, size, referrer and user agent, up to the opening quote
+// of the last field (the Authorization header, or "-").
+func (g *gen) responseTail(b []byte) []byte {
 	b = append(b, ` HTTP/1.1" 200 `...)
 	b = strconv.AppendInt(b, int64(200+g.rng.IntN(20000)), 10)
 	b = append(b, ` "-" "`...)
 	b = append(b, agents[g.rng.IntN(len(agents))]...)
-	b = append(b, `" "-"`...)
-	return b
+	return append(b, `" "`...)
 }
 
 // tokenLine writes one line carrying the given tokens and returns the
@@ -608,11 +616,7 @@ func (g *gen) tokenLine(b []byte, now time.Time, ti []int, jsonLine bool) ([]byt
 		b = append(b, ' ')
 		b = append(b, paths[g.rng.IntN(len(paths))]...)
 	}
-	b = append(b, ` HTTP/1.1" 200 `...)
-	b = strconv.AppendInt(b, int64(200+g.rng.IntN(20000)), 10)
-	b = append(b, ` "-" "`...)
-	b = append(b, agents[g.rng.IntN(len(agents))]...)
-	b = append(b, `" "`...)
+	b = g.responseTail(b)
 	if !inQuery {
 		// nginx log_format with $http_authorization
 		b = append(b, "Bearer "...)
