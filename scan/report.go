@@ -140,9 +140,13 @@ func (s *Scanner) report() *Report {
 		n += len(s.shards[i].m)
 	}
 	list := make([]*use, 0, n)
-	for i := range s.shards {
-		for _, e := range s.shards[i].m {
-			list = append(list, &e.own)
+	for _, w := range s.workers {
+		for _, slab := range w.slabs {
+			for i := range slab {
+				if e := &slab[i]; e.creator != nil { // the newest slab's tail is unused
+					list = append(list, &e.own)
+				}
+			}
 		}
 	}
 	for _, w := range s.workers {
@@ -176,53 +180,57 @@ func (s *Scanner) report() *Report {
 			}
 		}
 	}
-	slices.SortFunc(list, func(a, b *use) int {
-		if a.first != b.first {
-			if a.first.less(b.first) {
-				return -1
+	rep := &Report{}
+	if !s.o.SummaryOnly {
+		slices.SortFunc(list, func(a, b *use) int {
+			if a.first != b.first {
+				if a.first.less(b.first) {
+					return -1
+				}
+				return 1
 			}
-			return 1
+			// Tokens first seen on the same line: by id, a stable order.
+			return strings.Compare(a.e.info.id, b.e.info.id)
+		})
+		// One TokenReport per token, filled in parallel: with many
+		// distinct tokens this is tens of megabytes of fresh memory, and
+		// the workers' cores are idle by now.
+		rep.Tokens = make([]TokenReport, len(list))
+		var wg sync.WaitGroup
+		parts := max(1, min(s.o.Workers, len(list)/1024))
+		for p := 0; p < parts; p++ {
+			lo, hi := p*len(list)/parts, (p+1)*len(list)/parts
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := lo; i < hi; i++ {
+					s.tokenReport(list[i], perLine, &rep.Tokens[i])
+				}
+			}()
 		}
-		return strings.Compare(a.e.key, b.e.key)
-	})
-
-	// One TokenReport per token, filled in parallel: with many distinct
-	// tokens this is tens of megabytes of fresh memory, and the workers'
-	// cores are idle by now.
-	rep := &Report{Tokens: make([]TokenReport, len(list))}
-	verdicts := make([]jwtutil.Class, len(list))
-	var wg sync.WaitGroup
-	parts := max(1, min(s.o.Workers, len(list)/1024))
-	for p := 0; p < parts; p++ {
-		lo, hi := p*len(list)/parts, (p+1)*len(list)/parts
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := lo; i < hi; i++ {
-				verdicts[i] = s.tokenReport(list[i], perLine, &rep.Tokens[i])
-			}
-		}()
+		wg.Wait()
 	}
-	wg.Wait()
 
 	// Tallies in arrays, turned into maps once at the end: a map update
-	// per token hashes a string per token.
+	// per token hashes a string per token. Positions stay positions until
+	// then: formatting a time per token would cost more than the tally.
 	type consAcc struct {
-		sum         ConsumerSummary
-		last        pos
-		tokensBy    [nClasses]int
-		usesBy      [nClasses]int64
-		usesByFound [nClasses]bool
+		sum           ConsumerSummary
+		first, last   pos
+		firstT, lastT int64
+		consumer      *jwtutil.WikiState
+		tokensBy      [nClasses]int
+		usesBy        [nClasses]int64
+		usesByFound   [nClasses]bool
 	}
 	var tokensBy [nClasses]int
 	var usesBy [nClasses]int64
 	consumers := map[string]*consAcc{}
 	var audOrder []*consAcc
 	var cs *consAcc
-	for i, a := range list {
+	for _, a := range list {
 		in := &a.e.info
-		verdict := verdicts[i]
-		tr := &rep.Tokens[i]
+		verdict := tokenVerdict(a, perLine)
 		if verdict != jwtutil.ClassOK {
 			sum.Valid = false
 		}
@@ -234,12 +242,12 @@ func (s *Scanner) report() *Report {
 			cs = consumers[in.aud]
 		}
 		if cs == nil {
-			cs = &consAcc{sum: ConsumerSummary{Aud: in.aud, FirstSeen: tr.FirstSeen, LastSeen: tr.LastSeen}, last: a.last}
+			cs = &consAcc{sum: ConsumerSummary{Aud: in.aud}, first: maxPos, firstT: noTime, lastT: noTime}
 			consumers[in.aud] = cs
 			audOrder = append(audOrder, cs)
-			if tr.Consumer != nil {
-				cs.sum.Consumer = tr.Consumer
-			}
+		}
+		if cs.consumer == nil && in.wiki != nil {
+			cs.consumer = in.wiki
 		}
 		cs.sum.Tokens++
 		cs.sum.Uses += a.count
@@ -250,11 +258,18 @@ func (s *Scanner) report() *Report {
 				cs.usesByFound[c] = true
 			}
 		}
+		if a.first.less(cs.first) {
+			cs.first, cs.firstT = a.first, a.firstT
+		}
 		if cs.last.less(a.last) {
-			cs.last, cs.sum.LastSeen = a.last, tr.LastSeen
+			cs.last, cs.lastT = a.last, a.lastT
 		}
 	}
 	for _, cs := range audOrder {
+		cs.sum.FirstSeen, cs.sum.LastSeen = s.seen(cs.first, cs.firstT), s.seen(cs.last, cs.lastT)
+		if cs.consumer != nil {
+			cs.sum.Consumer = consumerRef(cs.consumer)
+		}
 		cs.sum.TokensByVerdict = map[string]int{}
 		cs.sum.UsesByVerdict = map[string]int64{}
 		for c := 0; c < nClasses; c++ {
@@ -303,18 +318,9 @@ func (s *Scanner) report() *Report {
 }
 
 // tokenReport fills tr for one token and returns its verdict.
-func (s *Scanner) tokenReport(a *use, perLine bool, tr *TokenReport) jwtutil.Class {
+func (s *Scanner) tokenReport(a *use, perLine bool, tr *TokenReport) {
 	in := &a.e.info
-	verdict := in.atClass
-	if perLine {
-		verdict = jwtutil.ClassOK
-		for c := 1; c < nClasses; c++ {
-			if a.byClass[c] > 0 {
-				verdict = jwtutil.Class(c)
-				break
-			}
-		}
-	}
+	verdict := tokenVerdict(a, perLine)
 	*tr = TokenReport{
 		ID: in.id, JTI: in.jti, Aud: in.aud, Sub: in.sub,
 		Verdict: verdict, ExitCode: ClassExitCodes[verdict], Count: a.count,
@@ -338,15 +344,32 @@ func (s *Scanner) tokenReport(a *use, perLine bool, tr *TokenReport) jwtutil.Cla
 	}
 	if ws := in.wiki; ws != nil {
 		tr.TokenRow = &TokenRowRef{Found: ws.TokenRowFound, Revoked: ws.Revoked}
-		tr.Consumer = &ConsumerRef{Found: ws.ConsumerFound, Name: ws.ConsumerName, Stage: ws.ConsumerStage, StageName: ws.StageName}
-		if !ws.ConsumerFound {
-			tr.Consumer = &ConsumerRef{}
-		}
+		tr.Consumer = consumerRef(ws)
 	}
 	if s.o.KeepTokens && !in.oversize {
-		tr.Token = a.e.key
+		tr.Token = a.e.text
 	}
-	return verdict
+}
+
+// tokenVerdict is a token's verdict: at Options.At, or with per-line times
+// the most fundamental failure among its uses.
+func tokenVerdict(a *use, perLine bool) jwtutil.Class {
+	if !perLine {
+		return a.e.info.atClass
+	}
+	for c := 1; c < nClasses; c++ {
+		if a.byClass[c] > 0 {
+			return jwtutil.Class(c)
+		}
+	}
+	return jwtutil.ClassOK
+}
+
+func consumerRef(ws *jwtutil.WikiState) *ConsumerRef {
+	if !ws.ConsumerFound {
+		return &ConsumerRef{}
+	}
+	return &ConsumerRef{Found: true, Name: ws.ConsumerName, Stage: ws.ConsumerStage, StageName: ws.StageName}
 }
 
 func (s *Scanner) seen(p pos, t int64) Seen {

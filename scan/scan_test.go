@@ -173,7 +173,95 @@ func TestScanMatchesGenerator(t *testing.T) {
 			if rep.Summary.Valid {
 				t.Error("a log with forged tokens reported valid")
 			}
+			// The text report asks for the summary alone: the same
+			// summary, without the per-token lines.
+			o.SummaryOnly = true
+			only := runScan(t, o, map[string][]byte{"access.log": g.log}, "access.log")
+			if len(only.Tokens) != 0 {
+				t.Errorf("SummaryOnly: %d token lines", len(only.Tokens))
+			}
+			ja, _ := json.Marshal(rep.Summary)
+			jb, _ := json.Marshal(only.Summary)
+			if !bytes.Equal(ja, jb) {
+				t.Errorf("SummaryOnly changes the summary:\n%s\n%s", ja, jb)
+			}
 		})
+	}
+}
+
+// TestScanHoldsNoTokenText: a scan keeps a key per distinct token, not the
+// token, unless the report is to show tokens.
+func TestScanHoldsNoTokenText(t *testing.T) {
+	g := testLog(t)
+	k := loadKeys(t)
+	at, _ := time.Parse(time.RFC3339Nano, g.g.Expect.JudgedAt)
+	for _, keep := range []bool{false, true} {
+		s := New(Options{Verify: jwtutil.VerifyOptions{Keys: []*rsa.PublicKey{k.pub}}, At: at, KeepTokens: keep})
+		if err := s.Feed(context.Background(), "access.log", bytes.NewReader(g.log)); err != nil {
+			t.Fatal(err)
+		}
+		rep, err := s.Finish()
+		if err != nil {
+			t.Fatal(err)
+		}
+		held := 0
+		for _, w := range s.workers {
+			for _, slab := range w.slabs {
+				for i := range slab {
+					if slab[i].text != "" {
+						held++
+					}
+				}
+			}
+		}
+		oversize := 0
+		for _, tr := range rep.Tokens {
+			if tr.Verdict == jwtutil.ClassMalformed && tr.Token == "" {
+				oversize++
+			}
+		}
+		switch {
+		case !keep && held != 0:
+			t.Errorf("%d token texts held without KeepTokens", held)
+		case keep && held != rep.Summary.UniqueTokens-oversize:
+			t.Errorf("KeepTokens: %d texts held for %d tokens", held, rep.Summary.UniqueTokens)
+		}
+	}
+}
+
+// TestTokenKey: equal text, equal key; any change, another key; a new
+// scan, new keys; the SHA-256 fallback behaves the same.
+func TestTokenKey(t *testing.T) {
+	tok := []byte(fixtureToken(t, "15-tokenA-cc.jwt"))
+	secret := newSecret()
+	a, b := newKeyer(secret), newKeyer(secret)
+	fallback := &keyer{}
+	for _, k := range []*keyer{a, fallback} {
+		seen := map[tokenKey]int{}
+		seen[k.key(tok)] = -1
+		for i := range tok {
+			v := bytes.Clone(tok)
+			v[i] ^= 1
+			if j, dup := seen[k.key(v)]; dup {
+				t.Fatalf("byte %d flipped: same key as %d", i, j)
+			}
+			seen[k.key(v)] = i
+		}
+		if _, dup := seen[k.key(tok[:len(tok)-1])]; dup {
+			t.Fatal("a truncated token shares a key")
+		}
+	}
+	if a.key(tok) != b.key(tok) {
+		t.Error("two workers of one scan give one token different keys")
+	}
+	if newKeyer(newSecret()).key(tok) == a.key(tok) {
+		t.Error("two scans share keys: the secret is not random")
+	}
+	if a.gmac == nil {
+		t.Error("GMAC unavailable: the sha256 fallback is in use")
+	}
+	if n := testing.AllocsPerRun(100, func() { a.key(tok) }); n != 0 {
+		t.Errorf("key allocates %.0f times", n)
 	}
 }
 
@@ -295,8 +383,8 @@ func TestClassAtMatchesCheckTimes(t *testing.T) {
 			if i%5 != 0 || tok.Kind == loggen.Malformed || tok.Kind == loggen.Forged {
 				continue
 			}
-			e := &entry{key: tok.Text}
-			s.judge(context.Background(), e, []byte(tok.Text))
+			e := &entry{}
+			s.judge(context.Background(), e, []byte(tok.Text), nil)
 			pt, err := jwtutil.Parse(tok.Text)
 			if err != nil {
 				t.Fatal(err)
@@ -363,14 +451,14 @@ func TestFastJudgeAgrees(t *testing.T) {
 			t.Fatal("fast path not enabled for RS256 keys")
 		}
 		for _, tok := range toks {
-			a := &entry{key: tok}
+			a := &entry{}
 			a.info.iat, a.info.nbf, a.info.exp = noTime, noTime, noTime
-			if !fast.fastJudge(a, []byte(tok)) {
+			if !fast.fastJudge(a, []byte(tok), nil) {
 				continue
 			}
 			accepted++
-			b := &entry{key: tok}
-			slow.judge(context.Background(), b, []byte(tok))
+			b := &entry{}
+			slow.judge(context.Background(), b, []byte(tok), nil)
 			ai, bi := a.info, b.info
 			if bi.atClass != jwtutil.ClassOK || bi.static != jwtutil.ClassOK {
 				t.Errorf("%s: fast path accepted a token jwtutil judges %v: %s", v.name, bi.atClass, bi.detail(bi.atClass))
