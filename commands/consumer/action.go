@@ -171,7 +171,7 @@ func runAction(cmd *cobra.Command, f *cmdutil.Factory, spec actionSpec, o *actio
 		return err
 	}
 	defer st.Close()
-	ctx := cmd.Context()
+	ctx := cmdutil.CatchInterrupt(cmd)
 	now := f.Now()
 
 	// Plan everything first: one unknown or refused consumer stops the

@@ -156,7 +156,7 @@ func runList(cmd *cobra.Command, f *cmdutil.Factory, o *listOptions) error {
 		return err
 	}
 	defer st.Close()
-	ctx := cmd.Context()
+	ctx := cmdutil.CatchInterrupt(cmd)
 	if o.owner != "" {
 		if id, err := strconv.ParseInt(o.owner, 10, 64); err == nil && id > 0 {
 			filter.OwnerID = id

@@ -93,7 +93,7 @@ func runShow(cmd *cobra.Command, f *cmdutil.Factory, ref string) error {
 		return err
 	}
 	defer st.Close()
-	ctx := cmd.Context()
+	ctx := cmdutil.CatchInterrupt(cmd)
 	c, err := st.LookupConsumer(ctx, ref)
 	if errors.Is(err, db.ErrNotFound) {
 		return cmdutil.Exitf(cmdutil.ExitNotFound, "no consumer %q (give the 32-hex key or the numeric id)", ref)

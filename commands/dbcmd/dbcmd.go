@@ -5,7 +5,6 @@
 package dbcmd
 
 import (
-	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -63,10 +62,9 @@ func open(cmd *cobra.Command, f *cmdutil.Factory, optional, admin bool) (*db.Sto
 		return nil, err
 	}
 	pw := Password()
-	ctx := cmd.Context()
-	if ctx == nil {
-		ctx = context.Background()
-	}
+	// From here on the command talks to a server that may hang or a
+	// transaction that must roll back: Ctrl-C cancels instead of killing.
+	ctx := cmdutil.CatchInterrupt(cmd)
 	st, err := db.Open(ctx, dsn, db.Options{
 		TablePrefix: prefix, Password: pw, CentralAuthDSN: central, CentralAuthPassword: pw, Admin: admin,
 	})

@@ -1,6 +1,7 @@
 package keys
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -82,7 +83,10 @@ it to that user, or chgrp it to that group and chmod 640.`,
 			if opts.Format != "pkcs8" && opts.Format != "pkcs1" {
 				return cmdutil.FlagErrorf("--format must be pkcs8 or pkcs1, not %q", opts.Format)
 			}
-			return runGenerate(f, opts, format)
+			// Ctrl-C must not stop the program between writing the
+			// two files: it is caught, and honoured before writing only.
+			ctx := cmdutil.CatchInterrupt(cmd)
+			return runGenerate(ctx, f, opts, format)
 		},
 	}
 	fl := cmd.Flags()
@@ -93,7 +97,7 @@ it to that user, or chgrp it to that group and chmod 640.`,
 	return cmd
 }
 
-func runGenerate(f *cmdutil.Factory, opts *generateOptions, format string) error {
+func runGenerate(ctx context.Context, f *cmdutil.Factory, opts *generateOptions, format string) error {
 	dir, err := filepath.Abs(opts.Out)
 	if err != nil {
 		return cmdutil.Exit(cmdutil.ExitFailure, err)
@@ -120,6 +124,9 @@ func runGenerate(f *cmdutil.Factory, opts *generateOptions, format string) error
 	privFormat := jwtutil.FormatPKCS8
 	if opts.Format == "pkcs1" {
 		privPEM, privFormat = jwtutil.EncodePrivatePKCS1(key), jwtutil.FormatPKCS1
+	}
+	if ctx.Err() != nil {
+		return cmdutil.Exit(cmdutil.ExitInterrupted, errors.New("interrupted: no key written"))
 	}
 	if err := writePair(dir, privPath, privPEM, pubPath, jwtutil.EncodePublicPKIX(&key.PublicKey)); err != nil {
 		return err

@@ -5,7 +5,6 @@
 package sandbox
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -77,6 +76,7 @@ except the key pair and token ids is reproducible with a pinned clock
 }
 
 func run(cmd *cobra.Command, f *cmdutil.Factory, dir string, force bool) error {
+	ctx := cmdutil.CatchInterrupt(cmd)
 	format, err := cmdutil.OutputFormat(cmd, "text", "json")
 	if err != nil {
 		return err
@@ -117,10 +117,6 @@ func run(cmd *cobra.Command, f *cmdutil.Factory, dir string, force bool) error {
 		return cmdutil.Exitf(cmdutil.ExitFailure, "write key: %v", err)
 	}
 
-	ctx := cmd.Context()
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	dbPath := filepath.Join(abs, "wiki.sqlite")
 	st, err := db.CreateSQLite(ctx, dbPath)
 	if err != nil {

@@ -1,6 +1,7 @@
 package token
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -142,8 +143,12 @@ func runDecode(cmd *cobra.Command, f *cmdutil.Factory, opts *decodeOptions, args
 	if opts.Format == "json" {
 		return cmdutil.WriteJSON(f.IO.Out, buildDecodeJSON(tok, ex, cons, now))
 	}
-	printDecode(f.IO.Out, f.IO.Styles(), tok, ex, cons, now)
-	return nil
+	// One write, not one per line: each is a system call, and this
+	// command is run once per token in scripts.
+	var buf bytes.Buffer
+	printDecode(&buf, f.IO.Styles(), tok, ex, cons, now)
+	_, err = f.IO.Out.Write(buf.Bytes())
+	return err
 }
 
 // lookupConsumer names the consumer behind aud when a database is

@@ -123,10 +123,7 @@ some are not, 1 on an error (unreadable file, database), 2 on a usage error.`,
 }
 
 func runScan(cmd *cobra.Command, f *cmdutil.Factory, opts *scanOptions, args []string) error {
-	ctx := cmd.Context()
-	if ctx == nil {
-		ctx = context.Background()
-	}
+	ctx := cmdutil.CatchInterrupt(cmd)
 	at, err := instant(f, opts.At)
 	if err != nil {
 		return err

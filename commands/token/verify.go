@@ -1,6 +1,7 @@
 package token
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -181,7 +182,12 @@ func runVerify(cmd *cobra.Command, f *cmdutil.Factory, opts *verifyOptions, args
 			return err
 		}
 	} else {
-		printVerify(f.IO.Out, f.IO.Styles(), tok, ex, res, vo, code)
+		// One write, not one per line (see decode).
+		var buf bytes.Buffer
+		printVerify(&buf, f.IO.Styles(), tok, ex, res, vo, code)
+		if _, err := f.IO.Out.Write(buf.Bytes()); err != nil {
+			return err
+		}
 	}
 	if res.Valid {
 		return nil
