@@ -146,7 +146,7 @@ func TestCentralAuthOwners(t *testing.T) {
 	dir := t.TempDir()
 	wiki := loadSQLite(t, dumpA1, "")
 	ca := filepath.Join(dir, "centralauth.sqlite")
-	cdb, err := sql.Open("sqlite", ca)
+	cdb, err := sql.Open("sqlite3", ca)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,8 +9,8 @@ import (
 	_ "github.com/charmbracelet/lipgloss"
 	_ "github.com/go-sql-driver/mysql"
 	_ "github.com/golang-jwt/jwt/v5"
+	_ "github.com/ncruces/go-sqlite3/driver"
 	_ "github.com/spf13/cobra"
-	_ "modernc.org/sqlite"
 )
 
 func main() {}

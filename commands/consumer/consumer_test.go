@@ -288,7 +288,7 @@ func TestConfirmStampsWriteTime(t *testing.T) {
 	if err := root.ExecuteContext(context.Background()); err != nil {
 		t.Fatalf("disable: %v\n%s%s", err, out, errOut)
 	}
-	conn, err := sql.Open("sqlite", filepath.Join(dir, "sb", "wiki.sqlite"))
+	conn, err := sql.Open("sqlite3", filepath.Join(dir, "sb", "wiki.sqlite"))
 	if err != nil {
 		t.Fatal(err)
 	}
