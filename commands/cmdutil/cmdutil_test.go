@@ -86,3 +86,26 @@ func TestExitCode(t *testing.T) {
 		t.Error("IsSilent wrong")
 	}
 }
+
+// TestPlainRenderIsLipgloss: without colour, Style.Render's shortcut gives
+// exactly what lipgloss gives, for every style and for text with and
+// without the characters that make lipgloss rewrite it.
+func TestPlainRenderIsLipgloss(t *testing.T) {
+	ios, _, _, _ := Test()
+	st := ios.Styles()
+	if st.Color() {
+		t.Fatal("test streams have colour")
+	}
+	inputs := [][]string{
+		{""}, {"plain"}, {"✓ valid"}, {"a", "b"}, {"  padded  "}, {"with\ttab"}, {"two\nlines"},
+		{"long line of text that is wider than any terminal would be, or so one hopes, to see that nothing wraps it at all"},
+		{"crlf\r\nline"}, {"emoji 🔑 and CJK 漢字"}, {"trailing\n"},
+	}
+	for _, s := range []Style{st.OK, st.Warn, st.Err, st.Dim, st.Bold, st.Key} {
+		for _, in := range inputs {
+			if got, want := s.Render(in...), s.ls.Render(in...); got != want {
+				t.Errorf("Render(%q) = %q, lipgloss gives %q", in, got, want)
+			}
+		}
+	}
+}

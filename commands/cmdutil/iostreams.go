@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
@@ -84,8 +85,30 @@ func (s *IOStreams) ColorEnabled() bool {
 // Styles is the small fixed palette. Plain 16-colour numbers follow the
 // user's terminal theme.
 type Styles struct {
-	OK, Warn, Err, Dim, Bold, Key lipgloss.Style
+	OK, Warn, Err, Dim, Bold, Key Style
 	color                         bool
+}
+
+// Style is one colour of the palette.
+type Style struct {
+	ls    lipgloss.Style
+	color bool
+}
+
+// Render styles strs joined by spaces, as lipgloss.Style.Render does.
+// Without colour, a single line without tabs comes back as it is, without
+// going through lipgloss, which would measure and rewrite it to the same
+// text: for "token verify" that was a tenth of the work after start-up.
+// Several lines or tabs still go through lipgloss (it pads lines to one
+// width and expands tabs), so output does not depend on the shortcut.
+func (s Style) Render(strs ...string) string {
+	if !s.color {
+		t := strings.Join(strs, " ")
+		if !strings.ContainsAny(t, "\n\t\r") {
+			return t
+		}
+	}
+	return s.ls.Render(strs...)
 }
 
 // Color reports whether the styles emit escape codes.
@@ -104,13 +127,14 @@ func (s *IOStreams) Styles() *Styles {
 	} else {
 		r.SetColorProfile(termenv.Ascii)
 	}
+	style := func(ls lipgloss.Style) Style { return Style{ls: ls, color: on} }
 	s.styles = &Styles{
-		OK:    r.NewStyle().Foreground(lipgloss.Color("2")),
-		Warn:  r.NewStyle().Foreground(lipgloss.Color("3")),
-		Err:   r.NewStyle().Foreground(lipgloss.Color("1")).Bold(true),
-		Dim:   r.NewStyle().Faint(true),
-		Bold:  r.NewStyle().Bold(true),
-		Key:   r.NewStyle().Foreground(lipgloss.Color("6")),
+		OK:    style(r.NewStyle().Foreground(lipgloss.Color("2"))),
+		Warn:  style(r.NewStyle().Foreground(lipgloss.Color("3"))),
+		Err:   style(r.NewStyle().Foreground(lipgloss.Color("1")).Bold(true)),
+		Dim:   style(r.NewStyle().Faint(true)),
+		Bold:  style(r.NewStyle().Bold(true)),
+		Key:   style(r.NewStyle().Foreground(lipgloss.Color("6"))),
 		color: on,
 	}
 	return s.styles

@@ -63,8 +63,10 @@ unless --show-tokens is given; tokens are named by their id, the first 12 hex
 digits of sha256(token).
 
 Lines with a NUL byte or invalid UTF-8 (binary junk) and lines over 1 MiB are
-counted and skipped. Memory grows with the number of distinct tokens, not
-with the size of the logs. On a terminal a progress line is shown on stderr.
+counted and skipped. Memory grows with the number of distinct tokens (under
+a kilobyte each: a keyed digest names a token, its text is kept only
+with --show-tokens), not with the size of the logs. On a terminal a progress
+line is shown on stderr.
 
 --output json prints one JSON object per distinct token, in order of first
 sighting, then one summary object (schema below; fields are only ever added):
