@@ -4,7 +4,7 @@
 # table of ratios. Not part of the test suite (too slow); the generator and
 # the scan's correctness are tested by "go test ./...".
 #
-#   bench/run.sh                 full run: 10-million-line log, ~15 GB of disk in $BENCH_DIR
+#   bench/run.sh                 full run: 10-million-line log, ~8 GB of disk in $BENCH_DIR
 #   BENCH_QUICK=1 bench/run.sh   small run (a minute or two)
 #   BENCH_DIR=/var/tmp/b ...     keep generated logs there (reused when the parameters match)
 #
