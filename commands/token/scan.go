@@ -63,10 +63,10 @@ unless --show-tokens is given; tokens are named by their id, the first 12 hex
 digits of sha256(token).
 
 Lines with a NUL byte or invalid UTF-8 (binary junk) and lines over 1 MiB are
-counted and skipped. Memory grows with the number of distinct tokens (under
-a kilobyte each: a keyed digest names a token, its text is kept only
-with --show-tokens), not with the size of the logs. On a terminal a progress
-line is shown on stderr.
+counted and skipped. Memory grows with the number of distinct tokens (about
+0.6 KB each, 1.1 KB with --output json and its line per token; a keyed
+digest names a token, its text is kept only for --show-tokens), not with the
+size of the logs. On a terminal a progress line is shown on stderr.
 
 --output json prints one JSON object per distinct token, in order of first
 sighting, then one summary object (schema below; fields are only ever added):
@@ -156,6 +156,11 @@ func runScan(cmd *cobra.Command, f *cmdutil.Factory, opts *scanOptions, args []s
 	if stdinUses > 1 {
 		return cmdutil.FlagErrorf("- (stdin) can be given only once")
 	}
+	if opts.ShowTokens && opts.Format != "json" {
+		// The text report names no token at all; a flag that silently did
+		// nothing would leave the user looking for the tokens.
+		return cmdutil.FlagErrorf("--show-tokens puts tokens in the per-token lines of --output json; the text report has none")
+	}
 	vo, err := scanVerifyOptions(cmd, f, opts, stdinUses > 0)
 	if err != nil {
 		return err
@@ -189,7 +194,7 @@ func runScan(cmd *cobra.Command, f *cmdutil.Factory, opts *scanOptions, args []s
 		files[i] = fh
 	}
 
-	o := scan.Options{Verify: vo, At: at, Times: times, Workers: opts.Jobs, KeepTokens: opts.ShowTokens, SummaryOnly: opts.Format != "json"}
+	o := scan.Options{Verify: vo, At: at, Times: times, Workers: opts.Jobs, KeepTokens: opts.ShowTokens && opts.Format == "json", SummaryOnly: opts.Format != "json"}
 	st, err := dbcmd.OpenOptional(cmd, f)
 	if err != nil {
 		return err
