@@ -182,10 +182,17 @@ func (s *Scanner) start(ctx context.Context) {
 	// Feed's context, so an interrupt cancels it.
 	s.ctx = ctx
 	n := s.o.Workers
-	s.chunks = make(chan chunk, 8*n)
+	// The reader (the Feed caller) runs only when a worker blocks: busy
+	// workers leave it waiting for a processor. A queue of eight chunks
+	// per worker means a worker rarely finds it empty (with one, workers
+	// stalled on the reader often enough to cost a few per cent of a
+	// distinct-token scan); more than 64 adds only memory.
+	q := min(8*n, 64)
+	s.chunks = make(chan chunk, q)
 	// Buffers are made on demand, at most cap(free) of them: a scan of a
-	// small input never pays for megabytes of zeroed memory.
-	s.free = make(chan []byte, 12*n+4)
+	// small input never pays for megabytes of zeroed memory. Enough for a
+	// full queue, one chunk in each worker's hands and a few being filled.
+	s.free = make(chan []byte, q+n+4)
 	for i := 0; i < n; i++ {
 		w := newWorker(s)
 		s.workers = append(s.workers, w)
