@@ -25,14 +25,15 @@ import (
 	"regexp"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/go-sql-driver/mysql"
 	_ "github.com/ncruces/go-sqlite3/driver" // registers the "sqlite3" driver
+
+	"github.com/mwoauth/mwoauth/mediawiki"
 )
 
 // ErrNotFound is returned when a consumer, token, user or row does not exist.
-var ErrNotFound = errors.New("not found")
+var ErrNotFound = mediawiki.ErrNotFound
 
 // ErrBadDSN marks a DSN that cannot be parsed (a usage mistake, not a
 // connection failure).
@@ -362,15 +363,13 @@ func isNoSuchTable(err error) bool {
 }
 
 // TimestampFormat is MediaWiki's TS_MW.
-const TimestampFormat = "20060102150405"
+const TimestampFormat = mediawiki.TimestampFormat
 
-// FormatTimestamp renders t as TS_MW in UTC.
-func FormatTimestamp(t time.Time) string { return t.UTC().Format(TimestampFormat) }
-
-// ParseTimestamp reads a TS_MW value.
-func ParseTimestamp(s string) (time.Time, error) {
-	return time.ParseInLocation(TimestampFormat, strings.TrimRight(s, "\x00 "), time.UTC)
-}
+// FormatTimestamp and ParseTimestamp are mediawiki's TS_MW conversions.
+var (
+	FormatTimestamp = mediawiki.FormatTimestamp
+	ParseTimestamp  = mediawiki.ParseTimestamp
+)
 
 // querier is what *sql.DB, *sql.Tx and *sql.Conn share.
 type querier interface {

@@ -6,34 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/mwoauth/mwoauth/mediawiki"
 )
 
-// AccessToken is one oauth2_access_tokens row (the JWT's jti is Identifier).
-type AccessToken struct {
-	ID           int64  `json:"id"`
-	Identifier   string `json:"jti"`
-	Expires      string `json:"expires"` // TS_MW or "infinity"
-	AcceptanceID int64  `json:"acceptance_id"`
-	Revoked      bool   `json:"revoked"`
-}
-
-// ExpiresAt parses Expires; infinite is true for "infinity".
-func (t *AccessToken) ExpiresAt() (at time.Time, infinite bool, err error) {
-	if t.Expires == "infinity" {
-		return time.Time{}, true, nil
-	}
-	at, err = ParseTimestamp(t.Expires)
-	return at, false, err
-}
-
-// Live reports whether the token is unrevoked and not expired at now.
-func (t *AccessToken) Live(now time.Time) bool {
-	if t.Revoked {
-		return false
-	}
-	at, inf, err := t.ExpiresAt()
-	return inf || (err == nil && at.After(now))
-}
+// AccessToken is one oauth2_access_tokens row (mediawiki's type).
+type AccessToken = mediawiki.AccessToken
 
 // AccessTokenByJTI loads the row MediaWiki's isAccessTokenRevoked reads.
 func (s *Store) AccessTokenByJTI(ctx context.Context, jti string) (*AccessToken, error) {
@@ -52,17 +30,8 @@ func (s *Store) AccessTokenByJTI(ctx context.Context, jti string) (*AccessToken,
 	return &t, nil
 }
 
-// Acceptance is one oauth_accepted_consumer row (secrets left out).
-type Acceptance struct {
-	ID           int64    `json:"id"`
-	Wiki         string   `json:"wiki"`
-	UserID       int64    `json:"user_id"`
-	UserName     string   `json:"user,omitempty"`
-	ConsumerID   int64    `json:"consumer_id"`
-	Grants       []string `json:"grants"`
-	Accepted     string   `json:"accepted"`
-	OAuthVersion int      `json:"oauth_version"`
-}
+// Acceptance is one oauth_accepted_consumer row (mediawiki's type).
+type Acceptance = mediawiki.Acceptance
 
 // AcceptanceByID loads an acceptance (oaat_acceptance_id → oaac_id).
 func (s *Store) AcceptanceByID(ctx context.Context, id int64) (*Acceptance, error) {
