@@ -326,14 +326,14 @@ func TestScanPositions(t *testing.T) {
 	if a.FirstSeen.Time != "2026-11-22T09:30:00Z" || a.LastSeen.Time != "2026-11-22T09:40:00Z" {
 		t.Errorf("token A times: first %s last %s", a.FirstSeen.Time, a.LastSeen.Time)
 	}
-	if a.Verdict != jwtutil.ClassExpired || a.Uses["ok"] != 2 || a.Uses["expired"] != 1 || a.ExitCode != 5 {
+	if a.Verdict != jwtutil.ClassExpired || a.Uses["ok"] != 2 || a.Uses["expired"] != 1 {
 		t.Errorf("token A verdict %v uses %v", a.Verdict, a.Uses)
 	}
 	if a.JTI == "" || a.Aud != "5096568cc6652b5ad36358427f1bd60c" {
 		t.Errorf("token A claims: %+v", a)
 	}
 	m := rep.Tokens[1]
-	if m.Verdict != jwtutil.ClassMalformed || m.FirstSeen.Line != 4 || m.Token != "not-a-jwt" || m.ExitCode != 3 {
+	if m.Verdict != jwtutil.ClassMalformed || m.FirstSeen.Line != 4 || m.Token != "not-a-jwt" {
 		t.Errorf("malformed: %+v", m)
 	}
 	f := rep.Tokens[2]
@@ -395,17 +395,6 @@ func TestClassAtMatchesCheckTimes(t *testing.T) {
 					t.Errorf("%s at %v leeway %v: classAt %v, CheckTimes %v", tok.Kind, now, leeway, got, want)
 				}
 			}
-		}
-	}
-}
-
-func TestExitCodesFollowClasses(t *testing.T) {
-	if len(Classes()) != len(ClassExitCodes) {
-		t.Fatal("class table size")
-	}
-	for c, code := range ClassExitCodes {
-		if (c == 0) != (code == 0) {
-			t.Errorf("class %v has exit code %d", jwtutil.Class(c), code)
 		}
 	}
 }

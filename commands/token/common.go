@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/rsa"
 	"encoding/json"
-	"errors"
 	"io"
 	"strings"
 	"time"
@@ -28,11 +27,11 @@ func readToken(ios *cmdutil.IOStreams, args []string) (*jwtutil.Token, error) {
 	}
 	raw, err := jwtutil.Extract(text)
 	if err != nil {
-		return nil, tokenError(err)
+		return nil, err
 	}
 	tok, err := jwtutil.Parse(raw)
 	if err != nil {
-		return nil, tokenError(err)
+		return nil, err
 	}
 	return tok, nil
 }
@@ -41,35 +40,6 @@ func readToken(ios *cmdutil.IOStreams, args []string) (*jwtutil.Token, error) {
 // cannot also be read from it.
 func tokenFromStdin(args []string) bool {
 	return len(args) == 0 || args[0] == "-"
-}
-
-func tokenError(err error) error {
-	var e *jwtutil.Error
-	if errors.As(err, &e) {
-		return cmdutil.Exit(exitCode(e.Class), err)
-	}
-	return err
-}
-
-// exitCode maps a verification class to the documented exit status.
-func exitCode(c jwtutil.Class) int {
-	switch c {
-	case jwtutil.ClassOK:
-		return cmdutil.ExitOK
-	case jwtutil.ClassMalformed:
-		return cmdutil.ExitMalformed
-	case jwtutil.ClassSignature:
-		return cmdutil.ExitSignature
-	case jwtutil.ClassExpired:
-		return cmdutil.ExitExpired
-	case jwtutil.ClassNotYetValid:
-		return cmdutil.ExitNotYetValid
-	case jwtutil.ClassClaims:
-		return cmdutil.ExitClaims
-	case jwtutil.ClassWikiState:
-		return cmdutil.ExitWikiState
-	}
-	return cmdutil.ExitFailure
 }
 
 // readKey reads key material named by a setting value, with the exit codes

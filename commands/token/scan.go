@@ -236,9 +236,13 @@ func runScan(cmd *cobra.Command, f *cmdutil.Factory, opts *scanOptions, args []s
 		// Buffered: one write per line would be one syscall per distinct token.
 		bw := bufio.NewWriterSize(f.IO.Out, 256<<10)
 		for i := range rep.Tokens {
+			rep.Tokens[i].ExitCode = cmdutil.ClassExitCode(rep.Tokens[i].Verdict)
 			if err := cmdutil.WriteJSONLine(bw, rep.Tokens[i]); err != nil {
 				return err
 			}
+		}
+		for i := range rep.Summary.Verdicts {
+			rep.Summary.Verdicts[i].ExitCode = cmdutil.ClassExitCode(rep.Summary.Verdicts[i].Verdict)
 		}
 		if err := cmdutil.WriteJSONLine(bw, map[string]any{"summary": rep.Summary}); err != nil {
 			return err
@@ -273,10 +277,7 @@ func scanError(ctx context.Context, err error) error {
 	if ctx.Err() != nil {
 		return cmdutil.Exit(cmdutil.ExitInterrupted, fmt.Errorf("interrupted"))
 	}
-	if _, ok := err.(*cmdutil.ExitError); ok {
-		return err
-	}
-	return dbcmd.MapError(err)
+	return err
 }
 
 func unwrapPathError(err error) error {

@@ -160,7 +160,7 @@ func runVerify(cmd *cobra.Command, f *cmdutil.Factory, opts *verifyOptions, args
 	}
 	vo.WikiState = ws
 	res := jwtutil.Verify(tok, vo)
-	code := exitCode(res.Class)
+	code := cmdutil.ClassExitCode(res.Class)
 	failLine := ""
 	if fc := res.Failure(); fc != nil {
 		failLine = fc.Detail
@@ -213,7 +213,7 @@ func wikiState(cmd *cobra.Command, f *cmdutil.Factory, tok *jwtutil.Token) (*jwt
 		switch {
 		case errors.Is(err, db.ErrNotFound):
 		case err != nil:
-			return nil, dbcmd.MapError(err)
+			return nil, err
 		default:
 			ws.TokenRowFound, ws.Revoked, ws.StoredExpiry = true, row.Revoked, row.Expires
 		}
@@ -227,7 +227,7 @@ func wikiState(cmd *cobra.Command, f *cmdutil.Factory, tok *jwtutil.Token) (*jwt
 	case errors.Is(err, db.ErrNotFound):
 		return ws, nil
 	case err != nil:
-		return nil, dbcmd.MapError(err)
+		return nil, err
 	}
 	var user int64 // anonymous: a client_credentials token of a normal client
 	if ex.Subject.CentralID != nil {
