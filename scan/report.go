@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/mwoauth/mwoauth/jwtutil"
+	"github.com/mwoauth/mwoauth/mediawiki"
 )
 
 // ClassExitCodes maps a verdict to the exit code "mwoauth token verify"
@@ -218,7 +219,7 @@ func (s *Scanner) report() *Report {
 		sum           ConsumerSummary
 		first, last   pos
 		firstT, lastT int64
-		consumer      *jwtutil.WikiState
+		consumer      *mediawiki.WikiState
 		tokensBy      [nClasses]int
 		usesBy        [nClasses]int64
 		usesByFound   [nClasses]bool
@@ -365,7 +366,7 @@ func tokenVerdict(a *use, perLine bool) jwtutil.Class {
 	return jwtutil.ClassOK
 }
 
-func consumerRef(ws *jwtutil.WikiState) *ConsumerRef {
+func consumerRef(ws *mediawiki.WikiState) *ConsumerRef {
 	if !ws.ConsumerFound {
 		return &ConsumerRef{}
 	}
