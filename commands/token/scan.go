@@ -17,8 +17,8 @@ import (
 
 	"github.com/mwoauth/mwoauth/commands/cmdutil"
 	"github.com/mwoauth/mwoauth/commands/dbcmd"
-	"github.com/mwoauth/mwoauth/jwtutil"
 	"github.com/mwoauth/mwoauth/scan"
+	"github.com/mwoauth/mwoauth/verdict"
 )
 
 type scanOptions struct {
@@ -201,7 +201,7 @@ func runScan(cmd *cobra.Command, f *cmdutil.Factory, opts *scanOptions, args []s
 	}
 	if st != nil {
 		defer st.Close()
-		o.Wiki = scan.NewDBWiki(st)
+		o.Wiki = st
 	}
 
 	if _, set := os.LookupEnv("GOGC"); !set {
@@ -262,8 +262,8 @@ func runScan(cmd *cobra.Command, f *cmdutil.Factory, opts *scanOptions, args []s
 // scanVerifyOptions resolves the key flags exactly as token verify does.
 // --audience is taken from the flag only: a profile's audience names one
 // consumer, and a log holds many.
-func scanVerifyOptions(cmd *cobra.Command, f *cmdutil.Factory, opts *scanOptions, logFromStdin bool) (jwtutil.VerifyOptions, error) {
-	var vo jwtutil.VerifyOptions
+func scanVerifyOptions(cmd *cobra.Command, f *cmdutil.Factory, opts *scanOptions, logFromStdin bool) (verdict.Options, error) {
+	var vo verdict.Options
 	vo.Audience, _ = cmd.Flags().GetString("audience")
 	stdinUser := ""
 	if logFromStdin {

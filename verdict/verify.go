@@ -1,7 +1,10 @@
-package jwtutil
+package verdict
 
 import (
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/mwoauth/mwoauth/jwtutil"
+	"github.com/mwoauth/mwoauth/jwtutil/keys"
+	"github.com/mwoauth/mwoauth/mediawiki"
 
 	"bytes"
 	"crypto"
@@ -19,12 +22,12 @@ import (
 // DefaultEnvoySkew is jwt_authn's default clock_skew_seconds.
 const DefaultEnvoySkew = 60 * time.Second
 
-// VerifyOptions says what a valid token looks like. The algorithm is never
+// Options says what a valid token looks like. The algorithm is never
 // taken from the token: Algs pins it.
-type VerifyOptions struct {
+type Options struct {
 	Algs      []string         // default {"RS256"}; "none" never; HS* only with Secret
 	Keys      []*rsa.PublicKey // from --public-key
-	JWKS      []JWK            // from --jwks; matched by kid like Envoy does
+	JWKS      []keys.JWK       // from --jwks; matched by kid like Envoy does
 	Secret    []byte           // HS* key (--secret-file); refused if it is PEM key material
 	Issuer    string           // expected iss; "" = not checked (MediaWiki does not check it)
 	Audience  string           // expected aud (consumer key); "" = not checked
@@ -34,41 +37,25 @@ type VerifyOptions struct {
 	// RequestURI is the original request URI Envoy puts in the realm of
 	// WWW-Authenticate; "" renders a placeholder.
 	RequestURI string
-	WikiState  *WikiState // nil when no database is configured
-}
-
-// WikiState is what the wiki's database says about the token (filled in by
-// the command from db.Store; jwtutil never queries a database).
-type WikiState struct {
-	TokenRowFound  bool   `json:"token_row_found"`
-	Revoked        bool   `json:"revoked"`
-	StoredExpiry   string `json:"stored_expiry,omitempty"` // oaat_expires, never consulted by MediaWiki
-	ConsumerFound  bool   `json:"consumer_found"`
-	ConsumerName   string `json:"consumer_name,omitempty"`
-	ConsumerStage  int    `json:"consumer_stage"`
-	StageName      string `json:"stage_name,omitempty"`
-	ConsumerUsable bool   `json:"consumer_usable"`
-	OAuthVersion   int    `json:"oauth_version"`
-	OwnerOnly      bool   `json:"owner_only"`
-	Deleted        bool   `json:"deleted"`
+	WikiState  *mediawiki.WikiState // nil when no database is configured
 }
 
 // Check is one verification step.
 type Check struct {
-	Name   string `json:"name"`
-	OK     bool   `json:"ok"`
-	Detail string `json:"detail"`
-	Class  Class  `json:"-"`
+	Name   string        `json:"name"`
+	OK     bool          `json:"ok"`
+	Detail string        `json:"detail"`
+	Class  jwtutil.Class `json:"-"`
 }
 
 // Result is the whole verification report.
 type Result struct {
-	Valid     bool             `json:"valid"`
-	Class     Class            `json:"class"`
-	Checks    []Check          `json:"checks"`
-	MediaWiki MediaWikiVerdict `json:"mediawiki"`
-	Envoy     EnvoyVerdict     `json:"envoy"`
-	Timeline  Timeline         `json:"timeline"`
+	Valid     bool              `json:"valid"`
+	Class     jwtutil.Class     `json:"class"`
+	Checks    []Check           `json:"checks"`
+	MediaWiki mediawiki.Verdict `json:"mediawiki"`
+	Envoy     EnvoyVerdict      `json:"envoy"`
+	Timeline  Timeline          `json:"timeline"`
 }
 
 // Failure returns the first failing check of the result's class: the one
@@ -117,14 +104,14 @@ func CheckAlgs(algs []string, haveSecret bool) error {
 	return nil
 }
 
-func (o *VerifyOptions) algs() []string {
+func (o *Options) algs() []string {
 	if len(o.Algs) == 0 {
 		return []string{"RS256"}
 	}
 	return o.Algs
 }
 
-func (o *VerifyOptions) skew() time.Duration {
+func (o *Options) skew() time.Duration {
 	switch {
 	case o.EnvoySkew == 0:
 		return DefaultEnvoySkew
@@ -135,8 +122,8 @@ func (o *VerifyOptions) skew() time.Duration {
 }
 
 // VerifySignature checks only algorithm pinning and the signature.
-func VerifySignature(t *Token, o VerifyOptions) Check {
-	c := Check{Name: "signature", Class: ClassSignature}
+func VerifySignature(t *jwtutil.Token, o Options) Check {
+	c := Check{Name: "signature", Class: jwtutil.ClassSignature}
 	alg := t.Alg()
 	if detail := algRefusal(t, o); detail != "" {
 		c.Detail = detail
@@ -152,41 +139,41 @@ func VerifySignature(t *Token, o VerifyOptions) Check {
 			return c
 		}
 		if method.Verify(input, t.Signature, o.Secret) == nil {
-			c.OK, c.Class = true, ClassOK
+			c.OK, c.Class = true, jwtutil.ClassOK
 			c.Detail = alg + " signature verifies with the shared secret"
 			return c
 		}
 		c.Detail = alg + " signature does not verify with the shared secret"
 		return c
 	}
-	keys, kidNote := o.candidateKeys(t)
-	if len(keys) == 0 {
+	cands, kidNote := o.candidateKeys(t)
+	if len(cands) == 0 {
 		c.Detail = "no public key to check against" + kidNote
 		return c
 	}
-	for i, k := range keys {
+	for i, k := range cands {
 		if method.Verify(input, t.Signature, k) == nil {
-			c.OK, c.Class = true, ClassOK
-			c.Detail = fmt.Sprintf("%s signature verifies with key %s", alg, Fingerprint(k)[:23]+"…")
-			if len(keys) > 1 {
-				c.Detail += fmt.Sprintf(" (key %d of %d)", i+1, len(keys))
+			c.OK, c.Class = true, jwtutil.ClassOK
+			c.Detail = fmt.Sprintf("%s signature verifies with key %s", alg, keys.Fingerprint(k)[:23]+"…")
+			if len(cands) > 1 {
+				c.Detail += fmt.Sprintf(" (key %d of %d)", i+1, len(cands))
 			}
 			return c
 		}
 	}
-	if len(keys) == 1 {
+	if len(cands) == 1 {
 		c.Detail = fmt.Sprintf("%s signature does not verify with the given key (wrong key, or the token was altered)", alg)
 	} else {
-		c.Detail = fmt.Sprintf("%s signature verifies with none of the %d keys (wrong keys, or the token was altered)", alg, len(keys))
+		c.Detail = fmt.Sprintf("%s signature verifies with none of the %d keys (wrong keys, or the token was altered)", alg, len(cands))
 	}
 	return c
 }
 
 // algRefusal says why the token's alg may not be verified at all, or "".
-func algRefusal(t *Token, o VerifyOptions) string {
+func algRefusal(t *jwtutil.Token, o Options) string {
 	alg := t.Alg()
 	if crit, ok := t.Header["crit"]; ok {
-		return fmt.Sprintf("unsupported critical extension: header crit %s (RFC 7515 §4.1.11 requires refusing it)", compactJSON(crit))
+		return fmt.Sprintf("unsupported critical extension: header crit %s (RFC 7515 §4.1.11 requires refusing it)", jwtutil.CompactJSON(crit))
 	}
 	switch {
 	case t.Header["alg"] == nil:
@@ -198,7 +185,7 @@ func algRefusal(t *Token, o VerifyOptions) string {
 	case !KnownAlg(alg):
 		return fmt.Sprintf("unknown or unsupported alg %q", alg)
 	case !slices.Contains(o.algs(), alg):
-		return fmt.Sprintf("alg %s is not allowed (allowed: %s); MediaWiki answers \"Token signer mismatch\"", alg, strings.Join(o.algs(), ", "))
+		return fmt.Sprintf("alg %s is not allowed (allowed: %s); MediaWiki answers \"jwtutil.Token signer mismatch\"", alg, strings.Join(o.algs(), ", "))
 	case strings.HasPrefix(alg, "HS") && len(o.Secret) == 0:
 		return alg + " needs a shared secret; it is never computed with a public key"
 	case !strings.HasPrefix(alg, "HS") && len(o.Keys) == 0 && len(o.JWKS) == 0:
@@ -213,7 +200,7 @@ func isKeyMaterial(b []byte) bool {
 
 // candidateKeys picks the keys to try: all plain keys, plus JWKS keys whose
 // kid matches the token's (every RSA key when the token has no kid).
-func (o *VerifyOptions) candidateKeys(t *Token) ([]*rsa.PublicKey, string) {
+func (o *Options) candidateKeys(t *jwtutil.Token) ([]*rsa.PublicKey, string) {
 	keys := append([]*rsa.PublicKey(nil), o.Keys...)
 	kid, hasKid := t.Header["kid"].(string)
 	skipped := 0
@@ -240,17 +227,17 @@ func (o *VerifyOptions) candidateKeys(t *Token) ([]*rsa.PublicKey, string) {
 // CheckTimes judges only iat/nbf/exp at now with leeway, by MediaWiki's
 // rules (lcobucci LooseValidAt): iat <= now, nbf <= now, exp > now. A time
 // claim that is not a number makes the token malformed.
-func (t *Token) CheckTimes(now time.Time, leeway time.Duration) Class {
-	worst := ClassOK
-	for _, c := range t.timeChecks(now, leeway) {
-		if !c.OK && moreFundamental(c.Class, worst) {
+func CheckTimes(t *jwtutil.Token, now time.Time, leeway time.Duration) jwtutil.Class {
+	worst := jwtutil.ClassOK
+	for _, c := range timeChecks(t, now, leeway) {
+		if !c.OK && jwtutil.MoreFundamental(c.Class, worst) {
 			worst = c.Class
 		}
 	}
 	return worst
 }
 
-func (t *Token) timeChecks(now time.Time, leeway time.Duration) []Check {
+func timeChecks(t *jwtutil.Token, now time.Time, leeway time.Duration) []Check {
 	var out []Check
 	lw := ""
 	if leeway > 0 {
@@ -266,31 +253,31 @@ func (t *Token) timeChecks(now time.Time, leeway time.Duration) []Check {
 		case !tc.Present:
 			continue
 		case !tc.Numeric:
-			c.Class = ClassMalformed
-			c.Detail = fmt.Sprintf("%s is %s, not a NumericDate; MediaWiki cannot parse the token", name, compactJSON(t.Claims[name]))
+			c.Class = jwtutil.ClassMalformed
+			c.Detail = fmt.Sprintf("%s is %s, not a NumericDate; MediaWiki cannot parse the token", name, jwtutil.CompactJSON(t.Claims[name]))
 		case name == "exp":
 			if now.Before(tc.Time.Add(leeway)) {
 				c.OK = true
-				c.Detail = fmt.Sprintf("%s (exp %s)", Relative(now, tc.Time, "expired", "expires"), FormatUTC(tc.Time))
+				c.Detail = fmt.Sprintf("%s (exp %s)", jwtutil.Relative(now, tc.Time, "expired", "expires"), jwtutil.FormatUTC(tc.Time))
 			} else {
-				c.Class = ClassExpired
-				c.Detail = fmt.Sprintf("token %s (exp %s)%s", Relative(now, tc.Time, "expired", "expires"), FormatUTC(tc.Time), lw)
+				c.Class = jwtutil.ClassExpired
+				c.Detail = fmt.Sprintf("token %s (exp %s)%s", jwtutil.Relative(now, tc.Time, "expired", "expires"), jwtutil.FormatUTC(tc.Time), lw)
 			}
 		case name == "nbf":
 			if !tc.Time.After(now.Add(leeway)) {
 				c.OK = true
-				c.Detail = fmt.Sprintf("%s (nbf %s)", relativeFor("nbf", now, tc.Time), FormatUTC(tc.Time))
+				c.Detail = fmt.Sprintf("%s (nbf %s)", jwtutil.RelativeFor("nbf", now, tc.Time), jwtutil.FormatUTC(tc.Time))
 			} else {
-				c.Class = ClassNotYetValid
-				c.Detail = fmt.Sprintf("token not valid for another %s (nbf %s)%s", HumanSpan(now, tc.Time), FormatUTC(tc.Time), lw)
+				c.Class = jwtutil.ClassNotYetValid
+				c.Detail = fmt.Sprintf("token not valid for another %s (nbf %s)%s", jwtutil.HumanSpan(now, tc.Time), jwtutil.FormatUTC(tc.Time), lw)
 			}
 		case name == "iat":
 			if !tc.Time.After(now.Add(leeway)) {
 				c.OK = true
-				c.Detail = fmt.Sprintf("%s (iat %s)", relativeFor("iat", now, tc.Time), FormatUTC(tc.Time))
+				c.Detail = fmt.Sprintf("%s (iat %s)", jwtutil.RelativeFor("iat", now, tc.Time), jwtutil.FormatUTC(tc.Time))
 			} else {
-				c.Class = ClassNotYetValid
-				c.Detail = fmt.Sprintf("token issued %s in the future (iat %s); MediaWiki: \"The token was issued in the future\"%s", HumanSpan(now, tc.Time), FormatUTC(tc.Time), lw)
+				c.Class = jwtutil.ClassNotYetValid
+				c.Detail = fmt.Sprintf("token issued %s in the future (iat %s); MediaWiki: \"The token was issued in the future\"%s", jwtutil.HumanSpan(now, tc.Time), jwtutil.FormatUTC(tc.Time), lw)
 			}
 		}
 		out = append(out, c)
@@ -300,32 +287,32 @@ func (t *Token) timeChecks(now time.Time, leeway time.Duration) []Check {
 
 // Verify runs every check at once and predicts what MediaWiki and Envoy
 // would answer. Result.Class is the most fundamental failure.
-func Verify(t *Token, o VerifyOptions) *Result {
+func Verify(t *jwtutil.Token, o Options) *Result {
 	if o.Now.IsZero() {
-		panic("jwtutil.Verify: VerifyOptions.Now is required")
+		panic("jwtutil.Verify: Options.Now is required")
 	}
 	r := &Result{}
-	kind := detectKind(t)
+	kind := mediawiki.DetectKind(t)
 
 	// Structure beyond Parse: what MediaWiki's parser would also refuse.
 	format := Check{Name: "format", OK: true, Detail: "three base64url segments, JSON objects"}
 	if _, ok := t.Header["enc"]; ok {
-		format = Check{Name: "format", Class: ClassMalformed, Detail: "header has enc: an encrypted token, which MediaWiki's parser refuses"}
+		format = Check{Name: "format", Class: jwtutil.ClassMalformed, Detail: "header has enc: an encrypted token, which MediaWiki's parser refuses"}
 	}
 	r.Checks = append(r.Checks, format)
 
 	sig := VerifySignature(t, o)
 	r.Checks = append(r.Checks, sig)
-	r.Checks = append(r.Checks, t.timeChecks(o.Now, o.Leeway)...)
+	r.Checks = append(r.Checks, timeChecks(t, o.Now, o.Leeway)...)
 
 	if o.Issuer != "" {
 		c := Check{Name: "issuer"}
 		iss, ok := t.StringClaim("iss")
 		switch {
 		case !ok:
-			c.Class, c.Detail = ClassClaims, fmt.Sprintf("no iss claim; expected %q", o.Issuer)
+			c.Class, c.Detail = jwtutil.ClassClaims, fmt.Sprintf("no iss claim; expected %q", o.Issuer)
 		case iss != o.Issuer:
-			c.Class, c.Detail = ClassClaims, fmt.Sprintf("iss is %q; expected %q", iss, o.Issuer)
+			c.Class, c.Detail = jwtutil.ClassClaims, fmt.Sprintf("iss is %q; expected %q", iss, o.Issuer)
 		default:
 			c.OK, c.Detail = true, fmt.Sprintf("iss is %q", iss)
 		}
@@ -336,43 +323,43 @@ func Verify(t *Token, o VerifyOptions) *Result {
 		auds := audiences(t)
 		switch {
 		case len(auds) == 0:
-			c.Class, c.Detail = ClassClaims, fmt.Sprintf("no aud claim; expected %q", o.Audience)
+			c.Class, c.Detail = jwtutil.ClassClaims, fmt.Sprintf("no aud claim; expected %q", o.Audience)
 		case !slices.Contains(auds, o.Audience):
-			c.Class, c.Detail = ClassClaims, fmt.Sprintf("aud is %s; expected %q", compactJSON(t.Claims["aud"]), o.Audience)
+			c.Class, c.Detail = jwtutil.ClassClaims, fmt.Sprintf("aud is %s; expected %q", jwtutil.CompactJSON(t.Claims["aud"]), o.Audience)
 		default:
-			c.OK, c.Detail = true, fmt.Sprintf("aud is %s", compactJSON(t.Claims["aud"]))
+			c.OK, c.Detail = true, fmt.Sprintf("aud is %s", jwtutil.CompactJSON(t.Claims["aud"]))
 		}
 		r.Checks = append(r.Checks, c)
 	}
-	if ws := o.WikiState; ws != nil && (kind == KindAccessToken || kind == KindOwnerOnly || kind == KindUnknown) {
+	if ws := o.WikiState; ws != nil && (kind == mediawiki.KindAccessToken || kind == mediawiki.KindOwnerOnly || kind == mediawiki.KindUnknown) {
 		r.Checks = append(r.Checks, wikiChecks(t, ws)...)
 	}
 
 	for _, c := range r.Checks {
-		if !c.OK && moreFundamental(c.Class, r.Class) {
+		if !c.OK && jwtutil.MoreFundamental(c.Class, r.Class) {
 			r.Class = c.Class
 		}
 	}
-	r.Valid = r.Class == ClassOK
-	r.MediaWiki = mediaWikiVerdict(t, kind, sig.OK, o)
+	r.Valid = r.Class == jwtutil.ClassOK
+	r.MediaWiki = mediawiki.Judge(t, kind, mediawiki.Input{Now: o.Now, SignatureOK: sig.OK, KeyGiven: KnownAlg(t.Alg()) && len(o.Keys)+len(o.JWKS) > 0, WikiState: o.WikiState})
 	r.Envoy = envoyVerdict(t, sig.OK, o)
 	r.Timeline = timeline(t, o)
 	return r
 }
 
-func audiences(t *Token) []string {
+func audiences(t *jwtutil.Token) []string {
 	switch a := t.Claims["aud"].(type) {
 	case string:
 		return []string{a}
 	case []any:
-		return stringList(a)
+		return jwtutil.StringList(a)
 	}
 	return nil
 }
 
-func wikiChecks(t *Token, ws *WikiState) []Check {
+func wikiChecks(t *jwtutil.Token, ws *mediawiki.WikiState) []Check {
 	jti, _ := t.StringClaim("jti")
-	row := Check{Name: "token-row", Class: ClassWikiState}
+	row := Check{Name: "token-row", Class: jwtutil.ClassWikiState}
 	switch {
 	case jti == "":
 		row.Detail = "no jti: MediaWiki finds no oauth2_access_tokens row and treats the token as revoked"
@@ -381,13 +368,13 @@ func wikiChecks(t *Token, ws *WikiState) []Check {
 	case ws.Revoked:
 		row.Detail = "oauth2_access_tokens row is revoked (oaat_revoked=1)"
 	default:
-		row.OK, row.Class = true, ClassOK
+		row.OK, row.Class = true, jwtutil.ClassOK
 		row.Detail = "oauth2_access_tokens row present, not revoked"
 		if ws.StoredExpiry != "" {
 			row.Detail += " (oaat_expires " + ws.StoredExpiry + " is never consulted)"
 		}
 	}
-	cons := Check{Name: "consumer", Class: ClassWikiState}
+	cons := Check{Name: "consumer", Class: jwtutil.ClassWikiState}
 	key := ""
 	if a := audiences(t); len(a) > 0 {
 		key = a[0]
@@ -398,21 +385,13 @@ func wikiChecks(t *Token, ws *WikiState) []Check {
 	case ws.OAuthVersion != 0 && ws.OAuthVersion != 2:
 		cons.Detail = fmt.Sprintf("consumer %q is an OAuth %d consumer; OAuth 2 tokens need an OAuth 2 client", ws.ConsumerName, ws.OAuthVersion)
 	case !ws.ConsumerUsable:
-		cons.Detail = fmt.Sprintf("consumer %q is %s: not usable, MediaWiki answers mwoauth-invalid-authorization-not-approved", ws.ConsumerName, stageLabel(ws))
+		cons.Detail = fmt.Sprintf("consumer %q is %s: not usable, MediaWiki answers mwoauth-invalid-authorization-not-approved", ws.ConsumerName, ws.StageLabel())
 	default:
-		cons.OK, cons.Class = true, ClassOK
-		cons.Detail = fmt.Sprintf("consumer %q is %s and usable", ws.ConsumerName, stageLabel(ws))
+		cons.OK, cons.Class = true, jwtutil.ClassOK
+		cons.Detail = fmt.Sprintf("consumer %q is %s and usable", ws.ConsumerName, ws.StageLabel())
 		if ws.Deleted {
 			cons.Detail += " (suppressed, which MediaWiki does not consult)"
 		}
 	}
 	return []Check{row, cons}
-}
-
-func stageLabel(ws *WikiState) string {
-	s := ws.StageName
-	if s == "" {
-		s = "stage"
-	}
-	return fmt.Sprintf("%s (stage %d)", s, ws.ConsumerStage)
 }

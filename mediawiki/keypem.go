@@ -1,4 +1,4 @@
-package jwtutil
+package mediawiki
 
 import "bytes"
 

@@ -1,13 +1,13 @@
-package jwtutil
+package mediawiki
 
 import (
-	"crypto/rand"
 	"crypto/rsa"
-	"encoding/hex"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/mwoauth/mwoauth/jwtutil"
 )
 
 // MediaWikiHeaderB64 is base64url of {"typ":"JWT","alg":"RS256"}, the exact
@@ -47,15 +47,6 @@ func (o MintOptions) Subject() (string, error) {
 	return "", fmt.Errorf("unknown sub format %q (want legacy, centralauth or local:WIKI)", o.SubFormat)
 }
 
-// NewJTI returns 80 random lowercase hex characters, like oaat_identifier.
-func NewJTI() (string, error) {
-	b := make([]byte, 40)
-	if _, err := rand.Read(b); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(b), nil
-}
-
 // Mint signs a new access token shaped exactly like the extension's: the
 // header bytes, claim order aud, jti, iat, nbf, exp, sub, iss, custom
 // claims, scopes, and microsecond float times.
@@ -75,7 +66,7 @@ func Mint(key *rsa.PrivateKey, o MintOptions) (string, error) {
 	}
 	jti := o.JTI
 	if jti == "" {
-		if jti, err = NewJTI(); err != nil {
+		if jti, err = jwtutil.NewJTI(); err != nil {
 			return "", err
 		}
 	}
@@ -97,25 +88,25 @@ func Mint(key *rsa.PrivateKey, o MintOptions) (string, error) {
 		exp = now.Add(time.Hour)
 	}
 	var b strings.Builder
-	b.WriteString(`{"aud":` + mustJSONString(o.ClientID))
-	b.WriteString(`,"jti":` + mustJSONString(jti))
-	b.WriteString(`,"iat":` + PHPNumericDate(now))
-	b.WriteString(`,"nbf":` + PHPNumericDate(now))
-	b.WriteString(`,"exp":` + PHPNumericDate(exp))
-	b.WriteString(`,"sub":` + mustJSONString(sub))
+	b.WriteString(`{"aud":` + jwtutil.JSONString(o.ClientID))
+	b.WriteString(`,"jti":` + jwtutil.JSONString(jti))
+	b.WriteString(`,"iat":` + jwtutil.PHPNumericDate(now))
+	b.WriteString(`,"nbf":` + jwtutil.PHPNumericDate(now))
+	b.WriteString(`,"exp":` + jwtutil.PHPNumericDate(exp))
+	b.WriteString(`,"sub":` + jwtutil.JSONString(sub))
 	if o.Issuer != "" {
-		b.WriteString(`,"iss":` + mustJSONString(o.Issuer))
+		b.WriteString(`,"iss":` + jwtutil.JSONString(o.Issuer))
 	}
 	if o.GrantType != "" && !o.OwnerOnly {
-		b.WriteString(`,"grant_type":` + mustJSONString(o.GrantType))
+		b.WriteString(`,"grant_type":` + jwtutil.JSONString(o.GrantType))
 	}
 	b.WriteString(`,"scopes":[`)
 	for i, s := range scopes {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		b.WriteString(mustJSONString(s))
+		b.WriteString(jwtutil.JSONString(s))
 	}
 	b.WriteString("]}")
-	return signRS256(MediaWikiHeaderB64, []byte(b.String()), key), nil
+	return jwtutil.SignRS256(MediaWikiHeaderB64, []byte(b.String()), key), nil
 }

@@ -3,44 +3,14 @@ package token
 import (
 	"bytes"
 	"crypto/rsa"
-	"encoding/json"
-	"io"
 	"strings"
 	"time"
 
-	"github.com/spf13/cobra"
-
 	"github.com/mwoauth/mwoauth/commands/cmdutil"
-	"github.com/mwoauth/mwoauth/jwtutil"
+	"github.com/mwoauth/mwoauth/jwtutil/keys"
+	"github.com/mwoauth/mwoauth/verdict"
+	"github.com/spf13/cobra"
 )
-
-// readToken reads TOKEN|-|@FILE (stdin when piped and no argument), finds
-// the JWT in whatever was pasted and parses it. Malformed tokens exit 3.
-func readToken(ios *cmdutil.IOStreams, args []string) (*jwtutil.Token, error) {
-	arg, has := "", len(args) > 0
-	if has {
-		arg = args[0]
-	}
-	text, err := cmdutil.ReadInput(ios, arg, has, "token")
-	if err != nil {
-		return nil, err
-	}
-	raw, err := jwtutil.Extract(text)
-	if err != nil {
-		return nil, err
-	}
-	tok, err := jwtutil.Parse(raw)
-	if err != nil {
-		return nil, err
-	}
-	return tok, nil
-}
-
-// tokenFromStdin reports whether readToken will consume stdin, so a key
-// cannot also be read from it.
-func tokenFromStdin(args []string) bool {
-	return len(args) == 0 || args[0] == "-"
-}
 
 // readKey reads key material named by a setting value, with the exit codes
 // "mwoauth keys" uses too.
@@ -76,11 +46,11 @@ func privateKeySetting(cmd *cobra.Command, f *cmdutil.Factory) (string, error) {
 }
 
 func loadPrivateKey(ios *cmdutil.IOStreams, value string) (*rsa.PrivateKey, error) {
-	return loadKey(ios, "private key", value, jwtutil.ParsePrivateKey)
+	return loadKey(ios, "private key", value, keys.ParsePrivateKey)
 }
 
 func loadPublicKey(ios *cmdutil.IOStreams, value string) (*rsa.PublicKey, error) {
-	return loadKey(ios, "public key", value, jwtutil.ParsePublicKey)
+	return loadKey(ios, "public key", value, keys.ParsePublicKey)
 }
 
 // loadKey reads and parses one key: unreadable is readKey's exit code, a
@@ -137,7 +107,7 @@ func (k *keyFlags) addFlags(cmd *cobra.Command) {
 // the flags, MWOAUTH_* and the profile, and checks the alg allow-list.
 // stdinUser names what else reads stdin ("token", "log"), or is "" when
 // nothing does: a key cannot come from stdin too.
-func (k *keyFlags) resolve(cmd *cobra.Command, f *cmdutil.Factory, vo *jwtutil.VerifyOptions, stdinUser string) error {
+func (k *keyFlags) resolve(cmd *cobra.Command, f *cmdutil.Factory, vo *verdict.Options, stdinUser string) error {
 	var err error
 	vo.Algs, vo.Leeway = k.Algs, k.Leeway
 	if vo.Issuer, err = f.Setting(cmd, "issuer"); err != nil {
@@ -168,7 +138,7 @@ func (k *keyFlags) resolve(cmd *cobra.Command, f *cmdutil.Factory, vo *jwtutil.V
 		}
 		vo.Secret = b
 	}
-	if err := jwtutil.CheckAlgs(k.Algs, vo.Secret != nil); err != nil {
+	if err := verdict.CheckAlgs(k.Algs, vo.Secret != nil); err != nil {
 		return cmdutil.FlagErrorf("--alg: %v", err)
 	}
 	if vo.Secret != nil && !hasHS(k.Algs) {
@@ -186,7 +156,7 @@ func (k *keyFlags) resolve(cmd *cobra.Command, f *cmdutil.Factory, vo *jwtutil.V
 		if err != nil {
 			return err
 		}
-		keys, err := jwtutil.ParseJWKS(b)
+		keys, err := keys.ParseJWKS(b)
 		if err != nil {
 			return cmdutil.Exitf(cmdutil.ExitUsage, "--jwks %s: %v", k.JWKSFile, err)
 		}
@@ -202,99 +172,4 @@ func hasHS(algs []string) bool {
 		}
 	}
 	return false
-}
-
-// mintedJSON is the stable --output json shape of remint and mint: the
-// token they were asked to make, its header and claims exactly as written
-// (numbers keep their microseconds), and exp as RFC 3339 UTC.
-type mintedJSON struct {
-	Token  string     `json:"token"`
-	Header orderedRaw `json:"header"`
-	Claims orderedRaw `json:"claims"`
-	Exp    string     `json:"exp,omitempty"`
-}
-
-func writeMinted(w io.Writer, tok *jwtutil.Token) error {
-	v := mintedJSON{Token: tok.Raw, Header: rawObject(tok.RawHeader()), Claims: rawObject(tok.RawClaims())}
-	if exp := tok.TimeClaim("exp"); exp.Numeric {
-		v.Exp = jwtutil.FormatUTC(exp.Time)
-	}
-	return cmdutil.WriteJSON(w, v)
-}
-
-// instant resolves --at (or the factory clock).
-func instant(f *cmdutil.Factory, at string) (time.Time, error) {
-	if at == "" {
-		return f.Now().UTC(), nil
-	}
-	t, err := cmdutil.ParseTime(at)
-	if err != nil {
-		return time.Time{}, cmdutil.FlagErrorf("--at: %v", err)
-	}
-	return t, nil
-}
-
-// orderedRaw renders a JSON object from a token segment with its keys in
-// written order and every value's bytes as written (numbers stay
-// 1795342075.525625, never 1.795342075525625e+09).
-type orderedRaw []rawMember
-
-type rawMember struct {
-	Key   string
-	Value json.RawMessage
-}
-
-func (o orderedRaw) MarshalJSON() ([]byte, error) {
-	var b bytes.Buffer
-	b.WriteByte('{')
-	for i, m := range o {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		k, _ := json.Marshal(m.Key)
-		b.Write(k)
-		b.WriteByte(':')
-		b.Write(m.Value)
-	}
-	b.WriteByte('}')
-	return b.Bytes(), nil
-}
-
-func rawObject(members []jwtutil.RawMember) orderedRaw {
-	out := make(orderedRaw, 0, len(members))
-	for _, m := range members {
-		out = append(out, rawMember{Key: m.Name, Value: json.RawMessage(m.JSON)})
-	}
-	return out
-}
-
-// pad renders label padded to width, then styled (padding first, so ANSI
-// codes do not break the alignment).
-func pad(label string, width int) string {
-	if n := width - len([]rune(label)); n > 0 {
-		return label + strings.Repeat(" ", n)
-	}
-	return label
-}
-
-// claimText renders a claim value for people: strings bare (empty as ""),
-// everything else as compact JSON exactly as written.
-func claimText(raw []byte) string {
-	var s string
-	if len(raw) > 0 && raw[0] == '"' && json.Unmarshal(raw, &s) == nil {
-		if s == "" {
-			return `""`
-		}
-		return strings.Map(func(r rune) rune {
-			if r < 0x20 || r == 0x7f {
-				return '?'
-			}
-			return r
-		}, s)
-	}
-	var b bytes.Buffer
-	if json.Compact(&b, raw) == nil {
-		return b.String()
-	}
-	return string(raw)
 }

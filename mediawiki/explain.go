@@ -1,4 +1,4 @@
-package jwtutil
+package mediawiki
 
 import (
 	"encoding/json"
@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/mwoauth/mwoauth/jwtutil"
 )
 
 // Token kinds Explain recognises.
@@ -61,7 +63,7 @@ type Warning struct {
 type TimeInfo struct {
 	Claim    string
 	Raw      string // the value as written
-	Form     string // TimeInt, TimeFloat, TimeString, TimeOther
+	Form     string // jwtutil.TimeInt, jwtutil.TimeFloat, jwtutil.TimeString, jwtutil.TimeOther
 	Numeric  bool
 	Time     time.Time
 	Relative string // "expires in 41m", "issued 3h ago"
@@ -83,10 +85,6 @@ type Explanation struct {
 	Times       []TimeInfo
 	Warnings    []Warning
 }
-
-// TimeClaimNames are the claims Explain treats as NumericDates, in the
-// order MediaWiki writes them (sxp is core's soft expiry).
-var TimeClaimNames = []string{"iat", "nbf", "exp", "sxp"}
 
 // allDigits reports whether s is one or more ASCII digits (^[0-9]+$).
 // Plain loops rather than regexps: compiling ^[0-9a-f]{80}$ unrolls the
@@ -121,19 +119,19 @@ const ownerOnlyMinYears = 900
 
 // Explain interprets t as MediaWiki would, at instant now. It never checks
 // the signature and says so in its warnings.
-func Explain(t *Token, now time.Time) *Explanation {
+func Explain(t *jwtutil.Token, now time.Time) *Explanation {
 	e := &Explanation{}
 	warn := func(code, format string, a ...any) {
 		e.Warnings = append(e.Warnings, Warning{Code: code, Message: fmt.Sprintf(format, a...)})
 	}
 
-	e.Kind = detectKind(t)
+	e.Kind = DetectKind(t)
 	e.KindLabel = kindLabels[e.Kind]
 	e.Issuer, _ = t.StringClaim("iss")
 	e.JTI, _ = t.StringClaim("jti")
 	e.GrantType, _ = t.StringClaim("grant_type")
 	e.RLC, _ = t.StringClaim("rlc")
-	e.Scopes = stringList(t.Claims["scopes"])
+	e.Scopes = jwtutil.StringList(t.Claims["scopes"])
 	e.RateLimit = rateLimit(t.Claims["ratelimit"])
 	e.Subject = ParseSubject(t.Claims["sub"], t.Has("sub"))
 
@@ -154,10 +152,10 @@ func Explain(t *Token, now time.Time) *Explanation {
 		warn("alg-unexpected", "alg is %s; MediaWiki signs access tokens and session JWTs with RS256 only and rejects anything else (\"Token signer mismatch\")", alg)
 	}
 	if kid, ok := t.Header["kid"]; ok {
-		warn("kid-present", "header has kid %s: MediaWiki never sets one, so this token was not issued by MediaWiki as is (Envoy then needs a JWKS key with that kid)", compactJSON(kid))
+		warn("kid-present", "header has kid %s: MediaWiki never sets one, so this token was not issued by MediaWiki as is (Envoy then needs a JWKS key with that kid)", jwtutil.CompactJSON(kid))
 	}
 	if crit, ok := t.Header["crit"]; ok {
-		warn("crit-header", "header has crit %s: unsupported critical extension; mwoauth verify refuses the token (MediaWiki ignores crit)", compactJSON(crit))
+		warn("crit-header", "header has crit %s: unsupported critical extension; mwoauth verify refuses the token (MediaWiki ignores crit)", jwtutil.CompactJSON(crit))
 	}
 	if _, ok := t.Header["enc"]; ok {
 		warn("enc-header", "header has enc: MediaWiki's JWT parser rejects tokens with an enc header")
@@ -169,7 +167,7 @@ func Explain(t *Token, now time.Time) *Explanation {
 	}
 	if typ, ok := t.Header["typ"]; ok {
 		if s, _ := typ.(string); s != "JWT" {
-			warn("typ-unexpected", "header typ is %s; MediaWiki writes \"JWT\"", compactJSON(typ))
+			warn("typ-unexpected", "header typ is %s; MediaWiki writes \"JWT\"", jwtutil.CompactJSON(typ))
 		}
 	}
 	if t.Padded {
@@ -180,21 +178,17 @@ func Explain(t *Token, now time.Time) *Explanation {
 	}
 
 	// aud.
+	e.ConsumerKey = ConsumerKey(t)
 	switch aud := t.Claims["aud"].(type) {
 	case string:
-		e.ConsumerKey = aud
 	case []any:
-		list := stringList(aud)
-		if len(list) > 0 {
-			e.ConsumerKey = list[0]
-		}
 		warn("aud-list", "aud is a list of %d; MediaWiki writes a single string and uses only the first element as the client id", len(aud))
 	case nil:
 		if e.Kind == KindAccessToken || e.Kind == KindOwnerOnly {
 			warn("aud-missing", "no aud: MediaWiki cannot tell which consumer the token belongs to")
 		}
 	default:
-		warn("aud-invalid", "aud is %s, neither a string nor a list; Envoy rejects it (\"Jwt payload [aud] field is not a string or string list\")", compactJSON(aud))
+		warn("aud-invalid", "aud is %s, neither a string nor a list; Envoy rejects it (\"Jwt payload [aud] field is not a string or string list\")", jwtutil.CompactJSON(aud))
 	}
 
 	// sub.
@@ -204,7 +198,7 @@ func Explain(t *Token, now time.Time) *Explanation {
 			warn("sub-empty", "empty sub: a client_credentials token of a normal (not owner-only) client; MediaWiki treats requests with it as anonymous (user id 0)")
 		}
 	case SubInvalid:
-		warn("sub-invalid", "sub %s is neither a central user id nor mw:<scope>:<id>; MediaWiki rejects it", compactJSON(t.Claims["sub"]))
+		warn("sub-invalid", "sub %s is neither a central user id nor mw:<scope>:<id>; MediaWiki rejects it", jwtutil.CompactJSON(t.Claims["sub"]))
 	}
 	if e.Kind == KindOwnerOnly && e.Subject.Format != SubLegacy {
 		warn("owner-only-sub", "owner-only tokens carry the bare central id of the owner as sub, this one has %q", e.Subject.Raw)
@@ -214,18 +208,18 @@ func Explain(t *Token, now time.Time) *Explanation {
 	}
 	if v, ok := t.Claims["jti"]; ok {
 		if _, isStr := v.(string); !isStr {
-			warn("jti-invalid", "jti is %s, not a string; Envoy rejects it", compactJSON(v))
+			warn("jti-invalid", "jti is %s, not a string; Envoy rejects it", jwtutil.CompactJSON(v))
 		}
 	}
 	if v, ok := t.Claims["iss"]; ok {
 		if _, isStr := v.(string); !isStr {
-			warn("iss-invalid", "iss is %s, not a string; Envoy rejects it", compactJSON(v))
+			warn("iss-invalid", "iss is %s, not a string; Envoy rejects it", jwtutil.CompactJSON(v))
 		}
 	}
 
 	// Times.
-	times := map[string]TimeClaim{}
-	for _, name := range TimeClaimNames {
+	times := map[string]jwtutil.TimeClaim{}
+	for _, name := range jwtutil.TimeClaimNames {
 		tc := t.TimeClaim(name)
 		if !tc.Present {
 			continue
@@ -233,14 +227,14 @@ func Explain(t *Token, now time.Time) *Explanation {
 		times[name] = tc
 		ti := TimeInfo{Claim: name, Raw: tc.Raw, Form: tc.Form, Numeric: tc.Numeric, Time: tc.Time}
 		if tc.Numeric {
-			ti.Relative = relativeFor(name, now, tc.Time)
+			ti.Relative = jwtutil.RelativeFor(name, now, tc.Time)
 		}
 		e.Times = append(e.Times, ti)
 		switch {
 		case !tc.Numeric:
-			warn("time-invalid", "%s is %s, not a number; MediaWiki cannot parse the token", name, compactJSON(t.Claims[name]))
+			warn("time-invalid", "%s is %s, not a number; MediaWiki cannot parse the token", name, jwtutil.CompactJSON(t.Claims[name]))
 			continue
-		case tc.Form == TimeString:
+		case tc.Form == jwtutil.TimeString:
 			warn("time-string", "%s is a string; MediaWiki accepts numeric strings but Envoy rejects them (\"Jwt payload [%s] field is not an integer\")", name, name)
 		}
 		if tc.Millis {
@@ -269,30 +263,8 @@ func Explain(t *Token, now time.Time) *Explanation {
 	return e
 }
 
-func relativeFor(claim string, now, t time.Time) string {
-	past, future := t.Before(now), t.After(now)
-	switch {
-	case claim == "exp":
-		return Relative(now, t, "expired", "expires")
-	case claim == "sxp":
-		return Relative(now, t, "soft-expired", "soft-expires")
-	case claim == "nbf" && future:
-		return "not valid for another " + HumanSpan(now, t)
-	case claim == "nbf" && past:
-		return "valid since " + HumanSpan(t, now) + " ago"
-	case claim == "nbf":
-		return "valid from just now"
-	case claim == "iat" && future:
-		return "issued " + HumanSpan(now, t) + " in the future"
-	case claim == "iat" && past:
-		return "issued " + HumanSpan(t, now) + " ago"
-	case claim == "iat":
-		return "issued just now"
-	}
-	return Relative(now, t, "was", "is")
-}
-
-func detectKind(t *Token) string {
+// DetectKind says which of the JWTs MediaWiki issues t looks like.
+func DetectKind(t *jwtutil.Token) string {
 	switch {
 	case t.Has("sxp"):
 		return KindSessionJWT
@@ -323,7 +295,7 @@ func ParseSubject(v any, present bool) Subject {
 	}
 	s, ok := v.(string)
 	if !ok {
-		return Subject{Raw: compactJSON(v), Format: SubInvalid, Meaning: "sub is not a string"}
+		return Subject{Raw: jwtutil.CompactJSON(v), Format: SubInvalid, Meaning: "sub is not a string"}
 	}
 	sub := Subject{Raw: s}
 	id := func(digits string) bool {
@@ -380,22 +352,6 @@ func ParseSubject(v any, present bool) Subject {
 	return sub
 }
 
-func stringList(v any) []string {
-	list, ok := v.([]any)
-	if !ok {
-		return nil
-	}
-	out := make([]string, 0, len(list))
-	for _, x := range list {
-		if s, ok := x.(string); ok {
-			out = append(out, s)
-		} else {
-			out = append(out, compactJSON(x))
-		}
-	}
-	return out
-}
-
 // rateLimit renders OAuthRateLimiter's {"requests_per_unit":5000,"unit":"HOUR"}.
 func rateLimit(v any) string {
 	m, ok := v.(map[string]any)
@@ -403,18 +359,18 @@ func rateLimit(v any) string {
 		if v == nil {
 			return ""
 		}
-		return compactJSON(v)
+		return jwtutil.CompactJSON(v)
 	}
 	n, nok := m["requests_per_unit"].(json.Number)
 	unit, uok := m["unit"].(string)
 	if !nok || !uok {
-		return compactJSON(v)
+		return jwtutil.CompactJSON(v)
 	}
 	s := fmt.Sprintf("%s requests/%s", n, strings.ToLower(unit))
 	var extra []string
 	for k := range m {
 		if k != "requests_per_unit" && k != "unit" {
-			extra = append(extra, k+"="+compactJSON(m[k]))
+			extra = append(extra, k+"="+jwtutil.CompactJSON(m[k]))
 		}
 	}
 	sort.Strings(extra)
@@ -422,12 +378,4 @@ func rateLimit(v any) string {
 		s += " (" + strings.Join(extra, ", ") + ")"
 	}
 	return s
-}
-
-func compactJSON(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Sprint(v)
-	}
-	return string(b)
 }

@@ -1,8 +1,10 @@
-package jwtutil
+package mediawiki
 
 import (
 	"slices"
 	"testing"
+
+	"github.com/mwoauth/mwoauth/jwtutil"
 )
 
 func warningCodes(e *Explanation) []string {
@@ -93,7 +95,7 @@ func TestExplainCraftedWarnings(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tok, err := Parse(craft(t, tt.header, tt.payload, key))
+			tok, err := jwtutil.Parse(craft(t, tt.header, tt.payload, key))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -113,7 +115,7 @@ func TestExplainCraftedWarnings(t *testing.T) {
 
 func TestExplainRateLimitAndGrant(t *testing.T) {
 	key := privateKey(t, "oauth2-private.pem")
-	tok, _ := Parse(craft(t, `{"typ":"JWT","alg":"RS256"}`,
+	tok, _ := jwtutil.Parse(craft(t, `{"typ":"JWT","alg":"RS256"}`,
 		`{"aud":"a","jti":"x","iat":1,"nbf":1,"exp":2,"sub":"mw:CentralAuth::42","iss":"https://meta.wikimedia.org","grant_type":"authorization_code","rlc":"established-user","ratelimit":{"requests_per_unit":5000,"unit":"HOUR"},"scopes":["basic"]}`, key))
 	e := Explain(tok, validAt)
 	if e.RateLimit != "5000 requests/hour" || e.GrantType != "authorization_code" || e.RLC != "established-user" {

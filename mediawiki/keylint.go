@@ -1,11 +1,12 @@
-package jwtutil
+package mediawiki
 
 import (
 	"bytes"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"io/fs"
+
+	"github.com/mwoauth/mwoauth/jwtutil/keys"
 )
 
 // Lint severities. Only SeverityError means "this configuration does not
@@ -86,7 +87,7 @@ func LintKey(material []byte, o LintOptions) []Lint {
 		return out
 	}
 
-	info, perr := ParseKey(material)
+	info, perr := keys.ParseKey(material)
 	role := o.Role
 	if role == RoleUnknown && info != nil {
 		role = RolePublic
@@ -104,11 +105,11 @@ func LintKey(material []byte, o LintOptions) []Lint {
 
 	if perr != nil {
 		switch {
-		case errors.Is(perr, ErrEncryptedKey):
+		case errors.Is(perr, keys.ErrEncryptedKey):
 			if !reported["encrypted-key"] {
 				add("encrypted-key", SeverityError, "%v", perr)
 			}
-		case errors.Is(perr, ErrNotRSA):
+		case errors.Is(perr, keys.ErrNotRSA):
 			if !reported["not-rsa"] {
 				add("not-rsa", SeverityError, "%v", perr)
 			}
@@ -126,19 +127,19 @@ func LintKey(material []byte, o LintOptions) []Lint {
 		add("public-key-in-private-setting", SeverityError,
 			"$wgOAuth2PrivateKey holds a public key (%s): MediaWiki cannot sign tokens with it", info.Format)
 	}
-	if bits := info.Bits(); bits < MinRSABits {
-		add("weak-key", SeverityError, "the RSA key has %d bits; MediaWiki requires at least %d (generate a new pair: mwoauth keys generate)", bits, MinRSABits)
+	if bits := info.Bits(); bits < keys.MinRSABits {
+		add("weak-key", SeverityError, "the RSA key has %d bits; MediaWiki requires at least %d (generate a new pair: mwoauth keys generate)", bits, keys.MinRSABits)
 	}
-	if info.Format == FormatCertificate && o.AsFile {
+	if info.Format == keys.FormatCertificate && o.AsFile {
 		add("certificate", SeverityInfo, "the file is a certificate; OpenSSL reads its public key, which works as a file but not as a pasted value")
 	}
-	if info.Format == FormatJWK {
+	if info.Format == keys.FormatJWK {
 		add("jwk", SeverityError, "the value is a JWK; MediaWiki needs PEM (mwoauth keys jwks goes the other way only)")
 	}
 	if bytes.Contains(material, []byte("\r\n")) && !reported["trailing-whitespace"] {
 		add("crlf", SeverityInfo, "the key has CRLF line endings; REL1_43 accepts them, but an extra blank line at the end would not be")
 	}
-	if n := countPEMBlocks(material); n > 1 {
+	if n := keys.CountPEMBlocks(material); n > 1 {
 		add("extra-blocks", SeverityWarning, "the material holds %d PEM blocks; only the first key is used", n)
 	}
 	return out
@@ -218,19 +219,6 @@ func pemTypeAt(v []byte) string {
 		return ""
 	}
 	return string(rest[:j])
-}
-
-func countPEMBlocks(material []byte) int {
-	rest := normalizeKeyText(material)
-	n := 0
-	for {
-		var b *pem.Block
-		b, rest = pem.Decode(rest)
-		if b == nil {
-			return n
-		}
-		n++
-	}
 }
 
 // LintFileMode applies REL1_43's key-file permission rule (league CryptKey:

@@ -1,8 +1,11 @@
-package jwtutil
+package verdict
 
 import (
 	"crypto/rsa"
 	"testing"
+
+	"github.com/mwoauth/mwoauth/jwtutil"
+	"github.com/mwoauth/mwoauth/mediawiki"
 )
 
 func BenchmarkDecode(b *testing.B) {
@@ -10,15 +13,15 @@ func BenchmarkDecode(b *testing.B) {
 	text := "Authorization: Bearer " + raw
 	b.ReportAllocs()
 	for b.Loop() {
-		s, err := Extract(text)
+		s, err := jwtutil.Extract(text)
 		if err != nil {
 			b.Fatal(err)
 		}
-		tok, err := Parse(s)
+		tok, err := jwtutil.Parse(s)
 		if err != nil {
 			b.Fatal(err)
 		}
-		_ = Explain(tok, validAt)
+		_ = mediawiki.Explain(tok, validAt)
 	}
 }
 
@@ -27,7 +30,7 @@ func BenchmarkVerify(b *testing.B) {
 	pub := publicKey(b, "oauth2-public.pem")
 	b.ReportAllocs()
 	for b.Loop() {
-		if r := Verify(tok, VerifyOptions{Keys: []*rsa.PublicKey{pub}, Now: validAt}); !r.Valid {
+		if r := Verify(tok, Options{Keys: []*rsa.PublicKey{pub}, Now: validAt}); !r.Valid {
 			b.Fatal("not valid")
 		}
 	}
