@@ -1,6 +1,7 @@
 package cmdutil
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -16,16 +17,22 @@ func Group(cmd *cobra.Command) *cobra.Command {
 		if len(args) == 0 {
 			return nil
 		}
-		msg := fmt.Sprintf("unknown command %q for %q", args[0], c.CommandPath())
-		if s := c.SuggestionsFor(args[0]); len(s) > 0 {
-			msg += fmt.Sprintf("; did you mean %q?", s[0])
-		}
-		return &FlagError{Err: fmt.Errorf("%s", msg)}
+		return UnknownCommandError(c, args[0])
 	}
 	cmd.RunE = func(c *cobra.Command, args []string) error {
 		return c.Help()
 	}
 	return cmd
+}
+
+// UnknownCommandError is the usage error for a subcommand c does not have,
+// with the nearest name when there is one.
+func UnknownCommandError(c *cobra.Command, name string) error {
+	msg := fmt.Sprintf("unknown command %q for %q", name, c.CommandPath())
+	if s := c.SuggestionsFor(name); len(s) > 0 {
+		msg += fmt.Sprintf("; did you mean %q?", s[0])
+	}
+	return &FlagError{Err: errors.New(msg)}
 }
 
 // Args wraps a positional-argument validator so its error is a usage error.
