@@ -18,6 +18,7 @@ import (
 	"github.com/mwoauth/mwoauth/commands/sandbox"
 	"github.com/mwoauth/mwoauth/commands/token"
 	"github.com/mwoauth/mwoauth/internal/secret"
+	"github.com/mwoauth/mwoauth/mediawiki"
 )
 
 // NewCmdRoot builds the whole command tree around f.
@@ -51,6 +52,7 @@ Start with the practice wiki: "mwoauth sandbox", then follow what it prints.`,
 		SilenceUsage:  true,
 		Version:       Version(),
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			f.ConfigExplicit = cmd.Flags().Changed("config")
 			if f.ClockErr != nil {
 				return cmdutil.FlagErrorf("%v", f.ClockErr)
 			}
@@ -68,7 +70,10 @@ Start with the practice wiki: "mwoauth sandbox", then follow what it prints.`,
 	pf := root.PersistentFlags()
 	pf.StringVar(&f.IO.ColorMode, "color", "auto", "Colour output: `auto`, always or never (NO_COLOR is honoured)")
 	pf.StringVar(&f.ConfigPath, "config", "", "Configuration `file` (default $MWOAUTH_CONFIG or $XDG_CONFIG_HOME/mwoauth/config)")
-	pf.StringVar(&f.Profile, "profile", "", "Named profile from the configuration file (env MWOAUTH_PROFILE)")
+	pf.StringVar(&f.Profile, "profile", "", "Named profile from the configuration file (env MWOAUTH_PROFILE; see mwoauth help config)")
+	pf.BoolVar(&f.NoProfile, "no-profile", false, "Use no profile at all, not even the default one")
+	spec, _ := cmdutil.LookupSetting("mediawiki")
+	pf.String("mediawiki", spec.Default, "MediaWiki `version` whose rules apply: "+strings.Join(mediawiki.Versions(), ", ")+" (env MWOAUTH_MEDIAWIKI, profile mediawiki)")
 
 	root.SetOut(f.IO.Out)
 	root.SetErr(f.IO.ErrOut)
