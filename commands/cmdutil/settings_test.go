@@ -39,7 +39,9 @@ func TestResolvePrecedence(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	sandbox := func(v string) Value { return Value{Value: v, Source: SourceProfile, Profile: "sandbox", DefaultProfile: true} }
+	sandbox := func(v string) Value {
+		return Value{Value: v, Source: SourceProfile, Profile: "sandbox", DefaultProfile: true}
+	}
 	prod := func(v string) Value { return Value{Value: v, Source: SourceProfile, Profile: "prod"} }
 	env := func(v string) Value { return Value{Value: v, Source: SourceEnv} }
 	flag := func(v string) Value { return Value{Value: v, Source: SourceFlag} }
