@@ -19,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log"
 	"net/url"
 	"os"
@@ -195,8 +196,13 @@ func openRaw(ctx context.Context, dsn, password string) (*sql.DB, Dialect, error
 			return nil, "", fmt.Errorf("%w: sqlite: needs a file path", ErrBadDSN)
 		}
 		if _, err := os.Stat(path); err != nil {
-			// Never create an empty database by accident.
-			return nil, "", fmt.Errorf("open %s: %s", path, oneLine(err))
+			// Never create an empty database by accident. The cause stays
+			// wrapped: a missing file is "not found" to the command.
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err
+			}
+			return nil, "", fmt.Errorf("open %s: %w", path, err)
 		}
 		db, err := sql.Open("sqlite3", sqliteURI(path))
 		if err != nil {

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"strings"
 
 	"github.com/mwoauth/mwoauth/db"
 	"github.com/mwoauth/mwoauth/jwtutil"
@@ -192,6 +193,14 @@ func FlagRequired(flag, why string) error {
 		return FlagErrorf("%s is required", flag)
 	}
 	return FlagErrorf("%s is required: %s", flag, why)
+}
+
+// ErrorLine renders err as the one line Main prints: "error: " and the
+// message folded onto one line (a wrapped database or cobra message with
+// newlines must not become several lines for scripts and log collectors),
+// through Safe, because a message can quote a token, a log or a database.
+func ErrorLine(err error) string {
+	return "error: " + Safe(strings.Join(strings.Fields(err.Error()), " "))
 }
 
 // IsSilent reports whether the error should not be printed again.
