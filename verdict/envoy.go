@@ -64,7 +64,8 @@ func envoyVerdict(t *jwtutil.Token, sigOK bool, o Options) EnvoyVerdict {
 			!strings.HasPrefix(t.Alg(), "HS") && len(o.Secret) > 0 && len(o.Keys)+len(o.JWKS) == 0:
 			reason = EnvoyKidAlgMismatch
 		case len(o.JWKS) > 0 && len(o.Keys) == 0:
-			if keys, _ := o.candidateKeys(t); len(keys) == 0 {
+			kid, hasKid := t.Header["kid"].(string)
+			if cands, _ := CandidateKeys(o, t.Alg(), kid, hasKid); len(cands) == 0 {
 				reason = EnvoyKidAlgMismatch
 			} else if !sigOK {
 				reason = EnvoyVerifyFail

@@ -11,7 +11,10 @@ import (
 // WriteSQLite creates a SQLite wiki database at path (which must not exist)
 // holding the generated consumers and one oauth2_access_tokens row per
 // token, as MediaWiki would have them: revoked tokens have oaat_revoked=1,
-// no-row tokens have no row, the disabled consumer is at stage 4.
+// no-row tokens have no row, the disabled consumer is at stage 4; the
+// users the tokens' subs name exist. Every row has acceptance 0: the
+// generated tokens are client_credentials tokens of normal clients, which
+// run anonymously.
 func WriteSQLite(ctx context.Context, path string, g *Generated) error {
 	if _, err := os.Stat(path); err == nil {
 		return fmt.Errorf("%s already exists", path)
@@ -47,6 +50,18 @@ func WriteSQLite(ctx context.Context, path string, g *Generated) error {
 			c.ID, c.Key, c.Name, ts, ts, stage, ts)
 		if err != nil {
 			return fmt.Errorf("insert consumer: %v", err)
+		}
+	}
+	// The users the tokens' subs name: master's resource server refuses a
+	// sub whose user does not exist.
+	users := map[int64]bool{}
+	for _, t := range g.Tokens {
+		users[SubjectID(t)] = true
+	}
+	for id := range users {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO user (user_id, user_name, user_password, user_newpassword, user_email, user_touched, user_registration, user_editcount)
+			VALUES (?, ?, '', '', '', ?, ?, 0)`, id, fmt.Sprintf("Loggen user %d", id), ts, ts); err != nil {
+			return fmt.Errorf("insert user: %v", err)
 		}
 	}
 	stmt, err := tx.PrepareContext(ctx, `INSERT INTO oauth2_access_tokens (oaat_identifier, oaat_expires, oaat_acceptance_id, oaat_revoked) VALUES (?, ?, 0, ?)`)
