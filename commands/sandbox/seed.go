@@ -248,6 +248,9 @@ func seed(ctx context.Context, st *db.Store, key *rsa.PrivateKey, now time.Time)
 	files := map[string]string{}
 	mint := func(file string, acceptance int64, revoked bool, o mediawiki.MintOptions) error {
 		o.Issuer = Issuer
+		// The sandbox has no CentralAuth: master's mw: subs carry core's
+		// LocalIdLookup scope of its wiki (wiki.sqlite: wiki id "wiki").
+		o.SubjectScope = mediawiki.LocalScope("wiki")
 		jti, err := jwtutil.NewJTI()
 		if err != nil {
 			return err
