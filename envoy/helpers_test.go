@@ -18,6 +18,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/mwoauth/mwoauth/internal/fixtures"
 )
 
 // b64 is the canonical JWT segment encoding (no padding).
@@ -31,28 +33,23 @@ func unsigned(header, payload, sig string) string {
 	return b64(header) + "." + b64(payload) + "." + b64(sig)
 }
 
-// sharedDir is ../shared next to the checkout. Under CI=true its absence is
-// a failure, never a skip.
-func sharedDir(t testing.TB) string {
+// sharedFacts reads ../shared/facts/<name> next to the checkout. Under
+// CI=true its absence is a failure, never a skip.
+func sharedFacts(t testing.TB, name string) string {
 	t.Helper()
-	dir := filepath.Join("..", "..", "shared", "fixtures", "real-mediawiki-1.43")
-	if _, err := os.Stat(dir); err != nil {
+	b, err := os.ReadFile(filepath.Join("..", "..", "shared", "facts", name))
+	if err != nil {
 		if os.Getenv("CI") == "true" {
-			t.Fatalf("fixtures missing under CI: %v", err)
+			t.Fatalf("../shared missing under CI: %v", err)
 		}
-		t.Skipf("fixtures not present: %v", err)
+		t.Skipf("../shared not present: %v", err)
 	}
-	return dir
+	return string(b)
 }
 
-func readFixture(t testing.TB, rel string) string {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(sharedDir(t), rel))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return strings.TrimSpace(string(b))
-}
+// readFixture is a file of internal/fixtures: the real 1.43 wiki's keys
+// and tokens, and openssl-made forms of the same key.
+func readFixture(_ testing.TB, rel string) string { return fixtures.File(rel) }
 
 var (
 	rsaOnce         sync.Once

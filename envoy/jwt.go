@@ -241,6 +241,12 @@ func getStringList(o *object, name string) ([]string, fieldResult) {
 	return nil, wrongType
 }
 
+// ClockSkew is the skew Envoy applies for a provider's clock_skew_seconds d
+// (whole seconds; 0 means the default 60 s).
+func ClockSkew(d time.Duration) time.Duration {
+	return time.Duration(skewSeconds(d)) * time.Second
+}
+
 // skewSeconds is authenticator.cc's choice: clock_skew_seconds (a uint32 of
 // whole seconds) when above 0, else kClockSkewInSecond. Envoy cannot be told
 // to allow no skew at all.

@@ -1,8 +1,11 @@
 package envoy
 
 import (
+	"encoding/json"
 	"testing"
 	"time"
+
+	"github.com/mwoauth/mwoauth/internal/fixtures"
 )
 
 // wikiProvider is a gateway in front of the real 1.43 wiki, holding the
@@ -76,8 +79,38 @@ func TestRealWikiTokens(t *testing.T) {
 	if v := Verify(readFixture(t, "tokens/crafted/expired-resigned.jwt"), p, time.Unix(1795331275, 0)); !v.Passed() {
 		t.Errorf("expired-resigned before its exp: %s", v.Reason)
 	}
-	// A PKCS#1 "RSA PUBLIC KEY" or a private key is no "PUBLIC KEY".
-	if _, st := ParsePEM([]byte(readFixture(t, "keys/oauth2-private-pkcs1.pem"))); st != JwksPemBadBase64 {
-		t.Errorf("private key as PEM: %s", st.Name())
+	// The same key as an openssl certificate in the {kid: x509} form.
+	cert, _ := json.Marshal(map[string]string{"wiki": readFixture(t, "keys/oauth2-cert.pem") + "\n"})
+	set, st := ParseJWKS(cert)
+	if st != OK || set.Form != "x509" {
+		t.Fatalf("x509 map: %s", st.Name())
+	}
+	if v := Verify(readFixture(t, "tokens/15-tokenA-cc.jwt"), Provider{JWKS: set}, at); !v.Passed() {
+		t.Errorf("real token with the certificate: %s", v.Reason)
+	}
+}
+
+// TestPEMForms: the key forms openssl writes, as PEM_read_bio_PUBKEY takes
+// them. Only "PUBLIC KEY" (SubjectPublicKeyInfo) blocks count.
+func TestPEMForms(t *testing.T) {
+	for file, want := range map[string]Status{
+		"keys/oauth2-public.pem":            OK,
+		"keys/ec-public.pem":                OK,
+		"keys/oauth2-public-pkcs1.pem":      JwksPemBadBase64, // "RSA PUBLIC KEY"
+		"keys/oauth2-private.pem":           JwksPemBadBase64,
+		"keys/oauth2-private-pkcs1.pem":     JwksPemBadBase64,
+		"keys/ed25519-private.pem":          JwksPemBadBase64,
+		"keys/oauth2-cert.pem":              JwksPemBadBase64, // a certificate is not a PUBLIC KEY block
+		"keys/oauth2-private-encrypted.pem": JwksPemBadBase64,
+	} {
+		if _, st := ParsePEM([]byte(readFixture(t, file))); st != want {
+			t.Errorf("%s: %s, want %s", file, st.Name(), want.Name())
+		}
+	}
+	// The DER file wrapped as PEM is the same key.
+	der := []byte(fixtures.Key("oauth2-public.der"))
+	set, st := ParsePEM(pemPublicBlock("PUBLIC KEY", der))
+	if st != OK || set.Keys[0].Kty != "RSA" {
+		t.Errorf("DER: %s", st.Name())
 	}
 }

@@ -1,8 +1,6 @@
 package envoy
 
 import (
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -12,14 +10,10 @@ import (
 // ../shared/facts/mediawiki-oauth-facts.md §6.2, which was transcribed from
 // jwt_verify_lib's status.h and status.cc. Every status must appear there.
 func TestStatusTextsMatchFacts(t *testing.T) {
-	sharedDir(t)
-	b, err := os.ReadFile(filepath.Join("..", "..", "shared", "facts", "mediawiki-oauth-facts.md"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	facts := sharedFacts(t, "mediawiki-oauth-facts.md")
 	row := regexp.MustCompile("(?m)^\\| `(\\w+)` \\| `([^`]*)` \\|$")
 	want := map[string]string{}
-	for _, m := range row.FindAllStringSubmatch(string(b), -1) {
+	for _, m := range row.FindAllStringSubmatch(facts, -1) {
 		want[m[1]] = m[2]
 	}
 	for s := Status(0); s < numStatuses; s++ {

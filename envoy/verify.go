@@ -33,7 +33,7 @@ type Provider struct {
 	ClockSkew time.Duration
 	// RequestURI is the request's scheme://host/path, which Envoy puts in the
 	// WWW-Authenticate realm (the path cut to 256 bytes). Empty writes a
-	// "<request URI>" placeholder.
+	// "<request uri>" placeholder.
 	RequestURI string
 	// StripFailureResponse is the filter's strip_failure_response: no body
 	// and no WWW-Authenticate on failures.
@@ -162,7 +162,7 @@ func ResponseCodeDetails(st Status) string {
 // at most 256 bytes of the path (query included, as in :path).
 func realm(uri string) string {
 	if uri == "" {
-		return "<request URI>"
+		return "<request uri>"
 	}
 	scheme, rest, ok := strings.Cut(uri, "://")
 	if !ok {

@@ -71,7 +71,7 @@ func TestVerifyResponse(t *testing.T) {
 	}
 
 	aud := Verify(unsigned(rs256, `{"aud":"x"}`, "s"), Provider{Audiences: []string{"y"}}, time.Unix(0, 0))
-	if aud.HTTPStatus != 403 || aud.Body != "Audiences in Jwt are not allowed" || aud.WWWAuthenticate != `Bearer realm="<request URI>", error="invalid_token"` {
+	if aud.HTTPStatus != 403 || aud.Body != "Audiences in Jwt are not allowed" || aud.WWWAuthenticate != `Bearer realm="<request uri>", error="invalid_token"` {
 		t.Errorf("audience: %+v", aud)
 	}
 
