@@ -1,9 +1,7 @@
 package envoy
 
 import (
-	"crypto/dsa"
 	"crypto/ecdh"
-	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
@@ -15,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mwoauth/mwoauth/internal/fixtures"
 )
 
 // TestParseJWKSUpstream is jwt_verify_lib test/jwks_test.cc (JwksParseTest.*)
@@ -298,18 +298,24 @@ func x509MustPKCS8(t testing.TB, k any) []byte {
 	return der
 }
 
+// dsaPEM is the public half of the openssl DSA fixture as an SPKI: Go no
+// longer writes DSA keys, so the structure is built from the private key's
+// fields (OpenSSL's DSA PRIVATE KEY: version, p, q, g, y, x).
 func dsaPEM(t testing.TB) []byte {
 	t.Helper()
-	var priv dsa.PrivateKey
-	if err := dsa.GenerateParameters(&priv.Parameters, rand.Reader, dsa.L1024N160); err != nil { //nolint:staticcheck // a DSA key is the point of the test
+	block, _ := pem.Decode(fixtures.Key("dsa-private.pem"))
+	var k struct {
+		Version       int
+		P, Q, G, Y, X *big.Int
+	}
+	if block == nil {
+		t.Fatal("no DSA fixture")
+	}
+	if _, err := asn1.Unmarshal(block.Bytes, &k); err != nil {
 		t.Fatal(err)
 	}
-	if err := dsa.GenerateKey(&priv, rand.Reader); err != nil { //nolint:staticcheck
-		t.Fatal(err)
-	}
-	// x509 no longer marshals DSA keys; write the SPKI by hand.
-	params, _ := asn1.Marshal(struct{ P, Q, G *big.Int }{priv.P, priv.Q, priv.G})
-	y, _ := asn1.Marshal(priv.Y)
+	params, _ := asn1.Marshal(struct{ P, Q, G *big.Int }{k.P, k.Q, k.G})
+	y, _ := asn1.Marshal(k.Y)
 	spki, err := asn1.Marshal(struct {
 		Algo pkix.AlgorithmIdentifier
 		Key  asn1.BitString
@@ -334,7 +340,11 @@ func x25519PEM(t testing.TB) []byte {
 func TestParsePEMCompressedPoint(t *testing.T) {
 	p256, _, _, _ := ecKeys(t)
 	p256OID, _ := asn1.Marshal(oidP256)
-	compressed := elliptic.MarshalCompressed(elliptic.P256(), p256.X, p256.Y) //nolint:staticcheck // the point's coordinates are the input here
+	raw, err := p256.PublicKey.Bytes() // 04 || X || Y
+	if err != nil {
+		t.Fatal(err)
+	}
+	compressed := append([]byte{2 | raw[len(raw)-1]&1}, raw[1:33]...)
 	spki, _ := asn1.Marshal(struct {
 		Algo pkix.AlgorithmIdentifier
 		Key  asn1.BitString

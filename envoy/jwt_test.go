@@ -177,13 +177,14 @@ func TestParseRules(t *testing.T) {
 // TestParseSignedInput: the signature covers the parts as split, which is
 // not the token's own text when it has empty parts.
 func TestParseSignedInput(t *testing.T) {
-	j, st := Parse("a..b.c")
-	if st != JwtHeaderParseErrorBadBase64 && st != JwtHeaderParseErrorBadJSON {
+	// "a..b.c" is a, b, c: the header "a" is one stray base64 character.
+	if _, st := Parse("a..b.c"); st != JwtHeaderParseErrorBadBase64 {
 		t.Fatalf("status %s", st.Name())
 	}
 	h, p := b64(rs256), b64(`{}`)
-	if j, st = Parse(h + ".." + p + ".c2ln"); st != OK || j.SignedInput() != h+"."+p {
-		t.Fatalf("%s %q", st.Name(), j.SignedInput())
+	j, st := Parse(h + ".." + p + ".c2ln")
+	if st != OK || j.SignedInput() != h+"."+p {
+		t.Fatalf("%s %+v", st.Name(), j)
 	}
 }
 
