@@ -45,7 +45,7 @@ func pemBlock(text, name string) ([]byte, bool) {
 			if strings.Contains(l, ":") {
 				return nil, false
 			}
-			body.WriteString(strings.Trim(l, " \t"))
+			body.WriteString(strings.Join(strings.Fields(l), "")) // the decoder skips blanks
 		}
 		if !closed {
 			return nil, false

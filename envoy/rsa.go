@@ -14,7 +14,7 @@ import (
 // of 34 to 16384 bits, an odd exponent above 1 of at most 33 bits. A JWK
 // must moreover use e = 3 or 65537.
 //
-// go is set when crypto/rsa accepts the key too (at least 1024 bits, e below
+// gopub is set when crypto/rsa accepts the key too (at least 1024 bits, e below
 // 2^31); keys BoringSSL accepts and Go refuses are verified with big.Int
 // arithmetic instead, so that Envoy's answer for a 512-bit key is "OK"
 // rather than whatever Go's minimum would make of it.
