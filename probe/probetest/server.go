@@ -132,7 +132,6 @@ func gatewayWire(r *http.Request, status string) []byte {
 		"content-type: application/json",
 		fmt.Sprintf("content-length: %d", len(body)),
 		fmt.Sprintf(`www-authenticate: Bearer realm="%s", error="invalid_token"`, realm),
-		"date: " + time.Now().UTC().Format(http.TimeFormat),
 		"server: envoy",
 	}, body)
 }
