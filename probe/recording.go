@@ -62,7 +62,7 @@ func ParseRecording(b []byte) (*Recording, error) {
 	start := 0
 	if reqAt >= 0 && reqAt < respAt {
 		rec.Comment = comments(b[:reqAt])
-		head, body, err := parseHead(b[afterLine(b, reqAt):respAt])
+		head, body, err := parseHead(b[afterLine(b, reqAt):respAt], nil)
 		if err != nil {
 			return nil, fmt.Errorf("request: %w", err)
 		}
@@ -72,11 +72,8 @@ func ParseRecording(b []byte) (*Recording, error) {
 		rec.Comment = comments(b[:respAt])
 		start = respAt
 	}
-	head, body, err := parseHead(b[afterLine(b, start):])
+	head, body, err := parseHead(b[afterLine(b, start):], checkStatusLine)
 	if err != nil {
-		return nil, fmt.Errorf("response: %w", err)
-	}
-	if _, _, err := parseStatusLine(head.Line); err != nil {
 		return nil, fmt.Errorf("response: %w", err)
 	}
 	rec.Response, rec.Body = head, body
@@ -86,7 +83,7 @@ func ParseRecording(b []byte) (*Recording, error) {
 // ParseResponse reads a raw HTTP/1.x response (status line, header lines,
 // blank line, body), as curl -i prints one or a recording holds it.
 func ParseResponse(b []byte) (*Response, error) {
-	head, body, err := parseHead(b)
+	head, body, err := parseHead(b, checkStatusLine)
 	if err != nil {
 		return nil, err
 	}
@@ -126,43 +123,58 @@ func (h Head) response(body []byte) (*Response, error) {
 	return resp, nil
 }
 
+// Errors never quote the input: a file given by mistake may be a key.
+var errStatusLine = errors.New(`the first line is not an HTTP status line such as "HTTP/1.1 200 OK"`)
+
 func parseStatusLine(line string) (proto string, status int, err error) {
 	proto, rest, ok := strings.Cut(line, " ")
 	if !ok || !strings.HasPrefix(proto, "HTTP/") {
-		return "", 0, fmt.Errorf("bad status line %q", truncate(line, 60))
+		return "", 0, errStatusLine
 	}
 	code, _, _ := strings.Cut(rest, " ")
 	n, err := strconv.Atoi(code)
 	if err != nil || len(code) != 3 || n < 100 {
-		return "", 0, fmt.Errorf("bad status code %q", truncate(code, 20))
+		return "", 0, errStatusLine
 	}
 	return proto, n, nil
 }
 
-// parseHead splits b into its first line, header fields and the bytes after
-// the blank line. Lines end in LF or CRLF; a line starting with a space or
-// tab continues the previous field (obsolete folding).
-func parseHead(b []byte) (Head, []byte, error) {
+func checkStatusLine(line string) error {
+	_, _, err := parseStatusLine(line)
+	return err
+}
+
+// parseHead splits b into its first line (checked by first, when given),
+// header fields and the bytes after the blank line. Lines end in LF or
+// CRLF; a line starting with a space or tab continues the previous field
+// (obsolete folding).
+func parseHead(b []byte, first func(string) error) (Head, []byte, error) {
 	var h Head
 	// Leading blank lines (between a marker and the message) are skipped.
 	for len(b) > 0 && (b[0] == '\n' || b[0] == '\r') {
 		b = b[1:]
 	}
-	first := true
+	n := 0
 	for {
 		if len(b) == 0 {
-			if first {
+			if n == 0 {
 				return h, nil, errors.New("empty message")
 			}
 			return h, nil, nil
 		}
 		line, rest := nextLine(b)
 		b = rest
-		if first {
+		n++
+		if n == 1 {
 			if line == "" {
 				return h, nil, errors.New("empty first line")
 			}
-			h.Line, first = line, false
+			if first != nil {
+				if err := first(line); err != nil {
+					return h, nil, err
+				}
+			}
+			h.Line = line
 			continue
 		}
 		if line == "" {
@@ -170,14 +182,14 @@ func parseHead(b []byte) (Head, []byte, error) {
 		}
 		if line[0] == ' ' || line[0] == '\t' {
 			if len(h.Fields) == 0 {
-				return h, nil, errors.New("continuation line before any header")
+				return h, nil, fmt.Errorf("line %d continues a header that is not there", n)
 			}
 			h.Fields[len(h.Fields)-1].Value += " " + strings.TrimSpace(line)
 			continue
 		}
 		name, value, ok := strings.Cut(line, ":")
 		if !ok || name == "" || strings.ContainsAny(name, " \t") {
-			return h, nil, fmt.Errorf("bad header line %q", truncate(line, 60))
+			return h, nil, fmt.Errorf("line %d is not a header line (Name: value)", n)
 		}
 		h.Fields = append(h.Fields, HeaderField{Name: name, Value: strings.TrimSpace(value)})
 	}
@@ -225,11 +237,4 @@ func comments(b []byte) string {
 		}
 	}
 	return strings.Join(out, "\n")
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }

@@ -128,11 +128,13 @@ func Send(ctx context.Context, r Request) (*Response, error) {
 	if len(body) > MaxBody {
 		out.Body, out.Truncated = body[:MaxBody], true
 	}
-	out.Redirect = redirectOf(r.URL, resp.StatusCode, resp.Header.Get("Location"))
+	out.Redirect = RedirectOf(r.URL, resp.StatusCode, resp.Header.Get("Location"))
 	return out, nil
 }
 
-func redirectOf(from *url.URL, status int, loc string) *Redirect {
+// RedirectOf is the redirect a 3xx answer to from with Location loc makes,
+// or nil.
+func RedirectOf(from *url.URL, status int, loc string) *Redirect {
 	if status < 300 || status > 399 || loc == "" {
 		return nil
 	}

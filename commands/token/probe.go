@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -44,6 +45,9 @@ type ProbeOptions struct {
 
 	PublicKey        *rsa.PublicKey // nil: signatures not checked by the prediction
 	Issuer, Audience string         // the gateway's provider, when known
+
+	// AnswerFile is a captured answer to judge instead of sending the token.
+	AnswerFile string
 
 	Expiry     bool
 	ExpiresIn  time.Duration
@@ -93,6 +97,10 @@ otherwise they are assumed genuine. Whether a gateway is in front is read
 from the answer: a gateway predicted to refuse is only a mismatch when the
 answer passed through Envoy.
 
+--answer FILE judges an answer that was already received (curl -i output,
+or a .http recording) for URL and the token: nothing is sent, and the
+prediction is for the instant of the answer's Date header (now without one).
+
 --expiry (for QA) re-mints the token with the private key (--private-key,
 MWOAUTH_PRIVATE_KEY or the profile; never key text on the command line) to
 expire --expires-in from now, then probes just before exp, just after it
@@ -121,7 +129,9 @@ usage errors (and an iss mismatch without --yes off a terminal).`,
 		Example: `  mwoauth token probe https://meta.wikimedia.org/ @token.jwt
   mwoauth token probe https://wiki.example/w/ @token.jwt --endpoint rest-profile --public-key oauth2-public.pem
   mwoauth token probe http://127.0.0.1:8089/api.php @token.jwt --yes --output json | jq .answered_by
-  mwoauth token probe https://wiki.example/w/ @token.jwt --expiry --private-key oauth2-private.pem`,
+  mwoauth token probe https://wiki.example/w/ @token.jwt --expiry --private-key oauth2-private.pem
+  curl -si -H "Authorization: Bearer $(cat token.jwt)" 'https://wiki.example/w/api.php?action=query&meta=userinfo&format=json' > answer.http
+  mwoauth token probe https://wiki.example/w/ @token.jwt --answer answer.http`,
 		Args: cmdutil.Args(cobra.RangeArgs(1, 2)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			format, err := cmdutil.OutputFormat(cmd, "text", "json")
@@ -133,6 +143,12 @@ usage errors (and an iss mismatch without --yes off a terminal).`,
 				if opts.Endpoint, err = probe.ParseEndpoint(endpoint); err != nil {
 					return cmdutil.FlagErrorf("--endpoint: %v", err)
 				}
+			}
+			if _, err := probe.ResolveTarget(opts.URL, opts.Endpoint); err != nil {
+				return cmdutil.FlagErrorf("%v", err)
+			}
+			if opts.Expiry && opts.AnswerFile != "" {
+				return cmdutil.FlagErrorf("--answer judges one captured answer; --expiry sends three requests: use one of them")
 			}
 			if err := resolveProbe(cmd, f, opts, args[1:]); err != nil {
 				return err
@@ -154,6 +170,7 @@ usage errors (and an iss mismatch without --yes off a terminal).`,
 	fl.String("public-key", "", "Wiki's public key `file`, so the prediction checks signatures (env MWOAUTH_PUBLIC_KEY, profile public-key)")
 	fl.String("issuer", "", "The gateway's expected iss (env MWOAUTH_ISSUER, profile issuer)")
 	fl.String("audience", "", "The gateway's allowed aud (env MWOAUTH_AUDIENCE, profile audience)")
+	fl.StringVar(&opts.AnswerFile, "answer", "", "Judge a captured answer `file` (curl -i output or a .http recording) instead of sending the token")
 	fl.BoolVar(&opts.Expiry, "expiry", false, "Re-mint the token to expire soon and probe before exp, after exp and after exp + skew")
 	fl.DurationVar(&opts.ExpiresIn, "expires-in", 5*time.Second, "With --expiry: the re-minted token expires this `duration` from now")
 	fl.String("private-key", "", "With --expiry: RSA private key `file`, or - for stdin (env MWOAUTH_PRIVATE_KEY, profile private-key)")
@@ -225,15 +242,21 @@ func probeRun(opts *ProbeOptions) error {
 	if opts.Ctx == nil {
 		opts.Ctx = context.Background()
 	}
-	if err := checkDestination(opts, target); err != nil {
-		return err
-	}
-	if opts.Expiry {
-		return expiryRun(opts, target)
-	}
-	res, err := probeOnce(opts, target, opts.Token, opts.Now().UTC())
-	if err != nil {
-		return err
+	var res *probeResult
+	if opts.AnswerFile != "" {
+		if res, err = judgeCaptured(opts, target); err != nil {
+			return err
+		}
+	} else {
+		if err := checkDestination(opts, target); err != nil {
+			return err
+		}
+		if opts.Expiry {
+			return expiryRun(opts, target)
+		}
+		if res, err = probeOnce(opts, target, opts.Token, opts.Now().UTC()); err != nil {
+			return err
+		}
 	}
 	if opts.Format == "json" {
 		if err := cmdutil.WriteJSON(opts.IO.Out, res.json(target)); err != nil {
@@ -271,8 +294,41 @@ func probeOnce(opts *ProbeOptions, target *probe.Target, tok *jwtutil.Token, at 
 		// A broken answer's bytes can end up in the error text.
 		return nil, cmdutil.Exitf(cmdutil.ExitFailure, "%s", cmdutil.Safe(err.Error()))
 	}
+	return judge(resp, target, &pred, at), nil
+}
+
+func judge(resp *probe.Response, target *probe.Target, pred *probe.Prediction, at time.Time) *probeResult {
 	a := probe.Classify(resp, target.Endpoint)
-	return &probeResult{At: at, Answer: a, Prediction: &pred, Matches: probe.Compare(a, &pred)}, nil
+	return &probeResult{At: at, Answer: a, Prediction: pred, Matches: probe.Compare(a, pred)}
+}
+
+// judgeCaptured reads an answer someone already got (curl -i output, a
+// .http recording) and judges it as if the probe had received it, at the
+// instant its Date header names (the server's verdict was for that
+// instant), or now when it has none. Nothing is sent.
+func judgeCaptured(opts *ProbeOptions, target *probe.Target) (*probeResult, error) {
+	b, err := cmdutil.ReadFile(opts.AnswerFile, probe.MaxBody+64<<10, cmdutil.ExitUsage)
+	if err != nil {
+		return nil, cmdutil.Exit(cmdutil.ExitCode(err), fmt.Errorf("--answer: %w", err))
+	}
+	var resp *probe.Response
+	if rec, rerr := probe.ParseRecording(b); rerr == nil {
+		resp, err = rec.Answer()
+	} else if errors.Is(rerr, probe.ErrNotRecording) {
+		resp, err = probe.ParseResponse(b)
+	} else {
+		err = rerr
+	}
+	if err != nil {
+		return nil, cmdutil.Exitf(cmdutil.ExitUsage, "--answer %s: not an HTTP response: %s", opts.AnswerFile, cmdutil.Safe(err.Error()))
+	}
+	resp.Redirect = probe.RedirectOf(target.URL, resp.Status, resp.Header.Get("Location"))
+	at := opts.Now().UTC()
+	if d, err := http.ParseTime(resp.Header.Get("Date")); err == nil {
+		at = d.UTC()
+	}
+	pred := predict(opts.Token, at, opts, target)
+	return judge(resp, target, &pred, at), nil
 }
 
 // predict is the one place the probe reads mwoauth's verify verdicts
