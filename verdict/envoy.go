@@ -38,27 +38,30 @@ func Envoy(raw string, o Options) EnvoyVerdict {
 		p.JWKS, noKey = providerJWKS(o)
 	}
 	v := envoy.Verify(raw, p, o.Now)
+	switch {
+	case noKey && v.Step == "jwks":
+		// Nothing to check the signature with: say what a gateway holding
+		// some other key would answer, and that it is assumed.
+		a := envoy.Respond(envoy.JwtVerificationFail, p)
+		a.Step, a.JWT = "signature", v.JWT
+		out := fromEnvoy(a)
+		out.Note = "no key given: the signature check is assumed to fail (give --public-key or --jwks)"
+		return out
+	case o.EnvoySkew < 0:
+		out := fromEnvoy(v)
+		out.Note = "clock_skew_seconds: 0 is not zero skew in Envoy: it means the default 60 s"
+		return out
+	}
+	return fromEnvoy(v)
+}
+
+func fromEnvoy(v envoy.Verdict) EnvoyVerdict {
 	out := EnvoyVerdict{Status: v.HTTPStatus, Code: v.Code, Name: v.Status.Name(), Reason: v.Reason, Step: v.Step,
 		WWWAuthenticate: v.WWWAuthenticate, Details: v.ResponseCodeDetails, SkewSeconds: int64(v.SkewSeconds)}
 	if v.JWKSStatus != envoy.OK {
 		out.JWKSStatus = v.JWKSStatus.String()
 	}
-	switch {
-	case noKey && v.Step == "jwks":
-		// Nothing to check the signature with: say what a gateway holding
-		// some other key would answer, and that it is assumed.
-		out = envoyAssumed(out, p)
-	case o.EnvoySkew < 0:
-		out.Note = "clock_skew_seconds: 0 is not zero skew in Envoy: it means the default 60 s"
-	}
 	return out
-}
-
-func envoyAssumed(out EnvoyVerdict, p envoy.Provider) EnvoyVerdict {
-	v := envoy.Respond(envoy.JwtVerificationFail, p)
-	return EnvoyVerdict{Status: v.HTTPStatus, Code: v.Code, Name: v.Status.Name(), Reason: v.Reason, Step: "signature",
-		WWWAuthenticate: v.WWWAuthenticate, Details: v.ResponseCodeDetails, SkewSeconds: out.SkewSeconds,
-		Note: "no key given: the signature check is assumed to fail (give --public-key or --jwks)"}
 }
 
 // providerJWKS is the key set the provider would hold: the --public-key
