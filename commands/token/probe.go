@@ -19,7 +19,10 @@ import (
 
 	"github.com/mwoauth/mwoauth/commands/cmdutil"
 	"github.com/mwoauth/mwoauth/jwtutil"
+	"github.com/mwoauth/mwoauth/jwtutil/keys"
+	"github.com/mwoauth/mwoauth/mediawiki"
 	"github.com/mwoauth/mwoauth/probe"
+	"github.com/mwoauth/mwoauth/verdict"
 )
 
 // ProbeOptions are the settings of "token probe", resolved.
@@ -166,7 +169,7 @@ usage errors (and an iss mismatch without --yes off a terminal).`,
 	fl.BoolVar(&opts.Insecure, "insecure", false, "Do not verify the server's TLS certificate (a test wiki's self-signed one)")
 	fl.DurationVar(&opts.ConnectTimeout, "connect-timeout", probe.DefaultConnectTimeout, "Give up connecting (TCP and TLS) after this `duration`")
 	fl.DurationVar(&opts.ReadTimeout, "timeout", probe.DefaultReadTimeout, "Give up waiting for the answer after this `duration`")
-	fl.DurationVar(&opts.EnvoySkew, "envoy-skew", jwtutil.DefaultEnvoySkew, "The gateway's clock_skew_seconds, for its prediction and --expiry's last probe")
+	fl.DurationVar(&opts.EnvoySkew, "envoy-skew", verdict.DefaultEnvoySkew, "The gateway's clock_skew_seconds, for its prediction and --expiry's last probe")
 	fl.String("public-key", "", "Wiki's public key `file`, so the prediction checks signatures (env MWOAUTH_PUBLIC_KEY, profile public-key)")
 	fl.String("issuer", "", "The gateway's expected iss (env MWOAUTH_ISSUER, profile issuer)")
 	fl.String("audience", "", "The gateway's allowed aud (env MWOAUTH_AUDIENCE, profile audience)")
@@ -225,7 +228,7 @@ func resolveProbe(cmd *cobra.Command, f *cmdutil.Factory, opts *ProbeOptions, to
 		if err != nil {
 			return err
 		}
-		if opts.PrivateKey != nil && !jwtutil.SamePair(opts.PrivateKey, pub) {
+		if opts.PrivateKey != nil && !keys.SamePair(opts.PrivateKey, pub) {
 			return cmdutil.Exitf(cmdutil.ExitRefused, "the private key is not the pair of the public key %s: tokens re-minted with it would not verify on the wiki", keyLabel(pubRef))
 		}
 		opts.PublicKey = pub
@@ -335,14 +338,14 @@ func judgeCaptured(opts *ProbeOptions, target *probe.Target) (*probeResult, erro
 // (jwtutil.Verify today; the verdict package once it replaces it): the
 // MediaWiki answer at the probed endpoint and the gateway's, for tok at at.
 func predict(tok *jwtutil.Token, at time.Time, opts *ProbeOptions, target *probe.Target) probe.Prediction {
-	vo := jwtutil.VerifyOptions{Now: at, Issuer: opts.Issuer, Audience: opts.Audience, RequestURI: target.URL.String(), EnvoySkew: opts.EnvoySkew}
+	vo := verdict.Options{Now: at, Issuer: opts.Issuer, Audience: opts.Audience, RequestURI: target.URL.String(), EnvoySkew: opts.EnvoySkew}
 	if opts.EnvoySkew == 0 {
 		vo.EnvoySkew = -1 // an explicit zero skew, not the default
 	}
 	if opts.PublicKey != nil {
 		vo.Keys = []*rsa.PublicKey{opts.PublicKey}
 	}
-	res := jwtutil.Verify(tok, vo)
+	res := verdict.Verify(tok, vo)
 	mwv, env := res.MediaWiki, res.Envoy
 	noKey := opts.PublicKey == nil
 	var mwAssumed, gwAssumed []string
@@ -362,13 +365,13 @@ func predict(tok *jwtutil.Token, at time.Time, opts *ProbeOptions, target *probe
 	if accepted {
 		mw.Reason = "accepted"
 		mw.RunsAs = probe.RunsAsUser
-		if jwtutil.ParseSubject(tok.Claims["sub"], tok.Has("sub")).Format == jwtutil.SubEmpty {
+		if mediawiki.ParseSubject(tok.Claims["sub"], tok.Has("sub")).Format == mediawiki.SubEmpty {
 			mw.RunsAs = probe.RunsAsAnonymous
 		}
 	}
 	switch {
 	case !mwv.Applicable:
-		mw.Reason, mw.Status, mw.Code = "not an access token: "+mwv.Note, 200, jwtutil.MWInvalidAuthorization
+		mw.Reason, mw.Status, mw.Code = "not an access token: "+mwv.Note, 200, mediawiki.MWInvalidAuthorization
 	case target.Endpoint == probe.EndpointAction && accepted:
 		mw.Accepted, mw.Status = true, 200
 	case target.Endpoint == probe.EndpointAction && mwv.ActionAPI != nil:
@@ -384,8 +387,8 @@ func predict(tok *jwtutil.Token, at time.Time, opts *ProbeOptions, target *probe
 	}
 
 	gw := probe.GatewayPrediction{Passes: env.Status == 200, Status: env.Status, Reason: env.Reason, WWWAuthenticate: env.WWWAuthenticate, SkewSeconds: env.SkewSeconds, Assumptions: gwAssumed}
-	if noKey && !gw.Passes && env.Reason == jwtutil.EnvoyVerifyFail {
-		gw = probe.GatewayPrediction{Passes: true, Status: 200, Reason: jwtutil.EnvoyOK, SkewSeconds: env.SkewSeconds, Assumptions: gwAssumed}
+	if noKey && !gw.Passes && env.Reason == verdict.EnvoyVerifyFail {
+		gw = probe.GatewayPrediction{Passes: true, Status: 200, Reason: verdict.EnvoyOK, SkewSeconds: env.SkewSeconds, Assumptions: gwAssumed}
 	}
 	return probe.Prediction{MediaWiki: mw, Gateway: gw}
 }
@@ -644,7 +647,7 @@ func unique(lists ...[]string) []string {
 // instants around exp on the real clock (opts.Clock).
 func expiryRun(opts *ProbeOptions, target *probe.Target) error {
 	tok := opts.Token
-	if c := jwtutil.VerifySignature(tok, jwtutil.VerifyOptions{Keys: []*rsa.PublicKey{opts.PublicKey}, Now: opts.Clock.Now()}); !c.OK {
+	if c := verdict.VerifySignature(tok, verdict.Options{Keys: []*rsa.PublicKey{opts.PublicKey}, Now: opts.Clock.Now()}); !c.OK {
 		return cmdutil.Exitf(cmdutil.ExitSignature, "the token does not verify with the key pair (%s): re-minting it would launder a forged token", c.Detail)
 	}
 	// Whole seconds: exp is then an integer in either number form, and the
