@@ -335,8 +335,13 @@ func judgeCaptured(opts *ProbeOptions, target *probe.Target) (*probeResult, erro
 }
 
 // predict is the one place the probe reads mwoauth's verify verdicts
-// (jwtutil.Verify today; the verdict package once it replaces it): the
-// MediaWiki answer at the probed endpoint and the gateway's, for tok at at.
+// (verdict.Verify, the same call token verify makes): the MediaWiki answer
+// at the probed endpoint and the gateway's, for tok at at.
+//
+// Who the request runs as is read from sub until the verdict says it (the
+// acceptance decides: a master client-credentials token carries its owner's
+// sub and still runs anonymously); no database is consulted, so the jti
+// row and the consumer's stage are stated as assumptions.
 func predict(tok *jwtutil.Token, at time.Time, opts *ProbeOptions, target *probe.Target) probe.Prediction {
 	vo := verdict.Options{Now: at, Issuer: opts.Issuer, Audience: opts.Audience, RequestURI: target.URL.String(), EnvoySkew: opts.EnvoySkew}
 	if opts.EnvoySkew == 0 {
