@@ -292,7 +292,7 @@ func probeOnce(opts *ProbeOptions, target *probe.Target, tok *jwtutil.Token, at 
 	})
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
-			return nil, err
+			return nil, interrupted()
 		}
 		// A broken answer's bytes can end up in the error text.
 		return nil, cmdutil.Exitf(cmdutil.ExitFailure, "%s", cmdutil.Safe(err.Error()))
@@ -431,6 +431,12 @@ func checkDestination(opts *ProbeOptions, target *probe.Target) error {
 		return cmdutil.Exitf(cmdutil.ExitRefused, "not sent")
 	}
 	return nil
+}
+
+// interrupted is the end of a probe cut short by Ctrl-C: nothing is left
+// behind (the re-minted token was never written anywhere), exit 130.
+func interrupted() error {
+	return cmdutil.Exit(cmdutil.ExitInterrupted, errors.New("interrupted"))
 }
 
 // tokenID names a token without showing it, as token scan does: the first
@@ -686,7 +692,7 @@ func expiryRun(opts *ProbeOptions, target *probe.Target) error {
 				fmt.Fprintf(opts.IO.ErrOut, "waiting %s for probe %d of %d (%s)…\n", jwtutil.HumanDuration(d.Round(time.Second)), i+1, len(plan), in.Label)
 			}
 			if err := opts.Clock.Sleep(opts.Ctx, d); err != nil {
-				return err
+				return interrupted()
 			}
 		}
 		r, err := probeOnce(opts, target, short, opts.Clock.Now().UTC())
