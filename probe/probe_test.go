@@ -18,33 +18,10 @@ import (
 // responses returns the real wiki's recorded answers (../shared). Under
 // CI=true their absence fails the test.
 func responses(t *testing.T) []probetest.Recorded {
-	t.Helper()
-	dir := probetest.FindResponses(".")
-	if dir == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s not found next to the checkout", probetest.ResponsesDir)
-		}
-		t.Skipf("%s not found next to the checkout", probetest.ResponsesDir)
-	}
-	recs, err := probetest.LoadRecordings(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(recs) == 0 {
-		t.Fatalf("no recordings in %s", dir)
-	}
-	return recs
+	return probetest.Recordings(t, ".", os.Getenv("CI") == "true")
 }
 
-func serve(t *testing.T, a probetest.Answerer) *probetest.Server {
-	t.Helper()
-	s, err := probetest.Start(a)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(s.Close)
-	return s
-}
+func serve(t *testing.T, a probetest.Answerer) *probetest.Server { return probetest.Serve(t, a) }
 
 func send(t *testing.T, rawURL, token string) *probe.Response {
 	t.Helper()
@@ -306,27 +283,20 @@ func TestNetworkErrors(t *testing.T) {
 			go func() { <-hold; c.Close() }()
 		}
 	}()
-	u, _ := url.Parse("http://" + ln.Addr().String() + "/api.php")
-	_, err = probe.Send(context.Background(), probe.Request{URL: u, Token: "a.b.c", ConnectTimeout: time.Second, ReadTimeout: 100 * time.Millisecond})
-	var ne *probe.NetError
-	if !asNetError(err, &ne) || ne.Op != "timeout" {
-		t.Errorf("silent server: %v", err)
-	}
-
 	closed, _ := net.Listen("tcp", "127.0.0.1:0")
-	addr := closed.Addr().String()
+	closedAddr := closed.Addr().String()
 	closed.Close()
-	u, _ = url.Parse("http://" + addr + "/api.php")
-	_, err = probe.Send(context.Background(), probe.Request{URL: u, Token: "a.b.c", ConnectTimeout: time.Second, ReadTimeout: time.Second})
-	if !asNetError(err, &ne) || ne.Op != "connect" || strings.Contains(err.Error(), "a.b.c") {
-		t.Errorf("closed port: %v", err)
+	for _, c := range []struct{ name, addr, op string }{
+		{"silent server", ln.Addr().String(), "timeout"},
+		{"closed port", closedAddr, "connect"},
+	} {
+		u, _ := url.Parse("http://" + c.addr + "/api.php")
+		_, err := probe.Send(context.Background(), probe.Request{URL: u, Token: "a.b.c", ConnectTimeout: time.Second, ReadTimeout: 100 * time.Millisecond})
+		ne, ok := err.(*probe.NetError)
+		if !ok || ne.Op != c.op || strings.Contains(err.Error(), "a.b.c") {
+			t.Errorf("%s: %v", c.name, err)
+		}
 	}
-}
-
-func asNetError(err error, ne **probe.NetError) bool {
-	e, ok := err.(*probe.NetError)
-	*ne = e
-	return ok
 }
 
 // At most MaxBody bytes of an answer are read.

@@ -293,7 +293,7 @@ func probeOnce(opts *ProbeOptions, target *probe.Target, tok *jwtutil.Token, at 
 	})
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
-			return nil, err
+			return nil, interrupted()
 		}
 		// A broken answer's bytes can end up in the error text.
 		return nil, cmdutil.Exitf(cmdutil.ExitFailure, "%s", cmdutil.Safe(err.Error()))
@@ -336,8 +336,13 @@ func judgeCaptured(opts *ProbeOptions, target *probe.Target) (*probeResult, erro
 }
 
 // predict is the one place the probe reads mwoauth's verify verdicts
-// (jwtutil.Verify today; the verdict package once it replaces it): the
-// MediaWiki answer at the probed endpoint and the gateway's, for tok at at.
+// (verdict.Verify, the same call token verify makes): the MediaWiki answer
+// at the probed endpoint and the gateway's, for tok at at.
+//
+// Who the request runs as is read from sub until the verdict says it (the
+// acceptance decides: a master client-credentials token carries its owner's
+// sub and still runs anonymously); no database is consulted, so the jti
+// row and the consumer's stage are stated as assumptions.
 func predict(tok *jwtutil.Token, at time.Time, opts *ProbeOptions, target *probe.Target) probe.Prediction {
 	vo := verdict.Options{Now: at, Issuer: opts.Issuer, Audience: opts.Audience, RequestURI: target.URL.String(), EnvoySkew: opts.EnvoySkew}
 	if opts.EnvoySkew == 0 {
@@ -427,6 +432,12 @@ func checkDestination(opts *ProbeOptions, target *probe.Target) error {
 		return cmdutil.Exitf(cmdutil.ExitRefused, "not sent")
 	}
 	return nil
+}
+
+// interrupted is the end of a probe cut short by Ctrl-C: nothing is left
+// behind (the re-minted token was never written anywhere), exit 130.
+func interrupted() error {
+	return cmdutil.Exit(cmdutil.ExitInterrupted, errors.New("interrupted"))
 }
 
 // tokenID names a token without showing it, as token scan does: the first
@@ -682,7 +693,7 @@ func expiryRun(opts *ProbeOptions, target *probe.Target) error {
 				fmt.Fprintf(opts.IO.ErrOut, "waiting %s for probe %d of %d (%s)…\n", jwtutil.HumanDuration(d.Round(time.Second)), i+1, len(plan), in.Label)
 			}
 			if err := opts.Clock.Sleep(opts.Ctx, d); err != nil {
-				return err
+				return interrupted()
 			}
 		}
 		r, err := probeOnce(opts, target, short, opts.Clock.Now().UTC())

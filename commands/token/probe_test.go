@@ -57,45 +57,17 @@ func runProbe(t *testing.T, tty bool, stdin string, clock probe.Clock, now time.
 		}
 		return probeRun(o)
 	})
-	cmd.SetArgs(args)
-	cmd.SetOut(out)
-	cmd.SetErr(errOut)
-	cmd.SilenceErrors, cmd.SilenceUsage = true, true
-	err := cmd.Execute()
-	if err != nil && !cmdutil.IsSilent(err) {
-		errOut.WriteString("error: " + err.Error() + "\n")
-	}
-	return result{out.String(), errOut.String(), cmdutil.ExitCode(err)}
+	return execute(cmd, out, errOut, args)
 }
 
-func startServer(t *testing.T, a probetest.Answerer) *probetest.Server {
-	t.Helper()
-	s, err := probetest.Start(a)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(s.Close)
-	return s
-}
+func startServer(t *testing.T, a probetest.Answerer) *probetest.Server { return probetest.Serve(t, a) }
 
 func fixture(parts ...string) string { return filepath.Join(append([]string{fixtures}, parts...)...) }
 
 // recordings are the real wiki's answers from ../shared (a failure under
 // CI=true when absent, as every ground-truth test).
 func recordings(t *testing.T) []probetest.Recorded {
-	t.Helper()
-	dir := probetest.FindResponses(".")
-	if dir == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s not found next to the checkout", probetest.ResponsesDir)
-		}
-		t.Skipf("%s not found next to the checkout", probetest.ResponsesDir)
-	}
-	recs, err := probetest.LoadRecordings(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return recs
+	return probetest.Recordings(t, ".", os.Getenv("CI") == "true")
 }
 
 type expiryOut struct {

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"testing"
 
 	"github.com/mwoauth/mwoauth/probe"
 )
@@ -29,6 +30,28 @@ func FindResponses(dir string) string {
 			return ""
 		}
 	}
+}
+
+// Recordings loads the real wiki's recorded answers found from dir (see
+// FindResponses). When they are absent the test is skipped, or fails when
+// ci is set: in CI a missing ../shared is a failure, never a skip.
+func Recordings(tb testing.TB, dir string, ci bool) []Recorded {
+	tb.Helper()
+	found := FindResponses(dir)
+	switch {
+	case found == "" && ci:
+		tb.Fatalf("%s not found next to the checkout", ResponsesDir)
+	case found == "":
+		tb.Skipf("%s not found next to the checkout", ResponsesDir)
+	}
+	recs, err := LoadRecordings(found)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if len(recs) == 0 {
+		tb.Fatalf("no recordings in %s", found)
+	}
+	return recs
 }
 
 // Recorded is one .http file.

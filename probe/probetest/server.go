@@ -16,6 +16,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"testing"
 	"time"
 )
 
@@ -37,6 +38,17 @@ type Server struct {
 
 	mu   sync.Mutex
 	seen []Seen
+}
+
+// Serve starts a server for a test and stops it when the test ends.
+func Serve(tb testing.TB, answer Answerer) *Server {
+	tb.Helper()
+	s, err := Start(answer)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(s.Close)
+	return s
 }
 
 // Start listens on 127.0.0.1 (never another address) and serves answer.
