@@ -3,10 +3,10 @@ package verdict
 import (
 	"encoding/json"
 	"fmt"
-	"math"
 	"sort"
 	"time"
 
+	"github.com/mwoauth/mwoauth/envoy"
 	"github.com/mwoauth/mwoauth/jwtutil"
 )
 
@@ -26,14 +26,17 @@ func timeline(t *jwtutil.Token, o Options) Timeline {
 	add := func(at jwtutil.NumericDate, event string) {
 		tl = append(tl, TimelineEvent{At: at, UTC: jwtutil.FormatDate(at), Unix: json.Number(at.String()), Event: event})
 	}
-	skew := o.skew()
+	ej := envoyJWT(t)
+	eskew := envoy.ClockSkew(o.skew())
 	if iat := t.TimeClaim("iat"); iat.Numeric {
 		add(iat.Date, "issued (iat)")
 	}
 	if nbf := t.TimeClaim("nbf"); nbf.Numeric {
 		add(nbf.Date, "MediaWiki accepts from here (nbf)")
-		if n, ok := envoyUint(t, "nbf"); ok && n <= math.MaxInt64 {
-			add(jwtutil.NumericDate{Sec: int64(n)}.Add(-skew), fmt.Sprintf("gateway (Envoy jwt_authn) accepts from here (nbf truncated − %s skew)", skewText(skew)))
+		if ej != nil {
+			if at := ej.ValidFrom(eskew); !at.IsZero() {
+				add(jwtutil.Date(at), fmt.Sprintf("gateway (Envoy jwt_authn) accepts from here (nbf truncated − %s skew)", skewText(eskew)))
+			}
 		}
 	}
 	if exp := t.TimeClaim("exp"); exp.Numeric {
@@ -41,8 +44,10 @@ func timeline(t *jwtutil.Token, o Options) Timeline {
 		if o.Leeway > 0 {
 			add(exp.Date.Add(o.Leeway), fmt.Sprintf("mwoauth verify rejects from here (exp + %s leeway)", o.Leeway))
 		}
-		if e, ok := envoyUint(t, "exp"); ok && e > 0 && e < math.MaxInt64/2 {
-			add(jwtutil.NumericDate{Sec: int64(e)}.Add(skew+time.Second), fmt.Sprintf("gateway (Envoy jwt_authn) rejects from here (exp truncated + %s skew, then the next second)", skewText(skew)))
+		if ej != nil {
+			if at, ok := ej.ExpiredFrom(eskew); ok {
+				add(jwtutil.Date(at), fmt.Sprintf("gateway (Envoy jwt_authn) rejects from here (exp truncated + %s skew, then the next second)", skewText(eskew)))
+			}
 		}
 	}
 	if sxp := t.TimeClaim("sxp"); sxp.Numeric {

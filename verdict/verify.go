@@ -14,6 +14,7 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 
+	"github.com/mwoauth/mwoauth/envoy"
 	"github.com/mwoauth/mwoauth/jwtutil"
 	"github.com/mwoauth/mwoauth/jwtutil/keys"
 	"github.com/mwoauth/mwoauth/mediawiki"
@@ -46,6 +47,14 @@ type Options struct {
 	WikiID       string
 	SubjectScope string
 	StaticApps   []string
+	// EnvoyJWKS, when set, is the gateway's own key set (envoy.ParseJWKS of
+	// its local_jwks), used for the Envoy verdict instead of one built from
+	// Keys, JWKS and Secret.
+	EnvoyJWKS *envoy.JWKS
+	// AssumeSignature: without keys, MediaWiki's verdict takes the
+	// signature as genuine (mediawiki.Input.AssumeSignature); the signature
+	// check itself still fails.
+	AssumeSignature bool
 }
 
 // Rules are the MediaWiki rules the options judge by.
@@ -88,9 +97,6 @@ var rsaHashes = map[string]crypto.Hash{
 	"PS256": crypto.SHA256, "PS384": crypto.SHA384, "PS512": crypto.SHA512,
 }
 var hmacHashes = map[string]func() hash.Hash{"HS256": sha256.New, "HS384": sha512.New384, "HS512": sha512.New}
-
-// envoyAlgs is what jwt_verify_lib implements.
-var envoyAlgs = []string{"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "HS256", "HS384", "HS512", "EdDSA"}
 
 // KnownAlg reports whether mwoauth can verify alg (an RSA or HMAC JWS alg).
 func KnownAlg(alg string) bool {
@@ -370,7 +376,7 @@ func timeChecks(t *jwtutil.Token, at time.Time, leeway time.Duration) []Check {
 func (o *Options) mwInput() mediawiki.Input {
 	cands, _ := CandidateKeys(*o, "RS256", "", false)
 	return mediawiki.Input{Rules: o.Rules(), Now: o.Now, Keys: cands, Wiki: o.WikiState,
-		WikiID: o.WikiID, SubjectScope: o.SubjectScope, StaticApps: o.StaticApps}
+		WikiID: o.WikiID, SubjectScope: o.SubjectScope, StaticApps: o.StaticApps, AssumeSignature: o.AssumeSignature}
 }
 
 // Verify runs every check at once and predicts what MediaWiki and Envoy
@@ -434,7 +440,7 @@ func Verify(t *jwtutil.Token, o Options) *Result {
 	}
 	r.Valid = r.Class == jwtutil.ClassOK
 	r.MediaWiki = mediawiki.Judge(t.Raw, kind, in)
-	r.Envoy = envoyVerdict(t, sig.OK, o)
+	r.Envoy = Envoy(t.Raw, o)
 	r.Timeline = timeline(t, o)
 	return r
 }
@@ -445,6 +451,7 @@ func Malformed(raw string, err error, o Options) *Result {
 	r := &Result{Class: jwtutil.ClassMalformed, Timeline: Timeline{}}
 	r.Checks = []Check{{Name: "format", Class: jwtutil.ClassMalformed, Detail: err.Error()}}
 	r.MediaWiki = mediawiki.Judge(raw, mediawiki.KindAccessToken, o.mwInput())
+	r.Envoy = Envoy(raw, o)
 	return r
 }
 

@@ -171,11 +171,11 @@ func runVerify(cmd *cobra.Command, f *cmdutil.Factory, opts *verifyOptions, args
 	if err != nil {
 		if opts.Format == "json" && raw != "" && cmdutil.ExitCode(err) == cmdutil.ExitMalformed {
 			// Scripts still get a report they can parse, saying why, with
-			// MediaWiki's own answer to the same bytes.
+			// MediaWiki's and Envoy's own answers to the same bytes.
 			res := verdict.Malformed(raw, err, vo)
 			_ = cmdutil.WriteJSON(f.IO.Out, verifyJSON{
 				ExitCode: cmdutil.ExitMalformed, Class: jwtutil.ClassMalformed, Error: err.Error(), JudgedAt: jwtutil.FormatUTC(now),
-				MediaWiki: vo.MediaWiki, Checks: res.Checks, Verdicts: verdictsJSON{MediaWiki: res.MediaWiki},
+				MediaWiki: vo.MediaWiki, Checks: res.Checks, Verdicts: verdictsJSON{MediaWiki: res.MediaWiki, Envoy: &res.Envoy},
 				Timeline: verdict.Timeline{}, Options: options,
 			})
 		}
