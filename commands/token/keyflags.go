@@ -3,6 +3,7 @@ package token
 import (
 	"crypto/rsa"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -45,8 +46,27 @@ func privateKeySetting(cmd *cobra.Command, f *cmdutil.Factory) (string, error) {
 	return v, nil
 }
 
-func loadPrivateKey(ios *cmdutil.IOStreams, value string) (*rsa.PrivateKey, error) {
-	return loadKey(ios, "private key", value, keys.ParsePrivateKey)
+// loadPrivateKey reads the private key value names, decrypted with the
+// passphrase-file setting when one is set (master's $wgOAuth2Passphrase).
+func loadPrivateKey(cmd *cobra.Command, f *cmdutil.Factory, value string) (*rsa.PrivateKey, error) {
+	pass, err := f.Passphrase(cmd)
+	if err != nil {
+		return nil, err
+	}
+	return loadKey(f.IO, "private key", value, func(b []byte) (*rsa.PrivateKey, error) {
+		if pass == nil {
+			k, err := keys.ParsePrivateKey(b)
+			return k, cmdutil.HintIf(err, keys.ErrEncryptedKey, "give it with --passphrase-file FILE")
+		}
+		k, err := keys.ParseKeyWithPassphrase(b, pass)
+		switch {
+		case err != nil:
+			return nil, err
+		case !k.IsPrivate():
+			return nil, fmt.Errorf("%w: the material is a %s public key", keys.ErrPublicKeyPEM, k.Format)
+		}
+		return k.Private, nil
+	})
 }
 
 func loadPublicKey(ios *cmdutil.IOStreams, value string) (*rsa.PublicKey, error) {

@@ -223,7 +223,7 @@ func resolveProbe(cmd *cobra.Command, f *cmdutil.Factory, opts *ProbeOptions, to
 		return cmdutil.FlagErrorf("the token and a key cannot both come from stdin: pass the token as an argument or @FILE")
 	}
 	if privRef != "" {
-		if opts.PrivateKey, err = loadPrivateKey(f.IO, privRef); err != nil {
+		if opts.PrivateKey, err = loadPrivateKey(cmd, f, privRef); err != nil {
 			return err
 		}
 		opts.PublicKey = &opts.PrivateKey.PublicKey

@@ -69,6 +69,7 @@ claims exactly as written, and exp as RFC 3339 UTC.`,
 	}
 	fl := cmd.Flags()
 	fl.String("private-key", "", "RSA private key `file`, or - for stdin (env MWOAUTH_PRIVATE_KEY, profile private-key)")
+	cmdutil.AddPassphraseFlag(cmd)
 	fl.String("public-key", "", "Public key `file` the input must verify against (default: the private key's public half)")
 	fl.StringVar(&opts.Exp, "exp", "", "New exp: a `time` (RFC 3339 or unix)")
 	fl.Var(newSpanValue(&opts.ExpiresIn, 0), "expires-in", "New exp this `duration` after now: 30s, 5m, 4h, 1d, 2d3h")
@@ -156,7 +157,7 @@ func runRemint(cmd *cobra.Command, f *cmdutil.Factory, opts *remintOptions, args
 	if tokenFromStdin(args) && (keyRef == "-" || pubRef == "-") {
 		return cmdutil.FlagErrorf("the token and a key cannot both come from stdin: pass the token as an argument or @FILE")
 	}
-	priv, err := loadPrivateKey(f.IO, keyRef)
+	priv, err := loadPrivateKey(cmd, f, keyRef)
 	if err != nil {
 		return err
 	}
