@@ -437,8 +437,8 @@ func (j *judge) session(userAttr string) Verdict {
 	if j.r.StaticApps && c.Stage == StageConfigurationBased && !static {
 		j.v.Accepted, j.v.Step = nil, StepSession
 		j.v.Reason = "depends on $wgOAuthStaticApps"
-		j.v.Check, j.v.Detail = "consumer", fmt.Sprintf("consumer %q is configuration-based (stage 5): approved if $wgOAuthStaticApps defines it (--static-app %s), else unusable", c.Name, c.Key)
-		j.v.ActionAPI = &HTTPAnswer{Status: 200, Note: "if $wgOAuthStaticApps configures the app (pass --static-app " + c.Key + " to judge it so); else " + MWNotApproved}
+		j.v.Check, j.v.Detail = "consumer", fmt.Sprintf("consumer %q is configuration-based (stage 5): approved if $wgOAuthStaticApps defines it, else unusable", c.Name)
+		j.v.ActionAPI = &HTTPAnswer{Status: 200, Note: "if $wgOAuthStaticApps configures the app; else " + MWNotApproved}
 		return j.v
 	}
 	var uid int64
@@ -450,7 +450,7 @@ func (j *judge) session(userAttr string) Verdict {
 	}
 	j.v.Check, j.v.Detail = "consumer", fmt.Sprintf("consumer %q is %s and usable by %s", c.Name, c.StageLabel(), j.who())
 	if static {
-		j.v.Detail = fmt.Sprintf("consumer %q is configured in $wgOAuthStaticApps (--static-app): approved", c.Name)
+		j.v.Detail = fmt.Sprintf("consumer %q is configured in $wgOAuthStaticApps: approved", c.Name)
 	}
 	if c.Deleted {
 		j.v.Detail += " (suppressed, which MediaWiki does not consult)"

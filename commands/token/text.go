@@ -48,6 +48,9 @@ func printMediaWiki(w io.Writer, st *cmdutil.Styles, mw *mediawiki.Verdict, kv f
 	switch {
 	case mw.Accepted == nil:
 		kv("verdict", st.Warn.Render("depends")+": "+cmdutil.Safe(mw.Reason))
+		if strings.HasPrefix(mw.Reason, "depends on $wgOAuthStaticApps") {
+			kv("hint", "--static-app KEY says $wgOAuthStaticApps defines the app (setting static-apps)")
+		}
 	case *mw.Accepted:
 		kv("verdict", st.OK.Render("accepted"))
 	default:
