@@ -229,7 +229,7 @@ func (s *Scanner) report() *Report {
 	var cs *consAcc
 	for _, a := range list {
 		in := &a.e.info
-		verdict := tokenVerdict(a, perLine)
+		verdict := tokenVerdict(a)
 		if verdict != jwtutil.ClassOK {
 			sum.Valid = false
 		}
@@ -319,7 +319,7 @@ func (s *Scanner) report() *Report {
 // tokenReport fills tr for one token and returns its verdict.
 func (s *Scanner) tokenReport(a *use, perLine bool, tr *TokenReport) {
 	in := &a.e.info
-	verdict := tokenVerdict(a, perLine)
+	verdict := tokenVerdict(a)
 	*tr = TokenReport{
 		ID: in.id, JTI: in.jti, Aud: in.aud, Sub: in.sub,
 		Verdict: verdict, Count: a.count,
@@ -333,7 +333,7 @@ func (s *Scanner) tokenReport(a *use, perLine bool, tr *TokenReport) {
 			tr.Detail = timeDetail(verdict)
 		}
 	}
-	if perLine {
+	if perLine || a.byClass[jwtutil.ClassMalformed] > 0 && a.byClass[jwtutil.ClassMalformed] < a.count {
 		tr.Uses = map[string]int64{}
 		for c, n := range a.byClass {
 			if n > 0 {
@@ -354,12 +354,11 @@ func (s *Scanner) tokenReport(a *use, perLine bool, tr *TokenReport) {
 	}
 }
 
-// tokenVerdict is a token's verdict: at Options.At, or with per-line times
-// the most fundamental failure among its uses.
-func tokenVerdict(a *use, perLine bool) jwtutil.Class {
-	if !perLine {
-		return a.e.info.atClass
-	}
+// tokenVerdict is a token's verdict: the most fundamental failure among
+// its uses. Without per-line times every use has the verdict at
+// Options.At, except uses of another spelling of the token, which are
+// malformed.
+func tokenVerdict(a *use) jwtutil.Class {
 	for c := 1; c < nClasses; c++ {
 		if a.byClass[c] > 0 {
 			return jwtutil.Class(c)
@@ -427,8 +426,14 @@ func (s *Scanner) seen(p pos, t jwtutil.NumericDate) Seen {
 	return sn
 }
 
+// respelledDetail explains a malformed use of a token that is otherwise
+// not malformed: canonicalSpelling's case.
+const respelledDetail = "used in another spelling ('=' padding or non-zero trailing bits in a segment's last character), which MediaWiki's parser refuses"
+
 func timeDetail(c jwtutil.Class) string {
 	switch c {
+	case jwtutil.ClassMalformed:
+		return respelledDetail
 	case jwtutil.ClassExpired:
 		return "used after exp"
 	case jwtutil.ClassNotYetValid:

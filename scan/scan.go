@@ -486,6 +486,7 @@ type worker struct {
 	slabs    [][]entry // every slab, for the report
 	interned map[string]string
 	spans    []Span
+	spelling []byte // canonicalSpelling's buffer
 	clock    *lineClock
 	perLine  bool
 	leeway   time.Duration
@@ -588,6 +589,10 @@ func (w *worker) process(c chunk) {
 }
 
 func (w *worker) observe(cand []byte, at pos, t jwtutil.NumericDate, timed bool) {
+	cand, respelled := canonicalSpelling(cand, w.spelling)
+	if respelled {
+		w.spelling = cand[:0]
+	}
 	k := w.keyer.key(cand)
 	u := w.local[k]
 	if u == nil {
@@ -607,6 +612,9 @@ func (w *worker) observe(cand []byte, at pos, t jwtutil.NumericDate, timed bool)
 	class := in.atClass
 	if timed {
 		class = in.classAt(t, w.leeway)
+	}
+	if respelled {
+		class = jwtutil.ClassMalformed // MediaWiki's parser refuses this spelling
 	}
 	// Seen times are the times of the first and last lines (by position).
 	w.occurrences++

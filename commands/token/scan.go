@@ -47,7 +47,9 @@ counted as a malformed token.
 Each distinct token is verified once, in parallel on all cores, with the same
 rules and key flags as "mwoauth token verify" (RS256 unless --alg says
 otherwise, zero leeway, optional --issuer/--audience); repeats are counted, not
-re-verified. Tokens are judged at --at (default now). With --time-field NAME
+re-verified. Another spelling of a token ('=' padding, non-zero trailing bits
+in a segment's last character) is the same token, and each such use is
+malformed: MediaWiki's parser refuses that spelling. Tokens are judged at --at (default now). With --time-field NAME
 (JSON logs) or --time-regex RE (its first capture group that matched;
 RFC 3339, common log format like 22/Nov/2026:10:07:55 +0000, or unix
 seconds), each use is judged
