@@ -184,7 +184,7 @@ func runAction(cmd *cobra.Command, f *cmdutil.Factory, spec actionSpec, o *actio
 			return cmdutil.Exitf(cmdutil.ExitNotFound, "no consumer %q (give the 32-hex key or the numeric id); nothing written", ref)
 		}
 		if err != nil {
-			return mapError(err)
+			return err
 		}
 		if seen[c.ID] {
 			continue
@@ -195,7 +195,7 @@ func runAction(cmd *cobra.Command, f *cmdutil.Factory, spec actionSpec, o *actio
 			if len(refs) > 1 {
 				err = fmt.Errorf("%w; nothing written", err)
 			}
-			return mapError(err)
+			return err
 		}
 		plans = append(plans, p)
 	}
@@ -223,7 +223,7 @@ func runAction(cmd *cobra.Command, f *cmdutil.Factory, spec actionSpec, o *actio
 			if !p.NoChange || p.Revoke {
 				stmts, err := st.DryRun(ctx, p)
 				if err != nil {
-					return mapError(err)
+					return err
 				}
 				for _, s := range stmts {
 					r.SQL = append(r.SQL, st.FormatSQL(s))
@@ -270,7 +270,7 @@ func runAction(cmd *cobra.Command, f *cmdutil.Factory, spec actionSpec, o *actio
 			r.Error = err.Error()
 			results = append(results, r)
 			if failed == nil {
-				failed = mapError(err)
+				failed = err
 			}
 			if format != "json" {
 				fmt.Fprintf(f.IO.ErrOut, "%s %s: %v\n", f.IO.Styles().Err.Render("✗"), p.Consumer.Key, err)

@@ -166,7 +166,7 @@ func runList(cmd *cobra.Command, f *cmdutil.Factory, o *listOptions) error {
 				return cmdutil.Exitf(cmdutil.ExitNotFound, "no user %q", o.owner)
 			}
 			if err != nil {
-				return mapError(err)
+				return err
 			}
 			filter.OwnerID = id
 		}
@@ -189,7 +189,7 @@ func runList(cmd *cobra.Command, f *cmdutil.Factory, o *listOptions) error {
 		return w.row(c)
 	})
 	if err != nil && !errors.Is(err, errStop) {
-		return mapError(err)
+		return err
 	}
 	if err := w.close(); err != nil {
 		return err

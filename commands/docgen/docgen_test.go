@@ -150,7 +150,7 @@ func TestManPageSections(t *testing.T) {
 	// The variable of every setting a command has a flag for.
 	for name, c := range map[string]*cobra.Command{"mwoauth-consumer-list.1": find(t, root, "consumer", "list"), "mwoauth-token-verify.1": find(t, root, "token", "verify")} {
 		_, body := sectionsOf(pages[name])
-		for _, k := range cmdutil.SettingKeys {
+		for _, k := range cmdutil.Settings {
 			has := strings.Contains(body["ENVIRONMENT"], roffText(cmdutil.EnvName(k.Key)))
 			if flag := hasFlag(c, k.Key); flag != has {
 				t.Errorf("%s: ENVIRONMENT names %s: %v, command has --%s: %v", name, cmdutil.EnvName(k.Key), has, k.Key, flag)

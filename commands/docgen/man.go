@@ -291,11 +291,11 @@ func flagDefault(fl *pflag.Flag) string {
 	return fl.DefValue
 }
 
-// settingsOf lists the settings (cmdutil.SettingKeys) the command has a flag
+// settingsOf lists the settings (cmdutil.Settings) the command has a flag
 // for, in the table's order.
 func settingsOf(c *cobra.Command) []struct{ Key, Help string } {
 	var out []struct{ Key, Help string }
-	for _, k := range cmdutil.SettingKeys {
+	for _, k := range cmdutil.Settings {
 		if hasFlag(c, k.Key) {
 			out = append(out, struct{ Key, Help string }{k.Key, k.Help})
 		}
