@@ -227,7 +227,7 @@ func printCheck(ios *cmdutil.IOStreams, keys []*checkedKey, pair *bool) {
 	s := ios.Styles()
 	w := ios.Out
 	for _, ck := range keys {
-		fmt.Fprintf(w, "%s  %s\n", s.Bold.Render(fmt.Sprintf("%-7s", roleName(ck.role))), ck.src.Label)
+		fmt.Fprintf(w, "%s  %s\n", s.Bold.Render(fmt.Sprintf("%-7s", roleName(ck.role))), cmdutil.Safe(ck.src.Label))
 		if ck.info != nil {
 			line := fmt.Sprintf("RSA %d-bit %s key (%s), sha256 %s", ck.info.Bits(), keyKind(ck.info), ck.info.Format, jwtutil.Fingerprint(ck.info.Public))
 			if ck.src.IsFile {
@@ -261,5 +261,5 @@ func printLint(w io.Writer, s *cmdutil.Styles, l jwtutil.Lint) {
 	default:
 		tag = s.Dim.Render(tag)
 	}
-	fmt.Fprintf(w, "         %s  %s: %s\n", tag, l.Code, strings.TrimSpace(l.Message))
+	fmt.Fprintf(w, "         %s  %s: %s\n", tag, l.Code, cmdutil.Safe(strings.TrimSpace(l.Message)))
 }

@@ -62,7 +62,7 @@ input is not a usable RSA key, 9 when the file does not exist.`,
 			}
 			s := f.IO.Styles()
 			w := f.IO.Out
-			fmt.Fprintf(w, "%s  %s\n", s.Key.Render("source    "), out.Source)
+			fmt.Fprintf(w, "%s  %s\n", s.Key.Render("source    "), cmdutil.Safe(out.Source))
 			fmt.Fprintf(w, "%s  RSA %d-bit %s key (%s)\n", s.Key.Render("key       "), out.Bits, out.Kind, out.Format)
 			fmt.Fprintf(w, "%s  %s\n", s.Key.Render("sha256    "), out.Fingerprint)
 			fmt.Fprintf(w, "%s  %s\n", s.Key.Render("thumbprint"), out.Thumbprint)

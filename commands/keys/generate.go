@@ -150,14 +150,14 @@ func runGenerate(ctx context.Context, f *cmdutil.Factory, opts *generateOptions,
 func printGenerated(ios *cmdutil.IOStreams, out *generateJSON) {
 	s := ios.Styles()
 	w := ios.Out
-	fmt.Fprintf(w, "%s  %s  %s\n", s.Key.Render("private   "), out.PrivateKey, s.Dim.Render(fmt.Sprintf("(mode %04o, %s)", privateMode, out.PrivateFormat)))
-	fmt.Fprintf(w, "%s  %s  %s\n", s.Key.Render("public    "), out.PublicKey, s.Dim.Render(fmt.Sprintf("(mode %04o)", publicMode)))
+	fmt.Fprintf(w, "%s  %s  %s\n", s.Key.Render("private   "), cmdutil.Safe(out.PrivateKey), s.Dim.Render(fmt.Sprintf("(mode %04o, %s)", privateMode, out.PrivateFormat)))
+	fmt.Fprintf(w, "%s  %s  %s\n", s.Key.Render("public    "), cmdutil.Safe(out.PublicKey), s.Dim.Render(fmt.Sprintf("(mode %04o)", publicMode)))
 	fmt.Fprintf(w, "%s  RSA %d-bit\n", s.Key.Render("key       "), out.Bits)
 	fmt.Fprintf(w, "%s  %s\n", s.Key.Render("sha256    "), out.Fingerprint)
 	fmt.Fprintf(w, "%s  %s\n", s.Key.Render("thumbprint"), out.Thumbprint)
 	fmt.Fprintf(w, "\n%s\n", s.Bold.Render("LocalSettings.php:"))
 	for _, l := range out.LocalSettings {
-		fmt.Fprintln(w, l)
+		fmt.Fprintln(w, cmdutil.Safe(l))
 	}
 	fmt.Fprintln(ios.ErrOut, "note: the web server's user must be able to read the private key (chown it, or chgrp + chmod 640)")
 	fmt.Fprintln(ios.ErrOut, "note: switching the wiki to this key invalidates every OAuth 2 access token signed with the old one")

@@ -91,14 +91,14 @@ func runJWKS(f *cmdutil.Factory, opts *jwksOptions, args []string) error {
 			return parseErr(src.Label, err)
 		}
 		if k.IsPrivate() {
-			fmt.Fprintf(f.IO.ErrOut, "note: %s is a private key; using its public half (no private material is printed)\n", src.Label)
+			fmt.Fprintf(f.IO.ErrOut, "note: %s is a private key; using its public half (no private material is printed)\n", cmdutil.Safe(src.Label))
 		}
 		if k.Bits() < jwtutil.MinRSABits {
-			fmt.Fprintf(f.IO.ErrOut, "warning: %s has %d bits, below the %d MediaWiki requires\n", src.Label, k.Bits(), jwtutil.MinRSABits)
+			fmt.Fprintf(f.IO.ErrOut, "warning: %s has %d bits, below the %d MediaWiki requires\n", cmdutil.Safe(src.Label), k.Bits(), jwtutil.MinRSABits)
 		}
 		kid := jwtutil.Thumbprint(k.Public)
 		if prev, dup := seen[kid]; dup {
-			fmt.Fprintf(f.IO.ErrOut, "note: %s is the same key as %s; listed once\n", src.Label, prev)
+			fmt.Fprintf(f.IO.ErrOut, "note: %s is the same key as %s; listed once\n", cmdutil.Safe(src.Label), cmdutil.Safe(prev))
 			continue
 		}
 		seen[kid] = src.Label

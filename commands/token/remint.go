@@ -186,14 +186,14 @@ func runRemint(cmd *cobra.Command, f *cmdutil.Factory, opts *remintOptions, args
 		if !opts.AllowUnverified {
 			return cmdutil.Exitf(cmdutil.ExitSignature, "the input token does not verify (%s); re-minting it would launder a forged token: pass --allow-unverified if you mean it", c.Detail)
 		}
-		fmt.Fprintf(f.IO.ErrOut, "warning: the input token does not verify (%s); re-minting anyway (--allow-unverified)\n", c.Detail)
+		fmt.Fprintf(f.IO.ErrOut, "warning: the input token does not verify (%s); re-minting anyway (--allow-unverified)\n", cmdutil.Safe(c.Detail))
 	}
 	out, notes, err := jwtutil.Remint(tok, priv, ro)
 	if err != nil {
 		return cmdutil.Exitf(cmdutil.ExitRefused, "%v", err)
 	}
 	for _, n := range notes {
-		fmt.Fprintf(f.IO.ErrOut, "note: %s\n", n)
+		fmt.Fprintf(f.IO.ErrOut, "note: %s\n", cmdutil.Safe(string(n)))
 	}
 	nt, err := jwtutil.Parse(out)
 	if err != nil {
