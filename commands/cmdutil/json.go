@@ -4,23 +4,87 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"sync"
+	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // WriteJSON writes v as indented JSON with a trailing newline. HTML escaping
-// is off so URLs and <> in claims print as they are.
+// is off so URLs and <> in claims print as they are; DEL, C1 controls and
+// format characters are written as \u escapes (see escapeJSONControls), so
+// the JSON decodes to exactly the same strings and is still safe to print.
 func WriteJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
+	return writeJSON(w, v, "", "  ")
 }
 
 // WriteJSONLine writes v as one compact JSON line (NDJSON streams: one
 // object per line, as token scan prints).
 func WriteJSONLine(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
+	return writeJSON(w, v, "", "")
+}
+
+var jsonBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func writeJSON(w io.Writer, v any, prefix, indent string) error {
+	buf := jsonBufs.Get().(*bytes.Buffer)
+	defer jsonBufs.Put(buf)
+	buf.Reset()
+	if err := encodeJSON(buf, v, prefix, indent); err != nil {
+		return err
+	}
+	_, err := w.Write(escapeJSONControls(buf.Bytes()))
+	return err
+}
+
+func encodeJSON(buf *bytes.Buffer, v any, prefix, indent string) error {
+	enc := json.NewEncoder(buf)
 	enc.SetEscapeHTML(false)
+	if indent != "" || prefix != "" {
+		enc.SetIndent(prefix, indent)
+	}
 	return enc.Encode(v)
+}
+
+// escapeJSONControls rewrites the runes encoding/json leaves raw but a
+// terminal acts on, DEL, C1 controls, format characters (bidi overrides,
+// zero-width, BOM) and U+2028/2029, as \uXXXX (a surrogate pair beyond the
+// BMP). Outside strings JSON is ASCII, so every such rune is inside a
+// string, where the escape means the same character.
+func escapeJSONControls(b []byte) []byte {
+	i := 0
+	for i < len(b) && b[i] < 0x7f {
+		i++
+	}
+	if i == len(b) {
+		return b
+	}
+	out := make([]byte, 0, len(b)+16)
+	out = append(out, b[:i]...)
+	for i < len(b) {
+		c := b[i]
+		if c < 0x7f {
+			out = append(out, c)
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(b[i:])
+		if r == 0x7f || needsEscape(r) {
+			if r > 0xffff {
+				hi, lo := utf16.EncodeRune(r)
+				out = appendU(appendU(out, hi), lo)
+			} else {
+				out = appendU(out, r)
+			}
+		} else {
+			out = append(out, b[i:i+size]...)
+		}
+		i += size
+	}
+	return out
+}
+
+func appendU(out []byte, r rune) []byte {
+	return append(out, '\\', 'u', hexDigits[r>>12&0xf], hexDigits[r>>8&0xf], hexDigits[r>>4&0xf], hexDigits[r&0xf])
 }
 
 // JSONArray streams a JSON array one element at a time, so a list of any
@@ -38,10 +102,7 @@ func NewJSONArray(w io.Writer) *JSONArray { return &JSONArray{w: w} }
 // Add writes one element.
 func (a *JSONArray) Add(v any) error {
 	a.buf.Reset()
-	enc := json.NewEncoder(&a.buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("  ", "  ")
-	if err := enc.Encode(v); err != nil {
+	if err := encodeJSON(&a.buf, v, "  ", "  "); err != nil {
 		return err
 	}
 	sep := ",\n  "
@@ -52,7 +113,7 @@ func (a *JSONArray) Add(v any) error {
 	if _, err := io.WriteString(a.w, sep); err != nil {
 		return err
 	}
-	_, err := a.w.Write(bytes.TrimRight(a.buf.Bytes(), "\n"))
+	_, err := a.w.Write(escapeJSONControls(bytes.TrimRight(a.buf.Bytes(), "\n")))
 	return err
 }
 

@@ -2,6 +2,7 @@ package cmdutil
 
 import (
 	"bytes"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -128,5 +129,30 @@ func TestJSONArray(t *testing.T) {
 	e := NewJSONArray(&empty)
 	if err := e.Close(); err != nil || empty.String() != "[]\n" {
 		t.Errorf("empty array: %q", empty.String())
+	}
+}
+
+// JSON output keeps every string exactly (it decodes to the input) and
+// still carries no raw control, bidi or format character.
+func TestJSONEscapesTerminalControls(t *testing.T) {
+	in := "evil\x1b[2J\x07\u0085\u202e\u2066\ufeff\u2028\U000E0041\x7f<&>é漢"
+	var out bytes.Buffer
+	if err := WriteJSONLine(&out, map[string]string{in: in}); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range out.String() {
+		if r != '\n' && needsEscape(r) {
+			t.Fatalf("raw %U in %q", r, out.String())
+		}
+	}
+	var back map[string]string
+	if err := json.Unmarshal(out.Bytes(), &back); err != nil {
+		t.Fatal(err)
+	}
+	if back[in] != in {
+		t.Errorf("round trip: %q", back)
+	}
+	if !strings.Contains(out.String(), `<&>é漢`) {
+		t.Errorf("printable text escaped: %s", out.String())
 	}
 }
