@@ -97,7 +97,7 @@ Each consumer is changed in its own transaction with its row locked; if it
 changed since the preview, nothing is written for it (exit 10). Exit codes:
 9 unknown consumer or user, 10 transition not allowed / changed / declined.`,
 		Example: spec.example,
-		Args:    cmdutil.Args(cobra.MinimumNArgs(1)),
+		Args:    cmdutil.Args(cobra.MinimumNArgs(1), "one or more consumer KEYs or IDs"),
 		RunE:    func(cmd *cobra.Command, args []string) error { return runAction(cmd, f, spec, o, args) },
 	}
 	fl := cmd.Flags()

@@ -13,7 +13,7 @@ import (
 
 type checkOptions struct {
 	Private, Public string
-	As              string
+	GivenAs         string
 }
 
 type checkKeyJSON struct {
@@ -61,17 +61,18 @@ error body. Check reports that, plus encrypted, non-RSA, damaged and
 blocks, and file modes: REL1_43 raises a notice unless the mode is 400, 440,
 600, 640 or 660, and a world-readable private key is an error.
 
---as says how LocalSettings.php sets the key. "value" (the default) lints
-the file's bytes as the string given to the setting (pasted PEM,
-file_get_contents(), getenv()), which is where whitespace matters. "path"
-means the setting holds the file's path: OpenSSL reads the file, so
-surrounding whitespace is harmless and the permission notice applies.
+--given-as says how LocalSettings.php gives the key to the setting.
+"value" (the default) lints the file's bytes as the string given to the
+setting (pasted PEM, file_get_contents(), getenv()), which is where
+whitespace matters. "path" means the setting holds the file's path:
+OpenSSL reads the file, so surrounding whitespace is harmless and the
+permission notice applies.
 
 Exit status: 0 when the pair matches and nothing is an error (warnings and
 info are printed but pass); 4 when the two keys are not a pair (wrong key);
 10 when any error-severity problem is found; 9 when a file does not exist.`,
 		Example: `  mwoauth keys check --private /etc/mediawiki/oauth/oauth2-private.pem --public /etc/mediawiki/oauth/oauth2-public.pem
-  mwoauth keys check --public /etc/mediawiki/oauth/oauth2-public.pem --as path
+  mwoauth keys check --public /etc/mediawiki/oauth/oauth2-public.pem --given-as path
   php -r 'require "LocalSettings.php"; echo $wgOAuth2PrivateKey;' | mwoauth keys check --private -
   mwoauth keys check --profile wiki1 --output json | jq .lints`,
 		Args: cmdutil.Args(cobra.NoArgs),
@@ -80,8 +81,8 @@ info are printed but pass); 4 when the two keys are not a pair (wrong key);
 			if err != nil {
 				return err
 			}
-			if opts.As != "value" && opts.As != "path" {
-				return cmdutil.FlagErrorf("--as must be value or path, not %q", opts.As)
+			if opts.GivenAs != "value" && opts.GivenAs != "path" {
+				return cmdutil.FlagErrorf("--given-as must be value or path, not %q", opts.GivenAs)
 			}
 			onArgv := true
 			if !cmd.Flags().Changed("private") && !cmd.Flags().Changed("public") {
@@ -106,7 +107,8 @@ info are printed but pass); 4 when the two keys are not a pair (wrong key);
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Private, "private", "", "Private key (`file`, - or env:NAME) as given to $wgOAuth2PrivateKey")
 	fl.StringVar(&opts.Public, "public", "", "Public key (`file`, - or env:NAME) as given to $wgOAuth2PublicKey")
-	fl.StringVar(&opts.As, "as", "value", "How LocalSettings.php gives the key: `value` (the PEM text) or path (a file name)")
+	// Not --as: on consumer commands --as names the performing admin.
+	fl.StringVar(&opts.GivenAs, "given-as", "value", "How LocalSettings.php gives the key: `value` (the PEM text) or path (a file name)")
 	cmdutil.AddOutputFlag(cmd, "text", "json")
 	return cmd
 }
@@ -154,7 +156,7 @@ func checkOne(f *cmdutil.Factory, value string, role jwtutil.KeyRole, onArgv, as
 }
 
 func runCheck(f *cmdutil.Factory, opts *checkOptions, onArgv bool, format string) error {
-	asPath := opts.As == "path"
+	asPath := opts.GivenAs == "path"
 	var keys []*checkedKey
 	res := checkJSON{Lints: []checkLintJSON{}}
 	if opts.Private != "" {

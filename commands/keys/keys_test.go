@@ -116,7 +116,7 @@ func TestPHPString(t *testing.T) {
 
 // On a colour terminal the human view is styled; JSON never is.
 func TestCheckStyledOnTTY(t *testing.T) {
-	pair := []string{"check", "--private", "../../jwtutil/testdata/keys/oauth2-private-pkcs1.pem", "--public", "../../jwtutil/testdata/keys/oauth2-public.pem", "--as", "path"}
+	pair := []string{"check", "--private", "../../jwtutil/testdata/keys/oauth2-private-pkcs1.pem", "--public", "../../jwtutil/testdata/keys/oauth2-public.pem", "--given-as", "path"}
 	for _, tc := range []struct {
 		args  []string
 		color bool

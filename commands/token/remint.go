@@ -2,6 +2,7 @@ package token
 
 import (
 	"crypto/rsa"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -130,6 +131,9 @@ func runRemint(cmd *cobra.Command, f *cmdutil.Factory, opts *remintOptions, args
 		}
 		if timeFlags[name] {
 			return cmdutil.FlagErrorf("--set %s conflicts with --%s", name, name)
+		}
+		if !json.Valid([]byte(val)) {
+			return cmdutil.FlagErrorf("--set %s: %s is not JSON (strings need quotes: --set 'scopes=[\"basic\"]')", name, cmdutil.Safe(val))
 		}
 		ro.Set = append(ro.Set, jwtutil.ClaimEdit{Name: name, JSON: []byte(val)})
 	}
