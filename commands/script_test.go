@@ -1,10 +1,14 @@
 package commands
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/charmbracelet/lipgloss"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
@@ -31,9 +35,20 @@ func TestScripts(t *testing.T) {
 			env.Setenv("HOME", env.WorkDir)
 			return copyTree("testdata/fixtures", filepath.Join(env.WorkDir, "fixtures"))
 		},
+		// [ci]: running under CI=true, where a missing tool must fail the
+		// script rather than skip it.
+		Condition: func(cond string) (bool, error) {
+			if cond == "ci" {
+				return os.Getenv("CI") == "true", nil
+			}
+			return false, fmt.Errorf("unknown condition %q", cond)
+		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			// exitcode N cmd args...: run mwoauth-style command and require exit status N.
 			"exitcode": cmdExitCode,
+			// mwoauth-width-check N stdout: no line of the last stdout is wider
+			// than N terminal columns (escape codes and \r not counted).
+			"mwoauth-width-check": cmdWidthCheck,
 		},
 	})
 }
@@ -54,6 +69,22 @@ func cmdExitCode(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	if got != args[0] {
 		ts.Fatalf("exit status %s, want %s", got, args[0])
+	}
+}
+
+func cmdWidthCheck(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 || args[1] != "stdout" {
+		ts.Fatalf("usage: mwoauth-width-check N stdout")
+	}
+	limit, err := strconv.Atoi(args[0])
+	if err != nil {
+		ts.Fatalf("%v", err)
+	}
+	for _, line := range strings.Split(ts.ReadFile("stdout"), "\n") {
+		line = strings.TrimRight(line, "\r")
+		if w := lipgloss.Width(line); w > limit {
+			ts.Fatalf("line is %d columns wide, over %d: %q", w, limit, line)
+		}
 	}
 }
 

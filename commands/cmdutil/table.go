@@ -11,22 +11,27 @@ import (
 // Table is the one table renderer. On a terminal, or when asked for by
 // --output table, it prints an aligned table with a header; widths are
 // measured with lipgloss.Width (wide and combining characters count as
-// they print), and on a terminal the widest text columns are cut with an
-// ellipsis so a row fits the terminal's width. Piped with TSV set, it
-// prints tab-separated rows without a header, never cut, for scripts.
+// they print). On a terminal a row is made to fit the terminal's width:
+// the widest text columns are cut with an ellipsis, and when that is not
+// enough the optional columns are hidden, the most dispensable first.
+// Piped, nothing is ever cut or hidden; with TSV set it prints
+// tab-separated rows without a header, for scripts.
 //
 // Every cell goes through Safe: table text comes from databases and logs.
 // Styles are applied after padding, so escape codes never break columns.
 type Table struct {
-	ios     *IOStreams
-	header  []string
-	rows    [][]Cell
-	right   map[int]bool
-	noCut   map[int]bool
-	tsv     bool
-	stream  io.Writer
-	err     error
-	minCell int
+	ios      *IOStreams
+	header   []string
+	rows     [][]Cell
+	right    map[int]bool
+	noCut    map[int]bool
+	shrink   map[int]bool // when set, only these columns are cut
+	optional []int        // hidden to fit, first listed first
+	hidden   map[int]bool
+	tsv      bool
+	stream   io.Writer
+	err      error
+	minCell  int
 }
 
 // Cell is one table cell: its text and an optional style.
@@ -43,7 +48,7 @@ func S(text string, st Style) Cell { return Cell{Text: text, Style: &st} }
 
 // NewTable starts a table with a header row.
 func NewTable(ios *IOStreams, header ...string) *Table {
-	return &Table{ios: ios, header: header, right: map[int]bool{}, noCut: map[int]bool{}, minCell: 6}
+	return &Table{ios: ios, header: header, right: map[int]bool{}, noCut: map[int]bool{}, shrink: map[int]bool{}, hidden: map[int]bool{}, minCell: 8}
 }
 
 // RightAlign right-aligns columns (numbers).
@@ -61,6 +66,23 @@ func (t *Table) KeepWhole(cols ...int) *Table {
 	for _, c := range cols {
 		t.noCut[c] = true
 	}
+	return t
+}
+
+// Shrink names the columns that may be cut to fit a terminal (free text:
+// names, owners). Without it every text column may be cut.
+func (t *Table) Shrink(cols ...int) *Table {
+	for _, c := range cols {
+		t.shrink[c] = true
+	}
+	return t
+}
+
+// Optional names columns that may be hidden on a terminal too narrow for
+// the row even with the text cut, the most dispensable first. Piped (and
+// with --output table) every column is shown.
+func (t *Table) Optional(cols ...int) *Table {
+	t.optional = append(t.optional, cols...)
 	return t
 }
 
@@ -126,23 +148,32 @@ func (t *Table) Render(w io.Writer) error {
 		}
 	}
 	if t.ios.IsStdoutTTY() {
-		t.fit(widths, t.ios.TerminalWidth())
+		widths = t.fit(widths, t.ios.TerminalWidth())
 	}
 	st := t.ios.Styles()
 	var b strings.Builder
 	line := func(cells []Cell, header bool) error {
 		b.Reset()
+		last := ncol - 1
+		for last > 0 && t.hidden[last] {
+			last--
+		}
+		first := true
 		for i := 0; i < ncol; i++ {
+			if t.hidden[i] {
+				continue
+			}
 			c := Cell{}
 			if i < len(cells) {
 				c = cells[i]
 			}
-			if i > 0 {
+			if !first {
 				b.WriteString("  ")
 			}
+			first = false
 			text := cut(c.Text, widths[i])
 			gap := strings.Repeat(" ", widths[i]-lipgloss.Width(text))
-			if i == ncol-1 && !t.right[i] {
+			if i == last && !t.right[i] {
 				gap = "" // no trailing blanks
 			}
 			switch {
@@ -208,35 +239,59 @@ func (t *Table) writeTSVRow(w io.Writer, r []Cell) error {
 	return err
 }
 
-// fit narrows the widest cuttable columns, one character at a time, until
-// the row fits termWidth (0: unknown, nothing is cut) or nothing more can
-// be cut.
-func (t *Table) fit(widths []int, termWidth int) {
+// fit returns the column widths that make a row fit termWidth (0:
+// unknown, nothing changes): the widest cuttable columns are narrowed one
+// character at a time down to minCell; when that is not enough, the next
+// optional column is hidden and the cutting starts again from the natural
+// widths. A row that cannot fit is left as wide as it must be.
+func (t *Table) fit(natural []int, termWidth int) []int {
 	if termWidth <= 0 {
-		return
+		return natural
 	}
-	total := func() int {
-		n := 2 * (len(widths) - 1)
-		for _, w := range widths {
-			n += w
+	for hide := 0; ; hide++ {
+		widths := append([]int(nil), natural...)
+		for i := range t.hidden {
+			delete(t.hidden, i)
 		}
-		return n
-	}
-	for total() > termWidth {
-		widest := -1
-		for i, w := range widths {
-			if t.right[i] || t.noCut[i] || w <= t.minCell {
-				continue
+		for _, c := range t.optional[:min(hide, len(t.optional))] {
+			t.hidden[c] = true
+		}
+		total := func() int {
+			n, shown := 0, 0
+			for i, w := range widths {
+				if !t.hidden[i] {
+					n += w
+					shown++
+				}
 			}
-			if widest < 0 || w > widths[widest] {
-				widest = i
+			return n + 2*max(shown-1, 0)
+		}
+		for total() > termWidth {
+			widest := -1
+			for i, w := range widths {
+				if t.hidden[i] || !t.cuttable(i) || w <= t.minCell {
+					continue
+				}
+				if widest < 0 || w > widths[widest] {
+					widest = i
+				}
 			}
+			if widest < 0 {
+				break
+			}
+			widths[widest]--
 		}
-		if widest < 0 {
-			return
+		if total() <= termWidth || hide >= len(t.optional) {
+			return widths
 		}
-		widths[widest]--
 	}
+}
+
+func (t *Table) cuttable(i int) bool {
+	if t.right[i] || t.noCut[i] {
+		return false
+	}
+	return len(t.shrink) == 0 || t.shrink[i]
 }
 
 // cut shortens s to width w, ending in an ellipsis when it was cut.

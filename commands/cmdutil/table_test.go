@@ -15,7 +15,7 @@ func renderTable(t *testing.T, tty bool, width int, build func(*Table)) string {
 	ios.SetTTY(false, tty, false)
 	ios.SetTerminalWidth(width)
 	tb := NewTable(ios, "ID", "KEY", "NAME", "OWNER", "USES")
-	tb.RightAlign(4).KeepWhole(0, 1)
+	tb.RightAlign(4).KeepWhole(0, 1).Optional(3)
 	build(tb)
 	if err := tb.Render(out); err != nil {
 		t.Fatal(err)
@@ -52,6 +52,10 @@ func TestTableFitsTerminal(t *testing.T) {
 		}
 		if !strings.Contains(got, "…") {
 			t.Errorf("width %d: nothing cut:\n%s", width, got)
+		}
+		// OWNER is optional: hidden only when cutting is not enough.
+		if hidden := !strings.Contains(got, "OWNER"); hidden != (width == 60) {
+			t.Errorf("width %d: OWNER hidden %v:\n%s", width, hidden, got)
 		}
 	}
 	// Piped, nothing is ever cut.

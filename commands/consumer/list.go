@@ -222,7 +222,11 @@ func newListWriter(f *cmdutil.Factory, format string, tableAsked bool) *listWrit
 	switch format {
 	case "table":
 		tsv := !f.IO.IsStdoutTTY() && !tableAsked
-		w.table = cmdutil.NewTable(f.IO, listHeader...).KeepWhole(0, 1).TSV(tsv).StreamTSV(f.IO.Out)
+		// On a narrow terminal: names and owners are cut, then the
+		// registration time, owner-only, OAuth version, version and
+		// suppressed columns hidden, in that order (-o json has them all).
+		w.table = cmdutil.NewTable(f.IO, listHeader...).KeepWhole(0, 1).Shrink(2, 4).Optional(8, 7, 6, 3, 9).
+			TSV(tsv).StreamTSV(f.IO.Out)
 	case "json":
 		w.json = cmdutil.NewJSONArray(f.IO.Out)
 	case "csv":
