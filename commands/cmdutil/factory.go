@@ -57,7 +57,7 @@ func ClockFromEnv() (func() time.Time, error) {
 	}
 	t, err := ParseTime(v)
 	if err != nil {
-		return time.Now, fmt.Errorf("MWOAUTH_NOW: %v", err)
+		return time.Now, fmt.Errorf("MWOAUTH_NOW: %w", err)
 	}
 	return func() time.Time { return t }, nil
 }
@@ -75,6 +75,16 @@ func (f *Factory) Config() (*Config, error) {
 
 // Env reads one environment variable through the factory (Getenv).
 func (f *Factory) Env(name string) string { return f.getenv(name) }
+
+// LookupEnv is os.LookupEnv through the factory: with Getenv replaced
+// (tests), a variable is set when it is not empty.
+func (f *Factory) LookupEnv(name string) (string, bool) {
+	if f.Getenv != nil {
+		v := f.Getenv(name)
+		return v, v != ""
+	}
+	return os.LookupEnv(name)
+}
 
 func (f *Factory) getenv(name string) string {
 	if f.Getenv != nil {
@@ -104,7 +114,7 @@ func ParseTime(s string) (time.Time, error) {
 	if _, err := strconv.ParseFloat(s, 64); err == nil {
 		t, err := jwtutil.ParseNumericDate(s)
 		if err != nil {
-			return time.Time{}, fmt.Errorf("invalid time %q: %v", s, err)
+			return time.Time{}, fmt.Errorf("invalid time %q: %w", s, err)
 		}
 		return t, nil
 	}

@@ -204,7 +204,7 @@ func runScan(cmd *cobra.Command, f *cmdutil.Factory, opts *scanOptions, args []s
 		o.Wiki = scan.NewDBWiki(st)
 	}
 
-	if _, set := os.LookupEnv("GOGC"); !set {
+	if _, set := os.LookupEnv("GOGC"); !set { //nolint:forbidigo // the Go runtime's variable, not a setting
 		// What a scan keeps grows slowly (one entry per distinct token);
 		// what it throws away is crypto/rsa's few KiB per verification.
 		// At the default 100 the collector then runs every few megabytes
@@ -281,7 +281,8 @@ func scanError(ctx context.Context, err error) error {
 }
 
 func unwrapPathError(err error) error {
-	if pe, ok := err.(*os.PathError); ok {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
 		return pe.Err
 	}
 	return err
