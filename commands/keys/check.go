@@ -11,9 +11,15 @@ import (
 	"github.com/mwoauth/mwoauth/jwtutil"
 )
 
+// checkOptions is everything "keys check" needs; checkRun never sees cobra.
 type checkOptions struct {
+	IO              *cmdutil.IOStreams
 	Private, Public string
-	GivenAs         string
+	GivenAs         string // value or path
+	Format          string // text or json
+	// FromSettings: the keys came from MWOAUTH_* or a profile (which may
+	// hold PEM text), not from --private/--public on the command line.
+	FromSettings bool
 }
 
 type checkKeyJSON struct {
@@ -41,8 +47,10 @@ type checkJSON struct {
 	Lints     []checkLintJSON `json:"lints"`
 }
 
-func newCmdCheck(f *cmdutil.Factory) *cobra.Command {
-	opts := &checkOptions{}
+// newCmdCheck builds "keys check"; runF, when not nil, replaces checkRun
+// (tests of flag parsing).
+func newCmdCheck(f *cmdutil.Factory, runF func(*checkOptions) error) *cobra.Command {
+	opts := &checkOptions{IO: f.IO}
 	cmd := &cobra.Command{
 		Use:   "check [--private <key-file>] [--public <key-file>]",
 		Short: "Check a key pair and its MediaWiki configuration for pitfalls",
@@ -77,21 +85,16 @@ info are printed but pass); 4 when the two keys are not a pair (wrong key);
   mwoauth keys check --profile wiki1 --output json | jq .lints`,
 		Args: cmdutil.Args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			format, err := cmdutil.OutputFormat(cmd, "text", "json")
-			if err != nil {
+			var err error
+			if opts.Format, err = cmdutil.OutputFormat(cmd, "text", "json"); err != nil {
 				return err
 			}
 			if opts.GivenAs != "value" && opts.GivenAs != "path" {
 				return cmdutil.FlagErrorf("--given-as must be value or path, not %q", opts.GivenAs)
 			}
-			onArgv := true
 			if !cmd.Flags().Changed("private") && !cmd.Flags().Changed("public") {
-				// Values from the environment or a profile may hold PEM text.
-				onArgv = false
-				if opts.Private, err = f.Setting(cmd, "private-key"); err != nil {
-					return err
-				}
-				if opts.Public, err = f.Setting(cmd, "public-key"); err != nil {
+				opts.FromSettings = true
+				if err := f.Bind(cmd, cmdutil.StringSetting("private-key", &opts.Private), cmdutil.StringSetting("public-key", &opts.Public)); err != nil {
 					return err
 				}
 				if opts.Private == "" && opts.Public == "" {
@@ -101,7 +104,10 @@ info are printed but pass); 4 when the two keys are not a pair (wrong key);
 			if opts.Private == "-" && opts.Public == "-" {
 				return cmdutil.FlagErrorf("only one of --private and --public can read stdin (-)")
 			}
-			return runCheck(f, opts, onArgv, format)
+			if runF != nil {
+				return runF(opts)
+			}
+			return checkRun(opts)
 		},
 	}
 	fl := cmd.Flags()
@@ -121,8 +127,8 @@ type checkedKey struct {
 	json  *checkKeyJSON
 }
 
-func checkOne(f *cmdutil.Factory, value string, role jwtutil.KeyRole, onArgv, asPath bool) (*checkedKey, error) {
-	src, err := readKeySource(f.IO, value, onArgv)
+func checkOne(ios *cmdutil.IOStreams, value string, role jwtutil.KeyRole, onArgv, asPath bool) (*checkedKey, error) {
+	src, err := readKeySource(ios, value, onArgv)
 	if err != nil {
 		return nil, err
 	}
@@ -155,12 +161,12 @@ func checkOne(f *cmdutil.Factory, value string, role jwtutil.KeyRole, onArgv, as
 	return ck, nil
 }
 
-func runCheck(f *cmdutil.Factory, opts *checkOptions, onArgv bool, format string) error {
-	asPath := opts.GivenAs == "path"
+func checkRun(opts *checkOptions) error {
+	asPath, onArgv := opts.GivenAs == "path", !opts.FromSettings
 	var keys []*checkedKey
 	res := checkJSON{Lints: []checkLintJSON{}}
 	if opts.Private != "" {
-		ck, err := checkOne(f, opts.Private, jwtutil.RolePrivate, onArgv, asPath)
+		ck, err := checkOne(opts.IO, opts.Private, jwtutil.RolePrivate, onArgv, asPath)
 		if err != nil {
 			return err
 		}
@@ -168,7 +174,7 @@ func runCheck(f *cmdutil.Factory, opts *checkOptions, onArgv bool, format string
 		res.Private = ck.json
 	}
 	if opts.Public != "" {
-		ck, err := checkOne(f, opts.Public, jwtutil.RolePublic, onArgv, asPath)
+		ck, err := checkOne(opts.IO, opts.Public, jwtutil.RolePublic, onArgv, asPath)
 		if err != nil {
 			return err
 		}
@@ -202,8 +208,8 @@ func runCheck(f *cmdutil.Factory, opts *checkOptions, onArgv bool, format string
 			msg = fmt.Sprintf("%d errors in the key configuration", errorsFound)
 		}
 	}
-	if format == "json" {
-		if err := cmdutil.WriteJSON(f.IO.Out, res); err != nil {
+	if opts.Format == "json" {
+		if err := cmdutil.WriteJSON(opts.IO.Out, res); err != nil {
 			return err
 		}
 		if code != 0 {
@@ -211,7 +217,7 @@ func runCheck(f *cmdutil.Factory, opts *checkOptions, onArgv bool, format string
 		}
 		return nil
 	}
-	printCheck(f.IO, keys, res.PairMatch)
+	printCheck(opts.IO, keys, res.PairMatch)
 	if code != 0 {
 		return cmdutil.Exitf(code, "%s", msg)
 	}

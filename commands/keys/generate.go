@@ -24,10 +24,15 @@ const (
 	publicMode = 0o644
 )
 
+// generateOptions is everything "keys generate" needs; generateRun never
+// sees cobra.
 type generateOptions struct {
+	IO     *cmdutil.IOStreams
+	Ctx    context.Context // cancelled by Ctrl-C
 	Out    string
 	Bits   int
-	Format string
+	Format string // private key encoding: pkcs8 or pkcs1
+	Output string // text or json
 }
 
 type generateJSON struct {
@@ -40,8 +45,10 @@ type generateJSON struct {
 	LocalSettings []string `json:"local_settings"`
 }
 
-func newCmdGenerate(f *cmdutil.Factory) *cobra.Command {
-	opts := &generateOptions{}
+// newCmdGenerate builds "keys generate"; runF, when not nil, replaces
+// generateRun.
+func newCmdGenerate(f *cmdutil.Factory, runF func(*generateOptions) error) *cobra.Command {
+	opts := &generateOptions{IO: f.IO}
 	cmd := &cobra.Command{
 		Use:   "generate --out <dir>",
 		Short: "Create a new RSA key pair for $wgOAuth2PrivateKey and $wgOAuth2PublicKey",
@@ -67,8 +74,8 @@ it to that user, or chgrp it to that group and chmod 640.`,
   mwoauth keys generate --out ./keys --output json | jq -r .fingerprint_sha256`,
 		Args: cmdutil.Args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			format, err := cmdutil.OutputFormat(cmd, "text", "json")
-			if err != nil {
+			var err error
+			if opts.Output, err = cmdutil.OutputFormat(cmd, "text", "json"); err != nil {
 				return err
 			}
 			if opts.Out == "" {
@@ -85,8 +92,11 @@ it to that user, or chgrp it to that group and chmod 640.`,
 			}
 			// Ctrl-C must not stop the program between writing the
 			// two files: it is caught, and honoured before writing only.
-			ctx := cmdutil.CatchInterrupt(cmd)
-			return runGenerate(ctx, f, opts, format)
+			opts.Ctx = cmdutil.CatchInterrupt(cmd)
+			if runF != nil {
+				return runF(opts)
+			}
+			return generateRun(opts)
 		},
 	}
 	fl := cmd.Flags()
@@ -97,7 +107,7 @@ it to that user, or chgrp it to that group and chmod 640.`,
 	return cmd
 }
 
-func runGenerate(ctx context.Context, f *cmdutil.Factory, opts *generateOptions, format string) error {
+func generateRun(opts *generateOptions) error {
 	dir, err := filepath.Abs(opts.Out)
 	if err != nil {
 		return cmdutil.Exit(cmdutil.ExitFailure, err)
@@ -125,7 +135,7 @@ func runGenerate(ctx context.Context, f *cmdutil.Factory, opts *generateOptions,
 	if opts.Format == "pkcs1" {
 		privPEM, privFormat = jwtutil.EncodePrivatePKCS1(key), jwtutil.FormatPKCS1
 	}
-	if ctx.Err() != nil {
+	if opts.Ctx.Err() != nil {
 		return cmdutil.Exit(cmdutil.ExitInterrupted, errors.New("interrupted: no key written"))
 	}
 	if err := writePair(dir, privPath, privPEM, pubPath, jwtutil.EncodePublicPKIX(&key.PublicKey)); err != nil {
@@ -140,10 +150,10 @@ func runGenerate(ctx context.Context, f *cmdutil.Factory, opts *generateOptions,
 			fmt.Sprintf("$wgOAuth2PublicKey = %s;", phpString(pubPath)),
 		},
 	}
-	if format == "json" {
-		return cmdutil.WriteJSON(f.IO.Out, out)
+	if opts.Output == "json" {
+		return cmdutil.WriteJSON(opts.IO.Out, out)
 	}
-	printGenerated(f.IO, &out)
+	printGenerated(opts.IO, &out)
 	return nil
 }
 

@@ -28,10 +28,10 @@ command line, and are never printed.`,
   mwoauth keys check --private /etc/mediawiki/oauth/oauth2-private.pem --public /etc/mediawiki/oauth/oauth2-public.pem`,
 	})
 	cmd.AddCommand(
-		newCmdGenerate(f),
-		newCmdFingerprint(f),
-		newCmdJWKS(f),
-		newCmdCheck(f),
+		newCmdGenerate(f, nil),
+		newCmdFingerprint(f, nil),
+		newCmdJWKS(f, nil),
+		newCmdCheck(f, nil),
 	)
 	return cmd
 }
