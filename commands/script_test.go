@@ -1,7 +1,6 @@
 package commands
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -36,18 +35,20 @@ func TestScripts(t *testing.T) {
 			return copyTree("testdata/fixtures", filepath.Join(env.WorkDir, "fixtures"))
 		},
 		// [ci]: running under CI=true, where a missing tool must fail the
-		// script rather than skip it.
+		// script rather than skip it; [recorded-answers]: probe_script_test.go.
 		Condition: func(cond string) (bool, error) {
 			if cond == "ci" {
 				return os.Getenv("CI") == "true", nil
 			}
-			return false, fmt.Errorf("unknown condition %q", cond)
+			return recordedAnswersCondition(cond)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			// exitcode N cmd args...: run mwoauth-style command and require exit status N.
 			"exitcode": cmdExitCode,
+			// probeserver VAR MODE [ARG]: a loopback server for token probe (probe_script_test.go).
+			"probeserver": cmdProbeServer,
 			// mwoauth-width-check N stdout: no line of the last stdout is wider
-			// than N terminal columns (escape codes and \r not counted).
+			// than N terminal columns (escape codes and  not counted).
 			"mwoauth-width-check": cmdWidthCheck,
 		},
 	})

@@ -21,9 +21,10 @@ token verify exits with the most fundamental failure when several checks
 fail: malformed (3) before signature (4) before time (5, 6) before claims (7)
 before wiki state (8). Errors are printed as one line on stderr.
 
-Ctrl-C (130): commands that open a database, scan logs, create a sandbox or
-generate keys catch it, undo what they started (a transaction rolls back,
-no half key pair is written), print "error: interrupted" and exit 130. The
+Ctrl-C (130): commands that open a database, scan logs, create a sandbox,
+generate keys or probe a wiki catch it, undo what they started (a
+transaction rolls back, no half key pair is written), print "error:
+interrupted" and exit 130. The
 others finish in milliseconds and are simply ended by the signal, which a
 shell also reports as 130.`)
 	return b.String()

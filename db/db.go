@@ -26,6 +26,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/go-sql-driver/mysql"
 	_ "github.com/ncruces/go-sqlite3/driver" // registers the "sqlite3" driver
@@ -69,6 +70,10 @@ type Options struct {
 	// Admin asks Open to also check the tables consumer actions write:
 	// logging, log_search, comment, actor.
 	Admin bool
+	// Now is the clock that decides which group memberships and blocks are
+	// in force (ug_expiry, gug_expiry, bl_expiry). Judging a token passes
+	// its judging instant; nil is the real clock.
+	Now func() time.Time
 }
 
 // Dialect is the SQL engine behind a Store.
@@ -88,6 +93,11 @@ type Store struct {
 	central *sql.DB // CentralAuth database, or nil
 
 	hasUser, hasPage, hasChangeTagDef, hasLogging bool
+	hasUserGroups, hasBlock                       bool
+	centralHasGroups                              bool            // global_user_groups in the CentralAuth database
+	centralCols                                   map[string]bool // globaluser's columns
+
+	now func() time.Time
 
 	// testHook, when set, runs between the statements of a consumer action
 	// (tests kill the connection there).
@@ -112,7 +122,7 @@ func Open(ctx context.Context, dsn string, o Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{DB: sdb, Dialect: dialect, prefix: o.TablePrefix}
+	s := &Store{DB: sdb, Dialect: dialect, prefix: o.TablePrefix, now: o.Now}
 	if err := s.checkSchema(ctx, o.Admin); err != nil {
 		sdb.Close()
 		return nil, err
@@ -124,9 +134,20 @@ func Open(ctx context.Context, dsn string, o Options) (*Store, error) {
 			return nil, fmt.Errorf("centralauth: %w", err)
 		}
 		s.central = cdb
-		if _, err := columnsOf(ctx, cdb, "globaluser"); err != nil {
+		have, err := columnsOf(ctx, cdb, "globaluser")
+		if err != nil {
 			s.Close()
 			return nil, fmt.Errorf("centralauth: %w", err)
+		}
+		for _, c := range []string{"gu_id", "gu_name"} {
+			if !have[c] {
+				s.Close()
+				return nil, fmt.Errorf("centralauth: %w", &SchemaError{Table: "globaluser", Column: c})
+			}
+		}
+		s.centralCols = have
+		if g, err := columnsOf(ctx, cdb, "global_user_groups"); err == nil {
+			s.centralHasGroups = g["gug_user"] && g["gug_group"] && g["gug_expiry"]
 		}
 	}
 	return s, nil
@@ -319,6 +340,9 @@ func (s *Store) checkSchema(ctx context.Context, admin bool) error {
 	s.hasUser = s.tableExists(ctx, "user", "user_id", "user_name")
 	s.hasPage = s.tableExists(ctx, "page", "page_id", "page_namespace", "page_title")
 	s.hasChangeTagDef = s.tableExists(ctx, "change_tag_def", "ctd_name", "ctd_count")
+	s.hasUserGroups = s.tableExists(ctx, "user_groups", "ug_user", "ug_group", "ug_expiry")
+	s.hasBlock = s.tableExists(ctx, "block", "bl_target", "bl_expiry", "bl_sitewide") &&
+		s.tableExists(ctx, "block_target", "bt_id", "bt_user")
 	s.hasLogging = s.tableExists(ctx, "logging", loggingColumns...) &&
 		s.tableExists(ctx, "log_search", logSearchColumns...) &&
 		s.tableExists(ctx, "comment", commentColumns...)

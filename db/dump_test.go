@@ -282,8 +282,9 @@ func loadMariaDB(t *testing.T, srv *mariadbtest.Server, dump, prefix string) *St
 			t.Fatal(err)
 		}
 		srv.Exec(t, name, string(schema))
-		// The dumps have no page table; MediaWiki has one.
-		srv.Exec(t, name, strings.Join(pageTable(MySQL, ""), ";\n"))
+		// The dumps have no page, user_groups or block tables; MediaWiki
+		// has them.
+		srv.Exec(t, name, strings.Join(embeddedTables(MySQL, "", "page", "user_groups", "block", "block_target"), ";\n"))
 		if dump != "" {
 			b, err := os.ReadFile(dump)
 			if err != nil {
@@ -309,11 +310,14 @@ func loadMariaDB(t *testing.T, srv *mariadbtest.Server, dump, prefix string) *St
 	return s
 }
 
-func pageTable(d Dialect, prefix string) []string {
+// embeddedTables returns the embedded schema's statements for tables.
+func embeddedTables(d Dialect, prefix string, tables ...string) []string {
 	var out []string
 	for _, st := range SchemaSQL(d, prefix) {
-		if strings.Contains(st, "TABLE "+prefix+"page ") || strings.Contains(st, " ON "+prefix+"page ") {
-			out = append(out, st)
+		for _, tb := range tables {
+			if strings.Contains(st, "TABLE "+prefix+tb+" ") || strings.Contains(st, " ON "+prefix+tb+" ") {
+				out = append(out, st)
+			}
 		}
 	}
 	return out

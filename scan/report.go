@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/mwoauth/mwoauth/jwtutil"
+	"github.com/mwoauth/mwoauth/mediawiki"
 )
 
 // Classes lists every verdict in order, for reports that show zeros too.
@@ -214,7 +215,7 @@ func (s *Scanner) report() *Report {
 		sum           ConsumerSummary
 		first, last   pos
 		firstT, lastT int64
-		consumer      *jwtutil.WikiState
+		consumer      *mediawiki.WikiState
 		tokensBy      [nClasses]int
 		usesBy        [nClasses]int64
 		usesByFound   [nClasses]bool
@@ -361,7 +362,7 @@ func tokenVerdict(a *use, perLine bool) jwtutil.Class {
 	return jwtutil.ClassOK
 }
 
-func consumerRef(ws *jwtutil.WikiState) *ConsumerRef {
+func consumerRef(ws *mediawiki.WikiState) *ConsumerRef {
 	if !ws.ConsumerFound {
 		return &ConsumerRef{}
 	}

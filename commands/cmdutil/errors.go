@@ -29,6 +29,7 @@ const (
 	ExitNotFound     = 9  // no such consumer, user or file
 	ExitRefused      = 10 // declined, concurrent change, transition not allowed, safety guard
 	ExitBatchInvalid = 11 // a batch contained invalid tokens
+	ExitMismatch     = 12 // token probe: the real answer is not the predicted one
 	ExitInterrupted  = 130
 )
 
@@ -50,6 +51,7 @@ var ExitCodeTable = []struct {
 	{ExitNotFound, "not-found", "the consumer, user or file asked for does not exist"},
 	{ExitRefused, "refused", "declined, concurrent change, transition not allowed, safety guard"},
 	{ExitBatchInvalid, "batch-invalid", "a batch (token scan) contained invalid tokens"},
+	{ExitMismatch, "probe-mismatch", "token probe: the wiki's or the gateway's real answer is not the predicted one"},
 	{ExitInterrupted, "interrupted", "interrupted (Ctrl-C)"},
 }
 

@@ -6,7 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mwoauth/mwoauth/commands/cmdutil"
-	"github.com/mwoauth/mwoauth/jwtutil"
+	jwtkeys "github.com/mwoauth/mwoauth/jwtutil/keys"
 )
 
 type fingerprintJSON struct {
@@ -71,13 +71,13 @@ func fingerprintRun(opts *fingerprintOptions) error {
 	if err != nil {
 		return err
 	}
-	k, err := jwtutil.ParseKey(src.Data)
+	k, err := jwtkeys.ParseKey(src.Data)
 	if err != nil {
 		return parseErr(src.Label, err)
 	}
 	out := fingerprintJSON{
 		Source: src.Label, Kind: keyKind(k), KeyType: "RSA", Bits: k.Bits(), Format: k.Format,
-		Fingerprint: jwtutil.Fingerprint(k.Public), Thumbprint: jwtutil.Thumbprint(k.Public),
+		Fingerprint: jwtkeys.Fingerprint(k.Public), Thumbprint: jwtkeys.Thumbprint(k.Public),
 	}
 	if opts.Format == "json" {
 		return cmdutil.WriteJSON(opts.IO.Out, out)
@@ -88,8 +88,8 @@ func fingerprintRun(opts *fingerprintOptions) error {
 	fmt.Fprintf(w, "%s  RSA %d-bit %s key (%s)\n", s.Key.Render("key       "), out.Bits, out.Kind, out.Format)
 	fmt.Fprintf(w, "%s  %s\n", s.Key.Render("sha256    "), out.Fingerprint)
 	fmt.Fprintf(w, "%s  %s\n", s.Key.Render("thumbprint"), out.Thumbprint)
-	if out.Bits < jwtutil.MinRSABits {
-		fmt.Fprintln(opts.IO.ErrOut, s.Warn.Render(fmt.Sprintf("warning: %d bits is below the %d MediaWiki requires", out.Bits, jwtutil.MinRSABits)))
+	if out.Bits < jwtkeys.MinRSABits {
+		fmt.Fprintln(opts.IO.ErrOut, s.Warn.Render(fmt.Sprintf("warning: %d bits is below the %d MediaWiki requires", out.Bits, jwtkeys.MinRSABits)))
 	}
 	return nil
 }

@@ -11,7 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mwoauth/mwoauth/commands/cmdutil"
-	"github.com/mwoauth/mwoauth/jwtutil"
+	jwtkeys "github.com/mwoauth/mwoauth/jwtutil/keys"
 )
 
 // jwksOptions is everything "keys jwks" needs; jwksRun never sees cobra.
@@ -93,17 +93,17 @@ func jwksRun(opts *jwksOptions) error {
 		if err != nil {
 			return err
 		}
-		k, err := jwtutil.ParseKey(src.Data)
+		k, err := jwtkeys.ParseKey(src.Data)
 		if err != nil {
 			return parseErr(src.Label, err)
 		}
 		if k.IsPrivate() {
 			fmt.Fprintf(ios.ErrOut, "note: %s is a private key; using its public half (no private material is printed)\n", cmdutil.Safe(src.Label))
 		}
-		if k.Bits() < jwtutil.MinRSABits {
-			fmt.Fprintf(ios.ErrOut, "warning: %s has %d bits, below the %d MediaWiki requires\n", cmdutil.Safe(src.Label), k.Bits(), jwtutil.MinRSABits)
+		if k.Bits() < jwtkeys.MinRSABits {
+			fmt.Fprintf(ios.ErrOut, "warning: %s has %d bits, below the %d MediaWiki requires\n", cmdutil.Safe(src.Label), k.Bits(), jwtkeys.MinRSABits)
 		}
-		kid := jwtutil.Thumbprint(k.Public)
+		kid := jwtkeys.Thumbprint(k.Public)
 		if prev, dup := seen[kid]; dup {
 			fmt.Fprintf(ios.ErrOut, "note: %s is the same key as %s; listed once\n", cmdutil.Safe(src.Label), cmdutil.Safe(prev))
 			continue
@@ -111,7 +111,7 @@ func jwksRun(opts *jwksOptions) error {
 		seen[kid] = src.Label
 		pubs = append(pubs, k.Public)
 	}
-	doc, err := jwtutil.JWKS(pubs...)
+	doc, err := jwtkeys.JWKS(pubs...)
 	if err != nil {
 		return err
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/mwoauth/mwoauth/commands/dbcmd"
 	"github.com/mwoauth/mwoauth/jwtutil"
 	"github.com/mwoauth/mwoauth/scan"
+	"github.com/mwoauth/mwoauth/verdict"
 )
 
 type scanOptions struct {
@@ -201,7 +202,7 @@ func runScan(cmd *cobra.Command, f *cmdutil.Factory, opts *scanOptions, args []s
 	}
 	if st != nil {
 		defer st.Close()
-		o.Wiki = scan.NewDBWiki(st)
+		o.Wiki = st
 	}
 
 	if _, set := os.LookupEnv("GOGC"); !set { //nolint:forbidigo // the Go runtime's variable, not a setting
@@ -262,8 +263,8 @@ func runScan(cmd *cobra.Command, f *cmdutil.Factory, opts *scanOptions, args []s
 // scanVerifyOptions resolves the key flags exactly as token verify does.
 // --audience is taken from the flag only: a profile's audience names one
 // consumer, and a log holds many.
-func scanVerifyOptions(cmd *cobra.Command, f *cmdutil.Factory, opts *scanOptions, logFromStdin bool) (jwtutil.VerifyOptions, error) {
-	var vo jwtutil.VerifyOptions
+func scanVerifyOptions(cmd *cobra.Command, f *cmdutil.Factory, opts *scanOptions, logFromStdin bool) (verdict.Options, error) {
+	var vo verdict.Options
 	vo.Audience, _ = cmd.Flags().GetString("audience")
 	stdinUser := ""
 	if logFromStdin {

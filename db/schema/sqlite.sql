@@ -1,6 +1,7 @@
 -- Tables mwoauth reads and writes, for the sandbox and tests.
 -- Extension:OAuth schema/sqlite/tables-generated.sql (856943b0) and core sql/sqlite/tables-generated.sql
--- (ddcfcf2b: actor, change_tag, change_tag_def, comment, logging, log_search, page, user).
+-- (ddcfcf2b: actor, change_tag, change_tag_def, comment, logging, log_search, page, user, user_groups,
+-- block, block_target: the 1.43+ block schema the performer checks read).
 -- /*_*/ is the table-prefix placeholder, as in MediaWiki.
 
 CREATE TABLE /*_*/oauth_registered_consumer (
@@ -208,3 +209,57 @@ CREATE INDEX page_len ON /*_*/page (page_len);
 CREATE INDEX page_redirect_namespace_len ON /*_*/page (
   page_is_redirect, page_namespace, page_len
 );
+
+
+CREATE TABLE /*_*/user_groups (
+  ug_user INTEGER UNSIGNED DEFAULT 0 NOT NULL,
+  ug_group BLOB DEFAULT '' NOT NULL,
+  ug_expiry BLOB DEFAULT NULL,
+  PRIMARY KEY(ug_user, ug_group)
+);
+
+CREATE INDEX ug_group ON /*_*/user_groups (ug_group);
+
+CREATE INDEX ug_expiry ON /*_*/user_groups (ug_expiry);
+
+
+CREATE TABLE /*_*/block (
+  bl_id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+  bl_target INTEGER UNSIGNED NOT NULL,
+  bl_by_actor BIGINT UNSIGNED NOT NULL,
+  bl_reason_id BIGINT UNSIGNED NOT NULL,
+  bl_timestamp BLOB NOT NULL, bl_anon_only SMALLINT DEFAULT 0 NOT NULL,
+  bl_create_account SMALLINT DEFAULT 1 NOT NULL,
+  bl_enable_autoblock SMALLINT DEFAULT 1 NOT NULL,
+  bl_expiry BLOB NOT NULL, bl_deleted SMALLINT DEFAULT 0 NOT NULL,
+  bl_block_email SMALLINT DEFAULT 0 NOT NULL,
+  bl_allow_usertalk SMALLINT DEFAULT 0 NOT NULL,
+  bl_parent_block_id INTEGER UNSIGNED DEFAULT NULL,
+  bl_sitewide SMALLINT DEFAULT 1 NOT NULL
+);
+
+CREATE INDEX bl_timestamp ON /*_*/block (bl_timestamp);
+
+CREATE INDEX bl_target ON /*_*/block (bl_target);
+
+CREATE INDEX bl_expiry ON /*_*/block (bl_expiry);
+
+CREATE INDEX bl_parent_block_id ON /*_*/block (bl_parent_block_id);
+
+
+CREATE TABLE /*_*/block_target (
+  bt_id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+  bt_address BLOB DEFAULT NULL, bt_user INTEGER UNSIGNED DEFAULT NULL,
+  bt_user_text BLOB DEFAULT NULL, bt_auto SMALLINT DEFAULT 0 NOT NULL,
+  bt_range_start BLOB DEFAULT NULL,
+  bt_range_end BLOB DEFAULT NULL, bt_ip_hex BLOB DEFAULT NULL,
+  bt_count INTEGER DEFAULT 0 NOT NULL
+);
+
+CREATE INDEX bt_address ON /*_*/block_target (bt_address);
+
+CREATE INDEX bt_ip_user_text ON /*_*/block_target (bt_ip_hex, bt_user_text);
+
+CREATE INDEX bt_range ON /*_*/block_target (bt_range_start, bt_range_end);
+
+CREATE INDEX bt_user ON /*_*/block_target (bt_user);
