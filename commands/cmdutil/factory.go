@@ -15,7 +15,15 @@ import (
 // are funcs, so a command that never reads the config never opens it.
 type Factory struct {
 	IO  *IOStreams
+	// Now is the clock tokens are judged at: MWOAUTH_NOW when it is set
+	// (tests, reproducible docs), else the real time.
 	Now func() time.Time
+	// WallNow is the real clock, whatever MWOAUTH_NOW says: what a write
+	// to a wiki stamps (log_timestamp, oarc_stage_timestamp). A pinned
+	// clock never stamps a write.
+	WallNow func() time.Time
+	// ClockPinned: MWOAUTH_NOW is set (a write may say it ignores it).
+	ClockPinned bool
 
 	// ConfigPath, Profile and NoProfile are set from the root's
 	// persistent flags (--config, --profile, --no-profile).
@@ -45,7 +53,7 @@ type Factory struct {
 // unix seconds) pins the clock: tests and reproducible docs use it.
 func NewFactory(ios *IOStreams) *Factory {
 	now, err := ClockFromEnv()
-	return &Factory{IO: ios, Now: now, ClockErr: err}
+	return &Factory{IO: ios, Now: now, WallNow: time.Now, ClockPinned: os.Getenv("MWOAUTH_NOW") != "", ClockErr: err}
 }
 
 // ClockFromEnv returns time.Now, or a fixed instant from MWOAUTH_NOW. An
