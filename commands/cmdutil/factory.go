@@ -14,7 +14,7 @@ import (
 // Factory carries what commands may need. Costly or fallible dependencies
 // are funcs, so a command that never reads the config never opens it.
 type Factory struct {
-	IO  *IOStreams
+	IO *IOStreams
 	// Now is the clock tokens are judged at: MWOAUTH_NOW when it is set
 	// (tests, reproducible docs), else the real time.
 	Now func() time.Time
