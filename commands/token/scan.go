@@ -98,7 +98,8 @@ expired, not-yet-valid, claims, wiki-state); judged per line, it is the most
 fundamental failure among its uses, and "ok" only if every use was valid.
 
 Exit status: 0 when every token found is valid (or none was found), 11 when
-some are not, 1 on an error (unreadable file, database), 2 on a usage error.`,
+some are not, 9 when a log file (or the SQLite database) does not exist,
+1 on another error (an unreadable file, the database), 2 on a usage error.`,
 		Example: `  mwoauth token scan /var/log/nginx/access.log --public-key /etc/mediawiki/oauth2-public.pem
   zcat access.log.*.gz | mwoauth token scan --public-key oauth2-public.pem --time-regex '\[([^\]]+)\]'
   mwoauth token scan app.jsonl --public-key oauth2-public.pem --time-field time --db sqlite:wiki.sqlite
