@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"time"
 
@@ -251,9 +250,10 @@ func (d *decoded) json(rules mediawiki.Rules) decodeJSON {
 func (d *decoded) print(w io.Writer, st *cmdutil.Styles) {
 	tok, ex, now, cons := d.tok, d.ex, d.now, d.consumer()
 	section := func(name string) { fmt.Fprintln(w, st.Bold.Render(name)) }
+	// Member names and values are attacker-controlled: cmdutil.Safe.
 	width := 6
 	for _, m := range append(tok.RawHeader(), tok.RawClaims()...) {
-		width = max(width, len([]rune(m.Name)))
+		width = max(width, len([]rune(cmdutil.Safe(m.Name))))
 	}
 	times := map[string]mediawiki.TimeInfo{}
 	for _, ti := range ex.Times {
@@ -284,7 +284,7 @@ func (d *decoded) print(w io.Writer, st *cmdutil.Styles) {
 	fmt.Fprintf(w, "  %s  %s\n", st.Dim.Render(pad("(now)", width)), st.Dim.Render(jwtutil.FormatUTC(now)))
 
 	if d.db != nil {
-		fmt.Fprintf(w, "  %s  %s\n", st.Dim.Render(pad("(db)", width)), st.Dim.Render(d.db.text()))
+		fmt.Fprintf(w, "  %s  %s\n", st.Dim.Render(pad("(db)", width)), st.Dim.Render(cmdutil.Safe(d.db.text())))
 	}
 
 	section("MediaWiki")
@@ -293,12 +293,12 @@ func (d *decoded) print(w io.Writer, st *cmdutil.Styles) {
 			fmt.Fprintf(w, "  %s  %s\n", st.Key.Render(pad(k, 10)), v)
 		}
 	}
-	kv("kind", ex.KindLabel)
+	kv("kind", cmdutil.Safe(ex.KindLabel))
 	sub := ex.Subject.Format
 	if ex.Subject.Meaning != "" {
 		sub += ": " + cmdutil.Safe(ex.Subject.Meaning)
 	}
-	kv("subject", sub)
+	kv("subject", cmdutil.Safe(sub))
 	if d.user != nil {
 		kv("runs as", userText(d.user))
 	}
@@ -315,7 +315,7 @@ func (d *decoded) print(w io.Writer, st *cmdutil.Styles) {
 			if cons.Suppressed {
 				state += ", suppressed"
 			}
-			consumer += fmt.Sprintf(", %s %s (%s)", cmdutil.Safe(strconv.Quote(cons.Name)), cmdutil.Safe(cons.Version), state)
+			consumer += fmt.Sprintf(", %q %s (%s)", cons.Name, cmdutil.Safe(cons.Version), cmdutil.Safe(state))
 		}
 	}
 	kv("consumer", consumer)

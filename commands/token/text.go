@@ -21,7 +21,8 @@ func pad(label string, width int) string {
 }
 
 // claimText renders a claim value for people: strings bare (empty as ""),
-// everything else as compact JSON exactly as written.
+// everything else as compact JSON exactly as written, through
+// cmdutil.Safe (a claim is attacker-controlled).
 func claimText(raw []byte) string {
 	var s string
 	if len(raw) > 0 && raw[0] == '"' && json.Unmarshal(raw, &s) == nil {

@@ -231,15 +231,17 @@ func printVerify(w io.Writer, st *cmdutil.Styles, tok *jwtutil.Token, ex *mediaw
 	section := func(name string) { fmt.Fprintln(w, st.Bold.Render(name)) }
 	kv := func(k, v string) { fmt.Fprintf(w, "  %s  %s\n", st.Key.Render(pad(k, 16)), v) }
 
+	// Claims are attacker-controlled: every string from the token goes
+	// through cmdutil.Safe on its way to the terminal.
 	sub := ex.Subject.Format
 	if ex.Subject.Raw != "" {
 		sub = fmt.Sprintf("%s (%s)", cmdutil.Safe(ex.Subject.Raw), ex.Subject.Format)
 	}
-	fmt.Fprintf(w, "%s  %s\n", st.Bold.Render(pad("Token", 9)), ex.KindLabel)
-	fmt.Fprintf(w, "%s  consumer %s, sub %s, alg %s\n", pad("", 9), orDash(cmdutil.Safe(ex.ConsumerKey)), sub, orDash(cmdutil.Safe(tok.Alg())))
+	fmt.Fprintf(w, "%s  %s\n", st.Bold.Render(pad("Token", 9)), cmdutil.Safe(ex.KindLabel))
+	fmt.Fprintf(w, "%s  consumer %s, sub %s, alg %s\n", pad("", 9), cmdutil.Safe(orDash(ex.ConsumerKey)), cmdutil.Safe(sub), cmdutil.Safe(orDash(tok.Alg())))
 	fmt.Fprintf(w, "%s  %s\n", st.Bold.Render(pad("Judged at", 9)), jwtutil.FormatUTC(vo.Now))
 	if dbInfo != nil {
-		fmt.Fprintf(w, "%s  %s\n", st.Bold.Render(pad("Database", 9)), dbInfo.text())
+		fmt.Fprintf(w, "%s  %s\n", st.Bold.Render(pad("Database", 9)), cmdutil.Safe(dbInfo.text()))
 	}
 	if res.Valid {
 		fmt.Fprintf(w, "%s  %s\n", st.Bold.Render(pad("Result", 9)), st.OK.Render("VALID"))
@@ -267,15 +269,15 @@ func printVerify(w io.Writer, st *cmdutil.Styles, tok *jwtutil.Token, ex *mediaw
 	if env.Status == 200 {
 		kv("verdict", st.OK.Render("passed to the upstream"))
 	} else {
-		kv("verdict", st.Err.Render(fmt.Sprintf("HTTP %d", env.Status))+" "+env.Reason)
-		kv("WWW-Authenticate", env.WWWAuthenticate)
-		kv("details", env.Details)
+		kv("verdict", st.Err.Render(fmt.Sprintf("HTTP %d", env.Status))+" "+cmdutil.Safe(env.Reason))
+		kv("WWW-Authenticate", cmdutil.Safe(env.WWWAuthenticate))
+		kv("details", cmdutil.Safe(env.Details))
 	}
 	fmt.Fprintln(w)
 
 	section("Timeline")
 	for _, e := range res.Timeline {
-		line := fmt.Sprintf("  %s  %s", pad(e.UTC, 27), e.Event)
+		line := fmt.Sprintf("  %s  %s", pad(e.UTC, 27), cmdutil.Safe(e.Event))
 		if strings.HasPrefix(e.Event, "now") {
 			line = st.Bold.Render(line)
 		}
