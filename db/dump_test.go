@@ -245,6 +245,7 @@ func loadSQLite(t *testing.T, dump, prefix string) *Store {
 		t.Fatal(err)
 	}
 	insertDumpRows(t, st, dump)
+	seedRealGroups(t, st)
 	st.Close()
 	s, err := Open(context.Background(), "sqlite:"+path, Options{TablePrefix: prefix, Admin: true})
 	if err != nil {
@@ -292,6 +293,7 @@ func loadMariaDB(t *testing.T, srv *mariadbtest.Server, dump, prefix string) *St
 			}
 			srv.Exec(t, name, string(b))
 		}
+		seedRealGroups(t, &Store{DB: srv.Open(t, name), Dialect: MySQL})
 		for _, tb := range []string{"oauth_registered_consumer", "oauth_accepted_consumer", "oauth2_access_tokens", "logging", "comment", "actor", "user"} {
 			srv.Exec(t, name, "ALTER TABLE `"+tb+"` AUTO_INCREMENT = 1")
 		}
@@ -301,6 +303,7 @@ func loadMariaDB(t *testing.T, srv *mariadbtest.Server, dump, prefix string) *St
 			t.Fatal(err)
 		}
 		insertDumpRows(t, st, dump)
+		seedRealGroups(t, st)
 	}
 	s, err := Open(context.Background(), "mysql:"+srv.DSN(name, "root", ""), Options{TablePrefix: prefix, Admin: true})
 	if err != nil {
@@ -308,6 +311,19 @@ func loadMariaDB(t *testing.T, srv *mariadbtest.Server, dump, prefix string) *St
 	}
 	t.Cleanup(func() { s.Close() })
 	return s
+}
+
+// seedRealGroups gives Admin (user 1) the groups the real wiki gave it
+// (responses/26-rest-profile-tokenB-reg.http: bureaucrat, interface-admin,
+// sysop; the dumps hold no user_groups rows). sysop held every OAuth right
+// there (LocalSettings-excerpt.php).
+func seedRealGroups(t testing.TB, st *Store) {
+	t.Helper()
+	for _, g := range []string{"bureaucrat", "interface-admin", "sysop"} {
+		if _, err := st.DB.Exec("INSERT INTO "+st.T("user_groups")+" (ug_user, ug_group, ug_expiry) VALUES (1, ?, NULL)", g); err != nil {
+			t.Fatalf("seed groups: %v", err)
+		}
+	}
 }
 
 // embeddedTables returns the embedded schema's statements for tables.

@@ -22,6 +22,10 @@ type ListFilter struct {
 	IncludeSuppressed bool
 	AfterID           int64 // keyset paging: oarc_id > AfterID
 	Limit             int   // 0 = no limit (stream everything)
+	// ExpiredBefore is the auto-expiry cutoff (TS_MW): a proposal whose
+	// stage timestamp is older counts as expired for the Stages filter, as
+	// the wiki's auto-maintenance would make it. "" turns that off.
+	ExpiredBefore string
 }
 
 // pageSize bounds one query while streaming; memory stays flat however many
@@ -103,10 +107,26 @@ func (s *Store) listWhere(f ListFilter) (string, []any) {
 	var conds []string
 	var args []any
 	if len(f.Stages) > 0 {
-		conds = append(conds, "oarc_stage IN ("+placeholders(len(f.Stages))+")")
+		var ors []string
+		var plain []any
 		for _, st := range f.Stages {
-			args = append(args, st)
+			switch {
+			case f.ExpiredBefore != "" && st == StageProposed:
+				ors = append(ors, "(oarc_stage = 0 AND oarc_stage_timestamp >= ?)")
+				args = append(args, f.ExpiredBefore)
+			case f.ExpiredBefore != "" && st == StageExpired:
+				ors = append(ors, "(oarc_stage = 0 AND oarc_stage_timestamp < ?)")
+				args = append(args, f.ExpiredBefore)
+				plain = append(plain, st)
+			default:
+				plain = append(plain, st)
+			}
 		}
+		if len(plain) > 0 {
+			ors = append(ors, "oarc_stage IN ("+placeholders(len(plain))+")")
+			args = append(args, plain...)
+		}
+		conds = append(conds, "("+strings.Join(ors, " OR ")+")")
 	}
 	if f.OwnerID > 0 {
 		conds = append(conds, "oarc_user_id = ?")
@@ -161,7 +181,7 @@ func (s *Store) TaggedEdits(ctx context.Context, consumerID int64) (count int64,
 	if !s.hasChangeTagDef {
 		return 0, false, nil
 	}
-	err = s.DB.QueryRowContext(ctx, "SELECT ctd_count FROM "+s.T("change_tag_def")+" WHERE ctd_name = ?",
+	err = s.wdb.QueryRowContext(ctx, "SELECT ctd_count FROM "+s.T("change_tag_def")+" WHERE ctd_name = ?",
 		fmt.Sprintf("OAuth CID: %d", consumerID)).Scan(&count)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, true, nil
@@ -190,7 +210,7 @@ func (s *Store) LogHistory(ctx context.Context, key string) ([]LogEntry, error) 
 	if !s.hasLogging {
 		return out, nil
 	}
-	rows, err := s.DB.QueryContext(ctx, "SELECT l.log_id, l.log_action, l.log_timestamp, a.actor_name, l.log_title, c.comment_text, l.log_deleted FROM "+
+	rows, err := s.wdb.QueryContext(ctx, "SELECT l.log_id, l.log_action, l.log_timestamp, a.actor_name, l.log_title, c.comment_text, l.log_deleted FROM "+
 		s.T("log_search")+" ls JOIN "+s.T("logging")+" l ON l.log_id = ls.ls_log_id LEFT JOIN "+s.T("actor")+
 		" a ON a.actor_id = l.log_actor LEFT JOIN "+s.T("comment")+" c ON c.comment_id = l.log_comment_id"+
 		" WHERE ls.ls_field = 'OAuthConsumer' AND ls.ls_value = ? AND l.log_type = 'mwoauthconsumer' ORDER BY l.log_timestamp, l.log_id", key)

@@ -2,7 +2,6 @@ package db
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"os"
@@ -146,17 +145,9 @@ func TestCentralAuthOwners(t *testing.T) {
 	dir := t.TempDir()
 	wiki := loadSQLite(t, dumpA1, "")
 	ca := filepath.Join(dir, "centralauth.sqlite")
-	cdb, err := sql.Open("sqlite3", ca)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, q := range []string{"CREATE TABLE globaluser (gu_id INTEGER PRIMARY KEY, gu_name BLOB NOT NULL)",
-		"INSERT INTO globaluser VALUES (1, 'Global Admin')"} {
-		if _, err := cdb.Exec(q); err != nil {
-			t.Fatal(err)
-		}
-	}
-	cdb.Close()
+	// Global id 1 is the owner; the performer Admin is global user 2, a steward.
+	createCentralAuth(t, ca, "INSERT INTO globaluser (gu_id, gu_name) VALUES (1, 'Global Admin'), (2, 'Admin')",
+		"INSERT INTO global_user_groups (gug_user, gug_group) VALUES (2, 'steward')")
 	s, err := Open(context.Background(), dsnOf(t, wiki), Options{CentralAuthDSN: "sqlite:" + ca, Admin: true})
 	if err != nil {
 		t.Fatal(err)

@@ -81,21 +81,20 @@ func (s *Store) tokenSummary(ctx context.Context, q querier, consumerID int64, n
 		return ts, fmt.Errorf("read access tokens: %s", oneLine(err))
 	}
 	defer rows.Close()
-	nowTS := FormatTimestamp(now)
 	for rows.Next() {
 		var exp []byte
 		var revoked int64
 		if err := rows.Scan(&exp, &revoked); err != nil {
 			return ts, err
 		}
-		e := string(exp)
+		t := AccessToken{Expires: string(exp), Revoked: revoked != 0}
 		switch {
-		case revoked != 0:
+		case t.Revoked:
 			ts.Revoked++
-		case e == "infinity" || e > nowTS:
+		case t.Live(now):
 			ts.Live++
-			if ts.LatestExpiry != "infinity" && (e == "infinity" || e > ts.LatestExpiry) {
-				ts.LatestExpiry = e
+			if ts.LatestExpiry != "infinity" && (t.Expires == "infinity" || t.Expires > ts.LatestExpiry) {
+				ts.LatestExpiry = t.Expires
 			}
 		default:
 			ts.Expired++

@@ -37,7 +37,7 @@ func (s *Store) OwnerNames(ctx context.Context, ids []int64) (map[int64]string, 
 		return out, err
 	}
 	if s.hasUser {
-		if err := namesFrom(ctx, s.DB, "SELECT user_id, user_name FROM "+s.T("user")+" WHERE user_id IN ", todo, out); err != nil {
+		if err := namesFrom(ctx, s.wdb, "SELECT user_id, user_name FROM "+s.T("user")+" WHERE user_id IN ", todo, out); err != nil {
 			return out, err
 		}
 	}
@@ -48,7 +48,7 @@ func (s *Store) OwnerNames(ctx context.Context, ids []int64) (map[int64]string, 
 		}
 	}
 	if len(rest) > 0 {
-		if err := namesFrom(ctx, s.DB, "SELECT actor_user, actor_name FROM "+s.T("actor")+" WHERE actor_user IN ", rest, out); err != nil {
+		if err := namesFrom(ctx, s.wdb, "SELECT actor_user, actor_name FROM "+s.T("actor")+" WHERE actor_user IN ", rest, out); err != nil {
 			return out, err
 		}
 	}
@@ -125,11 +125,11 @@ func (s *Store) UserIDByName(ctx context.Context, name string) (int64, string, e
 		default:
 			err = sql.ErrNoRows
 			if s.hasUser {
-				err = s.DB.QueryRowContext(ctx, "SELECT user_id FROM "+s.T("user")+" WHERE user_name = ?", n).Scan(&id)
+				err = s.wdb.QueryRowContext(ctx, "SELECT user_id FROM "+s.T("user")+" WHERE user_name = ?", n).Scan(&id)
 			}
 			if errors.Is(err, sql.ErrNoRows) {
 				var uid sql.NullInt64
-				err = s.DB.QueryRowContext(ctx, "SELECT actor_user FROM "+s.T("actor")+" WHERE actor_name = ?", n).Scan(&uid)
+				err = s.wdb.QueryRowContext(ctx, "SELECT actor_user FROM "+s.T("actor")+" WHERE actor_name = ?", n).Scan(&uid)
 				if err == nil && (!uid.Valid || uid.Int64 == 0) {
 					err = sql.ErrNoRows // an IP or imported actor: not a user
 				}
@@ -168,7 +168,7 @@ type Performer struct {
 // the user has no actor row yet ActorID is 0 and the action creates it, as
 // ActorStore::acquireActorId does.
 func (s *Store) FindPerformer(ctx context.Context, name string) (*Performer, error) {
-	return s.findPerformer(ctx, s.DB, name)
+	return s.findPerformer(ctx, s.wdb, name)
 }
 
 func (s *Store) findPerformer(ctx context.Context, q querier, name string) (*Performer, error) {
