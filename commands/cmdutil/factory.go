@@ -26,6 +26,10 @@ type Factory struct {
 	// ClockErr is set when MWOAUTH_NOW is set but unreadable: the root
 	// refuses to run rather than silently judge at the real time.
 	ClockErr error
+	// ClockPinned is set when MWOAUTH_NOW pins Now. Writes never use Now
+	// (the database layer stamps the real time); they warn that the pin
+	// does not apply to them.
+	ClockPinned bool
 
 	once   sync.Once
 	config *Config
@@ -36,7 +40,7 @@ type Factory struct {
 // unix seconds) pins the clock: tests and reproducible docs use it.
 func NewFactory(ios *IOStreams) *Factory {
 	now, err := ClockFromEnv()
-	return &Factory{IO: ios, Now: now, ClockErr: err}
+	return &Factory{IO: ios, Now: now, ClockErr: err, ClockPinned: os.Getenv("MWOAUTH_NOW") != ""}
 }
 
 // ClockFromEnv returns time.Now, or a fixed instant from MWOAUTH_NOW. An
