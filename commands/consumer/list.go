@@ -8,6 +8,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/spf13/cobra"
@@ -46,11 +47,38 @@ type listItem struct {
 	OwnerOnly    bool   `json:"owner_only"`
 	Registered   string `json:"registered"`
 	Suppressed   bool   `json:"suppressed"`
+	AutoExpired  bool   `json:"auto_expired"`
 }
 
-func itemOf(c *db.Consumer) listItem {
+// expiry is when auto-expiry is judged and after how long.
+type expiry struct {
+	now time.Time
+	age time.Duration // <= 0: off
+}
+
+// cutoff is the TS_MW a proposal's stage timestamp must reach to be live.
+func (e expiry) cutoff() string {
+	if e.age <= 0 {
+		return ""
+	}
+	return db.FormatTimestamp(e.now.Add(-e.age))
+}
+
+// stage is the consumer's stage as the wiki acts on it, and as people read it.
+func (e expiry) stage(c *db.Consumer) (stage int, text string, auto bool) {
+	return c.EffectiveStage(e.now, e.age), c.EffectiveStageName(e.now, e.age), c.AutoExpired(e.now, e.age)
+}
+
+func itemOf(c *db.Consumer, e expiry) listItem {
+	stage, _, auto := e.stage(c)
 	return listItem{ID: c.ID, Key: c.Key, Name: c.Name, Version: c.Version, Owner: c.OwnerName, OwnerID: c.OwnerID,
-		Stage: c.StageName(), OAuthVersion: c.OAuthVersion, OwnerOnly: c.OwnerOnly, Registered: when(c.Registration), Suppressed: c.Deleted}
+		Stage: db.StageName(stage), OAuthVersion: c.OAuthVersion, OwnerOnly: c.OwnerOnly, Registered: when(c.Registration), Suppressed: c.Deleted,
+		AutoExpired: auto}
+}
+
+// addExpiryFlag adds request-expiration-age to a reading command.
+func addExpiryFlag(cmd *cobra.Command) {
+	cmd.Flags().String("request-expiration-age", "", "$wgMWOAuthRequestExpirationAge: `age` after which a proposal is expired (default 30d; 0 = never)")
 }
 
 func newCmdList(f *cmdutil.Factory) *cobra.Command {
@@ -76,7 +104,14 @@ line, to feed other commands).
 
 JSON and CSV fields (stable, snake_case): id, key, name, version, owner,
 owner_id (the owner's central user id), stage, oauth_version, owner_only,
-registered (RFC 3339 UTC), suppressed.`,
+registered (RFC 3339 UTC), suppressed, auto_expired.
+
+A proposal whose stage timestamp is older than $wgMWOAuthRequestExpirationAge
+(setting request-expiration-age, default 30 days) is expired for the wiki:
+its auto-maintenance marks it so whenever the management pages are viewed.
+It is listed as "expired (auto-maintenance pending)" (stage "expired",
+auto_expired true in JSON and CSV) and matches --stage expired, not
+--stage proposed.`,
 		Example: `  mwoauth consumer list
   mwoauth consumer list --stage approved,disabled --owner "Dev User"
   mwoauth consumer list --search leak --oauth-version 2 --output json
@@ -98,6 +133,7 @@ registered (RFC 3339 UTC), suppressed.`,
 	fl.IntVar(&o.limit, "limit", defaultLimit, "Show at most `N` consumers")
 	fl.Int64Var(&o.after, "after", 0, "Start after consumer `ID` (the next page)")
 	fl.BoolVar(&o.all, "all", false, "Stream every matching consumer (no limit)")
+	addExpiryFlag(cmd)
 	cmdutil.AddOutputFlag(cmd, "table", "json", "csv", "keys")
 	dbcmd.AddFlags(cmd)
 	return cmd
@@ -144,6 +180,12 @@ func runList(cmd *cobra.Command, f *cmdutil.Factory, o *listOptions) error {
 		}
 		*tf.dst = db.FormatTimestamp(t)
 	}
+	age, err := expirationAge(cmd, f)
+	if err != nil {
+		return err
+	}
+	e := expiry{now: f.Now(), age: age}
+	filter.ExpiredBefore = e.cutoff()
 	if o.limit < 1 && !o.all {
 		return cmdutil.FlagErrorf("--limit must be at least 1 (or use --all)")
 	}
@@ -175,7 +217,7 @@ func runList(cmd *cobra.Command, f *cmdutil.Factory, o *listOptions) error {
 		filter.Limit = o.limit + 1 // one more tells whether there is a next page
 	}
 
-	w := newListWriter(f, format)
+	w := newListWriter(f, format, e)
 	shown := 0
 	var lastID int64
 	more := false
@@ -213,19 +255,20 @@ type listWriter struct {
 	styled bool
 	rows   []styledRow // a terminal table is aligned at the end
 	f      *cmdutil.Factory
+	e      expiry
 	n      int
 }
 
 var listHeader = []string{"ID", "KEY", "NAME", "VERSION", "OWNER", "STAGE", "OAUTH", "OWNER-ONLY", "REGISTERED", "SUPPRESSED"}
 
-func newListWriter(f *cmdutil.Factory, format string) *listWriter {
-	w := &listWriter{format: format, out: f.IO.Out, f: f}
+func newListWriter(f *cmdutil.Factory, format string, e expiry) *listWriter {
+	w := &listWriter{format: format, out: f.IO.Out, f: f, e: e}
 	switch format {
 	case "table":
 		w.styled = f.IO.IsStdoutTTY()
 	case "csv":
 		w.csv = csv.NewWriter(f.IO.Out)
-		w.csv.Write([]string{"id", "key", "name", "version", "owner", "owner_id", "stage", "oauth_version", "owner_only", "registered", "suppressed"}) //nolint:errcheck
+		w.csv.Write([]string{"id", "key", "name", "version", "owner", "owner_id", "stage", "oauth_version", "owner_only", "registered", "suppressed", "auto_expired"}) //nolint:errcheck
 	}
 	return w
 }
@@ -241,7 +284,7 @@ func clean(s string) string {
 }
 
 func (w *listWriter) row(c *db.Consumer) error {
-	it := itemOf(c)
+	it := itemOf(c, w.e)
 	defer func() { w.n++ }()
 	switch w.format {
 	case "keys":
@@ -260,16 +303,18 @@ func (w *listWriter) row(c *db.Consumer) error {
 		return err
 	case "csv":
 		return w.csv.Write([]string{strconv.FormatInt(it.ID, 10), it.Key, it.Name, it.Version, it.Owner, strconv.FormatInt(it.OwnerID, 10),
-			it.Stage, strconv.Itoa(it.OAuthVersion), strconv.FormatBool(it.OwnerOnly), it.Registered, strconv.FormatBool(it.Suppressed)})
+			it.Stage, strconv.Itoa(it.OAuthVersion), strconv.FormatBool(it.OwnerOnly), it.Registered, strconv.FormatBool(it.Suppressed),
+			strconv.FormatBool(it.AutoExpired)})
 	}
 	owner := c.OwnerName
 	if owner == "" {
 		owner = "#" + strconv.FormatInt(c.OwnerID, 10)
 	}
-	cols := []string{strconv.FormatInt(c.ID, 10), c.Key, clean(c.Name), clean(c.Version), clean(owner), c.StageName(),
+	stage, stageText, _ := w.e.stage(c)
+	cols := []string{strconv.FormatInt(c.ID, 10), c.Key, clean(c.Name), clean(c.Version), clean(owner), stageText,
 		strconv.Itoa(c.OAuthVersion), yesNo(c.OwnerOnly), human(c.Registration), yesNo(c.Deleted)}
 	if w.styled {
-		w.rows = append(w.rows, styledRow{cols: cols, stage: c.Stage, deleted: c.Deleted})
+		w.rows = append(w.rows, styledRow{cols: cols, stage: stage, deleted: c.Deleted})
 		return nil
 	}
 	_, err := fmt.Fprintln(w.out, strings.Join(cols, "\t"))
