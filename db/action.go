@@ -23,10 +23,15 @@ const (
 )
 
 // RefusedError is a change the wiki would not make, or a safety guard:
-// nothing was written.
-type RefusedError struct{ Msg string }
+// nothing was written. Err, when set, is the reason in its own type (a
+// *PermissionError).
+type RefusedError struct {
+	Msg string
+	Err error
+}
 
 func (e *RefusedError) Error() string { return e.Msg }
+func (e *RefusedError) Unwrap() error { return e.Err }
 
 // PermissionError is a performer the wiki would refuse (mediawiki's).
 type PermissionError = mediawiki.PermissionError
@@ -190,7 +195,7 @@ func (s *Store) PlanAction(ctx context.Context, c *Consumer, req Request) (*Plan
 			if tErr == nil {
 				s.fillPreview(ctx, p, req.Now) //nolint:errcheck // best effort: the refusal is the answer
 			}
-			return p, pe
+			return p, &RefusedError{Msg: pe.Error(), Err: pe}
 		}
 		p.RightsProblem, p.RightsSkipped = pe, true
 	}

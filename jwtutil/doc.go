@@ -1,14 +1,20 @@
-// Package jwtutil decodes, explains, verifies, re-mints and mints the JWTs
-// MediaWiki's Extension:OAuth and core issue: OAuth 2 access tokens, the
-// owner-only registration token, core sessionJwt cookies and OAuth 1
-// identify JWTs.
+// Package jwtutil holds JWT mechanics and nothing else: finding a token in
+// pasted text (Extract), splitting and decoding it while recording every
+// deviation a verifier cares about (Parse, Token), the one JSON object
+// scanner, NumericDate times and PHP's float formatting, and the byte
+// building behind minting and re-minting (SignRS256, Remint). Failures carry
+// a Class (malformed, signature, expired, ...) so callers can map them to
+// exit codes without reading message text.
 //
-// It is a pure library: no cobra, no terminal styling, no database. The
-// clock is always passed in (VerifyOptions.Now, the now argument of Explain
-// and Mint), so every judgement is reproducible. Tokens keep their raw
-// segments, which lets Remint change one claim while every other byte of the
-// header and payload stays as MediaWiki wrote it.
+// What MediaWiki makes of a token lives in package mediawiki; the
+// combination of both with mwoauth's own policy (RS256 pin, keys, times)
+// lives in package verdict.
 //
-// WARNING: Parse and Explain do not check the signature. Only Verify (or
-// VerifySignature) says whether a token can be trusted.
+// It is a pure library: no cobra, no terminal styling, no database, no
+// clock of its own. Tokens keep their raw segments, which lets Remint
+// change one claim while every other byte of the header and payload stays
+// as MediaWiki wrote it.
+//
+// WARNING: Parse does not check the signature. Only package verdict says
+// whether a token can be trusted.
 package jwtutil

@@ -31,8 +31,9 @@ func (c Class) String() string {
 // MarshalText renders the class name in JSON.
 func (c Class) MarshalText() ([]byte, error) { return []byte(c.String()), nil }
 
-// moreFundamental reports whether a should win over b when both failed.
-func moreFundamental(a, b Class) bool {
+// MoreFundamental reports whether a should win over b when both failed:
+// the one rule for picking a token's verdict among its failures.
+func MoreFundamental(a, b Class) bool {
 	if a == ClassOK {
 		return false
 	}

@@ -3,11 +3,12 @@ package jwtutil
 import (
 	"crypto/rsa"
 	"encoding/base64"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mwoauth/mwoauth/internal/fixtures"
+	"github.com/mwoauth/mwoauth/jwtutil/keys"
 )
 
 // Instants around the real tokens (issued 2026-11-22 09:07:55 UTC, 1 h).
@@ -20,11 +21,7 @@ var (
 
 func readFixture(t testing.TB, rel string) string {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", rel))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return strings.TrimSpace(string(b))
+	return fixtures.File(rel)
 }
 
 func parseFixture(t testing.TB, rel string) *Token {
@@ -38,7 +35,7 @@ func parseFixture(t testing.TB, rel string) *Token {
 
 func publicKey(t testing.TB, name string) *rsa.PublicKey {
 	t.Helper()
-	k, err := ParsePublicKey([]byte(readFixture(t, "keys/"+name)))
+	k, err := keys.ParsePublicKey(fixtures.Key(name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +44,7 @@ func publicKey(t testing.TB, name string) *rsa.PublicKey {
 
 func privateKey(t testing.TB, name string) *rsa.PrivateKey {
 	t.Helper()
-	k, err := ParsePrivateKey([]byte(readFixture(t, "keys/"+name)))
+	k, err := keys.ParsePrivateKey(fixtures.Key(name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +56,7 @@ func b64(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s
 // craft signs header and payload JSON with key (RS256), whatever the header says.
 func craft(t testing.TB, header, payload string, key *rsa.PrivateKey) string {
 	t.Helper()
-	return signRS256(b64(header), []byte(payload), key)
+	return SignRS256(b64(header), []byte(payload), key)
 }
 
 func decodePayload(t testing.TB, token string) string {

@@ -299,3 +299,29 @@ func rawMembers(b []byte) []RawMember {
 	}
 	return out
 }
+
+// StringList reads a JSON array of strings (other members as compact JSON).
+func StringList(v any) []string {
+	list, ok := v.([]any)
+	if !ok {
+		return nil
+	}
+	out := make([]string, 0, len(list))
+	for _, x := range list {
+		if s, ok := x.(string); ok {
+			out = append(out, s)
+		} else {
+			out = append(out, CompactJSON(x))
+		}
+	}
+	return out
+}
+
+// CompactJSON renders a decoded value as compact JSON, for messages.
+func CompactJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
+}

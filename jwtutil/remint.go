@@ -4,8 +4,10 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"bytes"
+	"crypto/rand"
 	"crypto/rsa"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -76,7 +78,7 @@ func Remint(t *Token, key *rsa.PrivateKey, o RemintOptions) (string, []RemintNot
 			if bytes.ContainsAny([]byte(tc.Raw), ".eE") {
 				inner = TimeFloat
 			}
-			raw = mustJSONString(FormatNumericDate(*tv.at, inner))
+			raw = JSONString(FormatNumericDate(*tv.at, inner))
 		case form == TimeFloat || form == TimeInt:
 			raw = FormatNumericDate(*tv.at, form)
 		default:
@@ -114,7 +116,7 @@ func Remint(t *Token, key *rsa.PrivateKey, o RemintOptions) (string, []RemintNot
 	if !json.Valid(payload) {
 		return "", nil, fmt.Errorf("internal error: rewritten payload is not valid JSON")
 	}
-	return signRS256(t.HeaderB64, payload, key), notes, nil
+	return SignRS256(t.HeaderB64, payload, key), notes, nil
 }
 
 // rewriteObject replaces, removes and appends top-level members of a JSON
@@ -159,7 +161,7 @@ func rewriteObject(b []byte, edits map[string][]byte, order []string, remove map
 		if n > 0 {
 			out.WriteByte(',')
 		}
-		out.WriteString(mustJSONString(name))
+		out.WriteString(JSONString(name))
 		out.WriteByte(':')
 		out.Write(edits[name])
 		n++
@@ -172,7 +174,9 @@ func rewriteObject(b []byte, edits map[string][]byte, order []string, remove map
 	return out.Bytes(), nil
 }
 
-func mustJSONString(s string) string {
+// JSONString renders s as a JSON string, HTML left unescaped as PHP's
+// JSON_UNESCAPED_SLASHES|JSON_UNESCAPED_UNICODE output and lcobucci write it.
+func JSONString(s string) string {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -180,11 +184,22 @@ func mustJSONString(s string) string {
 	return string(bytes.TrimRight(buf.Bytes(), "\n"))
 }
 
-func signRS256(headerB64 string, payload []byte, key *rsa.PrivateKey) string {
+// SignRS256 signs headerB64 + "." + base64url(payload) with key and returns
+// the compact token.
+func SignRS256(headerB64 string, payload []byte, key *rsa.PrivateKey) string {
 	input := headerB64 + "." + base64.RawURLEncoding.EncodeToString(payload)
 	sig, err := jwt.SigningMethodRS256.Sign(input, key)
 	if err != nil {
 		panic(fmt.Sprintf("rsa sign: %v", err)) // only fails for keys too small for SHA-256, which ParsePrivateKey refuses
 	}
 	return input + "." + base64.RawURLEncoding.EncodeToString(sig)
+}
+
+// NewJTI returns 80 random lowercase hex characters, like oaat_identifier.
+func NewJTI() (string, error) {
+	b := make([]byte, 40)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(b), nil
 }

@@ -119,3 +119,32 @@ func twoUnits(a int, ua string, b int, ub string) string {
 // instant such as 1795342075.525625 and a claim of that value are the same
 // time to the microsecond.
 func ParseNumericDate(s string) (time.Time, error) { return parseNumericDate(s) }
+
+// RelativeFor words t relative to now for the claim it came from: "expires
+// in 41m", "valid since 3h ago", "issued 2m in the future".
+func RelativeFor(claim string, now, t time.Time) string {
+	past, future := t.Before(now), t.After(now)
+	switch {
+	case claim == "exp":
+		return Relative(now, t, "expired", "expires")
+	case claim == "sxp":
+		return Relative(now, t, "soft-expired", "soft-expires")
+	case claim == "nbf" && future:
+		return "not valid for another " + HumanSpan(now, t)
+	case claim == "nbf" && past:
+		return "valid since " + HumanSpan(t, now) + " ago"
+	case claim == "nbf":
+		return "valid from just now"
+	case claim == "iat" && future:
+		return "issued " + HumanSpan(now, t) + " in the future"
+	case claim == "iat" && past:
+		return "issued " + HumanSpan(t, now) + " ago"
+	case claim == "iat":
+		return "issued just now"
+	}
+	return Relative(now, t, "was", "is")
+}
+
+// TimeClaimNames are the claims read as NumericDates, in the order
+// MediaWiki writes them (sxp is core's soft expiry).
+var TimeClaimNames = []string{"iat", "nbf", "exp", "sxp"}

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/mwoauth/mwoauth/internal/loggen"
-	"github.com/mwoauth/mwoauth/jwtutil"
+	"github.com/mwoauth/mwoauth/verdict"
 )
 
 // benchLog generates a log of valid tokens: unique (each token once) or
@@ -46,7 +46,7 @@ func benchScan(b *testing.B, log []byte, o Options) {
 
 func benchOptions(b *testing.B) Options {
 	k := loadKeys(b)
-	return Options{Verify: jwtutil.VerifyOptions{Keys: []*rsa.PublicKey{k.pub}}, At: loggen.DefaultStart.Add(time.Hour)}
+	return Options{Verify: verdict.Options{Keys: []*rsa.PublicKey{k.pub}}, At: loggen.DefaultStart.Add(time.Hour)}
 }
 
 // BenchmarkScanUnique: every line has a token of its own, so the scan is

@@ -7,11 +7,8 @@ import (
 	"time"
 
 	"github.com/mwoauth/mwoauth/jwtutil"
+	"github.com/mwoauth/mwoauth/mediawiki"
 )
-
-// ClassExitCodes maps a verdict to the exit code "mwoauth token verify"
-// gives it (commands/cmdutil's table; a test keeps the two in step).
-var ClassExitCodes = [nClasses]int{0, 3, 4, 5, 6, 7, 8}
 
 // Classes lists every verdict in order, for reports that show zeros too.
 func Classes() []jwtutil.Class {
@@ -44,7 +41,7 @@ type TokenReport struct {
 	Aud       string           `json:"aud"`
 	Sub       string           `json:"sub"`
 	Verdict   jwtutil.Class    `json:"verdict"`
-	ExitCode  int              `json:"exit_code"`
+	ExitCode  int              `json:"exit_code"` // set by the command (cmdutil.ClassExitCode)
 	Detail    string           `json:"detail,omitempty"`
 	Count     int64            `json:"count"`
 	FirstSeen Seen             `json:"first_seen"`
@@ -64,7 +61,7 @@ type TokenRowRef struct {
 // VerdictSummary is one line of the by-verdict table.
 type VerdictSummary struct {
 	Verdict   jwtutil.Class `json:"verdict"`
-	ExitCode  int           `json:"exit_code"`
+	ExitCode  int           `json:"exit_code"` // set by the command (cmdutil.ClassExitCode)
 	Tokens    int           `json:"tokens"`
 	Uses      int64         `json:"uses"`
 	FirstSeen *Seen         `json:"first_seen"`
@@ -218,7 +215,7 @@ func (s *Scanner) report() *Report {
 		sum           ConsumerSummary
 		first, last   pos
 		firstT, lastT int64
-		consumer      *jwtutil.WikiState
+		consumer      *mediawiki.WikiState
 		tokensBy      [nClasses]int
 		usesBy        [nClasses]int64
 		usesByFound   [nClasses]bool
@@ -288,7 +285,7 @@ func (s *Scanner) report() *Report {
 		if usesBy[c] == 0 && tokensBy[c] == 0 {
 			continue
 		}
-		vs := VerdictSummary{Verdict: jwtutil.Class(c), ExitCode: ClassExitCodes[c], Tokens: tokensBy[c], Uses: usesBy[c]}
+		vs := VerdictSummary{Verdict: jwtutil.Class(c), Tokens: tokensBy[c], Uses: usesBy[c]}
 		if usesBy[c] > 0 {
 			f, l := s.seen(vFirst[c], vFirstT[c]), s.seen(vLast[c], vLastT[c])
 			vs.FirstSeen, vs.LastSeen = &f, &l
@@ -323,7 +320,7 @@ func (s *Scanner) tokenReport(a *use, perLine bool, tr *TokenReport) {
 	verdict := tokenVerdict(a, perLine)
 	*tr = TokenReport{
 		ID: in.id, JTI: in.jti, Aud: in.aud, Sub: in.sub,
-		Verdict: verdict, ExitCode: ClassExitCodes[verdict], Count: a.count,
+		Verdict: verdict, Count: a.count,
 		FirstSeen: s.seen(a.first, a.firstT), LastSeen: s.seen(a.last, a.lastT),
 	}
 	if verdict != jwtutil.ClassOK {
@@ -365,7 +362,7 @@ func tokenVerdict(a *use, perLine bool) jwtutil.Class {
 	return jwtutil.ClassOK
 }
 
-func consumerRef(ws *jwtutil.WikiState) *ConsumerRef {
+func consumerRef(ws *mediawiki.WikiState) *ConsumerRef {
 	if !ws.ConsumerFound {
 		return &ConsumerRef{}
 	}

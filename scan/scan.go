@@ -26,6 +26,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/mwoauth/mwoauth/jwtutil"
+	"github.com/mwoauth/mwoauth/mediawiki"
+	"github.com/mwoauth/mwoauth/verdict"
+	"github.com/mwoauth/mwoauth/wikistate"
 )
 
 const (
@@ -38,17 +41,11 @@ const (
 	noTime     = math.MinInt64
 )
 
-// Wiki looks a token up in the wiki's database. It is called once per
-// distinct well-formed token, never per line.
-type Wiki interface {
-	State(ctx context.Context, t *jwtutil.Token) (*jwtutil.WikiState, error)
-}
-
 // Options configure a scan.
 type Options struct {
 	// Verify carries keys, allowed algorithms, issuer, audience and leeway.
 	// Its Now and WikiState are set by the scanner.
-	Verify jwtutil.VerifyOptions
+	Verify verdict.Options
 	// At is when tokens are judged (uses on lines without a time, or every
 	// use when Times is not enabled).
 	At time.Time
@@ -56,8 +53,10 @@ type Options struct {
 	Times TimeSource
 	// Workers defaults to GOMAXPROCS.
 	Workers int
-	// Wiki, when set, adds the database's verdict (jti row, revocation, consumer).
-	Wiki Wiki
+	// Wiki, when set, adds the database's verdict (jti row, revocation,
+	// consumer). It is read once per distinct well-formed token, never per
+	// line, and each consumer once (wikistate.Cached).
+	Wiki wikistate.Source
 	// KeepTokens puts the token text in the report (--show-tokens).
 	KeepTokens bool
 	// SummaryOnly leaves Report.Tokens empty: the text report prints the
@@ -100,7 +99,7 @@ type tokenInfo struct {
 	atClass       jwtutil.Class     // verdict at Options.At
 	details       *[nClasses]string // first failing check's detail per class; nil for a valid token
 	iat, nbf, exp int64             // unix nanoseconds, noTime when absent
-	wiki          *jwtutil.WikiState
+	wiki          *mediawiki.WikiState
 	oversize      bool
 }
 
@@ -160,6 +159,9 @@ func New(o Options) *Scanner {
 	}
 	if len(o.Verify.Algs) == 0 {
 		o.Verify.Algs = []string{"RS256"}
+	}
+	if o.Wiki != nil {
+		o.Wiki = wikistate.Cached(o.Wiki)
 	}
 	s := &Scanner{o: o, fast: fastKeys(o), secret: newSecret()}
 	for i := range s.shards {
@@ -421,14 +423,14 @@ func (s *Scanner) judge(ctx context.Context, e *entry, raw []byte, w *worker) {
 	o := s.o.Verify
 	o.Now = s.o.At
 	if s.o.Wiki != nil {
-		ws, err := s.o.Wiki.State(ctx, t)
+		ws, err := wikistate.Lookup(ctx, s.o.Wiki, t)
 		if err != nil {
 			s.fail(err)
 		}
 		o.WikiState = ws
 		in.wiki = ws
 	}
-	r := jwtutil.Verify(t, o)
+	r := verdict.Verify(t, o)
 	in.atClass = r.Class
 	for _, c := range r.Checks {
 		if c.OK {
@@ -437,7 +439,7 @@ func (s *Scanner) judge(ctx context.Context, e *entry, raw []byte, w *worker) {
 		if in.detail(c.Class) == "" {
 			in.setDetail(c.Class, c.Detail)
 		}
-		if c.Class != jwtutil.ClassExpired && c.Class != jwtutil.ClassNotYetValid && moreFundamental(c.Class, in.static) {
+		if c.Class != jwtutil.ClassExpired && c.Class != jwtutil.ClassNotYetValid && jwtutil.MoreFundamental(c.Class, in.static) {
 			in.static = c.Class
 		}
 	}
@@ -480,19 +482,10 @@ func (in *tokenInfo) classAt(now int64, leeway time.Duration) jwtutil.Class {
 	case in.nbf != noTime && in.nbf > now+l, in.iat != noTime && in.iat > now+l:
 		tc = jwtutil.ClassNotYetValid
 	}
-	if moreFundamental(in.static, tc) {
+	if jwtutil.MoreFundamental(in.static, tc) {
 		return in.static
 	}
 	return tc
-}
-
-// moreFundamental reports whether failure a wins over b (jwtutil's order:
-// lower non-zero class first).
-func moreFundamental(a, b jwtutil.Class) bool {
-	if a == jwtutil.ClassOK {
-		return false
-	}
-	return b == jwtutil.ClassOK || a < b
 }
 
 // worker holds one goroutine's tallies; they are merged at the end.

@@ -16,37 +16,34 @@ import (
 	"time"
 
 	"github.com/mwoauth/mwoauth/db"
+	"github.com/mwoauth/mwoauth/internal/fixtures"
 	"github.com/mwoauth/mwoauth/internal/loggen"
 	"github.com/mwoauth/mwoauth/jwtutil"
+	"github.com/mwoauth/mwoauth/jwtutil/keys"
+	"github.com/mwoauth/mwoauth/verdict"
 )
 
-type keys struct {
+type keySet struct {
 	priv, forger *rsa.PrivateKey
 	pub          *rsa.PublicKey
 }
 
 var (
 	keysOnce sync.Once
-	testKeys keys
+	testKeys keySet
 )
 
-func loadKeys(t testing.TB) keys {
+func loadKeys(t testing.TB) keySet {
 	keysOnce.Do(func() {
-		read := func(name string) []byte {
-			b, err := os.ReadFile(filepath.Join("testdata", "keys", name))
-			if err != nil {
-				t.Fatal(err)
-			}
-			return b
-		}
+		read := fixtures.Key
 		var err error
-		if testKeys.priv, err = jwtutil.ParsePrivateKey(read("oauth2-private.pem")); err != nil {
+		if testKeys.priv, err = keys.ParsePrivateKey(read("oauth2-private.pem")); err != nil {
 			t.Fatal(err)
 		}
-		if testKeys.forger, err = jwtutil.ParsePrivateKey(read("other-private.pem")); err != nil {
+		if testKeys.forger, err = keys.ParsePrivateKey(read("other-private.pem")); err != nil {
 			t.Fatal(err)
 		}
-		if testKeys.pub, err = jwtutil.ParsePublicKey(read("oauth2-public.pem")); err != nil {
+		if testKeys.pub, err = keys.ParsePublicKey(read("oauth2-public.pem")); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -146,12 +143,12 @@ func TestScanMatchesGenerator(t *testing.T) {
 	defer st.Close()
 	for _, mode := range []string{"at", "per-line", "at+db", "per-line+db"} {
 		t.Run(mode, func(t *testing.T) {
-			o := Options{Verify: jwtutil.VerifyOptions{Keys: []*rsa.PublicKey{k.pub}}, At: at}
+			o := Options{Verify: verdict.Options{Keys: []*rsa.PublicKey{k.pub}}, At: at}
 			if strings.HasPrefix(mode, "per-line") {
 				o.Times = regex
 			}
 			if strings.HasSuffix(mode, "+db") {
-				o.Wiki = NewDBWiki(st)
+				o.Wiki = st
 			}
 			rep := runScan(t, o, map[string][]byte{"access.log": g.log}, "access.log")
 			for _, d := range loggen.Compare(g.g.Expect, mode, summaryMap(t, rep.Summary)) {
@@ -196,7 +193,7 @@ func TestScanHoldsNoTokenText(t *testing.T) {
 	k := loadKeys(t)
 	at, _ := time.Parse(time.RFC3339Nano, g.g.Expect.JudgedAt)
 	for _, keep := range []bool{false, true} {
-		s := New(Options{Verify: jwtutil.VerifyOptions{Keys: []*rsa.PublicKey{k.pub}}, At: at, KeepTokens: keep})
+		s := New(Options{Verify: verdict.Options{Keys: []*rsa.PublicKey{k.pub}}, At: at, KeepTokens: keep})
 		if err := s.Feed(context.Background(), "access.log", bytes.NewReader(g.log)); err != nil {
 			t.Fatal(err)
 		}
@@ -275,7 +272,7 @@ func TestScanDeterministic(t *testing.T) {
 	zw := gzip.NewWriter(&gz)
 	zw.Write(g.log)
 	zw.Close()
-	base := Options{Verify: jwtutil.VerifyOptions{Keys: []*rsa.PublicKey{k.pub}}, At: at, Times: regex}
+	base := Options{Verify: verdict.Options{Keys: []*rsa.PublicKey{k.pub}}, At: at, Times: regex}
 	o1 := base
 	o1.Workers = 1
 	o4 := base
@@ -306,7 +303,7 @@ func TestScanPositions(t *testing.T) {
 	two := `{"time":"2026-11-22T09:40:00Z","access_token":"` + tokA + `"}` + "\n"
 	ts, _ := NewTimeSource("time", "")
 	at := time.Date(2026, 11, 22, 9, 45, 0, 0, time.UTC)
-	rep := runScan(t, Options{Verify: jwtutil.VerifyOptions{Keys: []*rsa.PublicKey{k.pub}}, At: at, Times: ts, KeepTokens: true},
+	rep := runScan(t, Options{Verify: verdict.Options{Keys: []*rsa.PublicKey{k.pub}}, At: at, Times: ts, KeepTokens: true},
 		map[string][]byte{"one.log": []byte(one), "two.log": []byte(two)}, "one.log", "two.log")
 	s := rep.Summary
 	if s.Lines != 7 || s.SkippedBinary != 1 || s.LinesWithTokens != 5 || s.Occurrences != 5 || s.UniqueTokens != 3 || s.LinesWithoutTime != 1 {
@@ -326,14 +323,14 @@ func TestScanPositions(t *testing.T) {
 	if a.FirstSeen.Time != "2026-11-22T09:30:00Z" || a.LastSeen.Time != "2026-11-22T09:40:00Z" {
 		t.Errorf("token A times: first %s last %s", a.FirstSeen.Time, a.LastSeen.Time)
 	}
-	if a.Verdict != jwtutil.ClassExpired || a.Uses["ok"] != 2 || a.Uses["expired"] != 1 || a.ExitCode != 5 {
+	if a.Verdict != jwtutil.ClassExpired || a.Uses["ok"] != 2 || a.Uses["expired"] != 1 {
 		t.Errorf("token A verdict %v uses %v", a.Verdict, a.Uses)
 	}
 	if a.JTI == "" || a.Aud != "5096568cc6652b5ad36358427f1bd60c" {
 		t.Errorf("token A claims: %+v", a)
 	}
 	m := rep.Tokens[1]
-	if m.Verdict != jwtutil.ClassMalformed || m.FirstSeen.Line != 4 || m.Token != "not-a-jwt" || m.ExitCode != 3 {
+	if m.Verdict != jwtutil.ClassMalformed || m.FirstSeen.Line != 4 || m.Token != "not-a-jwt" {
 		t.Errorf("malformed: %+v", m)
 	}
 	f := rep.Tokens[2]
@@ -359,7 +356,7 @@ func TestScanHugeLine(t *testing.T) {
 	in.WriteString("Bearer " + tok + " " + strings.Repeat("y", MaxLine) + "\n")
 	in.WriteString("Bearer " + tok + "\n")
 	at := time.Date(2026, 11, 22, 9, 45, 0, 0, time.UTC)
-	rep := runScan(t, Options{Verify: jwtutil.VerifyOptions{Keys: []*rsa.PublicKey{k.pub}}, At: at},
+	rep := runScan(t, Options{Verify: verdict.Options{Keys: []*rsa.PublicKey{k.pub}}, At: at},
 		map[string][]byte{"big": in.Bytes()}, "big")
 	s := rep.Summary
 	if s.Lines != 4 || s.SkippedTooLong != 2 || s.Occurrences != 2 || !s.Valid {
@@ -375,7 +372,7 @@ func TestScanHugeLine(t *testing.T) {
 func TestClassAtMatchesCheckTimes(t *testing.T) {
 	g := testLog(t)
 	k := loadKeys(t)
-	s := New(Options{Verify: jwtutil.VerifyOptions{Keys: []*rsa.PublicKey{k.pub}}, At: loggen.DefaultStart})
+	s := New(Options{Verify: verdict.Options{Keys: []*rsa.PublicKey{k.pub}}, At: loggen.DefaultStart})
 	s.ctx = context.Background()
 	for _, leeway := range []time.Duration{0, 90 * time.Second} {
 		s.o.Verify.Leeway = leeway
@@ -390,22 +387,11 @@ func TestClassAtMatchesCheckTimes(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, now := range []time.Time{tok.IAT.Add(-time.Minute), tok.IAT, tok.EXP.Add(-time.Microsecond), tok.EXP, tok.EXP.Add(leeway), tok.EXP.Add(time.Hour)} {
-				want := pt.CheckTimes(now, leeway)
+				want := verdict.CheckTimes(pt, now, leeway)
 				if got := e.info.classAt(now.UnixNano(), leeway); got != want {
 					t.Errorf("%s at %v leeway %v: classAt %v, CheckTimes %v", tok.Kind, now, leeway, got, want)
 				}
 			}
-		}
-	}
-}
-
-func TestExitCodesFollowClasses(t *testing.T) {
-	if len(Classes()) != len(ClassExitCodes) {
-		t.Fatal("class table size")
-	}
-	for c, code := range ClassExitCodes {
-		if (c == 0) != (code == 0) {
-			t.Errorf("class %v has exit code %d", jwtutil.Class(c), code)
 		}
 	}
 }
@@ -424,14 +410,14 @@ func TestFastJudgeAgrees(t *testing.T) {
 		"crafted/alg-none.jwt", "crafted/bad-signature-bitflip.jwt", "crafted/expired-resigned.jwt"} {
 		toks = append(toks, fixtureToken(t, name))
 	}
-	jwks := []jwtutil.JWK{{Kid: "x", Alg: "RS256", Key: k.pub}}
+	jwks := []keys.JWK{{Kid: "x", Alg: "RS256", Key: k.pub}}
 	type variant struct {
 		name string
 		o    Options
 	}
 	var variants []variant
 	for _, at := range []time.Time{loggen.DefaultStart, loggen.DefaultStart.Add(time.Hour), loggen.DefaultStart.Add(2 * time.Hour), time.Date(2026, 11, 22, 9, 30, 0, 0, time.UTC)} {
-		for _, vo := range []jwtutil.VerifyOptions{
+		for _, vo := range []verdict.Options{
 			{Keys: []*rsa.PublicKey{k.pub}},
 			{Keys: []*rsa.PublicKey{k.pub}, Leeway: 90 * time.Second},
 			{JWKS: jwks},

@@ -4,9 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mwoauth/mwoauth/db"
+	"github.com/mwoauth/mwoauth/jwtutil"
 )
 
 func TestParseINI(t *testing.T) {
@@ -77,6 +82,20 @@ func TestExitCode(t *testing.T) {
 		{fmt.Errorf("wrapped: %w", Exitf(ExitExpired, "expired")), ExitExpired},
 		{SilentExit(ExitBatchInvalid), ExitBatchInvalid},
 		{fmt.Errorf("run: %w", context.Canceled), ExitInterrupted},
+		// Library errors carry their class; commands return them as they are.
+		{&jwtutil.Error{Class: jwtutil.ClassExpired, Msg: "expired"}, ExitExpired},
+		{fmt.Errorf("token: %w", &jwtutil.Error{Class: jwtutil.ClassMalformed}), ExitMalformed},
+		{fmt.Errorf("%w: no slash", db.ErrBadDSN), ExitUsage},
+		{fmt.Errorf("%w: reason is empty", db.ErrInvalidReason), ExitUsage},
+		{&db.RefusedError{Msg: "not approved"}, ExitRefused},
+		{fmt.Errorf("consumer 7: %w", db.ErrNotFound), ExitNotFound},
+		{&db.PerformerNotFoundError{Name: "X"}, ExitNotFound},
+		{&os.PathError{Op: "open", Path: "/nope", Err: fs.ErrNotExist}, ExitNotFound},
+		{&db.SchemaError{Table: "oauth_registered_consumer"}, ExitFailure},
+		// A hint keeps the class.
+		{WithHint(&db.RefusedError{Msg: "x"}, "see --help"), ExitRefused},
+		// A command's explicit code wins over the class inside.
+		{Exit(ExitUsage, db.ErrNotFound), ExitUsage},
 	} {
 		if got := ExitCode(c.err); got != c.want {
 			t.Errorf("ExitCode(%v) = %d, want %d", c.err, got, c.want)
@@ -107,5 +126,25 @@ func TestPlainRenderIsLipgloss(t *testing.T) {
 				t.Errorf("Render(%q) = %q, lipgloss gives %q", in, got, want)
 			}
 		}
+	}
+}
+
+func TestHints(t *testing.T) {
+	base := fmt.Errorf("%w: the reason is required", db.ErrInvalidReason)
+	err := HintIf(base, db.ErrInvalidReason, "give --reason TEXT")
+	if got := err.Error(); got != "invalid reason: the reason is required (give --reason TEXT)" {
+		t.Errorf("HintIf: %q", got)
+	}
+	if !errors.Is(err, db.ErrInvalidReason) || ExitCode(err) != ExitUsage {
+		t.Error("the hint hides the error's class")
+	}
+	if got := HintIf(db.ErrNotFound, db.ErrInvalidReason, "x"); got != db.ErrNotFound {
+		t.Errorf("HintIf added a hint to another error: %v", got)
+	}
+	if WithHint(nil, "x") != nil {
+		t.Error("WithHint(nil) is not nil")
+	}
+	if got := FlagRequired("--reason TEXT", "it is stored in the wiki's log").Error(); got != "--reason TEXT is required: it is stored in the wiki's log" {
+		t.Errorf("FlagRequired: %q", got)
 	}
 }

@@ -7,6 +7,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
+
+	"github.com/mwoauth/mwoauth/db"
+	"github.com/mwoauth/mwoauth/jwtutil"
+	"github.com/mwoauth/mwoauth/mediawiki"
 )
 
 // Exit codes, one table for the whole tool (docs/exit-codes.md, `mwoauth help exit-codes`).
@@ -87,7 +92,18 @@ func FlagErrorf(format string, a ...any) error {
 	return &FlagError{Err: fmt.Errorf(format, a...)}
 }
 
-// ExitCode maps an error to the process exit code.
+// ExitCode maps an error to the process exit code. It is the one mapper:
+// commands return library errors as they are and this function knows their
+// classes, so no command converts errors by hand.
+//
+//	*ExitError                      its Code (a command decided)
+//	*FlagError                      2 usage
+//	context.Canceled                130 interrupted
+//	*jwtutil.Error                  its Class (3 malformed ... 8 wiki-state)
+//	db.ErrBadDSN, db.ErrInvalidReason  2 usage (the user typed it)
+//	*db.RefusedError                10 refused
+//	mediawiki.ErrNotFound (= db.ErrNotFound), fs.ErrNotExist  9 not found
+//	anything else                   1 failure
 func ExitCode(err error) int {
 	if err == nil {
 		return ExitOK
@@ -103,7 +119,79 @@ func ExitCode(err error) int {
 	if errors.Is(err, context.Canceled) {
 		return ExitInterrupted
 	}
+	var te *jwtutil.Error
+	if errors.As(err, &te) {
+		return ClassExitCode(te.Class)
+	}
+	if errors.Is(err, db.ErrBadDSN) || errors.Is(err, db.ErrInvalidReason) {
+		return ExitUsage
+	}
+	var re *db.RefusedError
+	if errors.As(err, &re) {
+		return ExitRefused
+	}
+	if errors.Is(err, mediawiki.ErrNotFound) || errors.Is(err, fs.ErrNotExist) {
+		return ExitNotFound
+	}
 	return ExitFailure
+}
+
+// ClassExitCode is the exit code of a verdict class: what token verify
+// exits with and what token scan reports per token.
+func ClassExitCode(c jwtutil.Class) int {
+	switch c {
+	case jwtutil.ClassOK:
+		return ExitOK
+	case jwtutil.ClassMalformed:
+		return ExitMalformed
+	case jwtutil.ClassSignature:
+		return ExitSignature
+	case jwtutil.ClassExpired:
+		return ExitExpired
+	case jwtutil.ClassNotYetValid:
+		return ExitNotYetValid
+	case jwtutil.ClassClaims:
+		return ExitClaims
+	case jwtutil.ClassWikiState:
+		return ExitWikiState
+	}
+	return ExitFailure
+}
+
+// WithHint adds what to do about err, in the command's words: libraries
+// never name flags, so a command that knows which flag fixes an error adds
+// it here ("give --reason TEXT"). The exit code stays err's.
+func WithHint(err error, hint string) error {
+	if err == nil || hint == "" {
+		return err
+	}
+	return &hintError{err: err, hint: hint}
+}
+
+// HintIf is WithHint for one kind of error: the hint is added only when
+// err is (or wraps) target.
+func HintIf(err, target error, hint string) error {
+	if errors.Is(err, target) {
+		return WithHint(err, hint)
+	}
+	return err
+}
+
+type hintError struct {
+	err  error
+	hint string
+}
+
+func (e *hintError) Error() string { return e.err.Error() + " (" + e.hint + ")" }
+func (e *hintError) Unwrap() error { return e.err }
+
+// FlagRequired is the one wording of a missing required flag:
+// "--reason TEXT is required: it is stored in the wiki's log".
+func FlagRequired(flag, why string) error {
+	if why == "" {
+		return FlagErrorf("%s is required", flag)
+	}
+	return FlagErrorf("%s is required: %s", flag, why)
 }
 
 // IsSilent reports whether the error should not be printed again.

@@ -337,7 +337,7 @@ func runAction(cmd *cobra.Command, f *cmdutil.Factory, spec actionSpec, o *actio
 			return cmdutil.Exitf(cmdutil.ExitNotFound, "no consumer %q (give the 32-hex key or the numeric id); nothing written", ref)
 		}
 		if err != nil {
-			return mapError(err)
+			return err
 		}
 		if seen[c.ID] {
 			continue
@@ -357,7 +357,7 @@ func runAction(cmd *cobra.Command, f *cmdutil.Factory, spec actionSpec, o *actio
 			if len(refs) > 1 {
 				err = fmt.Errorf("%w; nothing written", err)
 			}
-			return mapError(err)
+			return err
 		}
 		plans = append(plans, p)
 	}
@@ -419,7 +419,7 @@ func runAction(cmd *cobra.Command, f *cmdutil.Factory, spec actionSpec, o *actio
 			r.Error = err.Error()
 			results = append(results, r)
 			if failed == nil {
-				failed = mapError(err)
+				failed = err
 			}
 			if format != "json" {
 				fmt.Fprintf(f.IO.ErrOut, "%s %s: %v\n", f.IO.Styles().Err.Render("✗"), p.Consumer.Key, err)
@@ -437,11 +437,8 @@ func runAction(cmd *cobra.Command, f *cmdutil.Factory, spec actionSpec, o *actio
 		}
 	}
 	if failed != nil {
-		var ee *cmdutil.ExitError
-		if errors.As(failed, &ee) {
-			return cmdutil.SilentExit(ee.Code)
-		}
-		return cmdutil.SilentExit(cmdutil.ExitFailure)
+		// Each failure was reported on its own line (or in the JSON).
+		return cmdutil.SilentExit(cmdutil.ExitCode(failed))
 	}
 	return nil
 }

@@ -4,7 +4,6 @@
 package consumer
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -12,7 +11,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mwoauth/mwoauth/commands/cmdutil"
-	"github.com/mwoauth/mwoauth/commands/dbcmd"
 	"github.com/mwoauth/mwoauth/db"
 )
 
@@ -54,32 +52,6 @@ first: "mwoauth sandbox".`,
 		newCmdRevoke(f),
 	)
 	return cmd
-}
-
-// mapError gives a db error its exit code.
-func mapError(err error) error {
-	var ref *db.RefusedError
-	var pnf *db.PerformerNotFoundError
-	var pe *db.PermissionError
-	var unf *db.UserNotFoundError
-	var ee *cmdutil.ExitError
-	switch {
-	case err == nil:
-		return nil
-	case errors.As(err, &ee):
-		return err
-	case errors.As(err, &pe):
-		return cmdutil.Exit(cmdutil.ExitRefused, err)
-	case errors.As(err, &ref):
-		return cmdutil.Exit(cmdutil.ExitRefused, err)
-	case errors.As(err, &pnf), errors.As(err, &unf):
-		return cmdutil.Exit(cmdutil.ExitNotFound, err)
-	case errors.Is(err, db.ErrInvalidReason):
-		return cmdutil.FlagErrorf("%v", err)
-	case errors.Is(err, db.ErrNotFound):
-		return cmdutil.Exit(cmdutil.ExitNotFound, err)
-	}
-	return dbcmd.MapError(err)
 }
 
 // when renders a TS_MW value as RFC 3339 for JSON ("" stays "").

@@ -208,7 +208,7 @@ func runList(cmd *cobra.Command, f *cmdutil.Factory, o *listOptions) error {
 				return cmdutil.Exitf(cmdutil.ExitNotFound, "no user %q", o.owner)
 			}
 			if err != nil {
-				return mapError(err)
+				return err
 			}
 			filter.OwnerID = id
 		}
@@ -231,7 +231,7 @@ func runList(cmd *cobra.Command, f *cmdutil.Factory, o *listOptions) error {
 		return w.row(c)
 	})
 	if err != nil && !errors.Is(err, errStop) {
-		return mapError(err)
+		return err
 	}
 	if err := w.close(); err != nil {
 		return err
@@ -273,15 +273,10 @@ func newListWriter(f *cmdutil.Factory, format string, e expiry) *listWriter {
 	return w
 }
 
-// clean keeps a value on one line and one column.
-func clean(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r == '\t' || r == '\n' || r == '\r' {
-			return ' '
-		}
-		return r
-	}, s)
-}
+// clean is the one terminal-safe rendering of a database string
+// (cmdutil.Safe): control and bidi characters, tabs and newlines shown
+// visibly, so a value stays on one line and in one column.
+func clean(s string) string { return cmdutil.Safe(s) }
 
 func (w *listWriter) row(c *db.Consumer) error {
 	it := itemOf(c, w.e)

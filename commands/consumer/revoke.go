@@ -96,11 +96,11 @@ func runRevoke(cmd *cobra.Command, f *cmdutil.Factory, o *revokeOptions, ref str
 		return cmdutil.Exitf(cmdutil.ExitNotFound, "no consumer %q (give the 32-hex key or the numeric id); nothing written", ref)
 	}
 	if err != nil {
-		return mapError(err)
+		return err
 	}
 	p, err := st.PlanRenounce(ctx, c, o.user, o.wiki)
 	if err != nil {
-		return mapError(err)
+		return err
 	}
 	r := revokeResult{Key: c.Key, ID: c.ID, Name: c.Name, User: p.UserName, UserID: p.UserID, Wiki: o.wiki,
 		Database: st.Target(), Profile: dbcmd.Profile(f), Acceptances: p.Acceptances, RevokedTokens: []db.RevokedToken{}, TokenRows: p.TokenRows}
@@ -141,7 +141,7 @@ func runRevoke(cmd *cobra.Command, f *cmdutil.Factory, o *revokeOptions, ref str
 	}
 	res, err := st.ApplyRenounce(ctx, p)
 	if err != nil {
-		return mapError(err)
+		return err
 	}
 	r.RevokedTokens = res.RevokedTokens
 	if format == "json" {

@@ -105,7 +105,7 @@ func runShow(cmd *cobra.Command, f *cmdutil.Factory, ref string) error {
 		return cmdutil.Exitf(cmdutil.ExitNotFound, "no consumer %q (give the 32-hex key or the numeric id)", ref)
 	}
 	if err != nil {
-		return mapError(err)
+		return err
 	}
 	v := showView{listItem: itemOf(c, e), StageTimestamp: when(c.StageTimestamp), Confidential: c.OAuth2Confidential, OAuth2Grants: c.OAuth2AllowedGrants, Wiki: c.Wiki,
 		Grants: c.Grants, GrantsStoredAsObject: c.GrantsStoredAsObject, CallbackURL: c.CallbackURL,
@@ -117,19 +117,19 @@ func runShow(cmd *cobra.Command, f *cmdutil.Factory, ref string) error {
 		v.OAuth2Grants = []string{}
 	}
 	if v.Acceptances, err = st.AcceptancesByWiki(ctx, c.ID); err != nil {
-		return mapError(err)
+		return err
 	}
 	if v.Tokens, err = st.TokenSummary(ctx, c.ID, f.Now()); err != nil {
-		return mapError(err)
+		return err
 	}
 	if n, ok, err := st.TaggedEdits(ctx, c.ID); err != nil {
-		return mapError(err)
+		return err
 	} else if ok {
 		v.TaggedEdits = &n
 	}
 	entries, err := st.LogHistory(ctx, c.Key)
 	if err != nil {
-		return mapError(err)
+		return err
 	}
 	v.Log = []logView{}
 	for _, e := range entries {

@@ -5,7 +5,6 @@
 package dbcmd
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -79,7 +78,7 @@ func open(cmd *cobra.Command, f *cmdutil.Factory, optional, admin bool) (*db.Sto
 		Admin: admin, ReadOnly: !admin, Now: f.Now,
 	})
 	if err != nil {
-		return nil, MapError(err)
+		return nil, err
 	}
 	return st, nil
 }
@@ -116,24 +115,6 @@ func Profile(f *cmdutil.Factory) string {
 		return cfg.ProfileName
 	}
 	return ""
-}
-
-// MapError gives database errors their exit codes: a malformed DSN or
-// prefix is a usage error (2), anything else (unreachable server, wrong
-// password, missing table) a failure (1). Messages are one line and never
-// contain the password (the driver's messages do not; we never format the DSN).
-func MapError(err error) error {
-	if errors.Is(err, db.ErrBadDSN) {
-		return cmdutil.FlagErrorf("%v", err)
-	}
-	var se *db.SchemaError
-	if errors.As(err, &se) {
-		return cmdutil.Exit(cmdutil.ExitFailure, err)
-	}
-	if errors.Is(err, db.ErrNotFound) {
-		return cmdutil.Exit(cmdutil.ExitNotFound, err)
-	}
-	return cmdutil.Exit(cmdutil.ExitFailure, err)
 }
 
 // Password returns the database password from MWOAUTH_DB_PASSWORD, else the

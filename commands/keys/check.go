@@ -8,7 +8,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mwoauth/mwoauth/commands/cmdutil"
-	"github.com/mwoauth/mwoauth/jwtutil"
+	jwtkeys "github.com/mwoauth/mwoauth/jwtutil/keys"
+	"github.com/mwoauth/mwoauth/mediawiki"
 )
 
 type checkOptions struct {
@@ -30,7 +31,7 @@ type checkKeyJSON struct {
 
 type checkLintJSON struct {
 	Key string `json:"key"` // private or public
-	jwtutil.Lint
+	mediawiki.Lint
 }
 
 type checkJSON struct {
@@ -112,22 +113,22 @@ info are printed but pass); 4 when the two keys are not a pair (wrong key);
 }
 
 type checkedKey struct {
-	role  jwtutil.KeyRole
+	role  mediawiki.KeyRole
 	src   *keySource
-	info  *jwtutil.KeyInfo
-	lints []jwtutil.Lint
+	info  *jwtkeys.KeyInfo
+	lints []mediawiki.Lint
 	json  *checkKeyJSON
 }
 
-func checkOne(f *cmdutil.Factory, value string, role jwtutil.KeyRole, onArgv, asPath bool) (*checkedKey, error) {
+func checkOne(f *cmdutil.Factory, value string, role mediawiki.KeyRole, onArgv, asPath bool) (*checkedKey, error) {
 	src, err := readKeySource(f.IO, value, onArgv)
 	if err != nil {
 		return nil, err
 	}
 	ck := &checkedKey{role: role, src: src}
-	ck.lints = jwtutil.LintKey(src.Data, jwtutil.LintOptions{Role: role, AsFile: asPath})
+	ck.lints = mediawiki.LintKey(src.Data, mediawiki.LintOptions{Role: role, AsFile: asPath})
 	if src.IsFile {
-		for _, l := range jwtutil.LintFileMode(src.Mode, role) {
+		for _, l := range mediawiki.LintFileMode(src.Mode, role) {
 			// The permission notice comes from CryptKey opening the file
 			// by path; for a value MediaWiki writes its own 0600 copy.
 			if l.Code == "file-mode" && !asPath {
@@ -137,18 +138,18 @@ func checkOne(f *cmdutil.Factory, value string, role jwtutil.KeyRole, onArgv, as
 		}
 	}
 	setting := "$wgOAuth2PublicKey"
-	if role == jwtutil.RolePrivate {
+	if role == mediawiki.RolePrivate {
 		setting = "$wgOAuth2PrivateKey"
 	}
 	ck.json = &checkKeyJSON{Setting: setting, Source: src.Label}
 	if src.IsFile {
 		ck.json.Mode = fmt.Sprintf("%04o", src.Mode.Perm())
 	}
-	if info, err := jwtutil.ParseKey(src.Data); err == nil {
+	if info, err := jwtkeys.ParseKey(src.Data); err == nil {
 		ck.info = info
 		ck.json.Parsed = true
 		ck.json.Kind, ck.json.Bits, ck.json.Format = keyKind(info), info.Bits(), info.Format
-		ck.json.Fingerprint, ck.json.Thumbprint = jwtutil.Fingerprint(info.Public), jwtutil.Thumbprint(info.Public)
+		ck.json.Fingerprint, ck.json.Thumbprint = jwtkeys.Fingerprint(info.Public), jwtkeys.Thumbprint(info.Public)
 	}
 	return ck, nil
 }
@@ -158,7 +159,7 @@ func runCheck(f *cmdutil.Factory, opts *checkOptions, onArgv bool, format string
 	var keys []*checkedKey
 	res := checkJSON{Lints: []checkLintJSON{}}
 	if opts.Private != "" {
-		ck, err := checkOne(f, opts.Private, jwtutil.RolePrivate, onArgv, asPath)
+		ck, err := checkOne(f, opts.Private, mediawiki.RolePrivate, onArgv, asPath)
 		if err != nil {
 			return err
 		}
@@ -166,7 +167,7 @@ func runCheck(f *cmdutil.Factory, opts *checkOptions, onArgv bool, format string
 		res.Private = ck.json
 	}
 	if opts.Public != "" {
-		ck, err := checkOne(f, opts.Public, jwtutil.RolePublic, onArgv, asPath)
+		ck, err := checkOne(f, opts.Public, mediawiki.RolePublic, onArgv, asPath)
 		if err != nil {
 			return err
 		}
@@ -181,7 +182,7 @@ func runCheck(f *cmdutil.Factory, opts *checkOptions, onArgv bool, format string
 	for _, ck := range keys {
 		for _, l := range ck.lints {
 			res.Lints = append(res.Lints, checkLintJSON{Key: roleName(ck.role), Lint: l})
-			if l.Severity == jwtutil.SeverityError {
+			if l.Severity == mediawiki.SeverityError {
 				errorsFound++
 			}
 		}
@@ -216,8 +217,8 @@ func runCheck(f *cmdutil.Factory, opts *checkOptions, onArgv bool, format string
 	return nil
 }
 
-func roleName(r jwtutil.KeyRole) string {
-	if r == jwtutil.RolePrivate {
+func roleName(r mediawiki.KeyRole) string {
+	if r == mediawiki.RolePrivate {
 		return "private"
 	}
 	return "public"
@@ -229,7 +230,7 @@ func printCheck(ios *cmdutil.IOStreams, keys []*checkedKey, pair *bool) {
 	for _, ck := range keys {
 		fmt.Fprintf(w, "%s  %s\n", s.Bold.Render(fmt.Sprintf("%-7s", roleName(ck.role))), ck.src.Label)
 		if ck.info != nil {
-			line := fmt.Sprintf("RSA %d-bit %s key (%s), sha256 %s", ck.info.Bits(), keyKind(ck.info), ck.info.Format, jwtutil.Fingerprint(ck.info.Public))
+			line := fmt.Sprintf("RSA %d-bit %s key (%s), sha256 %s", ck.info.Bits(), keyKind(ck.info), ck.info.Format, jwtkeys.Fingerprint(ck.info.Public))
 			if ck.src.IsFile {
 				line += fmt.Sprintf(", mode %04o", ck.src.Mode.Perm())
 			}
@@ -251,12 +252,12 @@ func printCheck(ios *cmdutil.IOStreams, keys []*checkedKey, pair *bool) {
 	}
 }
 
-func printLint(w io.Writer, s *cmdutil.Styles, l jwtutil.Lint) {
+func printLint(w io.Writer, s *cmdutil.Styles, l mediawiki.Lint) {
 	tag := fmt.Sprintf("%-7s", l.Severity)
 	switch l.Severity {
-	case jwtutil.SeverityError:
+	case mediawiki.SeverityError:
 		tag = s.Err.Render(tag)
-	case jwtutil.SeverityWarning:
+	case mediawiki.SeverityWarning:
 		tag = s.Warn.Render(tag)
 	default:
 		tag = s.Dim.Render(tag)

@@ -6,7 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mwoauth/mwoauth/commands/cmdutil"
-	"github.com/mwoauth/mwoauth/jwtutil"
+	jwtkeys "github.com/mwoauth/mwoauth/jwtutil/keys"
 )
 
 type fingerprintJSON struct {
@@ -49,13 +49,13 @@ input is not a usable RSA key, 9 when the file does not exist.`,
 			if err != nil {
 				return err
 			}
-			k, err := jwtutil.ParseKey(src.Data)
+			k, err := jwtkeys.ParseKey(src.Data)
 			if err != nil {
 				return parseErr(src.Label, err)
 			}
 			out := fingerprintJSON{
 				Source: src.Label, Kind: keyKind(k), KeyType: "RSA", Bits: k.Bits(), Format: k.Format,
-				Fingerprint: jwtutil.Fingerprint(k.Public), Thumbprint: jwtutil.Thumbprint(k.Public),
+				Fingerprint: jwtkeys.Fingerprint(k.Public), Thumbprint: jwtkeys.Thumbprint(k.Public),
 			}
 			if format == "json" {
 				return cmdutil.WriteJSON(f.IO.Out, out)
@@ -66,8 +66,8 @@ input is not a usable RSA key, 9 when the file does not exist.`,
 			fmt.Fprintf(w, "%s  RSA %d-bit %s key (%s)\n", s.Key.Render("key       "), out.Bits, out.Kind, out.Format)
 			fmt.Fprintf(w, "%s  %s\n", s.Key.Render("sha256    "), out.Fingerprint)
 			fmt.Fprintf(w, "%s  %s\n", s.Key.Render("thumbprint"), out.Thumbprint)
-			if out.Bits < jwtutil.MinRSABits {
-				fmt.Fprintln(f.IO.ErrOut, s.Warn.Render(fmt.Sprintf("warning: %d bits is below the %d MediaWiki requires", out.Bits, jwtutil.MinRSABits)))
+			if out.Bits < jwtkeys.MinRSABits {
+				fmt.Fprintln(f.IO.ErrOut, s.Warn.Render(fmt.Sprintf("warning: %d bits is below the %d MediaWiki requires", out.Bits, jwtkeys.MinRSABits)))
 			}
 			return nil
 		},

@@ -12,7 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mwoauth/mwoauth/commands/cmdutil"
-	"github.com/mwoauth/mwoauth/jwtutil"
+	jwtkeys "github.com/mwoauth/mwoauth/jwtutil/keys"
 )
 
 const (
@@ -75,10 +75,10 @@ it to that user, or chgrp it to that group and chmod 640.`,
 				return cmdutil.FlagErrorf("--out <dir> is required")
 			}
 			switch {
-			case opts.Bits < jwtutil.MinRSABits:
-				return cmdutil.FlagErrorf("--bits %d is too small: MediaWiki requires at least %d", opts.Bits, jwtutil.MinRSABits)
-			case opts.Bits > jwtutil.MaxRSABits:
-				return cmdutil.FlagErrorf("--bits %d is too large (at most %d)", opts.Bits, jwtutil.MaxRSABits)
+			case opts.Bits < jwtkeys.MinRSABits:
+				return cmdutil.FlagErrorf("--bits %d is too small: MediaWiki requires at least %d", opts.Bits, jwtkeys.MinRSABits)
+			case opts.Bits > jwtkeys.MaxRSABits:
+				return cmdutil.FlagErrorf("--bits %d is too large (at most %d)", opts.Bits, jwtkeys.MaxRSABits)
 			}
 			if opts.Format != "pkcs8" && opts.Format != "pkcs1" {
 				return cmdutil.FlagErrorf("--format must be pkcs8 or pkcs1, not %q", opts.Format)
@@ -116,25 +116,25 @@ func runGenerate(ctx context.Context, f *cmdutil.Factory, opts *generateOptions,
 		return cmdutil.Exit(cmdutil.ExitFailure, err)
 	}
 
-	key, err := jwtutil.GenerateKey(opts.Bits)
+	key, err := jwtkeys.GenerateKey(opts.Bits)
 	if err != nil {
 		return cmdutil.Exit(cmdutil.ExitFailure, err)
 	}
-	privPEM := jwtutil.EncodePrivatePKCS8(key)
-	privFormat := jwtutil.FormatPKCS8
+	privPEM := jwtkeys.EncodePrivatePKCS8(key)
+	privFormat := jwtkeys.FormatPKCS8
 	if opts.Format == "pkcs1" {
-		privPEM, privFormat = jwtutil.EncodePrivatePKCS1(key), jwtutil.FormatPKCS1
+		privPEM, privFormat = jwtkeys.EncodePrivatePKCS1(key), jwtkeys.FormatPKCS1
 	}
 	if ctx.Err() != nil {
 		return cmdutil.Exit(cmdutil.ExitInterrupted, errors.New("interrupted: no key written"))
 	}
-	if err := writePair(dir, privPath, privPEM, pubPath, jwtutil.EncodePublicPKIX(&key.PublicKey)); err != nil {
+	if err := writePair(dir, privPath, privPEM, pubPath, jwtkeys.EncodePublicPKIX(&key.PublicKey)); err != nil {
 		return err
 	}
 
 	out := generateJSON{
 		PrivateKey: privPath, PublicKey: pubPath, PrivateFormat: privFormat, Bits: opts.Bits,
-		Fingerprint: jwtutil.Fingerprint(&key.PublicKey), Thumbprint: jwtutil.Thumbprint(&key.PublicKey),
+		Fingerprint: jwtkeys.Fingerprint(&key.PublicKey), Thumbprint: jwtkeys.Thumbprint(&key.PublicKey),
 		LocalSettings: []string{
 			fmt.Sprintf("$wgOAuth2PrivateKey = %s;", phpString(privPath)),
 			fmt.Sprintf("$wgOAuth2PublicKey = %s;", phpString(pubPath)),

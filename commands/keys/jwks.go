@@ -11,7 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mwoauth/mwoauth/commands/cmdutil"
-	"github.com/mwoauth/mwoauth/jwtutil"
+	jwtkeys "github.com/mwoauth/mwoauth/jwtutil/keys"
 )
 
 type jwksOptions struct {
@@ -86,17 +86,17 @@ func runJWKS(f *cmdutil.Factory, opts *jwksOptions, args []string) error {
 		if err != nil {
 			return err
 		}
-		k, err := jwtutil.ParseKey(src.Data)
+		k, err := jwtkeys.ParseKey(src.Data)
 		if err != nil {
 			return parseErr(src.Label, err)
 		}
 		if k.IsPrivate() {
 			fmt.Fprintf(f.IO.ErrOut, "note: %s is a private key; using its public half (no private material is printed)\n", src.Label)
 		}
-		if k.Bits() < jwtutil.MinRSABits {
-			fmt.Fprintf(f.IO.ErrOut, "warning: %s has %d bits, below the %d MediaWiki requires\n", src.Label, k.Bits(), jwtutil.MinRSABits)
+		if k.Bits() < jwtkeys.MinRSABits {
+			fmt.Fprintf(f.IO.ErrOut, "warning: %s has %d bits, below the %d MediaWiki requires\n", src.Label, k.Bits(), jwtkeys.MinRSABits)
 		}
-		kid := jwtutil.Thumbprint(k.Public)
+		kid := jwtkeys.Thumbprint(k.Public)
 		if prev, dup := seen[kid]; dup {
 			fmt.Fprintf(f.IO.ErrOut, "note: %s is the same key as %s; listed once\n", src.Label, prev)
 			continue
@@ -104,7 +104,7 @@ func runJWKS(f *cmdutil.Factory, opts *jwksOptions, args []string) error {
 		seen[kid] = src.Label
 		pubs = append(pubs, k.Public)
 	}
-	doc, err := jwtutil.JWKS(pubs...)
+	doc, err := jwtkeys.JWKS(pubs...)
 	if err != nil {
 		return err
 	}

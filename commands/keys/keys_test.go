@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/mwoauth/mwoauth/commands/cmdutil"
-	"github.com/mwoauth/mwoauth/jwtutil"
+	jwtkeys "github.com/mwoauth/mwoauth/jwtutil/keys"
 )
 
 func run(t *testing.T, args ...string) (stdout, stderr string, err error) {
@@ -44,19 +44,19 @@ func TestGenerateReportsWrittenKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	priv, err := jwtutil.ParsePrivateKey(privPEM)
+	priv, err := jwtkeys.ParsePrivateKey(privPEM)
 	if err != nil {
 		t.Fatal(err)
 	}
-	pub, err := jwtutil.ParsePublicKey(pubPEM)
+	pub, err := jwtkeys.ParsePublicKey(pubPEM)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !jwtutil.SamePair(priv, pub) {
+	if !jwtkeys.SamePair(priv, pub) {
 		t.Error("written files are not a pair")
 	}
-	if got.Fingerprint != jwtutil.Fingerprint(pub) || got.Thumbprint != jwtutil.Thumbprint(pub) {
-		t.Errorf("reported %s / %s, files have %s / %s", got.Fingerprint, got.Thumbprint, jwtutil.Fingerprint(pub), jwtutil.Thumbprint(pub))
+	if got.Fingerprint != jwtkeys.Fingerprint(pub) || got.Thumbprint != jwtkeys.Thumbprint(pub) {
+		t.Errorf("reported %s / %s, files have %s / %s", got.Fingerprint, got.Thumbprint, jwtkeys.Fingerprint(pub), jwtkeys.Thumbprint(pub))
 	}
 	if got.PrivateKey != filepath.Join(dir, privateName) || len(got.LocalSettings) != 2 {
 		t.Errorf("paths: %+v", got)
@@ -116,7 +116,7 @@ func TestPHPString(t *testing.T) {
 
 // On a colour terminal the human view is styled; JSON never is.
 func TestCheckStyledOnTTY(t *testing.T) {
-	pair := []string{"check", "--private", "../../jwtutil/testdata/keys/oauth2-private-pkcs1.pem", "--public", "../../jwtutil/testdata/keys/oauth2-public.pem", "--as", "path"}
+	pair := []string{"check", "--private", "../../internal/fixtures/keys/oauth2-private-pkcs1.pem", "--public", "../../internal/fixtures/keys/oauth2-public.pem", "--as", "path"}
 	for _, tc := range []struct {
 		args  []string
 		color bool

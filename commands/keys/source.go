@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/mwoauth/mwoauth/commands/cmdutil"
-	"github.com/mwoauth/mwoauth/jwtutil"
+	jwtkeys "github.com/mwoauth/mwoauth/jwtutil/keys"
 )
 
 // keySource is key material plus where it came from. Mode is set only for
@@ -59,7 +59,7 @@ func parseErr(label string, err error) error {
 }
 
 // keyKind names public/private for people.
-func keyKind(k *jwtutil.KeyInfo) string {
+func keyKind(k *jwtkeys.KeyInfo) string {
 	if k.IsPrivate() {
 		return "private"
 	}

@@ -16,7 +16,7 @@ import (
 
 	"github.com/mwoauth/mwoauth/commands/cmdutil"
 	"github.com/mwoauth/mwoauth/db"
-	"github.com/mwoauth/mwoauth/jwtutil"
+	"github.com/mwoauth/mwoauth/jwtutil/keys"
 )
 
 // DefaultDir is where the sandbox goes when no DIR is given.
@@ -120,15 +120,15 @@ func run(cmd *cobra.Command, f *cmdutil.Factory, dir string, force bool) error {
 		return cmdutil.Exitf(cmdutil.ExitFailure, "create %s: %v", dir, err)
 	}
 
-	key, err := jwtutil.GenerateKey(2048)
+	key, err := keys.GenerateKey(2048)
 	if err != nil {
 		return err
 	}
 	privPath, pubPath := filepath.Join(abs, "oauth2-private.pem"), filepath.Join(abs, "oauth2-public.pem")
-	if err := os.WriteFile(privPath, jwtutil.EncodePrivatePKCS8(key), 0o600); err != nil {
+	if err := os.WriteFile(privPath, keys.EncodePrivatePKCS8(key), 0o600); err != nil {
 		return cmdutil.Exitf(cmdutil.ExitFailure, "write key: %v", err)
 	}
-	if err := os.WriteFile(pubPath, jwtutil.EncodePublicPKIX(&key.PublicKey), 0o644); err != nil {
+	if err := os.WriteFile(pubPath, keys.EncodePublicPKIX(&key.PublicKey), 0o644); err != nil {
 		return cmdutil.Exitf(cmdutil.ExitFailure, "write key: %v", err)
 	}
 

@@ -12,6 +12,8 @@ import (
 
 	"github.com/mwoauth/mwoauth/db"
 	"github.com/mwoauth/mwoauth/jwtutil"
+	"github.com/mwoauth/mwoauth/jwtutil/keys"
+	"github.com/mwoauth/mwoauth/verdict"
 )
 
 var testNow = time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
@@ -88,7 +90,7 @@ func fmtAny(v any) string {
 // TestReproducible: two sandboxes made at the same pinned instant hold the
 // same rows, apart from the random token ids.
 func TestReproducible(t *testing.T) {
-	key, err := jwtutil.GenerateKey(2048)
+	key, err := keys.GenerateKey(2048)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +104,7 @@ func TestReproducible(t *testing.T) {
 // TestTokensMatchRows: every sample token verifies with the key, names an
 // existing consumer, and its jti row says what the file name promises.
 func TestTokensMatchRows(t *testing.T) {
-	key, err := jwtutil.GenerateKey(2048)
+	key, err := keys.GenerateKey(2048)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,14 +129,14 @@ func TestTokensMatchRows(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		opts := jwtutil.VerifyOptions{Keys: []*rsa.PublicKey{&key.PublicKey}, Issuer: Issuer, Now: testNow}
-		if sig := jwtutil.VerifySignature(tok, opts); !sig.OK {
+		opts := verdict.Options{Keys: []*rsa.PublicKey{&key.PublicKey}, Issuer: Issuer, Now: testNow}
+		if sig := verdict.VerifySignature(tok, opts); !sig.OK {
 			t.Errorf("%s: signature: %+v", name, sig)
 		}
 		if iss, _ := tok.StringClaim("iss"); iss != Issuer {
 			t.Errorf("%s: iss %q", name, iss)
 		}
-		if timesOK := tok.CheckTimes(testNow, 0) == jwtutil.ClassOK; timesOK != w.live {
+		if timesOK := verdict.CheckTimes(tok, testNow, 0) == jwtutil.ClassOK; timesOK != w.live {
 			t.Errorf("%s: times ok = %v", name, timesOK)
 		}
 		jti, _ := tok.StringClaim("jti")

@@ -11,6 +11,7 @@ import (
 
 	"github.com/mwoauth/mwoauth/db"
 	"github.com/mwoauth/mwoauth/jwtutil"
+	"github.com/mwoauth/mwoauth/mediawiki"
 )
 
 // The sandbox's consumers have fixed keys so that tutorials, docs and tests
@@ -228,14 +229,14 @@ func seedRows(sd *db.Seeder, key *rsa.PrivateKey, now time.Time) (map[string]str
 
 	// Tokens: minted exactly as the extension mints them, with their rows.
 	files := map[string]string{}
-	mint := func(file string, acceptance int64, revoked bool, o jwtutil.MintOptions) error {
+	mint := func(file string, acceptance int64, revoked bool, o mediawiki.MintOptions) error {
 		o.Issuer = Issuer
 		jti, err := jwtutil.NewJTI()
 		if err != nil {
 			return err
 		}
 		o.JTI = jti
-		tok, err := jwtutil.Mint(key, o)
+		tok, err := mediawiki.Mint(key, o)
 		if err != nil {
 			return err
 		}
@@ -260,22 +261,22 @@ func seedRows(sd *db.Seeder, key *rsa.PrivateKey, now time.Time) (map[string]str
 		file       string
 		acceptance int64
 		revoked    bool
-		o          jwtutil.MintOptions
+		o          mediawiki.MintOptions
 	}{
 		// Alice's owner-only token from registration: 1000 years.
-		{"owner-only.jwt", 1, false, jwtutil.MintOptions{ClientID: KeyOwnerOnly, UserID: 4, OwnerOnly: true, Scopes: []string{"basic", "editpage"}, Now: now.Add(-30 * day)}},
+		{"owner-only.jwt", 1, false, mediawiki.MintOptions{ClientID: KeyOwnerOnly, UserID: 4, OwnerOnly: true, Scopes: []string{"basic", "editpage"}, Now: now.Add(-30 * day)}},
 		// Web Editor, Alice: a live token and an expired one.
-		{"valid.jwt", 2, false, jwtutil.MintOptions{ClientID: KeyWebEditor, UserID: 4, Scopes: []string{"basic", "editpage"}, Now: now.Add(-10 * time.Minute)}},
-		{"expired.jwt", 2, false, jwtutil.MintOptions{ClientID: KeyWebEditor, UserID: 4, Scopes: []string{"basic", "editpage"}, Now: now.Add(-3 * time.Hour)}},
+		{"valid.jwt", 2, false, mediawiki.MintOptions{ClientID: KeyWebEditor, UserID: 4, Scopes: []string{"basic", "editpage"}, Now: now.Add(-10 * time.Minute)}},
+		{"expired.jwt", 2, false, mediawiki.MintOptions{ClientID: KeyWebEditor, UserID: 4, Scopes: []string{"basic", "editpage"}, Now: now.Add(-3 * time.Hour)}},
 		// Web Editor, Bob: revoked by a refresh.
-		{"revoked.jwt", 3, true, jwtutil.MintOptions{ClientID: KeyWebEditor, UserID: 5, Scopes: []string{"basic"}, Now: now.Add(-20 * time.Minute)}},
+		{"revoked.jwt", 3, true, mediawiki.MintOptions{ClientID: KeyWebEditor, UserID: 5, Scopes: []string{"basic"}, Now: now.Add(-20 * time.Minute)}},
 		// The leaky app's client_credentials token: acceptance 0, sub "".
-		{"client-credentials.jwt", 0, false, jwtutil.MintOptions{ClientID: KeyLeaky, ClientCredentials: true, Scopes: []string{"basic", "highvolume", "editpage"}, Now: now.Add(-5 * time.Minute)}},
+		{"client-credentials.jwt", 0, false, mediawiki.MintOptions{ClientID: KeyLeaky, ClientCredentials: true, Scopes: []string{"basic", "highvolume", "editpage"}, Now: now.Add(-5 * time.Minute)}},
 		// The disabled mirror tool's token, still inside its hour.
-		{"disabled-consumer.jwt", 4, false, jwtutil.MintOptions{ClientID: KeyDisabled, UserID: 3, Scopes: []string{"basic"}, Now: now.Add(-15 * time.Minute)}},
+		{"disabled-consumer.jwt", 4, false, mediawiki.MintOptions{ClientID: KeyDisabled, UserID: 3, Scopes: []string{"basic"}, Now: now.Add(-15 * time.Minute)}},
 		// Older expired rows, as real wikis accumulate them.
-		{"", 2, false, jwtutil.MintOptions{ClientID: KeyWebEditor, UserID: 4, Now: now.Add(-48 * time.Hour)}},
-		{"", 0, false, jwtutil.MintOptions{ClientID: KeyLeaky, ClientCredentials: true, Now: now.Add(-26 * time.Hour)}},
+		{"", 2, false, mediawiki.MintOptions{ClientID: KeyWebEditor, UserID: 4, Now: now.Add(-48 * time.Hour)}},
+		{"", 0, false, mediawiki.MintOptions{ClientID: KeyLeaky, ClientCredentials: true, Now: now.Add(-26 * time.Hour)}},
 	}
 	for _, s := range steps {
 		if err := mint(s.file, s.acceptance, s.revoked, s.o); err != nil {

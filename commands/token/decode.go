@@ -16,6 +16,7 @@ import (
 	"github.com/mwoauth/mwoauth/commands/dbcmd"
 	"github.com/mwoauth/mwoauth/db"
 	"github.com/mwoauth/mwoauth/jwtutil"
+	"github.com/mwoauth/mwoauth/mediawiki"
 )
 
 type decodeOptions struct {
@@ -102,7 +103,7 @@ type decodeJSON struct {
 	Signature signatureJSON       `json:"signature"`
 	Times     map[string]timeJSON `json:"times"`
 	MediaWiki mediawikiJSON       `json:"mediawiki"`
-	Warnings  []jwtutil.Warning   `json:"warnings"`
+	Warnings  []mediawiki.Warning `json:"warnings"`
 	JudgedAt  string              `json:"judged_at"`
 }
 
@@ -113,17 +114,17 @@ type signatureJSON struct {
 }
 
 type mediawikiJSON struct {
-	Kind        string          `json:"kind"`
-	KindLabel   string          `json:"kind_label"`
-	Subject     jwtutil.Subject `json:"subject"`
-	ConsumerKey string          `json:"consumer_key"`
-	Consumer    *consumerInfo   `json:"consumer,omitempty"`
-	Issuer      string          `json:"issuer,omitempty"`
-	JTI         string          `json:"jti,omitempty"`
-	Scopes      []string        `json:"scopes"`
-	RateLimit   string          `json:"ratelimit,omitempty"`
-	GrantType   string          `json:"grant_type,omitempty"`
-	RLC         string          `json:"rlc,omitempty"`
+	Kind        string            `json:"kind"`
+	KindLabel   string            `json:"kind_label"`
+	Subject     mediawiki.Subject `json:"subject"`
+	ConsumerKey string            `json:"consumer_key"`
+	Consumer    *consumerInfo     `json:"consumer,omitempty"`
+	Issuer      string            `json:"issuer,omitempty"`
+	JTI         string            `json:"jti,omitempty"`
+	Scopes      []string          `json:"scopes"`
+	RateLimit   string            `json:"ratelimit,omitempty"`
+	GrantType   string            `json:"grant_type,omitempty"`
+	RLC         string            `json:"rlc,omitempty"`
 }
 
 func runDecode(cmd *cobra.Command, f *cmdutil.Factory, opts *decodeOptions, args []string) error {
@@ -135,7 +136,7 @@ func runDecode(cmd *cobra.Command, f *cmdutil.Factory, opts *decodeOptions, args
 	if err != nil {
 		return err
 	}
-	ex := jwtutil.Explain(tok, now)
+	ex := mediawiki.Explain(tok, now)
 	cons, dbWarn := lookupConsumer(cmd, f, ex.ConsumerKey)
 	if dbWarn != "" {
 		fmt.Fprintf(f.IO.ErrOut, "warning: %s\n", dbWarn)
@@ -181,7 +182,7 @@ func lookupConsumer(cmd *cobra.Command, f *cmdutil.Factory, key string) (*consum
 		OwnerOnly: c.OwnerOnly, Owner: c.OwnerName, Suppressed: c.Deleted}, ""
 }
 
-func buildDecodeJSON(tok *jwtutil.Token, ex *jwtutil.Explanation, cons *consumerInfo, now time.Time) decodeJSON {
+func buildDecodeJSON(tok *jwtutil.Token, ex *mediawiki.Explanation, cons *consumerInfo, now time.Time) decodeJSON {
 	out := decodeJSON{
 		Header:    rawObject(tok.RawHeader()),
 		Claims:    rawObject(tok.RawClaims()),
@@ -208,13 +209,13 @@ func buildDecodeJSON(tok *jwtutil.Token, ex *jwtutil.Explanation, cons *consumer
 	return out
 }
 
-func printDecode(w io.Writer, st *cmdutil.Styles, tok *jwtutil.Token, ex *jwtutil.Explanation, cons *consumerInfo, now time.Time) {
+func printDecode(w io.Writer, st *cmdutil.Styles, tok *jwtutil.Token, ex *mediawiki.Explanation, cons *consumerInfo, now time.Time) {
 	section := func(name string) { fmt.Fprintln(w, st.Bold.Render(name)) }
 	width := 6
 	for _, m := range append(tok.RawHeader(), tok.RawClaims()...) {
 		width = max(width, len([]rune(m.Name)))
 	}
-	times := map[string]jwtutil.TimeInfo{}
+	times := map[string]mediawiki.TimeInfo{}
 	for _, ti := range ex.Times {
 		times[ti.Claim] = ti
 	}

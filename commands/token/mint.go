@@ -11,6 +11,7 @@ import (
 
 	"github.com/mwoauth/mwoauth/commands/cmdutil"
 	"github.com/mwoauth/mwoauth/jwtutil"
+	"github.com/mwoauth/mwoauth/mediawiki"
 )
 
 type mintOptions struct {
@@ -108,7 +109,7 @@ func runMint(cmd *cobra.Command, f *cmdutil.Factory, opts *mintOptions) error {
 		return cmdutil.FlagErrorf("owner-only tokens carry no grant_type")
 	}
 	sf := opts.SubFormat
-	if sf != jwtutil.SubLegacy && sf != jwtutil.SubCentralAuth && !(strings.HasPrefix(sf, "local:") && len(sf) > len("local:")) {
+	if sf != mediawiki.SubLegacy && sf != mediawiki.SubCentralAuth && !(strings.HasPrefix(sf, "local:") && len(sf) > len("local:")) {
 		return cmdutil.FlagErrorf("--sub-format %q: want legacy, centralauth or local:WIKI", sf)
 	}
 	var scopes []string
@@ -132,7 +133,7 @@ func runMint(cmd *cobra.Command, f *cmdutil.Factory, opts *mintOptions) error {
 	if !consumerKey().MatchString(opts.ClientID) {
 		fmt.Fprintf(f.IO.ErrOut, "warning: --client-id %q is not 32 lowercase hex characters like oarc_consumer_key\n", opts.ClientID)
 	}
-	out, err := jwtutil.Mint(priv, jwtutil.MintOptions{
+	out, err := mediawiki.Mint(priv, mediawiki.MintOptions{
 		ClientID: opts.ClientID, UserID: opts.User, SubFormat: sf, Scopes: scopes, ExpiresIn: opts.ExpiresIn,
 		Issuer: issuer, OwnerOnly: opts.OwnerOnly, ClientCredentials: opts.ClientCredentials, JTI: opts.JTI,
 		GrantType: opts.GrantType, Now: f.Now().UTC(),

@@ -10,6 +10,8 @@ import (
 
 	"github.com/mwoauth/mwoauth/commands/cmdutil"
 	"github.com/mwoauth/mwoauth/jwtutil"
+	"github.com/mwoauth/mwoauth/jwtutil/keys"
+	"github.com/mwoauth/mwoauth/verdict"
 )
 
 type remintOptions struct {
@@ -160,7 +162,7 @@ func runRemint(cmd *cobra.Command, f *cmdutil.Factory, opts *remintOptions, args
 		if pub, err = loadPublicKey(f.IO, pubRef); err != nil {
 			return err
 		}
-		if !jwtutil.SamePair(priv, pub) {
+		if !keys.SamePair(priv, pub) {
 			return cmdutil.Exitf(cmdutil.ExitRefused, "the private key is not the pair of the public key %s: tokens re-minted with it would not verify on the wiki", keyLabel(pubRef))
 		}
 	}
@@ -182,7 +184,7 @@ func runRemint(cmd *cobra.Command, f *cmdutil.Factory, opts *remintOptions, args
 		t := base.Add(*rel)
 		ro.Exp, judged = &t, base
 	}
-	if c := jwtutil.VerifySignature(tok, jwtutil.VerifyOptions{Keys: []*rsa.PublicKey{pub}, Now: now}); !c.OK {
+	if c := verdict.VerifySignature(tok, verdict.Options{Keys: []*rsa.PublicKey{pub}, Now: now}); !c.OK {
 		if !opts.AllowUnverified {
 			return cmdutil.Exitf(cmdutil.ExitSignature, "the input token does not verify (%s); re-minting it would launder a forged token: pass --allow-unverified if you mean it", c.Detail)
 		}

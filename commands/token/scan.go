@@ -17,8 +17,8 @@ import (
 
 	"github.com/mwoauth/mwoauth/commands/cmdutil"
 	"github.com/mwoauth/mwoauth/commands/dbcmd"
-	"github.com/mwoauth/mwoauth/jwtutil"
 	"github.com/mwoauth/mwoauth/scan"
+	"github.com/mwoauth/mwoauth/verdict"
 )
 
 type scanOptions struct {
@@ -201,7 +201,7 @@ func runScan(cmd *cobra.Command, f *cmdutil.Factory, opts *scanOptions, args []s
 	}
 	if st != nil {
 		defer st.Close()
-		o.Wiki = scan.NewDBWiki(st)
+		o.Wiki = st
 	}
 
 	if _, set := os.LookupEnv("GOGC"); !set {
@@ -236,9 +236,13 @@ func runScan(cmd *cobra.Command, f *cmdutil.Factory, opts *scanOptions, args []s
 		// Buffered: one write per line would be one syscall per distinct token.
 		bw := bufio.NewWriterSize(f.IO.Out, 256<<10)
 		for i := range rep.Tokens {
+			rep.Tokens[i].ExitCode = cmdutil.ClassExitCode(rep.Tokens[i].Verdict)
 			if err := cmdutil.WriteJSONLine(bw, rep.Tokens[i]); err != nil {
 				return err
 			}
+		}
+		for i := range rep.Summary.Verdicts {
+			rep.Summary.Verdicts[i].ExitCode = cmdutil.ClassExitCode(rep.Summary.Verdicts[i].Verdict)
 		}
 		if err := cmdutil.WriteJSONLine(bw, map[string]any{"summary": rep.Summary}); err != nil {
 			return err
@@ -258,8 +262,8 @@ func runScan(cmd *cobra.Command, f *cmdutil.Factory, opts *scanOptions, args []s
 // scanVerifyOptions resolves the key flags exactly as token verify does.
 // --audience is taken from the flag only: a profile's audience names one
 // consumer, and a log holds many.
-func scanVerifyOptions(cmd *cobra.Command, f *cmdutil.Factory, opts *scanOptions, logFromStdin bool) (jwtutil.VerifyOptions, error) {
-	var vo jwtutil.VerifyOptions
+func scanVerifyOptions(cmd *cobra.Command, f *cmdutil.Factory, opts *scanOptions, logFromStdin bool) (verdict.Options, error) {
+	var vo verdict.Options
 	vo.Audience, _ = cmd.Flags().GetString("audience")
 	stdinUser := ""
 	if logFromStdin {
@@ -273,10 +277,7 @@ func scanError(ctx context.Context, err error) error {
 	if ctx.Err() != nil {
 		return cmdutil.Exit(cmdutil.ExitInterrupted, fmt.Errorf("interrupted"))
 	}
-	if _, ok := err.(*cmdutil.ExitError); ok {
-		return err
-	}
-	return dbcmd.MapError(err)
+	return err
 }
 
 func unwrapPathError(err error) error {

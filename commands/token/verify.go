@@ -13,8 +13,10 @@ import (
 
 	"github.com/mwoauth/mwoauth/commands/cmdutil"
 	"github.com/mwoauth/mwoauth/commands/dbcmd"
-	"github.com/mwoauth/mwoauth/db"
 	"github.com/mwoauth/mwoauth/jwtutil"
+	"github.com/mwoauth/mwoauth/mediawiki"
+	"github.com/mwoauth/mwoauth/verdict"
+	"github.com/mwoauth/mwoauth/wikistate"
 )
 
 type verifyOptions struct {
@@ -85,7 +87,7 @@ exit status names the most fundamental failure:
 	opts.addFlags(cmd)
 	fl := cmd.Flags()
 	fl.String("audience", "", "Expected aud: the consumer key (env MWOAUTH_AUDIENCE, profile audience)")
-	fl.DurationVar(&opts.EnvoySkew, "envoy-skew", jwtutil.DefaultEnvoySkew, "The gateway's clock_skew_seconds, for the Envoy verdict")
+	fl.DurationVar(&opts.EnvoySkew, "envoy-skew", verdict.DefaultEnvoySkew, "The gateway's clock_skew_seconds, for the Envoy verdict")
 	fl.StringVar(&opts.RequestURI, "request-uri", "", "Original request `URI`, for the realm of Envoy's WWW-Authenticate")
 	cmdutil.AddOutputFlag(cmd, "text", "json")
 	dbcmd.AddFlags(cmd)
@@ -99,24 +101,24 @@ type verifyJSON struct {
 	Error     string                 `json:"error,omitempty"`
 	JudgedAt  string                 `json:"judged_at"`
 	Token     verifyTokenJSON        `json:"token"`
-	Checks    []jwtutil.Check        `json:"checks"`
+	Checks    []verdict.Check        `json:"checks"`
 	Verdicts  verdictsJSON           `json:"verdicts"`
-	Timeline  jwtutil.Timeline       `json:"timeline"`
-	WikiState *jwtutil.WikiState     `json:"wiki_state,omitempty"`
+	Timeline  verdict.Timeline       `json:"timeline"`
+	WikiState *mediawiki.WikiState   `json:"wiki_state,omitempty"`
 	Options   map[string]interface{} `json:"options"`
 }
 
 type verifyTokenJSON struct {
-	Kind        string          `json:"kind"`
-	Alg         string          `json:"alg"`
-	ConsumerKey string          `json:"consumer_key"`
-	Subject     jwtutil.Subject `json:"subject"`
-	JTI         string          `json:"jti,omitempty"`
+	Kind        string            `json:"kind"`
+	Alg         string            `json:"alg"`
+	ConsumerKey string            `json:"consumer_key"`
+	Subject     mediawiki.Subject `json:"subject"`
+	JTI         string            `json:"jti,omitempty"`
 }
 
 type verdictsJSON struct {
-	MediaWiki jwtutil.MediaWikiVerdict `json:"mediawiki"`
-	Envoy     jwtutil.EnvoyVerdict     `json:"envoy"`
+	MediaWiki mediawiki.Verdict    `json:"mediawiki"`
+	Envoy     verdict.EnvoyVerdict `json:"envoy"`
 }
 
 func runVerify(cmd *cobra.Command, f *cmdutil.Factory, opts *verifyOptions, args []string) error {
@@ -124,7 +126,7 @@ func runVerify(cmd *cobra.Command, f *cmdutil.Factory, opts *verifyOptions, args
 	if err != nil {
 		return err
 	}
-	vo := jwtutil.VerifyOptions{Algs: opts.Algs, Leeway: opts.Leeway, Now: now, RequestURI: opts.RequestURI, EnvoySkew: opts.EnvoySkew}
+	vo := verdict.Options{Algs: opts.Algs, Leeway: opts.Leeway, Now: now, RequestURI: opts.RequestURI, EnvoySkew: opts.EnvoySkew}
 	if opts.Leeway < 0 || opts.EnvoySkew < 0 {
 		return cmdutil.FlagErrorf("--leeway and --envoy-skew cannot be negative")
 	}
@@ -148,8 +150,8 @@ func runVerify(cmd *cobra.Command, f *cmdutil.Factory, opts *verifyOptions, args
 			// Scripts still get a report they can parse, saying why.
 			_ = cmdutil.WriteJSON(f.IO.Out, verifyJSON{
 				ExitCode: cmdutil.ExitMalformed, Class: jwtutil.ClassMalformed, Error: err.Error(), JudgedAt: jwtutil.FormatUTC(now),
-				Checks:   []jwtutil.Check{{Name: "format", Detail: err.Error()}},
-				Timeline: jwtutil.Timeline{}, Options: map[string]interface{}{"algs": vo.Algs},
+				Checks:   []verdict.Check{{Name: "format", Detail: err.Error()}},
+				Timeline: verdict.Timeline{}, Options: map[string]interface{}{"algs": vo.Algs},
 			})
 		}
 		return err
@@ -159,13 +161,13 @@ func runVerify(cmd *cobra.Command, f *cmdutil.Factory, opts *verifyOptions, args
 		return err
 	}
 	vo.WikiState = ws
-	res := jwtutil.Verify(tok, vo)
-	code := exitCode(res.Class)
+	res := verdict.Verify(tok, vo)
+	code := cmdutil.ClassExitCode(res.Class)
 	failLine := ""
 	if fc := res.Failure(); fc != nil {
 		failLine = fc.Detail
 	}
-	ex := jwtutil.Explain(tok, now)
+	ex := mediawiki.Explain(tok, now)
 	if opts.Format == "json" {
 		out := verifyJSON{
 			Valid: res.Valid, ExitCode: code, Class: res.Class, Error: failLine, JudgedAt: jwtutil.FormatUTC(now),
@@ -197,7 +199,7 @@ func runVerify(cmd *cobra.Command, f *cmdutil.Factory, opts *verifyOptions, args
 
 // wikiState reads what MediaWiki would read from the database, when one is
 // configured: the jti's row and the consumer behind aud.
-func wikiState(cmd *cobra.Command, f *cmdutil.Factory, tok *jwtutil.Token) (*jwtutil.WikiState, error) {
+func wikiState(cmd *cobra.Command, f *cmdutil.Factory, tok *jwtutil.Token) (*mediawiki.WikiState, error) {
 	st, err := dbcmd.OpenOptional(cmd, f)
 	if err != nil || st == nil {
 		return nil, err
@@ -207,38 +209,14 @@ func wikiState(cmd *cobra.Command, f *cmdutil.Factory, tok *jwtutil.Token) (*jwt
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	ws := &jwtutil.WikiState{}
-	if jti, ok := tok.StringClaim("jti"); ok && jti != "" {
-		row, err := st.AccessTokenByJTI(ctx, jti)
-		switch {
-		case errors.Is(err, db.ErrNotFound):
-		case err != nil:
-			return nil, dbcmd.MapError(err)
-		default:
-			ws.TokenRowFound, ws.Revoked, ws.StoredExpiry = true, row.Revoked, row.Expires
-		}
+	ws, err := wikistate.Lookup(ctx, st, tok)
+	if err != nil {
+		return nil, err
 	}
-	ex := jwtutil.Explain(tok, time.Time{})
-	if ex.ConsumerKey == "" {
-		return ws, nil
-	}
-	c, err := st.ConsumerByKey(ctx, ex.ConsumerKey)
-	switch {
-	case errors.Is(err, db.ErrNotFound):
-		return ws, nil
-	case err != nil:
-		return nil, dbcmd.MapError(err)
-	}
-	var user int64 // anonymous: a client_credentials token of a normal client
-	if ex.Subject.CentralID != nil {
-		user = *ex.Subject.CentralID
-	}
-	ws.ConsumerFound, ws.ConsumerName, ws.ConsumerStage, ws.StageName = true, c.Name, c.Stage, c.StageName()
-	ws.ConsumerUsable, ws.OAuthVersion, ws.OwnerOnly, ws.Deleted = c.UsableBy(user), c.OAuthVersion, c.OwnerOnly, c.Deleted
 	return ws, nil
 }
 
-func printVerify(w io.Writer, st *cmdutil.Styles, tok *jwtutil.Token, ex *jwtutil.Explanation, res *jwtutil.Result, vo jwtutil.VerifyOptions, code int) {
+func printVerify(w io.Writer, st *cmdutil.Styles, tok *jwtutil.Token, ex *mediawiki.Explanation, res *verdict.Result, vo verdict.Options, code int) {
 	section := func(name string) { fmt.Fprintln(w, st.Bold.Render(name)) }
 	kv := func(k, v string) { fmt.Fprintf(w, "  %s  %s\n", st.Key.Render(pad(k, 16)), v) }
 
@@ -313,7 +291,7 @@ func printVerify(w io.Writer, st *cmdutil.Styles, tok *jwtutil.Token, ex *jwtuti
 	}
 }
 
-func httpLine(a *jwtutil.HTTPAnswer) string {
+func httpLine(a *mediawiki.HTTPAnswer) string {
 	parts := []string{fmt.Sprintf("HTTP %d", a.Status)}
 	for _, h := range a.Headers {
 		if !strings.HasPrefix(h, "Content-type") {

@@ -3,21 +3,19 @@ package loggen
 import (
 	"bytes"
 	"crypto/rsa"
-	"os"
 	"testing"
 
+	"github.com/mwoauth/mwoauth/internal/fixtures"
 	"github.com/mwoauth/mwoauth/jwtutil"
+	"github.com/mwoauth/mwoauth/jwtutil/keys"
 )
 
-func keys(t *testing.T) (*rsa.PrivateKey, *rsa.PrivateKey) {
+func testKeys(t *testing.T) (*rsa.PrivateKey, *rsa.PrivateKey) {
 	t.Helper()
 	var out [2]*rsa.PrivateKey
 	for i, name := range []string{"oauth2-private.pem", "other-private.pem"} {
-		b, err := os.ReadFile("../../scan/testdata/keys/" + name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if out[i], err = jwtutil.ParsePrivateKey(b); err != nil {
+		var err error
+		if out[i], err = keys.ParsePrivateKey(fixtures.Key(name)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -25,7 +23,7 @@ func keys(t *testing.T) (*rsa.PrivateKey, *rsa.PrivateKey) {
 }
 
 func TestGenerateIsDeterministicAndCounted(t *testing.T) {
-	key, forger := keys(t)
+	key, forger := testKeys(t)
 	cfg := Config{Lines: 3000, Seed: 42, Key: key, Forger: forger, Binary: 4, TooLong: 1}
 	var a, b, c bytes.Buffer
 	ga, err := Generate(&a, cfg)
@@ -112,7 +110,7 @@ func TestParseMix(t *testing.T) {
 }
 
 func TestGenerateRefusesBadConfig(t *testing.T) {
-	key, forger := keys(t)
+	key, forger := testKeys(t)
 	var buf bytes.Buffer
 	if _, err := Generate(&buf, Config{Lines: 0, Key: key, Forger: forger}); err == nil {
 		t.Error("zero lines accepted")

@@ -15,7 +15,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mwoauth/mwoauth/jwtutil"
+	"github.com/mwoauth/mwoauth/jwtutil/keys"
 )
 
 const usage = `mwoauth-loggen writes a synthetic access log full of OAuth 2 bearer tokens
@@ -126,7 +126,7 @@ func readKey(path string) (*rsa.PrivateKey, error) {
 	if err != nil {
 		return nil, err
 	}
-	k, err := jwtutil.ParsePrivateKey(b)
+	k, err := keys.ParsePrivateKey(b)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", path, err)
 	}
