@@ -51,7 +51,7 @@ type SchemaError struct {
 
 func (e *SchemaError) Error() string {
 	if e.Column == "" {
-		return fmt.Sprintf("database has no table %s (wrong --table-prefix, or not the wiki's OAuth database?)", e.Table)
+		return fmt.Sprintf("database has no table %s (wrong table prefix, or not the wiki's database?)", e.Table)
 	}
 	return fmt.Sprintf("table %s has no column %s (schema older or newer than MediaWiki 1.43..master?)", e.Table, e.Column)
 }

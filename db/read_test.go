@@ -237,7 +237,12 @@ func TestOpenErrors(t *testing.T) {
 func TestSchemaMatchesUpstream(t *testing.T) {
 	root := filepath.Join("..", "..", "shared", "mediawiki-schema")
 	if _, err := os.Stat(root); err != nil {
-		t.Skip("upstream schema not present (../shared/mediawiki-schema)")
+		// CI has ../shared next to its clone: there a missing copy is a
+		// broken setup, not a reason to stop comparing.
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("upstream schema not present (%s): CI must have ../shared", root)
+		}
+		t.Skip("upstream schema not present (../shared/mediawiki-schema); set CI=true to make this a failure")
 	}
 	for _, d := range []struct {
 		dialect Dialect

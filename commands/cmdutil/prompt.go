@@ -10,8 +10,14 @@ import (
 )
 
 // ErrPromptInterrupted is Ctrl-C at a prompt: the command stops at once,
-// exit 130, and nothing is written.
-var ErrPromptInterrupted = errors.New("interrupted at the prompt; nothing written")
+// exit 130, and nothing is written. It is a context.Canceled, so Main keeps
+// this message rather than a generic one.
+var ErrPromptInterrupted error = promptInterrupted{}
+
+type promptInterrupted struct{}
+
+func (promptInterrupted) Error() string        { return "interrupted at the prompt; nothing written" }
+func (promptInterrupted) Is(target error) bool { return target == context.Canceled }
 
 // Prompt asks question on stderr and returns the line typed on stdin,
 // without its line ending. ctx is the command's context from
