@@ -138,7 +138,7 @@ func dsnOf(t *testing.T, s *Store) string {
 	if err := s.DB.QueryRow("SELECT DATABASE()").Scan(&db); err != nil {
 		t.Fatal(err)
 	}
-	return "mysql:" + mariadbtest.Shared.DSN(db, "root", "")
+	return "mysql:" + mariadbtest.Shared().DSN(db, "root", "")
 }
 
 // addConsumerF adds Dev User (user 3) and a consumer of theirs, as in the
