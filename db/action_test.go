@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"os"
@@ -163,11 +164,22 @@ func count(t testing.TB, s *Store, table, where string, args ...any) int {
 		q += " WHERE " + where
 	}
 	var n int
-	if err := s.DB.QueryRow(q, args...).Scan(&n); err != nil {
+	if err := s.handle(table).QueryRow(q, args...).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	return n
 }
+
+func countOn(t testing.TB, db *sql.DB, quoted string) int {
+	t.Helper()
+	var n int
+	if err := db.QueryRow("SELECT COUNT(*) FROM " + quoted).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func asTwo(err error, te **TwoDatabaseError) bool { return errors.As(err, te) }
 
 type logRow struct {
 	Action, TS, Title, Params string

@@ -3,6 +3,7 @@ package db
 import (
 	"bufio"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -160,9 +161,31 @@ func canon(rows []dumpRow) []string {
 // tableRows reads every row of a table as text (bytes and numbers alike).
 func tableRows(t testing.TB, s *Store, table string) []dumpRow {
 	t.Helper()
-	rows, err := s.DB.Query("SELECT * FROM " + s.T(table))
+	return tableRowsOn(t, s.handle(table), s.T(table))
+}
+
+// handle is the connection that holds table.
+func (s *Store) handle(table string) *sql.DB {
+	if !oauthTables[table] && s.wdb != nil {
+		return s.wdb
+	}
+	return s.DB
+}
+
+func readFile(t testing.TB, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("read %s: %v", table, err)
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func tableRowsOn(t testing.TB, db *sql.DB, quoted string) []dumpRow {
+	t.Helper()
+	rows, err := db.Query("SELECT * FROM " + quoted)
+	if err != nil {
+		t.Fatalf("read %s: %v", quoted, err)
 	}
 	defer rows.Close()
 	cols, _ := rows.Columns()
