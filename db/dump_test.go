@@ -297,7 +297,7 @@ func insertDumpRows(t testing.TB, st *Store, dump string) {
 // loadMariaDB loads the wiki's real CREATE TABLEs (schema.sql) and the dump
 // itself through the server, then resets AUTO_INCREMENT to what the dump's
 // moment had (schema.sql was taken at the end of the run).
-func loadMariaDB(t *testing.T, srv *mariadbtest.Server, dump, prefix string) *Store {
+func loadMariaDB(t testing.TB, srv *mariadbtest.Server, dump, prefix string) *Store {
 	t.Helper()
 	name := srv.NewDatabase(t)
 	if prefix == "" {
