@@ -22,6 +22,11 @@ type ListFilter struct {
 	IncludeSuppressed bool
 	AfterID           int64 // keyset paging: oarc_id > AfterID
 	Limit             int   // 0 = no limit (stream everything)
+	// Brief reads only what a listing prints (id, key, name, version,
+	// owner, stage, stage timestamp, OAuth version, owner-only,
+	// registration, suppression): no grants, callbacks, restrictions or
+	// descriptions are read or decoded.
+	Brief bool
 	// ExpiredBefore is the auto-expiry cutoff (TS_MW): a proposal whose
 	// stage timestamp is older counts as expired for the Stages filter, as
 	// the wiki's auto-maintenance would make it. "" turns that off.
@@ -46,12 +51,16 @@ func (s *Store) ListConsumers(ctx context.Context, f ListFilter, fn func(*Consum
 		if n <= 0 {
 			return nil
 		}
-		q := "SELECT " + consumerSelect + " FROM " + s.T("oauth_registered_consumer") + " WHERE oarc_id > ?"
+		cols := consumerSelect
+		if f.Brief {
+			cols = briefSelect
+		}
+		q := "SELECT " + cols + " FROM " + s.T("oauth_registered_consumer") + " WHERE oarc_id > ?"
 		if where != "" {
 			q += " AND " + where
 		}
 		q += " ORDER BY oarc_id LIMIT " + strconv.Itoa(n)
-		page, err := s.queryConsumers(ctx, q, append([]any{after}, args...)...)
+		page, err := s.queryConsumers(ctx, f.Brief, q, append([]any{after}, args...)...)
 		if err != nil {
 			return err
 		}
@@ -71,7 +80,22 @@ func (s *Store) ListConsumers(ctx context.Context, f ListFilter, fn func(*Consum
 	}
 }
 
-func (s *Store) queryConsumers(ctx context.Context, q string, args ...any) ([]*Consumer, error) {
+// briefSelect is what a listing prints.
+const briefSelect = `oarc_id, oarc_consumer_key, oarc_name, oarc_user_id, oarc_version, oarc_owner_only, oarc_registration,
+ oarc_stage, oarc_stage_timestamp, oarc_deleted, oarc_oauth_version`
+
+func scanBrief(r rowScanner, c *Consumer) error {
+	var key, name, version, reg, stageTS []byte
+	var ownerOnly, del int64
+	if err := r.Scan(&c.ID, &key, &name, &c.OwnerID, &version, &ownerOnly, &reg, &c.Stage, &stageTS, &del, &c.OAuthVersion); err != nil {
+		return err
+	}
+	c.Key, c.Name, c.Version, c.Registration, c.StageTimestamp = string(key), string(name), string(version), string(reg), string(stageTS)
+	c.OwnerOnly, c.Deleted = ownerOnly != 0, del != 0
+	return nil
+}
+
+func (s *Store) queryConsumers(ctx context.Context, brief bool, q string, args ...any) ([]*Consumer, error) {
 	rows, err := s.DB.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list consumers: %s", oneLine(err))
@@ -79,6 +103,14 @@ func (s *Store) queryConsumers(ctx context.Context, q string, args ...any) ([]*C
 	defer rows.Close()
 	var out []*Consumer
 	for rows.Next() {
+		if brief {
+			c := &Consumer{}
+			if err := scanBrief(rows, c); err != nil {
+				return nil, fmt.Errorf("list consumers: %s", oneLine(err))
+			}
+			out = append(out, c)
+			continue
+		}
 		c, err := scanConsumer(rows)
 		if err != nil {
 			return nil, fmt.Errorf("list consumers: %s", oneLine(err))
