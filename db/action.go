@@ -39,12 +39,12 @@ type PermissionError = mediawiki.PermissionError
 // ErrInvalidReason is a reason the management form would not accept.
 var ErrInvalidReason = errors.New("invalid reason")
 
-// ErrReasonRequired is a missing or blank reason.
-var ErrReasonRequired = fmt.Errorf("%w: a reason is required (it is stored in the wiki's log)", ErrInvalidReason)
+// errReasonRequired is a missing or blank reason.
+var errReasonRequired = fmt.Errorf("%w: a reason is required (it is stored in the wiki's log)", ErrInvalidReason)
 
-// MaxReasonBytes is the form's limit: /^.{0,255}$/ without the u flag
+// maxReasonBytes is the form's limit: /^.{0,255}$/ without the u flag
 // counts bytes.
-const MaxReasonBytes = 255
+const maxReasonBytes = 255
 
 // ValidateReason trims the reason as MediaWiki does before storing it and
 // applies the form's rule /^.{0,255}$/ plus "required": PCRE's '.' matches
@@ -53,27 +53,27 @@ func ValidateReason(reason string) (string, error) {
 	r := strings.TrimSpace(reason)
 	switch {
 	case r == "":
-		return "", ErrReasonRequired
+		return "", errReasonRequired
 	case strings.ContainsRune(r, '\n'):
 		return "", fmt.Errorf("%w: the reason must be one line (the wiki's form rejects newlines)", ErrInvalidReason)
-	case len(r) > MaxReasonBytes:
-		return "", fmt.Errorf("%w: the reason is %d bytes; the wiki's form allows at most %d", ErrInvalidReason, len(r), MaxReasonBytes)
+	case len(r) > maxReasonBytes:
+		return "", fmt.Errorf("%w: the reason is %d bytes; the wiki's form allows at most %d", ErrInvalidReason, len(r), maxReasonBytes)
 	case !utf8.ValidString(r):
 		return "", fmt.Errorf("%w: the reason is not valid UTF-8", ErrInvalidReason)
 	}
 	return r, nil
 }
 
-// CommentHash is CommentStore::hash: crc32(text) XOR crc32(data ?? ""),
+// commentHash is CommentStore::hash: crc32(text) XOR crc32(data ?? ""),
 // as a signed 32-bit integer. crc32("") is 0, so with no data it is the
 // signed crc32 of the text.
-func CommentHash(text string) int32 {
+func commentHash(text string) int32 {
 	return int32(crc32.ChecksumIEEE([]byte(text)) ^ crc32.ChecksumIEEE(nil))
 }
 
-// LogParams is LogEntryBase::makeParamBlob for makeLogEntry's parameters:
+// logParams is LogEntryBase::makeParamBlob for makeLogEntry's parameters:
 // PHP serialize(['4:consumer' => key]). String lengths are in bytes.
-func LogParams(key string) string {
+func logParams(key string) string {
 	return fmt.Sprintf(`a:1:{s:10:"4:consumer";s:%d:"%s";}`, len(key), key)
 }
 
@@ -120,7 +120,7 @@ type Plan struct {
 	Comment       string
 	Timestamp     string // TS_MW of the write (set again at write time)
 	LogTitle      string
-	LogParams     string
+	logParams     string
 	Acceptances   []AcceptanceCount
 	Tokens        TokenSummary
 	Revoke        bool
@@ -161,11 +161,11 @@ func (s *Store) PlanAction(ctx context.Context, c *Consumer, req Request) (*Plan
 	}
 	p := &Plan{Consumer: c, Action: req.Action, FromStage: c.Stage, FromDeleted: c.Deleted,
 		EffectiveStage: c.EffectiveStage(req.Now, age), AutoExpired: c.AutoExpired(req.Now, age),
-		Comment: reason, Timestamp: FormatTimestamp(req.Now), LogParams: LogParams(c.Key), Revoke: req.RevokeTokens}
+		Comment: reason, Timestamp: FormatTimestamp(req.Now), logParams: logParams(c.Key), Revoke: req.RevokeTokens}
 	if strings.TrimSpace(req.Performer) == "" {
 		return nil, &PerformerNotFoundError{Name: req.Performer}
 	}
-	perf, err := s.FindPerformer(ctx, req.Performer)
+	perf, err := s.findPerformer(ctx, s.wdb, req.Performer)
 	if errors.Is(err, ErrNotFound) {
 		return nil, &PerformerNotFoundError{Name: req.Performer}
 	}
@@ -202,7 +202,7 @@ func (s *Store) PlanAction(ctx context.Context, c *Consumer, req Request) (*Plan
 	if tErr != nil {
 		return p, &RefusedError{Msg: fmt.Sprintf("%s: %v", c.Key, tErr)}
 	}
-	owner, err := s.OwnerName(ctx, c.OwnerID)
+	owner, err := s.ownerName(ctx, c.OwnerID)
 	if errors.Is(err, ErrNotFound) {
 		where := "user, actor"
 		if s.central != nil {

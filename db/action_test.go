@@ -130,13 +130,13 @@ func dsnOf(t *testing.T, s *Store) string {
 		var path string
 		var seq int
 		var name string
-		if err := s.DB.QueryRow("PRAGMA database_list").Scan(&seq, &name, &path); err != nil {
+		if err := s.db.QueryRow("PRAGMA database_list").Scan(&seq, &name, &path); err != nil {
 			t.Fatal(err)
 		}
 		return "sqlite:" + path
 	}
 	var db string
-	if err := s.DB.QueryRow("SELECT DATABASE()").Scan(&db); err != nil {
+	if err := s.db.QueryRow("SELECT DATABASE()").Scan(&db); err != nil {
 		t.Fatal(err)
 	}
 	return "mysql:" + mariadbtest.Shared().DSN(db, "root", "")
@@ -152,7 +152,7 @@ func addConsumerF(t *testing.T, s *Store) {
 
 func exec(t testing.TB, s *Store, q string, args ...any) {
 	t.Helper()
-	if _, err := s.DB.Exec(q, args...); err != nil {
+	if _, err := s.db.Exec(q, args...); err != nil {
 		t.Fatalf("%s: %v", q, err)
 	}
 }
@@ -191,7 +191,7 @@ func readLog(t testing.TB, s *Store, id int64) logRow {
 	t.Helper()
 	var r logRow
 	var action, ts, title, params []byte
-	err := s.DB.QueryRow("SELECT log_action, log_timestamp, log_title, log_params, log_actor, log_namespace, log_page, log_comment_id, log_deleted FROM "+
+	err := s.db.QueryRow("SELECT log_action, log_timestamp, log_title, log_params, log_actor, log_namespace, log_page, log_comment_id, log_deleted FROM "+
 		s.T("logging")+" WHERE log_id = ? AND log_type = 'mwoauthconsumer'", id).Scan(&action, &ts, &title, &params, &r.Actor, &r.NS, &r.Page, &r.Comment, &r.Deleted)
 	if err != nil {
 		t.Fatalf("read log %d: %v", id, err)
@@ -262,7 +262,7 @@ func TestPerformerAndOwnerResolution(t *testing.T) {
 				t.Errorf("actor not created: %+v", res)
 			}
 			var aid int64
-			if err := s.DB.QueryRow("SELECT actor_id FROM " + s.T("actor") + " WHERE actor_user = 7 AND actor_name = 'New Admin'").Scan(&aid); err != nil {
+			if err := s.db.QueryRow("SELECT actor_id FROM " + s.T("actor") + " WHERE actor_user = 7 AND actor_name = 'New Admin'").Scan(&aid); err != nil {
 				t.Fatalf("actor row: %v", err)
 			}
 			if got := readLog(t, s, res.LogID); got.Actor != aid || got.Page != 42 {
@@ -517,7 +517,7 @@ func TestHostileInput(t *testing.T) {
 			exec(t, s, "INSERT INTO "+s.T("user_groups")+" (ug_user, ug_group) VALUES (10, 'oauthadmin')")
 			res := mustAct(t, s, keyA, Request{Action: ActionDisable, Reason: evil, Performer: `Ro'bert"); DROP TABLE actor;--`, Now: ts(t, "20261122100000")})
 			var text []byte
-			if err := s.DB.QueryRow("SELECT comment_text FROM "+s.T("comment")+" WHERE comment_id = ?", res.CommentID).Scan(&text); err != nil || string(text) != evil {
+			if err := s.db.QueryRow("SELECT comment_text FROM "+s.T("comment")+" WHERE comment_id = ?", res.CommentID).Scan(&text); err != nil || string(text) != evil {
 				t.Errorf("comment = %q, %v", text, err)
 			}
 			if got := readLog(t, s, res.LogID); got.Actor != 10 {
@@ -629,12 +629,12 @@ func TestCommentHashAndParams(t *testing.T) {
 		"E2E disable and suppress test": 494331346,
 		"":                              0,
 	} {
-		if got := CommentHash(text); got != want {
-			t.Errorf("CommentHash(%q) = %d, want %d", text, got, want)
+		if got := commentHash(text); got != want {
+			t.Errorf("commentHash(%q) = %d, want %d", text, got, want)
 		}
 	}
-	if got := LogParams(keyA); got != `a:1:{s:10:"4:consumer";s:32:"5096568cc6652b5ad36358427f1bd60c";}` {
-		t.Errorf("LogParams = %s", got)
+	if got := logParams(keyA); got != `a:1:{s:10:"4:consumer";s:32:"5096568cc6652b5ad36358427f1bd60c";}` {
+		t.Errorf("logParams = %s", got)
 	}
 }
 

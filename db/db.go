@@ -97,7 +97,7 @@ const (
 // Store is an open wiki: the database holding the OAuth tables and the
 // central wiki's database, which may be the same.
 type Store struct {
-	DB      *sql.DB // the OAuth tables (virtual-oauth)
+	db      *sql.DB // the OAuth tables (virtual-oauth)
 	wdb     *sql.DB // the central wiki's tables; DB itself unless on another connection
 	Dialect Dialect
 	prefix  string
@@ -152,8 +152,8 @@ type Targets struct {
 
 // Target names the database(s) the store touches.
 func (s *Store) Target() Targets {
-	t := Targets{OAuth: s.target, Prefix: s.prefix, SameTransaction: s.wdb == s.DB}
-	if s.wikiSchema != "" || s.wdb != s.DB {
+	t := Targets{OAuth: s.target, Prefix: s.prefix, SameTransaction: s.wdb == s.db}
+	if s.wikiSchema != "" || s.wdb != s.db {
 		w := s.wikiTarget
 		t.Wiki = &w
 	}
@@ -193,17 +193,17 @@ func Open(ctx context.Context, dsn string, o Options) (*Store, error) {
 			wiki = nil // the same database spelled twice
 		}
 	}
-	if s.DB, err = main.open(ctx, o.ReadOnly); err != nil {
+	if s.db, err = main.open(ctx, o.ReadOnly); err != nil {
 		return nil, err
 	}
-	s.wdb = s.DB
+	s.wdb = s.db
 	s.wikiTarget = s.target
 	if wiki != nil {
 		s.wikiTarget = wiki.target
 		if main.sameServer(wiki) {
 			s.wikiSchema = wiki.target.Database
 		} else if s.wdb, err = wiki.open(ctx, o.ReadOnly); err != nil {
-			s.DB.Close()
+			s.db.Close()
 			return nil, fmt.Errorf("wiki database: %w", err)
 		}
 	}
@@ -396,7 +396,7 @@ func CreateSQLite(ctx context.Context, path string) (*Store, error) {
 	}
 	abs, _ := filepath.Abs(path)
 	t := Target{Engine: SQLite, Path: abs}
-	return &Store{DB: db, wdb: db, Dialect: SQLite, target: t, wikiTarget: t}, nil
+	return &Store{db: db, wdb: db, Dialect: SQLite, target: t, wikiTarget: t}, nil
 }
 
 func describeMySQL(cfg *mysql.Config) string {
@@ -416,10 +416,10 @@ func (s *Store) Close() error {
 	if s.central != nil {
 		s.central.Close()
 	}
-	if s.wdb != nil && s.wdb != s.DB {
+	if s.wdb != nil && s.wdb != s.db {
 		s.wdb.Close()
 	}
-	return s.DB.Close()
+	return s.db.Close()
 }
 
 // oauthTables live in the virtual-oauth domain; every other table the tool
@@ -438,9 +438,6 @@ func (s *Store) T(name string) string {
 	}
 	return `"` + s.prefix + name + `"`
 }
-
-// Prefix returns the table prefix.
-func (s *Store) Prefix() string { return s.prefix }
 
 // columns each part of the tool reads or writes. Every one exists in
 // MediaWiki 1.43 and in master.
@@ -480,7 +477,7 @@ type tableCols struct {
 // central wiki's.
 func (s *Store) checkSchema(ctx context.Context, admin bool) error {
 	if s.wdb == nil {
-		s.wdb = s.DB
+		s.wdb = s.db
 	}
 	oauth := []tableCols{{"oauth_registered_consumer", consumerColumns}, {"oauth_accepted_consumer", acceptanceColumns},
 		{"oauth2_access_tokens", tokenColumns}}
@@ -495,15 +492,15 @@ func (s *Store) checkSchema(ctx context.Context, admin bool) error {
 	}
 	sort.Strings(wikiNames)
 
-	oauthHave, err := s.columnsIn(ctx, s.DB, "", names(oauth))
+	oauthHave, err := s.columnsIn(ctx, s.db, "", names(oauth))
 	if err != nil {
 		return err
 	}
 	wikiHave := oauthHave
-	if s.wikiSchema != "" || s.wdb != s.DB {
+	if s.wikiSchema != "" || s.wdb != s.db {
 		wikiHave, err = s.columnsIn(ctx, s.wdb, s.wikiSchema, wikiNames)
 	} else {
-		wikiHave, err = s.columnsIn(ctx, s.DB, "", append(names(oauth), wikiNames...))
+		wikiHave, err = s.columnsIn(ctx, s.db, "", append(names(oauth), wikiNames...))
 	}
 	if err != nil {
 		return err
@@ -616,9 +613,6 @@ func requireColumns(table string, have map[string]bool, cols []string) error {
 	}
 	return nil
 }
-
-// TimestampFormat is MediaWiki's TS_MW.
-const TimestampFormat = mediawiki.TimestampFormat
 
 // FormatTimestamp and ParseTimestamp are mediawiki's TS_MW conversions.
 var (

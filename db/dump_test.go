@@ -169,7 +169,7 @@ func (s *Store) handle(table string) *sql.DB {
 	if !oauthTables[table] && s.wdb != nil {
 		return s.wdb
 	}
-	return s.DB
+	return s.db
 }
 
 func readFile(t testing.TB, path string) string {
@@ -263,7 +263,7 @@ func loadSQLite(t *testing.T, dump, prefix string) *Store {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st.SetPrefix(prefix) //nolint:errcheck // a test prefix
+	st.setPrefix(prefix) //nolint:errcheck // a test prefix
 	if err := st.CreateSchema(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -287,7 +287,7 @@ func insertDumpRows(t testing.TB, st *Store, dump string) {
 		for _, r := range rows {
 			args := []any(r)
 			q := "INSERT INTO " + st.T(table) + " VALUES (" + placeholders(len(r)) + ")"
-			if _, err := st.DB.Exec(q, args...); err != nil {
+			if _, err := st.db.Exec(q, args...); err != nil {
 				t.Fatalf("insert into %s: %v", table, err)
 			}
 		}
@@ -316,12 +316,12 @@ func loadMariaDB(t testing.TB, srv *mariadbtest.Server, dump, prefix string) *St
 			}
 			srv.Exec(t, name, string(b))
 		}
-		seedRealGroups(t, &Store{DB: srv.Open(t, name), Dialect: MySQL})
+		seedRealGroups(t, &Store{db: srv.Open(t, name), Dialect: MySQL})
 		for _, tb := range []string{"oauth_registered_consumer", "oauth_accepted_consumer", "oauth2_access_tokens", "logging", "comment", "actor", "user"} {
 			srv.Exec(t, name, "ALTER TABLE `"+tb+"` AUTO_INCREMENT = 1")
 		}
 	} else {
-		st := &Store{DB: srv.Open(t, name), Dialect: MySQL, prefix: prefix}
+		st := &Store{db: srv.Open(t, name), Dialect: MySQL, prefix: prefix}
 		if err := st.CreateSchema(context.Background()); err != nil {
 			t.Fatal(err)
 		}
@@ -343,7 +343,7 @@ func loadMariaDB(t testing.TB, srv *mariadbtest.Server, dump, prefix string) *St
 func seedRealGroups(t testing.TB, st *Store) {
 	t.Helper()
 	for _, g := range []string{"bureaucrat", "interface-admin", "sysop"} {
-		if _, err := st.DB.Exec("INSERT INTO "+st.T("user_groups")+" (ug_user, ug_group, ug_expiry) VALUES (1, ?, NULL)", g); err != nil {
+		if _, err := st.db.Exec("INSERT INTO "+st.T("user_groups")+" (ug_user, ug_group, ug_expiry) VALUES (1, ?, NULL)", g); err != nil {
 			t.Fatalf("seed groups: %v", err)
 		}
 	}

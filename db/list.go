@@ -96,7 +96,7 @@ func scanBrief(r rowScanner, c *Consumer) error {
 }
 
 func (s *Store) queryConsumers(ctx context.Context, brief bool, q string, args ...any) ([]*Consumer, error) {
-	rows, err := s.DB.QueryContext(ctx, q, args...)
+	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list consumers: %s", oneLine(err))
 	}
@@ -125,7 +125,7 @@ func (s *Store) nameOwners(ctx context.Context, cs []*Consumer) error {
 	for i, c := range cs {
 		ids[i] = c.OwnerID
 	}
-	names, err := s.OwnerNames(ctx, ids)
+	names, err := s.ownerNames(ctx, ids)
 	if err != nil {
 		return err
 	}
@@ -176,7 +176,7 @@ func (s *Store) listWhere(f ListFilter) (string, []any) {
 		// Grants are a JSON list of quoted names (stored under their
 		// back-compat names), so a quoted match is exact.
 		conds = append(conds, "oarc_grants LIKE ? ESCAPE '!'")
-		args = append(args, "%"+likeEscape(`"`+StoredGrantName(f.Grant)+`"`)+"%")
+		args = append(args, "%"+likeEscape(`"`+storedGrantName(f.Grant)+`"`)+"%")
 	}
 	if f.Search != "" {
 		pat := "%" + likeEscape(strings.ToLower(f.Search)) + "%"

@@ -43,7 +43,7 @@ func TestReadRealRows(t *testing.T) {
 				c.OAuthVersion != 1 || !c.CallbackIsPrefix || !c.HasSecret || c.HasRSAKey || c.Registration != "20261122090649" {
 				t.Errorf("consumer C = %+v", c)
 			}
-			ce, _ := s.ConsumerByID(ctx, 5)
+			ce, _ := s.consumerByID(ctx, 5)
 			if ce.Key != keyE || ce.Stage != StageDisabled || !ce.Deleted || strings.Join(ce.OAuth2AllowedGrants, ",") != "client_credentials" ||
 				string(ce.Restrictions) != `{"IPAddresses":["0.0.0.0/0","::/0"]}` {
 				t.Errorf("consumer E = %+v", ce)
@@ -191,7 +191,7 @@ func TestOpenErrors(t *testing.T) {
 	}
 	// A missing column is named.
 	s := loadSQLite(t, dumpA1, "")
-	if _, err := s.DB.Exec(`ALTER TABLE oauth2_access_tokens DROP COLUMN oaat_revoked`); err != nil {
+	if _, err := s.db.Exec(`ALTER TABLE oauth2_access_tokens DROP COLUMN oaat_revoked`); err != nil {
 		t.Fatal(err)
 	}
 	_, err = Open(ctx, dsnOf(t, s), Options{})
@@ -199,10 +199,10 @@ func TestOpenErrors(t *testing.T) {
 		t.Errorf("missing column: %v", err)
 	}
 	// Admin commands also need the audit tables.
-	if _, err := s.DB.Exec(`DROP TABLE log_search`); err != nil {
+	if _, err := s.db.Exec(`DROP TABLE log_search`); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.DB.Exec(`ALTER TABLE oauth2_access_tokens ADD COLUMN oaat_revoked SMALLINT DEFAULT 0 NOT NULL`); err != nil {
+	if _, err := s.db.Exec(`ALTER TABLE oauth2_access_tokens ADD COLUMN oaat_revoked SMALLINT DEFAULT 0 NOT NULL`); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := Open(ctx, dsnOf(t, s), Options{}); err != nil {
@@ -255,7 +255,7 @@ func TestSchemaMatchesUpstream(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			upstream += strings.NewReplacer("/*_*/", "", "/*$wgDBTableOptions*/", MySQLTableOptions).Replace(string(b)) + "\n"
+			upstream += strings.NewReplacer("/*_*/", "", "/*$wgDBTableOptions*/", mysqlTableOptions).Replace(string(b)) + "\n"
 		}
 		want := columnsByTable(upstream)
 		if len(want) < 9 {

@@ -22,7 +22,7 @@ func TestReadOnlyOpen(t *testing.T) {
 		if _, err := ro.ConsumerByKey(ctx, keyA); err != nil {
 			t.Errorf("read: %v", err)
 		}
-		if _, err := ro.DB.Exec("UPDATE oauth_registered_consumer SET oarc_stage = 4"); err == nil || !strings.Contains(err.Error(), "readonly") {
+		if _, err := ro.db.Exec("UPDATE oauth_registered_consumer SET oarc_stage = 4"); err == nil || !strings.Contains(err.Error(), "readonly") {
 			t.Errorf("write on a read-only open: %v", err)
 		}
 	})
@@ -37,7 +37,7 @@ func TestReadOnlyOpen(t *testing.T) {
 		if _, err := ro.ConsumerByKey(ctx, keyA); err != nil {
 			t.Errorf("read: %v", err)
 		}
-		if _, err := ro.DB.Exec("UPDATE oauth_registered_consumer SET oarc_stage = 4"); err == nil || !strings.Contains(err.Error(), "READ ONLY") {
+		if _, err := ro.db.Exec("UPDATE oauth_registered_consumer SET oarc_stage = 4"); err == nil || !strings.Contains(err.Error(), "READ ONLY") {
 			t.Errorf("write on a read-only session: %v", err)
 		}
 	})

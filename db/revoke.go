@@ -44,7 +44,7 @@ func (s *Store) PlanRenounce(ctx context.Context, c *Consumer, user, wiki string
 		q += " AND oaac_wiki = ?"
 		args = append(args, wiki)
 	}
-	rows, err := s.DB.QueryContext(ctx, q+" ORDER BY oaac_id", args...)
+	rows, err := s.db.QueryContext(ctx, q+" ORDER BY oaac_id", args...)
 	if err != nil {
 		return nil, fmt.Errorf("read acceptances: %s", oneLine(err))
 	}
@@ -76,7 +76,7 @@ func (s *Store) PlanRenounce(ctx context.Context, c *Consumer, user, wiki string
 		return p, &RefusedError{Msg: fmt.Sprintf("%s has not authorized %s %s: nothing to revoke", name, c.Key, where)}
 	}
 	if c.OAuthVersion == 2 {
-		if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+s.T("oauth2_access_tokens")+" WHERE oaat_acceptance_id IN ("+
+		if err := s.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+s.T("oauth2_access_tokens")+" WHERE oaat_acceptance_id IN ("+
 			placeholders(len(ids))+")", int64sAny(ids)...).Scan(&p.TokenRows); err != nil {
 			return nil, fmt.Errorf("count tokens: %s", oneLine(err))
 		}
@@ -135,7 +135,7 @@ type RenounceResult struct {
 // planned acceptances and their token rows. If any acceptance changed or
 // vanished since the preview, nothing is deleted (*RefusedError).
 func (s *Store) ApplyRenounce(ctx context.Context, p *RenouncePlan) (*RenounceResult, error) {
-	tx, err := s.DB.BeginTx(ctx, nil)
+	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("begin transaction: %s", oneLine(err))
 	}
@@ -156,7 +156,7 @@ func (s *Store) ApplyRenounce(ctx context.Context, p *RenouncePlan) (*RenounceRe
 			}
 			continue
 		}
-		one := &script{s: s, stmts: []Statement{st}}
+		one := &script{s: s, stmts: []statement{st}}
 		if err := s.runScript(ctx, tx, one, p.Consumer.Key, res); err != nil {
 			return nil, err
 		}
@@ -177,11 +177,11 @@ func (s *Store) ApplyRenounce(ctx context.Context, p *RenouncePlan) (*RenounceRe
 // DryRunRenounce is the script ApplyRenounce runs, values inlined.
 func (s *Store) DryRunRenounce(p *RenouncePlan) []string {
 	b := s.renounceScript(p)
-	b.stmts = append(b.stmts, Statement{SQL: strings.Replace(s.resultSelect(b), "the consumer changed", "the acceptances changed", 1)})
+	b.stmts = append(b.stmts, statement{SQL: strings.Replace(s.resultSelect(b), "the consumer changed", "the acceptances changed", 1)})
 	b.finish()
 	out := []string{s.beginSQL() + ";"}
 	for _, st := range b.stmts {
-		out = append(out, s.FormatSQL(st))
+		out = append(out, s.formatSQL(st))
 	}
 	return append(out, "COMMIT;")
 }

@@ -28,7 +28,7 @@ ANALYZE TABLE oauth_accepted_consumer, oauth2_access_tokens;`, acceptances, acce
 }
 
 // revokeSQL is the DELETE Apply runs for consumer 2's revocation.
-func revokeSQL(s *Store) Statement {
+func revokeSQL(s *Store) statement {
 	b := &script{s: s, gated: true}
 	s.revokeStatements(b, "a.oaac_consumer_id = ?", int64(2))
 	return b.stmts[len(b.stmts)-1]
@@ -43,12 +43,12 @@ func TestRevokeUsesAcceptanceIndex(t *testing.T) {
 		srv := mariadbtest.Require(t)
 		s := loadMariaDB(t, srv, dumpA1, "")
 		var name string
-		if err := s.DB.QueryRow("SELECT DATABASE()").Scan(&name); err != nil {
+		if err := s.db.QueryRow("SELECT DATABASE()").Scan(&name); err != nil {
 			t.Fatal(err)
 		}
 		fillTokens(t, srv, name, 20_000, 200_000)
 		st := revokeSQL(s)
-		conn, err := s.DB.Conn(context.Background())
+		conn, err := s.db.Conn(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -89,7 +89,7 @@ func TestRevokeUsesAcceptanceIndex(t *testing.T) {
 		s := loadSQLite(t, dumpA1, "")
 		st := revokeSQL(s)
 		q := strings.ReplaceAll(st.SQL, (&script{s: s}).ref("ok"), "1")
-		rows, err := s.DB.Query("EXPLAIN QUERY PLAN "+q, st.Args...)
+		rows, err := s.db.Query("EXPLAIN QUERY PLAN "+q, st.Args...)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -122,7 +122,7 @@ func BenchmarkRevoke3M(b *testing.B) {
 		b.StopTimer()
 		s := loadMariaDB(b, srv, dumpA1, "")
 		var name string
-		if err := s.DB.QueryRow("SELECT DATABASE()").Scan(&name); err != nil {
+		if err := s.db.QueryRow("SELECT DATABASE()").Scan(&name); err != nil {
 			b.Fatal(err)
 		}
 		fillTokens(b, srv, name, 100_000, 3_000_000)

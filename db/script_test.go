@@ -113,7 +113,7 @@ func runClient(t *testing.T, s *Store, script string) string {
 		cmd = osexec.Command("sqlite3", strings.TrimPrefix(dsnOf(t, s), "sqlite:"))
 	} else {
 		var name string
-		if err := s.DB.QueryRow("SELECT DATABASE()").Scan(&name); err != nil {
+		if err := s.db.QueryRow("SELECT DATABASE()").Scan(&name); err != nil {
 			t.Fatal(err)
 		}
 		cmd = osexec.Command("mariadb", "--no-defaults", "--socket="+mariadbtest.Shared().Socket, "--user=root", name)
@@ -144,7 +144,7 @@ func TestSplitSameServer(t *testing.T) {
 	srv := mariadbtest.Require(t)
 	base := loadMariaDB(t, srv, dumpA1, "")
 	var oauthDB string
-	if err := base.DB.QueryRow("SELECT DATABASE()").Scan(&oauthDB); err != nil {
+	if err := base.db.QueryRow("SELECT DATABASE()").Scan(&oauthDB); err != nil {
 		t.Fatal(err)
 	}
 	wikiDB := srv.NewDatabase(t)
@@ -155,7 +155,7 @@ func TestSplitSameServer(t *testing.T) {
 	}
 	defer s.Close()
 	tg := s.Target()
-	if tg.Wiki == nil || tg.Wiki.Database != wikiDB || !tg.SameTransaction || s.wdb != s.DB {
+	if tg.Wiki == nil || tg.Wiki.Database != wikiDB || !tg.SameTransaction || s.wdb != s.db {
 		t.Fatalf("target = %+v", tg)
 	}
 	if !strings.HasPrefix(s.T("logging"), "`"+wikiDB+"`.") || strings.Contains(s.T("oauth_registered_consumer"), wikiDB) {
@@ -201,7 +201,7 @@ func TestSplitTwoServers(t *testing.T) {
 	open := func(t *testing.T) (*Store, string) {
 		oauth := loadMariaDB(t, srv1, dumpA1, "")
 		var oauthDB string
-		if err := oauth.DB.QueryRow("SELECT DATABASE()").Scan(&oauthDB); err != nil {
+		if err := oauth.db.QueryRow("SELECT DATABASE()").Scan(&oauthDB); err != nil {
 			t.Fatal(err)
 		}
 		wikiDB := srv2.NewDatabase(t)
@@ -209,7 +209,7 @@ func TestSplitTwoServers(t *testing.T) {
 			srv2.Exec(t, wikiDB, readFile(t, f))
 		}
 		srv2.Exec(t, wikiDB, strings.Join(embeddedTables(MySQL, "", "page", "user_groups", "block", "block_target"), ";\n"))
-		seedRealGroups(t, &Store{DB: srv2.Open(t, wikiDB), Dialect: MySQL})
+		seedRealGroups(t, &Store{db: srv2.Open(t, wikiDB), Dialect: MySQL})
 		for _, tb := range []string{"logging", "comment", "actor"} {
 			srv2.Exec(t, wikiDB, "ALTER TABLE `"+tb+"` AUTO_INCREMENT = 1")
 		}
@@ -225,7 +225,7 @@ func TestSplitTwoServers(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { s.Close() })
-		if s.Target().SameTransaction || s.wdb == s.DB {
+		if s.Target().SameTransaction || s.wdb == s.db {
 			t.Fatalf("two servers share a transaction: %+v", s.Target())
 		}
 		return s, wikiDB
@@ -309,10 +309,10 @@ func TestSplitTwoServers(t *testing.T) {
 			t.Fatalf("repair: %v\n%s\n%s", err, out, te.Repair)
 		}
 		var got string
-		err = s.wdb.QueryRow("SELECT CONCAT_WS('|', l.log_action, l.log_timestamp, l.log_actor, l.log_title, l.log_page, c.comment_text, l.log_params, ls.ls_value)"+
-			" FROM logging l JOIN comment c ON c.comment_id = l.log_comment_id JOIN log_search ls ON ls.ls_log_id = l.log_id"+
+		err = s.wdb.QueryRow("SELECT CONCAT_WS('|', l.log_action, l.log_timestamp, l.log_actor, l.log_title, l.log_page, c.comment_text, l.log_params, ls.ls_value)" +
+			" FROM logging l JOIN comment c ON c.comment_id = l.log_comment_id JOIN log_search ls ON ls.ls_log_id = l.log_id" +
 			" WHERE l.log_type = 'mwoauthconsumer' ORDER BY l.log_id DESC LIMIT 1").Scan(&got)
-		want := "disable|20261122090809|1|Admin|0|E2E disable test|" + LogParams(keyA) + "|" + keyA
+		want := "disable|20261122090809|1|Admin|0|E2E disable test|" + logParams(keyA) + "|" + keyA
 		if err != nil || got != want {
 			t.Errorf("repaired log entry = %q, %v\nwant %q", got, err, want)
 		}

@@ -18,7 +18,7 @@ type Seeder struct {
 
 // Seed runs fn in one transaction and commits it when fn succeeds.
 func (s *Store) Seed(ctx context.Context, fn func(*Seeder) error) error {
-	tx, err := s.DB.BeginTx(ctx, nil)
+	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("seed: %s", oneLine(err))
 	}
@@ -78,7 +78,7 @@ func (sd *Seeder) Block(userID int64, userName string, byActor int64, reason, ti
 // comment returns the id of a comment row with text, written if missing
 // (CommentStore's reuse).
 func (sd *Seeder) comment(text string) (int64, error) {
-	hash := CommentHash(text)
+	hash := commentHash(text)
 	var id sql.NullInt64
 	comment := sd.s.T("comment")
 	if err := sd.tx.QueryRowContext(sd.ctx, "SELECT MIN(comment_id) FROM "+comment+" WHERE comment_hash = ? AND comment_text = ? AND comment_data IS NULL",
@@ -156,7 +156,7 @@ func (sd *Seeder) ChangeTagDef(id int64, name string, count int64) error {
 // page, the logging row and its log_search relation. It returns the log id.
 func (sd *Seeder) LogEntry(action Action, timestamp string, performer Performer, ownerName, key, reason string) (int64, error) {
 	p := &Plan{Action: action, Performer: &performer, Comment: reason, LogTitle: underscores(ownerName),
-		LogParams: LogParams(key), Consumer: &Consumer{Key: key}}
+		logParams: logParams(key), Consumer: &Consumer{Key: key}}
 	b := sd.s.wikiScript(p, timestamp, false)
 	res := &Result{}
 	if err := sd.s.runScript(sd.ctx, sd.tx, b, key, res); err != nil {

@@ -21,8 +21,8 @@ import (
 // Ids are assigned by the database and passed on through variables
 // (MySQL session variables; a temporary table on SQLite, which has none).
 
-// Statement is one SQL statement with its arguments.
-type Statement struct {
+// statement is one SQL statement with its arguments.
+type statement struct {
 	SQL  string
 	Args []any
 	// step names a point the test hook sees after the statement.
@@ -34,7 +34,7 @@ type Statement struct {
 // script builds the statements of one action for one connection.
 type script struct {
 	s     *Store
-	stmts []Statement
+	stmts []statement
 	// gated: the guard variable lives on this connection (same database or
 	// same server); on a second server the wiki side is written only after
 	// the first commit, so it needs no gate.
@@ -42,7 +42,7 @@ type script struct {
 }
 
 func (b *script) add(step, q string, args ...any) {
-	b.stmts = append(b.stmts, Statement{SQL: q, Args: args, step: step})
+	b.stmts = append(b.stmts, statement{SQL: q, Args: args, step: step})
 }
 
 // ref is the value of a script variable as an SQL expression.
@@ -121,7 +121,7 @@ func (s *Store) oauthScript(p *Plan, ts string) *script {
 // before MariaDB 11.1; SQLite plans IN (subquery) on the index.
 func (s *Store) revokeStatements(b *script, cond string, args ...any) {
 	tokens, accs := s.T("oauth2_access_tokens"), s.T("oauth_accepted_consumer")
-	b.stmts = append(b.stmts, Statement{SQL: "SELECT t.oaat_identifier, t.oaat_expires, t.oaat_acceptance_id FROM " + tokens +
+	b.stmts = append(b.stmts, statement{SQL: "SELECT t.oaat_identifier, t.oaat_expires, t.oaat_acceptance_id FROM " + tokens +
 		" t JOIN " + accs + " a ON a.oaac_id = t.oaat_acceptance_id WHERE " + cond + " AND " + b.gate() + " ORDER BY t.oaat_id",
 		Args: args, tokens: true})
 	if s.Dialect == MySQL {
@@ -150,7 +150,7 @@ func (s *Store) wikiScript(p *Plan, ts string, gated bool) *script {
 	b.set("", "actor_id", "(SELECT actor_id FROM "+actor+" WHERE actor_user = ?)", perf.UserID)
 
 	comment := s.T("comment")
-	hash := CommentHash(p.Comment)
+	hash := commentHash(p.Comment)
 	b.set("", "comment_existed", "(SELECT COUNT(*) FROM "+comment+" WHERE comment_hash = ? AND comment_text = ? AND comment_data IS NULL)",
 		hash, p.Comment)
 	b.add("", "INSERT INTO "+comment+" (comment_hash, comment_text, comment_data) SELECT ?, ?, NULL"+b.from()+" WHERE "+b.gate()+
@@ -168,7 +168,7 @@ func (s *Store) wikiScript(p *Plan, ts string, gated bool) *script {
 	b.add("", "INSERT INTO "+s.T("logging")+
 		" (log_type, log_action, log_timestamp, log_actor, log_namespace, log_title, log_page, log_comment_id, log_params, log_deleted)"+
 		" SELECT 'mwoauthconsumer', ?, ?, "+b.ref("actor_id")+", 2, ?, "+b.ref("log_page")+", "+b.ref("comment_id")+", ?, 0"+
-		b.from()+" WHERE "+b.gate(), string(p.Action), ts, p.LogTitle, p.LogParams)
+		b.from()+" WHERE "+b.gate(), string(p.Action), ts, p.LogTitle, p.logParams)
 	if s.Dialect == MySQL {
 		b.set("logged", "log_id", "IF("+b.gate()+", LAST_INSERT_ID(), NULL)")
 	} else {
@@ -309,8 +309,8 @@ func (s *Store) Apply(ctx context.Context, p *Plan) (*Result, error) {
 	p.Timestamp = ts
 	res := &Result{}
 	key := p.Consumer.Key
-	same := s.wdb == s.DB
-	tx, err := s.DB.BeginTx(ctx, nil)
+	same := s.wdb == s.db
+	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("begin transaction: %s", oneLine(err))
 	}
@@ -394,17 +394,17 @@ func (s *Store) twoDatabaseError(p *Plan, res *Result, cause error) error {
 		if st.tokens {
 			continue
 		}
-		sb.WriteString(s.FormatSQL(st) + "\n")
+		sb.WriteString(s.formatSQL(st) + "\n")
 	}
 	sb.WriteString("COMMIT;\n")
 	return &TwoDatabaseError{Key: p.Consumer.Key, Committed: strings.Join(what, " and "), Err: errors.New(oneLine(cause)),
-		Repair: sb.String(), RepairCommand: ClientCommand(s.wikiTarget)}
+		Repair: sb.String(), RepairCommand: clientCommand(s.wikiTarget)}
 }
 
-// ClientCommand is the shell command that runs a script on t with the
+// clientCommand is the shell command that runs a script on t with the
 // database's own client (the password comes from ~/.my.cnf or a prompt,
 // never from the command line).
-func ClientCommand(t Target) string {
+func clientCommand(t Target) string {
 	if t.Engine == SQLite {
 		return "sqlite3 " + shellQuote(t.Path) + " < FILE"
 	}
@@ -479,7 +479,7 @@ func (s *Store) readIDs(ctx context.Context, tx *sql.Tx, p *Plan, res *Result) e
 // second for the wiki database (run it only when the first says changed).
 func (s *Store) DryRun(p *Plan) []string {
 	ts := FormatTimestamp(s.writeClock())
-	same := s.wdb == s.DB
+	same := s.wdb == s.db
 	o := s.oauthScript(p, ts)
 	var out []string
 	out = append(out, s.beginSQL()+";")
@@ -487,10 +487,10 @@ func (s *Store) DryRun(p *Plan) []string {
 		w := s.wikiScript(p, ts, true)
 		o.stmts = append(o.stmts, w.stmts...)
 	}
-	o.stmts = append(o.stmts, Statement{SQL: s.resultSelect(o)})
+	o.stmts = append(o.stmts, statement{SQL: s.resultSelect(o)})
 	o.finish()
 	for _, st := range o.stmts {
-		out = append(out, s.FormatSQL(st))
+		out = append(out, s.formatSQL(st))
 	}
 	out = append(out, "COMMIT;")
 	if !same && !p.NoChange {
@@ -498,7 +498,7 @@ func (s *Store) DryRun(p *Plan) []string {
 		w.finish()
 		out = append(out, "-- then, on the wiki database ("+s.wikiTarget.String()+"), only if the script above said changed:", s.beginSQL()+";")
 		for _, st := range w.stmts {
-			out = append(out, s.FormatSQL(st))
+			out = append(out, s.formatSQL(st))
 		}
 		out = append(out, "COMMIT;")
 	}
@@ -510,11 +510,11 @@ func (s *Store) resultSelect(b *script) string {
 	return "SELECT CASE WHEN " + b.gate() + " THEN 'changed' ELSE 'NOT CHANGED: the consumer changed since the preview; nothing written' END AS mwoauth_result"
 }
 
-// FormatSQL renders a statement with its values inlined. Strings holding a
+// formatSQL renders a statement with its values inlined. Strings holding a
 // control or format character (or, for MySQL, a backslash, whose meaning
 // depends on sql_mode) are written as hex, so the script is exact and
 // prints safely on a terminal.
-func (s *Store) FormatSQL(st Statement) string {
+func (s *Store) formatSQL(st statement) string {
 	var b strings.Builder
 	args := st.Args
 	inQuote := false
