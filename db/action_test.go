@@ -60,6 +60,20 @@ func act(t testing.TB, s *Store, ref string, req Request) (*Plan, *Result, error
 	return p, res, err
 }
 
+// plan makes the preview of req on the consumer ref, as the command does.
+func plan(t testing.TB, s *Store, ref string, req Request) *Plan {
+	t.Helper()
+	c, err := s.LookupConsumer(context.Background(), ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.PlanAction(context.Background(), c, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 func mustAct(t testing.TB, s *Store, ref string, req Request) *Result {
 	t.Helper()
 	_, res, err := act(t, s, ref, req)
@@ -180,6 +194,24 @@ func countOn(t testing.TB, db *sql.DB, quoted string) int {
 }
 
 func asTwo(err error, te **TwoDatabaseError) bool { return errors.As(err, te) }
+
+// killAt is a test hook that kills, from srv's root connection, the
+// connection an action is using when it reaches step.
+func killAt(t testing.TB, srv *mariadbtest.Server, step string) func(context.Context, string, querier) error {
+	return func(ctx context.Context, at string, q querier) error {
+		if at != step {
+			return nil
+		}
+		var id int64
+		if err := q.QueryRowContext(ctx, "SELECT CONNECTION_ID()").Scan(&id); err != nil {
+			return err
+		}
+		if _, err := srv.Root().Exec("KILL ?", id); err != nil {
+			t.Errorf("kill: %v", err)
+		}
+		return nil
+	}
+}
 
 type logRow struct {
 	Action, TS, Title, Params string
@@ -445,19 +477,7 @@ func TestKilledMidTransaction(t *testing.T) {
 	for _, step := range []string{"locked", "updated", "comment", "logged", "before-commit"} {
 		t.Run(step, func(t *testing.T) {
 			s := loadMariaDB(t, srv, dumpA1, "")
-			s.testHook = func(ctx context.Context, at string, q querier) error {
-				if at != step {
-					return nil
-				}
-				var id int64
-				if err := q.QueryRowContext(ctx, "SELECT CONNECTION_ID()").Scan(&id); err != nil {
-					return err
-				}
-				if _, err := srv.Root().Exec("KILL ?", id); err != nil {
-					t.Errorf("kill: %v", err)
-				}
-				return nil
-			}
+			s.testHook = killAt(t, srv, step)
 			_, _, err := act(t, s, keyA, Request{Action: ActionDisable, Reason: "E2E disable test", Performer: "Admin", Now: ts(t, "20261122090809")})
 			if err == nil {
 				t.Fatalf("action succeeded on a killed connection")
@@ -488,13 +508,9 @@ func TestChangedSincePreview(t *testing.T) {
 		t.Run(e.name, func(t *testing.T) {
 			s := e.load(t, dumpA1, "")
 			ctx := context.Background()
-			c, _ := s.ConsumerByKey(ctx, keyA)
-			p, err := s.PlanAction(ctx, c, Request{Action: ActionDisable, Reason: "r", Performer: "Admin", Now: ts(t, "20261122100000")})
-			if err != nil {
-				t.Fatal(err)
-			}
+			p := plan(t, s, keyA, Request{Action: ActionDisable, Reason: "r", Performer: "Admin", Now: ts(t, "20261122100000")})
 			exec(t, s, "UPDATE "+s.T("oauth_registered_consumer")+" SET oarc_stage_timestamp = '20261122095959' WHERE oarc_id = 2")
-			_, err = s.Apply(ctx, p)
+			_, err := s.Apply(ctx, p)
 			var ref *RefusedError
 			if !errors.As(err, &ref) || !strings.Contains(err.Error(), "changed since preview") {
 				t.Fatalf("err = %v", err)
@@ -596,12 +612,7 @@ func TestDryRunWritesNothing(t *testing.T) {
 	for _, e := range engines(t) {
 		t.Run(e.name, func(t *testing.T) {
 			s := e.load(t, dumpA1, "")
-			ctx := context.Background()
-			c, _ := s.ConsumerByKey(ctx, keyA)
-			p, err := s.PlanAction(ctx, c, Request{Action: ActionDisable, Reason: "it's leaked", Performer: "Admin", Now: ts(t, "20261122090809")})
-			if err != nil {
-				t.Fatal(err)
-			}
+			p := plan(t, s, keyA, Request{Action: ActionDisable, Reason: "it's leaked", Performer: "Admin", Now: ts(t, "20261122090809")})
 			s.writeNow = func() time.Time { return ts(t, "20261122090809") }
 			all := strings.Join(s.DryRun(p), "\n")
 			b := &script{s: s, gated: true}

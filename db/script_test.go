@@ -83,12 +83,7 @@ func TestDryRunScriptGuard(t *testing.T) {
 	for _, e := range engines(t) {
 		t.Run(e.name, func(t *testing.T) {
 			s := e.load(t, dumpA1, "")
-			ctx := context.Background()
-			c, _ := s.ConsumerByKey(ctx, keyA)
-			p, err := s.PlanAction(ctx, c, Request{Action: ActionDisable, Reason: "late", Performer: "Admin", Now: ts(t, "20261122100000")})
-			if err != nil {
-				t.Fatal(err)
-			}
+			p := plan(t, s, keyA, Request{Action: ActionDisable, Reason: "late", Performer: "Admin", Now: ts(t, "20261122100000")})
 			script := strings.Join(s.DryRun(p), "\n") + "\n"
 			exec(t, s, "UPDATE "+s.T("oauth_registered_consumer")+" SET oarc_stage_timestamp = '20261122095959' WHERE oarc_id = 2")
 			out := runClient(t, s, script)
@@ -174,16 +169,7 @@ func TestSplitSameServer(t *testing.T) {
 		t.Errorf("same-server dry run:\n%s", script)
 	}
 	// Killing the one connection before commit leaves nothing anywhere.
-	s.testHook = func(ctx context.Context, at string, q querier) error {
-		if at == "before-commit" {
-			var id int64
-			if err := q.QueryRowContext(ctx, "SELECT CONNECTION_ID()").Scan(&id); err != nil {
-				return err
-			}
-			srv.Root().Exec("KILL ?", id) //nolint:errcheck
-		}
-		return nil
-	}
+	s.testHook = killAt(t, srv, "before-commit")
 	if _, err := s.Apply(context.Background(), p); err == nil {
 		t.Fatal("apply on a killed connection succeeded")
 	}
@@ -255,16 +241,7 @@ func TestSplitTwoServers(t *testing.T) {
 	})
 	t.Run("first commit fails", func(t *testing.T) {
 		s, _ := open(t)
-		s.testHook = func(ctx context.Context, at string, q querier) error {
-			if at == "before-commit" {
-				var id int64
-				if err := q.QueryRowContext(ctx, "SELECT CONNECTION_ID()").Scan(&id); err != nil {
-					return err
-				}
-				srv1.Root().Exec("KILL ?", id) //nolint:errcheck
-			}
-			return nil
-		}
+		s.testHook = killAt(t, srv1, "before-commit")
 		if _, _, err := act(t, s, keyA, Request{Action: ActionDisable, Reason: "E2E disable test", Performer: "Admin", Now: ts(t, "20261122090809")}); err == nil {
 			t.Fatal("no error")
 		}
@@ -273,16 +250,7 @@ func TestSplitTwoServers(t *testing.T) {
 	})
 	t.Run("second commit fails", func(t *testing.T) {
 		s, wikiDB := open(t)
-		s.testHook = func(ctx context.Context, at string, q querier) error {
-			if at == "between-commits" {
-				var id int64
-				if err := q.QueryRowContext(ctx, "SELECT CONNECTION_ID()").Scan(&id); err != nil {
-					return err
-				}
-				srv2.Root().Exec("KILL ?", id) //nolint:errcheck
-			}
-			return nil
-		}
+		s.testHook = killAt(t, srv2, "between-commits")
 		_, _, err := act(t, s, keyA, Request{Action: ActionDisable, Reason: "E2E disable test", Performer: "Admin", Now: ts(t, "20261122090809")})
 		var te *TwoDatabaseError
 		if !asTwo(err, &te) {

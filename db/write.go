@@ -327,14 +327,8 @@ func (s *Store) Apply(ctx context.Context, p *Plan) (*Result, error) {
 		if err := s.readIDs(ctx, tx, p, res); err != nil {
 			return nil, err
 		}
-		if err := s.dropVars(ctx, tx); err != nil {
+		if err := s.commitFirst(ctx, tx); err != nil {
 			return nil, err
-		}
-		if err := s.hook(ctx, "before-commit", tx); err != nil {
-			return nil, err
-		}
-		if err := tx.Commit(); err != nil {
-			return nil, fmt.Errorf("commit: %s", oneLine(err))
 		}
 		res.Timestamp = ts
 		return res, nil
@@ -354,17 +348,11 @@ func (s *Store) Apply(ctx context.Context, p *Plan) (*Result, error) {
 	if err := s.readIDs(ctx, wtx, p, res); err != nil {
 		return nil, err
 	}
-	if err := s.dropVars(ctx, tx); err != nil {
-		return nil, err
-	}
 	if err := s.dropVars(ctx, wtx); err != nil && !p.NoChange {
 		return nil, err
 	}
-	if err := s.hook(ctx, "before-commit", tx); err != nil {
+	if err := s.commitFirst(ctx, tx); err != nil {
 		return nil, err
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, fmt.Errorf("commit: %s", oneLine(err))
 	}
 	res.Timestamp = ts
 	if err := s.hook(ctx, "between-commits", wtx); err != nil {
@@ -428,6 +416,21 @@ func shellQuote(s string) string {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// commitFirst drops tx's variables and commits it: the only commit with one
+// connection, the OAuth tables' (before the log's) with two.
+func (s *Store) commitFirst(ctx context.Context, tx *sql.Tx) error {
+	if err := s.dropVars(ctx, tx); err != nil {
+		return err
+	}
+	if err := s.hook(ctx, "before-commit", tx); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %s", oneLine(err))
+	}
+	return nil
 }
 
 // dropVars removes SQLite's variable table (MySQL's session variables die

@@ -26,7 +26,7 @@ func TestReadOnlyWikiFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.Chmod(filepath.Join(base, "ro"), 0o755); os.RemoveAll(base) }) //nolint:errcheck
-	os.Chmod(base, 0o755) //nolint:errcheck
+	os.Chmod(base, 0o755)                                                                //nolint:errcheck
 	dir := filepath.Join(base, "ro")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)

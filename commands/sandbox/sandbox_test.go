@@ -2,8 +2,8 @@ package sandbox
 
 import (
 	"context"
-	"database/sql"
 	"crypto/rsa"
+	"database/sql"
 	"fmt"
 	"os"
 	"path/filepath"
