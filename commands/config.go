@@ -2,46 +2,70 @@ package commands
 
 import (
 	"fmt"
-	"regexp"
-	"sync"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/mwoauth/mwoauth/commands/cmdutil"
+	"github.com/mwoauth/mwoauth/mediawiki"
 )
 
 func newCmdConfig(f *cmdutil.Factory) *cobra.Command {
 	cmd := cmdutil.Group(&cobra.Command{
 		Use:   "config <command>",
-		Short: "Show the configuration file and profiles",
-		Long: `Profiles hold per-wiki settings so commands need fewer flags. The file is
-INI, like ~/.my.cnf:
-
-  default = metawiki
-  [profile metawiki]
-  db = mysql:wikiadmin@tcp(db1:3306)/metawiki
-  public-key = /etc/mediawiki/oauth2-public.pem
-  issuer = https://meta.wikimedia.org
-  as = Admin
-
-Keys: db, table-prefix, centralauth-db, as, public-key, private-key, issuer,
-audience. Flags and MWOAUTH_* environment variables override a profile.
-"mwoauth sandbox" writes a profile named sandbox and makes it the default.`,
+		Short: "Show and change the configuration file and its profiles",
+		Long: "Profiles hold per-wiki settings so commands need fewer flags; \"mwoauth\n" +
+			"sandbox\" writes one named sandbox and makes it the default when no\n" +
+			"default is set.\n\n" + ConfigText(),
 		Example: `  mwoauth config show
-  mwoauth --profile metawiki config show --output json
-  MWOAUTH_CONFIG=./test-config mwoauth config show`,
+  mwoauth config list
+  mwoauth config set public-key /etc/mediawiki/oauth2-public.pem --profile metawiki
+  mwoauth config use metawiki
+  mwoauth --profile metawiki config show --output json`,
 	})
-	show := &cobra.Command{
+	cmd.AddCommand(
+		newCmdConfigShow(f),
+		newCmdConfigList(f),
+		newCmdConfigGet(f),
+		newCmdConfigSet(f),
+		newCmdConfigUnset(f),
+		newCmdConfigUse(f),
+	)
+	return cmd
+}
+
+// settingJSON is one setting in config show/get --output json.
+type settingJSON struct {
+	Value   string  `json:"value"`
+	Source  string  `json:"source"`
+	Profile *string `json:"profile,omitempty"`
+}
+
+func settingOf(v cmdutil.Value) settingJSON {
+	s := settingJSON{Value: v.Shown(), Source: string(v.Source)}
+	if v.Source == cmdutil.SourceProfile {
+		p := v.Profile
+		s.Profile = &p
+	}
+	return s
+}
+
+func newCmdConfigShow(f *cmdutil.Factory) *cobra.Command {
+	cmd := &cobra.Command{
 		Use:   "show",
-		Short: "Print the resolved settings of the selected profile",
+		Short: "Print every setting as commands resolve it, and where it came from",
 		Long: `Show prints the configuration file in use, the selected profile (--profile,
-MWOAUTH_PROFILE or the file's default) and every setting as commands will
-resolve it: profile values with MWOAUTH_* environment variables applied.
+MWOAUTH_PROFILE or the file's default) and every setting with its value and
+its source: a flag, an MWOAUTH_* variable, a profile, or the built-in
+default. When an MWOAUTH_* variable names a wiki-identity setting, the
+default profile's identity settings are not used, and show says so.
 A password inside a mysql DSN is shown as ***.
 
---output json prints {"path", "profile", "profiles", "settings"}: settings
-maps each key (db, table-prefix, centralauth-db, as, public-key,
-private-key, issuer, audience) that has a value to that value.`,
+--output json prints {"path", "profile", "profiles", "settings", "notes"}:
+profile is the selected profile's name or null; settings maps every key to
+{"value", "source"} with source one of flag, env, profile or default (and
+"profile": NAME when it came from one); notes lists the same remarks as
+the text.`,
 		Example: "  mwoauth config show\n  mwoauth --profile sandbox config show --output json",
 		Args:    cmdutil.Args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -53,39 +77,353 @@ private-key, issuer, audience) that has a value to that value.`,
 			if err != nil {
 				return err
 			}
-			settings := map[string]string{}
-			for _, k := range cmdutil.SettingKeys {
-				if v := cfg.Value(nil, k.Key); v != "" {
-					settings[k.Key] = RedactDSN(v)
-				}
+			values, err := f.ResolveAll(cmd)
+			if err != nil {
+				return err
+			}
+			notes := []string{}
+			if n := f.UnusedDefaultProfile(cmd); n != "" {
+				notes = append(notes, n)
 			}
 			if format == "json" {
+				settings := map[string]settingJSON{}
+				for _, v := range values {
+					settings[v.Key] = settingOf(v)
+				}
+				var profile *string
+				if cfg.ProfileName != "" {
+					profile = &cfg.ProfileName
+				}
+				profiles := cfg.ProfileNames()
+				if profiles == nil {
+					profiles = []string{}
+				}
 				return cmdutil.WriteJSON(f.IO.Out, map[string]any{
-					"path": cfg.Path, "profile": cfg.ProfileName, "profiles": cfg.ProfileNames(), "settings": settings,
+					"path": cfg.Path, "profile": profile, "profiles": profiles, "settings": settings, "notes": notes,
 				})
 			}
-			fmt.Fprintf(f.IO.Out, "config   %s\nprofile  %s\n", cfg.Path, orNone(cfg.ProfileName))
-			for _, k := range cmdutil.SettingKeys {
-				if v, ok := settings[k.Key]; ok {
-					fmt.Fprintf(f.IO.Out, "%-15s %s\n", k.Key, v)
+			w, st := f.IO.Out, f.IO.Styles()
+			path := cfg.Path
+			if !cfg.Exists {
+				path += " (does not exist)"
+			}
+			fmt.Fprintf(w, "config   %s\n", cmdutil.Safe(path))
+			profile := "(none)"
+			if cfg.ProfileName != "" {
+				profile = cmdutil.Safe(cfg.ProfileName) + " " + st.Dim.Render("("+cfg.ProfileFrom+")")
+			}
+			fmt.Fprintf(w, "profile  %s\n", profile)
+			for _, v := range values {
+				if v.Value == "" && v.Source == cmdutil.SourceDefault {
+					continue
 				}
+				shown := cmdutil.Safe(v.Shown())
+				if shown == "" {
+					shown = `""`
+				}
+				fmt.Fprintf(w, "%-17s %s  %s\n", v.Key, shown, st.Dim.Render(v.Origin()))
+			}
+			for _, n := range notes {
+				fmt.Fprintf(w, "%s %s\n", st.Warn.Render("note:"), cmdutil.Safe(n))
 			}
 			return nil
 		},
 	}
-	cmdutil.AddOutputFlag(show, "text", "json")
-	cmd.AddCommand(show)
+	cmdutil.AddOutputFlag(cmd, "text", "json")
 	return cmd
 }
 
-func orNone(s string) string {
-	if s == "" {
-		return "(none)"
+func newCmdConfigList(f *cmdutil.Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List the profiles, the default one marked",
+		Long: `List prints the profiles of the configuration file in file order; the
+default one (default = NAME) is marked.
+
+--output json prints {"path", "default", "profiles"}: default is a name or
+null, profiles a list of {"name", "default"}.`,
+		Example: "  mwoauth config list\n  mwoauth config list --output json",
+		Args:    cmdutil.Args(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			format, err := cmdutil.OutputFormat(cmd, "text", "json")
+			if err != nil {
+				return err
+			}
+			path := cmdutil.ConfigPath(f.ConfigPath)
+			cf, _, err := cmdutil.ReadConfigFile(path)
+			if err != nil {
+				return err
+			}
+			def := cf.Default()
+			type profileJSON struct {
+				Name    string `json:"name"`
+				Default bool   `json:"default"`
+			}
+			list := []profileJSON{}
+			for _, p := range cf.Profiles() {
+				list = append(list, profileJSON{Name: p, Default: p == def})
+			}
+			if format == "json" {
+				var d *string
+				if def != "" {
+					d = &def
+				}
+				return cmdutil.WriteJSON(f.IO.Out, map[string]any{"path": path, "default": d, "profiles": list})
+			}
+			if len(list) == 0 {
+				fmt.Fprintf(f.IO.ErrOut, "No profiles in %s (mwoauth sandbox makes one; mwoauth config set KEY VALUE --profile NAME another).\n", cmdutil.Safe(path))
+				return nil
+			}
+			st := f.IO.Styles()
+			for _, p := range list {
+				if p.Default {
+					fmt.Fprintf(f.IO.Out, "%s %s\n", cmdutil.Safe(p.Name), st.OK.Render("(default)"))
+				} else {
+					fmt.Fprintln(f.IO.Out, cmdutil.Safe(p.Name))
+				}
+			}
+			if def != "" && !cf.HasProfile(def) {
+				fmt.Fprintf(f.IO.ErrOut, "warning: default = %s names no profile\n", cmdutil.Safe(def))
+			}
+			return nil
+		},
 	}
-	return s
+	cmdutil.AddOutputFlag(cmd, "text", "json")
+	return cmd
 }
 
-var dsnPassword = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(mysql:[^:@/]*):[^@]*@`) })
+// checkKey returns the spec of a key typed by the user (table_prefix and
+// table-prefix alike), or the usage error naming the nearest known key.
+func checkKey(key *string) (cmdutil.SettingSpec, error) {
+	*key = cmdutil.CanonicalKey(*key)
+	spec, ok := cmdutil.LookupSetting(*key)
+	if !ok {
+		return spec, cmdutil.FlagErrorf("%s (mwoauth help config lists them)", cmdutil.UnknownSettingMessage(*key))
+	}
+	return spec, nil
+}
 
-// RedactDSN hides a password embedded in a mysql DSN.
-func RedactDSN(s string) string { return dsnPassword().ReplaceAllString(s, "$1:***@") }
+func newCmdConfigGet(f *cmdutil.Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "get <key>",
+		Short: "Print one setting's value as commands resolve it",
+		Long: `Get prints the value of one setting exactly as a command would resolve it
+now (flag, chosen profile, MWOAUTH_* variable, default profile, built-in
+default), with a DSN's password as ***. A setting with no value at all
+exits 9.
+
+--output json prints {"key", "value", "source"} (and "profile" when it came
+from one).`,
+		Example: "  mwoauth config get db\n  mwoauth --profile metawiki config get issuer --output json",
+		Args:    cmdutil.Args(cobra.ExactArgs(1), "a setting KEY"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			format, err := cmdutil.OutputFormat(cmd, "text", "json")
+			if err != nil {
+				return err
+			}
+			key := args[0]
+			if _, err := checkKey(&key); err != nil {
+				return err
+			}
+			v, err := f.Resolve(cmd, key)
+			if err != nil {
+				return err
+			}
+			if v.Value == "" && v.Source == cmdutil.SourceDefault {
+				return cmdutil.Exitf(cmdutil.ExitNotFound, "%s is not set (no --%s, %s or profile value)", v.Key, v.Key, cmdutil.EnvName(v.Key))
+			}
+			if format == "json" {
+				s := settingOf(v)
+				return cmdutil.WriteJSON(f.IO.Out, struct {
+					Key string `json:"key"`
+					settingJSON
+				}{v.Key, s})
+			}
+			fmt.Fprintln(f.IO.Out, cmdutil.Safe(v.Shown()))
+			return nil
+		},
+	}
+	cmdutil.AddOutputFlag(cmd, "text", "json")
+	return cmd
+}
+
+// targetProfile is the profile config set/unset change: --profile, else
+// MWOAUTH_PROFILE, else the file's default.
+func targetProfile(f *cmdutil.Factory, cf *cmdutil.ConfigFile) (string, error) {
+	if f.NoProfile {
+		return "", cmdutil.FlagErrorf("--no-profile: there is no profile to change")
+	}
+	switch {
+	case f.Profile != "":
+		return f.Profile, nil
+	case f.Env("MWOAUTH_PROFILE") != "":
+		return f.Env("MWOAUTH_PROFILE"), nil
+	case cf.Default() != "":
+		return cf.Default(), nil
+	}
+	return "", cmdutil.FlagErrorf("no profile to change: give --profile NAME (it is created if missing)")
+}
+
+func newCmdConfigSet(f *cmdutil.Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "set <key> <value> [--profile <name>]",
+		Short: "Set a setting in a profile (creating the file or profile if needed)",
+		Long: `Set writes key = value into the profile named by --profile (else
+MWOAUTH_PROFILE, else the default profile), replacing the key's line if it
+is there and adding it after the profile's last line if not. A missing
+profile is added at the end of the file, a missing file is created (mode
+0600). Every other line, comments included, stays as it was.
+
+The key must be one of the settings ("mwoauth help config"); a mediawiki
+value must be a known version. Private keys are never accepted as values:
+name the file instead.`,
+		Example: `  mwoauth config set public-key /etc/mediawiki/oauth2-public.pem --profile metawiki
+  mwoauth config set mediawiki 1.43
+  mwoauth --config ./test-config config set db sqlite:./wiki.sqlite --profile test`,
+		Args: cmdutil.Args(cobra.ExactArgs(2), "a setting KEY and its VALUE"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			format, err := cmdutil.OutputFormat(cmd, "text", "json")
+			if err != nil {
+				return err
+			}
+			key, value := args[0], args[1]
+			spec, err := checkKey(&key)
+			if err != nil {
+				return err
+			}
+			if spec.Key == "mediawiki" {
+				if _, err := mediawiki.ParseVersion(value); err != nil {
+					return cmdutil.FlagErrorf("%v", err)
+				}
+			}
+			if strings.ContainsAny(value, "\n\r") {
+				return cmdutil.FlagErrorf("a setting is one line")
+			}
+			path := cmdutil.ConfigPath(f.ConfigPath)
+			cf, _, err := cmdutil.ReadConfigFile(path)
+			if err != nil {
+				return err
+			}
+			profile, err := targetProfile(f, cf)
+			if err != nil {
+				return err
+			}
+			if spec.Kind == cmdutil.KindDSN && cmdutil.DSNHasPassword(value) {
+				fmt.Fprintln(f.IO.ErrOut, f.IO.Styles().Warn.Render("warning: the DSN holds a password, which ps and your shell history can show; the file keeps it (mode 0600), but MWOAUTH_DB_PASSWORD or ~/.my.cnf [client] keep it off the command line"))
+			}
+			cf.Set(profile, key, value)
+			if err := cf.Write(); err != nil {
+				return fmt.Errorf("write %s: %w", path, err)
+			}
+			shown := cmdutil.Value{Key: key, Value: value}.Shown()
+			if format == "json" {
+				return cmdutil.WriteJSON(f.IO.Out, configChange{Path: path, Profile: profile, Key: key, Value: &shown, Changed: true})
+			}
+			fmt.Fprintf(f.IO.Out, "%s profile %s in %s: %s = %s\n", f.IO.Styles().OK.Render("✓"), cmdutil.Safe(profile), cmdutil.Safe(path), key, cmdutil.Safe(shown))
+			return nil
+		},
+	}
+	cmdutil.AddOutputFlag(cmd, "text", "json")
+	return cmd
+}
+
+// configChange is the --output json result of config set, unset and use.
+type configChange struct {
+	Path    string  `json:"path"`
+	Profile string  `json:"profile"`
+	Key     string  `json:"key"`
+	Value   *string `json:"value"` // null after unset
+	Changed bool    `json:"changed"`
+}
+
+func newCmdConfigUnset(f *cmdutil.Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "unset <key> [--profile <name>]",
+		Short: "Remove a setting from a profile",
+		Long: `Unset removes key's line from the profile named by --profile (else
+MWOAUTH_PROFILE, else the default profile); every other line stays. A key
+that is not there is reported and nothing changes (exit 0).`,
+		Example: "  mwoauth config unset public-key --profile sandbox\n  mwoauth config unset as",
+		Args:    cmdutil.Args(cobra.ExactArgs(1), "a setting KEY"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			format, err := cmdutil.OutputFormat(cmd, "text", "json")
+			if err != nil {
+				return err
+			}
+			key := args[0]
+			if _, err := checkKey(&key); err != nil {
+				return err
+			}
+			path := cmdutil.ConfigPath(f.ConfigPath)
+			cf, exists, err := cmdutil.ReadConfigFile(path)
+			if err != nil {
+				return err
+			}
+			profile, err := targetProfile(f, cf)
+			if err != nil {
+				return err
+			}
+			changed := exists && cf.Unset(profile, key)
+			if changed {
+				if err := cf.Write(); err != nil {
+					return fmt.Errorf("write %s: %w", path, err)
+				}
+			}
+			if format == "json" {
+				return cmdutil.WriteJSON(f.IO.Out, configChange{Path: path, Profile: profile, Key: key, Changed: changed})
+			}
+			if !changed {
+				fmt.Fprintf(f.IO.ErrOut, "%s is not set in profile %s; nothing changed\n", key, cmdutil.Safe(profile))
+				return nil
+			}
+			fmt.Fprintf(f.IO.Out, "%s profile %s in %s: %s removed\n", f.IO.Styles().OK.Render("✓"), cmdutil.Safe(profile), cmdutil.Safe(path), key)
+			return nil
+		},
+	}
+	cmdutil.AddOutputFlag(cmd, "text", "json")
+	return cmd
+}
+
+func newCmdConfigUse(f *cmdutil.Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "use <profile>",
+		Short: "Make a profile the default",
+		Long: `Use sets default = NAME, the profile commands use when neither --profile nor
+MWOAUTH_PROFILE names one. The profile must exist.`,
+		Example: "  mwoauth config use metawiki\n  mwoauth config use sandbox",
+		Args:    cmdutil.Args(cobra.ExactArgs(1), "a profile NAME"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			format, err := cmdutil.OutputFormat(cmd, "text", "json")
+			if err != nil {
+				return err
+			}
+			name := args[0]
+			path := cmdutil.ConfigPath(f.ConfigPath)
+			cf, _, err := cmdutil.ReadConfigFile(path)
+			if err != nil {
+				return err
+			}
+			if !cf.HasProfile(name) {
+				have := "none defined"
+				if p := cf.Profiles(); len(p) > 0 {
+					have = "have: " + strings.Join(p, ", ")
+				}
+				return cmdutil.FlagErrorf("no profile %q in %s (%s)", cmdutil.Safe(name), cmdutil.Safe(path), have)
+			}
+			changed := cf.Default() != name
+			if changed {
+				cf.Set("", "default", name)
+				if err := cf.Write(); err != nil {
+					return fmt.Errorf("write %s: %w", path, err)
+				}
+			}
+			if format == "json" {
+				return cmdutil.WriteJSON(f.IO.Out, configChange{Path: path, Profile: name, Key: "default", Value: &name, Changed: changed})
+			}
+			fmt.Fprintf(f.IO.Out, "%s default profile is now %s (%s)\n", f.IO.Styles().OK.Render("✓"), cmdutil.Safe(name), cmdutil.Safe(path))
+			return nil
+		},
+	}
+	cmdutil.AddOutputFlag(cmd, "text", "json")
+	return cmd
+}

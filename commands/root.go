@@ -17,6 +17,8 @@ import (
 	"github.com/mwoauth/mwoauth/commands/keys"
 	"github.com/mwoauth/mwoauth/commands/sandbox"
 	"github.com/mwoauth/mwoauth/commands/token"
+	"github.com/mwoauth/mwoauth/internal/secret"
+	"github.com/mwoauth/mwoauth/mediawiki"
 )
 
 // NewCmdRoot builds the whole command tree around f.
@@ -50,6 +52,7 @@ Start with the practice wiki: "mwoauth sandbox", then follow what it prints.`,
 		SilenceUsage:  true,
 		Version:       Version(),
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			f.ConfigExplicit = cmd.Flags().Changed("config")
 			if f.ClockErr != nil {
 				return cmdutil.FlagErrorf("%v", f.ClockErr)
 			}
@@ -67,7 +70,10 @@ Start with the practice wiki: "mwoauth sandbox", then follow what it prints.`,
 	pf := root.PersistentFlags()
 	pf.StringVar(&f.IO.ColorMode, "color", "auto", "Colour output: `auto`, always or never (NO_COLOR is honoured)")
 	pf.StringVar(&f.ConfigPath, "config", "", "Configuration `file` (default $MWOAUTH_CONFIG or $XDG_CONFIG_HOME/mwoauth/config)")
-	pf.StringVar(&f.Profile, "profile", "", "Named profile from the configuration file (env MWOAUTH_PROFILE)")
+	pf.StringVar(&f.Profile, "profile", "", "Named profile from the configuration file (env MWOAUTH_PROFILE; see mwoauth help config)")
+	pf.BoolVar(&f.NoProfile, "no-profile", false, "Use no profile at all, not even the default one")
+	spec, _ := cmdutil.LookupSetting("mediawiki")
+	pf.String("mediawiki", spec.Default, "MediaWiki `version` whose rules apply: "+strings.Join(mediawiki.Versions(), ", ")+" (env MWOAUTH_MEDIAWIKI, profile mediawiki)")
 
 	root.SetOut(f.IO.Out)
 	root.SetErr(f.IO.ErrOut)
@@ -143,6 +149,8 @@ func initCompletion(root *cobra.Command) {
 		if c.Name() != "completion" {
 			continue
 		}
+		// "completion tcsh" is a usage error, not the group's help.
+		cmdutil.Group(c)
 		c.Example = `  source <(mwoauth completion bash)
   mwoauth completion zsh > "${fpath[1]}/_mwoauth"
   mwoauth completion fish > ~/.config/fish/completions/mwoauth.fish`
@@ -161,15 +169,49 @@ func initCompletion(root *cobra.Command) {
 	}
 }
 
-// Main runs mwoauth with os.Args and returns the exit code. It is the only
-// place that prints an error.
+// Main runs mwoauth with the process's arguments and streams and returns
+// the exit code.
 func Main() int {
-	ios := cmdutil.System()
-	f := cmdutil.NewFactory(ios)
-	root := newCmdRootFor(f, os.Args[1:])
+	return Run(cmdutil.System(), os.Args[1:])
+}
+
+// Run runs mwoauth with args on ios and returns the exit code. Tests and
+// harnesses call it (or Execute), so what they assert is what users see.
+func Run(ios *cmdutil.IOStreams, args []string) int {
+	return Execute(cmdutil.NewFactory(ios), args)
+}
+
+// Execute runs args with f. It is the only place that prints an error:
+// one line, "error: ...", through cmdutil.ErrorLine.
+func Execute(f *cmdutil.Factory, args []string) int {
+	if args == nil {
+		args = []string{} // cobra reads os.Args when given nil
+	}
+	// Before cobra sees them: its own messages ("unknown command",
+	// "bad flag syntax") would echo a pasted key.
+	if err := refuseKeyMaterial(args); err != nil {
+		fmt.Fprintln(f.IO.ErrOut, cmdutil.ErrorLine(err))
+		return cmdutil.ExitCode(err)
+	}
+	root := newCmdRootFor(f, args)
+	root.SetArgs(args)
+	var helpErr error
+	defaultHelp := root.HelpFunc()
+	root.SetHelpFunc(func(c *cobra.Command, a []string) {
+		// "keys inspect --help": cobra shows the keys help and exits 0,
+		// as if inspect existed.
+		if c.HasAvailableSubCommands() && c.Flags().Parsed() && c.Flags().NArg() > 0 {
+			helpErr = cmdutil.UnknownCommandError(c, c.Flags().Arg(0))
+			return
+		}
+		defaultHelp(c, a)
+	})
 
 	// Ctrl-C is caught by the commands that need it (cmdutil.CatchInterrupt).
 	err := root.ExecuteContext(context.Background())
+	if err == nil {
+		err = helpErr
+	}
 	if err == nil {
 		return cmdutil.ExitOK
 	}
@@ -177,14 +219,51 @@ func Main() int {
 		err = cmdutil.Exit(cmdutil.ExitInterrupted, fmt.Errorf("interrupted"))
 	}
 	if !cmdutil.IsSilent(err) {
-		fmt.Fprintln(ios.ErrOut, errorLine(err))
+		fmt.Fprintln(f.IO.ErrOut, cmdutil.ErrorLine(err))
 	}
 	return cmdutil.ExitCode(err)
 }
 
-// errorLine renders err as the one line Main prints, so scripts and log
-// collectors see exactly one line per failure (a wrapped database or cobra
-// message with newlines is folded).
-func errorLine(err error) string {
-	return "error: " + strings.Join(strings.Fields(err.Error()), " ")
+// refuseKeyMaterial refuses a private key anywhere on the command line,
+// naming where it was and never what it was.
+func refuseKeyMaterial(args []string) error {
+	for i, a := range args {
+		where := fmt.Sprintf("argument %d", i+1)
+		if i > 0 && isFlagName(args[i-1]) {
+			where = "the value of " + args[i-1]
+		}
+		// The argument itself, a value glued to a flag (--private-key=...),
+		// and text pasted after dashes (cobra would call it a flag).
+		candidates := []string{a, strings.TrimLeft(a, "-")}
+		if name, v, ok := strings.Cut(a, "="); ok && strings.HasPrefix(name, "-") {
+			candidates = append(candidates, v)
+			if isFlagName(name) {
+				where = name
+			}
+		}
+		for _, c := range candidates {
+			if secret.IsPrivateKeyMaterial(c) {
+				return cmdutil.FlagErrorf("refusing private key material on the command line (%s): it ends up in shell history and ps; pass a file name, - for stdin, or env:NAME", where)
+			}
+		}
+	}
+	return nil
+}
+
+// isFlagName reports whether s is spelled like a flag (-y, --private-key),
+// so an error may name it without quoting anything else from argv.
+func isFlagName(s string) bool {
+	name, ok := strings.CutPrefix(s, "--")
+	if !ok {
+		name, ok = strings.CutPrefix(s, "-")
+	}
+	if !ok || name == "" || len(name) > 40 {
+		return false
+	}
+	for _, r := range name {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-') {
+			return false
+		}
+	}
+	return true
 }

@@ -31,9 +31,12 @@ func TestScripts(t *testing.T) {
 			env.Setenv("HOME", env.WorkDir)
 			return copyTree("testdata/fixtures", filepath.Join(env.WorkDir, "fixtures"))
 		},
+		Condition: recordedAnswersCondition,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			// exitcode N cmd args...: run mwoauth-style command and require exit status N.
 			"exitcode": cmdExitCode,
+			// probeserver VAR MODE [ARG]: a loopback server for token probe (probe_script_test.go).
+			"probeserver": cmdProbeServer,
 		},
 	})
 }

@@ -19,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log"
 	"net/url"
 	"os"
@@ -302,8 +303,13 @@ func (p *parsedDSN) open(ctx context.Context, readOnly bool) (*sql.DB, error) {
 		return openMySQL(ctx, p.mysql, readOnly)
 	}
 	if _, err := os.Stat(p.path); err != nil {
-		// Never create an empty database by accident.
-		return nil, fmt.Errorf("open %s: %s", p.path, oneLine(err))
+		// Never create an empty database by accident. The cause stays
+		// wrapped: a missing file is "not found" to the command.
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, fmt.Errorf("open %s: %w", p.path, err)
 	}
 	db, err := sql.Open("sqlite3", sqliteURI(p.path, readOnly))
 	if err != nil {

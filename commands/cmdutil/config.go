@@ -9,44 +9,26 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-
-	"github.com/spf13/cobra"
 )
 
-// Config is the resolved configuration file and the selected profile.
-//
-// The file is a small INI dialect, the same one ~/.my.cnf uses, so one parser
-// reads both:
-//
-//	default = metawiki        # profile used when --profile/MWOAUTH_PROFILE is unset
-//	[profile metawiki]
-//	db = mysql:wikiadmin@tcp(db1:3306)/metawiki
-//	table-prefix =
-//	public-key = /etc/mediawiki/oauth2-public.pem
-//
-// A value is looked up as: the command's flag, then MWOAUTH_<KEY> in the
-// environment, then the profile.
+// Config is the configuration file and the profile selected for this run.
+// The file's dialect is described at ConfigFile; settings are resolved by
+// Factory.Resolve (flag > chosen profile > environment > default profile >
+// built-in default).
 type Config struct {
-	Path        string            // the file read (may not exist)
+	Path   string      // the file read (may not exist)
+	Exists bool        // the file exists
+	File   *ConfigFile // the whole file
+
 	ProfileName string            // "" when no profile is selected
 	Profile     map[string]string // the selected profile's keys; nil when none
-	File        *INI              // the whole file
-}
-
-// SettingKeys lists the keys a profile may hold; `mwoauth config` documents them.
-var SettingKeys = []struct{ Key, Help string }{
-	{"db", "database DSN: mysql:<go-sql-driver DSN> or sqlite:<path>"},
-	{"table-prefix", "$wgDBprefix of the wiki"},
-	{"centralauth-db", "CentralAuth database DSN, to name owners from globaluser"},
-	{"wiki-db", "the central wiki's database DSN (logging, actor, user, user_groups, block), when not the db holding the OAuth tables"},
-	{"as", "performing admin's user name for consumer actions"},
-	{"manager-groups", "groups holding mwoauthmanageconsumer, as $wgGroupPermissions says (default sysop,oauthadmin,steward)"},
-	{"suppressor-groups", "groups holding mwoauthsuppress, as $wgGroupPermissions says (default sysop,oauthadmin,steward,suppress)"},
-	{"request-expiration-age", "$wgMWOAuthRequestExpirationAge: proposals older than this are expired (default 30d; 0 turns it off)"},
-	{"public-key", "$wgOAuth2PublicKey: PEM file used by token verify"},
-	{"private-key", "$wgOAuth2PrivateKey: PEM file used by token remint/mint"},
-	{"issuer", "expected iss (the central wiki's canonical server)"},
-	{"audience", "expected aud (consumer key) for token verify"},
+	// ProfileExplicit: chosen with --profile or MWOAUTH_PROFILE, rather
+	// than the file's default. A chosen profile beats the environment;
+	// the default one does not (see Resolve).
+	ProfileExplicit bool
+	// ProfileFrom says how the profile was selected: "--profile",
+	// "MWOAUTH_PROFILE" or "default".
+	ProfileFrom string
 }
 
 // ConfigPath returns the configuration file path: --config, $MWOAUTH_CONFIG,
@@ -69,91 +51,58 @@ func ConfigPath(flagVal string) string {
 	return filepath.Join(dir, "mwoauth", "config")
 }
 
-// LoadConfig reads the file at path (a missing file is an empty config) and
-// selects profile (or the file's default). Naming a profile that does not
-// exist is a usage error.
-func LoadConfig(path, profile string) (*Config, error) {
-	c := &Config{Path: path, File: &INI{}}
-	if path != "" {
-		f, err := os.Open(path)
-		switch {
-		case err == nil:
-			defer f.Close()
-			ini, perr := ParseINI(f)
-			if perr != nil {
-				return nil, Exitf(ExitUsage, "config %s: %v", path, perr)
-			}
-			c.File = ini
-		case os.IsNotExist(err):
-		default:
-			return nil, fmt.Errorf("read config: %w", err)
+// LoadConfig reads the file at path (a missing file is an empty config)
+// and selects a profile: profile (the --profile flag), else
+// MWOAUTH_PROFILE, else the file's default; none with noProfile. Naming a
+// profile that does not exist is a usage error. getenv reads the
+// environment (os.Getenv when nil).
+func LoadConfig(path, profile string, noProfile bool, getenv func(string) string) (*Config, error) {
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	cf, exists, err := ReadConfigFile(path)
+	if err != nil {
+		return nil, err
+	}
+	c := &Config{Path: path, Exists: exists, File: cf}
+	if noProfile {
+		if profile != "" {
+			return nil, FlagErrorf("--profile and --no-profile contradict each other")
 		}
+		return c, nil
 	}
-	explicit := profile != ""
+	from := "--profile"
 	if profile == "" {
-		profile = os.Getenv("MWOAUTH_PROFILE")
-		explicit = profile != ""
+		profile, from = getenv("MWOAUTH_PROFILE"), "MWOAUTH_PROFILE"
 	}
 	if profile == "" {
-		profile = c.File.Global["default"]
+		profile, from = cf.Default(), "default"
 	}
 	if profile == "" {
 		return c, nil
 	}
-	sec, ok := c.File.Sections["profile "+profile]
-	if !ok {
-		if explicit || c.File.Global["default"] != "" {
-			names := c.ProfileNames()
-			hint := "none defined"
-			if len(names) > 0 {
-				hint = "have: " + strings.Join(names, ", ")
-			}
-			return nil, Exitf(ExitUsage, "no profile %q in %s (%s)", profile, path, hint)
+	if !cf.HasProfile(profile) {
+		names := cf.Profiles()
+		hint := "none defined"
+		if len(names) > 0 {
+			hint = "have: " + strings.Join(names, ", ")
 		}
-		return c, nil
+		where := from
+		if from == "default" {
+			where = "default = " + profile
+		}
+		return nil, Exitf(ExitUsage, "no profile %q in %s (%s; named by %s)", profile, path, hint, where)
 	}
-	c.ProfileName, c.Profile = profile, sec
+	c.ProfileName, c.Profile = profile, cf.Profile(profile)
+	c.ProfileExplicit, c.ProfileFrom = from != "default", from
 	return c, nil
 }
 
 // ProfileNames lists the profiles in the file, sorted.
 func (c *Config) ProfileNames() []string {
-	var names []string
-	for name := range c.File.Sections {
-		if p, ok := strings.CutPrefix(name, "profile "); ok {
-			names = append(names, p)
-		}
-	}
+	names := c.File.Profiles()
 	sort.Strings(names)
 	return names
-}
-
-// EnvName is the environment variable for a setting key.
-func EnvName(key string) string {
-	return "MWOAUTH_" + strings.ToUpper(strings.ReplaceAll(key, "-", "_"))
-}
-
-// Value resolves key: flag (if set on cmd), environment, profile.
-func (c *Config) Value(cmd *cobra.Command, key string) string {
-	if cmd != nil {
-		if fl := cmd.Flags().Lookup(key); fl != nil && fl.Changed {
-			return fl.Value.String()
-		}
-	}
-	// An empty variable counts as unset, so `MWOAUTH_DB= mwoauth ...` falls
-	// back to the profile rather than to nothing.
-	if v := os.Getenv(EnvName(key)); v != "" {
-		return v
-	}
-	if c != nil && c.Profile != nil {
-		return c.Profile[key]
-	}
-	if cmd != nil {
-		if fl := cmd.Flags().Lookup(key); fl != nil {
-			return fl.DefValue
-		}
-	}
-	return ""
 }
 
 // INI is a parsed INI file: keys before any section are Global.
@@ -162,7 +111,8 @@ type INI struct {
 	Sections map[string]map[string]string
 }
 
-// ParseINI reads the INI dialect of my.cnf: [section], key = value, key
+// ParseINI reads the lenient INI dialect of my.cnf (for ~/.my.cnf; the
+// configuration file has its own strict reader, ParseConfigFile): [section], key = value, key
 // alone (true), # and ; comments, optional quotes around values.
 func ParseINI(r io.Reader) (*INI, error) {
 	ini := &INI{Global: map[string]string{}, Sections: map[string]map[string]string{}}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"strings"
 
 	"github.com/mwoauth/mwoauth/db"
 	"github.com/mwoauth/mwoauth/jwtutil"
@@ -28,6 +29,7 @@ const (
 	ExitNotFound     = 9  // no such consumer, user or file
 	ExitRefused      = 10 // declined, concurrent change, transition not allowed, safety guard
 	ExitBatchInvalid = 11 // a batch contained invalid tokens
+	ExitMismatch     = 12 // token probe: the real answer is not the predicted one
 	ExitInterrupted  = 130
 )
 
@@ -49,6 +51,7 @@ var ExitCodeTable = []struct {
 	{ExitNotFound, "not-found", "the consumer, user or file asked for does not exist"},
 	{ExitRefused, "refused", "declined, concurrent change, transition not allowed, safety guard"},
 	{ExitBatchInvalid, "batch-invalid", "a batch (token scan) contained invalid tokens"},
+	{ExitMismatch, "probe-mismatch", "token probe: the wiki's or the gateway's real answer is not the predicted one"},
 	{ExitInterrupted, "interrupted", "interrupted (Ctrl-C)"},
 }
 
@@ -192,6 +195,14 @@ func FlagRequired(flag, why string) error {
 		return FlagErrorf("%s is required", flag)
 	}
 	return FlagErrorf("%s is required: %s", flag, why)
+}
+
+// ErrorLine renders err as the one line Main prints: "error: " and the
+// message folded onto one line (a wrapped database or cobra message with
+// newlines must not become several lines for scripts and log collectors),
+// through Safe, because a message can quote a token, a log or a database.
+func ErrorLine(err error) string {
+	return "error: " + Safe(strings.Join(strings.Fields(err.Error()), " "))
 }
 
 // IsSilent reports whether the error should not be printed again.

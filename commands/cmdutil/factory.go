@@ -8,8 +8,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/spf13/cobra"
-
 	"github.com/mwoauth/mwoauth/jwtutil"
 )
 
@@ -19,9 +17,18 @@ type Factory struct {
 	IO  *IOStreams
 	Now func() time.Time
 
-	// ConfigPath and Profile are set from the root's persistent flags.
+	// ConfigPath, Profile and NoProfile are set from the root's
+	// persistent flags (--config, --profile, --no-profile).
 	ConfigPath string
 	Profile    string
+	NoProfile  bool
+	// ConfigExplicit: ConfigPath was given with --config, so a file that
+	// does not exist is a mistake, not an empty configuration.
+	ConfigExplicit bool
+
+	// Getenv reads the environment (os.Getenv when nil); tests of the
+	// settings resolver replace it.
+	Getenv func(string) string
 
 	// ClockErr is set when MWOAUTH_NOW is set but unreadable: the root
 	// refuses to run rather than silently judge at the real time.
@@ -34,6 +41,8 @@ type Factory struct {
 	once   sync.Once
 	config *Config
 	cfgErr error
+
+	warned map[string]bool
 }
 
 // NewFactory builds the factory for a real process. MWOAUTH_NOW (RFC 3339 or
@@ -60,18 +69,34 @@ func ClockFromEnv() (func() time.Time, error) {
 // Config loads the configuration once.
 func (f *Factory) Config() (*Config, error) {
 	f.once.Do(func() {
-		f.config, f.cfgErr = LoadConfig(ConfigPath(f.ConfigPath), f.Profile)
+		f.config, f.cfgErr = LoadConfig(ConfigPath(f.ConfigPath), f.Profile, f.NoProfile, f.getenv)
+		if f.cfgErr == nil && f.ConfigExplicit && !f.config.Exists {
+			f.config, f.cfgErr = nil, FlagErrorf("--config %s: no such file (mwoauth config set KEY VALUE --profile NAME --config FILE creates one)", Safe(f.ConfigPath))
+		}
 	})
 	return f.config, f.cfgErr
 }
 
-// Setting resolves one setting for cmd: flag, env, profile, flag default.
-func (f *Factory) Setting(cmd *cobra.Command, key string) (string, error) {
-	cfg, err := f.Config()
-	if err != nil {
-		return "", err
+// Env reads one environment variable through the factory (Getenv).
+func (f *Factory) Env(name string) string { return f.getenv(name) }
+
+func (f *Factory) getenv(name string) string {
+	if f.Getenv != nil {
+		return f.Getenv(name)
 	}
-	return cfg.Value(cmd, key), nil
+	return os.Getenv(name)
+}
+
+// warnOnce prints a warning on stderr the first time id is seen in this run.
+func (f *Factory) warnOnce(id, msg string) {
+	if f.warned[id] {
+		return
+	}
+	if f.warned == nil {
+		f.warned = map[string]bool{}
+	}
+	f.warned[id] = true
+	fmt.Fprintln(f.IO.ErrOut, f.IO.Styles().Warn.Render(msg))
 }
 
 // ParseTime accepts RFC 3339 (with or without fractional seconds), a date

@@ -1,7 +1,9 @@
 package cmdutil
 
 import (
+	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -16,11 +18,7 @@ func Group(cmd *cobra.Command) *cobra.Command {
 		if len(args) == 0 {
 			return nil
 		}
-		msg := fmt.Sprintf("unknown command %q for %q", args[0], c.CommandPath())
-		if s := c.SuggestionsFor(args[0]); len(s) > 0 {
-			msg += fmt.Sprintf("; did you mean %q?", s[0])
-		}
-		return &FlagError{Err: fmt.Errorf("%s", msg)}
+		return UnknownCommandError(c, args[0])
 	}
 	cmd.RunE = func(c *cobra.Command, args []string) error {
 		return c.Help()
@@ -28,14 +26,73 @@ func Group(cmd *cobra.Command) *cobra.Command {
 	return cmd
 }
 
-// Args wraps a positional-argument validator so its error is a usage error.
-func Args(check cobra.PositionalArgs) cobra.PositionalArgs {
+// UnknownCommandError is the usage error for a subcommand c does not have,
+// with the nearest name when there is one.
+func UnknownCommandError(c *cobra.Command, name string) error {
+	msg := fmt.Sprintf("unknown command %q for %q", name, c.CommandPath())
+	if s := c.SuggestionsFor(name); len(s) > 0 {
+		msg += fmt.Sprintf("; did you mean %q?", s[0])
+	}
+	return &FlagError{Err: errors.New(msg)}
+}
+
+// Args wraps a positional-argument validator so its error is a usage
+// error that says what the command expects: "consumer show needs a
+// consumer KEY or ID", "keys fingerprint takes one key file, not 3". what
+// describes the arguments; without it the Use line's arguments are named.
+func Args(check cobra.PositionalArgs, what ...string) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
-		if err := check(cmd, args); err != nil {
+		err := check(cmd, args)
+		if err == nil {
+			return nil
+		}
+		w := useArgs(cmd)
+		if len(what) > 0 {
+			w = what[0]
+		}
+		// cobra.NoArgs says "unknown command", which is what it is.
+		if w == "" || strings.HasPrefix(err.Error(), "unknown command") {
 			return &FlagError{Err: err}
 		}
-		return nil
+		path := strings.TrimPrefix(cmd.CommandPath(), cmd.Root().Name()+" ")
+		if tooFew(err.Error()) {
+			return FlagErrorf("%s needs %s (see mwoauth %s --help)", path, w, path)
+		}
+		return FlagErrorf("%s takes %s, not %d arguments (see mwoauth %s --help)", path, w, len(args), path)
 	}
+}
+
+// tooFew reads cobra's argument-count messages ("accepts 1 arg(s),
+// received 0", "requires at least 1 arg(s), only received 0", "accepts
+// between 1 and 2 arg(s), received 3"): too few when the count received is
+// below the first number.
+func tooFew(msg string) bool {
+	if strings.Contains(msg, "at least") {
+		return true
+	}
+	var nums []int
+	for _, w := range strings.FieldsFunc(msg, func(r rune) bool { return r < '0' || r > '9' }) {
+		if n, err := strconv.Atoi(w); err == nil {
+			nums = append(nums, n)
+		}
+	}
+	return len(nums) >= 2 && !strings.Contains(msg, "at most") && nums[len(nums)-1] < nums[0]
+}
+
+// useArgs is the argument part of cmd's Use line ("KEY|ID..."), or "".
+func useArgs(cmd *cobra.Command) string {
+	_, rest, ok := strings.Cut(cmd.Use, " ")
+	if !ok {
+		return ""
+	}
+	var parts []string
+	for _, w := range strings.Fields(rest) {
+		if strings.HasPrefix(w, "--") || strings.HasPrefix(w, "[-") || w == "[flags]" {
+			break
+		}
+		parts = append(parts, w)
+	}
+	return strings.Join(parts, " ")
 }
 
 // AddOutputFlag registers -o/--output on cmd, naming the allowed formats

@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"os"
 	"strings"
+
+	"github.com/mwoauth/mwoauth/internal/secret"
 )
 
 // MaxInput bounds what ReadInput reads; token parsers apply their own,
@@ -95,9 +97,10 @@ func ReadFile(path string, limit int64, tooBig int) ([]byte, error) {
 	return b, nil
 }
 
-// LooksLikeSecretOnArgv reports whether a flag value is key or secret
-// material itself rather than a reference to it. Such values end up in shell
-// history and ps output, so commands refuse them.
+// LooksLikeSecretOnArgv reports whether a flag value is private key
+// material itself rather than a reference to it. Such values end up in
+// shell history and ps output, so commands refuse them (Run already does,
+// for every argument, before any command runs).
 func LooksLikeSecretOnArgv(value string) bool {
-	return strings.Contains(value, "-----BEGIN") || strings.Contains(value, "PRIVATE KEY")
+	return secret.IsPrivateKeyMaterial(value)
 }

@@ -21,12 +21,12 @@ type revokeOptions struct {
 func newCmdRevoke(f *cmdutil.Factory) *cobra.Command {
 	o := &revokeOptions{}
 	cmd := &cobra.Command{
-		Use:   "revoke KEY|ID --user NAME [--wiki ID]",
+		Use:   "revoke KEY|ID --user NAME [--on-wiki ID]",
 		Short: "Revoke one user's authorization of a consumer (as the user's own renounce does)",
 		Long: `Remove one user's authorization of a consumer, exactly as the user renouncing
 it on Special:OAuthManageMyGrants does (ConsumerAcceptanceSubmitControl
 renounce): their oauth_accepted_consumer rows for the consumer are deleted,
-on every wiki or only --wiki ID (the oaac_wiki value, "*" for all wikis),
+on every wiki or only --on-wiki ID (the oaac_wiki value, "*" for all wikis),
 and, for an OAuth 2 consumer, every oauth2_access_tokens row of those
 acceptances, so their access and refresh tokens stop working at once.
 Nothing else changes: the consumer, other users' authorizations and tokens.
@@ -44,14 +44,16 @@ the consumer's key or exact name (Ctrl-C aborts, exit 130); scripts pass
 consumer or user, 10 nothing to revoke / changed since the preview /
 declined.`,
 		Example: `  mwoauth consumer revoke 6b0f3e2a9c8d7e6f5a4b3c2d1e0f9a8b --user Bob
-  mwoauth consumer revoke 10 --user Alice --wiki '*' --yes -o json
+  mwoauth consumer revoke 10 --user Alice --on-wiki '*' --yes -o json
   mwoauth consumer revoke 10 --user Bob --dry-run`,
 		Args: cmdutil.Args(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error { return runRevoke(cmd, f, o, args[0]) },
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&o.user, "user", "", "The user whose authorization is removed (required)")
-	fl.StringVar(&o.wiki, "wiki", "", "Only the authorization for this wiki `ID` (oaac_wiki; default: every wiki)")
+	// Not --wiki: that is the central wiki's id setting (MWOAUTH_WIKI),
+	// which would then also be read from the environment and profile.
+	fl.StringVar(&o.wiki, "on-wiki", "", "Only the authorization for this wiki `ID` (oaac_wiki; default: every wiki)")
 	fl.BoolVar(&o.dryRun, "dry-run", false, "Print the SQL script that would run (stdout) and the preview (stderr); write nothing")
 	fl.BoolVarP(&o.yes, "yes", "y", false, "Do not ask for confirmation")
 	cmdutil.AddOutputFlag(cmd, "text", "json")

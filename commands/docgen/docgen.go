@@ -20,28 +20,50 @@ import (
 // manDate is fixed so regenerating the man pages does not churn them.
 var manDate = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 
-// GenDocs writes the Markdown command reference to mdDir, man pages to
-// manDir and the exit-code page next to the reference. The output depends
-// only on the command tree, so CI can regenerate and diff it.
+// GenDocs writes the Markdown command reference to mdDir (with a page per
+// help topic) and man pages to manDir; an empty directory name skips that
+// part. The output depends only on the command tree, so CI can regenerate
+// and diff it.
 func GenDocs(mdDir, manDir string) error {
+	root := Root()
+	for _, d := range []string{mdDir, manDir} {
+		if d == "" {
+			continue
+		}
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return err
+		}
+	}
+	if mdDir != "" {
+		if err := doc.GenMarkdownTree(root, mdDir); err != nil {
+			return fmt.Errorf("markdown: %w", err)
+		}
+		for _, t := range root.Commands() {
+			if !t.IsAdditionalHelpTopicCommand() {
+				continue
+			}
+			page := "# mwoauth " + t.Name() + "\n\n" + t.Short + ".\n\n```text\n" + strings.Trim(t.Long, "\n") + "\n```\n"
+			if err := os.WriteFile(filepath.Join(mdDir, "mwoauth_"+t.Name()+".md"), []byte(page), 0o644); err != nil {
+				return err
+			}
+		}
+	}
+	if manDir != "" {
+		if err := genMan(root, manDir, manDate); err != nil {
+			return fmt.Errorf("man: %w", err)
+		}
+	}
+	return nil
+}
+
+// Root is the whole command tree as the docs describe it: every command,
+// the completion commands, and no auto-generated date tag.
+func Root() *cobra.Command {
 	ios, _, _, _ := cmdutil.Test()
 	root := commands.NewCmdRoot(cmdutil.NewFactory(ios))
 	root.InitDefaultCompletionCmd()
 	disableAutoGenTag(root)
-	for _, d := range []string{mdDir, manDir} {
-		if err := os.MkdirAll(d, 0o755); err != nil { // cobra/doc does not create it
-			return err
-		}
-	}
-	if err := doc.GenMarkdownTree(root, mdDir); err != nil {
-		return fmt.Errorf("markdown: %w", err)
-	}
-	hdr := &doc.GenManHeader{Title: "MWOAUTH", Section: "1", Source: "mwoauth", Manual: "mwoauth manual", Date: &manDate}
-	if err := doc.GenManTree(root, hdr, manDir); err != nil {
-		return fmt.Errorf("man: %w", err)
-	}
-	page := "# mwoauth exit codes\n\n```\n" + strings.TrimRight(commands.ExitCodesText(), "\n") + "\n```\n"
-	return os.WriteFile(filepath.Join(mdDir, "mwoauth_exit-codes.md"), []byte(page), 0o644)
+	return root
 }
 
 func disableAutoGenTag(c *cobra.Command) {

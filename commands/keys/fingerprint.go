@@ -39,7 +39,7 @@ input is not a usable RSA key, 9 when the file does not exist.`,
 		Example: `  mwoauth keys fingerprint /etc/mediawiki/oauth/oauth2-public.pem
   mwoauth keys fingerprint /etc/mediawiki/oauth/oauth2-private.pem --output json
   ssh wiki1 cat /etc/mediawiki/oauth/oauth2-public.pem | mwoauth keys fingerprint -`,
-		Args: cmdutil.Args(cobra.ExactArgs(1)),
+		Args: cmdutil.Args(cobra.ExactArgs(1), "one key file (or - for stdin)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			format, err := cmdutil.OutputFormat(cmd, "text", "json")
 			if err != nil {

@@ -47,7 +47,7 @@ not exist.`,
 		Example: `  mwoauth keys jwks /etc/mediawiki/oauth/oauth2-public.pem > jwks.json
   mwoauth keys jwks old-public.pem new-public.pem
   mwoauth keys jwks oauth2-public.pem --envoy --issuer https://meta.wikimedia.org`,
-		Args: cmdutil.Args(cobra.MinimumNArgs(1)),
+		Args: cmdutil.Args(cobra.MinimumNArgs(1), "one or more public key files"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			format, err := cmdutil.OutputFormat(cmd, "json")
 			if err != nil {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/mwoauth/mwoauth/commands/cmdutil"
+	"github.com/mwoauth/mwoauth/internal/secret"
 	jwtkeys "github.com/mwoauth/mwoauth/jwtutil/keys"
 )
 
@@ -24,8 +25,10 @@ type keySource struct {
 // key is refused when it came from the command line (shell history, ps);
 // from the environment or a profile (onArgv false) it is accepted.
 func readKeySource(ios *cmdutil.IOStreams, value string, onArgv bool) (*keySource, error) {
-	if onArgv && strings.Contains(value, "-----BEGIN") && strings.Contains(value, "PRIVATE KEY") {
-		return nil, cmdutil.FlagErrorf("refusing a private key on the command line (it would end up in shell history): pass a file, - for stdin or env:NAME")
+	if onArgv && secret.IsPrivateKeyMaterial(value) {
+		// Run refuses it before any command runs; this guards callers
+		// that build arguments themselves.
+		return nil, cmdutil.FlagErrorf("refusing private key material on the command line: pass a file, - for stdin or env:NAME")
 	}
 	data, err := cmdutil.ReadKeyMaterial(ios, value)
 	if err != nil {

@@ -21,7 +21,8 @@ sessionJwt cookies and OAuth 1 identify JWTs.
           what MediaWiki and an Envoy gateway would answer
   remint  re-sign a token with another exp (QA: expiry testing)
   mint    sign a new token shaped exactly like the extension's
-  scan    find and verify every token in log files`,
+  scan    find and verify every token in log files
+  probe   send the token to a wiki and compare its answer with the prediction`,
 		Example: `  mwoauth token decode "$TOKEN"
   mwoauth token verify @token.jwt --public-key oauth2-public.pem
   mwoauth token remint @token.jwt --private-key oauth2-private.pem --expires-in 30s > short.jwt
@@ -32,5 +33,6 @@ sessionJwt cookies and OAuth 1 identify JWTs.
 	cmd.AddCommand(newCmdRemint(f))
 	cmd.AddCommand(newCmdMint(f))
 	cmd.AddCommand(newCmdScan(f))
+	cmd.AddCommand(NewCmdProbe(f, nil))
 	return cmd
 }

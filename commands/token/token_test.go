@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/mwoauth/mwoauth/commands/cmdutil"
 	"github.com/mwoauth/mwoauth/jwtutil"
 )
@@ -35,7 +37,12 @@ func run(t *testing.T, tty bool, stdin string, args ...string) result {
 		ios.ColorMode = "always"
 	}
 	f := &cmdutil.Factory{IO: ios, Now: func() time.Time { return pinned }, ConfigPath: filepath.Join(t.TempDir(), "none")}
-	cmd := NewCmdToken(f)
+	return execute(NewCmdToken(f), out, errOut, args)
+}
+
+// execute runs cmd with args as Main would: one "error: " line on stderr
+// unless the command already reported, and the exit code.
+func execute(cmd *cobra.Command, out, errOut *bytes.Buffer, args []string) result {
 	cmd.SetArgs(append([]string{}, args...))
 	cmd.SetOut(out)
 	cmd.SetErr(errOut)
