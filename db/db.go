@@ -85,6 +85,9 @@ type Options struct {
 	// in force (ug_expiry, gug_expiry, bl_expiry). Judging a token passes
 	// its judging instant; nil is the real clock.
 	Now func() time.Time
+	// WallNow is the real clock writes are stamped with (the command's
+	// Factory.WallNow, never a pinned judging clock); nil is time.Now.
+	WallNow func() time.Time
 }
 
 // Dialect is the SQL engine behind a Store.
@@ -118,7 +121,7 @@ type Store struct {
 	centralCols                                   map[string]bool // globaluser's columns
 
 	now      func() time.Time
-	writeNow func() time.Time // tests only: see writeClock
+	writeNow func() time.Time // the real clock for stamps: see writeClock
 
 	// testHook, when set, runs between the statements of a consumer action
 	// (tests kill the connection there).
@@ -181,7 +184,7 @@ func Open(ctx context.Context, dsn string, o Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{Dialect: main.dialect, prefix: o.TablePrefix, now: o.Now, target: main.target}
+	s := &Store{Dialect: main.dialect, prefix: o.TablePrefix, now: o.Now, writeNow: o.WallNow, target: main.target}
 	var wiki *parsedDSN
 	if o.WikiDSN != "" && o.WikiDSN != dsn {
 		if wiki, err = parseDSN(o.WikiDSN, o.Password); err != nil {

@@ -188,8 +188,9 @@ func (b *script) finish() {
 }
 
 // writeClock is the real clock: a write is stamped when it happens, never
-// with a pinned judging clock. Only this package's tests replace it, to
-// compare rows with the real wiki's dumps.
+// with a pinned judging clock. It is Options.WallNow (the command's real
+// clock); this package's tests set it to compare rows with the real wiki's
+// dumps.
 func (s *Store) writeClock() time.Time {
 	if s.writeNow != nil {
 		return s.writeNow()

@@ -14,8 +14,16 @@ import (
 // Factory carries what commands may need. Costly or fallible dependencies
 // are funcs, so a command that never reads the config never opens it.
 type Factory struct {
-	IO  *IOStreams
+	IO *IOStreams
+	// Now is the clock tokens are judged at: MWOAUTH_NOW when it is set
+	// (tests, reproducible docs), else the real time.
 	Now func() time.Time
+	// WallNow is the real clock, whatever MWOAUTH_NOW says: what a write
+	// to a wiki stamps (log_timestamp, oarc_stage_timestamp). A pinned
+	// clock never stamps a write.
+	WallNow func() time.Time
+	// ClockPinned: MWOAUTH_NOW is set (a write may say it ignores it).
+	ClockPinned bool
 
 	// ConfigPath, Profile and NoProfile are set from the root's
 	// persistent flags (--config, --profile, --no-profile).
@@ -33,10 +41,6 @@ type Factory struct {
 	// ClockErr is set when MWOAUTH_NOW is set but unreadable: the root
 	// refuses to run rather than silently judge at the real time.
 	ClockErr error
-	// ClockPinned is set when MWOAUTH_NOW pins Now. Writes never use Now
-	// (the database layer stamps the real time); they warn that the pin
-	// does not apply to them.
-	ClockPinned bool
 
 	once   sync.Once
 	config *Config
@@ -49,7 +53,7 @@ type Factory struct {
 // unix seconds) pins the clock: tests and reproducible docs use it.
 func NewFactory(ios *IOStreams) *Factory {
 	now, err := ClockFromEnv()
-	return &Factory{IO: ios, Now: now, ClockErr: err, ClockPinned: os.Getenv("MWOAUTH_NOW") != ""}
+	return &Factory{IO: ios, Now: now, WallNow: time.Now, ClockPinned: os.Getenv("MWOAUTH_NOW") != "", ClockErr: err}
 }
 
 // ClockFromEnv returns time.Now, or a fixed instant from MWOAUTH_NOW. An
@@ -61,7 +65,7 @@ func ClockFromEnv() (func() time.Time, error) {
 	}
 	t, err := ParseTime(v)
 	if err != nil {
-		return time.Now, fmt.Errorf("MWOAUTH_NOW: %v", err)
+		return time.Now, fmt.Errorf("MWOAUTH_NOW: %w", err)
 	}
 	return func() time.Time { return t }, nil
 }
@@ -79,6 +83,16 @@ func (f *Factory) Config() (*Config, error) {
 
 // Env reads one environment variable through the factory (Getenv).
 func (f *Factory) Env(name string) string { return f.getenv(name) }
+
+// LookupEnv is os.LookupEnv through the factory: with Getenv replaced
+// (tests), a variable is set when it is not empty.
+func (f *Factory) LookupEnv(name string) (string, bool) {
+	if f.Getenv != nil {
+		v := f.Getenv(name)
+		return v, v != ""
+	}
+	return os.LookupEnv(name)
+}
 
 func (f *Factory) getenv(name string) string {
 	if f.Getenv != nil {
@@ -108,7 +122,7 @@ func ParseTime(s string) (time.Time, error) {
 	if _, err := strconv.ParseFloat(s, 64); err == nil {
 		t, err := jwtutil.ParseNumericDate(s)
 		if err != nil {
-			return time.Time{}, fmt.Errorf("invalid time %q: %v", s, err)
+			return time.Time{}, fmt.Errorf("invalid time %q: %w", s, err)
 		}
 		return t, nil
 	}

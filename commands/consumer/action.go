@@ -154,7 +154,7 @@ command that writes the missing log entry. Exit codes: 9 unknown consumer or
 user, 10 transition not allowed / performer refused / changed / declined,
 130 interrupted.`,
 		Example: spec.example,
-		Args:    cmdutil.Args(cobra.MinimumNArgs(1)),
+		Args:    cmdutil.Args(cobra.MinimumNArgs(1), "one or more consumer KEYs or IDs"),
 		RunE:    func(cmd *cobra.Command, args []string) error { return runAction(cmd, f, spec, o, args) },
 	}
 	fl := cmd.Flags()
@@ -390,7 +390,7 @@ func runAction(cmd *cobra.Command, f *cmdutil.Factory, spec actionSpec, o *actio
 			if len(r.SQL) == 0 {
 				continue
 			}
-			fmt.Fprintf(f.IO.Out, "-- mwoauth consumer %s %s on %s (dry run: nothing written)\n", spec.use, r.Key, oneLineSQLComment(where))
+			fmt.Fprintf(f.IO.Out, "-- mwoauth consumer %s %s on %s (dry run: nothing written)\n", spec.use, r.Key, cmdutil.Safe(oneLineSQLComment(where)))
 			for _, s := range r.SQL {
 				fmt.Fprintln(f.IO.Out, s)
 			}
@@ -422,7 +422,7 @@ func runAction(cmd *cobra.Command, f *cmdutil.Factory, spec actionSpec, o *actio
 				failed = err
 			}
 			if format != "json" {
-				fmt.Fprintf(f.IO.ErrOut, "%s %s: %v\n", f.IO.Styles().Err.Render("✗"), p.Consumer.Key, err)
+				fmt.Fprintf(f.IO.ErrOut, "%s %s: %s\n", f.IO.Styles().Err.Render("✗"), cmdutil.Safe(p.Consumer.Key), cmdutil.Safe(err.Error()))
 			}
 			continue
 		}
@@ -513,10 +513,10 @@ func fromText(p *db.Plan) string {
 func printPreview(f *cmdutil.Factory, w io.Writer, spec actionSpec, p *db.Plan, where string, refused *db.PermissionError) {
 	st := f.IO.Styles()
 	c := p.Consumer
-	fmt.Fprintf(w, "%s %s %s %s (id %d)\n", st.Bold.Render(spec.use), st.Key.Render(c.Key), clean(c.Name), clean(c.Version), c.ID)
+	fmt.Fprintf(w, "%s %s %s %s (id %d)\n", st.Bold.Render(spec.use), st.Key.Render(cmdutil.Safe(c.Key)), cmdutil.Safe(c.Name), cmdutil.Safe(c.Version), c.ID)
 	line := func(k, v string) { fmt.Fprintf(w, "  %-13s %s\n", k, v) }
 	line("database", where)
-	owner := clean(c.OwnerName)
+	owner := cmdutil.Safe(c.OwnerName)
 	if owner == "" {
 		owner = "(unknown)"
 	}
@@ -526,22 +526,22 @@ func printPreview(f *cmdutil.Factory, w io.Writer, spec actionSpec, p *db.Plan, 
 	} else {
 		line("state", fmt.Sprintf("%s → %s", fromText(p), st.Bold.Render(stateText(p.ToStage, p.ToDeleted))))
 	}
-	perf := clean(p.Performer.Name)
+	perf := cmdutil.Safe(p.Performer.Name)
 	if u := p.PerformerState; u != nil {
 		groups := "no groups"
 		if len(u.Groups) > 0 {
-			groups = "groups " + clean(strings.Join(u.Groups, ", "))
+			groups = "groups " + cmdutil.Safe(strings.Join(u.Groups, ", "))
 		}
 		perf += " (" + groups + ")"
 	}
 	line("performer", perf)
 	switch {
 	case refused != nil:
-		fmt.Fprintf(w, "  %s %s\n", st.Err.Render("refused:"), clean(refused.Error()))
+		fmt.Fprintf(w, "  %s %s\n", st.Err.Render("refused:"), cmdutil.Safe(refused.Error()))
 		fmt.Fprintln(w, "           MediaWiki writes nothing for this performer; neither does mwoauth (--skip-rights-check overrides, loudly).")
 		return
 	case p.RightsSkipped:
-		fmt.Fprintf(w, "  %s %s\n", st.Err.Render("RIGHTS CHECK SKIPPED:"), clean(p.RightsProblem.Error()))
+		fmt.Fprintf(w, "  %s %s\n", st.Err.Render("RIGHTS CHECK SKIPPED:"), cmdutil.Safe(p.RightsProblem.Error()))
 		fmt.Fprintln(w, "           MediaWiki would refuse this performer; the log entry will name them all the same.")
 	}
 	_, acc := acceptances(p.Acceptances)
@@ -552,7 +552,7 @@ func printPreview(f *cmdutil.Factory, w io.Writer, spec actionSpec, p *db.Plan, 
 	}
 	line("tokens", tok+" (attributable through acceptances)")
 	if !p.NoChange {
-		line("log entry", fmt.Sprintf("mwoauthconsumer/%s on User:%s by %s: %q", p.Action, clean(p.LogTitle), clean(p.Performer.Name), p.Comment))
+		line("log entry", fmt.Sprintf("mwoauthconsumer/%s on User:%s by %s: %q", p.Action, cmdutil.Safe(p.LogTitle), cmdutil.Safe(p.Performer.Name), p.Comment))
 	}
 	if spec.action == db.ActionDisable && !p.NoChange && c.OAuthVersion == 2 {
 		fmt.Fprintf(w, "  %s MediaWiki refuses this consumer's tokens on the next request, but a gateway that validates JWTs alone keeps accepting them until they expire", st.Warn.Render("warning:"))
@@ -596,7 +596,7 @@ func printOutcome(f *cmdutil.Factory, spec actionSpec, p *db.Plan, res *db.Resul
 	st := f.IO.Styles()
 	c := p.Consumer
 	if !res.Changed {
-		msg := fmt.Sprintf("%s %s is already %s; nothing changed", st.Dim.Render("="), c.Key, stateText(p.FromStage, p.FromDeleted))
+		msg := fmt.Sprintf("%s %s is already %s; nothing changed", st.Dim.Render("="), cmdutil.Safe(c.Key), stateText(p.FromStage, p.FromDeleted))
 		if p.Revoke {
 			msg += fmt.Sprintf(", %d token row(s) deleted", len(res.RevokedTokens))
 		}

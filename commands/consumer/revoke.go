@@ -109,12 +109,12 @@ func runRevoke(cmd *cobra.Command, f *cmdutil.Factory, o *revokeOptions, ref str
 
 	s := f.IO.Styles()
 	w := f.IO.ErrOut
-	fmt.Fprintf(w, "%s %s %s %s (id %d)\n", s.Bold.Render("revoke"), s.Key.Render(c.Key), clean(c.Name), clean(c.Version), c.ID)
+	fmt.Fprintf(w, "%s %s %s %s (id %d)\n", s.Bold.Render("revoke"), s.Key.Render(c.Key), cmdutil.Safe(c.Name), cmdutil.Safe(c.Version), c.ID)
 	line := func(k, v string) { fmt.Fprintf(w, "  %-13s %s\n", k, v) }
 	line("database", where)
-	line("user", fmt.Sprintf("%s (central id %d)", clean(p.UserName), p.UserID))
+	line("user", fmt.Sprintf("%s (central id %d)", cmdutil.Safe(p.UserName), p.UserID))
 	for _, a := range p.Acceptances {
-		line("acceptance", fmt.Sprintf("%d on %s, accepted %s (deleted)", a.ID, clean(a.Wiki), human(a.Accepted)))
+		line("acceptance", fmt.Sprintf("%d on %s, accepted %s (deleted)", a.ID, cmdutil.Safe(a.Wiki), human(a.Accepted)))
 	}
 	if c.OAuthVersion == 2 {
 		line("tokens", fmt.Sprintf("%d access-token row(s) of these acceptances (deleted; their refresh tokens die too)", p.TokenRows))
@@ -127,7 +127,7 @@ func runRevoke(cmd *cobra.Command, f *cmdutil.Factory, o *revokeOptions, ref str
 		if format == "json" {
 			return cmdutil.WriteJSON(f.IO.Out, r)
 		}
-		fmt.Fprintf(f.IO.Out, "-- mwoauth consumer revoke %s --user %s on %s (dry run: nothing written)\n", c.Key, oneLineSQLComment(p.UserName), oneLineSQLComment(where))
+		fmt.Fprintf(f.IO.Out, "-- mwoauth consumer revoke %s --user %s on %s (dry run: nothing written)\n", c.Key, cmdutil.Safe(p.UserName), cmdutil.Safe(oneLineSQLComment(where)))
 		for _, l := range r.SQL {
 			fmt.Fprintln(f.IO.Out, l)
 		}
@@ -150,7 +150,7 @@ func runRevoke(cmd *cobra.Command, f *cmdutil.Factory, o *revokeOptions, ref str
 		return cmdutil.WriteJSON(f.IO.Out, r)
 	}
 	fmt.Fprintf(f.IO.Out, "%s revoked %s's authorization of %s: %d acceptance(s) and %d token row(s) deleted\n",
-		s.OK.Render("✓"), clean(p.UserName), c.Key, len(res.Acceptances), len(res.RevokedTokens))
+		s.OK.Render("✓"), cmdutil.Safe(p.UserName), c.Key, len(res.Acceptances), len(res.RevokedTokens))
 	fmt.Fprintf(f.IO.Out, "  written to %s\n", where)
 	return nil
 }

@@ -69,13 +69,13 @@ func open(cmd *cobra.Command, f *cmdutil.Factory, optional, admin bool) (*db.Sto
 	if err != nil {
 		return nil, err
 	}
-	pw := Password()
+	pw := Password(f)
 	// From here on the command talks to a server that may hang or a
 	// transaction that must roll back: Ctrl-C cancels instead of killing.
 	ctx := cmdutil.CatchInterrupt(cmd)
 	st, err := db.Open(ctx, dsn, db.Options{
 		TablePrefix: prefix, Password: pw, WikiDSN: wiki, CentralAuthDSN: central, CentralAuthPassword: pw,
-		Admin: admin, ReadOnly: !admin, Now: f.Now,
+		Admin: admin, ReadOnly: !admin, Now: f.Now, WallNow: f.WallNow,
 	})
 	if err != nil {
 		return nil, err
@@ -120,8 +120,10 @@ func Profile(f *cmdutil.Factory) string {
 // Password returns the database password from MWOAUTH_DB_PASSWORD, else the
 // [client] password in ~/.my.cnf (as the mysql client reads it). It is never
 // taken from argv.
-func Password() string {
-	if v, ok := os.LookupEnv("MWOAUTH_DB_PASSWORD"); ok {
+func Password(f *cmdutil.Factory) string {
+	// Set but empty means "no password" here (a server without one), as
+	// the variable always meant.
+	if v, ok := f.LookupEnv("MWOAUTH_DB_PASSWORD"); ok {
 		return v
 	}
 	home, err := os.UserHomeDir()

@@ -176,17 +176,18 @@ func run(cmd *cobra.Command, f *cmdutil.Factory, dir string, force bool) error {
 	}
 	s := f.IO.Styles()
 	out := f.IO.Out
-	fmt.Fprintf(out, "%s Sandbox wiki created in %s\n", s.OK.Render("✓"), dir)
-	fmt.Fprintf(out, "  database     %s (11 consumers in every stage, 7 users with and without rights, log history)\n", filepath.Join(dir, "wiki.sqlite"))
-	fmt.Fprintf(out, "  keys         %s, %s\n", filepath.Join(dir, "oauth2-private.pem"), filepath.Join(dir, "oauth2-public.pem"))
-	fmt.Fprintf(out, "  tokens       %s/*.jwt (valid, expired, revoked, owner-only, client-credentials, disabled-consumer)\n", filepath.Join(dir, "tokens"))
+	safeDir := func(name string) string { return cmdutil.Safe(filepath.Join(dir, name)) }
+	fmt.Fprintf(out, "%s Sandbox wiki created in %s\n", s.OK.Render("✓"), cmdutil.Safe(dir))
+	fmt.Fprintf(out, "  database     %s (11 consumers in every stage, 7 users with and without rights, log history)\n", safeDir("wiki.sqlite"))
+	fmt.Fprintf(out, "  keys         %s, %s\n", safeDir("oauth2-private.pem"), safeDir("oauth2-public.pem"))
+	fmt.Fprintf(out, "  tokens       %s/*.jwt (valid, expired, revoked, owner-only, client-credentials, disabled-consumer)\n", safeDir("tokens"))
 	prof := "profile " + ProfileName
 	if madeDefault {
 		prof += " (now the default)"
 	} else {
 		prof += " (add --profile sandbox to use it; another default is set)"
 	}
-	fmt.Fprintf(out, "  config       %s, %s\n", cfgPath, prof)
+	fmt.Fprintf(out, "  config       %s, %s\n", cmdutil.Safe(cfgPath), prof)
 	p := ""
 	if !madeDefault {
 		p = "--profile sandbox "
@@ -201,7 +202,7 @@ func run(cmd *cobra.Command, f *cmdutil.Factory, dir string, force bool) error {
 		"mwoauth " + p + "consumer show " + KeyLeaky + "   # the log entry, as the wiki's UI writes it",
 		"mwoauth " + p + `consumer enable ` + KeyLeaky + ` --reason "secret rotated"`,
 	} {
-		fmt.Fprintf(out, "  %s\n", line)
+		fmt.Fprintf(out, "  %s\n", cmdutil.Safe(line))
 	}
 	return nil
 }

@@ -240,7 +240,7 @@ func seedRows(sd *db.Seeder, key *rsa.PrivateKey, now time.Time) (map[string]str
 		if err != nil {
 			return err
 		}
-		exp := "infinity"
+		var exp string
 		switch {
 		case o.OwnerOnly:
 			exp = db.FormatTimestamp(o.Now.AddDate(1000, 0, 0))
