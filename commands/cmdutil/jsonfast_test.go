@@ -55,8 +55,8 @@ func TestAddEncodedMatchesAdd(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	ja.Close() //nolint:errcheck
-	jb.Close() //nolint:errcheck
+	ja.Close()
+	jb.Close()
 	if a.String() != b.String() {
 		t.Errorf("Add:\n%s\nAddEncoded:\n%s", a.String(), b.String())
 	}

@@ -24,8 +24,8 @@ func TestAppendItemMatchesAdd(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	wa.Close() //nolint:errcheck
-	ga.Close() //nolint:errcheck
+	wa.Close()
+	ga.Close()
 	if got.String() != want.String() {
 		t.Errorf("appendItem:\n%s\nJSONArray.Add:\n%s", got.String(), want.String())
 	}
