@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rsa"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -38,64 +37,40 @@ const (
 
 var at = time.Date(2026, 11, 22, 9, 30, 0, 0, time.UTC)
 
-type engine struct {
+// wiki is the real dump in a MariaDB database (always under CI=true;
+// SQLite runs the same rules through the sandbox in token-db.txtar), plus
+// the rows these tests need: Admin's acceptance of consumer A (2) with
+// token row 6, an acceptance by a user who does not exist (3) with token
+// row 7.
+type wiki struct {
+	t    *testing.T
+	srv  *mariadbtest.Server
 	name string
-	open func(t *testing.T) *db.Store
+	st   *db.Store
 }
 
-// engines are the real dump in SQLite and, with a server (always under
-// CI=true), in MariaDB, plus the rows these tests need: Admin's acceptance
-// of consumer A (2) with token row 6, an acceptance by a user who does not
-// exist (3) with token row 7.
-func engines(t *testing.T) []engine {
-	extra := []string{
-		"INSERT INTO oauth_accepted_consumer VALUES (2,'*',1,2,'t2','s2','[\"basic\"]','20261122090000',2)",
-		"INSERT INTO oauth_accepted_consumer VALUES (3,'*',99,2,'t3','s3','[\"basic\"]','20261122090000',2)",
-		"INSERT INTO oauth2_access_tokens VALUES (6,'" + jtiAdmin + "','20261122103000',2,0)",
-		"INSERT INTO oauth2_access_tokens VALUES (7,'" + jtiNobody + "','20261122103000',3,0)",
-	}
+func newWiki(t *testing.T) *wiki {
+	srv := mariadbtest.Require(t)
 	dump, err := os.ReadFile(realDump)
 	if err != nil {
 		t.Fatal(err)
 	}
-	es := []engine{{"sqlite", func(t *testing.T) *db.Store {
-		path := filepath.Join(t.TempDir(), "wikidb.sqlite")
-		st, err := db.CreateSQLite(context.Background(), path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := st.CreateSchema(context.Background()); err != nil {
-			t.Fatal(err)
-		}
-		for _, stmt := range append(inserts(string(dump)), extra...) {
-			// The dump is MySQL's: backslash escapes in strings.
-			stmt = strings.NewReplacer(`\"`, `"`, `\'`, `''`, `\\`, `\`).Replace(stmt)
-			if _, err := st.DB.Exec(stmt); err != nil {
-				t.Fatalf("%s: %v", stmt, err)
-			}
-		}
-		st.Close()
-		return open(t, "sqlite:"+path)
-	}}}
-	if srv := mariadbtest.Require(t); srv != nil {
-		es = append(es, engine{"mariadb", func(t *testing.T) *db.Store {
-			name := srv.NewDatabase(t)
-			srv.Exec(t, name, strings.Join(db.SchemaSQL(db.MySQL, ""), ";\n"))
-			srv.Exec(t, name, string(dump)+"\n"+strings.Join(extra, ";\n"))
-			return open(t, "mysql:"+srv.DSN(name, "root", ""))
-		}})
-	}
-	return es
+	w := &wiki{t: t, srv: srv, name: srv.NewDatabase(t)}
+	srv.Exec(t, w.name, strings.Join(db.SchemaSQL(db.MySQL, ""), ";\n"))
+	srv.Exec(t, w.name, string(dump))
+	w.exec(
+		"INSERT INTO oauth_accepted_consumer VALUES (2,'*',1,2,'t2','s2','[\"basic\"]','20261122090000',2)",
+		"INSERT INTO oauth_accepted_consumer VALUES (3,'*',99,2,'t3','s3','[\"basic\"]','20261122090000',2)",
+		"INSERT INTO oauth2_access_tokens VALUES (6,'"+jtiAdmin+"','20261122103000',2,0)",
+		"INSERT INTO oauth2_access_tokens VALUES (7,'"+jtiNobody+"','20261122103000',3,0)",
+	)
+	w.st = open(t, "mysql:"+srv.DSN(w.name, "root", ""))
+	return w
 }
 
-func inserts(dump string) []string {
-	var out []string
-	for _, l := range strings.Split(dump, "\n") {
-		if strings.HasPrefix(l, "INSERT INTO ") {
-			out = append(out, strings.TrimSuffix(l, ";"))
-		}
-	}
-	return out
+func (w *wiki) exec(stmts ...string) {
+	w.t.Helper()
+	w.srv.Exec(w.t, w.name, strings.Join(stmts, ";\n"))
 }
 
 func open(t *testing.T, dsn string) *db.Store {
@@ -106,13 +81,6 @@ func open(t *testing.T, dsn string) *db.Store {
 	}
 	t.Cleanup(func() { st.Close() })
 	return st
-}
-
-func exec(t *testing.T, st *db.Store, stmt string) {
-	t.Helper()
-	if _, err := st.DB.Exec(stmt); err != nil {
-		t.Fatalf("%s: %v", stmt, err)
-	}
 }
 
 func mint(t *testing.T, key *rsa.PrivateKey, o mediawiki.MintOptions) *jwtutil.Token {
@@ -158,57 +126,53 @@ func TestVerdictsFromTheDatabase(t *testing.T) {
 	nobody := mint(t, priv, mediawiki.MintOptions{ClientID: keyA, UserID: 99, JTI: jtiNobody})
 	nobodyAsAdmin := mint(t, priv, mediawiki.MintOptions{ClientID: keyA, UserID: 1, JTI: jtiNobody})
 
-	for _, e := range engines(t) {
-		t.Run(e.name, func(t *testing.T) {
-			st := e.open(t)
-			judge := func(name string, tok *jwtutil.Token, o verdict.Options, w want) {
-				t.Helper()
-				ws, err := wikistate.Lookup(context.Background(), st, tok)
-				if err != nil {
-					t.Fatalf("%s: %v", name, err)
-				}
-				cached, err := wikistate.Lookup(context.Background(), wikistate.Cached(st), tok)
-				if err != nil || !sameState(ws, cached) {
-					t.Errorf("%s: Cached reads %+v, Lookup %+v (%v)", name, cached, ws, err)
-				}
-				o.Keys, o.Now, o.WikiState = []*rsa.PublicKey{&priv.PublicKey}, at, ws
-				mw := verdict.Verify(tok, o).MediaWiki
-				if got := userText(mw.User); !sameBool(mw.Accepted, w.accepted) || !strings.HasPrefix(mw.Reason, w.reason) || got != w.user {
-					t.Errorf("%s: accepted %v, reason %q, user %q; want %v, %q, %q", name, show(mw.Accepted), mw.Reason, got, show(w.accepted), w.reason, w.user)
-				}
-			}
-			master := verdict.Options{SubjectScope: scope}
-			v143 := verdict.Options{MediaWiki: mediawiki.V1_43}
-
-			judge("1.43 real client_credentials token", realA, v143, want{&yes, "accepted", "anonymous"})
-			judge("master client_credentials token, owner's sub", ccA, master, want{&yes, "accepted", "anonymous"})
-			judge("master user token", admin, master, want{&yes, "accepted", "1 Admin"})
-			judge("mismatched subject scope", admin, verdict.Options{SubjectScope: mediawiki.CentralAuthScope}, want{&no, mediawiki.HintInvalidScope, ""})
-			// master's ResourceServer refuses a sub naming nobody before the
-			// session provider reads the acceptance.
-			judge("sub names a missing user", nobody, master, want{&no, "User represented by given access token is invalid", ""})
-			judge("acceptance of a missing user", nobodyAsAdmin, master, want{&no, mediawiki.MWInvalidUserMsg, "99"})
-
-			// Admin blocked: partially, then sitewide.
-			exec(t, st, "INSERT INTO block_target (bt_id, bt_user, bt_user_text, bt_count) VALUES (1, 1, 'Admin', 1)")
-			exec(t, st, "INSERT INTO block (bl_id, bl_target, bl_by_actor, bl_reason_id, bl_timestamp, bl_expiry, bl_sitewide) VALUES (1, 1, 2, 1, '20261122000000', 'infinity', 0)")
-			judge("partially blocked user", admin, master, want{&yes, "accepted", "1 Admin"})
-			exec(t, st, "UPDATE block SET bl_sitewide = 1")
-			judge("sitewide blocked user", admin, master, want{nil, "depends on $wgBlockDisablesLogin", "1 Admin"})
-			judge("a blocked user does not matter to an anonymous request", ccA, master, want{&yes, "accepted", "anonymous"})
-
-			// A configuration-based consumer (stage 5): its row is a shadow of
-			// $wgOAuthStaticApps.
-			exec(t, st, "UPDATE oauth_registered_consumer SET oarc_stage = 5 WHERE oarc_id = 2")
-			judge("stage 5", ccA, master, want{nil, "depends on $wgOAuthStaticApps", "anonymous"})
-			judge("stage 5 configured", ccA, verdict.Options{SubjectScope: scope, StaticApps: []string{keyA}}, want{&yes, "accepted", "anonymous"})
-			judge("stage 5 on 1.43", realA, v143, want{&no, mediawiki.MWNotApprovedMsg("E2E Client Credentials App"), "anonymous"})
-
-			// Revoked.
-			exec(t, st, "UPDATE oauth2_access_tokens SET oaat_revoked = 1 WHERE oaat_id = 2")
-			judge("revoked row", ccA, verdict.Options{SubjectScope: scope, StaticApps: []string{keyA}}, want{&no, mediawiki.HintRevoked, ""})
-		})
+	w := newWiki(t)
+	judge := func(name string, tok *jwtutil.Token, o verdict.Options, exp want) {
+		t.Helper()
+		ws, err := wikistate.Lookup(context.Background(), w.st, tok)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		cached, err := wikistate.Lookup(context.Background(), wikistate.Cached(w.st), tok)
+		if err != nil || !sameState(ws, cached) {
+			t.Errorf("%s: Cached reads %+v, Lookup %+v (%v)", name, cached, ws, err)
+		}
+		o.Keys, o.Now, o.WikiState = []*rsa.PublicKey{&priv.PublicKey}, at, ws
+		mw := verdict.Verify(tok, o).MediaWiki
+		if got := userText(mw.User); !sameBool(mw.Accepted, exp.accepted) || !strings.HasPrefix(mw.Reason, exp.reason) || got != exp.user {
+			t.Errorf("%s: accepted %v, reason %q, user %q; want %v, %q, %q", name, show(mw.Accepted), mw.Reason, got, show(exp.accepted), exp.reason, exp.user)
+		}
 	}
+	master := verdict.Options{SubjectScope: scope}
+	v143 := verdict.Options{MediaWiki: mediawiki.V1_43}
+
+	judge("1.43 real client_credentials token", realA, v143, want{&yes, "accepted", "anonymous"})
+	judge("master client_credentials token, owner's sub", ccA, master, want{&yes, "accepted", "anonymous"})
+	judge("master user token", admin, master, want{&yes, "accepted", "1 Admin"})
+	judge("mismatched subject scope", admin, verdict.Options{SubjectScope: mediawiki.CentralAuthScope}, want{&no, mediawiki.HintInvalidScope, ""})
+	// master's ResourceServer refuses a sub naming nobody before the
+	// session provider reads the acceptance.
+	judge("sub names a missing user", nobody, master, want{&no, "User represented by given access token is invalid", ""})
+	judge("acceptance of a missing user", nobodyAsAdmin, master, want{&no, mediawiki.MWInvalidUserMsg, "99"})
+
+	// Admin blocked: partially, then sitewide.
+	w.exec("INSERT INTO block_target (bt_id, bt_user, bt_user_text, bt_count) VALUES (1, 1, 'Admin', 1)",
+		"INSERT INTO block (bl_id, bl_target, bl_by_actor, bl_reason_id, bl_timestamp, bl_expiry, bl_sitewide) VALUES (1, 1, 2, 1, '20261122000000', 'infinity', 0)")
+	judge("partially blocked user", admin, master, want{&yes, "accepted", "1 Admin"})
+	w.exec("UPDATE block SET bl_sitewide = 1")
+	judge("sitewide blocked user", admin, master, want{nil, "depends on $wgBlockDisablesLogin", "1 Admin"})
+	judge("a blocked user does not matter to an anonymous request", ccA, master, want{&yes, "accepted", "anonymous"})
+
+	// A configuration-based consumer (stage 5): its row is a shadow of
+	// $wgOAuthStaticApps.
+	w.exec("UPDATE oauth_registered_consumer SET oarc_stage = 5 WHERE oarc_id = 2")
+	judge("stage 5", ccA, master, want{nil, "depends on $wgOAuthStaticApps", "anonymous"})
+	judge("stage 5 configured", ccA, verdict.Options{SubjectScope: scope, StaticApps: []string{keyA}}, want{&yes, "accepted", "anonymous"})
+	judge("stage 5 on 1.43", realA, v143, want{&no, mediawiki.MWNotApprovedMsg("E2E Client Credentials App"), "anonymous"})
+
+	// Revoked.
+	w.exec("UPDATE oauth2_access_tokens SET oaat_revoked = 1 WHERE oaat_id = 2")
+	judge("revoked row", ccA, verdict.Options{SubjectScope: scope, StaticApps: []string{keyA}}, want{&no, mediawiki.HintRevoked, ""})
 }
 
 func userText(u *mediawiki.RequestUser) string {

@@ -66,34 +66,41 @@ func resolveWiki(cmd *cobra.Command, f *cmdutil.Factory, staticFlag []string) (w
 	return w, nil
 }
 
-// databaseJSON names the database a report consulted, never its password.
+// databaseJSON names the database a report consulted (db.Store.Target:
+// engine, address and schema, or SQLite path; never a password) and the
+// setting it came from.
 type databaseJSON struct {
-	DSN         string `json:"dsn"` // password redacted
-	Engine      string `json:"engine"`
-	TablePrefix string `json:"table_prefix"`
-	CentralAuth string `json:"centralauth,omitempty"` // password redacted
-	From        string `json:"from"`                  // flag, env, profile
-	Profile     string `json:"profile,omitempty"`     // the profile it came from
+	db.Target
+	Wiki        *db.Target `json:"wiki,omitempty"` // the central wiki's tables, when elsewhere
+	TablePrefix string     `json:"table_prefix"`
+	CentralAuth string     `json:"centralauth,omitempty"` // its DSN, password redacted
+	From        string     `json:"from"`                  // flag, env, profile
+	Profile     string     `json:"profile,omitempty"`     // the profile it came from
+	given       string     // the DSN as configured, password redacted: what people recognise
 }
 
-// text is the report's one-line account of the database.
+// text is the report's one-line account of the database: the DSN as the
+// user configured it (password redacted), where JSON has the Target.
 func (d *databaseJSON) text() string {
-	s := cmdutil.Safe(d.DSN)
+	s := d.given
+	if d.Wiki != nil {
+		s += ", wiki tables in " + d.Wiki.String()
+	}
 	if d.TablePrefix != "" {
-		s += ", table prefix " + cmdutil.Safe(d.TablePrefix)
+		s += ", table prefix " + d.TablePrefix
 	}
 	if d.CentralAuth != "" {
-		s += ", CentralAuth " + cmdutil.Safe(d.CentralAuth)
+		s += ", CentralAuth " + d.CentralAuth
 	}
 	switch {
 	case d.Profile != "":
-		s += " (profile " + cmdutil.Safe(d.Profile) + ")"
+		s += " (profile " + d.Profile + ")"
 	case d.From == "flag":
 		s += " (--db)"
 	case d.From == "env":
 		s += " (MWOAUTH_DB)"
 	}
-	return s
+	return cmdutil.Safe(s)
 }
 
 // openWiki opens the configured database, if any, and says which it is.
@@ -107,8 +114,8 @@ func openWiki(cmd *cobra.Command, f *cmdutil.Factory) (*db.Store, *databaseJSON,
 		st.Close()
 		return nil, nil, err
 	}
-	d := &databaseJSON{DSN: cmdutil.RedactDSN(v.Value), From: string(v.Source), Profile: v.Profile, TablePrefix: st.Prefix()}
-	d.Engine, _, _ = strings.Cut(v.Value, ":")
+	t := st.Target()
+	d := &databaseJSON{Target: t.OAuth, Wiki: t.Wiki, TablePrefix: t.Prefix, From: string(v.Source), Profile: v.Profile, given: cmdutil.RedactDSN(v.Value)}
 	if ca, err := f.Setting(cmd, "centralauth-db"); err == nil && ca != "" {
 		d.CentralAuth = cmdutil.RedactDSN(ca)
 	}
