@@ -18,8 +18,8 @@ import (
 	"github.com/mwoauth/mwoauth/commands/cmdutil"
 	"github.com/mwoauth/mwoauth/commands/dbcmd"
 	"github.com/mwoauth/mwoauth/jwtutil"
+	"github.com/mwoauth/mwoauth/logscan"
 	"github.com/mwoauth/mwoauth/mediawiki"
-	"github.com/mwoauth/mwoauth/scan"
 	"github.com/mwoauth/mwoauth/verdict"
 )
 
@@ -152,11 +152,11 @@ func runScan(cmd *cobra.Command, f *cmdutil.Factory, opts *scanOptions, args []s
 	if opts.Jobs < 0 {
 		return cmdutil.FlagErrorf("--jobs cannot be negative")
 	}
-	times, err := scan.NewTimeSource(opts.TimeField, opts.TimeRegex)
+	times, err := logscan.NewTimeSource(opts.TimeField, opts.TimeRegex)
 	switch {
-	case errors.Is(err, scan.ErrTimeSourceBoth):
+	case errors.Is(err, logscan.ErrTimeSourceBoth):
 		return cmdutil.FlagErrorf("--time-field and --time-regex are exclusive")
-	case errors.Is(err, scan.ErrNoCaptureGroup):
+	case errors.Is(err, logscan.ErrNoCaptureGroup):
 		return cmdutil.FlagErrorf("--time-regex %q has no capture group: put the time in (…)", cmdutil.Safe(opts.TimeRegex))
 	case err != nil:
 		return cmdutil.FlagErrorf("--time-regex: %v", err)
@@ -215,7 +215,7 @@ func runScan(cmd *cobra.Command, f *cmdutil.Factory, opts *scanOptions, args []s
 		files[i] = fh
 	}
 
-	o := scan.Options{Verify: vo, At: at, Times: times, Workers: opts.Jobs, KeepTokens: opts.ShowTokens && opts.Format == "json", SummaryOnly: opts.Format != "json"}
+	o := logscan.Options{Verify: vo, At: at, Times: times, Workers: opts.Jobs, KeepTokens: opts.ShowTokens && opts.Format == "json", SummaryOnly: opts.Format != "json"}
 	st, dbInfo, err := openWiki(cmd, f)
 	if err != nil {
 		return err
@@ -234,7 +234,7 @@ func runScan(cmd *cobra.Command, f *cmdutil.Factory, opts *scanOptions, args []s
 		// kept heap's worth of memory. GOGC, when set, is the user's.
 		debug.SetGCPercent(200)
 	}
-	sc := scan.New(o)
+	sc := logscan.New(o)
 	stop := startProgress(f.IO, sc)
 	for i, in := range inputs {
 		var r io.Reader = f.IO.In
@@ -302,7 +302,7 @@ func scanVerifyOptions(cmd *cobra.Command, f *cmdutil.Factory, opts *scanOptions
 // scanSummaryJSON is the summary line: the scanner's summary, plus the
 // MediaWiki version judged by and the database consulted.
 type scanSummaryJSON struct {
-	scan.Summary
+	logscan.Summary
 	MediaWiki mediawiki.Version `json:"mediawiki_version"`
 	Database  *databaseJSON     `json:"database_consulted,omitempty"`
 }
@@ -325,7 +325,7 @@ func unwrapPathError(err error) error {
 // startProgress shows a self-overwriting status line on stderr while the
 // scan runs, only when stderr is a terminal. The returned func stops it and
 // clears the line.
-func startProgress(ios *cmdutil.IOStreams, sc *scan.Scanner) func() {
+func startProgress(ios *cmdutil.IOStreams, sc *logscan.Scanner) func() {
 	if !ios.IsStderrTTY() {
 		return func() {}
 	}
@@ -371,7 +371,7 @@ func startProgress(ios *cmdutil.IOStreams, sc *scan.Scanner) func() {
 	}
 }
 
-func printScan(ios *cmdutil.IOStreams, rep *scan.Report, ver mediawiki.Version, dbInfo *databaseJSON) {
+func printScan(ios *cmdutil.IOStreams, rep *logscan.Report, ver mediawiki.Version, dbInfo *databaseJSON) {
 	w, st := ios.Out, ios.Styles()
 	s := rep.Summary
 	files := "1 file"
@@ -466,7 +466,7 @@ func printScan(ios *cmdutil.IOStreams, rep *scan.Report, ver mediawiki.Version, 
 	}
 }
 
-func seenText(s *scan.Seen) string {
+func seenText(s *logscan.Seen) string {
 	if s == nil || s.File == "" {
 		return "-"
 	}

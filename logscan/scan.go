@@ -1,11 +1,11 @@
-// Package scan finds bearer tokens in logs and judges each distinct token
+// Package logscan finds bearer tokens in logs and judges each distinct token
 // once. It streams: memory grows with the number of distinct tokens, never
 // with the size of the input. Lines are cut into chunks that worker
 // goroutines (one per core) search for token candidates; a candidate seen
 // for the first time is parsed and verified (signature once per distinct
 // token, the expensive part), every later sighting is a map lookup plus, when
 // lines carry their own times, a comparison with the token's iat/nbf/exp.
-package scan
+package logscan
 
 import (
 	"bufio"
