@@ -39,8 +39,11 @@ func tokenFromStdin(args []string) bool {
 
 // instant resolves --at (or the factory clock): a time, or a span from
 // the clock such as +2h, -30m or +1d (QA's "two hours from now").
-func instant(f *cmdutil.Factory, at string) (time.Time, error) {
-	now := f.Now().UTC()
+func instant(f *cmdutil.Factory, at string) (time.Time, error) { return instantFrom(f.Now, at) }
+
+// instantFrom is instant for a run function that holds the clock alone.
+func instantFrom(clock func() time.Time, at string) (time.Time, error) {
+	now := clock().UTC()
 	if at == "" {
 		return now, nil
 	}

@@ -123,28 +123,49 @@ func (k *keyFlags) addFlags(cmd *cobra.Command) {
 	fl.StringVar(&k.At, "at", "", "Judge at this `time` (RFC 3339, unix, or +2h / -30m / +1d from now) instead of now")
 }
 
+// keySettings are the verification settings token verify and token scan
+// share, resolved (flag > profile > environment) but not yet read: what a
+// run function needs, without cobra.
+type keySettings struct {
+	PublicKey  string // setting public-key: a path, file:// path, - or PEM text
+	JWKSFile   string
+	SecretFile string
+	Algs       []string
+	Leeway     time.Duration
+	Issuer     string // setting issuer
+}
+
+// bind resolves the key settings of cmd.
+func (k *keyFlags) bind(cmd *cobra.Command, f *cmdutil.Factory) (keySettings, error) {
+	ks := keySettings{JWKSFile: k.JWKSFile, SecretFile: k.SecretFile, Algs: k.Algs, Leeway: k.Leeway}
+	err := f.Bind(cmd, cmdutil.StringSetting("issuer", &ks.Issuer), cmdutil.StringSetting("public-key", &ks.PublicKey))
+	return ks, err
+}
+
 // resolve fills vo's issuer and keys (public key, JWKS, HS256 secret) from
 // the flags, MWOAUTH_* and the profile, and checks the alg allow-list.
 // stdinUser names what else reads stdin ("token", "log"), or is "" when
 // nothing does: a key cannot come from stdin too.
 func (k *keyFlags) resolve(cmd *cobra.Command, f *cmdutil.Factory, vo *verdict.Options, stdinUser string) error {
-	var err error
-	vo.Algs, vo.Leeway = k.Algs, k.Leeway
-	if vo.Issuer, err = f.Setting(cmd, "issuer"); err != nil {
-		return err
-	}
-	pubSetting, err := f.Setting(cmd, "public-key")
+	ks, err := k.bind(cmd, f)
 	if err != nil {
 		return err
 	}
-	if pubSetting == "" && k.JWKSFile == "" && k.SecretFile == "" {
+	return ks.load(f.IO, vo, stdinUser)
+}
+
+// load reads the keys the settings name into vo and checks the alg
+// allow-list (see resolve).
+func (k keySettings) load(ios *cmdutil.IOStreams, vo *verdict.Options, stdinUser string) error {
+	vo.Algs, vo.Leeway, vo.Issuer = k.Algs, k.Leeway, k.Issuer
+	if k.PublicKey == "" && k.JWKSFile == "" && k.SecretFile == "" {
 		return cmdutil.FlagErrorf("no key: pass --public-key FILE (the wiki's $wgOAuth2PublicKey), --jwks FILE, or --alg HS256 --secret-file FILE")
 	}
-	if stdinUser != "" && (pubSetting == "-" || k.JWKSFile == "-" || k.SecretFile == "-") {
+	if stdinUser != "" && (k.PublicKey == "-" || k.JWKSFile == "-" || k.SecretFile == "-") {
 		return cmdutil.FlagErrorf("the %s and a key cannot both come from stdin", stdinUser)
 	}
 	if k.SecretFile != "" {
-		b, err := readKey(f.IO, "secret file", k.SecretFile)
+		b, err := readKey(ios, "secret file", k.SecretFile)
 		if err != nil {
 			return err
 		}
@@ -163,15 +184,15 @@ func (k *keyFlags) resolve(cmd *cobra.Command, f *cmdutil.Factory, vo *verdict.O
 	if vo.Secret != nil && !hasHS(k.Algs) {
 		return cmdutil.FlagErrorf("--secret-file needs --alg HS256 (a shared secret is only used when HMAC is asked for)")
 	}
-	if pubSetting != "" {
-		key, err := loadPublicKey(f.IO, pubSetting)
+	if k.PublicKey != "" {
+		key, err := loadPublicKey(ios, k.PublicKey)
 		if err != nil {
 			return err
 		}
 		vo.Keys = []*rsa.PublicKey{key}
 	}
 	if k.JWKSFile != "" {
-		b, err := readKey(f.IO, "jwks", k.JWKSFile)
+		b, err := readKey(ios, "jwks", k.JWKSFile)
 		if err != nil {
 			return err
 		}

@@ -21,20 +21,39 @@ import (
 	"github.com/mwoauth/mwoauth/logscan"
 	"github.com/mwoauth/mwoauth/mediawiki"
 	"github.com/mwoauth/mwoauth/verdict"
+	"github.com/mwoauth/mwoauth/wikistate"
 )
 
-type scanOptions struct {
-	keyFlags
+// ScanOptions is everything "token scan" needs: typed settings resolved
+// from flags, profile and environment, the streams and the clock, and a
+// factory for the wiki-state source. scanRun never sees cobra.
+type ScanOptions struct {
+	IO      *cmdutil.IOStreams
+	Now     func() time.Time
+	Context context.Context // cancelled by Ctrl-C
+	// OpenWiki opens the configured wiki database as a wiki-state source,
+	// or returns a nil source when none is configured.
+	OpenWiki func() (wikistate.Source, *databaseJSON, io.Closer, error)
+
+	Inputs     []string // log files; none or "-" is stdin
+	Keys       keySettings
+	Audience   string // from the flag only: a log holds many consumers
+	At         string
+	Wiki       wikiSettings
 	TimeField  string
 	TimeRegex  string
 	ShowTokens bool
 	Jobs       int
-	StaticApps []string
-	Format     string
+	Format     string // text or json
+
+	keyFlags   keyFlags
+	staticApps []string
 }
 
-func newCmdScan(f *cmdutil.Factory) *cobra.Command {
-	opts := &scanOptions{}
+// NewCmdScan builds "token scan"; runF, when not nil, replaces scanRun
+// (tests check flag parsing through it, without logs or a database).
+func NewCmdScan(f *cmdutil.Factory, runF func(*ScanOptions) error) *cobra.Command {
+	opts := &ScanOptions{IO: f.IO, Now: f.Now}
 	cmd := &cobra.Command{
 		Use:   "scan [<file>... | -] (--public-key <file> | --jwks <file> | --secret-file <file>)",
 		Short: "Find and verify every token in access or application logs",
@@ -119,15 +138,35 @@ some are not, 9 when a log file (or the SQLite database) does not exist,
   mwoauth token scan access.log --public-key oauth2-public.pem --at 2026-11-22T12:00:00Z -o json | jq 'select(.verdict=="expired")'`,
 		Args: cmdutil.Args(cobra.ArbitraryArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			format, err := cmdutil.OutputFormat(cmd, "text", "json")
-			if err != nil {
+			var err error
+			if opts.Format, err = cmdutil.OutputFormat(cmd, "text", "json"); err != nil {
 				return err
 			}
-			opts.Format = format
-			return runScan(cmd, f, opts, args)
+			opts.Inputs, opts.At = args, opts.keyFlags.At
+			if opts.Keys, err = opts.keyFlags.bind(cmd, f); err != nil {
+				return err
+			}
+			if opts.Wiki, err = resolveWiki(cmd, f, opts.staticApps); err != nil {
+				return err
+			}
+			// --audience from the flag only: a profile's audience names one
+			// consumer, and a log holds many.
+			opts.Audience, _ = cmd.Flags().GetString("audience")
+			opts.Context = cmdutil.CatchInterrupt(cmd)
+			opts.OpenWiki = func() (wikistate.Source, *databaseJSON, io.Closer, error) {
+				st, info, err := openWiki(cmd, f)
+				if err != nil || st == nil {
+					return nil, nil, nil, err
+				}
+				return st, info, st, nil
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return scanRun(opts)
 		},
 	}
-	opts.addFlags(cmd)
+	opts.keyFlags.addFlags(cmd)
 	fl := cmd.Flags()
 	fl.String("audience", "", "Expected aud (consumer key); only from this flag, since a log holds many consumers")
 	fl.StringVar(&opts.TimeField, "time-field", "", "Judge each use at its line's time, read from this JSON `member` (e.g. time, @timestamp)")
@@ -135,18 +174,21 @@ some are not, 9 when a log file (or the SQLite database) does not exist,
 	fl.BoolVar(&opts.ShowTokens, "show-tokens", false, "Include the token text in the JSON output (it is a credential)")
 	fl.IntVar(&opts.Jobs, "jobs", 0, "Worker goroutines (default: one per core)")
 	cmdutil.AddOutputFlag(cmd, "text", "json")
-	addWikiFlags(cmd, &opts.StaticApps)
+	addWikiFlags(cmd, &opts.staticApps)
 	dbcmd.AddFlags(cmd)
 	return cmd
 }
 
-func runScan(cmd *cobra.Command, f *cmdutil.Factory, opts *scanOptions, args []string) error {
-	ctx := cmdutil.CatchInterrupt(cmd)
-	at, err := instant(f, opts.At)
+func scanRun(opts *ScanOptions) error {
+	ctx := opts.Context
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	at, err := instantFrom(opts.Now, opts.At)
 	if err != nil {
 		return err
 	}
-	if opts.Leeway < 0 {
+	if opts.Keys.Leeway < 0 {
 		return cmdutil.FlagErrorf("--leeway cannot be negative")
 	}
 	if opts.Jobs < 0 {
@@ -161,9 +203,9 @@ func runScan(cmd *cobra.Command, f *cmdutil.Factory, opts *scanOptions, args []s
 	case err != nil:
 		return cmdutil.FlagErrorf("--time-regex: %v", err)
 	}
-	inputs := args
+	inputs := opts.Inputs
 	if len(inputs) == 0 {
-		if f.IO.IsStdinTTY() {
+		if opts.IO.IsStdinTTY() {
 			return cmdutil.FlagErrorf("no input: give log files, or pipe a log into stdin")
 		}
 		inputs = []string{"-"}
@@ -182,8 +224,13 @@ func runScan(cmd *cobra.Command, f *cmdutil.Factory, opts *scanOptions, args []s
 		// nothing would leave the user looking for the tokens.
 		return cmdutil.FlagErrorf("--show-tokens puts tokens in the per-token lines of --output json; the text report has none")
 	}
-	vo, err := scanVerifyOptions(cmd, f, opts, stdinUses > 0)
-	if err != nil {
+	vo := verdict.Options{Audience: opts.Audience, MediaWiki: opts.Wiki.Version, SubjectScope: opts.Wiki.SubjectScope,
+		WikiID: opts.Wiki.WikiID, StaticApps: opts.Wiki.StaticApps}
+	stdinUser := ""
+	if stdinUses > 0 {
+		stdinUser = "log"
+	}
+	if err := opts.Keys.load(opts.IO, &vo, stdinUser); err != nil {
 		return err
 	}
 	// Open every file before reading any: a typo fails at once, not after
@@ -216,14 +263,14 @@ func runScan(cmd *cobra.Command, f *cmdutil.Factory, opts *scanOptions, args []s
 	}
 
 	o := logscan.Options{Verify: vo, At: at, Times: times, Workers: opts.Jobs, KeepTokens: opts.ShowTokens && opts.Format == "json", SummaryOnly: opts.Format != "json"}
-	st, dbInfo, err := openWiki(cmd, f)
+	src, dbInfo, closer, err := opts.OpenWiki()
 	if err != nil {
 		return err
 	}
-	if st != nil {
-		defer st.Close()
-		o.Wiki = st
+	if closer != nil {
+		defer closer.Close()
 	}
+	o.Wiki = src
 
 	if _, set := os.LookupEnv("GOGC"); !set { //nolint:forbidigo // the Go runtime's variable, not a setting
 		// What a scan keeps grows slowly (one entry per distinct token);
@@ -235,9 +282,9 @@ func runScan(cmd *cobra.Command, f *cmdutil.Factory, opts *scanOptions, args []s
 		debug.SetGCPercent(200)
 	}
 	sc := logscan.New(o)
-	stop := startProgress(f.IO, sc)
+	stop := startProgress(opts.IO, sc)
 	for i, in := range inputs {
-		var r io.Reader = f.IO.In
+		var r io.Reader = opts.IO.In
 		name := "(stdin)"
 		if files[i] != nil {
 			r, name = files[i], in
@@ -253,9 +300,10 @@ func runScan(cmd *cobra.Command, f *cmdutil.Factory, opts *scanOptions, args []s
 		return scanError(ctx, err)
 	}
 
+	ios := opts.IO
 	if opts.Format == "json" {
 		// Buffered: one write per line would be one syscall per distinct token.
-		bw := bufio.NewWriterSize(f.IO.Out, 256<<10)
+		bw := bufio.NewWriterSize(ios.Out, 256<<10)
 		for i := range rep.Tokens {
 			rep.Tokens[i].ExitCode = cmdutil.ClassExitCode(rep.Tokens[i].Verdict)
 			if err := cmdutil.WriteJSONLine(bw, rep.Tokens[i]); err != nil {
@@ -272,31 +320,12 @@ func runScan(cmd *cobra.Command, f *cmdutil.Factory, opts *scanOptions, args []s
 			return err
 		}
 	} else {
-		printScan(f.IO, rep, vo.MediaWiki, dbInfo)
+		printScan(ios, rep, vo.MediaWiki, dbInfo)
 	}
 	if rep.Summary.Valid {
 		return nil
 	}
 	return cmdutil.SilentExit(cmdutil.ExitBatchInvalid)
-}
-
-// scanVerifyOptions resolves the key flags exactly as token verify does.
-// --audience is taken from the flag only: a profile's audience names one
-// consumer, and a log holds many.
-func scanVerifyOptions(cmd *cobra.Command, f *cmdutil.Factory, opts *scanOptions, logFromStdin bool) (verdict.Options, error) {
-	var vo verdict.Options
-	vo.Audience, _ = cmd.Flags().GetString("audience")
-	w, err := resolveWiki(cmd, f, opts.StaticApps)
-	if err != nil {
-		return vo, err
-	}
-	vo.MediaWiki, vo.SubjectScope, vo.WikiID, vo.StaticApps = w.Version, w.SubjectScope, w.WikiID, w.StaticApps
-	stdinUser := ""
-	if logFromStdin {
-		stdinUser = "log"
-	}
-	err = opts.resolve(cmd, f, &vo, stdinUser)
-	return vo, err
 }
 
 // scanSummaryJSON is the summary line: the scanner's summary, plus the

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/mwoauth/mwoauth/commands/cmdutil"
 )
 
 // scanLog is a small log with the real wiki's tokens.
@@ -58,5 +60,47 @@ func TestScanPiped(t *testing.T) {
 	}
 	if n := strings.Count(r.stdout, "\n"); n != 4 { // 3 distinct tokens + summary
 		t.Errorf("%d JSON lines:\n%s", n, r.stdout)
+	}
+}
+
+// Flag parsing and settings through runF: the options scanRun would get,
+// with no log read and no database opened (a --db that names nothing is
+// only a setting until scanRun opens it).
+func TestScanOptions(t *testing.T) {
+	t.Setenv("MWOAUTH_CONFIG", filepath.Join(t.TempDir(), "none"))
+	t.Setenv("MWOAUTH_PUBLIC_KEY", "/etc/env-public.pem")
+	t.Setenv("MWOAUTH_ISSUER", "https://env.example")
+	t.Setenv("MWOAUTH_AUDIENCE", "profile-audience-is-ignored")
+	ios, _, _, _ := cmdutil.Test()
+	f := cmdutil.NewFactory(ios)
+	exec := func(args ...string) (*ScanOptions, error) {
+		var got *ScanOptions
+		cmd := NewCmdScan(f, func(o *ScanOptions) error { got = o; return nil })
+		cmd.SetArgs(args)
+		cmd.SilenceErrors, cmd.SilenceUsage = true, true
+		return got, cmd.Execute()
+	}
+	o, err := exec("a.log", "b.log.gz", "--at", "2026-11-22T12:00:00Z", "--time-field", "ts", "--jobs", "3",
+		"--static-app", "k1", "--wiki", "metawiki", "--db", "sqlite:/nonexistent/wiki.sqlite", "-o", "json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(o.Inputs, " ") != "a.log b.log.gz" || o.At != "2026-11-22T12:00:00Z" || o.TimeField != "ts" || o.Jobs != 3 || o.Format != "json" {
+		t.Errorf("flags: %+v", o)
+	}
+	if o.Keys.PublicKey != "/etc/env-public.pem" || o.Keys.Issuer != "https://env.example" || o.Audience != "" || strings.Join(o.Keys.Algs, ",") != "RS256" {
+		t.Errorf("settings: keys %+v audience %q", o.Keys, o.Audience)
+	}
+	if o.Wiki.WikiID != "metawiki" || strings.Join(o.Wiki.StaticApps, ",") != "k1" || o.Wiki.Version.String() != "master" {
+		t.Errorf("wiki settings: %+v", o.Wiki)
+	}
+	if o.OpenWiki == nil || o.Context == nil || o.Now == nil || o.IO != ios {
+		t.Errorf("run-time fields missing: %+v", o)
+	}
+	if o, err = exec("--public-key", "flag.pem", "--audience", "ck", "--alg", "RS256,PS256"); err != nil || o.Keys.PublicKey != "flag.pem" || o.Audience != "ck" || len(o.Keys.Algs) != 2 || o.Format != "text" {
+		t.Errorf("flag over environment: %+v %v", o, err)
+	}
+	if _, err := exec("-o", "yaml"); cmdutil.ExitCode(err) != cmdutil.ExitUsage {
+		t.Errorf("-o yaml: %v", err)
 	}
 }

@@ -32,7 +32,7 @@ sessionJwt cookies and OAuth 1 identify JWTs.
 	cmd.AddCommand(newCmdVerify(f))
 	cmd.AddCommand(newCmdRemint(f))
 	cmd.AddCommand(newCmdMint(f))
-	cmd.AddCommand(newCmdScan(f))
+	cmd.AddCommand(NewCmdScan(f, nil))
 	cmd.AddCommand(NewCmdProbe(f, nil))
 	return cmd
 }
