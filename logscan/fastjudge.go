@@ -6,7 +6,6 @@ import (
 	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
 	"slices"
 
 	"github.com/mwoauth/mwoauth/jwtutil"
@@ -117,19 +116,19 @@ func (s *Scanner) fastJudge(e *entry, tok []byte, w *worker) bool {
 	}
 	in := &e.info
 	var digest []byte
-	if s.o.SummaryOnly {
+	if !s.stable || s.o.IDKey != nil {
 		d := sha256.Sum256(tok[:d2])
 		digest = d[:]
+		s.setDigest(in, tok)
 	} else {
 		// Sum does not change the hash's state: the signing input's
 		// digest first, then the whole token's for the report id.
 		h := sha256.New()
 		h.Write(tok[:d2])
-		var dbuf, ibuf [sha256.Size]byte
+		var dbuf [sha256.Size]byte
 		digest = h.Sum(dbuf[:0])
 		h.Write(tok[d2:])
-		id := h.Sum(ibuf[:0])
-		in.id = hex.EncodeToString(id[:6])
+		h.Sum(in.digest[:0])
 	}
 	ok := false
 	for _, k := range s.fast {
@@ -141,7 +140,7 @@ func (s *Scanner) fastJudge(e *entry, tok []byte, w *worker) bool {
 	if !ok {
 		return false
 	}
-	if s.o.SummaryOnly && w != nil {
+	if s.o.Output == OutputSummary && w != nil {
 		// The summary groups by aud alone, and a log has few consumers:
 		// no allocation per token.
 		in.aud = w.intern(c.aud.in(payload))

@@ -1,10 +1,11 @@
 package logscan
 
 import (
-	"slices"
+	"context"
+	"encoding/json"
 	"strings"
-	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/mwoauth/mwoauth/jwtutil"
 	"github.com/mwoauth/mwoauth/mediawiki"
@@ -36,7 +37,7 @@ type ConsumerRef struct {
 
 // TokenReport is one distinct token (one JSON line of --output json).
 type TokenReport struct {
-	ID        string           `json:"id"` // first 12 hex digits of sha256(token)
+	ID        string           `json:"id"` // first 12 hex digits of the token's digest (sha256(token) by default)
 	JTI       string           `json:"jti"`
 	Aud       string           `json:"aud"`
 	Sub       string           `json:"sub"`
@@ -84,312 +85,26 @@ type ConsumerSummary struct {
 
 // Summary is the last JSON line ({"summary": …}) and the text report.
 type Summary struct {
-	Files            []string          `json:"files"`
-	Bytes            int64             `json:"bytes"`
-	Lines            int64             `json:"lines"`
-	LinesWithTokens  int64             `json:"lines_with_tokens"`
-	SkippedBinary    int64             `json:"skipped_binary"`
-	SkippedTooLong   int64             `json:"skipped_too_long"`
-	LinesWithoutTime int64             `json:"lines_without_time"`
-	Occurrences      int64             `json:"occurrences"`
-	UniqueTokens     int               `json:"unique_tokens"`
-	Valid            bool              `json:"valid"`
-	JudgedAt         string            `json:"judged_at"`
-	TimeSource       string            `json:"time_source"`
-	Database         bool              `json:"database"`
-	TokensByVerdict  map[string]int    `json:"tokens_by_verdict"`
-	UsesByVerdict    map[string]int64  `json:"uses_by_verdict"`
-	Verdicts         []VerdictSummary  `json:"verdicts"`
-	Consumers        []ConsumerSummary `json:"consumers"`
-}
-
-// Report is a finished scan.
-type Report struct {
-	Summary Summary
-	Tokens  []TokenReport // in order of first sighting
-}
-
-func (s *Scanner) report() *Report {
-	perLine := s.o.Times.Enabled()
-	sum := Summary{
-		Files:           append([]string{}, s.files...),
-		Bytes:           s.bytesRead.Load(),
-		Lines:           s.lines.Load(),
-		SkippedTooLong:  s.readerTooLong.Load(),
-		JudgedAt:        s.o.At.UTC().Format(time.RFC3339Nano),
-		TimeSource:      s.o.Times.String(),
-		Database:        s.o.Wiki != nil,
-		TokensByVerdict: map[string]int{},
-		UsesByVerdict:   map[string]int64{},
-		Valid:           true,
-	}
-	if sum.Files == nil {
-		sum.Files = []string{}
-	}
-	var vFirst, vLast [nClasses]pos
-	var vFirstT, vLastT [nClasses]jwtutil.NumericDate
-	for i := range vFirst {
-		vFirst[i], vFirstT[i], vLastT[i] = maxPos, noTime, noTime
-	}
-	// Each entry's own tally (its creator's) becomes the token's total:
-	// the other workers' tallies are added to it. The scan is over, so
-	// the entries are the report's to change; no copy of the tallies.
-	n := 0
-	for i := range s.shards {
-		n += len(s.shards[i].m)
-	}
-	list := make([]*use, 0, n)
-	for _, w := range s.workers {
-		for _, slab := range w.slabs {
-			for i := range slab {
-				if e := &slab[i]; e.creator != nil { // the newest slab's tail is unused
-					list = append(list, &e.own)
-				}
-			}
-		}
-	}
-	for _, w := range s.workers {
-		sum.LinesWithTokens += w.linesWithTokens
-		sum.SkippedBinary += w.binary
-		sum.SkippedTooLong += w.tooLong
-		sum.LinesWithoutTime += w.untimed
-		sum.Occurrences += w.occurrences
-		for c := 0; c < nClasses; c++ {
-			if w.vFirst[c].less(vFirst[c]) {
-				vFirst[c], vFirstT[c] = w.vFirst[c], w.vFirstT[c]
-			}
-			if vLast[c].less(w.vLast[c]) {
-				vLast[c], vLastT[c] = w.vLast[c], w.vLastT[c]
-			}
-		}
-		for _, u := range w.local {
-			a := &u.e.own
-			if u == a {
-				continue // already counted
-			}
-			a.count += u.count
-			if u.first.less(a.first) {
-				a.first, a.firstT = u.first, u.firstT
-			}
-			if a.last.less(u.last) {
-				a.last, a.lastT = u.last, u.lastT
-			}
-			for c := range u.byClass {
-				a.byClass[c] += u.byClass[c]
-			}
-		}
-	}
-	rep := &Report{}
-	if !s.o.SummaryOnly {
-		slices.SortFunc(list, func(a, b *use) int {
-			if a.first != b.first {
-				if a.first.less(b.first) {
-					return -1
-				}
-				return 1
-			}
-			// Tokens first seen on the same line: by id, a stable order.
-			return strings.Compare(a.e.info.id, b.e.info.id)
-		})
-		// One TokenReport per token, filled in parallel: with many
-		// distinct tokens this is tens of megabytes of fresh memory, and
-		// the workers' cores are idle by now.
-		rep.Tokens = make([]TokenReport, len(list))
-		var wg sync.WaitGroup
-		parts := max(1, min(s.o.Workers, len(list)/1024))
-		for p := 0; p < parts; p++ {
-			lo, hi := p*len(list)/parts, (p+1)*len(list)/parts
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for i := lo; i < hi; i++ {
-					s.tokenReport(list[i], perLine, &rep.Tokens[i])
-				}
-			}()
-		}
-		wg.Wait()
-	}
-
-	// Tallies in arrays, turned into maps once at the end: a map update
-	// per token hashes a string per token. Positions stay positions until
-	// then: formatting a time per token would cost more than the tally.
-	type consAcc struct {
-		sum           ConsumerSummary
-		first, last   pos
-		firstT, lastT jwtutil.NumericDate
-		consumer      *mediawiki.WikiState
-		tokensBy      [nClasses]int
-		usesBy        [nClasses]int64
-		usesByFound   [nClasses]bool
-	}
-	var tokensBy [nClasses]int
-	var usesBy [nClasses]int64
-	consumers := map[string]*consAcc{}
-	var audOrder []*consAcc
-	var cs *consAcc
-	for _, a := range list {
-		in := &a.e.info
-		verdict := tokenVerdict(a)
-		if verdict != jwtutil.ClassOK {
-			sum.Valid = false
-		}
-		tokensBy[verdict]++
-		for c, n := range a.byClass {
-			usesBy[c] += n
-		}
-		if cs == nil || cs.sum.Aud != in.aud {
-			cs = consumers[in.aud]
-		}
-		if cs == nil {
-			cs = &consAcc{sum: ConsumerSummary{Aud: in.aud}, first: maxPos, firstT: noTime, lastT: noTime}
-			consumers[in.aud] = cs
-			audOrder = append(audOrder, cs)
-		}
-		if cs.consumer == nil && in.wiki != nil {
-			cs.consumer = in.wiki
-		}
-		cs.sum.Tokens++
-		cs.sum.Uses += a.count
-		cs.tokensBy[verdict]++
-		for c, n := range a.byClass {
-			if n > 0 {
-				cs.usesBy[c] += n
-				cs.usesByFound[c] = true
-			}
-		}
-		if a.first.less(cs.first) {
-			cs.first, cs.firstT = a.first, a.firstT
-		}
-		if cs.last.less(a.last) {
-			cs.last, cs.lastT = a.last, a.lastT
-		}
-	}
-	for _, cs := range audOrder {
-		cs.sum.FirstSeen, cs.sum.LastSeen = s.seen(cs.first, cs.firstT), s.seen(cs.last, cs.lastT)
-		if cs.consumer != nil {
-			cs.sum.Consumer = consumerRef(cs.consumer)
-		}
-		cs.sum.TokensByVerdict = map[string]int{}
-		cs.sum.UsesByVerdict = map[string]int64{}
-		for c := 0; c < nClasses; c++ {
-			if cs.tokensBy[c] > 0 {
-				cs.sum.TokensByVerdict[jwtutil.Class(c).String()] = cs.tokensBy[c]
-			}
-			if cs.usesByFound[c] {
-				cs.sum.UsesByVerdict[jwtutil.Class(c).String()] = cs.usesBy[c]
-			}
-		}
-	}
-	for c := 0; c < nClasses; c++ {
-		name := jwtutil.Class(c).String()
-		sum.TokensByVerdict[name] = tokensBy[c]
-		sum.UsesByVerdict[name] = usesBy[c]
-		if usesBy[c] == 0 && tokensBy[c] == 0 {
-			continue
-		}
-		vs := VerdictSummary{Verdict: jwtutil.Class(c), Tokens: tokensBy[c], Uses: usesBy[c]}
-		if usesBy[c] > 0 {
-			f, l := s.seen(vFirst[c], vFirstT[c]), s.seen(vLast[c], vLastT[c])
-			vs.FirstSeen, vs.LastSeen = &f, &l
-		}
-		sum.Verdicts = append(sum.Verdicts, vs)
-	}
-	sum.UniqueTokens = len(list)
-	// Consumers with the most uses first; ties by key, so output is stable.
-	slices.SortStableFunc(audOrder, func(a, b *consAcc) int {
-		if a.sum.Uses != b.sum.Uses {
-			if a.sum.Uses > b.sum.Uses {
-				return -1
-			}
-			return 1
-		}
-		return strings.Compare(a.sum.Aud, b.sum.Aud)
-	})
-	sum.Consumers = make([]ConsumerSummary, 0, len(audOrder))
-	for _, cs := range audOrder {
-		sum.Consumers = append(sum.Consumers, cs.sum)
-	}
-	if sum.Verdicts == nil {
-		sum.Verdicts = []VerdictSummary{}
-	}
-	rep.Summary = sum
-	return rep
-}
-
-// tokenReport fills tr for one token and returns its verdict.
-func (s *Scanner) tokenReport(a *use, perLine bool, tr *TokenReport) {
-	in := &a.e.info
-	verdict := tokenVerdict(a)
-	*tr = TokenReport{
-		ID: in.id, JTI: in.jti, Aud: in.aud, Sub: in.sub,
-		Verdict: verdict, Count: a.count,
-		FirstSeen: s.seen(a.first, a.firstT), LastSeen: s.seen(a.last, a.lastT),
-	}
-	if verdict != jwtutil.ClassOK {
-		tr.Detail = in.detail(verdict)
-		if tr.Detail == "" {
-			// Judged per line: the detail at Options.At may be about
-			// another class (the token was fine then).
-			tr.Detail = timeDetail(verdict)
-		}
-	}
-	if perLine || a.byClass[jwtutil.ClassMalformed] > 0 && a.byClass[jwtutil.ClassMalformed] < a.count {
-		tr.Uses = map[string]int64{}
-		for c, n := range a.byClass {
-			if n > 0 {
-				tr.Uses[jwtutil.Class(c).String()] = n
-			}
-		}
-	}
-	if ws := in.wiki; ws != nil {
-		tr.TokenRow = &TokenRowRef{Found: ws.TokenRow != nil}
-		if ws.TokenRow != nil {
-			tr.TokenRow.Revoked, tr.TokenRow.AcceptanceID = ws.TokenRow.Revoked, ws.TokenRow.AcceptanceID
-		}
-		tr.Consumer = consumerRef(ws)
-	}
-	tr.MediaWiki = s.mediaWikiRef(in)
-	if s.o.KeepTokens && !in.oversize {
-		tr.Token = a.e.text
-	}
-}
-
-// tokenVerdict is a token's verdict: the most fundamental failure among
-// its uses. Without per-line times every use has the verdict at
-// Options.At, except uses of another spelling of the token, which are
-// malformed.
-func tokenVerdict(a *use) jwtutil.Class {
-	for c := 1; c < nClasses; c++ {
-		if a.byClass[c] > 0 {
-			return jwtutil.Class(c)
-		}
-	}
-	return jwtutil.ClassOK
-}
-
-func consumerRef(ws *mediawiki.WikiState) *ConsumerRef {
-	c := ws.Consumer
-	if c == nil {
-		return &ConsumerRef{}
-	}
-	return &ConsumerRef{Found: true, Name: c.Name, Stage: c.Stage, StageName: c.StageName()}
-}
-
-// mwSummary is what the report keeps of MediaWiki's verdict on a token.
-// The fast path leaves it empty (fast): its tokens are accepted, and who
-// they run as is the guess from sub that Judge makes without a database.
-type mwSummary struct {
-	fast     bool
-	accepted *bool
-	reason   string
-	user     *mediawiki.RequestUser
-}
-
-func summarize(v *mediawiki.Verdict) mwSummary {
-	if !v.Applicable {
-		return mwSummary{reason: "not applicable"}
-	}
-	return mwSummary{accepted: v.Accepted, reason: v.Reason, user: v.User}
+	Files            []string         `json:"files"`
+	Bytes            int64            `json:"bytes"`
+	Lines            int64            `json:"lines"`
+	LinesWithTokens  int64            `json:"lines_with_tokens"`
+	SkippedBinary    int64            `json:"skipped_binary"`
+	SkippedTooLong   int64            `json:"skipped_too_long"`
+	LinesWithoutTime int64            `json:"lines_without_time"`
+	Occurrences      int64            `json:"occurrences"`
+	UniqueTokens     int              `json:"unique_tokens"`
+	Valid            bool             `json:"valid"`
+	JudgedAt         string           `json:"judged_at"`
+	TimeSource       string           `json:"time_source"`
+	Database         bool             `json:"database"`
+	TokensByVerdict  map[string]int   `json:"tokens_by_verdict"`
+	UsesByVerdict    map[string]int64 `json:"uses_by_verdict"`
+	Verdicts         []VerdictSummary `json:"verdicts"`
+	// Consumers is the by-consumer table, most uses first. A Report
+	// streams it (EachConsumer) and leaves this nil: a log of forged
+	// tokens may name as many consumers as tokens.
+	Consumers []ConsumerSummary `json:"consumers"`
 }
 
 // MediaWikiRef is MediaWiki's verdict in a token's report line: the same
@@ -400,22 +115,375 @@ type MediaWikiRef struct {
 	User     *mediawiki.RequestUser `json:"user,omitempty"`
 }
 
-func (s *Scanner) mediaWikiRef(in *tokenInfo) *MediaWikiRef {
-	if in.mw.fast {
-		yes := true
-		return &MediaWikiRef{Accepted: &yes, Reason: "accepted", User: mediawiki.SubjectGuess(in.sub, s.o.Verify.Rules())}
-	}
-	if in.mw.reason == "" {
-		return nil // malformed before MediaWiki was asked, or an oversize candidate
-	}
-	return &MediaWikiRef{Accepted: in.mw.accepted, Reason: in.mw.reason, User: in.mw.user}
+// Output says what a scan or merge is for: it decides what the state
+// keeps per token (nothing but the tally and the consumer for a summary).
+type Output int
+
+const (
+	// OutputSummary is the text report: totals, verdicts, consumers.
+	OutputSummary Output = iota
+	// OutputTokens adds a report line per distinct token (--output json).
+	OutputTokens
+	// OutputPartial is the state itself, for "token scan merge".
+	OutputPartial
+)
+
+// Meta is how a report was made: the settings every partial of one merge
+// must share (they judge alike), and what the summary says about them.
+type Meta struct {
+	JudgedAt   string     `json:"judged_at"`
+	TimeSource string     `json:"time_source"`
+	Database   bool       `json:"database"`
+	MediaWiki  string     `json:"mediawiki_version"`
+	IDs        string     `json:"ids"` // "sha256", or "hmac-sha256:" + a check of the key
+	Verify     VerifyMeta `json:"verify"`
+	// DatabaseConsulted and DatabaseText say which database was read, as
+	// the command words it (JSON and text); never a password.
+	DatabaseConsulted json.RawMessage `json:"database_consulted,omitempty"`
+	DatabaseText      string          `json:"database_text,omitempty"`
 }
 
-func (s *Scanner) seen(p pos, t jwtutil.NumericDate) Seen {
-	if p == maxPos {
+// VerifyMeta is the verification settings, keys by fingerprint.
+type VerifyMeta struct {
+	Algs         []string `json:"algs"`
+	Keys         []string `json:"keys"` // SHA-256 fingerprints of the public keys and JWKS keys
+	Secret       bool     `json:"secret"`
+	Issuer       string   `json:"issuer"`
+	Audience     string   `json:"audience"`
+	Leeway       string   `json:"leeway"`
+	WikiID       string   `json:"wiki"`
+	SubjectScope string   `json:"subject_scope"`
+	StaticApps   []string `json:"static_apps"`
+}
+
+// totals are the counts over lines and uses, which add up across inputs.
+type totals struct {
+	Bytes, Lines, LinesWithTokens, Binary, TooLong, Untimed, Occurrences int64
+
+	vFirst, vLast   [nClasses]pos
+	vFirstT, vLastT [nClasses]jwtutil.NumericDate
+}
+
+func newTotals() totals {
+	var t totals
+	for c := range t.vFirst {
+		t.vFirst[c], t.vFirstT[c], t.vLastT[c] = maxPos, noTime, noTime
+	}
+	return t
+}
+
+// add folds o into t; o's file indices are shifted by offset.
+func (t *totals) add(o *totals, offset int32) {
+	t.Bytes += o.Bytes
+	t.Lines += o.Lines
+	t.LinesWithTokens += o.LinesWithTokens
+	t.Binary += o.Binary
+	t.TooLong += o.TooLong
+	t.Untimed += o.Untimed
+	t.Occurrences += o.Occurrences
+	for c := 0; c < nClasses; c++ {
+		if f := o.vFirst[c]; f != maxPos {
+			f.file += offset
+			if f.less(t.vFirst[c]) {
+				t.vFirst[c], t.vFirstT[c] = f, o.vFirstT[c]
+			}
+		}
+		if l := o.vLast[c]; l != (pos{}) {
+			l.file += offset
+			if t.vLast[c].less(l) {
+				t.vLast[c], t.vLastT[c] = l, o.vLastT[c]
+			}
+		}
+	}
+}
+
+// state is what a scan or a merge holds at its end, in memory and in
+// runs: the records by ident, the totals, the settings. A Report is made
+// from it; a partial is it written out.
+type state struct {
+	// ctx, when set, stops a long end of scan (runs to merge) on Ctrl-C.
+	ctx     context.Context
+	meta    Meta
+	output  Output
+	files   []string
+	totals  totals
+	tokens  *sorter[record]
+	budget  *budget
+	dir     *spillDir
+	perLine bool
+}
+
+func newState(meta Meta, output Output, memory int64, tempDir string) *state {
+	st := &state{meta: meta, output: output, totals: newTotals(), budget: &budget{limit: memory},
+		dir: &spillDir{parent: tempDir}, perLine: meta.TimeSource != "at"}
+	st.tokens = newSorter(byIdent, st.budget, st.dir)
+	return st
+}
+
+// Report is a finished scan or merge: the summary, and the per-token
+// lines and consumers, streamed in order (they may be on disk). Close it.
+type Report struct {
+	// Summary has every total and the by-verdict table; Consumers is
+	// left nil (EachConsumer).
+	Summary Summary
+	Meta    Meta
+	// NumConsumers is how many consumers EachConsumer gives.
+	NumConsumers int
+
+	st        *state
+	ordered   *sorter[record]  // per-token lines, by first sighting (OutputTokens)
+	consumers *sorter[consAcc] // most uses first
+}
+
+// consAcc accumulates one consumer's (aud's) figures.
+type consAcc struct {
+	Aud           string
+	Consumer      *ConsumerRef
+	Tokens        int
+	Uses          int64
+	TokensBy      [nClasses]int
+	UsesBy        [nClasses]int64
+	UsesByFound   [nClasses]bool
+	first, last   pos
+	firstT, lastT jwtutil.NumericDate
+}
+
+func combineConsumers(dst, src *consAcc) {
+	if dst.Consumer == nil {
+		dst.Consumer = src.Consumer
+	}
+	dst.Tokens += src.Tokens
+	dst.Uses += src.Uses
+	for c := 0; c < nClasses; c++ {
+		dst.TokensBy[c] += src.TokensBy[c]
+		dst.UsesBy[c] += src.UsesBy[c]
+		dst.UsesByFound[c] = dst.UsesByFound[c] || src.UsesByFound[c]
+	}
+	if src.first.less(dst.first) {
+		dst.first, dst.firstT = src.first, src.firstT
+	}
+	if dst.last.less(src.last) {
+		dst.last, dst.lastT = src.last, src.lastT
+	}
+}
+
+var consAccSize = int64(unsafe.Sizeof(consAcc{}))
+
+func (a *consAcc) size() int64 {
+	n := consAccSize + int64(len(a.Aud))
+	if a.Consumer != nil {
+		n += 64 + int64(len(a.Consumer.Name))
+	}
+	return n
+}
+
+// consWire is consAcc's form in spill runs.
+type consWire struct {
+	Aud         string          `json:"aud"`
+	Consumer    *ConsumerRef    `json:"consumer,omitempty"`
+	Tokens      int             `json:"tokens"`
+	Uses        int64           `json:"uses"`
+	TokensBy    [nClasses]int   `json:"tokens_by"`
+	UsesBy      [nClasses]int64 `json:"uses_by"`
+	UsesByFound [nClasses]bool  `json:"uses_by_found"`
+	First       wireSighting    `json:"first"`
+	Last        wireSighting    `json:"last"`
+}
+
+func appendConsJSON(b []byte, a *consAcc) []byte {
+	out, err := json.Marshal(consWire{Aud: a.Aud, Consumer: a.Consumer, Tokens: a.Tokens, Uses: a.Uses, TokensBy: a.TokensBy,
+		UsesBy: a.UsesBy, UsesByFound: a.UsesByFound, First: toWireSighting(a.first, a.firstT), Last: toWireSighting(a.last, a.lastT)})
+	if err != nil {
+		panic(err)
+	}
+	return append(b, out...)
+}
+
+func decodeConsJSON(line []byte, a *consAcc) error {
+	var w consWire
+	if err := strictUnmarshal(line, &w); err != nil {
+		return err
+	}
+	*a = consAcc{Aud: w.Aud, Consumer: w.Consumer, Tokens: w.Tokens, Uses: w.Uses, TokensBy: w.TokensBy, UsesBy: w.UsesBy, UsesByFound: w.UsesByFound}
+	a.first, a.firstT = w.First.sighting()
+	a.last, a.lastT = w.Last.sighting()
+	return nil
+}
+
+var consByAud = &codec[consAcc]{
+	cmp:     func(a, b *consAcc) int { return strings.Compare(a.Aud, b.Aud) },
+	combine: combineConsumers, key: func(a *consAcc) string { return a.Aud },
+	size: (*consAcc).size, enc: appendConsJSON, dec: decodeConsJSON,
+}
+
+// consByUses is the report's order: most uses first; ties by key, so the
+// output is stable.
+var consByUses = &codec[consAcc]{
+	cmp: func(a, b *consAcc) int {
+		if a.Uses != b.Uses {
+			if a.Uses > b.Uses {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(a.Aud, b.Aud)
+	},
+	size: (*consAcc).size, enc: appendConsJSON, dec: decodeConsJSON,
+}
+
+// report reads the state once: the by-verdict and by-consumer tallies
+// and, for per-token output, the lines in order of first sighting.
+func (st *state) report() (*Report, error) {
+	rep := &Report{Meta: st.meta, st: st}
+	var tokensBy [nClasses]int
+	var usesBy [nClasses]int64
+	valid, unique := true, 0
+	byAud := newSorter(consByAud, st.budget, st.dir)
+	if st.output == OutputTokens {
+		rep.ordered = newSorter(byFirstSeen, st.budget, st.dir)
+		// The ordered lines take the records over: what the token
+		// sorter holds is counted again as the lines are added.
+		st.budget.held.Add(-st.tokens.held)
+		st.tokens.held = 0
+	}
+	err := st.tokens.each(func(r *record) error {
+		if unique%4096 == 0 && st.ctx != nil && st.ctx.Err() != nil {
+			return st.ctx.Err()
+		}
+		unique++
+		v := r.verdict()
+		if v != jwtutil.ClassOK {
+			valid = false
+		}
+		tokensBy[v]++
+		acc := &consAcc{Aud: r.aud, Consumer: r.consumer, Tokens: 1, Uses: r.count, first: r.first, firstT: r.firstT, last: r.last, lastT: r.lastT}
+		acc.TokensBy[v] = 1
+		for c, n := range r.byClass {
+			usesBy[c] += n
+			if n > 0 {
+				acc.UsesBy[c], acc.UsesByFound[c] = n, true
+			}
+		}
+		if err := byAud.add(acc); err != nil {
+			return err
+		}
+		if rep.ordered != nil {
+			return rep.ordered.add(r)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if rep.ordered != nil {
+		st.tokens.release()
+	}
+	rep.consumers = newSorter(consByUses, st.budget, st.dir)
+	st.budget.held.Add(-byAud.held) // taken over by the ordered consumers
+	byAud.held = 0
+	if err := byAud.each(func(a *consAcc) error {
+		rep.NumConsumers++
+		return rep.consumers.add(a)
+	}); err != nil {
+		return nil, err
+	}
+	byAud.release()
+
+	t := &st.totals
+	sum := Summary{
+		Files: append([]string{}, st.files...), Bytes: t.Bytes, Lines: t.Lines, LinesWithTokens: t.LinesWithTokens,
+		SkippedBinary: t.Binary, SkippedTooLong: t.TooLong, LinesWithoutTime: t.Untimed, Occurrences: t.Occurrences,
+		UniqueTokens: unique, Valid: valid, JudgedAt: st.meta.JudgedAt, TimeSource: st.meta.TimeSource, Database: st.meta.Database,
+		TokensByVerdict: map[string]int{}, UsesByVerdict: map[string]int64{}, Verdicts: []VerdictSummary{},
+	}
+	for c := 0; c < nClasses; c++ {
+		name := jwtutil.Class(c).String()
+		sum.TokensByVerdict[name] = tokensBy[c]
+		sum.UsesByVerdict[name] = usesBy[c]
+		if usesBy[c] == 0 && tokensBy[c] == 0 {
+			continue
+		}
+		vs := VerdictSummary{Verdict: jwtutil.Class(c), Tokens: tokensBy[c], Uses: usesBy[c]}
+		if usesBy[c] > 0 {
+			f, l := st.seen(t.vFirst[c], t.vFirstT[c]), st.seen(t.vLast[c], t.vLastT[c])
+			vs.FirstSeen, vs.LastSeen = &f, &l
+		}
+		sum.Verdicts = append(sum.Verdicts, vs)
+	}
+	rep.Summary = sum
+	return rep, nil
+}
+
+// EachToken gives the per-token report lines in order of first sighting
+// (ties by id); only for OutputTokens.
+func (r *Report) EachToken(fn func(*TokenReport) error) error {
+	if r.ordered == nil {
+		return nil
+	}
+	var tr TokenReport
+	n := 0
+	return r.ordered.each(func(rec *record) error {
+		if n++; n%4096 == 0 && r.st.ctx != nil && r.st.ctx.Err() != nil {
+			return r.st.ctx.Err()
+		}
+		r.st.tokenReport(rec, &tr)
+		return fn(&tr)
+	})
+}
+
+// EachConsumer gives the by-consumer table, most uses first.
+func (r *Report) EachConsumer(fn func(*ConsumerSummary) error) error {
+	var cs ConsumerSummary
+	return r.consumers.each(func(a *consAcc) error {
+		cs = ConsumerSummary{Aud: a.Aud, Consumer: a.Consumer, Tokens: a.Tokens, Uses: a.Uses,
+			TokensByVerdict: map[string]int{}, UsesByVerdict: map[string]int64{},
+			FirstSeen: r.st.seen(a.first, a.firstT), LastSeen: r.st.seen(a.last, a.lastT)}
+		for c := 0; c < nClasses; c++ {
+			if a.TokensBy[c] > 0 {
+				cs.TokensByVerdict[jwtutil.Class(c).String()] = a.TokensBy[c]
+			}
+			if a.UsesByFound[c] {
+				cs.UsesByVerdict[jwtutil.Class(c).String()] = a.UsesBy[c]
+			}
+		}
+		return fn(&cs)
+	})
+}
+
+// Close removes what the report keeps on disk.
+func (r *Report) Close() error { return r.st.dir.remove() }
+
+// tokenReport fills tr for one token.
+func (st *state) tokenReport(r *record, tr *TokenReport) {
+	v := r.verdict()
+	*tr = TokenReport{
+		ID: r.id(), JTI: r.jti, Aud: r.aud, Sub: r.sub, Verdict: v, Count: r.count,
+		FirstSeen: st.seen(r.first, r.firstT), LastSeen: st.seen(r.last, r.lastT),
+		MediaWiki: r.mw, TokenRow: r.tokenRow, Consumer: r.consumer, Token: r.text,
+	}
+	if v != jwtutil.ClassOK {
+		tr.Detail = r.detail(v)
+		if tr.Detail == "" {
+			// Judged per line: the detail at Options.At may be about
+			// another class (the token was fine then).
+			tr.Detail = timeDetail(v)
+		}
+	}
+	if m := r.byClass[jwtutil.ClassMalformed]; st.perLine || m > 0 && m < r.count {
+		tr.Uses = map[string]int64{}
+		for c, n := range r.byClass {
+			if n > 0 {
+				tr.Uses[jwtutil.Class(c).String()] = n
+			}
+		}
+	}
+}
+
+func (st *state) seen(p pos, t jwtutil.NumericDate) Seen {
+	if p == maxPos || p == (pos{}) {
 		return Seen{}
 	}
-	sn := Seen{File: s.files[p.file], Line: p.line}
+	sn := Seen{File: st.files[p.file], Line: p.line}
 	if t != noTime {
 		if tt, ok := t.Time(); ok {
 			sn.Time = tt.Format(time.RFC3339Nano)
@@ -424,6 +492,14 @@ func (s *Scanner) seen(p pos, t jwtutil.NumericDate) Seen {
 		}
 	}
 	return sn
+}
+
+func consumerRef(ws *mediawiki.WikiState) *ConsumerRef {
+	c := ws.Consumer
+	if c == nil {
+		return &ConsumerRef{}
+	}
+	return &ConsumerRef{Found: true, Name: c.Name, Stage: c.Stage, StageName: c.StageName()}
 }
 
 // respelledDetail explains a malformed use of a token that is otherwise

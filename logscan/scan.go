@@ -9,12 +9,9 @@ package logscan
 
 import (
 	"bufio"
-	"bytes"
 	"compress/gzip"
 	"context"
 	"crypto/rsa"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -23,7 +20,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-	"unicode/utf8"
 
 	"github.com/mwoauth/mwoauth/jwtutil"
 	"github.com/mwoauth/mwoauth/mediawiki"
@@ -59,12 +55,29 @@ type Options struct {
 	// consumer). It is read once per distinct well-formed token, never per
 	// line, and each consumer once (wikistate.Cached).
 	Wiki wikistate.Source
-	// KeepTokens puts the token text in the report (--show-tokens).
+	// KeepTokens puts the token text in the report (--show-tokens). The
+	// text never leaves memory: a scan that would spill fails instead.
 	KeepTokens bool
-	// SummaryOnly leaves Report.Tokens empty: the text report prints the
-	// summary alone, and a report line per distinct token is most of the
-	// report's cost when tokens are many.
-	SummaryOnly bool
+	// Output is what the report is for. The text report is a summary:
+	// a report line per distinct token is most of the report's cost when
+	// tokens are many, and nothing per token is kept for it.
+	Output Output
+	// MemoryLimit bounds the memory of a scan (bytes; 0 is no bound). The
+	// state grows with distinct tokens; past its share of the limit it is
+	// written to sorted runs in TempDir (os.TempDir when "") and merged
+	// at the end, so the report is the one an in-memory scan makes. The
+	// caller sets the Go runtime's memory limit (debug.SetMemoryLimit):
+	// this package does not change process-wide settings.
+	MemoryLimit int64
+	TempDir     string
+	// IDKey, when set, names tokens by HMAC-SHA256 under it instead of
+	// sha256: the same key on every host gives the same ids, and without
+	// it nobody can tell whether a given token is in a partial.
+	IDKey []byte
+	// DatabaseConsulted and DatabaseText describe Wiki for the report
+	// (Meta), as the command words it; never a password.
+	DatabaseConsulted []byte
+	DatabaseText      string
 }
 
 // pos is where a use was seen: file index and 1-based line number.
@@ -95,7 +108,7 @@ type entry struct {
 
 // tokenInfo is what the one-time judgement of a token leaves behind.
 type tokenInfo struct {
-	id            string
+	digest        [32]byte // the stable id (sha256 or keyed); only when the report names tokens
 	jti, aud, sub string
 	static        jwtutil.Class     // most fundamental failure that does not depend on time
 	atClass       jwtutil.Class     // verdict at Options.At
@@ -138,6 +151,13 @@ type Scanner struct {
 	rules  mediawiki.Rules  // the MediaWiki version's rules (Options.Verify.MediaWiki)
 	secret []byte           // the workers' tokenKey secret
 	fast   []*rsa.PublicKey // keys for the fast path; nil when it does not apply
+	stable bool             // tokens get stable digests (the report names them)
+
+	// gate lets a spill stop the workers between chunks: each holds it
+	// shared while it works on a chunk, a spill holds it alone.
+	gate  sync.RWMutex
+	state *state
+	held  atomic.Int64 // estimated bytes of entries and tallies in memory
 
 	bytesRead atomic.Int64
 	lines     atomic.Int64
@@ -146,9 +166,12 @@ type Scanner struct {
 	readerTooLong atomic.Int64 // lines so long the reader skipped them whole
 	ctx           context.Context
 
-	errOnce sync.Once
-	err     error
-	failed  atomic.Bool
+	errOnce   sync.Once
+	err       error
+	failed    atomic.Bool
+	aborted   atomic.Bool // Close: workers drop what is queued
+	closeOnce sync.Once
+	finished  bool
 }
 
 type shard struct {
@@ -167,11 +190,44 @@ func New(o Options) *Scanner {
 	if o.Wiki != nil {
 		o.Wiki = wikistate.Cached(o.Wiki)
 	}
-	s := &Scanner{o: o, rules: o.Verify.Rules(), fast: fastKeys(o), secret: newSecret()}
+	s := &Scanner{o: o, rules: o.Verify.Rules(), fast: fastKeys(o), secret: newSecret(), stable: o.Output != OutputSummary}
+	s.state = newState(metaOf(o), o.Output, stateBudget(o), o.TempDir)
+	if o.KeepTokens {
+		s.state.tokens.refuse = ErrKeepTokensOverLimit
+	}
+	s.resetShards()
+	return s
+}
+
+// ErrKeepTokensOverLimit: a scan that keeps token texts (--show-tokens)
+// reached its memory limit. Texts are never written to disk.
+var ErrKeepTokensOverLimit = errors.New("the token texts this scan keeps for the report need more memory than the limit allows, and they are never written to disk")
+
+func (s *Scanner) resetShards() {
 	for i := range s.shards {
 		s.shards[i].m = make(map[tokenKey]*entry, 256)
 	}
-	return s
+}
+
+// stateBudget is the share of the memory limit the token state may hold:
+// what is left once the reader's buffers are counted, less half, which
+// the Go collector needs as headroom (garbage from RSA and decoding).
+func stateBudget(o Options) int64 { return stateBudgetOf(o.MemoryLimit, bufferBytes(o)) }
+
+func stateBudgetOf(limit, buffers int64) int64 {
+	if limit <= 0 {
+		return 0
+	}
+	return max((limit-buffers)/2, 64<<10)
+}
+
+// queueLen is how many chunks wait for the workers; bufferBytes is what
+// the chunk buffers may take at most.
+func queueLen(o Options) int { return min(8*o.Workers, 64) }
+
+func bufferBytes(o Options) int64 {
+	n := int64(queueLen(o) + o.Workers + 4)
+	return n * 2 * readTarget
 }
 
 // Progress returns bytes read (decompressed), lines read and distinct tokens so far.
@@ -193,7 +249,7 @@ func (s *Scanner) start(ctx context.Context) {
 	// per worker means a worker rarely finds it empty (with one, workers
 	// stalled on the reader often enough to cost a few per cent of a
 	// distinct-token scan); more than 64 adds only memory.
-	q := min(8*n, 64)
+	q := queueLen(s.o)
 	s.chunks = make(chan chunk, q)
 	// Buffers are made on demand, at most cap(free) of them: a scan of a
 	// small input never pays for megabytes of zeroed memory. Enough for a
@@ -206,8 +262,13 @@ func (s *Scanner) start(ctx context.Context) {
 		go func() {
 			defer s.wg.Done()
 			for c := range s.chunks {
+				s.gate.RLock()
 				w.process(c)
+				s.gate.RUnlock()
 				s.putBuf(c.buf)
+				if s.over() {
+					s.spill()
+				}
 			}
 		}()
 	}
@@ -322,15 +383,6 @@ func (s *Scanner) Feed(ctx context.Context, name string, r io.Reader) error {
 	return nil
 }
 
-// Finish waits for the workers and builds the report.
-func (s *Scanner) Finish() (*Report, error) {
-	s.close()
-	if s.err != nil {
-		return nil, s.err
-	}
-	return s.report(), nil
-}
-
 // getBuf returns a free chunk buffer, making one while fewer than
 // cap(free) exist. Buffers are 2×readTarget, or bufSize when a long line
 // needs the room.
@@ -356,304 +408,9 @@ func (s *Scanner) putBuf(b []byte) { s.free <- b }
 
 // close stops the workers once the queued chunks are done.
 func (s *Scanner) close() {
-	s.start(context.Background())
-	close(s.chunks)
-	s.wg.Wait()
-}
-
-// lookup returns the shared entry for a candidate, judging it first if
-// nobody has seen it yet. Concurrent first sightings wait for one judgement.
-func (s *Scanner) lookup(k tokenKey, cand []byte, oversize bool, w *worker) (*entry, bool) {
-	sh := &s.shards[k.shard()]
-	sh.mu.Lock()
-	if e, ok := sh.m[k]; ok {
-		sh.mu.Unlock()
-		e.judged.Wait()
-		return e, false
-	}
-	e := w.newEntry()
-	e.key, e.creator = k, w
-	e.judged.Add(1)
-	e.own = use{e: e, first: maxPos, firstT: noTime, lastT: noTime}
-	e.info.oversize = oversize
-	if s.o.KeepTokens && !oversize {
-		e.text = string(cand)
-	}
-	sh.m[k] = e
-	sh.mu.Unlock()
-	s.unique.Add(1)
-	s.judge(s.ctx, e, cand, w)
-	e.judged.Done()
-	return e, true
-}
-
-// judge parses and verifies a token once: signature, claims and, with a
-// database, the wiki's state, all at Options.At; the time claims are kept
-// so that each use can be re-judged at its own time. raw is the token as
-// it sits in the chunk: the fast path reads it without copying; anything
-// kept from it must be copied, as the chunk's buffer is reused.
-func (s *Scanner) judge(ctx context.Context, e *entry, raw []byte, w *worker) {
-	in := &e.info
-	if e.info.oversize {
-		in.setID(raw, s.o.SummaryOnly)
-		in.static, in.atClass = jwtutil.ClassMalformed, jwtutil.ClassMalformed
-		in.setDetail(jwtutil.ClassMalformed, fmt.Sprintf("candidate is over %d bytes", jwtutil.MaxTokenSize))
-		return
-	}
-	if s.fast != nil && s.fastJudge(e, raw, w) {
-		return
-	}
-	if in.id == "" { // the fast path sets it when it got as far as hashing
-		in.setID(raw, s.o.SummaryOnly)
-	}
-	t, err := jwtutil.Parse(string(raw))
-	if err != nil {
-		in.static, in.atClass = jwtutil.ClassMalformed, jwtutil.ClassMalformed
-		in.setDetail(jwtutil.ClassMalformed, err.Error())
-		return
-	}
-	in.jti, _ = t.StringClaim("jti")
-	in.aud = mediawiki.ConsumerKey(t) // a list-valued aud names its consumer too
-	in.sub, _ = t.StringClaim("sub")
-	in.times, _ = verdict.TimesOf(t)
-	o := s.o.Verify
-	o.Now = s.o.At
-	if s.o.Wiki != nil {
-		ws, err := wikistate.Lookup(ctx, s.o.Wiki, t)
-		if err != nil {
-			s.fail(err)
-		}
-		o.WikiState = ws
-		in.wiki = ws
-	}
-	r := verdict.Verify(t, o)
-	in.atClass = r.Class
-	in.mw = summarize(&r.MediaWiki)
-	for _, c := range r.Checks {
-		if c.OK {
-			continue
-		}
-		if in.detail(c.Class) == "" {
-			in.setDetail(c.Class, c.Detail)
-		}
-		if c.Class != jwtutil.ClassExpired && c.Class != jwtutil.ClassNotYetValid && jwtutil.MoreFundamental(c.Class, in.static) {
-			in.static = c.Class
-		}
-	}
-}
-
-// setID sets the report's token id: the first 12 hex digits of sha256(token).
-// Without per-token reports nothing shows it, and it is not computed.
-func (in *tokenInfo) setID(token []byte, summaryOnly bool) {
-	if summaryOnly {
-		return
-	}
-	sum := sha256.Sum256(token)
-	in.id = hex.EncodeToString(sum[:6])
-}
-
-func (in *tokenInfo) detail(c jwtutil.Class) string {
-	if in.details == nil {
-		return ""
-	}
-	return in.details[c]
-}
-
-func (in *tokenInfo) setDetail(c jwtutil.Class, d string) {
-	if in.details == nil {
-		in.details = new([nClasses]string)
-	}
-	in.details[c] = d
-}
-
-// classAt is the verdict of a use at time now: the time-independent failure
-// if any, else verdict's time rule at now, the more fundamental of the two
-// winning.
-func (in *tokenInfo) classAt(now jwtutil.NumericDate, leeway time.Duration) jwtutil.Class {
-	tc := in.times.Class(now, leeway)
-	if jwtutil.MoreFundamental(in.static, tc) {
-		return in.static
-	}
-	return tc
-}
-
-// worker holds one goroutine's tallies; they are merged at the end.
-type worker struct {
-	s        *Scanner
-	local    map[tokenKey]*use
-	keyer    *keyer
-	slab     []entry   // what is left of the newest slab
-	slabs    [][]entry // every slab, for the report
-	interned map[string]string
-	spans    []Span
-	spelling []byte // canonicalSpelling's buffer
-	clock    *lineClock
-	perLine  bool
-	leeway   time.Duration
-
-	linesWithTokens, binary, tooLong, untimed, occurrences int64
-
-	vFirst, vLast   [nClasses]pos
-	vFirstT, vLastT [nClasses]jwtutil.NumericDate
-}
-
-func newWorker(s *Scanner) *worker {
-	w := &worker{s: s, local: make(map[tokenKey]*use, 1024), keyer: newKeyer(s.secret), interned: map[string]string{}, perLine: s.o.Times.Enabled(), leeway: s.o.Verify.Leeway}
-	if w.perLine {
-		w.clock = newLineClock(s.o.Times)
-	}
-	for i := range w.vFirst {
-		w.vFirst[i], w.vFirstT[i], w.vLastT[i] = maxPos, noTime, noTime
-	}
-	return w
-}
-
-// newEntry takes an entry from the worker's slab: one allocation per 64
-// distinct tokens instead of one each. Entries live until the report, so
-// a slab is never held by entries that could have been freed, and the
-// report walks the slabs in memory order rather than the maps in hash
-// order (a cache and TLB miss per token: 10 ms per 40,000 tokens).
-func (w *worker) newEntry() *entry {
-	if len(w.slab) == 0 {
-		w.slab = make([]entry, 64)
-		w.slabs = append(w.slabs, w.slab)
-	}
-	e := &w.slab[0]
-	w.slab = w.slab[1:]
-	return e
-}
-
-// intern returns b as a string, the same string for the same bytes while
-// fewer than maxInterned are held (aud values: one per consumer).
-func (w *worker) intern(b []byte) string {
-	if v, ok := w.interned[string(b)]; ok {
-		return v
-	}
-	v := string(b)
-	if len(w.interned) < maxInterned {
-		w.interned[v] = v
-	}
-	return v
-}
-
-const maxInterned = 4096
-
-func (w *worker) process(c chunk) {
-	if w.s.failed.Load() {
-		return
-	}
-	data := c.data
-	ln := c.firstLine - 1
-	for len(data) > 0 {
-		ln++
-		var line []byte
-		if i := indexNL(data); i >= 0 {
-			line, data = data[:i], data[i+1:]
-		} else {
-			line, data = data, nil
-		}
-		if len(line) > MaxLine {
-			w.tooLong++
-			continue
-		}
-		if n := len(line); n > 0 && line[n-1] == '\r' {
-			line = line[:n-1]
-		}
-		w.spans = Extract(line, w.spans[:0])
-		if len(w.spans) == 0 {
-			// Binary lines without candidates cost nothing to skip; only
-			// lines that would contribute are checked.
-			if hasNUL(line) {
-				w.binary++
-			}
-			continue
-		}
-		if hasNUL(line) || !validOutside(line, w.spans) {
-			w.binary++
-			continue
-		}
-		w.linesWithTokens++
-		at := pos{c.file, ln}
-		t, timed := noTime, false
-		if w.perLine {
-			if tm, ok := w.clock.Time(line); ok {
-				t, timed = tm, true
-			} else {
-				w.untimed++
-			}
-		}
-		for _, sp := range w.spans {
-			w.observe(line[sp.Start:sp.End], at, t, timed)
-		}
-	}
-}
-
-func (w *worker) observe(cand []byte, at pos, t jwtutil.NumericDate, timed bool) {
-	cand, respelled := canonicalSpelling(cand, w.spelling)
-	if respelled {
-		w.spelling = cand[:0]
-	}
-	k := w.keyer.key(cand)
-	u := w.local[k]
-	if u == nil {
-		e, created := w.s.lookup(k, cand, len(cand) > jwtutil.MaxTokenSize, w)
-		switch {
-		case created:
-			u = &e.own
-		case e.creator == w:
-			u = &e.own
-			w.local[k] = u
-		default:
-			u = &use{e: e, first: maxPos, firstT: noTime, lastT: noTime}
-			w.local[k] = u
-		}
-	}
-	in := &u.e.info
-	class := in.atClass
-	if timed {
-		class = in.classAt(t, w.leeway)
-	}
-	if respelled {
-		class = jwtutil.ClassMalformed // MediaWiki's parser refuses this spelling
-	}
-	// Seen times are the times of the first and last lines (by position).
-	w.occurrences++
-	u.count++
-	u.byClass[class]++
-	if at.less(u.first) {
-		u.first, u.firstT = at, t
-	}
-	if u.last.less(at) {
-		u.last, u.lastT = at, t
-	}
-	if at.less(w.vFirst[class]) {
-		w.vFirst[class], w.vFirstT[class] = at, t
-	}
-	if w.vLast[class].less(at) {
-		w.vLast[class], w.vLastT[class] = at, t
-	}
-}
-
-func indexNL(b []byte) int { return bytes.IndexByte(b, '\n') }
-func lastNL(b []byte) int  { return bytes.LastIndexByte(b, '\n') }
-func countNL(b []byte) int { return bytes.Count(b, []byte{'\n'}) }
-func hasNUL(b []byte) bool { return bytes.IndexByte(b, 0) >= 0 }
-
-// validOutside reports whether line is valid UTF-8, checking only the
-// bytes between the spans: the extractor already saw that spans are ASCII.
-// It sorts spans by position.
-func validOutside(line []byte, spans []Span) bool {
-	for i := 1; i < len(spans); i++ {
-		for j := i; j > 0 && spans[j].Start < spans[j-1].Start; j-- {
-			spans[j], spans[j-1] = spans[j-1], spans[j]
-		}
-	}
-	at := 0
-	for _, sp := range spans {
-		if sp.Start > at && !utf8.Valid(line[at:sp.Start]) {
-			return false
-		}
-		at = max(at, sp.End)
-	}
-	return utf8.Valid(line[at:])
+	s.closeOnce.Do(func() {
+		s.start(context.Background())
+		close(s.chunks)
+		s.wg.Wait()
+	})
 }

@@ -91,6 +91,34 @@ func testLog(t *testing.T) generated {
 	return gen
 }
 
+// flood is a log of distinct tokens, an incident's: every line a token
+// of its own, 60 % valid, 20 % forged, 20 % expired.
+var (
+	floodOnce sync.Once
+	flood     generated
+)
+
+func floodLog(t testing.TB) generated {
+	t.Helper()
+	floodOnce.Do(func() {
+		k := loadKeys(t)
+		var buf bytes.Buffer
+		mix, err := loggen.ParseMix("valid=600,forged=200,expired=200")
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, err := loggen.Generate(&buf, loggen.Config{Lines: 2000, Tokens: 2000, Unique: true, TokenShare: 1000, Seed: 12, Mix: mix, Key: k.priv, Forger: k.forger})
+		if err != nil {
+			t.Fatal(err)
+		}
+		flood = generated{log: buf.Bytes(), g: g}
+	})
+	if flood.g == nil {
+		t.Fatal("generation failed earlier")
+	}
+	return flood
+}
+
 func TestMain(m *testing.M) {
 	code := m.Run()
 	if gen.dbPath != "" {
@@ -99,7 +127,31 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-func runScan(t *testing.T, o Options, inputs map[string][]byte, order ...string) *Report {
+// collected is a Report read whole: the summary with its consumers and
+// every per-token line.
+type collected struct {
+	Summary Summary
+	Tokens  []TokenReport
+}
+
+func collect(t testing.TB, rep *Report) *collected {
+	t.Helper()
+	defer rep.Close()
+	c := &collected{Summary: rep.Summary}
+	c.Summary.Consumers = []ConsumerSummary{}
+	if err := rep.EachToken(func(tr *TokenReport) error { c.Tokens = append(c.Tokens, *tr); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if err := rep.EachConsumer(func(cs *ConsumerSummary) error { c.Summary.Consumers = append(c.Summary.Consumers, *cs); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Summary.Consumers) != rep.NumConsumers {
+		t.Fatalf("NumConsumers %d, EachConsumer gave %d", rep.NumConsumers, len(c.Summary.Consumers))
+	}
+	return c
+}
+
+func runScan(t testing.TB, o Options, inputs map[string][]byte, order ...string) *collected {
 	t.Helper()
 	s := New(o)
 	for _, name := range order {
@@ -111,7 +163,7 @@ func runScan(t *testing.T, o Options, inputs map[string][]byte, order ...string)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return rep
+	return collect(t, rep)
 }
 
 func summaryMap(t *testing.T, s Summary) map[string]any {
@@ -147,7 +199,7 @@ func TestScanMatchesGenerator(t *testing.T) {
 	defer st.Close()
 	for _, mode := range []string{"at", "per-line", "at+db", "per-line+db"} {
 		t.Run(mode, func(t *testing.T) {
-			o := Options{Verify: verdict.Options{Keys: []*rsa.PublicKey{k.pub}}, At: at}
+			o := Options{Output: OutputTokens, Verify: verdict.Options{Keys: []*rsa.PublicKey{k.pub}}, At: at}
 			if strings.HasPrefix(mode, "per-line") {
 				o.Times = regex
 			}
@@ -176,15 +228,15 @@ func TestScanMatchesGenerator(t *testing.T) {
 			}
 			// The text report asks for the summary alone: the same
 			// summary, without the per-token lines.
-			o.SummaryOnly = true
+			o.Output = OutputSummary
 			only := runScan(t, o, map[string][]byte{"access.log": g.log}, "access.log")
 			if len(only.Tokens) != 0 {
-				t.Errorf("SummaryOnly: %d token lines", len(only.Tokens))
+				t.Errorf("OutputSummary: %d token lines", len(only.Tokens))
 			}
 			ja, _ := json.Marshal(rep.Summary)
 			jb, _ := json.Marshal(only.Summary)
 			if !bytes.Equal(ja, jb) {
-				t.Errorf("SummaryOnly changes the summary:\n%s\n%s", ja, jb)
+				t.Errorf("OutputSummary changes the summary:\n%s\n%s", ja, jb)
 			}
 		})
 	}
@@ -197,7 +249,7 @@ func TestScanHoldsNoTokenText(t *testing.T) {
 	k := loadKeys(t)
 	at, _ := time.Parse(time.RFC3339Nano, g.g.Expect.JudgedAt)
 	for _, keep := range []bool{false, true} {
-		s := New(Options{Verify: verdict.Options{Keys: []*rsa.PublicKey{k.pub}}, At: at, KeepTokens: keep})
+		s := New(Options{Output: OutputTokens, Verify: verdict.Options{Keys: []*rsa.PublicKey{k.pub}}, At: at, KeepTokens: keep})
 		if err := s.Feed(context.Background(), "access.log", bytes.NewReader(g.log)); err != nil {
 			t.Fatal(err)
 		}
@@ -206,17 +258,14 @@ func TestScanHoldsNoTokenText(t *testing.T) {
 			t.Fatal(err)
 		}
 		held := 0
-		for _, w := range s.workers {
-			for _, slab := range w.slabs {
-				for i := range slab {
-					if slab[i].text != "" {
-						held++
-					}
-				}
+		for _, r := range rep.ordered.items {
+			if r.text != "" {
+				held++
 			}
 		}
+		c := collect(t, rep)
 		oversize := 0
-		for _, tr := range rep.Tokens {
+		for _, tr := range c.Tokens {
 			if tr.Verdict == jwtutil.ClassMalformed && tr.Token == "" {
 				oversize++
 			}
@@ -224,8 +273,8 @@ func TestScanHoldsNoTokenText(t *testing.T) {
 		switch {
 		case !keep && held != 0:
 			t.Errorf("%d token texts held without KeepTokens", held)
-		case keep && held != rep.Summary.UniqueTokens-oversize:
-			t.Errorf("KeepTokens: %d texts held for %d tokens", held, rep.Summary.UniqueTokens)
+		case keep && held != c.Summary.UniqueTokens-oversize:
+			t.Errorf("KeepTokens: %d texts held for %d tokens", held, c.Summary.UniqueTokens)
 		}
 	}
 }
@@ -280,7 +329,7 @@ func TestScanDeterministic(t *testing.T) {
 	if err := zw.Close(); err != nil {
 		t.Fatal(err)
 	}
-	base := Options{Verify: verdict.Options{Keys: []*rsa.PublicKey{k.pub}}, At: at, Times: regex}
+	base := Options{Output: OutputTokens, Verify: verdict.Options{Keys: []*rsa.PublicKey{k.pub}}, At: at, Times: regex}
 	o1 := base
 	o1.Workers = 1
 	o4 := base
@@ -311,7 +360,7 @@ func TestScanPositions(t *testing.T) {
 	two := `{"time":"2026-11-22T09:40:00Z","access_token":"` + tokA + `"}` + "\n"
 	ts, _ := NewTimeSource("time", "")
 	at := time.Date(2026, 11, 22, 9, 45, 0, 0, time.UTC)
-	rep := runScan(t, Options{Verify: verdict.Options{Keys: []*rsa.PublicKey{k.pub}}, At: at, Times: ts, KeepTokens: true},
+	rep := runScan(t, Options{Output: OutputTokens, Verify: verdict.Options{Keys: []*rsa.PublicKey{k.pub}}, At: at, Times: ts, KeepTokens: true},
 		map[string][]byte{"one.log": []byte(one), "two.log": []byte(two)}, "one.log", "two.log")
 	s := rep.Summary
 	if s.Lines != 7 || s.SkippedBinary != 1 || s.LinesWithTokens != 5 || s.Occurrences != 5 || s.UniqueTokens != 3 || s.LinesWithoutTime != 1 {
@@ -364,7 +413,7 @@ func TestScanHugeLine(t *testing.T) {
 	in.WriteString("Bearer " + tok + " " + strings.Repeat("y", MaxLine) + "\n")
 	in.WriteString("Bearer " + tok + "\n")
 	at := time.Date(2026, 11, 22, 9, 45, 0, 0, time.UTC)
-	rep := runScan(t, Options{Verify: verdict.Options{Keys: []*rsa.PublicKey{k.pub}}, At: at},
+	rep := runScan(t, Options{Output: OutputTokens, Verify: verdict.Options{Keys: []*rsa.PublicKey{k.pub}}, At: at},
 		map[string][]byte{"big": in.Bytes()}, "big")
 	s := rep.Summary
 	if s.Lines != 4 || s.SkippedTooLong != 2 || s.Occurrences != 2 || !s.Valid {
@@ -389,7 +438,7 @@ func TestOwnerOnlyTokenPerLineTimes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep := runScan(t, Options{Verify: verdict.Options{Keys: []*rsa.PublicKey{k.pub}}, At: loggen.DefaultStart, Times: times},
+	rep := runScan(t, Options{Output: OutputTokens, Verify: verdict.Options{Keys: []*rsa.PublicKey{k.pub}}, At: loggen.DefaultStart, Times: times},
 		map[string][]byte{"owner-only.log": log.Bytes()}, "owner-only.log")
 	if len(rep.Tokens) != 1 || rep.Tokens[0].Verdict != jwtutil.ClassOK || rep.Tokens[0].Uses["ok"] != 6 || !rep.Summary.Valid {
 		t.Fatalf("owner-only token judged %+v", rep.Tokens)
@@ -397,7 +446,7 @@ func TestOwnerOnlyTokenPerLineTimes(t *testing.T) {
 	// At its exp and after, it is expired; before, valid.
 	log.Reset()
 	fmt.Fprintf(&log, "[3026-11-22T09:07:29Z] Bearer %s\n[3026-11-22T09:07:30Z] Bearer %s\n", tok, tok)
-	rep = runScan(t, Options{Verify: verdict.Options{Keys: []*rsa.PublicKey{k.pub}}, At: loggen.DefaultStart, Times: times},
+	rep = runScan(t, Options{Output: OutputTokens, Verify: verdict.Options{Keys: []*rsa.PublicKey{k.pub}}, At: loggen.DefaultStart, Times: times},
 		map[string][]byte{"late.log": log.Bytes()}, "late.log")
 	if u := rep.Tokens[0].Uses; u["ok"] != 1 || u["expired"] != 1 {
 		t.Errorf("uses around exp: %v", u)
@@ -433,7 +482,7 @@ func TestFastJudgeAgrees(t *testing.T) {
 			{Keys: []*rsa.PublicKey{k.pub}, Issuer: "https://meta.wikimedia.org"},
 			{Keys: []*rsa.PublicKey{k.pub}, Audience: "5096568cc6652b5ad36358427f1bd60c"},
 		} {
-			variants = append(variants, variant{at.String(), Options{Verify: vo, At: at}})
+			variants = append(variants, variant{at.String(), Options{Output: OutputTokens, Verify: vo, At: at}})
 		}
 	}
 	accepted := 0
@@ -501,7 +550,7 @@ func TestScanAgreesWithVerify(t *testing.T) {
 	for _, withDB := range []bool{false, true} {
 		for _, ver := range []mediawiki.Version{mediawiki.Master, mediawiki.V1_43} {
 			vo := verdict.Options{MediaWiki: ver, Keys: []*rsa.PublicKey{k.pub}}
-			o := Options{Verify: vo, At: at, KeepTokens: true}
+			o := Options{Output: OutputTokens, Verify: vo, At: at, KeepTokens: true}
 			if withDB {
 				o.Wiki = st
 			}

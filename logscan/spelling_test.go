@@ -55,7 +55,7 @@ func TestRespelledTokenIsOneToken(t *testing.T) {
 	}
 	log := fmt.Sprintf("[2026-11-22T09:30:00Z] Bearer %s\n[2026-11-22T09:31:00Z] Bearer %s\n", tok, respell(t, tok))
 	for _, perLine := range []bool{false, true} {
-		o := Options{Verify: verdict.Options{Keys: []*rsa.PublicKey{k.pub}}, At: time.Date(2026, 11, 22, 9, 30, 0, 0, time.UTC)}
+		o := Options{Output: OutputTokens, Verify: verdict.Options{Keys: []*rsa.PublicKey{k.pub}}, At: time.Date(2026, 11, 22, 9, 30, 0, 0, time.UTC)}
 		if perLine {
 			var err error
 			if o.Times, err = NewTimeSource("", `\[([^\]]+)\]`); err != nil {

@@ -1,25 +1,23 @@
 package token
 
 import (
-	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
+	"os/signal"
 	"runtime/debug"
-	"strconv"
-	"strings"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/mwoauth/mwoauth/commands/cmdutil"
 	"github.com/mwoauth/mwoauth/commands/dbcmd"
-	"github.com/mwoauth/mwoauth/jwtutil"
 	"github.com/mwoauth/mwoauth/logscan"
-	"github.com/mwoauth/mwoauth/mediawiki"
 	"github.com/mwoauth/mwoauth/verdict"
 	"github.com/mwoauth/mwoauth/wikistate"
 )
@@ -35,16 +33,19 @@ type ScanOptions struct {
 	// or returns a nil source when none is configured.
 	OpenWiki func() (wikistate.Source, *databaseJSON, io.Closer, error)
 
-	Inputs     []string // log files; none or "-" is stdin
-	Keys       keySettings
-	Audience   string // from the flag only: a log holds many consumers
-	At         string
-	Wiki       wikiSettings
-	TimeField  string
-	TimeRegex  string
-	ShowTokens bool
-	Jobs       int
-	Format     string // text or json
+	Inputs      []string // log files; none or "-" is stdin
+	Keys        keySettings
+	Audience    string // from the flag only: a log holds many consumers
+	At          string
+	Wiki        wikiSettings
+	TimeField   string
+	TimeRegex   string
+	ShowTokens  bool
+	Jobs        int
+	MemoryLimit int64  // bytes (setting memory-limit)
+	TempDir     string // "" is $TMPDIR
+	IDKeyFile   string // setting id-key-file; "" names tokens by sha256
+	Format      string // text, json or partial
 
 	keyFlags   keyFlags
 	staticApps []string
@@ -89,13 +90,30 @@ names its consumer by its first element, as MediaWiki reads it.
 The text report gives totals, a table by verdict and one by consumer (aud),
 with first and last sightings as FILE:LINE. The token text is never printed
 unless --show-tokens is given; tokens are named by their id, the first 12 hex
-digits of sha256(token).
+digits of sha256(token) (of HMAC-SHA256 under the key, with --id-key-file).
 
 Lines with a NUL byte or invalid UTF-8 (binary junk) and lines over 1 MiB are
-counted and skipped. Memory grows with the number of distinct tokens (about
-0.6 KB each, 1.1 KB with --output json and its line per token; a keyed
-digest names a token, its text is kept only for --show-tokens), not with the
-size of the logs. On a terminal a progress line is shown on stderr.
+counted and skipped. On a terminal a progress line is shown on stderr.
+
+Memory grows with the number of distinct tokens, not with the size of the
+logs, and is bounded by --memory-limit (setting memory-limit; default a
+quarter of the memory the machine or container has, at most 1 GiB): past
+its share of the limit, the scan writes its distinct-token state to sorted
+runs in --temp-dir (default $TMPDIR) and merges them at the end, so the
+report is the one an in-memory scan makes, however many distinct tokens an
+attacker sends. The runs hold keyed digests, counts and verdicts, never a
+token, and are removed however the scan ends, Ctrl-C included. A token seen
+again after a spill is verified again. --show-tokens keeps every token in
+memory, and the scan fails rather than spill them.
+
+--output partial writes the scan's state instead of a report, for "mwoauth
+token scan merge": scan parts of a fleet's logs apart (one per host, or
+shards of one log, with GNU parallel or a Hadoop or Spark job) and merge the
+partials into the report one scan of all the parts would make. Give every
+part the same --at (or MWOAUTH_NOW), keys and settings; tokens are named by
+sha256(token), or with --id-key-file FILE by HMAC-SHA256 under that key (the
+same file on every host; setting id-key-file). See "mwoauth token scan
+merge --help" for the format.
 
 --output json prints one JSON object per distinct token, in order of first
 sighting, then one summary object (schema below; fields are only ever added):
@@ -130,16 +148,19 @@ expired, not-yet-valid, claims, wiki-state); judged per line, it is the most
 fundamental failure among its uses, and "ok" only if every use was valid.
 
 Exit status: 0 when every token found is valid (or none was found), 11 when
-some are not, 9 when a log file (or the SQLite database) does not exist,
-1 on another error (an unreadable file, the database), 2 on a usage error.`,
+some are not (with --output partial 0: the merge says), 9 when a log file (or the SQLite database) does not exist,
+1 on another error (an unreadable file, the database, the temporary
+directory), 2 on a usage error.`,
 		Example: `  mwoauth token scan /var/log/nginx/access.log --public-key /etc/mediawiki/oauth2-public.pem
   zcat access.log.*.gz | mwoauth token scan --public-key oauth2-public.pem --time-regex '\[([^\]]+)\]'
   mwoauth token scan app.jsonl --public-key oauth2-public.pem --time-field time --db sqlite:wiki.sqlite
-  mwoauth token scan access.log --public-key oauth2-public.pem --at 2026-11-22T12:00:00Z -o json | jq 'select(.verdict=="expired")'`,
+  mwoauth token scan access.log --public-key oauth2-public.pem --at 2026-11-22T12:00:00Z -o json | jq 'select(.verdict=="expired")'
+  mwoauth token scan flood.log --public-key oauth2-public.pem --memory-limit 256MiB --temp-dir /var/tmp
+  mwoauth token scan access.log --public-key oauth2-public.pem --at 2026-11-22T12:00:00Z -o partial > host1.partial`,
 		Args: cmdutil.Args(cobra.ArbitraryArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var err error
-			if opts.Format, err = cmdutil.OutputFormat(cmd, "text", "json"); err != nil {
+			if opts.Format, err = cmdutil.OutputFormat(cmd, "text", "json", "partial"); err != nil {
 				return err
 			}
 			opts.Inputs, opts.At = args, opts.keyFlags.At
@@ -147,6 +168,12 @@ some are not, 9 when a log file (or the SQLite database) does not exist,
 				return err
 			}
 			if opts.Wiki, err = resolveWiki(cmd, f, opts.staticApps); err != nil {
+				return err
+			}
+			if opts.MemoryLimit, err = memoryLimitSetting(cmd, f); err != nil {
+				return err
+			}
+			if err := f.Bind(cmd, cmdutil.StringSetting("id-key-file", &opts.IDKeyFile)); err != nil {
 				return err
 			}
 			// --audience from the flag only: a profile's audience names one
@@ -173,17 +200,46 @@ some are not, 9 when a log file (or the SQLite database) does not exist,
 	fl.StringVar(&opts.TimeRegex, "time-regex", "", "Judge each use at its line's time: the first capture group (that matched) of this `regexp`")
 	fl.BoolVar(&opts.ShowTokens, "show-tokens", false, "Include the token text in the JSON output (it is a credential)")
 	fl.IntVar(&opts.Jobs, "jobs", 0, "Worker goroutines (default: one per core)")
-	cmdutil.AddOutputFlag(cmd, "text", "json")
+	addScaleFlags(cmd, &opts.TempDir)
+	fl.String("id-key-file", "", "Name tokens by HMAC-SHA256 under the key in this `file` (at least 16 bytes; the same file on every host whose partials are merged)")
+	cmdutil.AddOutputFlag(cmd, "text", "json", "partial")
 	addWikiFlags(cmd, &opts.staticApps)
 	dbcmd.AddFlags(cmd)
+	cmd.AddCommand(NewCmdScanMerge(f, nil))
 	return cmd
 }
 
-func scanRun(opts *ScanOptions) error {
-	ctx := opts.Context
-	if ctx == nil {
-		ctx = context.Background()
+// addScaleFlags registers --memory-limit and --temp-dir, which token scan
+// and token scan merge share.
+func addScaleFlags(cmd *cobra.Command, tempDir *string) {
+	fl := cmd.Flags()
+	fl.String("memory-limit", "", "Memory bound, e.g. 256MiB, 1GiB, 512M (default: a quarter of the memory, at most 1 GiB); past it the state spills to --temp-dir")
+	fl.StringVar(tempDir, "temp-dir", "", "`Directory` for the state past --memory-limit (default $TMPDIR, else /tmp)")
+}
+
+// memoryLimitSetting resolves memory-limit (flag, profile, environment;
+// default min(1 GiB, RAM/4)).
+func memoryLimitSetting(cmd *cobra.Command, f *cmdutil.Factory) (int64, error) {
+	var v cmdutil.Value
+	if err := f.Bind(cmd, cmdutil.ValueSetting("memory-limit", &v)); err != nil {
+		return 0, err
 	}
+	if v.Value == "" {
+		return defaultMemoryLimit(), nil
+	}
+	n, err := parseSize(v.Value)
+	switch {
+	case err != nil:
+		return 0, cmdutil.FlagErrorf("%s %s: %v", v.Origin(), cmdutil.Safe(v.Value), err)
+	case n < minMemoryLimit:
+		return 0, cmdutil.FlagErrorf("%s %s: the smallest limit is %s", v.Origin(), cmdutil.Safe(v.Value), humanSize(minMemoryLimit))
+	}
+	return n, nil
+}
+
+func scanRun(opts *ScanOptions) error {
+	ctx, stop := scanContext(opts.Context)
+	defer stop()
 	at, err := instantFrom(opts.Now, opts.At)
 	if err != nil {
 		return err
@@ -219,10 +275,16 @@ func scanRun(opts *ScanOptions) error {
 	if stdinUses > 1 {
 		return cmdutil.FlagErrorf("- (stdin) can be given only once")
 	}
-	if opts.ShowTokens && opts.Format != "json" {
+	switch {
+	case opts.ShowTokens && opts.Format == "partial":
+		return cmdutil.FlagErrorf("--show-tokens: a partial never holds tokens")
+	case opts.ShowTokens && opts.Format != "json":
 		// The text report names no token at all; a flag that silently did
 		// nothing would leave the user looking for the tokens.
 		return cmdutil.FlagErrorf("--show-tokens puts tokens in the per-token lines of --output json; the text report has none")
+	}
+	if err := checkTempDir(opts.TempDir); err != nil {
+		return err
 	}
 	vo := verdict.Options{Audience: opts.Audience, MediaWiki: opts.Wiki.Version, SubjectScope: opts.Wiki.SubjectScope,
 		WikiID: opts.Wiki.WikiID, StaticApps: opts.Wiki.StaticApps}
@@ -233,36 +295,18 @@ func scanRun(opts *ScanOptions) error {
 	if err := opts.Keys.load(opts.IO, &vo, stdinUser); err != nil {
 		return err
 	}
-	// Open every file before reading any: a typo fails at once, not after
-	// an hour of scanning.
-	files := make([]*os.File, len(inputs))
-	defer func() {
-		for _, fh := range files {
-			if fh != nil {
-				fh.Close()
-			}
-		}
-	}()
-	for i, in := range inputs {
-		if in == "-" {
-			continue
-		}
-		fh, err := os.Open(in)
-		if err != nil {
-			code := cmdutil.ExitFailure
-			if errors.Is(err, fs.ErrNotExist) {
-				code = cmdutil.ExitNotFound // as for every other file the tool reads
-			}
-			return cmdutil.Exitf(code, "open %s: %v", in, unwrapPathError(err))
-		}
-		if st, err := fh.Stat(); err == nil && st.IsDir() {
-			fh.Close()
-			return cmdutil.Exitf(cmdutil.ExitUsage, "%s is a directory, not a file", in)
-		}
-		files[i] = fh
+	idKey, err := readIDKey(opts.IO, opts.IDKeyFile)
+	if err != nil {
+		return err
 	}
+	files, closeFiles, err := openLogs(inputs)
+	if err != nil {
+		return err
+	}
+	defer closeFiles()
 
-	o := logscan.Options{Verify: vo, At: at, Times: times, Workers: opts.Jobs, KeepTokens: opts.ShowTokens && opts.Format == "json", SummaryOnly: opts.Format != "json"}
+	o := logscan.Options{Verify: vo, At: at, Times: times, Workers: opts.Jobs, KeepTokens: opts.ShowTokens,
+		Output: scanOutput(opts.Format), MemoryLimit: opts.MemoryLimit, TempDir: opts.TempDir, IDKey: idKey}
 	src, dbInfo, closer, err := opts.OpenWiki()
 	if err != nil {
 		return err
@@ -270,19 +314,18 @@ func scanRun(opts *ScanOptions) error {
 	if closer != nil {
 		defer closer.Close()
 	}
-	o.Wiki = src
-
-	if _, set := os.LookupEnv("GOGC"); !set { //nolint:forbidigo // the Go runtime's variable, not a setting
-		// What a scan keeps grows slowly (one entry per distinct token);
-		// what it throws away is crypto/rsa's few KiB per verification.
-		// At the default 100 the collector then runs every few megabytes
-		// while the kept heap is small: about 2 % of a scan of distinct
-		// tokens. At 200 it runs half as often, for at most one more
-		// kept heap's worth of memory. GOGC, when set, is the user's.
-		debug.SetGCPercent(200)
+	if src != nil {
+		o.Wiki = src
+		if o.DatabaseConsulted, err = jsonLine(dbInfo); err != nil {
+			return err
+		}
+		o.DatabaseText = dbInfo.text()
 	}
+	defer limitMemory(opts.MemoryLimit)()
+
 	sc := logscan.New(o)
-	stop := startProgress(opts.IO, sc)
+	defer sc.Close() // the runs of an interrupted scan; nothing after Finish
+	stopProgress := startProgress(opts.IO, sc)
 	for i, in := range inputs {
 		var r io.Reader = opts.IO.In
 		name := "(stdin)"
@@ -290,256 +333,179 @@ func scanRun(opts *ScanOptions) error {
 			r, name = files[i], in
 		}
 		if err := sc.Feed(ctx, name, r); err != nil {
-			stop()
+			stopProgress()
 			return scanError(ctx, err)
 		}
 	}
 	rep, err := sc.Finish()
-	stop()
+	stopProgress()
 	if err != nil {
 		return scanError(ctx, err)
 	}
+	defer rep.Close()
+	return writeReport(opts.IO, rep, opts.Format)
+}
 
-	ios := opts.IO
-	if opts.Format == "json" {
-		// Buffered: one write per line would be one syscall per distinct token.
-		bw := bufio.NewWriterSize(ios.Out, 256<<10)
-		for i := range rep.Tokens {
-			rep.Tokens[i].ExitCode = cmdutil.ClassExitCode(rep.Tokens[i].Verdict)
-			if err := cmdutil.WriteJSONLine(bw, rep.Tokens[i]); err != nil {
-				return err
-			}
-		}
-		for i := range rep.Summary.Verdicts {
-			rep.Summary.Verdicts[i].ExitCode = cmdutil.ClassExitCode(rep.Summary.Verdicts[i].Verdict)
-		}
-		if err := cmdutil.WriteJSONLine(bw, map[string]any{"summary": scanSummaryJSON{Summary: rep.Summary, MediaWiki: vo.MediaWiki, Database: dbInfo}}); err != nil {
-			return err
-		}
-		if err := bw.Flush(); err != nil {
-			return err
-		}
-	} else {
-		printScan(ios, rep, vo.MediaWiki, dbInfo)
+// writeReport prints a finished scan or merge in format; the exit status
+// says whether every token was valid.
+func writeReport(ios *cmdutil.IOStreams, rep *logscan.Report, format string) error {
+	var err error
+	switch format {
+	case "json":
+		err = writeScanJSON(ios.Out, rep)
+	case "partial":
+		err = rep.WritePartial(ios.Out)
+	default:
+		err = printScan(ios, rep)
 	}
-	if rep.Summary.Valid {
+	if err != nil {
+		return err
+	}
+	// A partial is not a verdict: the merge's exit status is. A mapper
+	// that exited 11 would fail a Hadoop job or a parallel --halt.
+	if rep.Summary.Valid || format == "partial" {
 		return nil
 	}
 	return cmdutil.SilentExit(cmdutil.ExitBatchInvalid)
 }
 
-// scanSummaryJSON is the summary line: the scanner's summary, plus the
-// MediaWiki version judged by and the database consulted.
-type scanSummaryJSON struct {
-	logscan.Summary
-	MediaWiki mediawiki.Version `json:"mediawiki_version"`
-	Database  *databaseJSON     `json:"database_consulted,omitempty"`
+func scanOutput(format string) logscan.Output {
+	switch format {
+	case "json":
+		return logscan.OutputTokens
+	case "partial":
+		return logscan.OutputPartial
+	}
+	return logscan.OutputSummary
+}
+
+// limitMemory sets the Go runtime's memory limit to limit (GOMEMLIMIT,
+// when set, is the user's) and the collector's GOGC to 200 (GOGC, when
+// set, likewise); it returns the function that restores both.
+//
+// What a scan keeps grows slowly (one entry per distinct token); what it
+// throws away is crypto/rsa's few KiB per verification. At GOGC 100 the
+// collector then runs every few megabytes while the kept heap is small:
+// about 2 % of a scan of distinct tokens. At 200 it runs half as often;
+// the memory limit keeps the heap within --memory-limit all the same.
+func limitMemory(limit int64) (restore func()) {
+	oldGC, oldLimit := -2, int64(-1)
+	if _, set := os.LookupEnv("GOGC"); !set { //nolint:forbidigo // the Go runtime's variable, not a setting
+		oldGC = debug.SetGCPercent(200)
+	}
+	if _, set := os.LookupEnv("GOMEMLIMIT"); !set && limit > 0 { //nolint:forbidigo // the Go runtime's variable, not a setting
+		oldLimit = debug.SetMemoryLimit(limit)
+	}
+	return func() {
+		if oldGC != -2 {
+			debug.SetGCPercent(oldGC)
+		}
+		if oldLimit >= 0 {
+			debug.SetMemoryLimit(oldLimit)
+		}
+	}
+}
+
+// openLogs opens every file before any is read: a typo fails at once, not
+// after an hour of scanning. "-" is stdin (a nil file).
+func openLogs(inputs []string) ([]*os.File, func(), error) {
+	files := make([]*os.File, len(inputs))
+	closeAll := func() {
+		for _, fh := range files {
+			if fh != nil {
+				fh.Close()
+			}
+		}
+	}
+	for i, in := range inputs {
+		if in == "-" {
+			continue
+		}
+		fh, err := os.Open(in)
+		if err != nil {
+			closeAll()
+			code := cmdutil.ExitFailure
+			if errors.Is(err, fs.ErrNotExist) {
+				code = cmdutil.ExitNotFound // as for every other file the tool reads
+			}
+			return nil, nil, cmdutil.Exitf(code, "open %s: %v", cmdutil.Safe(in), unwrapPathError(err))
+		}
+		if st, err := fh.Stat(); err == nil && st.IsDir() {
+			fh.Close()
+			closeAll()
+			return nil, nil, cmdutil.Exitf(cmdutil.ExitUsage, "%s is a directory, not a file", cmdutil.Safe(in))
+		}
+		files[i] = fh
+	}
+	return files, closeAll, nil
+}
+
+// checkTempDir refuses a --temp-dir that is not a directory now, rather
+// than when the scan first spills, maybe an hour in.
+func checkTempDir(dir string) error {
+	if dir == "" {
+		return nil
+	}
+	st, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return cmdutil.Exitf(cmdutil.ExitNotFound, "--temp-dir %s does not exist", cmdutil.Safe(dir))
+	case err != nil:
+		return cmdutil.Exitf(cmdutil.ExitFailure, "--temp-dir: %v", err)
+	case !st.IsDir():
+		return cmdutil.Exitf(cmdutil.ExitUsage, "--temp-dir %s is not a directory", cmdutil.Safe(dir))
+	}
+	return nil
+}
+
+// minIDKey is the shortest --id-key-file key: 128 bits.
+const minIDKey = 16
+
+// readIDKey reads the id key file, if any. A final newline, which editors
+// add, is not part of the key (as for --secret-file).
+func readIDKey(ios *cmdutil.IOStreams, path string) ([]byte, error) {
+	if path == "" {
+		return nil, nil
+	}
+	b, err := readKey(ios, "--id-key-file", path)
+	if err != nil {
+		return nil, err
+	}
+	for len(b) > 0 && (b[len(b)-1] == '\n' || b[len(b)-1] == '\r') {
+		b = b[:len(b)-1]
+	}
+	if len(b) < minIDKey {
+		return nil, cmdutil.FlagErrorf("--id-key-file %s holds %d bytes; a key needs at least %d (e.g. head -c 32 /dev/urandom > FILE)", cmdutil.Safe(path), len(b), minIDKey)
+	}
+	return b, nil
+}
+
+// jsonLine encodes v as WriteJSONLine does, without the newline: what the
+// summary line embeds.
+func jsonLine(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := cmdutil.WriteJSONLine(&buf, v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte{'\n'}), nil
+}
+
+// scanContext is ctx (Ctrl-C) also cancelled by SIGTERM: a scan or merge
+// that is stopped, by a job runner or an operator, removes its temporary
+// files as it does on Ctrl-C.
+func scanContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	return signal.NotifyContext(ctx, syscall.SIGTERM)
 }
 
 func scanError(ctx context.Context, err error) error {
 	if ctx.Err() != nil {
 		return cmdutil.Exit(cmdutil.ExitInterrupted, fmt.Errorf("interrupted"))
 	}
-	return err
-}
-
-func unwrapPathError(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
+	if errors.Is(err, logscan.ErrKeepTokensOverLimit) {
+		return cmdutil.Exitf(cmdutil.ExitFailure, "%v: drop --show-tokens (the per-token lines still name each token by id) or raise --memory-limit", err)
 	}
 	return err
-}
-
-// startProgress shows a self-overwriting status line on stderr while the
-// scan runs, only when stderr is a terminal. The returned func stops it and
-// clears the line.
-func startProgress(ios *cmdutil.IOStreams, sc *logscan.Scanner) func() {
-	if !ios.IsStderrTTY() {
-		return func() {}
-	}
-	done := make(chan struct{})
-	finished := make(chan struct{})
-	start := time.Now()
-	width := 0
-	show := func() {
-		b, lines, unique := sc.Progress()
-		secs := max(time.Since(start).Seconds(), 1e-3)
-		// Plain \r and padding rather than an erase-line escape: NO_COLOR users
-		// and dumb terminals get no control sequences at all.
-		line := fmt.Sprintf("scanning: %s read, %s lines (%s lines/s), %s distinct tokens",
-			humanBytes(b), groupDigits(lines), groupDigits(int64(float64(lines)/secs)), groupDigits(unique))
-		if n := len(line); n < width {
-			line += strings.Repeat(" ", width-n)
-		}
-		width = len(line)
-		fmt.Fprint(ios.ErrOut, "\r"+line)
-	}
-	show() // at once, so a pipe that stalls still shows that we are reading
-	go func() {
-		defer close(finished)
-		tick := time.NewTicker(250 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			select {
-			case <-done:
-				fmt.Fprint(ios.ErrOut, "\r"+strings.Repeat(" ", width)+"\r")
-				return
-			case <-tick.C:
-				show()
-			}
-		}
-	}()
-	return func() {
-		select {
-		case <-done:
-		default:
-			close(done)
-			<-finished
-		}
-	}
-}
-
-func printScan(ios *cmdutil.IOStreams, rep *logscan.Report, ver mediawiki.Version, dbInfo *databaseJSON) {
-	w, st := ios.Out, ios.Styles()
-	s := rep.Summary
-	files := "1 file"
-	if len(s.Files) != 1 {
-		files = fmt.Sprintf("%d files", len(s.Files))
-	}
-	fmt.Fprintf(w, "%s %s: %s lines, %s; %s token uses on %s lines; %s distinct tokens\n",
-		st.Bold.Render("Scanned"), files, groupDigits(s.Lines), humanBytes(s.Bytes),
-		groupDigits(s.Occurrences), groupDigits(s.LinesWithTokens), groupDigits(int64(s.UniqueTokens)))
-	var skipped []string
-	if s.SkippedBinary > 0 {
-		skipped = append(skipped, plural(s.SkippedBinary, "binary line", "binary lines"))
-	}
-	if s.SkippedTooLong > 0 {
-		skipped = append(skipped, plural(s.SkippedTooLong, "line over 1 MiB", "lines over 1 MiB"))
-	}
-	if len(skipped) > 0 {
-		fmt.Fprintf(w, "Skipped %s\n", strings.Join(skipped, ", "))
-	}
-	if s.TimeSource == "at" {
-		fmt.Fprintf(w, "Judged at %s\n", s.JudgedAt)
-	} else {
-		fmt.Fprintf(w, "Each use judged at its line's time (%s)", s.TimeSource)
-		if s.LinesWithoutTime > 0 {
-			fmt.Fprintf(w, "; %s without a time judged at %s", plural(s.LinesWithoutTime, "line", "lines"), s.JudgedAt)
-		}
-		fmt.Fprintln(w)
-	}
-	fmt.Fprintf(w, "MediaWiki %s's rules\n", ver)
-	if dbInfo != nil {
-		fmt.Fprintf(w, "Database: %s: token rows, acceptances, users and consumers checked\n", cmdutil.Safe(dbInfo.text()))
-	}
-	if s.UniqueTokens == 0 {
-		fmt.Fprintln(w, "\nNo tokens found.")
-		return
-	}
-
-	fmt.Fprintln(w)
-	verdicts := cmdutil.NewTable(ios, "VERDICT", "TOKENS", "USES", "FIRST SEEN", "LAST SEEN").RightAlign(1, 2)
-	for _, v := range s.Verdicts {
-		style := st.Err
-		if v.Verdict == jwtutil.ClassOK {
-			style = st.OK
-		}
-		verdicts.AddRow(cmdutil.S(v.Verdict.String(), style), cmdutil.C(groupDigits(int64(v.Tokens))), cmdutil.C(groupDigits(v.Uses)),
-			cmdutil.C(seenText(v.FirstSeen)), cmdutil.C(seenText(v.LastSeen)))
-	}
-	verdicts.Render(w) //nolint:errcheck // a failed write shows in the next one
-
-	fmt.Fprintln(w)
-	const maxConsumers = 20
-	consumers := cmdutil.NewTable(ios, "CONSUMER (aud)", "NAME", "STAGE", "TOKENS", "USES", "INVALID USES", "FIRST SEEN", "LAST SEEN").RightAlign(3, 4, 5).KeepWhole(0)
-	for i, c := range s.Consumers {
-		if i == maxConsumers {
-			break
-		}
-		name, stage := cmdutil.C(""), cmdutil.C("")
-		if c.Consumer != nil {
-			name = cmdutil.C("(not in database)")
-			if c.Consumer.Found {
-				name, stage = cmdutil.C(c.Consumer.Name), cmdutil.S(c.Consumer.StageName, st.Stage(c.Consumer.Stage))
-			}
-		}
-		if name.Text == "" {
-			name.Text = "-"
-		}
-		if stage.Text == "" {
-			stage.Text = "-"
-		}
-		aud := c.Aud
-		if aud == "" {
-			aud = "(none)"
-		}
-		invalid := cmdutil.C(groupDigits(c.Uses - c.UsesByVerdict["ok"]))
-		if invalid.Text != "0" {
-			invalid.Style = &st.Err
-		}
-		consumers.AddRow(cmdutil.C(aud), name, stage, cmdutil.C(groupDigits(int64(c.Tokens))), cmdutil.C(groupDigits(c.Uses)), invalid,
-			cmdutil.C(seenText(&c.FirstSeen)), cmdutil.C(seenText(&c.LastSeen)))
-	}
-	consumers.Render(w) //nolint:errcheck
-	if n := len(s.Consumers) - maxConsumers; n > 0 {
-		fmt.Fprintf(w, "… and %s more (see --output json)\n", plural(int64(n), "consumer", "consumers"))
-	}
-
-	fmt.Fprintln(w)
-	invalid := s.UniqueTokens - s.TokensByVerdict["ok"]
-	if invalid == 0 {
-		fmt.Fprintln(w, st.OK.Render(fmt.Sprintf("✓ all %s valid", plural(int64(s.UniqueTokens), "token", "tokens"))))
-	} else {
-		fmt.Fprintln(w, st.Err.Render(fmt.Sprintf("✗ %s of %s not valid", groupDigits(int64(invalid)), plural(int64(s.UniqueTokens), "token", "tokens"))))
-	}
-}
-
-func seenText(s *logscan.Seen) string {
-	if s == nil || s.File == "" {
-		return "-"
-	}
-	t := cmdutil.Safe(s.File) + ":" + strconv.FormatInt(s.Line, 10)
-	if s.Time != "" {
-		t += " " + s.Time
-	}
-	return t
-}
-
-func plural(n int64, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return groupDigits(n) + " " + many
-}
-
-// groupDigits writes 1234567 as 1,234,567.
-func groupDigits(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
-
-func humanBytes(n int64) string {
-	const unit = 1000
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %cB", float64(n)/float64(div), "kMGTPE"[exp])
 }

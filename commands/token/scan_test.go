@@ -103,4 +103,28 @@ func TestScanOptions(t *testing.T) {
 	if _, err := exec("-o", "yaml"); cmdutil.ExitCode(err) != cmdutil.ExitUsage {
 		t.Errorf("-o yaml: %v", err)
 	}
+	if o.MemoryLimit != defaultMemoryLimit() || o.TempDir != "" || o.IDKeyFile != "" {
+		t.Errorf("scale defaults: %d %q %q", o.MemoryLimit, o.TempDir, o.IDKeyFile)
+	}
+	if o, err = exec("--memory-limit", "256MiB", "--temp-dir", "/var/tmp", "--id-key-file", "id.key", "-o", "partial"); err != nil ||
+		o.MemoryLimit != 256<<20 || o.TempDir != "/var/tmp" || o.IDKeyFile != "id.key" || o.Format != "partial" {
+		t.Errorf("scale flags: %+v %v", o, err)
+	}
+	t.Setenv("MWOAUTH_MEMORY_LIMIT", "2G")
+	if o, err = exec(); err != nil || o.MemoryLimit != 2<<30 {
+		t.Errorf("MWOAUTH_MEMORY_LIMIT: %+v %v", o, err)
+	}
+	for _, bad := range []string{"12 parsecs", "1MiB"} {
+		if _, err := exec("--memory-limit", bad); cmdutil.ExitCode(err) != cmdutil.ExitUsage || !strings.HasPrefix(err.Error(), "--memory-limit "+bad+": ") {
+			t.Errorf("--memory-limit %s: %v", bad, err)
+		}
+	}
+
+	var m *ScanMergeOptions
+	merge := NewCmdScanMerge(f, func(o *ScanMergeOptions) error { m = o; return nil })
+	merge.SetArgs([]string{"a.partial", "-", "--memory-limit", "64MiB", "-o", "json"})
+	merge.SilenceErrors, merge.SilenceUsage = true, true
+	if err := merge.Execute(); err != nil || strings.Join(m.Inputs, " ") != "a.partial -" || m.MemoryLimit != 64<<20 || m.Format != "json" || m.Context == nil {
+		t.Errorf("merge: %+v %v", m, err)
+	}
 }

@@ -1,0 +1,193 @@
+package logscan
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"time"
+
+	"github.com/mwoauth/mwoauth/jwtutil/keys"
+)
+
+// metaOf is how the options judge, as reports and partials say it.
+func metaOf(o Options) Meta {
+	m := Meta{
+		JudgedAt: o.At.UTC().Format(time.RFC3339Nano), TimeSource: o.Times.String(), Database: o.Wiki != nil,
+		MediaWiki: o.Verify.MediaWiki.String(), IDs: "sha256",
+		DatabaseConsulted: o.DatabaseConsulted, DatabaseText: o.DatabaseText,
+		Verify: VerifyMeta{Algs: o.Verify.Algs, Keys: []string{}, Secret: len(o.Verify.Secret) > 0, Issuer: o.Verify.Issuer,
+			Audience: o.Verify.Audience, Leeway: o.Verify.Leeway.String(), WikiID: o.Verify.WikiID,
+			SubjectScope: o.Verify.SubjectScope, StaticApps: o.Verify.StaticApps},
+	}
+	if m.Verify.StaticApps == nil {
+		m.Verify.StaticApps = []string{}
+	}
+	for _, k := range o.Verify.Keys {
+		m.Verify.Keys = append(m.Verify.Keys, keys.Fingerprint(k))
+	}
+	for _, k := range o.Verify.JWKS {
+		if k.Key != nil {
+			m.Verify.Keys = append(m.Verify.Keys, keys.Fingerprint(k.Key)+" kid="+k.Kid+" alg="+k.Alg)
+		}
+	}
+	if o.IDKey != nil {
+		m.IDs = "hmac-sha256:" + IDKeyCheck(o.IDKey)
+	}
+	return m
+}
+
+// IDKeyCheck names an id key without revealing it, so that partials made
+// with different keys are told apart: 16 hex digits of an HMAC under it.
+func IDKeyCheck(key []byte) string {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte("mwoauth token scan: id key check"))
+	return hex.EncodeToString(m.Sum(nil)[:8])
+}
+
+func (s *Scanner) over() bool {
+	l := s.state.budget.limit
+	return l > 0 && s.held.Load() > l
+}
+
+// spill writes the distinct tokens in memory to a run and starts afresh:
+// a token seen again is judged again (the same verdict: the same token,
+// options and database), and the runs combine at the end.
+func (s *Scanner) spill() {
+	s.gate.Lock()
+	defer s.gate.Unlock()
+	if !s.over() || s.failed.Load() {
+		return // another worker spilled first
+	}
+	if err := s.flushEntries(true); err != nil {
+		s.fail(err)
+	}
+}
+
+// fold adds every worker's tallies of entries another worker created to
+// the entry's own tally.
+func (s *Scanner) fold() {
+	for _, w := range s.workers {
+		for _, u := range w.local {
+			a := &u.e.own
+			if u == a {
+				continue
+			}
+			a.count += u.count
+			if u.first.less(a.first) {
+				a.first, a.firstT = u.first, u.firstT
+			}
+			if a.last.less(u.last) {
+				a.last, a.lastT = u.last, u.lastT
+			}
+			for c := range u.byClass {
+				a.byClass[c] += u.byClass[c]
+			}
+		}
+	}
+}
+
+// flushEntries turns every entry into a record for the state, and drops
+// the entries: to a new run when toRun (a spill), else into the state's
+// memory (the end of the scan, whose sorter spills if it must).
+func (s *Scanner) flushEntries(toRun bool) error {
+	s.fold()
+	s.resetShards()
+	s.held.Store(0) // the records are counted by the state's sorter
+	tokens := s.state.tokens
+	for _, w := range s.workers {
+		w.local = make(map[tokenKey]*use, 1024)
+		w.forget()
+		for i, slab := range w.slabs {
+			recs := make([]record, 0, len(slab))
+			for j := range slab {
+				e := &slab[j]
+				if e.creator == nil { // the newest slab's tail is unused
+					continue
+				}
+				recs = append(recs, record{})
+				r := &recs[len(recs)-1]
+				s.recordOf(e, r)
+				if err := tokens.add(r); err != nil {
+					return err
+				}
+			}
+			w.slabs[i] = nil
+		}
+		w.slabs, w.slab = nil, nil
+	}
+	if toRun {
+		return tokens.spill()
+	}
+	return nil
+}
+
+// recordOf fills r from e, keeping what the report will show.
+func (s *Scanner) recordOf(e *entry, r *record) {
+	in, u := &e.info, &e.own
+	*r = record{jti: in.jti, aud: in.aud, sub: in.sub, count: u.count, first: u.first, last: u.last,
+		firstT: u.firstT, lastT: u.lastT, byClass: u.byClass}
+	if s.stable {
+		r.ident = in.digest
+	} else {
+		copy(r.ident[:], e.key[:])
+	}
+	ws := in.wiki
+	if ws != nil {
+		r.consumer = consumerRef(ws)
+	}
+	if s.o.Output == OutputSummary {
+		return
+	}
+	r.details = in.details
+	r.mw = s.mediaWikiRef(in)
+	if ws != nil {
+		r.tokenRow = &TokenRowRef{Found: ws.TokenRow != nil}
+		if ws.TokenRow != nil {
+			r.tokenRow.Revoked, r.tokenRow.AcceptanceID = ws.TokenRow.Revoked, ws.TokenRow.AcceptanceID
+		}
+	}
+	if s.o.KeepTokens && !in.oversize {
+		r.text = e.text
+	}
+}
+
+// Finish waits for the workers and returns the report. Close it when
+// done: its state may be on disk.
+func (s *Scanner) Finish() (*Report, error) {
+	s.close()
+	if s.err != nil {
+		_ = s.state.dir.remove() // the error at hand is the one to report
+		return nil, s.err
+	}
+	if err := s.flushEntries(false); err != nil {
+		_ = s.state.dir.remove() // the error at hand is the one to report
+		return nil, err
+	}
+	st := s.state
+	st.ctx = s.ctx
+	st.files = append([]string{}, s.files...)
+	t := &st.totals
+	t.Bytes, t.Lines, t.TooLong = s.bytesRead.Load(), s.lines.Load(), s.readerTooLong.Load()
+	for _, w := range s.workers {
+		t.add(&w.totals, 0)
+	}
+	rep, err := st.report()
+	if err != nil {
+		_ = st.dir.remove() // the error at hand is the one to report
+		return nil, err
+	}
+	s.finished = true
+	return rep, nil
+}
+
+// Close stops a scan that is not finished (Feed failed, or was
+// interrupted) and removes its temporary files. After Finish it does
+// nothing: the Report owns them.
+func (s *Scanner) Close() error {
+	s.aborted.Store(true)
+	s.close()
+	if s.finished {
+		return nil
+	}
+	return s.state.dir.remove()
+}
