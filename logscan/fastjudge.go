@@ -9,19 +9,22 @@ import (
 	"slices"
 
 	"github.com/mwoauth/mwoauth/jwtutil"
+	"github.com/mwoauth/mwoauth/mediawiki"
 	"github.com/mwoauth/mwoauth/verdict"
 )
 
 // The fast path below exists for one reason: a log of distinct tokens is
-// bound by RSA verification, and jwtutil's full Parse+Verify (which builds
-// maps, the MediaWiki and Envoy verdicts and a timeline for every token)
-// costs about half as much again as the RSA operation itself. For the
-// common case, a MediaWiki-shaped RS256 token that is valid at Options.At,
-// the fast path reaches the same verdict with only the work that verdict
-// needs. It decides nothing else: any token it does not fully understand,
-// or that fails any check, goes through jwtutil as before, so every
-// failure's class and detail come from jwtutil. TestFastJudgeAgrees keeps
-// the two in step.
+// bound by RSA verification, and the full Parse+Verify (maps, lcobucci's
+// parse again for MediaWiki's verdict, the wiki checks) costs several
+// times the RSA operation itself. An incident's log is full of forged and
+// expired tokens, so the fast path judges every MediaWiki-shaped RS256
+// token, whatever its verdict, with one RSA verification and only the
+// work the verdict needs: it reads the claims in place, and takes every
+// rule and text from where verify takes them (verdict.Times.Class,
+// verdict.TimeCheck, verdict.IssuerCheck, verdict.AudienceCheck,
+// verdict.SignatureMismatch, mediawiki.ValidateRS256). A token of any
+// other shape goes through verdict.Verify. TestFastJudgeAgrees holds the
+// two to the same judgement on every generated and fixture token.
 
 // The header MediaWiki (lcobucci/jwt) writes, and the same in the other
 // member order, base64url-encoded: compared as text, never decoded.
@@ -51,6 +54,9 @@ type claimSet struct {
 	seenAud, seenJti, seenSub bool
 	seenIss, seenIat, seenNbf bool
 	seenExp                   bool
+	// An access token's: scopes present, no sxp (a session JWT's), so
+	// mediawiki.DetectKind calls it an access or owner-only token.
+	hasScopes, hasSxp bool
 }
 
 // field is a string claim's text, payload[from:to].
@@ -62,12 +68,14 @@ func (f field) in(b []byte) []byte { return b[f.from:f.to] }
 // zero unused bits (jwtutil.DecodeSegment, without its allocation).
 var strictB64 = base64.RawURLEncoding.Strict()
 
-// fastJudge fills e.info and returns true when the token is valid at
-// Options.At by jwtutil's rules; false leaves the judgement to jwtutil.
-// tok is the token's text, read in place. Unless only a summary is wanted,
-// it also sets the report id, sha256(token), once it hashes the signing
-// input: the hash of the whole token continues from the signing input's,
-// so the token is not hashed twice.
+// fastJudge fills e.info and returns true when the token has the shape
+// MediaWiki issues (its header, claims MediaWiki's parser reads as the
+// fast path does, a jti and scopes, a sub MediaWiki takes without a
+// database); false leaves the judgement to verdict.Verify. tok is the
+// token's text, read in place. With stable ids it also sets the token's
+// digest, sha256(token), once it hashes the signing input: the hash of the
+// whole token continues from the signing input's, so the token is not
+// hashed twice.
 func (s *Scanner) fastJudge(e *entry, tok []byte, w *worker) bool {
 	d1 := bytes.IndexByte(tok, '.')
 	if d1 < 0 {
@@ -101,19 +109,10 @@ func (s *Scanner) fastJudge(e *entry, tok []byte, w *worker) bool {
 	}
 	var c claimSet
 	payload := pbuf[:pn]
-	if !readClaims(payload, &c, s.rules.LcobucciMajor) || !s.plainSubject(c.sub.in(payload)) {
+	if !readClaims(payload, &c, s.rules.LcobucciMajor) || !c.seenJti || !c.hasScopes || c.hasSxp || !s.plainSubject(c.sub.in(payload)) {
 		return false
 	}
-	// Times at At, by verdict's one time rule.
-	if c.times.Class(jwtutil.Date(s.o.At), s.o.Verify.Leeway) != jwtutil.ClassOK {
-		return false
-	}
-	if s.o.Verify.Issuer != "" && (!c.hasIss || string(c.iss.in(payload)) != s.o.Verify.Issuer) {
-		return false
-	}
-	if s.o.Verify.Audience != "" && (!c.hasAud || string(c.aud.in(payload)) != s.o.Verify.Audience) {
-		return false
-	}
+	// From here on the fast path judges the token, whatever its verdict.
 	in := &e.info
 	var digest []byte
 	if !s.stable || s.o.IDKey != nil {
@@ -130,31 +129,94 @@ func (s *Scanner) fastJudge(e *entry, tok []byte, w *worker) bool {
 		h.Write(tok[d2:])
 		h.Sum(in.digest[:0])
 	}
-	ok := false
+	sigOK := false
 	for _, k := range s.fast {
 		if rsa.VerifyPKCS1v15(k, crypto.SHA256, digest, sbuf[:sn]) == nil {
-			ok = true
+			sigOK = true
 			break
 		}
 	}
-	if !ok {
-		return false
+	aud := c.aud.in(payload)
+	issOK := s.o.Verify.Issuer == "" || c.hasIss && string(c.iss.in(payload)) == s.o.Verify.Issuer
+	audOK := s.o.Verify.Audience == "" || c.hasAud && string(aud) == s.o.Verify.Audience
+	switch {
+	case !sigOK:
+		in.static = jwtutil.ClassSignature
+	case !issOK || !audOK:
+		in.static = jwtutil.ClassClaims
 	}
+	in.atClass = in.static
+	if tc := c.times.Class(jwtutil.Date(s.o.At), s.o.Verify.Leeway); jwtutil.MoreFundamental(tc, in.atClass) {
+		in.atClass = tc
+	}
+	in.times = c.times
 	if s.o.Output == OutputSummary && w != nil {
 		// The summary groups by aud alone, and a log has few consumers:
 		// no allocation per token.
-		in.aud = w.intern(c.aud.in(payload))
+		in.aud = w.intern(aud)
 	} else {
 		// One allocation for the three claims the report keeps.
-		jti, aud, sub := c.jti.in(payload), c.aud.in(payload), c.sub.in(payload)
+		jti, sub := c.jti.in(payload), c.sub.in(payload)
 		all := string(jti) + string(aud) + string(sub)
 		nj, na := len(jti), len(jti)+len(aud)
 		in.jti, in.aud, in.sub = all[:nj], all[nj:na], all[na:]
 	}
-	in.times = c.times
-	in.static, in.atClass = jwtutil.ClassOK, jwtutil.ClassOK
-	in.mw.fast = true
+	// MediaWiki's verdict: league's validator (zero leeway, the same
+	// signature check), then, with no database and a plain sub, accepted.
+	if viol := mediawiki.ValidateRS256(optDate(c.times.IAT, c.times.HasIAT), optDate(c.times.NBF, c.times.HasNBF), optDate(c.times.EXP, c.times.HasEXP), s.o.At, sigOK); len(viol) > 0 {
+		in.mw = mwSummary{accepted: &refused, reason: viol[0]}
+	} else {
+		in.mw.fast = true
+	}
+	if in.atClass != jwtutil.ClassOK && s.stable {
+		s.fastDetails(in, sigOK, &c, payload)
+	}
 	return true
+}
+
+var refused = false
+
+func optDate(d jwtutil.NumericDate, has bool) *jwtutil.NumericDate {
+	if !has {
+		return nil
+	}
+	return &d
+}
+
+// fastDetails sets the first failing check's detail per class, as
+// verdict.Verify's checks would (the signature, iat, nbf, exp, issuer,
+// audience, in that order), for a token the fast path judged.
+func (s *Scanner) fastDetails(in *tokenInfo, sigOK bool, c *claimSet, payload []byte) {
+	set := func(ch verdict.Check) {
+		if !ch.OK && in.detail(ch.Class) == "" {
+			in.setDetail(ch.Class, ch.Detail)
+		}
+	}
+	if !sigOK {
+		set(verdict.Check{Class: jwtutil.ClassSignature, Detail: verdict.SignatureMismatch("RS256", len(s.fast))})
+	}
+	ts := &c.times
+	for _, t := range []struct {
+		name string
+		d    jwtutil.NumericDate
+		has  bool
+	}{{"iat", ts.IAT, ts.HasIAT}, {"nbf", ts.NBF, ts.HasNBF}, {"exp", ts.EXP, ts.HasEXP}} {
+		if t.has {
+			set(verdict.TimeCheck(t.name, t.d, s.o.At, s.o.Verify.Leeway))
+		}
+	}
+	if s.o.Verify.Issuer != "" {
+		set(verdict.IssuerCheck(string(c.iss.in(payload)), c.hasIss, s.o.Verify.Issuer))
+	}
+	if s.o.Verify.Audience != "" {
+		var auds []string
+		var aud any
+		if c.hasAud {
+			a := string(c.aud.in(payload))
+			auds, aud = []string{a}, a
+		}
+		set(verdict.AudienceCheck(auds, aud, s.o.Verify.Audience))
+	}
 }
 
 // plainSubject reports whether MediaWiki's verdict on sub is decided
@@ -215,6 +277,12 @@ func readClaims(b []byte, c *claimSet, lcobucciMajor int) bool {
 			seen, date, has = &c.seenNbf, &c.times.NBF, &c.times.HasNBF
 		case "exp":
 			seen, date, has = &c.seenExp, &c.times.EXP, &c.times.HasEXP
+		case "scopes":
+			c.hasScopes = true
+			continue
+		case "sxp":
+			c.hasSxp = true
+			continue
 		default:
 			if m.KeyEscaped {
 				return false // an escaped spelling of a claim the fast path reads

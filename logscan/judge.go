@@ -102,7 +102,7 @@ func (s *Scanner) judge(ctx context.Context, e *entry, raw []byte, w *worker) {
 	in.sub, _ = t.StringClaim("sub")
 	in.times, _ = verdict.TimesOf(t)
 	o := s.o.Verify
-	o.Now = s.o.At
+	o.Now, o.Lean = s.o.At, true
 	if s.o.Wiki != nil {
 		ws, err := wikistate.Lookup(ctx, s.o.Wiki, t)
 		if err != nil {

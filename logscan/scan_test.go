@@ -453,14 +453,17 @@ func TestOwnerOnlyTokenPerLineTimes(t *testing.T) {
 	}
 }
 
-// TestFastJudgeAgrees: whenever the fast path accepts a token, jwtutil's
-// full verification says the same (valid, same claims and times), and the
-// fast path does accept MediaWiki-shaped valid tokens.
+// TestFastJudgeAgrees: whenever the fast path judges a token, verdict's
+// full judgement says the same: the class at At, the time-independent
+// class, every failing check's detail, MediaWiki's verdict and who the
+// request runs as, the claims, the times and the id. The fast path judges
+// valid, forged, expired, not-yet-valid and wrong-audience or -issuer
+// tokens alike, with and without leeway.
 func TestFastJudgeAgrees(t *testing.T) {
-	g := testLog(t)
+	g, f := testLog(t), floodLog(t)
 	k := loadKeys(t)
 	var toks []string
-	for _, tk := range g.g.Tokens {
+	for _, tk := range append(append([]*loggen.Token{}, g.g.Tokens...), f.g.Tokens[:300]...) {
 		toks = append(toks, tk.Text)
 	}
 	for _, name := range []string{"15-tokenA-cc.jwt", "16-tokenB-cc.jwt", "07-tokenB-owner-only-registration.jwt",
@@ -477,15 +480,18 @@ func TestFastJudgeAgrees(t *testing.T) {
 		for _, vo := range []verdict.Options{
 			{Keys: []*rsa.PublicKey{k.pub}},
 			{Keys: []*rsa.PublicKey{k.pub}, Leeway: 90 * time.Second},
+			{Keys: []*rsa.PublicKey{k.pub}, Leeway: 3 * time.Hour},
 			{JWKS: jwks},
+			{Keys: []*rsa.PublicKey{k.pub, k.forger.Public().(*rsa.PublicKey)}},
 			{Keys: []*rsa.PublicKey{k.pub}, Issuer: "http://127.0.0.1:8089"},
 			{Keys: []*rsa.PublicKey{k.pub}, Issuer: "https://meta.wikimedia.org"},
 			{Keys: []*rsa.PublicKey{k.pub}, Audience: "5096568cc6652b5ad36358427f1bd60c"},
+			{Keys: []*rsa.PublicKey{k.pub}, MediaWiki: mediawiki.V1_43},
 		} {
-			variants = append(variants, variant{at.String(), Options{Output: OutputTokens, Verify: vo, At: at}})
+			variants = append(variants, variant{fmt.Sprintf("%s %+v", at.Format(time.RFC3339), vo), Options{Verify: vo, At: at, Output: OutputTokens}})
 		}
 	}
-	accepted := 0
+	judged := map[jwtutil.Class]int{}
 	for _, v := range variants {
 		fast := New(v.o)
 		slow := New(v.o)
@@ -498,20 +504,33 @@ func TestFastJudgeAgrees(t *testing.T) {
 			if !fast.fastJudge(a, []byte(tok), nil) {
 				continue
 			}
-			accepted++
+			judged[a.info.atClass]++
 			b := &entry{}
 			slow.judge(context.Background(), b, []byte(tok), nil)
-			ai, bi := a.info, b.info
-			if bi.atClass != jwtutil.ClassOK || bi.static != jwtutil.ClassOK {
-				t.Errorf("%s: fast path accepted a token jwtutil judges %v: %s", v.name, bi.atClass, bi.detail(bi.atClass))
+			ai, bi := &a.info, &b.info
+			if ai.atClass != bi.atClass || ai.static != bi.static {
+				t.Errorf("%s: fast path %v (static %v), verdict %v (static %v): %s", v.name, ai.atClass, ai.static, bi.atClass, bi.static, bi.detail(bi.atClass))
+				continue
 			}
-			if ai.jti != bi.jti || ai.aud != bi.aud || ai.sub != bi.sub || ai.times != bi.times {
-				t.Errorf("%s: claims differ: fast %+v, jwtutil %+v", v.name, ai, bi)
+			for c := 0; c < nClasses; c++ {
+				if da, db := ai.detail(jwtutil.Class(c)), bi.detail(jwtutil.Class(c)); da != db {
+					t.Errorf("%s: %s detail: fast %q, verdict %q", v.name, jwtutil.Class(c), da, db)
+				}
+			}
+			ma, _ := json.Marshal(fast.mediaWikiRef(ai))
+			mb, _ := json.Marshal(slow.mediaWikiRef(bi))
+			if !bytes.Equal(ma, mb) {
+				t.Errorf("%s: MediaWiki: fast %s, verdict %s", v.name, ma, mb)
+			}
+			if ai.jti != bi.jti || ai.aud != bi.aud || ai.sub != bi.sub || ai.times != bi.times || ai.digest != bi.digest {
+				t.Errorf("%s: claims differ: fast %+v, verdict %+v", v.name, ai, bi)
 			}
 		}
 	}
-	if accepted < len(variants)*10 {
-		t.Errorf("fast path accepted only %d tokens over %d variants", accepted, len(variants))
+	for _, c := range []jwtutil.Class{jwtutil.ClassOK, jwtutil.ClassSignature, jwtutil.ClassExpired, jwtutil.ClassNotYetValid, jwtutil.ClassClaims} {
+		if judged[c] < 10 {
+			t.Errorf("the fast path judged only %d %s tokens: %v", judged[c], c, judged)
+		}
 	}
 	// Shapes the fast path must leave to jwtutil.
 	for _, payload := range []string{`{"aud":["a"],"exp":1}`, `{"exp":"1795342075"}`, `{"jti":"a\u0062"}`, `{"a\u0075d":"x"}`, `{"exp":1,"exp":2}`, `{"a":1,}`, `{"a":[1,2}`, `{"":1}`, "{\"x\":\"\xff\"}", `{"x":"\ud800"}`, `{"exp":1e400}`} {

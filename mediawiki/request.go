@@ -38,6 +38,10 @@ type Input struct {
 	// AssumeSignature, without Keys, judges the token as if its signature
 	// verified: what the wiki does with the token if it is genuine.
 	AssumeSignature bool
+	// Signature, when set, is the outcome of checking the token's RS256
+	// signature with Keys, which the caller already has (verdict checks it
+	// once, for its own check and for this one).
+	Signature *bool
 }
 
 // Verdict predicts what the wiki answers to a request carrying the token.
@@ -228,32 +232,64 @@ func (j *judge) run(raw, kind string) Verdict {
 // violated constraint is collected; the hint is always the same.
 func (j *judge) validate() (Verdict, bool) {
 	p := j.tok
-	now := jwtutil.Date(j.in.Now)
-	// LooseValidAt stops at its first violation: iat, then nbf, then exp.
-	var viol []string
-	if d, ok := p.Dates["iat"]; ok && d.After(now) {
-		viol = append(viol, LcobucciIssuedInFuture)
-	} else if d, ok := p.Dates["nbf"]; ok && d.After(now) {
-		viol = append(viol, LcobucciNotYet)
-	} else if d, ok := p.Dates["exp"]; ok && !now.Before(d) {
-		viol = append(viol, LcobucciExpired)
+	date := func(name string) *jwtutil.NumericDate {
+		if d, ok := p.Dates[name]; ok {
+			return &d
+		}
+		return nil
 	}
+	var viol []string
 	switch {
 	case p.Alg() != "RS256":
-		viol = append(viol, LcobucciSignerMismatch)
+		viol = append(timeViolation(date("iat"), date("nbf"), date("exp"), j.in.Now), LcobucciSignerMismatch)
 	case len(j.in.Keys) == 0 && j.in.AssumeSignature:
 		j.v.Note = "no wiki public key given: the signature is assumed genuine"
+		viol = timeViolation(date("iat"), date("nbf"), date("exp"), j.in.Now)
 	case len(j.in.Keys) == 0:
-		viol = append(viol, LcobucciSigMismatch)
+		viol = append(timeViolation(date("iat"), date("nbf"), date("exp"), j.in.Now), LcobucciSigMismatch)
 		j.v.Note = "no wiki public key given: the signature is assumed not to verify"
-	case !VerifyRS256(p.HeaderB64+"."+p.PayloadB64, p.Signature, j.in.Keys):
-		viol = append(viol, LcobucciSigMismatch)
+	default:
+		ok := false
+		if j.in.Signature != nil {
+			ok = *j.in.Signature
+		} else {
+			ok = VerifyRS256(p.HeaderB64+"."+p.PayloadB64, p.Signature, j.in.Keys)
+		}
+		viol = ValidateRS256(date("iat"), date("nbf"), date("exp"), j.in.Now, ok)
 	}
 	if len(viol) == 0 {
 		return Verdict{}, false
 	}
 	j.v.Violations = viol
 	return j.leagueRefusal(StepValidate, viol[0], HintNotVerified), true
+}
+
+// ValidateRS256 is league's $validator->assert(LooseValidAt, SignedWith)
+// on an RS256 token whose signature check with the wiki's keys came out
+// sigOK: every violated constraint, LooseValidAt's (at now, zero leeway)
+// before SignedWith's. The date claims are nil when absent. The log
+// scanner's fast path calls it for the tokens it judges itself.
+func ValidateRS256(iat, nbf, exp *jwtutil.NumericDate, now time.Time, sigOK bool) []string {
+	viol := timeViolation(iat, nbf, exp, now)
+	if !sigOK {
+		viol = append(viol, LcobucciSigMismatch)
+	}
+	return viol
+}
+
+// timeViolation is LooseValidAt with zero leeway: it stops at its first
+// violation, iat, then nbf, then exp.
+func timeViolation(iat, nbf, exp *jwtutil.NumericDate, at time.Time) []string {
+	now := jwtutil.Date(at)
+	switch {
+	case iat != nil && iat.After(now):
+		return []string{LcobucciIssuedInFuture}
+	case nbf != nil && nbf.After(now):
+		return []string{LcobucciNotYet}
+	case exp != nil && !now.Before(*exp):
+		return []string{LcobucciExpired}
+	}
+	return nil
 }
 
 // VerifyRS256 is lcobucci's Rsa\Sha256 verify over the exact signing input,

@@ -10,6 +10,7 @@ import (
 	"hash"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -55,6 +56,9 @@ type Options struct {
 	// signature as genuine (mediawiki.Input.AssumeSignature); the signature
 	// check itself still fails.
 	AssumeSignature bool
+	// Lean leaves the Envoy verdict and the timeline out of the Result:
+	// the log scanner judges every distinct token and reports neither.
+	Lean bool
 }
 
 // Rules are the MediaWiki rules the options judge by.
@@ -167,11 +171,18 @@ func (o *Options) skew() time.Duration {
 
 // VerifySignature checks only algorithm pinning and the signature.
 func VerifySignature(t *jwtutil.Token, o Options) Check {
-	c := Check{Name: "signature", Class: jwtutil.ClassSignature}
+	c, _ := verifySignature(t, o)
+	return c
+}
+
+// verifySignature is VerifySignature; checked says the signature was
+// checked (with cryptography), not refused before.
+func verifySignature(t *jwtutil.Token, o Options) (c Check, checked bool) {
+	c = Check{Name: "signature", Class: jwtutil.ClassSignature}
 	alg := t.Alg()
 	if detail := algRefusal(t, o); detail != "" {
 		c.Detail = detail
-		return c
+		return c, false
 	}
 	// golang-jwt does the cryptography; we hand it the exact signing input
 	// so that header bytes and claim order are judged as they were sent.
@@ -181,38 +192,43 @@ func VerifySignature(t *jwtutil.Token, o Options) Check {
 		secret, err := CheckSecret(o.Secret)
 		if err != nil {
 			c.Detail = err.Error()
-			return c
+			return c, false
 		}
 		if method.Verify(input, t.Signature, secret) == nil {
 			c.OK, c.Class = true, jwtutil.ClassOK
 			c.Detail = alg + " signature verifies with the shared secret"
-			return c
+			return c, true
 		}
 		c.Detail = alg + " signature does not verify with the shared secret"
-		return c
+		return c, true
 	}
 	kid, hasKid := t.Header["kid"].(string)
 	cands, kidNote := CandidateKeys(o, alg, kid, hasKid)
 	if len(cands) == 0 {
 		c.Detail = "no public key to check against" + kidNote
-		return c
+		return c, false
 	}
 	for i, k := range cands {
 		if method.Verify(input, t.Signature, k) == nil {
 			c.OK, c.Class = true, jwtutil.ClassOK
-			c.Detail = fmt.Sprintf("%s signature verifies with key %s", alg, keys.Fingerprint(k)[:23]+"…")
+			c.Detail = fmt.Sprintf("%s signature verifies with key %s", alg, fingerprint(k)[:23]+"…")
 			if len(cands) > 1 {
 				c.Detail += fmt.Sprintf(" (key %d of %d)", i+1, len(cands))
 			}
-			return c
+			return c, true
 		}
 	}
-	if len(cands) == 1 {
-		c.Detail = fmt.Sprintf("%s signature does not verify with the given key (wrong key, or the token was altered)", alg)
-	} else {
-		c.Detail = fmt.Sprintf("%s signature verifies with none of the %d keys (wrong keys, or the token was altered)", alg, len(cands))
+	c.Detail = SignatureMismatch(alg, len(cands))
+	return c, true
+}
+
+// SignatureMismatch is the signature check's detail when none of keys
+// candidate keys verifies a token of alg.
+func SignatureMismatch(alg string, keys int) string {
+	if keys == 1 {
+		return fmt.Sprintf("%s signature does not verify with the given key (wrong key, or the token was altered)", alg)
 	}
-	return c
+	return fmt.Sprintf("%s signature verifies with none of the %d keys (wrong keys, or the token was altered)", alg, keys)
 }
 
 // algRefusal says why the token's alg may not be verified at all, or "".
@@ -325,50 +341,58 @@ func CheckTimes(t *jwtutil.Token, now time.Time, leeway time.Duration) jwtutil.C
 
 func timeChecks(t *jwtutil.Token, at time.Time, leeway time.Duration) []Check {
 	var out []Check
+	for _, name := range []string{"iat", "nbf", "exp"} {
+		tc := t.TimeClaim(name)
+		switch {
+		case !tc.Present && name == "exp":
+			out = append(out, Check{Name: name, OK: true, Detail: "no exp claim: the token never expires (MediaWiki and Envoy accept that)"})
+		case !tc.Present:
+		case !tc.Numeric:
+			out = append(out, Check{Name: name, Class: jwtutil.ClassMalformed,
+				Detail: fmt.Sprintf("%s is %s, not a NumericDate; MediaWiki cannot parse the token", name, jwtutil.CompactJSON(t.Claims[name]))})
+		default:
+			out = append(out, TimeCheck(name, tc.Date, at, leeway))
+		}
+	}
+	return out
+}
+
+// TimeCheck is the check of one present time claim (iat, nbf or exp) of
+// date d at at, by the one time rule: what verify reports, and what the
+// log scanner's fast path reports for the tokens it judges.
+func TimeCheck(name string, d jwtutil.NumericDate, at time.Time, leeway time.Duration) Check {
 	lw := ""
 	if leeway > 0 {
 		lw = fmt.Sprintf(" (with %s leeway; MediaWiki has none)", leeway)
 	}
 	now := jwtutil.Date(at)
-	for _, name := range []string{"iat", "nbf", "exp"} {
-		tc := t.TimeClaim(name)
-		c := Check{Name: name}
-		// Each claim alone through the one rule.
-		var one Times
-		switch name {
-		case "iat":
-			one.IAT, one.HasIAT = tc.Date, true
-		case "nbf":
-			one.NBF, one.HasNBF = tc.Date, true
-		case "exp":
-			one.EXP, one.HasEXP = tc.Date, true
-		}
-		at := jwtutil.FormatDate(tc.Date)
-		switch {
-		case !tc.Present && name == "exp":
-			c.OK = true
-			c.Detail = "no exp claim: the token never expires (MediaWiki and Envoy accept that)"
-		case !tc.Present:
-			continue
-		case !tc.Numeric:
-			c.Class = jwtutil.ClassMalformed
-			c.Detail = fmt.Sprintf("%s is %s, not a NumericDate; MediaWiki cannot parse the token", name, jwtutil.CompactJSON(t.Claims[name]))
-		case one.Class(now, leeway) == jwtutil.ClassOK:
-			c.OK = true
-			c.Detail = fmt.Sprintf("%s (%s %s)", jwtutil.RelativeForDate(name, now, tc.Date), name, at)
-		case name == "exp":
-			c.Class = jwtutil.ClassExpired
-			c.Detail = fmt.Sprintf("token %s (exp %s)%s", jwtutil.RelativeDate(now, tc.Date, "expired", "expires"), at, lw)
-		case name == "nbf":
-			c.Class = jwtutil.ClassNotYetValid
-			c.Detail = fmt.Sprintf("token not valid for another %s (nbf %s)%s", jwtutil.SpanDate(now, tc.Date), at, lw)
-		case name == "iat":
-			c.Class = jwtutil.ClassNotYetValid
-			c.Detail = fmt.Sprintf("token issued %s in the future (iat %s); MediaWiki: %q%s", jwtutil.SpanDate(now, tc.Date), at, mediawiki.LcobucciIssuedInFuture, lw)
-		}
-		out = append(out, c)
+	c := Check{Name: name}
+	// Each claim alone through the one rule.
+	var one Times
+	switch name {
+	case "iat":
+		one.IAT, one.HasIAT = d, true
+	case "nbf":
+		one.NBF, one.HasNBF = d, true
+	case "exp":
+		one.EXP, one.HasEXP = d, true
 	}
-	return out
+	date := jwtutil.FormatDate(d)
+	switch {
+	case one.Class(now, leeway) == jwtutil.ClassOK:
+		c.OK = true
+		c.Detail = fmt.Sprintf("%s (%s %s)", jwtutil.RelativeForDate(name, now, d), name, date)
+	case name == "exp":
+		c.Class = jwtutil.ClassExpired
+		c.Detail = fmt.Sprintf("token %s (exp %s)%s", jwtutil.RelativeDate(now, d, "expired", "expires"), date, lw)
+	case name == "nbf":
+		c.Class = jwtutil.ClassNotYetValid
+		c.Detail = fmt.Sprintf("token not valid for another %s (nbf %s)%s", jwtutil.SpanDate(now, d), date, lw)
+	default:
+		c.Class = jwtutil.ClassNotYetValid
+		c.Detail = fmt.Sprintf("token issued %s in the future (iat %s); MediaWiki: %q%s", jwtutil.SpanDate(now, d), date, mediawiki.LcobucciIssuedInFuture, lw)
+	}
+	return c
 }
 
 // mwInput is what MediaWiki's verdict is given: the wiki's RSA keys only
@@ -399,35 +423,22 @@ func Verify(t *jwtutil.Token, o Options) *Result {
 	}
 	r.Checks = append(r.Checks, format)
 
-	sig := VerifySignature(t, o)
+	sig, checked := verifySignature(t, o)
 	r.Checks = append(r.Checks, sig)
+	if _, hasKid := t.Header["kid"]; checked && t.Alg() == "RS256" && (!hasKid || len(o.JWKS) == 0) {
+		// MediaWiki checks the same signature with the same keys (its
+		// candidates ignore kid): one RSA verification serves both.
+		ok := sig.OK
+		in.Signature = &ok
+	}
 	r.Checks = append(r.Checks, timeChecks(t, o.Now, o.Leeway)...)
 
 	if o.Issuer != "" {
-		c := Check{Name: "issuer"}
 		iss, ok := t.StringClaim("iss")
-		switch {
-		case !ok:
-			c.Class, c.Detail = jwtutil.ClassClaims, fmt.Sprintf("no iss claim; expected %q", o.Issuer)
-		case iss != o.Issuer:
-			c.Class, c.Detail = jwtutil.ClassClaims, fmt.Sprintf("iss is %q; expected %q", iss, o.Issuer)
-		default:
-			c.OK, c.Detail = true, fmt.Sprintf("iss is %q", iss)
-		}
-		r.Checks = append(r.Checks, c)
+		r.Checks = append(r.Checks, IssuerCheck(iss, ok, o.Issuer))
 	}
 	if o.Audience != "" {
-		c := Check{Name: "audience"}
-		auds := audiences(t)
-		switch {
-		case len(auds) == 0:
-			c.Class, c.Detail = jwtutil.ClassClaims, fmt.Sprintf("no aud claim; expected %q", o.Audience)
-		case !slices.Contains(auds, o.Audience):
-			c.Class, c.Detail = jwtutil.ClassClaims, fmt.Sprintf("aud is %s; expected %q", jwtutil.CompactJSON(t.Claims["aud"]), o.Audience)
-		default:
-			c.OK, c.Detail = true, fmt.Sprintf("aud is %s", jwtutil.CompactJSON(t.Claims["aud"]))
-		}
-		r.Checks = append(r.Checks, c)
+		r.Checks = append(r.Checks, AudienceCheck(audiences(t), t.Claims["aud"], o.Audience))
 	}
 	if kind == mediawiki.KindAccessToken || kind == mediawiki.KindOwnerOnly || kind == mediawiki.KindUnknown {
 		r.Checks = append(r.Checks, wikiChecks(t, kind, in)...)
@@ -440,9 +451,66 @@ func Verify(t *jwtutil.Token, o Options) *Result {
 	}
 	r.Valid = r.Class == jwtutil.ClassOK
 	r.MediaWiki = mediawiki.Judge(t.Raw, kind, in)
-	r.Envoy = Envoy(t.Raw, o)
-	r.Timeline = timeline(t, o)
+	if !o.Lean {
+		r.Envoy = Envoy(t.Raw, o)
+		r.Timeline = timeline(t, o)
+	}
 	return r
+}
+
+// IssuerCheck is the issuer check of a token whose iss claim is iss (ok:
+// a string claim is present) against want.
+func IssuerCheck(iss string, ok bool, want string) Check {
+	c := Check{Name: "issuer"}
+	switch {
+	case !ok:
+		c.Class, c.Detail = jwtutil.ClassClaims, fmt.Sprintf("no iss claim; expected %q", want)
+	case iss != want:
+		c.Class, c.Detail = jwtutil.ClassClaims, fmt.Sprintf("iss is %q; expected %q", iss, want)
+	default:
+		c.OK, c.Detail = true, fmt.Sprintf("iss is %q", iss)
+	}
+	return c
+}
+
+// AudienceCheck is the audience check of a token whose aud claim is aud
+// (auds: as a list; nil when absent) against want.
+func AudienceCheck(auds []string, aud any, want string) Check {
+	c := Check{Name: "audience"}
+	switch {
+	case len(auds) == 0:
+		c.Class, c.Detail = jwtutil.ClassClaims, fmt.Sprintf("no aud claim; expected %q", want)
+	case !slices.Contains(auds, want):
+		c.Class, c.Detail = jwtutil.ClassClaims, fmt.Sprintf("aud is %s; expected %q", jwtutil.CompactJSON(aud), want)
+	default:
+		c.OK, c.Detail = true, fmt.Sprintf("aud is %s", jwtutil.CompactJSON(aud))
+	}
+	return c
+}
+
+// fingerprints remembers each key's fingerprint: a signature check's
+// detail names the key, and deriving it (DER encoding, SHA-256) per token
+// costs a scan of distinct tokens a few per cent. Few keys are ever in
+// use; past 64 the cache is no longer filled.
+var fingerprints = struct {
+	sync.Mutex
+	m map[*rsa.PublicKey]string
+}{m: map[*rsa.PublicKey]string{}}
+
+func fingerprint(k *rsa.PublicKey) string {
+	fingerprints.Lock()
+	fp, ok := fingerprints.m[k]
+	fingerprints.Unlock()
+	if ok {
+		return fp
+	}
+	fp = keys.Fingerprint(k)
+	fingerprints.Lock()
+	if len(fingerprints.m) < 64 {
+		fingerprints.m[k] = fp
+	}
+	fingerprints.Unlock()
+	return fp
 }
 
 // Malformed is the report for a token jwtutil.Parse refused: the format
