@@ -138,8 +138,9 @@ func TestSpillRefusesTokenTexts(t *testing.T) {
 
 // TestStateEstimate: the spill budget's estimate of what the entries of
 // distinct tokens hold (valid, forged and expired ones, with and without
-// per-token output) is close to what the heap grows by: not under half of
-// it (the limit would be overrun) nor over twice (spills for nothing).
+// per-token output) is close to what the heap grows by: within a factor of
+// three either way (the heap's growth after a collection is itself a
+// rough figure), so the limit is neither overrun nor spent on nothing.
 func TestStateEstimate(t *testing.T) {
 	f := floodLog(t)
 	for _, out := range []Output{OutputSummary, OutputTokens} {
@@ -159,7 +160,7 @@ func TestStateEstimate(t *testing.T) {
 		est := s.held.Load()
 		t.Logf("output %d: %d tokens, estimate %d B (%.0f B/token), heap grew %d B (%.0f B/token)", out, s.unique.Load(),
 			est, float64(est)/float64(s.unique.Load()), grown, float64(grown)/float64(s.unique.Load()))
-		if !raceEnabled && (2*est < grown || est > 2*grown) {
+		if !raceEnabled && (3*est < grown || est > 3*grown) {
 			t.Errorf("output %d: estimate %d B, heap grew %d B", out, est, grown)
 		}
 		runtime.KeepAlive(s)
