@@ -63,15 +63,12 @@ func (s *Scanner) spill() {
 	}
 }
 
-// fold adds every worker's tallies of entries another worker created to
-// the entry's own tally.
+// fold adds every worker's tallies to the entry's own, which holds its
+// first sighting.
 func (s *Scanner) fold() {
 	for _, w := range s.workers {
-		for _, u := range w.local {
+		w.local.each(func(u *use) {
 			a := &u.e.own
-			if u == a {
-				continue
-			}
 			a.count += u.count
 			if u.first.less(a.first) {
 				a.first, a.firstT = u.first, u.firstT
@@ -82,7 +79,7 @@ func (s *Scanner) fold() {
 			for c := range u.byClass {
 				a.byClass[c] += u.byClass[c]
 			}
-		}
+		})
 	}
 }
 
@@ -95,7 +92,6 @@ func (s *Scanner) flushEntries(toRun bool) error {
 	s.held.Store(0) // the records are counted by the state's sorter
 	tokens := s.state.tokens
 	for _, w := range s.workers {
-		w.local = make(map[tokenKey]*use, 1024)
 		w.forget()
 		for i, slab := range w.slabs {
 			recs := make([]record, 0, len(slab))

@@ -42,13 +42,10 @@ func (s *Scanner) lookup(k tokenKey, cand []byte, oversize bool, w *worker) (*en
 }
 
 // Memory estimates for the spill budget: an entry with its share of a
-// shard map and a slab, and a tally in a worker's map. Go maps hold a
-// slot per entry and grow by doubling, so a slot costs up to twice its
-// size; TestStateEstimate holds the estimate near what the heap shows.
-var (
-	entryBase = int64(unsafe.Sizeof(entry{})) + 2*int64(unsafe.Sizeof(tokenKey{})+8)
-	useCost   = int64(unsafe.Sizeof(use{})) + 2*int64(unsafe.Sizeof(tokenKey{})+8)
-)
+// shard map and a slab (Go maps hold a slot per entry and grow by
+// doubling, so a slot costs up to twice its size); a worker's tally is
+// tallyCost. TestStateEstimate holds the estimate near what the heap shows.
+var entryBase = int64(unsafe.Sizeof(entry{})) + 2*int64(unsafe.Sizeof(tokenKey{})+8)
 
 func (e *entry) cost() int64 {
 	in := &e.info

@@ -285,10 +285,20 @@ func (s *Scanner) Feed(ctx context.Context, name string, r io.Reader) error {
 	file := int32(len(s.files))
 	s.files = append(s.files, name)
 
-	br := bufio.NewReaderSize(r, 64<<10)
+	// A small buffer, enough to sniff gzip's magic bytes: once it is
+	// drained, a read as large as a chunk's goes straight into the chunk
+	// (bufio skips its own buffer), so plain input is copied once, by the
+	// kernel. Gzip's decompressor gets a buffer of its own.
+	//
+	// Not mmap: logrotate's copytruncate truncates a log while it is being
+	// read, and a mapped page past the new end raises SIGBUS, which Go
+	// turns into a crash; guarding against it (re-checking the size,
+	// catching the signal) costs more than the kernel's copy saves, about
+	// 4 % of a scan of repeated tokens (perf: _copy_to_iter).
+	br := bufio.NewReaderSize(r, 16)
 	var in io.Reader = br
 	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
-		zr, err := gzip.NewReader(br)
+		zr, err := gzip.NewReader(bufio.NewReaderSize(br, 64<<10))
 		if err != nil {
 			return fmt.Errorf("%s: %v", name, err)
 		}

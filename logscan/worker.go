@@ -2,6 +2,7 @@ package logscan
 
 import (
 	"bytes"
+	"encoding/binary"
 	"time"
 	"unicode/utf8"
 	"unsafe"
@@ -12,7 +13,7 @@ import (
 // worker holds one goroutine's tallies; they are merged at the end.
 type worker struct {
 	s        *Scanner
-	local    map[tokenKey]*use
+	local    tallies // this worker's tallies of tokens it saw again
 	keyer    *keyer
 	slab     []entry   // what is left of the newest slab
 	slabs    [][]entry // every slab, for the report
@@ -27,7 +28,7 @@ type worker struct {
 }
 
 func newWorker(s *Scanner) *worker {
-	w := &worker{s: s, local: make(map[tokenKey]*use, 1024), keyer: newKeyer(s.secret), interned: map[string]string{},
+	w := &worker{s: s, keyer: newKeyer(s.secret), interned: map[string]string{},
 		perLine: s.o.Times.Enabled(), leeway: s.o.Verify.Leeway, totals: newTotals()}
 	if w.perLine {
 		w.clock = newLineClock(s.o.Times)
@@ -95,7 +96,7 @@ func (w *worker) process(c chunk) {
 			}
 			continue
 		}
-		if hasNUL(line) || !validOutside(line, w.spans) {
+		if !textOutside(line, w.spans) {
 			w.totals.Binary++
 			continue
 		}
@@ -121,26 +122,25 @@ func (w *worker) observe(cand []byte, at pos, t jwtutil.NumericDate, timed bool)
 		w.spelling = cand[:0]
 	}
 	k := w.keyer.key(cand)
-	u := w.local[k]
-	if u == nil {
+	var u *use
+	class := jwtutil.ClassOK
+	if tl := w.local.find(&k); tl != nil {
+		u, class = &tl.use, tl.class
+	} else {
 		e, created := w.s.lookup(k, cand, len(cand) > jwtutil.MaxTokenSize, w)
-		switch {
-		case created:
+		if created {
+			// The first sighting is tallied in the entry: a token seen
+			// once (every token, in a flood) costs no slot in a table.
 			u = &e.own
-		case e.creator == w:
-			u = &e.own
-			w.local[k] = u
-			w.s.held.Add(useCost - int64(unsafe.Sizeof(use{})))
-		default:
-			u = &use{e: e, first: maxPos, firstT: noTime, lastT: noTime}
-			w.local[k] = u
-			w.s.held.Add(useCost)
+		} else {
+			tl := w.local.add(k, e)
+			w.s.held.Add(tallyCost)
+			u = &tl.use
 		}
+		class = e.info.atClass
 	}
-	in := &u.e.info
-	class := in.atClass
 	if timed {
-		class = in.classAt(t, w.leeway)
+		class = u.e.info.classAt(t, w.leeway)
 	}
 	if respelled {
 		class = jwtutil.ClassMalformed // MediaWiki's parser refuses this spelling
@@ -164,29 +164,111 @@ func (w *worker) observe(cand []byte, at pos, t jwtutil.NumericDate, timed bool)
 	}
 }
 
+// tally is a worker's count of one token's uses: a slot of its table.
+// The verdict at Options.At is copied in, so that a use (most uses, in a
+// log where tokens repeat) touches this slot alone, not the entry.
+type tally struct {
+	key   tokenKey
+	class jwtutil.Class
+	use   // e == nil: an empty slot
+}
+
+// tallies is an open-addressing table of tallies by key, probed
+// linearly. The keys are GMAC tags, as good as random, so their first
+// bytes index it. Against Go's map of pointers to tallies, a use costs
+// one cache miss where it cost three or four: the map's group, the
+// tally, the entry (about a quarter of a scan of repeated tokens).
+type tallies struct {
+	slots []tally
+	n     int
+}
+
+// tallyCost is what a slot costs the memory budget: the table is at most
+// three quarters full and grows by doubling.
+var tallyCost = 2 * int64(unsafe.Sizeof(tally{}))
+
+func (t *tallies) find(k *tokenKey) *tally {
+	if t.n == 0 {
+		return nil
+	}
+	mask := len(t.slots) - 1
+	for i := int(binary.LittleEndian.Uint64(k[:8])) & mask; ; i = (i + 1) & mask {
+		s := &t.slots[i]
+		if s.e == nil {
+			return nil
+		}
+		if s.key == *k {
+			return s
+		}
+	}
+}
+
+// add makes the slot of a key not in the table.
+func (t *tallies) add(k tokenKey, e *entry) *tally {
+	if (t.n+1)*4 > len(t.slots)*3 {
+		t.grow()
+	}
+	mask := len(t.slots) - 1
+	i := int(binary.LittleEndian.Uint64(k[:8])) & mask
+	for t.slots[i].e != nil {
+		i = (i + 1) & mask
+	}
+	t.n++
+	s := &t.slots[i]
+	*s = tally{key: k, class: e.info.atClass, use: use{e: e, first: maxPos, firstT: noTime, lastT: noTime}}
+	return s
+}
+
+func (t *tallies) grow() {
+	old := t.slots
+	t.slots = make([]tally, max(1024, 2*len(old)))
+	mask := len(t.slots) - 1
+	for j := range old {
+		if old[j].e == nil {
+			continue
+		}
+		i := int(binary.LittleEndian.Uint64(old[j].key[:8])) & mask
+		for t.slots[i].e != nil {
+			i = (i + 1) & mask
+		}
+		t.slots[i] = old[j]
+	}
+}
+
+// each calls fn with every tally.
+func (t *tallies) each(fn func(*use)) {
+	for i := range t.slots {
+		if t.slots[i].e != nil {
+			fn(&t.slots[i].use)
+		}
+	}
+}
+
 func indexNL(b []byte) int { return bytes.IndexByte(b, '\n') }
 func lastNL(b []byte) int  { return bytes.LastIndexByte(b, '\n') }
 func countNL(b []byte) int { return bytes.Count(b, []byte{'\n'}) }
 func hasNUL(b []byte) bool { return bytes.IndexByte(b, 0) >= 0 }
 
-// validOutside reports whether line is valid UTF-8, checking only the
-// bytes between the spans: the extractor already saw that spans are ASCII.
-// It sorts spans by position.
-func validOutside(line []byte, spans []Span) bool {
+// textOutside reports whether line is text, valid UTF-8 without a NUL
+// byte, checking only the bytes between the spans: the extractor already
+// saw that spans are ASCII token characters, which are neither (a token
+// is most of a line). It sorts spans by position.
+func textOutside(line []byte, spans []Span) bool {
 	for i := 1; i < len(spans); i++ {
 		for j := i; j > 0 && spans[j].Start < spans[j-1].Start; j-- {
 			spans[j], spans[j-1] = spans[j-1], spans[j]
 		}
 	}
+	text := func(b []byte) bool { return !hasNUL(b) && utf8.Valid(b) }
 	at := 0
 	for _, sp := range spans {
-		if sp.Start > at && !utf8.Valid(line[at:sp.Start]) {
+		if sp.Start > at && !text(line[at:sp.Start]) {
 			return false
 		}
 		at = max(at, sp.End)
 	}
-	return utf8.Valid(line[at:])
+	return text(line[at:])
 }
 
-// forget drops what the worker remembers of entries (a spill frees them).
-func (w *worker) forget() {}
+// forget drops what the worker holds of entries (a spill frees them).
+func (w *worker) forget() { w.local = tallies{} }
