@@ -2,7 +2,9 @@
 # The whole test suite, as README and CI run it. Installs what the tests need
 # on a fresh Debian machine when it is missing: mariadb-server (the database
 # tests start their own throwaway server), sqlite3 (reads rows back), jq (the
-# guides pipe JSON into it), man-db (the man pages are rendered with man -l).
+# guides pipe JSON into it), man-db (the man pages are rendered with man -l),
+# GNU parallel (the scan-at-scale guide and scan-partial.txtar shard a log
+# with it).
 # Then: gofmt, go mod tidy, go vet, and go test -race -count=1, which includes
 # the stale-docs check, the README's and the guides' shell blocks
 # (docs/doctest), the fuzz seed corpora and the MariaDB + SQLite tests.
@@ -17,6 +19,7 @@ command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || need_apt+=(m
 command -v sqlite3 >/dev/null 2>&1 || need_apt+=(sqlite3)
 command -v jq >/dev/null 2>&1 || need_apt+=(jq)
 command -v man >/dev/null 2>&1 || need_apt+=(man-db)
+command -v parallel >/dev/null 2>&1 || need_apt+=(parallel)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "== installing ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"

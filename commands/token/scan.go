@@ -45,6 +45,7 @@ type ScanOptions struct {
 	MemoryLimit int64  // bytes (setting memory-limit)
 	TempDir     string // "" is $TMPDIR
 	IDKeyFile   string // setting id-key-file; "" names tokens by sha256
+	Label       string // prefixes every input's name in the report
 	Format      string // text, json or partial
 
 	keyFlags   keyFlags
@@ -112,8 +113,10 @@ shards of one log, with GNU parallel or a Hadoop or Spark job) and merge the
 partials into the report one scan of all the parts would make. Give every
 part the same --at (or MWOAUTH_NOW), keys and settings; tokens are named by
 sha256(token), or with --id-key-file FILE by HMAC-SHA256 under that key (the
-same file on every host; setting id-key-file). See "mwoauth token scan
-merge --help" for the format.
+same file on every host; setting id-key-file), and --label names the part
+in the report (--label "$(hostname):" prefixes every file name). See
+"mwoauth token scan merge --help" for the format, and
+docs/guides/scan-at-scale.md for GNU parallel, ssh, Hadoop and Spark.
 
 --output json prints one JSON object per distinct token, in order of first
 sighting, then one summary object (schema below; fields are only ever added):
@@ -201,6 +204,7 @@ directory), 2 on a usage error.`,
 	fl.BoolVar(&opts.ShowTokens, "show-tokens", false, "Include the token text in the JSON output (it is a credential)")
 	fl.IntVar(&opts.Jobs, "jobs", 0, "Worker goroutines (default: one per core)")
 	addScaleFlags(cmd, &opts.TempDir)
+	fl.StringVar(&opts.Label, "label", "", "Prefix every input's name in the report with this `text` (e.g. the host, when partials of many hosts are merged)")
 	fl.String("id-key-file", "", "Name tokens by HMAC-SHA256 under the key in this `file` (at least 16 bytes; the same file on every host whose partials are merged)")
 	cmdutil.AddOutputFlag(cmd, "text", "json", "partial")
 	addWikiFlags(cmd, &opts.staticApps)
@@ -332,7 +336,7 @@ func scanRun(opts *ScanOptions) error {
 		if files[i] != nil {
 			r, name = files[i], in
 		}
-		if err := sc.Feed(ctx, name, r); err != nil {
+		if err := sc.Feed(ctx, opts.Label+name, r); err != nil {
 			stopProgress()
 			return scanError(ctx, err)
 		}

@@ -106,8 +106,8 @@ func TestScanOptions(t *testing.T) {
 	if o.MemoryLimit != defaultMemoryLimit() || o.TempDir != "" || o.IDKeyFile != "" {
 		t.Errorf("scale defaults: %d %q %q", o.MemoryLimit, o.TempDir, o.IDKeyFile)
 	}
-	if o, err = exec("--memory-limit", "256MiB", "--temp-dir", "/var/tmp", "--id-key-file", "id.key", "-o", "partial"); err != nil ||
-		o.MemoryLimit != 256<<20 || o.TempDir != "/var/tmp" || o.IDKeyFile != "id.key" || o.Format != "partial" {
+	if o, err = exec("--memory-limit", "256MiB", "--temp-dir", "/var/tmp", "--id-key-file", "id.key", "-o", "partial", "--label", "web1:"); err != nil ||
+		o.MemoryLimit != 256<<20 || o.TempDir != "/var/tmp" || o.IDKeyFile != "id.key" || o.Format != "partial" || o.Label != "web1:" {
 		t.Errorf("scale flags: %+v %v", o, err)
 	}
 	t.Setenv("MWOAUTH_MEMORY_LIMIT", "2G")
