@@ -545,11 +545,14 @@ func TestFastJudgeAgrees(t *testing.T) {
 	}
 }
 
-// TestScanAgreesWithVerify: for every token the generator makes (and the
-// real and crafted fixture tokens, a list-valued aud among them), with and
-// without the database, the scan's report line says what token verify
-// says: the class, MediaWiki's verdict and reason, who the request runs as,
-// and the consumer key.
+// TestScanAgreesWithVerify: for every token the generator makes (a log's
+// and an incident's: valid, forged, expired, revoked, unknown, of a
+// disabled consumer) and the real and crafted fixture tokens (a
+// list-valued aud among them), with and without the database, for master
+// and 1.43, and with a subject scope, a wiki id and $wgOAuthStaticApps,
+// the scan's report line says what token verify says: the class,
+// MediaWiki's verdict and reason, who the request runs as, and the
+// consumer key.
 func TestScanAgreesWithVerify(t *testing.T) {
 	g := testLog(t)
 	k := loadKeys(t)
@@ -561,53 +564,64 @@ func TestScanAgreesWithVerify(t *testing.T) {
 		fixtureToken(t, "crafted/alg-none.jwt"), fixtureToken(t, "crafted/bad-signature-bitflip.jwt")} {
 		fmt.Fprintf(log, "GET /w/api.php Authorization: Bearer %s\n", tok)
 	}
+	// An incident's tokens too (valid, forged, expired: the fast path
+	// judges them without a database, verdict.Verify with one).
+	for _, tk := range floodLog(t).g.Tokens[:150] {
+		fmt.Fprintf(log, "GET /w/api.php Authorization: Bearer %s\n", tk.Text)
+	}
 	st, err := db.Open(context.Background(), "sqlite:"+g.dbPath, db.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
+	type wiki struct {
+		scope, id string
+		static    []string
+	}
 	for _, withDB := range []bool{false, true} {
 		for _, ver := range []mediawiki.Version{mediawiki.Master, mediawiki.V1_43} {
-			vo := verdict.Options{MediaWiki: ver, Keys: []*rsa.PublicKey{k.pub}}
-			o := Options{Output: OutputTokens, Verify: vo, At: at, KeepTokens: true}
-			if withDB {
-				o.Wiki = st
-			}
-			rep := runScan(t, o, map[string][]byte{"access.log": log.Bytes()}, "access.log")
-			checked := 0
-			for _, tr := range rep.Tokens {
-				tok, err := jwtutil.Parse(tr.Token)
-				if err != nil {
-					if tr.Verdict != jwtutil.ClassMalformed {
-						t.Errorf("%s: unparseable token judged %s", tr.ID, tr.Verdict)
-					}
-					continue
-				}
-				v := vo
-				v.Now = at
+			for _, w := range []wiki{{}, {scope: "CentralAuth:", id: "metawiki"}, {scope: "local:otherwiki", static: []string{g.g.Consumers[0].Key}}} {
+				vo := verdict.Options{MediaWiki: ver, Keys: []*rsa.PublicKey{k.pub}, SubjectScope: w.scope, WikiID: w.id, StaticApps: w.static}
+				o := Options{Output: OutputTokens, Verify: vo, At: at, KeepTokens: true}
 				if withDB {
-					if v.WikiState, err = wikistate.Lookup(context.Background(), st, tok); err != nil {
-						t.Fatal(err)
+					o.Wiki = st
+				}
+				rep := runScan(t, o, map[string][]byte{"access.log": log.Bytes()}, "access.log")
+				checked := 0
+				for _, tr := range rep.Tokens {
+					tok, err := jwtutil.Parse(tr.Token)
+					if err != nil {
+						if tr.Verdict != jwtutil.ClassMalformed {
+							t.Errorf("%s: unparseable token judged %s", tr.ID, tr.Verdict)
+						}
+						continue
 					}
+					v := vo
+					v.Now = at
+					if withDB {
+						if v.WikiState, err = wikistate.Lookup(context.Background(), st, tok); err != nil {
+							t.Fatal(err)
+						}
+					}
+					r := verdict.Verify(tok, v)
+					mw := tr.MediaWiki
+					switch {
+					case r.Class != tr.Verdict:
+						t.Errorf("db=%v %s %s: verify %s, scan %s (%s)", withDB, ver, tr.ID, r.Class, tr.Verdict, tr.Detail)
+					case mw == nil:
+						t.Errorf("db=%v %s %s: no MediaWiki verdict in the report", withDB, ver, tr.ID)
+					case fmt.Sprint(*r.MediaWiki.Accepted) != fmt.Sprint(*mw.Accepted) || r.MediaWiki.Reason != mw.Reason:
+						t.Errorf("db=%v %s %s: MediaWiki verify %v %q, scan %v %q", withDB, ver, tr.ID, *r.MediaWiki.Accepted, r.MediaWiki.Reason, *mw.Accepted, mw.Reason)
+					case userText(r.MediaWiki.User) != userText(mw.User):
+						t.Errorf("db=%v %s %s: user verify %s, scan %s", withDB, ver, tr.ID, userText(r.MediaWiki.User), userText(mw.User))
+					case mediawiki.ConsumerKey(tok) != tr.Aud:
+						t.Errorf("db=%v %s %s: consumer key %q, scan %q", withDB, ver, tr.ID, mediawiki.ConsumerKey(tok), tr.Aud)
+					}
+					checked++
 				}
-				r := verdict.Verify(tok, v)
-				mw := tr.MediaWiki
-				switch {
-				case r.Class != tr.Verdict:
-					t.Errorf("db=%v %s %s: verify %s, scan %s (%s)", withDB, ver, tr.ID, r.Class, tr.Verdict, tr.Detail)
-				case mw == nil:
-					t.Errorf("db=%v %s %s: no MediaWiki verdict in the report", withDB, ver, tr.ID)
-				case fmt.Sprint(*r.MediaWiki.Accepted) != fmt.Sprint(*mw.Accepted) || r.MediaWiki.Reason != mw.Reason:
-					t.Errorf("db=%v %s %s: MediaWiki verify %v %q, scan %v %q", withDB, ver, tr.ID, *r.MediaWiki.Accepted, r.MediaWiki.Reason, *mw.Accepted, mw.Reason)
-				case userText(r.MediaWiki.User) != userText(mw.User):
-					t.Errorf("db=%v %s %s: user verify %s, scan %s", withDB, ver, tr.ID, userText(r.MediaWiki.User), userText(mw.User))
-				case mediawiki.ConsumerKey(tok) != tr.Aud:
-					t.Errorf("db=%v %s %s: consumer key %q, scan %q", withDB, ver, tr.ID, mediawiki.ConsumerKey(tok), tr.Aud)
+				if checked < 100 {
+					t.Errorf("db=%v %s: only %d tokens compared", withDB, ver, checked)
 				}
-				checked++
-			}
-			if checked < 100 {
-				t.Errorf("db=%v %s: only %d tokens compared", withDB, ver, checked)
 			}
 		}
 	}
