@@ -7,6 +7,7 @@ import (
 	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/base64"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -132,5 +133,46 @@ func BenchmarkRSAVerify(b *testing.B) {
 		if err := rsa.VerifyPKCS1v15(k.pub, crypto.SHA256, h[:], sig); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkScanSpill is BenchmarkScanIncidentTokens with the smallest
+// memory budget: the state goes to a run every few dozen tokens and the
+// runs are merged at the end (compare the two for the spill's cost).
+func BenchmarkScanSpill(b *testing.B) {
+	f := floodLog(b)
+	o := benchOptions(b)
+	o.Output, o.MemoryLimit, o.TempDir = OutputTokens, 1, b.TempDir()
+	benchScan(b, f.log, o)
+	b.ReportMetric(float64(len(f.g.Tokens))*float64(b.N)/b.Elapsed().Seconds(), "tokens/s")
+}
+
+// BenchmarkMerge merges the partials of four shards of an incident's log
+// into the per-token report, in memory and spilling.
+func BenchmarkMerge(b *testing.B) {
+	f := floodLog(b)
+	o := benchOptions(b)
+	var partials [][]byte
+	size := 0
+	for i, sh := range shards(f.log, 4) {
+		p := scanToPartial(b, o, fmt.Sprintf("shard-%d.log", i), sh)
+		partials = append(partials, p)
+		size += len(p)
+	}
+	for _, limit := range []int64{0, 1} {
+		b.Run(fmt.Sprintf("limit=%d", limit), func(b *testing.B) {
+			b.SetBytes(int64(size))
+			for i := 0; i < b.N; i++ {
+				rep, err := merge(b, MergeOptions{Output: OutputTokens, MemoryLimit: limit, TempDir: b.TempDir()}, partials...)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := rep.EachToken(func(*TokenReport) error { return nil }); err != nil {
+					b.Fatal(err)
+				}
+				rep.Close()
+			}
+			b.ReportMetric(float64(len(f.g.Tokens))*float64(b.N)/b.Elapsed().Seconds(), "tokens/s")
+		})
 	}
 }

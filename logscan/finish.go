@@ -4,6 +4,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"sync"
 	"time"
 
 	"github.com/mwoauth/mwoauth/jwtutil/keys"
@@ -85,31 +86,44 @@ func (s *Scanner) fold() {
 
 // flushEntries turns every entry into a record for the state, and drops
 // the entries: to a new run when toRun (a spill), else into the state's
-// memory (the end of the scan, whose sorter spills if it must).
+// memory (the end of the scan, whose sorter spills if it must). Each
+// worker's entries are converted on a goroutine of their own, slab by
+// slab, so that a converted slab can be collected.
 func (s *Scanner) flushEntries(toRun bool) error {
 	s.fold()
 	s.resetShards()
 	s.held.Store(0) // the records are counted by the state's sorter
-	tokens := s.state.tokens
-	for _, w := range s.workers {
+	converted := make([][][]record, len(s.workers))
+	var wg sync.WaitGroup
+	for i, w := range s.workers {
 		w.forget()
-		for i, slab := range w.slabs {
-			recs := make([]record, 0, len(slab))
-			for j := range slab {
-				e := &slab[j]
-				if e.creator == nil { // the newest slab's tail is unused
-					continue
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j, slab := range w.slabs {
+				recs := make([]record, 0, len(slab))
+				for k := range slab {
+					if e := &slab[k]; e.creator != nil { // the newest slab's tail is unused
+						recs = append(recs, record{})
+						s.recordOf(e, &recs[len(recs)-1])
+					}
 				}
-				recs = append(recs, record{})
-				r := &recs[len(recs)-1]
-				s.recordOf(e, r)
-				if err := tokens.add(r); err != nil {
+				converted[i] = append(converted[i], recs)
+				w.slabs[j] = nil
+			}
+			w.slabs, w.slab = nil, nil
+		}()
+	}
+	wg.Wait()
+	tokens := s.state.tokens
+	for _, slabs := range converted {
+		for _, recs := range slabs {
+			for k := range recs {
+				if err := tokens.add(&recs[k]); err != nil {
 					return err
 				}
 			}
-			w.slabs[i] = nil
 		}
-		w.slabs, w.slab = nil, nil
 	}
 	if toRun {
 		return tokens.spill()

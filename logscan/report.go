@@ -3,7 +3,11 @@ package logscan
 import (
 	"context"
 	"encoding/json"
+	"io"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 	"unsafe"
 
@@ -248,6 +252,28 @@ type consAcc struct {
 	firstT, lastT jwtutil.NumericDate
 }
 
+// addRecord counts one token, of verdict v, into the consumer.
+func (a *consAcc) addRecord(r *record, v jwtutil.Class) {
+	if a.Consumer == nil {
+		a.Consumer = r.consumer
+	}
+	a.Tokens++
+	a.Uses += r.count
+	a.TokensBy[v]++
+	for c, n := range r.byClass {
+		if n > 0 {
+			a.UsesBy[c] += n
+			a.UsesByFound[c] = true
+		}
+	}
+	if r.first.less(a.first) {
+		a.first, a.firstT = r.first, r.firstT
+	}
+	if a.last.less(r.last) {
+		a.last, a.lastT = r.last, r.lastT
+	}
+}
+
 func combineConsumers(dst, src *consAcc) {
 	if dst.Consumer == nil {
 		dst.Consumer = src.Consumer
@@ -346,7 +372,7 @@ func (st *state) report() (*Report, error) {
 		st.budget.held.Add(-st.tokens.held)
 		st.tokens.held = 0
 	}
-	err := st.tokens.each(func(r *record) error {
+	pass := func(r *record) error {
 		if unique%4096 == 0 && st.ctx != nil && st.ctx.Err() != nil {
 			return st.ctx.Err()
 		}
@@ -356,22 +382,35 @@ func (st *state) report() (*Report, error) {
 			valid = false
 		}
 		tokensBy[v]++
-		acc := &consAcc{Aud: r.aud, Consumer: r.consumer, Tokens: 1, Uses: r.count, first: r.first, firstT: r.firstT, last: r.last, lastT: r.lastT}
-		acc.TokensBy[v] = 1
 		for c, n := range r.byClass {
 			usesBy[c] += n
-			if n > 0 {
-				acc.UsesBy[c], acc.UsesByFound[c] = n, true
-			}
 		}
-		if err := byAud.add(acc); err != nil {
-			return err
+		if acc := byAud.find(r.aud); acc != nil {
+			acc.addRecord(r, v) // most tokens' consumer is known by now: no allocation
+		} else {
+			acc := &consAcc{Aud: r.aud, Consumer: r.consumer, first: maxPos, firstT: noTime, lastT: noTime}
+			acc.addRecord(r, v)
+			if err := byAud.add(acc); err != nil {
+				return err
+			}
 		}
 		if rep.ordered != nil {
 			return rep.ordered.add(r)
 		}
 		return nil
-	})
+	}
+	var err error
+	if st.tokens.spilled() || st.output == OutputPartial {
+		err = st.tokens.each(pass) // combines a token's records from the runs
+	} else {
+		// All in memory, one record per token: the order does not matter
+		// here, and sorting by digest would cost more than the pass.
+		for _, r := range st.tokens.inMemory() {
+			if err = pass(r); err != nil {
+				break
+			}
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -429,6 +468,58 @@ func (r *Report) EachToken(fn func(*TokenReport) error) error {
 		r.st.tokenReport(rec, &tr)
 		return fn(&tr)
 	})
+}
+
+// WriteTokens writes the per-token report lines in order, each made by
+// encode (the command's JSON encoder, say). When the lines are all in
+// memory, batches are encoded on every core and written in order: for an
+// incident's log, a line per distinct token is tens of thousands of
+// lines, and the workers' cores are idle by now.
+func (r *Report) WriteTokens(w io.Writer, encode func(dst []byte, tr *TokenReport) []byte) error {
+	if r.ordered == nil {
+		return nil
+	}
+	if r.ordered.spilled() {
+		var line []byte
+		return r.EachToken(func(tr *TokenReport) error {
+			line = encode(line[:0], tr)
+			_, err := w.Write(line)
+			return err
+		})
+	}
+	r.ordered.sortItems()
+	items := r.ordered.inMemory()
+	const batch = 2048
+	n := (len(items) + batch - 1) / batch
+	out := make([][]byte, n)
+	next := atomic.Int64{}
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), n) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var tr TokenReport
+			for b := int(next.Add(1) - 1); b < n; b = int(next.Add(1) - 1) {
+				var buf []byte
+				for _, rec := range items[b*batch : min((b+1)*batch, len(items))] {
+					r.st.tokenReport(rec, &tr)
+					buf = encode(buf, &tr)
+				}
+				out[b] = buf
+			}
+		}()
+	}
+	wg.Wait()
+	for i, b := range out {
+		if r.st.ctx != nil && r.st.ctx.Err() != nil {
+			return r.st.ctx.Err()
+		}
+		if _, err := w.Write(b); err != nil {
+			return err
+		}
+		out[i] = nil
+	}
+	return nil
 }
 
 // EachConsumer gives the by-consumer table, most uses first.

@@ -177,9 +177,28 @@ func (s *sorter[T]) spill() error {
 	return nil
 }
 
+// sortItems sorts what is in memory. Unstable is enough: the orders are
+// total (ties are broken by the token's digest, the consumer's key), and
+// items that compare equal are combined.
 func (s *sorter[T]) sortItems() {
-	slices.SortStableFunc(s.items, s.c.cmp)
+	slices.SortFunc(s.items, s.c.cmp)
 }
+
+// find is the item in memory with key (codecs with a key), or nil: the
+// caller may change it in place (its size must not change).
+func (s *sorter[T]) find(key string) *T {
+	if s.index == nil {
+		return nil
+	}
+	return s.index[key]
+}
+
+// spilled reports whether some items are in runs.
+func (s *sorter[T]) spilled() bool { return len(s.runs) > 0 }
+
+// inMemory is what the sorter holds, in no particular order, while nothing
+// is spilled: for passes that do not need an order.
+func (s *sorter[T]) inMemory() []*T { return s.items }
 
 // writeRun writes the items fill emits, in order, to a new run file.
 func (s *sorter[T]) writeRun(fill func(emit func(*T) error) error) (string, error) {

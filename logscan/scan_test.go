@@ -103,11 +103,7 @@ func floodLog(t testing.TB) generated {
 	floodOnce.Do(func() {
 		k := loadKeys(t)
 		var buf bytes.Buffer
-		mix, err := loggen.ParseMix("valid=600,forged=200,expired=200")
-		if err != nil {
-			t.Fatal(err)
-		}
-		g, err := loggen.Generate(&buf, loggen.Config{Lines: 2000, Tokens: 2000, Unique: true, TokenShare: 1000, Seed: 12, Mix: mix, Key: k.priv, Forger: k.forger})
+		g, err := loggen.Generate(&buf, loggen.Config{Lines: 2000, Tokens: 2000, Unique: true, TokenShare: 1000, Seed: 12, Mix: loggen.IncidentMix, Key: k.priv, Forger: k.forger})
 		if err != nil {
 			t.Fatal(err)
 		}

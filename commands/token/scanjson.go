@@ -22,13 +22,7 @@ import (
 func writeScanJSON(w io.Writer, rep *logscan.Report) error {
 	// Buffered: one write per line would be one syscall per distinct token.
 	bw := bufio.NewWriterSize(w, 256<<10)
-	var line []byte
-	err := rep.EachToken(func(tr *logscan.TokenReport) error {
-		line = appendTokenLine(line[:0], tr)
-		_, err := bw.Write(line)
-		return err
-	})
-	if err != nil {
+	if err := rep.WriteTokens(bw, appendTokenLine); err != nil {
 		return err
 	}
 	if err := writeSummaryLine(bw, rep); err != nil {

@@ -56,6 +56,14 @@ var kindNames = [...]string{"valid", "expiring", "expired", "future", "forged", 
 
 func (k Kind) String() string { return kindNames[k] }
 
+// IncidentMix is an incident's log of distinct tokens: 60 % valid, 20 %
+// forged, 20 % expired (--mix incident), what bench/run.sh measures the
+// scan's cost per distinct failing token with.
+var IncidentMix = [numKinds]int{Valid: 600, Forged: 200, Expired: 200}
+
+// namedMixes are the --mix presets.
+var namedMixes = map[string][numKinds]int{"incident": IncidentMix, "default": DefaultMix}
+
 // DefaultMix is the share of each kind among distinct tokens (per mille).
 var DefaultMix = [numKinds]int{Valid: 500, Expiring: 150, Expired: 110, Future: 20, Forged: 80, Revoked: 60, NoRow: 20, Disabled: 30, Malformed: 30}
 
@@ -743,6 +751,9 @@ func newCounts() *Counts {
 
 // ParseMix reads "valid=900,forged=100" (per mille; kinds not named get 0).
 func ParseMix(spec string) ([numKinds]int, error) {
+	if m, ok := namedMixes[spec]; ok {
+		return m, nil
+	}
 	var mix [numKinds]int
 	for _, part := range strings.Split(spec, ",") {
 		name, val, ok := strings.Cut(strings.TrimSpace(part), "=")

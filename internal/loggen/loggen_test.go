@@ -102,7 +102,10 @@ func TestParseMix(t *testing.T) {
 	if err != nil || m[Valid] != 900 || m[Forged] != 100 || m[Expired] != 0 {
 		t.Errorf("ParseMix: %v %v", m, err)
 	}
-	for _, bad := range []string{"valid", "valid=x", "bogus=1", "valid=-1"} {
+	if m, err := ParseMix("incident"); err != nil || m[Valid] != 600 || m[Forged] != 200 || m[Expired] != 200 || m[Revoked] != 0 {
+		t.Errorf("ParseMix(incident): %v %v", m, err)
+	}
+	for _, bad := range []string{"valid", "valid=x", "bogus=1", "valid=-1", "Incident"} {
 		if _, err := ParseMix(bad); err == nil {
 			t.Errorf("ParseMix(%q) accepted", bad)
 		}

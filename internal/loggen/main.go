@@ -68,7 +68,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&tokenShare, "token-share", 700, "per-mille of lines that carry tokens")
 	fs.IntVar(&jsonShare, "json-share", 300, "per-mille of token lines written as JSON (-1 for none, 1000 for all)")
 	fs.DurationVar(&duration, "duration", 2*time.Hour, "time the log spans")
-	fs.StringVar(&mix, "mix", "", "token kinds in per mille, e.g. valid=900,forged=100 (default: a realistic mix)")
+	fs.StringVar(&mix, "mix", "", "token kinds in per mille, e.g. valid=900,forged=100, or incident (valid=600,forged=200,expired=200) (default: a realistic mix)")
 	fs.BoolVar(&cfg.Unique, "unique", false, "every token line gets a token of its own (benchmark of distinct tokens)")
 	fs.StringVar(&start, "start", DefaultStart.Format(time.RFC3339), "first line's time (RFC 3339)")
 	fs.StringVar(&keyPath, "key", "", "the wiki's private key (PEM) that signs real tokens")
