@@ -343,10 +343,11 @@ func judgeCaptured(opts *ProbeOptions, target *probe.Target) (*probeResult, erro
 // (verdict.Verify, the same call token verify makes): the MediaWiki answer
 // at the probed endpoint and the gateway's, for tok at at.
 //
-// Who the request runs as is read from sub until the verdict says it (the
-// acceptance decides: a master client-credentials token carries its owner's
-// sub and still runs anonymously); no database is consulted, so the jti
-// row and the consumer's stage are stated as assumptions.
+// Who the request runs as is the verdict's (verdicts.mediawiki.user): with
+// no database it is MediaWiki's guess from the token, in which a master
+// client_credentials token runs anonymously although its sub names the
+// client's owner. No database is consulted, so the jti row and the
+// consumer's stage are stated as assumptions.
 func predict(tok *jwtutil.Token, at time.Time, opts *ProbeOptions, target *probe.Target) probe.Prediction {
 	vo := verdict.Options{MediaWiki: opts.MediaWiki, Now: at, Issuer: opts.Issuer, Audience: opts.Audience, RequestURI: target.URL.String(), EnvoySkew: opts.EnvoySkew,
 		AssumeSignature: opts.PublicKey == nil}
@@ -372,9 +373,7 @@ func predict(tok *jwtutil.Token, at time.Time, opts *ProbeOptions, target *probe
 	mw := probe.MediaWikiPrediction{Reason: mwv.Reason, Assumptions: mwAssumed}
 	// Without a key the prediction takes the signature as genuine
 	// (AssumeSignature): the probe's question is what the wiki does with a
-	// genuine token. Who it runs as is the verdict's: from sub, as no
-	// database is read (a master client-credentials token of a normal
-	// client carries its owner's sub and still runs anonymously).
+	// genuine token.
 	accepted := mwv.Accepted != nil && *mwv.Accepted
 	if accepted {
 		mw.Reason = "accepted"
