@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"flag"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -13,6 +14,8 @@ import (
 
 	"github.com/mwoauth/mwoauth/internal/loggen"
 )
+
+var updateScripts = flag.Bool("update", false, "rewrite the golden files of the .txtar scripts")
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
@@ -28,6 +31,9 @@ func TestMain(m *testing.M) {
 func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/script",
+		// go test -run TestScripts -update rewrites the goldens that
+		// "cmp stdout NAME" compares with, inside the .txtar files.
+		UpdateScripts: *updateScripts,
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("NO_COLOR", "")
 			env.Setenv("XDG_CONFIG_HOME", filepath.Join(env.WorkDir, ".config"))

@@ -17,16 +17,29 @@ import (
 	"github.com/mwoauth/mwoauth/mediawiki"
 )
 
-type mintOptions struct {
+// MintOptions is everything "token mint" needs, flags checked and settings
+// resolved; mintRun reads the key and signs, and never sees cobra.
+type MintOptions struct {
+	IO *cmdutil.IOStreams
+	// Now is the instant the token is issued at (MWOAUTH_NOW pins it, so
+	// QA and the docs mint reproducible tokens; a token is no wiki write).
+	Now func() time.Time
+
+	MediaWiki         mediawiki.Version
 	ClientID          string
 	User              int64
 	Scopes            []string
 	ExpiresIn         time.Duration
+	ExpiresGiven      bool // --expires-in was given (an owner-only token's 1000 years otherwise)
 	OwnerOnly         bool
 	JTI               string
 	GrantType         string
 	ClientCredentials bool
-	Set               []string
+	Hooks             []jwtutil.RawMember // --set CLAIM=JSON, compacted
+	SubjectScope      string              // the subject-scope setting, or its default
+	Issuer            string
+	PrivateKey        string // the private-key setting: file, - or env:NAME
+	PassphraseFile    string
 	Format            string
 }
 
@@ -37,8 +50,10 @@ var (
 	consumerKey = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9a-f]{32}$`) })
 )
 
-func newCmdMint(f *cmdutil.Factory) *cobra.Command {
-	opts := &mintOptions{}
+// NewCmdMint builds "token mint"; runF, when not nil, replaces mintRun.
+func NewCmdMint(f *cmdutil.Factory, runF func(*MintOptions) error) *cobra.Command {
+	opts := &MintOptions{IO: f.IO, Now: f.Now}
+	var sets []string
 	cmd := &cobra.Command{
 		Use:   "mint --private-key <file> --client-id <key> --issuer <url> (--user <id> | --client-credentials)",
 		Short: "Sign a new access token shaped exactly as Extension:OAuth issues it",
@@ -86,12 +101,34 @@ prints {"token", "header", "claims", "exp"} (exp as RFC 3339 UTC).`,
   mwoauth token mint --mediawiki 1.43 --private-key oauth2-private.pem --issuer http://127.0.0.1:8089 --client-id 5096568cc6652b5ad36358427f1bd60c --client-credentials --scopes basic,editpage`,
 		Args: cmdutil.Args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			format, err := cmdutil.OutputFormat(cmd, "text", "json")
-			if err != nil {
+			var err error
+			if opts.Format, err = cmdutil.OutputFormat(cmd, "text", "json"); err != nil {
 				return err
 			}
-			opts.Format = format
-			return runMint(cmd, f, opts)
+			opts.ExpiresGiven = cmd.Flags().Changed("expires-in")
+			var dbs dbSettings
+			if err := f.Bind(cmd, cmdutil.MediaWikiSetting(&opts.MediaWiki), cmdutil.StringSetting("subject-scope", &opts.SubjectScope),
+				cmdutil.StringSetting("issuer", &opts.Issuer)); err != nil {
+				return err
+			}
+			if opts.SubjectScope == "" {
+				if err := dbs.bind(cmd, f); err != nil {
+					return err
+				}
+			}
+			if err := opts.check(cmd.Flags().Changed("user"), sets, dbs); err != nil {
+				return err
+			}
+			if err := bindPrivateKey(cmd, f, &opts.PrivateKey, &opts.PassphraseFile); err != nil {
+				return err
+			}
+			if err := requirePrivateKey(opts.PrivateKey); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return mintRun(opts)
 		},
 	}
 	fl := cmd.Flags()
@@ -107,20 +144,18 @@ prints {"token", "header", "claims", "exp"} (exp as RFC 3339 UTC).`,
 	fl.StringVar(&opts.JTI, "jti", "", "jti, the oaat_identifier of the token row (default: 80 random hex)")
 	fl.StringVar(&opts.GrantType, "grant-type", "", "The grant_type claim on master: authorization_code (default), refresh_token or client_credentials")
 	fl.BoolVar(&opts.ClientCredentials, "client-credentials", false, "A client_credentials token of a normal client (master: sub is the owner's, whom --user names; 1.43: sub \"\")")
-	fl.StringArrayVar(&opts.Set, "set", nil, "A hook claim: `CLAIM=JSON`, e.g. 'rlc=\"authed-user\"' (repeatable; written before scopes)")
+	fl.StringArrayVar(&sets, "set", nil, "A hook claim: `CLAIM=JSON`, e.g. 'rlc=\"authed-user\"' (repeatable; written before scopes)")
 	cmdutil.AddOutputFlag(cmd, "text", "json")
 	dbcmd.AddFlags(cmd)
 	return cmd
 }
 
-func runMint(cmd *cobra.Command, f *cmdutil.Factory, opts *mintOptions) error {
-	ver, err := f.MediaWiki(cmd)
-	if err != nil {
-		return err
-	}
+// check validates the flags and the settings together, as the version
+// mints (usage errors, exit 2), and fills the hook claims and the default
+// subject scope.
+func (opts *MintOptions) check(userGiven bool, sets []string, dbs dbSettings) error {
+	ver := opts.MediaWiki
 	r := ver.Rules()
-	userGiven := cmd.Flags().Changed("user")
-	expiresGiven := cmd.Flags().Changed("expires-in")
 	switch {
 	case opts.ClientID == "":
 		return cmdutil.FlagErrorf("--client-id is required (the consumer key, the token's aud)")
@@ -136,7 +171,7 @@ func runMint(cmd *cobra.Command, f *cmdutil.Factory, opts *mintOptions) error {
 		return cmdutil.FlagErrorf("--user must be a positive central user id")
 	case opts.ExpiresIn < 0:
 		return cmdutil.FlagErrorf("--expires-in must be positive: mint issues tokens valid from now; for an expired one use mwoauth token remint --expired-by %s", (-opts.ExpiresIn).String())
-	case expiresGiven && opts.ExpiresIn == 0:
+	case opts.ExpiresGiven && opts.ExpiresIn == 0:
 		return cmdutil.FlagErrorf("--expires-in must be positive")
 	case opts.JTI != "" && !jtiRE().MatchString(opts.JTI):
 		return cmdutil.FlagErrorf("--jti must be lowercase hex (an oaat_identifier)")
@@ -152,51 +187,43 @@ func runMint(cmd *cobra.Command, f *cmdutil.Factory, opts *mintOptions) error {
 	default:
 		return cmdutil.FlagErrorf("--grant-type %s: want authorization_code, refresh_token or client_credentials", cmdutil.Safe(opts.GrantType))
 	}
-	hooks, err := hookClaims(opts.Set)
+	hooks, err := hookClaims(sets)
 	if err != nil {
 		return err
 	}
+	opts.Hooks = hooks
 	var scopes []string
 	for _, s := range opts.Scopes {
 		if s = strings.TrimSpace(s); s != "" {
 			scopes = append(scopes, s)
 		}
 	}
-	scope, err := f.Setting(cmd, "subject-scope")
-	if err != nil {
-		return err
+	opts.Scopes = scopes
+	if opts.SubjectScope == "" {
+		opts.SubjectScope = dbs.subjectScopeDefault()
+	} else if !mediawiki.ValidScope(opts.SubjectScope) {
+		return cmdutil.FlagErrorf("--subject-scope %q: want a CentralIdLookup scope such as CentralAuth: or local:metawiki", cmdutil.Safe(opts.SubjectScope))
 	}
-	if scope == "" {
-		if scope, err = subjectScopeDefault(cmd, f); err != nil {
-			return err
-		}
-	} else if !mediawiki.ValidScope(scope) {
-		return cmdutil.FlagErrorf("--subject-scope %q: want a CentralIdLookup scope such as CentralAuth: or local:metawiki", cmdutil.Safe(scope))
-	}
-	issuer, err := f.Setting(cmd, "issuer")
-	if err != nil {
-		return err
-	}
-	if issuer == "" {
+	if opts.Issuer == "" {
 		return cmdutil.FlagErrorf("no issuer: MediaWiki always writes iss, the central wiki's canonical server: pass --issuer https://meta.wikimedia.org, set MWOAUTH_ISSUER, or add issuer = ... to a profile")
 	}
-	keyRef, err := privateKeySetting(cmd, f)
-	if err != nil {
-		return err
-	}
-	priv, err := loadPrivateKey(cmd, f, keyRef)
+	return nil
+}
+
+func mintRun(opts *MintOptions) error {
+	priv, err := loadPrivateKey(opts.IO, opts.PrivateKey, opts.PassphraseFile)
 	if err != nil {
 		return err
 	}
 	if !consumerKey().MatchString(opts.ClientID) {
-		fmt.Fprintf(f.IO.ErrOut, "warning: --client-id %q is not 32 lowercase hex characters like oarc_consumer_key\n", cmdutil.Safe(opts.ClientID))
+		fmt.Fprintf(opts.IO.ErrOut, "warning: --client-id %q is not 32 lowercase hex characters like oarc_consumer_key\n", cmdutil.Safe(opts.ClientID))
 	}
 	mo := mediawiki.MintOptions{
-		MediaWiki: ver, ClientID: opts.ClientID, UserID: opts.User, SubjectScope: scope, GrantType: opts.GrantType,
-		ClientCredentials: opts.ClientCredentials, OwnerOnly: opts.OwnerOnly, HookClaims: hooks, Scopes: scopes,
-		Issuer: issuer, JTI: opts.JTI, Now: f.Now().UTC(),
+		MediaWiki: opts.MediaWiki, ClientID: opts.ClientID, UserID: opts.User, SubjectScope: opts.SubjectScope, GrantType: opts.GrantType,
+		ClientCredentials: opts.ClientCredentials, OwnerOnly: opts.OwnerOnly, HookClaims: opts.Hooks, Scopes: opts.Scopes,
+		Issuer: opts.Issuer, JTI: opts.JTI, Now: opts.Now().UTC(),
 	}
-	if expiresGiven || !opts.OwnerOnly {
+	if opts.ExpiresGiven || !opts.OwnerOnly {
 		mo.ExpiresIn = opts.ExpiresIn
 	}
 	out, err := mediawiki.Mint(priv, mo)
@@ -208,9 +235,9 @@ func runMint(cmd *cobra.Command, f *cmdutil.Factory, opts *mintOptions) error {
 		if err != nil {
 			return err
 		}
-		return writeMinted(f.IO.Out, tok)
+		return writeMinted(opts.IO.Out, tok)
 	}
-	fmt.Fprintln(f.IO.Out, out)
+	fmt.Fprintln(opts.IO.Out, out)
 	return nil
 }
 
