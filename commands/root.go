@@ -92,7 +92,7 @@ var topCommands = []struct {
 	{"keys", keys.NewCmdKeys},
 	{"consumer", consumer.NewCmdConsumer},
 	{"sandbox", sandbox.NewCmdSandbox},
-	{"version", newCmdVersion},
+	{"version", func(f *cmdutil.Factory) *cobra.Command { return NewCmdVersion(f, nil) }},
 	{"config", newCmdConfig},
 }
 
