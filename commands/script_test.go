@@ -34,12 +34,7 @@ func TestScripts(t *testing.T) {
 		// go test -run TestScripts -update rewrites the goldens that
 		// "cmp stdout NAME" compares with, inside the .txtar files.
 		UpdateScripts: *updateScripts,
-		Setup: func(env *testscript.Env) error {
-			env.Setenv("NO_COLOR", "")
-			env.Setenv("XDG_CONFIG_HOME", filepath.Join(env.WorkDir, ".config"))
-			env.Setenv("HOME", env.WorkDir)
-			return copyTree("testdata/fixtures", filepath.Join(env.WorkDir, "fixtures"))
-		},
+		Setup:         setupScriptEnv,
 		// [ci]: running under CI=true, where a missing tool must fail the
 		// script rather than skip it; [recorded-answers]: probe_script_test.go.
 		Condition: func(cond string) (bool, error) {
