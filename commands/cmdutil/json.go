@@ -105,16 +105,7 @@ func (a *JSONArray) Add(v any) error {
 	if err := encodeJSON(&a.buf, v, "  ", "  "); err != nil {
 		return err
 	}
-	sep := ",\n  "
-	if a.n == 0 {
-		sep = "[\n  "
-	}
-	a.n++
-	if _, err := io.WriteString(a.w, sep); err != nil {
-		return err
-	}
-	_, err := a.w.Write(escapeJSONControls(bytes.TrimRight(a.buf.Bytes(), "\n")))
-	return err
+	return a.AddEncoded(escapeJSONControls(bytes.TrimRight(a.buf.Bytes(), "\n")))
 }
 
 // Close ends the array with a newline.

@@ -2,7 +2,6 @@ package token
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -13,7 +12,6 @@ import (
 
 	"github.com/mwoauth/mwoauth/commands/cmdutil"
 	"github.com/mwoauth/mwoauth/commands/dbcmd"
-	"github.com/mwoauth/mwoauth/db"
 	"github.com/mwoauth/mwoauth/jwtutil"
 	"github.com/mwoauth/mwoauth/mediawiki"
 	"github.com/mwoauth/mwoauth/verdict"
@@ -25,14 +23,10 @@ type DecodeOptions struct {
 	IO *cmdutil.IOStreams
 	// Now is the clock relative times count from (MWOAUTH_NOW pins it).
 	Now func() time.Time
-	Ctx context.Context
-	// OpenWiki opens the configured wiki database for reading; a nil store
-	// when none is configured.
-	OpenWiki func() (*db.Store, *databaseJSON, error)
+	wikiReader
 
 	Args   []string // the token: TOKEN, - or @FILE; none reads stdin
 	At     string
-	Wiki   wikiSettings
 	Format string
 }
 
@@ -93,10 +87,10 @@ malformed (not three base64url segments of JSON objects, or over 64 KiB).`,
 			if opts.Format, err = cmdutil.OutputFormat(cmd, "text", "json"); err != nil {
 				return err
 			}
-			if err := opts.Wiki.bind(cmd, f, staticApps); err != nil {
+			if err := opts.wikiReader.bind(cmd, f, staticApps); err != nil {
 				return err
 			}
-			opts.Args, opts.Ctx, opts.OpenWiki = args, cmd.Context(), wikiOpener(cmd, f)
+			opts.Args = args
 			if runF != nil {
 				return runF(opts)
 			}
@@ -204,16 +198,8 @@ func decodeRun(opts *DecodeOptions) error {
 	ex := mediawiki.Explain(tok, now, rules)
 	d := decoded{tok: tok, ex: ex, now: now, envoy: verdict.Envoy(tok.Raw, verdict.Options{Now: now})}
 	// Decode is a display command: a database problem is a warning.
-	if st, info, err := opts.OpenWiki(); err != nil {
+	if d.ws, d.db, err = opts.readState(tok); err != nil {
 		fmt.Fprintf(opts.IO.ErrOut, "warning: database not consulted: %s\n", cmdutil.Safe(err.Error()))
-	} else if st != nil {
-		d.db = info
-		d.ws, err = readWikiState(opts.Ctx, st, tok)
-		st.Close()
-		if err != nil {
-			fmt.Fprintf(opts.IO.ErrOut, "warning: database not consulted: %s\n", cmdutil.Safe(err.Error()))
-			d.db = nil
-		}
 	}
 	// Who the request runs as: the same judgement verify makes of the
 	// wiki's state (the token's times and signature aside).

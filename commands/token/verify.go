@@ -2,7 +2,6 @@ package token
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -13,7 +12,6 @@ import (
 
 	"github.com/mwoauth/mwoauth/commands/cmdutil"
 	"github.com/mwoauth/mwoauth/commands/dbcmd"
-	"github.com/mwoauth/mwoauth/db"
 	"github.com/mwoauth/mwoauth/jwtutil"
 	"github.com/mwoauth/mwoauth/mediawiki"
 	"github.com/mwoauth/mwoauth/verdict"
@@ -25,17 +23,13 @@ type VerifyOptions struct {
 	IO *cmdutil.IOStreams
 	// Now is the clock tokens are judged at (MWOAUTH_NOW pins it).
 	Now func() time.Time
-	Ctx context.Context
-	// OpenWiki opens the configured wiki database for reading; a nil store
-	// when none is configured.
-	OpenWiki func() (*db.Store, *databaseJSON, error)
+	wikiReader
 
 	Args []string // the token: TOKEN, - or @FILE; none reads stdin
 	keyFlags
 	Audience   string
 	EnvoySkew  time.Duration
 	RequestURI string
-	Wiki       wikiSettings
 	Format     string
 }
 
@@ -118,10 +112,10 @@ exit status names the most fundamental failure:
 			if err := f.Bind(cmd, cmdutil.StringSetting("audience", &opts.Audience)); err != nil {
 				return err
 			}
-			if err := opts.Wiki.bind(cmd, f, staticApps); err != nil {
+			if err := opts.wikiReader.bind(cmd, f, staticApps); err != nil {
 				return err
 			}
-			opts.Args, opts.Ctx, opts.OpenWiki = args, cmd.Context(), wikiOpener(cmd, f)
+			opts.Args = args
 			if runF != nil {
 				return runF(opts)
 			}
@@ -196,16 +190,9 @@ func verifyRun(opts *VerifyOptions) error {
 		// with MediaWiki's and Envoy's own answers to the same bytes.
 		rep.res, rep.err = verdict.Malformed(raw, err, vo), err
 	} else {
-		st, dbInfo, err := opts.OpenWiki()
-		if err != nil {
+		var dbInfo *databaseJSON
+		if vo.WikiState, dbInfo, err = opts.readState(tok); err != nil {
 			return err
-		}
-		if st != nil {
-			vo.WikiState, err = readWikiState(opts.Ctx, st, tok)
-			st.Close()
-			if err != nil {
-				return err
-			}
 		}
 		rep.vo, rep.tok, rep.db = vo, tok, dbInfo
 		rep.res = verdict.Verify(tok, vo)

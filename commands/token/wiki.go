@@ -158,6 +158,42 @@ func (d dbSettings) subjectScopeDefault() string {
 	return mediawiki.LocalScope(mediawiki.WikiID(name, d.TablePrefix))
 }
 
+// wikiReader is what the commands that judge one token against the wiki
+// carry on their options: the wiki's settings and a store factory for its
+// database.
+type wikiReader struct {
+	Wiki wikiSettings
+	Ctx  context.Context
+	// OpenWiki opens the configured wiki database for reading; a nil store
+	// when none is configured.
+	OpenWiki func() (*db.Store, *databaseJSON, error)
+}
+
+// bind resolves the wiki settings and sets up the store factory.
+func (r *wikiReader) bind(cmd *cobra.Command, f *cmdutil.Factory, staticApps []string) error {
+	if err := r.Wiki.bind(cmd, f, staticApps); err != nil {
+		return err
+	}
+	r.Ctx, r.OpenWiki = cmd.Context(), wikiOpener(cmd, f)
+	return nil
+}
+
+// readState reads what MediaWiki would read for tok from the configured
+// database, and says which database it was; nil, nil when none is
+// configured.
+func (r *wikiReader) readState(tok *jwtutil.Token) (*mediawiki.WikiState, *databaseJSON, error) {
+	st, info, err := r.OpenWiki()
+	if err != nil || st == nil {
+		return nil, nil, err
+	}
+	defer st.Close()
+	ws, err := readWikiState(r.Ctx, st, tok)
+	if err != nil {
+		return nil, nil, err
+	}
+	return ws, info, nil
+}
+
 // readWikiState reads what MediaWiki would read for tok from st.
 func readWikiState(ctx context.Context, st *db.Store, tok *jwtutil.Token) (*mediawiki.WikiState, error) {
 	if ctx == nil {
