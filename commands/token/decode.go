@@ -52,6 +52,9 @@ token-endpoint JSON response, a URL with access_token= in its query or
     consumer key in aud, scopes, ratelimit, grant_type and rlc;
   - what Wikimedia's edge keys on: sub, the rate-limit class rlc and the
     ratelimit claim (which the gateway does not enforce);
+  - what Envoy's jwt_authn answers without a key: how its parser reads
+    the token and whether its times pass (clock skew 60 s); the
+    signature is token verify's;
   - warnings, for the MediaWiki version --mediawiki names (master by
     default): what its parser refuses and why (padding, a second base64
     spelling, invalid UTF-8, empty keys, enc, dates PHP cannot read), an
@@ -72,7 +75,11 @@ The token comes from the argument, from @FILE, or from stdin ("-", or when
 stdin is piped and no argument is given).
 
 Exit status: 0 when the token decodes (expired or not), 3 when it is
-malformed (not three base64url segments of JSON objects, or over 64 KiB).`,
+malformed (not three base64url segments of JSON objects, or over 64 KiB).
+A malformed token still gets a report, on stdout: what MediaWiki's parser
+and Envoy answer to the same bytes (--output json: {"error", "exit_code",
+"judged_at", "mediawiki": {"version", "parses", "parse_error"},
+"envoy"}).`,
 		Example: `  mwoauth token decode "$TOKEN"
   mwoauth token decode @token.jwt
   pbpaste | mwoauth token decode

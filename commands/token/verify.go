@@ -85,8 +85,10 @@ wiki answering, so consumers and acceptances of another wiki are refused;
 --static-app KEY says $wgOAuthStaticApps configures a stage-5 consumer.
 Without a database, the user is a guess from sub and the report says so.
 
-On failure the report still goes to stdout, one line goes to stderr, and the
-exit status names the most fundamental failure:
+On failure the report still goes to stdout (for a malformed token too:
+MediaWiki's parser and Envoy answer every request, so their answers to the
+same bytes are shown), one line goes to stderr, and the exit status names
+the most fundamental failure:
 3 malformed, 4 signature (wrong key, disallowed alg, tampered),
 5 expired, 6 not yet valid, 7 issuer/audience, 8 wiki state.`,
 		Example: `  mwoauth token verify @token.jwt --public-key /etc/mediawiki/oauth2-public.pem
