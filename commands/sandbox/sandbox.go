@@ -164,14 +164,21 @@ func run(cmd *cobra.Command, f *cmdutil.Factory, dir string, force bool) error {
 		{"issuer", Issuer},
 		{"as", "Admin"},
 	}
-	madeDefault, err := WriteProfile(cfgPath, ProfileName, profile)
+	def, err := WriteProfile(cfgPath, ProfileName, profile)
 	if err != nil {
 		return cmdutil.Exitf(cmdutil.ExitFailure, "write profile: %v", err)
 	}
+	// MWOAUTH_PROFILE chooses a profile over the file's default: then the
+	// sandbox is not what a bare command uses, whatever the file says.
+	chosen := f.Env("MWOAUTH_PROFILE")
+	if f.Profile != "" {
+		chosen = f.Profile
+	}
+	isDefault := def.IsDefault() && (chosen == "" || chosen == ProfileName)
 
 	if format == "json" {
 		m := map[string]any{"dir": abs, "db": "sqlite:" + dbPath, "public_key": pubPath, "private_key": privPath,
-			"issuer": Issuer, "config": cfgPath, "profile": ProfileName, "default_profile": madeDefault, "tokens": tokenFiles}
+			"issuer": Issuer, "config": cfgPath, "profile": ProfileName, "default_profile": isDefault, "tokens": tokenFiles}
 		return cmdutil.WriteJSON(f.IO.Out, m)
 	}
 	s := f.IO.Styles()
@@ -182,14 +189,19 @@ func run(cmd *cobra.Command, f *cmdutil.Factory, dir string, force bool) error {
 	fmt.Fprintf(out, "  keys         %s, %s\n", safeDir("oauth2-private.pem"), safeDir("oauth2-public.pem"))
 	fmt.Fprintf(out, "  tokens       %s/*.jwt (valid, expired, revoked, owner-only, client-credentials, disabled-consumer)\n", safeDir("tokens"))
 	prof := "profile " + ProfileName
-	if madeDefault {
+	switch {
+	case chosen != "" && chosen != ProfileName:
+		prof += fmt.Sprintf(" (add --profile sandbox to use it; MWOAUTH_PROFILE chooses %s)", cmdutil.Safe(chosen))
+	case def == madeDefault:
 		prof += " (now the default)"
-	} else {
+	case def == wasDefault:
+		prof += " (the default)"
+	default:
 		prof += " (add --profile sandbox to use it; another default is set)"
 	}
 	fmt.Fprintf(out, "  config       %s, %s\n", cmdutil.Safe(cfgPath), prof)
 	p := ""
-	if !madeDefault {
+	if !isDefault {
 		p = "--profile sandbox "
 	}
 	fmt.Fprintf(out, "\n%s\n", s.Bold.Render("Try next:"))
@@ -207,17 +219,31 @@ func run(cmd *cobra.Command, f *cmdutil.Factory, dir string, force bool) error {
 	return nil
 }
 
+// DefaultStatus says whether a profile WriteProfile wrote is the file's
+// default.
+type DefaultStatus int
+
+const (
+	otherDefault DefaultStatus = iota // the file names another default
+	madeDefault                       // the file had none: now it is this one
+	wasDefault                        // the file already named this one
+)
+
+// IsDefault: the profile is the file's default after the write.
+func (d DefaultStatus) IsDefault() bool { return d != otherDefault }
+
 // WriteProfile adds or replaces the [profile NAME] section of the INI file
 // at path, keeping every other line as it was. It sets "default = NAME" only
-// when the file has no default; it reports whether it did.
-func WriteProfile(path, name string, values [][2]string) (madeDefault bool, err error) {
+// when the file has no default, and reports whether NAME is the default
+// now, and since when.
+func WriteProfile(path, name string, values [][2]string) (def DefaultStatus, err error) {
 	old, err := os.ReadFile(path)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return false, err
+		return otherDefault, err
 	}
 	ini, err := cmdutil.ParseINI(strings.NewReader(string(old)))
 	if err != nil {
-		return false, fmt.Errorf("%s: %v", path, err)
+		return otherDefault, fmt.Errorf("%s: %v", path, err)
 	}
 	var kept []string
 	inTarget := false
@@ -238,9 +264,12 @@ func WriteProfile(path, name string, values [][2]string) (madeDefault bool, err 
 	for len(kept) > 0 && strings.TrimSpace(kept[len(kept)-1]) == "" {
 		kept = kept[:len(kept)-1]
 	}
-	if ini.Global["default"] == "" {
+	switch ini.Global["default"] {
+	case "":
 		kept = append([]string{"default = " + name}, kept...)
-		madeDefault = true
+		def = madeDefault
+	case name:
+		def = wasDefault
 	}
 	var b strings.Builder
 	for _, l := range kept {
@@ -255,11 +284,11 @@ func WriteProfile(path, name string, values [][2]string) (madeDefault bool, err 
 		b.WriteString(kv[0] + " = " + kv[1] + "\n")
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return false, err
+		return otherDefault, err
 	}
 	tmp := path + ".tmp"
 	if err := os.WriteFile(tmp, []byte(b.String()), 0o600); err != nil {
-		return false, err
+		return otherDefault, err
 	}
-	return madeDefault, os.Rename(tmp, path)
+	return def, os.Rename(tmp, path)
 }

@@ -167,16 +167,21 @@ func TestTokensMatchRows(t *testing.T) {
 func TestWriteProfile(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "sub", "config")
-	made, err := WriteProfile(path, "sandbox", [][2]string{{"db", "sqlite:/a"}})
-	if err != nil || !made {
-		t.Fatalf("first write: %v %v", made, err)
+	def, err := WriteProfile(path, "sandbox", [][2]string{{"db", "sqlite:/a"}})
+	if err != nil || def != madeDefault {
+		t.Fatalf("first write: %v %v", def, err)
+	}
+	// Written again, it is still the default, and says so.
+	def, err = WriteProfile(path, "sandbox", [][2]string{{"db", "sqlite:/a"}})
+	if err != nil || def != wasDefault || !def.IsDefault() {
+		t.Fatalf("rewrite: %v %v", def, err)
 	}
 	if err := os.WriteFile(path, []byte("; keep me\n[profile prod]\ndb = mysql:x@tcp(h)/w\n\n[profile sandbox]\ndb = old\nas = Old\n[other]\nk = v\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	made, err = WriteProfile(path, "sandbox", [][2]string{{"db", "sqlite:/b"}, {"as", "Admin"}})
-	if err != nil || !made {
-		t.Fatalf("second write: %v %v", made, err)
+	def, err = WriteProfile(path, "sandbox", [][2]string{{"db", "sqlite:/b"}, {"as", "Admin"}})
+	if err != nil || def != madeDefault {
+		t.Fatalf("second write: %v %v", def, err)
 	}
 	got, _ := os.ReadFile(path)
 	want := "default = sandbox\n; keep me\n[profile prod]\ndb = mysql:x@tcp(h)/w\n\n[other]\nk = v\n\n[profile sandbox]\n# Written by mwoauth sandbox; rerun it to recreate.\ndb = sqlite:/b\nas = Admin\n"
