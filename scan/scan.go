@@ -417,7 +417,7 @@ func (s *Scanner) judge(ctx context.Context, e *entry, raw []byte, w *worker) {
 		dst  *int64
 	}{{"iat", &in.iat}, {"nbf", &in.nbf}, {"exp", &in.exp}} {
 		if tm, ok := t.NumericTime(c.name); ok {
-			*c.dst = tm.UnixNano()
+			*c.dst = unixNanoSat(tm)
 		}
 	}
 	o := s.o.Verify
@@ -467,6 +467,24 @@ func (in *tokenInfo) setDetail(c jwtutil.Class, d string) {
 		in.details = new([nClasses]string)
 	}
 	in.details[c] = d
+}
+
+// nsLimit bounds the unix nanoseconds a time is held as: UnixNano is
+// undefined outside 1678..2262, and an owner-only token's exp is 1000 years
+// after its iat. A year of margin either side keeps exp+leeway and
+// now+leeway from overflowing, and noTime (MinInt64) distinct.
+const nsLimit = math.MaxInt64 - int64(366*24*time.Hour)
+
+// unixNanoSat is t.UnixNano(), saturated to ±nsLimit: a time after 2261
+// compares as later than any log line, one before 1679 as earlier.
+func unixNanoSat(t time.Time) int64 {
+	switch {
+	case t.After(time.Unix(0, nsLimit)):
+		return nsLimit
+	case t.Before(time.Unix(0, -nsLimit)):
+		return -nsLimit
+	}
+	return t.UnixNano()
 }
 
 // classAt is the verdict of a use at unix-nanosecond time now: the
@@ -587,7 +605,7 @@ func (w *worker) process(c chunk) {
 		t, timed := int64(noTime), false
 		if w.perLine {
 			if tm, ok := w.clock.Time(line); ok {
-				t, timed = tm.UnixNano(), true
+				t, timed = unixNanoSat(tm), true
 			} else {
 				w.untimed++
 			}

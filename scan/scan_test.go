@@ -400,6 +400,40 @@ func TestClassAtMatchesCheckTimes(t *testing.T) {
 	}
 }
 
+// TestClassAtFarTimes: times outside the int64-nanosecond range (an
+// owner-only token's exp is 1000 years after issue; a made-up iat in the
+// year 1000) are judged as jwtutil judges them, at any line time. They once
+// overflowed UnixNano: an owner-only token judged per line was "used after
+// exp".
+func TestClassAtFarTimes(t *testing.T) {
+	k := loadKeys(t)
+	s := New(Options{Verify: verdict.Options{Keys: []*rsa.PublicKey{k.pub}}, At: loggen.DefaultStart})
+	s.ctx = context.Background()
+	for _, claims := range []string{
+		`{"aud":"a","jti":"j","iat":1793572535,"nbf":1793572535,"exp":33350481335,"sub":"4","scopes":["basic"]}`,
+		`{"aud":"a","jti":"j","iat":-30610224000,"nbf":-30610224000,"exp":33350481335.5,"sub":"4"}`,
+		`{"aud":"a","jti":"j","iat":1793572535,"exp":-30610224000,"sub":"4"}`,
+		`{"aud":"a","jti":"j","iat":95617584000,"nbf":95617584000,"exp":95617594000,"sub":"4"}`,
+	} {
+		raw := jwtutil.SignRS256("eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9", []byte(claims), k.priv)
+		pt, err := jwtutil.Parse(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, leeway := range []time.Duration{0, 60 * time.Second} {
+			s.o.Verify.Leeway = leeway
+			e := &entry{}
+			s.judge(context.Background(), e, []byte(raw), nil)
+			for _, now := range []time.Time{time.Date(1700, 1, 1, 0, 0, 0, 0, time.UTC), loggen.DefaultStart, time.Date(2261, 1, 1, 0, 0, 0, 0, time.UTC)} {
+				want := verdict.CheckTimes(pt, now, leeway)
+				if got := e.info.classAt(unixNanoSat(now), leeway); got != want {
+					t.Errorf("%s at %v leeway %v: classAt %v, CheckTimes %v", claims, now, leeway, got, want)
+				}
+			}
+		}
+	}
+}
+
 // TestFastJudgeAgrees: whenever the fast path accepts a token, jwtutil's
 // full verification says the same (valid, same claims and times), and the
 // fast path does accept MediaWiki-shaped valid tokens.
