@@ -73,7 +73,7 @@ only at their exp.`,
 		example: `  mwoauth consumer disable 5096568cc6652b5ad36358427f1bd60c --reason "secret leaked" --as Admin
   mwoauth consumer disable 5 --suppress --revoke-tokens --reason "abusive app" --as Admin --yes
   mwoauth consumer disable 5096568cc6652b5ad36358427f1bd60c --reason "leak" --as Admin --dry-run
-  mwoauth consumer list --search leak --output keys | xargs mwoauth consumer disable --reason "leak" --as Admin --yes`}
+  mwoauth consumer list --search leak --all --output keys | xargs mwoauth consumer disable --reason "leak" --as Admin --yes`}
 	actionEnable = actionSpec{use: "enable", verb: "re-enable", past: "re-enabled", action: db.ActionReenable,
 		short: "Re-enable disabled consumers (clears suppression)",
 		long: `Re-enable disabled consumers as Special:OAuthManageConsumers does: oarc_stage
