@@ -38,6 +38,10 @@ type Factory struct {
 	// settings resolver replace it.
 	Getenv func(string) string
 
+	// CompleteTimeout bounds a shell completion's database reads
+	// (CompleteTimeout when zero).
+	CompleteTimeout time.Duration
+
 	// ClockErr is set when MWOAUTH_NOW is set but unreadable: the root
 	// refuses to run rather than silently judge at the real time.
 	ClockErr error

@@ -153,9 +153,10 @@ second; if the second commit fails, the error says what landed and gives the
 command that writes the missing log entry. Exit codes: 9 unknown consumer or
 user, 10 transition not allowed / performer refused / changed / declined,
 130 interrupted.`,
-		Example: spec.example,
-		Args:    cmdutil.Args(cobra.MinimumNArgs(1), "one or more consumer KEYs or IDs"),
-		RunE:    func(cmd *cobra.Command, args []string) error { return runAction(cmd, f, spec, o, args) },
+		Example:           spec.example,
+		Args:              cmdutil.Args(cobra.MinimumNArgs(1), "one or more consumer KEYs or IDs"),
+		ValidArgsFunction: completeConsumers(f, spec.action, true),
+		RunE:              func(cmd *cobra.Command, args []string) error { return runAction(cmd, f, spec, o, args) },
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&o.reason, "reason", "", "Why (required; stored in the wiki's log)")
