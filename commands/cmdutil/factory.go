@@ -105,8 +105,8 @@ func (f *Factory) getenv(name string) string {
 	return os.Getenv(name)
 }
 
-// warnOnce prints a warning on stderr the first time id is seen in this run.
-func (f *Factory) warnOnce(id, msg string) {
+// WarnOnce prints a warning on stderr the first time id is seen in this run.
+func (f *Factory) WarnOnce(id, msg string) {
 	if f.warned[id] {
 		return
 	}

@@ -175,7 +175,7 @@ func (f *Factory) Resolve(cmd *cobra.Command, key string) (Value, error) {
 		}
 	}
 	if v.Source == SourceFlag && spec.Kind == KindDSN && DSNHasPassword(v.Value) {
-		f.warnOnce("dsn-password-"+key, fmt.Sprintf("warning: --%s holds a password, which ps and your shell history can show: put it in MWOAUTH_DB_PASSWORD or ~/.my.cnf [client] instead", key))
+		f.WarnOnce("dsn-password-"+key, fmt.Sprintf("warning: --%s holds a password, which ps and your shell history can show: put it in MWOAUTH_DB_PASSWORD or ~/.my.cnf [client] instead", key))
 	}
 	return v, nil
 }
