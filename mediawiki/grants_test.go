@@ -273,3 +273,52 @@ func FuzzParsePermissions(f *testing.F) {
 		}
 	})
 }
+
+func TestParseRestrictions(t *testing.T) {
+	for _, c := range []struct {
+		in  string
+		any bool
+		ips []string
+		err bool
+	}{
+		{`{"IPAddresses":["0.0.0.0/0","::/0"]}`, true, []string{"0.0.0.0/0", "::/0"}, false},
+		{``, true, []string{}, false},
+		{`null`, true, []string{}, false},
+		{`{"IPAddresses":[]}`, true, []string{}, false},
+		{`{"IPAddresses":["0.0.0.0/0"]}`, false, []string{"0.0.0.0/0"}, false},
+		{`{"IPAddresses":["198.51.100.0/24","2001:db8::1"]}`, false, []string{"198.51.100.0/24", "2001:db8::1"}, false},
+		{`{"IPAddresses":["localhost"]}`, false, nil, true},
+		{`{"IPAddresses":"0.0.0.0/0"}`, false, nil, true},
+		{`[1]`, false, nil, true},
+	} {
+		r, err := ParseRestrictions([]byte(c.in))
+		if c.err {
+			if err == nil {
+				t.Errorf("ParseRestrictions(%s) accepted", c.in)
+			}
+			continue
+		}
+		if err != nil || r.AnyAddress() != c.any || !reflect.DeepEqual(r.IPAddresses, c.ips) {
+			t.Errorf("ParseRestrictions(%s) = %+v (any %v), %v", c.in, r, r.AnyAddress(), err)
+		}
+	}
+	r, _ := ParseRestrictions([]byte(`{"IPAddresses":["0.0.0.0/0","::/0"],"Pages":["Sandbox"]}`))
+	if !reflect.DeepEqual(r.Pages, []string{"Sandbox"}) {
+		t.Errorf("pages %v", r.Pages)
+	}
+}
+
+func FuzzParseRestrictions(f *testing.F) {
+	f.Add([]byte(`{"IPAddresses":["0.0.0.0/0","::/0"]}`))
+	f.Add([]byte(`{"IPAddresses":["198.51.100.7"],"Pages":["Main Page"]}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		r, err := ParseRestrictions(b)
+		if err != nil {
+			return
+		}
+		if r.IPAddresses == nil || r.Pages == nil {
+			t.Fatalf("nil lists from %q", b)
+		}
+		_ = r.AnyAddress()
+	})
+}
