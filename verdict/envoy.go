@@ -1,165 +1,113 @@
 package verdict
 
 import (
+	"encoding/base64"
 	"encoding/json"
-	"fmt"
-	"math"
-	"slices"
-	"strconv"
-	"strings"
-	"time"
+	"math/big"
 
+	"github.com/mwoauth/mwoauth/envoy"
 	"github.com/mwoauth/mwoauth/jwtutil"
+	"github.com/mwoauth/mwoauth/jwtutil/keys"
 )
 
-// EnvoyVerdict predicts Envoy jwt_authn's answer with a provider whose
-// issuer/audiences are the verify options and whose JWKS holds the key.
+// EnvoyVerdict is Envoy jwt_authn's answer (package envoy, which reproduces
+// google/jwt_verify_lib from the raw token) for a provider whose issuer and
+// audiences are the verify options and whose JWKS holds the given keys.
 type EnvoyVerdict struct {
-	Status          int    `json:"status"` // 200: passed on to the upstream
-	Reason          string `json:"reason"`
+	Status          int    `json:"status"` // HTTP: 200 passed on to the upstream, 401, 403
+	Reason          string `json:"reason"` // jwt_verify_lib's text, e.g. "Jwt is expired"
 	WWWAuthenticate string `json:"www_authenticate"`
 	Details         string `json:"response_code_details,omitempty"`
 	SkewSeconds     int64  `json:"skew_seconds"`
+	Code            int    `json:"code"`                  // jwt_verify_lib Status number
+	Name            string `json:"name"`                  // its enumerator, e.g. JwtExpired
+	Step            string `json:"step"`                  // the check that decided (envoy.Verdict.Step)
+	JWKSStatus      string `json:"jwks_status,omitempty"` // why the key set was unusable
+	Note            string `json:"note,omitempty"`
 }
 
-// Envoy status strings (google/jwt_verify_lib status.cc).
-const (
-	EnvoyOK              = "OK"
-	EnvoyExpired         = "Jwt is expired"
-	EnvoyNotYetValid     = "Jwt not yet valid"
-	EnvoyUnknownIssuer   = "Jwt issuer is not configured"
-	EnvoyAudNotAllowed   = "Audiences in Jwt are not allowed"
-	EnvoyVerifyFail      = "Jwt verification fails"
-	EnvoyKidAlgMismatch  = "Jwks doesn't have key to match kid or alg from Jwt"
-	EnvoyAlgNotSupported = "Jwt header [alg] is not supported"
-	EnvoyBadAlg          = "Jwt header [alg] field is required and must be a string"
-	EnvoyBadKid          = "Jwt header [kid] field is not a string"
-)
-
-// envoyVerdict follows jwt_authn: parse (types), issuer, time with skew on
-// truncated integer seconds, audience, then key lookup and signature.
-func envoyVerdict(t *jwtutil.Token, sigOK bool, o Options) EnvoyVerdict {
-	skew := int64(o.skew() / time.Second)
-	v := EnvoyVerdict{SkewSeconds: skew}
-	reason := envoyParse(t)
-	if reason == "" && o.Issuer != "" {
-		if iss, _ := t.StringClaim("iss"); iss != o.Issuer {
-			reason = EnvoyUnknownIssuer
-		}
+// Envoy judges the raw token as Envoy would, whether or not mwoauth's own
+// parser accepts it: Envoy answers every request, malformed tokens included.
+func Envoy(raw string, o Options) EnvoyVerdict {
+	p := envoy.Provider{Issuer: o.Issuer, ClockSkew: o.skew(), RequestURI: o.RequestURI}
+	if o.Audience != "" {
+		p.Audiences = []string{o.Audience}
 	}
-	if reason == "" {
-		now := o.Now.Unix()
-		if nbf, ok := envoyUint(t, "nbf"); ok && nbf > 0 && now+skew < int64(nbf) {
-			reason = EnvoyNotYetValid
-		} else if exp, ok := envoyUint(t, "exp"); ok && exp != 0 && now > int64(min(exp, math.MaxInt64-uint64(skew)))+skew {
-			reason = EnvoyExpired
-		}
+	noKey := false
+	if p.JWKS = o.EnvoyJWKS; p.JWKS == nil {
+		p.JWKS, noKey = providerJWKS(o)
 	}
-	if reason == "" && o.Audience != "" && !slices.Contains(audiences(t), o.Audience) {
-		reason = EnvoyAudNotAllowed
+	v := envoy.Verify(raw, p, o.Now)
+	switch {
+	case noKey && v.Step == "jwks":
+		// Nothing to check the signature with: say what a gateway holding
+		// some other key would answer, and that it is assumed.
+		a := envoy.Respond(envoy.JwtVerificationFail, p)
+		a.Step, a.JWT = "signature", v.JWT
+		out := fromEnvoy(a)
+		out.Note = "no key given: the signature check is assumed to fail (give --public-key or --jwks)"
+		return out
+	case o.EnvoySkew < 0:
+		out := fromEnvoy(v)
+		out.Note = "clock_skew_seconds: 0 is not zero skew in Envoy: it means the default 60 s"
+		return out
 	}
-	if reason == "" {
-		switch {
-		case strings.HasPrefix(t.Alg(), "HS") && len(o.Secret) == 0,
-			!strings.HasPrefix(t.Alg(), "HS") && len(o.Secret) > 0 && len(o.Keys)+len(o.JWKS) == 0:
-			reason = EnvoyKidAlgMismatch
-		case len(o.JWKS) > 0 && len(o.Keys) == 0:
-			if keys, _ := o.candidateKeys(t); len(keys) == 0 {
-				reason = EnvoyKidAlgMismatch
-			} else if !sigOK {
-				reason = EnvoyVerifyFail
-			}
-		case !sigOK:
-			reason = EnvoyVerifyFail
-		}
-	}
-	if reason == "" {
-		v.Status, v.Reason = 200, EnvoyOK
-		return v
-	}
-	v.Status, v.Reason = 401, reason
-	if reason == EnvoyAudNotAllowed {
-		v.Status = 403
-	}
-	uri := o.RequestURI
-	if uri == "" {
-		uri = "<request uri>"
-	}
-	v.WWWAuthenticate = fmt.Sprintf(`Bearer realm="%s", error="invalid_token"`, uri)
-	v.Details = "jwt_authn_access_denied{" + strings.ReplaceAll(reason, " ", "_") + "}"
-	return v
+	return fromEnvoy(v)
 }
 
-// envoyParse reproduces jwt_verify_lib's type checks on a parsed token.
-func envoyParse(t *jwtutil.Token) string {
-	alg, ok := t.Header["alg"].(string)
-	if !ok {
-		return EnvoyBadAlg
+func fromEnvoy(v envoy.Verdict) EnvoyVerdict {
+	out := EnvoyVerdict{Status: v.HTTPStatus, Code: v.Code, Name: v.Status.Name(), Reason: v.Reason, Step: v.Step,
+		WWWAuthenticate: v.WWWAuthenticate, Details: v.ResponseCodeDetails, SkewSeconds: int64(v.SkewSeconds)}
+	if v.JWKSStatus != envoy.OK {
+		out.JWKSStatus = v.JWKSStatus.String()
 	}
-	if !slices.Contains(envoyAlgs, alg) {
-		return EnvoyAlgNotSupported
-	}
-	if kid, ok := t.Header["kid"]; ok {
-		if _, s := kid.(string); !s {
-			return EnvoyBadKid
-		}
-	}
-	for _, name := range []string{"iss", "sub"} {
-		if v, ok := t.Claims[name]; ok {
-			if _, s := v.(string); !s {
-				return fmt.Sprintf("Jwt payload [%s] field is not a string", name)
+	return out
+}
+
+// providerJWKS is the key set the provider would hold: the --public-key
+// keys as `mwoauth keys jwks` writes them, the --jwks keys, and the shared
+// secret as an oct key. noKey is true when there is none of them.
+func providerJWKS(o Options) (set *envoy.JWKS, noKey bool) {
+	var members []json.RawMessage
+	if len(o.Keys) > 0 {
+		doc, err := keys.JWKS(o.Keys...)
+		if err == nil {
+			var d struct{ Keys []json.RawMessage }
+			if json.Unmarshal(doc, &d) == nil {
+				members = append(members, d.Keys...)
 			}
 		}
 	}
-	for _, name := range []string{"iat", "nbf", "exp"} {
-		v, ok := t.Claims[name]
-		if !ok {
-			continue
+	for _, k := range o.JWKS {
+		m := map[string]string{"kty": k.Kty}
+		if k.Kid != "" {
+			m["kid"] = k.Kid
 		}
-		n, isNum := v.(json.Number)
-		if !isNum {
-			return fmt.Sprintf("Jwt payload [%s] field is not an integer", name)
+		if k.Alg != "" {
+			m["alg"] = k.Alg
 		}
-		f, err := strconv.ParseFloat(n.String(), 64)
-		if err != nil || f < 0 || f >= math.MaxUint64 {
-			return fmt.Sprintf("Jwt payload [%s] field is not a positive 64 bit integer", name)
+		if k.Key != nil {
+			m["n"] = base64.RawURLEncoding.EncodeToString(k.Key.N.Bytes())
+			m["e"] = base64.RawURLEncoding.EncodeToString(big.NewInt(int64(k.Key.E)).Bytes())
 		}
+		b, _ := json.Marshal(m)
+		members = append(members, b)
 	}
-	if v, ok := t.Claims["jti"]; ok {
-		if _, s := v.(string); !s {
-			return "Jwt payload [jti] field is not a string"
-		}
+	if len(o.Secret) > 0 {
+		b, _ := json.Marshal(map[string]string{"kty": "oct", "k": base64.RawURLEncoding.EncodeToString(o.Secret)})
+		members = append(members, b)
 	}
-	if v, ok := t.Claims["aud"]; ok {
-		bad := false
-		switch a := v.(type) {
-		case string:
-		case []any:
-			for _, x := range a {
-				if _, s := x.(string); !s {
-					bad = true
-				}
-			}
-		default:
-			bad = true
-		}
-		if bad {
-			return "Jwt payload [aud] field is not a string or string list"
-		}
+	if len(members) == 0 {
+		return nil, true
 	}
-	return ""
+	doc, _ := json.Marshal(map[string][]json.RawMessage{"keys": members})
+	set, _ = envoy.ParseJWKS(doc)
+	return set, false
 }
 
-// envoyUint reads a time claim as jwt_verify_lib does: a double truncated
-// to uint64, so MediaWiki's fractional times lose their microseconds.
-func envoyUint(t *jwtutil.Token, name string) (uint64, bool) {
-	n, ok := t.Claims[name].(json.Number)
-	if !ok {
-		return 0, false
-	}
-	f, err := strconv.ParseFloat(n.String(), 64)
-	if err != nil || f < 0 || f >= math.MaxUint64 {
-		return 0, false
-	}
-	return uint64(f), true
+// envoyJWT is what Envoy reads from the token, for the timeline; nil when
+// Envoy refuses the token's form.
+func envoyJWT(t *jwtutil.Token) *envoy.JWT {
+	j, _ := envoy.Parse(t.Raw)
+	return j
 }

@@ -3,10 +3,10 @@ package verdict
 import (
 	"encoding/json"
 	"fmt"
-	"math"
 	"sort"
 	"time"
 
+	"github.com/mwoauth/mwoauth/envoy"
 	"github.com/mwoauth/mwoauth/jwtutil"
 )
 
@@ -26,14 +26,17 @@ func timeline(t *jwtutil.Token, o Options) Timeline {
 	add := func(at time.Time, event string) {
 		tl = append(tl, TimelineEvent{At: at, UTC: jwtutil.FormatUTC(at), Unix: json.Number(jwtutil.PHPNumericDate(at)), Event: event})
 	}
-	skew := o.skew()
+	ej := envoyJWT(t)
+	eskew := envoy.ClockSkew(o.skew())
 	if iat, ok := t.NumericTime("iat"); ok {
 		add(iat, "issued (iat)")
 	}
 	if nbf, ok := t.NumericTime("nbf"); ok {
 		add(nbf, "MediaWiki accepts from here (nbf)")
-		if n, ok := envoyUint(t, "nbf"); ok && n <= math.MaxInt64 {
-			add(time.Unix(int64(n), 0).Add(-skew).UTC(), fmt.Sprintf("gateway (Envoy jwt_authn) accepts from here (nbf truncated − %s skew)", skewText(skew)))
+		if ej != nil {
+			if at := ej.ValidFrom(eskew); !at.IsZero() {
+				add(at, fmt.Sprintf("gateway (Envoy jwt_authn) accepts from here (nbf truncated − %s skew)", skewText(eskew)))
+			}
 		}
 	}
 	if exp, ok := t.NumericTime("exp"); ok {
@@ -41,8 +44,10 @@ func timeline(t *jwtutil.Token, o Options) Timeline {
 		if o.Leeway > 0 {
 			add(exp.Add(o.Leeway), fmt.Sprintf("mwoauth verify rejects from here (exp + %s leeway)", o.Leeway))
 		}
-		if e, ok := envoyUint(t, "exp"); ok && e > 0 && e < math.MaxInt64/2 {
-			add(time.Unix(int64(e), 0).Add(skew+time.Second).UTC(), fmt.Sprintf("gateway (Envoy jwt_authn) rejects from here (exp truncated + %s skew, then the next second)", skewText(skew)))
+		if ej != nil {
+			if at, ok := ej.ExpiredFrom(eskew); ok {
+				add(at, fmt.Sprintf("gateway (Envoy jwt_authn) rejects from here (exp truncated + %s skew, then the next second)", skewText(eskew)))
+			}
 		}
 	}
 	if sxp, ok := t.NumericTime("sxp"); ok {

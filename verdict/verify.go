@@ -2,6 +2,7 @@ package verdict
 
 import (
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/mwoauth/mwoauth/envoy"
 	"github.com/mwoauth/mwoauth/jwtutil"
 	"github.com/mwoauth/mwoauth/jwtutil/keys"
 	"github.com/mwoauth/mwoauth/mediawiki"
@@ -38,6 +39,10 @@ type Options struct {
 	// WWW-Authenticate; "" renders a placeholder.
 	RequestURI string
 	WikiState  *mediawiki.WikiState // nil when no database is configured
+	// EnvoyJWKS, when set, is the gateway's own key set (envoy.ParseJWKS of
+	// its local_jwks), used for the Envoy verdict instead of one built from
+	// Keys, JWKS and Secret.
+	EnvoyJWKS *envoy.JWKS
 }
 
 // Check is one verification step.
@@ -77,9 +82,6 @@ var rsaHashes = map[string]crypto.Hash{
 	"PS256": crypto.SHA256, "PS384": crypto.SHA384, "PS512": crypto.SHA512,
 }
 var hmacHashes = map[string]func() hash.Hash{"HS256": sha256.New, "HS384": sha512.New384, "HS512": sha512.New}
-
-// envoyAlgs is what jwt_verify_lib implements.
-var envoyAlgs = []string{"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "HS256", "HS384", "HS512", "EdDSA"}
 
 // KnownAlg reports whether mwoauth can verify alg (an RSA or HMAC JWS alg).
 func KnownAlg(alg string) bool {
@@ -342,7 +344,7 @@ func Verify(t *jwtutil.Token, o Options) *Result {
 	}
 	r.Valid = r.Class == jwtutil.ClassOK
 	r.MediaWiki = mediawiki.Judge(t, kind, mediawiki.Input{Now: o.Now, SignatureOK: sig.OK, KeyGiven: KnownAlg(t.Alg()) && len(o.Keys)+len(o.JWKS) > 0, WikiState: o.WikiState})
-	r.Envoy = envoyVerdict(t, sig.OK, o)
+	r.Envoy = Envoy(t.Raw, o)
 	r.Timeline = timeline(t, o)
 	return r
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mwoauth/mwoauth/envoy"
 	"github.com/mwoauth/mwoauth/jwtutil"
 	"github.com/mwoauth/mwoauth/mediawiki"
 )
@@ -100,29 +101,31 @@ func TestVerdicts(t *testing.T) {
 		envoyStatus int
 		envoyReason string
 	}{
-		{"valid", realA, Options{Keys: []*rsa.PublicKey{wikiPub}, Now: validAt}, true, "", "", 200, EnvoyOK},
+		{"valid", realA, Options{Keys: []*rsa.PublicKey{wikiPub}, Now: validAt}, true, "", "", 200, envoy.OK.String()},
 		{"expired for MediaWiki, inside Envoy skew", realA, Options{Keys: []*rsa.PublicKey{wikiPub}, Now: expSec.Add(60 * time.Second)},
-			false, mediawiki.MWInvalidAuthorization, mediawiki.HintNotVerified, 200, EnvoyOK},
+			false, mediawiki.MWInvalidAuthorization, mediawiki.HintNotVerified, 200, envoy.OK.String()},
 		{"Envoy last accepted second", realA, Options{Keys: []*rsa.PublicKey{wikiPub}, Now: expSec.Add(60*time.Second + 999*time.Millisecond)},
-			false, mediawiki.MWInvalidAuthorization, mediawiki.HintNotVerified, 200, EnvoyOK},
+			false, mediawiki.MWInvalidAuthorization, mediawiki.HintNotVerified, 200, envoy.OK.String()},
 		{"Envoy rejects after exp+skew", realA, Options{Keys: []*rsa.PublicKey{wikiPub}, Now: expSec.Add(61 * time.Second)},
-			false, mediawiki.MWInvalidAuthorization, mediawiki.HintNotVerified, 401, EnvoyExpired},
-		{"Envoy skew 0", realA, Options{Keys: []*rsa.PublicKey{wikiPub}, Now: expSec.Add(time.Second), EnvoySkew: -1},
-			false, mediawiki.MWInvalidAuthorization, mediawiki.HintNotVerified, 401, EnvoyExpired},
+			false, mediawiki.MWInvalidAuthorization, mediawiki.HintNotVerified, 401, envoy.JwtExpired.String()},
+		// clock_skew_seconds: 0 is Envoy's default, not zero skew.
+		{"Envoy skew 0 is 60 s", realA, Options{Keys: []*rsa.PublicKey{wikiPub}, Now: expSec.Add(time.Second), EnvoySkew: -1},
+			false, mediawiki.MWInvalidAuthorization, mediawiki.HintNotVerified, 200, envoy.OK.String()},
 		{"bad signature", parseFixture(t, "tokens/crafted/bad-signature-bitflip.jwt"), Options{Keys: []*rsa.PublicKey{wikiPub}, Now: validAt},
-			false, mediawiki.MWInvalidAuthorization, mediawiki.HintNotVerified, 401, EnvoyVerifyFail},
+			false, mediawiki.MWInvalidAuthorization, mediawiki.HintNotVerified, 401, envoy.JwtVerificationFail.String()},
 		{"expired and bad signature: Envoy says expired", parseFixture(t, "tokens/crafted/bad-signature-bitflip.jwt"), Options{Keys: []*rsa.PublicKey{wikiPub}, Now: afterExp},
-			false, mediawiki.MWInvalidAuthorization, mediawiki.HintNotVerified, 401, EnvoyExpired},
+			false, mediawiki.MWInvalidAuthorization, mediawiki.HintNotVerified, 401, envoy.JwtExpired.String()},
+		// "h.p.": the empty signature leaves two sections after Envoy's split.
 		{"alg none", parseFixture(t, "tokens/crafted/alg-none.jwt"), Options{Keys: []*rsa.PublicKey{wikiPub}, Now: validAt},
-			false, mediawiki.MWInvalidAuthorization, mediawiki.HintNotVerified, 401, EnvoyAlgNotSupported},
+			false, mediawiki.MWInvalidAuthorization, mediawiki.HintNotVerified, 401, envoy.JwtBadFormat.String()},
 		{"wrong audience: 403", realA, Options{Keys: []*rsa.PublicKey{wikiPub}, Now: validAt, Audience: "x"},
-			true, "", "", 403, EnvoyAudNotAllowed},
+			true, "", "", 403, envoy.JwtAudienceNotAllowed.String()},
 		{"wrong issuer", realA, Options{Keys: []*rsa.PublicKey{wikiPub}, Now: validAt, Issuer: "x"},
-			true, "", "", 401, EnvoyUnknownIssuer},
+			true, "", "", 401, envoy.JwtUnknownIssuer.String()},
 		{"revoked", realA, Options{Keys: []*rsa.PublicKey{wikiPub}, Now: validAt, WikiState: &mediawiki.WikiState{TokenRowFound: true, Revoked: true, ConsumerFound: true, ConsumerUsable: true}},
-			false, mediawiki.MWInvalidAuthorization, mediawiki.HintRevoked, 200, EnvoyOK},
+			false, mediawiki.MWInvalidAuthorization, mediawiki.HintRevoked, 200, envoy.OK.String()},
 		{"disabled consumer", realA, Options{Keys: []*rsa.PublicKey{wikiPub}, Now: validAt, WikiState: &mediawiki.WikiState{TokenRowFound: true, ConsumerFound: true, ConsumerName: "E2E Client Credentials App", ConsumerStage: 4, OAuthVersion: 2}},
-			false, mediawiki.MWNotApproved, "", 200, EnvoyOK},
+			false, mediawiki.MWNotApproved, "", 200, envoy.OK.String()},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -18,6 +18,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mwoauth/mwoauth/commands/cmdutil"
+	"github.com/mwoauth/mwoauth/envoy"
 	"github.com/mwoauth/mwoauth/jwtutil"
 	"github.com/mwoauth/mwoauth/jwtutil/keys"
 	"github.com/mwoauth/mwoauth/mediawiki"
@@ -392,8 +393,8 @@ func predict(tok *jwtutil.Token, at time.Time, opts *ProbeOptions, target *probe
 	}
 
 	gw := probe.GatewayPrediction{Passes: env.Status == 200, Status: env.Status, Reason: env.Reason, WWWAuthenticate: env.WWWAuthenticate, SkewSeconds: env.SkewSeconds, Assumptions: gwAssumed}
-	if noKey && !gw.Passes && env.Reason == verdict.EnvoyVerifyFail {
-		gw = probe.GatewayPrediction{Passes: true, Status: 200, Reason: verdict.EnvoyOK, SkewSeconds: env.SkewSeconds, Assumptions: gwAssumed}
+	if noKey && !gw.Passes && env.Reason == envoy.JwtVerificationFail.String() {
+		gw = probe.GatewayPrediction{Passes: true, Status: 200, Reason: envoy.OK.String(), SkewSeconds: env.SkewSeconds, Assumptions: gwAssumed}
 	}
 	return probe.Prediction{MediaWiki: mw, Gateway: gw}
 }
