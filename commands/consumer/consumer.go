@@ -33,7 +33,9 @@ first: "mwoauth sandbox".`,
 		Example: `  mwoauth consumer list --stage approved --search "bot"
   mwoauth consumer show 5096568cc6652b5ad36358427f1bd60c
   mwoauth consumer disable 5096568cc6652b5ad36358427f1bd60c --reason "secret leaked" --as Admin
-  mwoauth consumer enable 5096568cc6652b5ad36358427f1bd60c --reason "secret rotated" --as Admin`,
+  mwoauth consumer enable 5096568cc6652b5ad36358427f1bd60c --reason "secret rotated" --as Admin
+  mwoauth consumer review                        # the proposal queue, riskiest first
+  mwoauth consumer audit --fail-on security      # approved consumers with risky findings`,
 	})
 	cmd.AddCommand(
 		newCmdList(f),
@@ -41,6 +43,8 @@ first: "mwoauth sandbox".`,
 		newCmdAction(f, actionDisable),
 		newCmdAction(f, actionEnable),
 		newCmdAction(f, actionReject),
+		newCmdReview(f, nil),
+		newCmdAudit(f, nil),
 	)
 	return cmd
 }

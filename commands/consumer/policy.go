@@ -1,0 +1,284 @@
+package consumer
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mwoauth/mwoauth/commands/cmdutil"
+	"github.com/mwoauth/mwoauth/db"
+	"github.com/mwoauth/mwoauth/mediawiki"
+	"github.com/mwoauth/mwoauth/review"
+)
+
+// *db.Store is what review and audit read.
+var _ review.Source = (*db.Store)(nil)
+
+// addGrantFlags adds the settings that describe the wiki's grants:
+// --grant-risk-groups, and for the audit --grant-permissions and
+// --group-permissions.
+func addGrantFlags(cmd *cobra.Command, permissions bool) {
+	fl := cmd.Flags()
+	fl.String("grant-risk-groups", "", "The wiki's $wgGrantRiskGroups changes: `grant:group,...` or a file of such pairs or JSON (setting grant-risk-groups)")
+	if permissions {
+		fl.String("grant-permissions", "", "`File` with json_encode($wgGrantPermissions) (setting grant-permissions)")
+		fl.String("group-permissions", "", "`File` with json_encode($wgGroupPermissions) (setting group-permissions)")
+	}
+}
+
+// grantSettingsHelp is what review and audit say about the grant settings.
+const grantSettingsHelp = `Risk groups are MediaWiki core's default $wgGrantRiskGroups (low,
+vandalism, security, internal; a grant without one is "unknown"), with
+Extension:OAuth's own grants. A wiki that changes them, or adds
+extensions' grants (CheckUser's checkuser, ...), says so with the setting
+grant-risk-groups: comma-separated grant:group pairs
+("checkuser:security,editinterface:security"), or, when the value has no
+colon, the path of a file holding such pairs (one per line or
+comma-separated, # comments) or the JSON object that
+json_encode($wgGrantRiskGroups) prints. Pairs replace the default of that
+grant only.`
+
+// grantConfig resolves the grant settings into the wiki's configuration.
+func grantConfig(f *cmdutil.Factory, cmd *cobra.Command) (mediawiki.GrantConfig, error) {
+	g := mediawiki.DefaultGrantConfig()
+	var risk, grants, groups cmdutil.Value
+	binds := []cmdutil.Binding{cmdutil.ValueSetting("grant-risk-groups", &risk)}
+	if cmd.Flags().Lookup("grant-permissions") != nil {
+		binds = append(binds, cmdutil.ValueSetting("grant-permissions", &grants), cmdutil.ValueSetting("group-permissions", &groups))
+	}
+	if err := f.Bind(cmd, binds...); err != nil {
+		return g, err
+	}
+	var riskMap map[string]mediawiki.RiskGroup
+	if v := strings.TrimSpace(risk.Value); v != "" {
+		text := v
+		if !strings.Contains(v, ":") {
+			b, err := cmdutil.ReadFile(v, cmdutil.MaxInput, cmdutil.ExitUsage)
+			if err != nil {
+				return g, cmdutil.Exit(cmdutil.ExitCode(err), fmt.Errorf("grant-risk-groups (%s): %w", risk.Origin(), err))
+			}
+			text = string(b)
+		}
+		m, err := mediawiki.ParseGrantRiskGroups(text)
+		if err != nil {
+			return g, cmdutil.FlagErrorf("grant-risk-groups (%s): %v", risk.Origin(), err)
+		}
+		riskMap = m
+	}
+	perms := func(v cmdutil.Value) (map[string][]string, error) {
+		if strings.TrimSpace(v.Value) == "" {
+			return nil, nil
+		}
+		b, err := cmdutil.ReadFile(v.Value, cmdutil.MaxInput, cmdutil.ExitUsage)
+		if err != nil {
+			return nil, cmdutil.Exit(cmdutil.ExitCode(err), fmt.Errorf("%s (%s): %w", v.Key, v.Origin(), err))
+		}
+		m, err := mediawiki.ParsePermissions(b)
+		if err != nil {
+			return nil, cmdutil.FlagErrorf("%s (%s): %v", v.Key, v.Origin(), err)
+		}
+		return m, nil
+	}
+	grantMap, err := perms(grants)
+	if err != nil {
+		return g, err
+	}
+	groupMap, err := perms(groups)
+	if err != nil {
+		return g, err
+	}
+	g.Override(riskMap, grantMap, groupMap)
+	return g, nil
+}
+
+// policy is review's policy for this run: the wiki's grants, judged at the
+// factory's clock (MWOAUTH_NOW pins it: this is judgement, not a write).
+func policy(f *cmdutil.Factory, cmd *cobra.Command) (review.Policy, error) {
+	g, err := grantConfig(f, cmd)
+	if err != nil {
+		return review.Policy{}, err
+	}
+	p := review.DefaultPolicy(f.Now().UTC())
+	p.Grants = g
+	return p, nil
+}
+
+// codesHelp renders the reason codes of a lens for a command's help.
+func codesHelp(lens string) string {
+	var b strings.Builder
+	for _, c := range review.Codes {
+		if c.Lens != lens && c.Lens != "both" {
+			continue
+		}
+		fmt.Fprintf(&b, "  %-25s %s [%s]\n", c.Code, c.Meaning, c.Level)
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// rfc3339 renders a time for JSON ("" for the zero time).
+func rfc3339(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+// ago says how long before now t was, in days.
+func ago(now, t time.Time) string {
+	d := int(now.Sub(t).Hours() / 24)
+	switch {
+	case d < 0:
+		return "in the future"
+	case d == 0:
+		return "today"
+	case d == 1:
+		return "1 day ago"
+	}
+	return fmt.Sprintf("%d days ago", d)
+}
+
+// riskStyle colours a risk level on a terminal.
+func riskStyle(st *cmdutil.Styles, r mediawiki.RiskGroup) cmdutil.Style {
+	switch r {
+	case mediawiki.RiskLow:
+		return st.OK
+	case mediawiki.RiskVandalism:
+		return st.Warn
+	}
+	return st.Err
+}
+
+// ownerView is the owner as review and audit JSON show it.
+type ownerView struct {
+	Name          string         `json:"name"`
+	CentralID     int64          `json:"central_id"`
+	Exists        bool           `json:"exists"`
+	Registration  string         `json:"registration"`
+	AgeDays       *int           `json:"age_days"`
+	EditCount     int64          `json:"edit_count"`
+	Groups        []string       `json:"groups"`
+	Blocked       bool           `json:"blocked"`
+	BlockSitewide bool           `json:"block_sitewide"`
+	Locked        bool           `json:"locked"`
+	LockKnown     bool           `json:"lock_known"`
+	Consumers     ownerConsumers `json:"other_consumers"`
+}
+
+// ownerConsumers counts the owner's other consumers by how they ended.
+type ownerConsumers struct {
+	Total      int `json:"total"`
+	Proposed   int `json:"proposed"`
+	Approved   int `json:"approved"`
+	Rejected   int `json:"rejected"`
+	Expired    int `json:"expired"`
+	Disabled   int `json:"disabled"`
+	Suppressed int `json:"suppressed"`
+}
+
+func ownerOf(a review.Assessment, now time.Time) ownerView {
+	c := a.Consumer
+	v := ownerView{Name: c.OwnerName, CentralID: c.OwnerID, Groups: []string{}}
+	if u := a.Owner.State; u != nil {
+		v.Exists, v.Name, v.EditCount = true, u.Name, u.EditCount
+		v.Blocked, v.BlockSitewide, v.Locked, v.LockKnown = u.Blocked, u.BlockSitewide, u.Locked, u.LockKnown
+		if u.Groups != nil {
+			v.Groups = u.Groups
+		}
+		if reg, err := mediawiki.ParseTimestamp(u.Registration); err == nil {
+			v.Registration = rfc3339(reg)
+			d := int(now.Sub(reg).Hours() / 24)
+			v.AgeDays = &d
+		}
+	}
+	for _, k := range a.Owner.Others {
+		v.Consumers.Total++
+		switch {
+		case k.Suppressed:
+			v.Consumers.Suppressed++
+		case k.Stage == mediawiki.StageName(mediawiki.StageProposed):
+			v.Consumers.Proposed++
+		case k.Stage == mediawiki.StageName(mediawiki.StageApproved):
+			v.Consumers.Approved++
+		case k.Stage == mediawiki.StageName(mediawiki.StageRejected):
+			v.Consumers.Rejected++
+		case k.Stage == mediawiki.StageName(mediawiki.StageExpired):
+			v.Consumers.Expired++
+		case k.Stage == mediawiki.StageName(mediawiki.StageDisabled):
+			v.Consumers.Disabled++
+		}
+	}
+	return v
+}
+
+// ownerLine is the owner for people: "Bob (central id 5): registered
+// 2025-11-22 (365 days ago), 3 edits, groups none; other consumers: 1
+// rejected, 1 suppressed".
+func ownerLine(o ownerView) string {
+	if !o.Exists {
+		return fmt.Sprintf("(no such user: central id %d)", o.CentralID)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s (central id %d): ", cmdutil.Safe(o.Name), o.CentralID)
+	if o.AgeDays != nil {
+		fmt.Fprintf(&b, "registered %s (%d days ago), ", o.Registration[:10], *o.AgeDays)
+	} else {
+		b.WriteString("registration unknown, ")
+	}
+	fmt.Fprintf(&b, "%d edits, groups %s", o.EditCount, cmdutil.Safe(orNone(strings.Join(o.Groups, ", "))))
+	switch {
+	case o.Blocked && o.BlockSitewide:
+		b.WriteString(", BLOCKED sitewide")
+	case o.Blocked:
+		b.WriteString(", blocked (partial)")
+	}
+	if o.Locked {
+		b.WriteString(", LOCKED")
+	}
+	oc := o.Consumers
+	if oc.Total == 0 {
+		b.WriteString("; no other consumers")
+		return b.String()
+	}
+	var parts []string
+	for _, p := range []struct {
+		n    int
+		name string
+	}{{oc.Approved, "approved"}, {oc.Proposed, "proposed"}, {oc.Expired, "expired"}, {oc.Rejected, "rejected"}, {oc.Disabled, "disabled"}, {oc.Suppressed, "suppressed"}} {
+		if p.n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", p.n, p.name))
+		}
+	}
+	fmt.Fprintf(&b, "; other consumers: %s", strings.Join(parts, ", "))
+	return b.String()
+}
+
+// grantsLine is "basic (low), editsiteconfig (security)".
+func grantsLine(gs []review.GrantRisk) string {
+	if len(gs) == 0 {
+		return "(none)"
+	}
+	parts := make([]string, len(gs))
+	for i, g := range gs {
+		parts[i] = fmt.Sprintf("%s (%s)", cmdutil.Safe(g.Grant), g.Risk)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// printReasons prints a reason list, one per line, details escaped.
+func printReasons(out io.Writer, st *cmdutil.Styles, reasons []review.Reason, indent string) {
+	if len(reasons) == 0 {
+		fmt.Fprintf(out, "%snone\n", indent)
+		return
+	}
+	width := 0
+	for _, r := range reasons {
+		width = max(width, len(r.Code))
+	}
+	for _, r := range reasons {
+		level := fmt.Sprintf("%-9s", r.Level)
+		fmt.Fprintf(out, "%s%s  %-*s  %s\n", indent, riskStyle(st, r.Level).Render(level), width, r.Code, cmdutil.Safe(r.Detail))
+	}
+}
