@@ -133,10 +133,10 @@ owner, risk, code, level, detail). JSON is one object: judged_at, audited
 (approved consumers judged), with_findings, highest, dormant_days, fail_on,
 failed, consumers [{key, name, version, id, risk, reasons [{code, level,
 detail}], approved, grants [{grant, risk}], highest_grant_risk, owner_only,
-callback_url, callback_is_prefix, oauth_version, owner {as in consumer
-review}, activity (null without --dormant: {acceptances, latest_acceptance,
-tokens, latest_token_expiry, last_activity})}]. MWOAUTH_NOW pins the instant
-judged at.`,
+callback_url, callback_is_prefix, oauth_version, ` + ownerFieldsHelp + `,
+activity (null without --dormant: {acceptances, latest_acceptance, tokens,
+latest_token_expiry, last_activity})}]. MWOAUTH_NOW pins the instant judged
+at.`,
 		Example: `  mwoauth consumer audit
   mwoauth consumer audit --dormant 180d
   mwoauth consumer audit --fail-on security -o json > audit.json   # weekly job: exit 13 on a finding

@@ -151,6 +151,12 @@ func riskStyle(st *cmdutil.Styles, r mediawiki.RiskGroup) cmdutil.Style {
 	return st.Err
 }
 
+// ownerFieldsHelp documents ownerView in both commands' help.
+const ownerFieldsHelp = `owner {name, central_id, exists,
+registration, age_days, edit_count, groups, blocked, block_sitewide,
+locked, lock_known, other_consumers {total, proposed, approved, rejected,
+expired, disabled, suppressed}}`
+
 // ownerView is the owner as review and audit JSON show it.
 type ownerView struct {
 	Name          string         `json:"name"`

@@ -134,11 +134,9 @@ auto_expired, auto_expires, proposed (RFC 3339), age_days, grants [{grant,
 risk}], highest_grant_risk, callback_url, callback_is_prefix, wiki,
 owner_only, ip_restrictions, any_address, page_restrictions, oauth_version,
 oauth2_is_confidential, oauth2_allowed_grants, description_length, email,
-email_authenticated, owner {name, central_id, exists, registration,
-age_days, edit_count, groups, blocked, block_sitewide, locked, lock_known,
-other_consumers {total, proposed, approved, rejected, expired, disabled,
-suppressed}}, similar_names [{id, key, name, version, owner_id, stage,
-suppressed}]. MWOAUTH_NOW pins the instant proposals are judged at.`,
+email_authenticated, ` + ownerFieldsHelp + `, similar_names [{id, key,
+name, version, owner_id, stage, suppressed}]. MWOAUTH_NOW pins the instant
+proposals are judged at.`,
 		Example: `  mwoauth consumer review
   mwoauth consumer review -o json | jq -r '.[] | select(.risk == "security") | .key'
   mwoauth consumer review --grant-risk-groups checkuser:security,editinterface:security
