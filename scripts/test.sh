@@ -1,14 +1,22 @@
 #!/usr/bin/env bash
-# The whole test suite, as README and CI run it. Installs what it needs on a
-# fresh Debian machine (MariaDB server for the database tests, jose for the
-# benchmark peers), then: gofmt, go vet, go test -race (which includes the
-# stale-docs check, the fuzz seed corpora and the MariaDB + SQLite tests).
+# The whole test suite, as README and CI run it. Installs what the tests need
+# on a fresh Debian machine when it is missing: mariadb-server (the database
+# tests start their own throwaway server), sqlite3 (reads rows back), jq (the
+# guides pipe JSON into it), man-db (the man pages are rendered with man -l).
+# Then: gofmt, go mod tidy, go vet, and go test -race -count=1, which includes
+# the stale-docs check, the README's and the guides' shell blocks
+# (docs/doctest), the fuzz seed corpora and the MariaDB + SQLite tests.
+#
+# With CI=true a test that skips fails the run unless .ci/allowed-skips names
+# it with a reason: a missing server, tool or ../shared must be a failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
 command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || need_apt+=(mariadb-server)
 command -v sqlite3 >/dev/null 2>&1 || need_apt+=(sqlite3)
+command -v jq >/dev/null 2>&1 || need_apt+=(jq)
+command -v man >/dev/null 2>&1 || need_apt+=(man-db)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "== installing ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
@@ -16,15 +24,27 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
 fi
 
-echo "== gofmt"
+step() { echo "== $1"; step_start=$SECONDS; }
+took() { echo "   ($(( SECONDS - step_start ))s)"; }
+
+step "gofmt"
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
 if [ -n "$unformatted" ]; then echo "gofmt would change:"; echo "$unformatted"; exit 1; fi
+took
 
-echo "== go mod tidy"
+step "go mod tidy"
 go mod tidy -diff
+took
 
-echo "== go vet"
+step "go vet"
 go vet ./...
+took
 
-echo "== go test -race"
-go test -race -count=1 ./...
+step "go test -race"
+report=$(mktemp -d)
+trap 'rm -rf "$report"' EXIT
+go build -o "$report/testreport" ./cmd/testreport
+fail_on_skip=()
+[ "${CI:-}" = true ] && fail_on_skip=(-fail-on-skip)
+go test -race -count=1 -json ./... | "$report/testreport" -allow .ci/allowed-skips "${fail_on_skip[@]}"
+took

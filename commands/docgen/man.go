@@ -18,7 +18,7 @@ import (
 // "mwoauth   [flags]" and lets groff turn "--flag" into typographic hyphens
 // that cannot be pasted back into a shell. What goes in the pages still
 // comes from one place each: the command tree (names, usage, flags,
-// examples), cmdutil.ExitCodeTable (EXIT STATUS) and cmdutil.SettingKeys
+// examples), cmdutil.ExitCodeTable (EXIT STATUS) and cmdutil.Settings
 // (ENVIRONMENT).
 
 // Man page sections. The help topics (exit codes, environment) are not
