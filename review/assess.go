@@ -236,10 +236,15 @@ func (a *Assessment) grantReasons(p Policy) {
 		}
 		a.add(level.code, level.risk, "%s: in the %s risk group ($wgGrantRiskGroups)", strings.Join(in, ", "), level.risk)
 	}
+	var sensitive []string
 	for _, g := range a.Consumer.Grants {
 		if slices.Contains(p.Sensitive, g) {
-			a.add(CodeGrantSensitive, mediawiki.RiskSecurity, "%s: highly sensitive (Meta's OAuth app guidelines; Wikitech: \"we don't approve consumers with highly security-sensitive permissions\")", g)
+			sensitive = append(sensitive, g)
 		}
+	}
+	if len(sensitive) > 0 {
+		a.add(CodeGrantSensitive, mediawiki.RiskSecurity, "%s: highly sensitive (Meta's OAuth app guidelines; Wikitech: \"we don't approve consumers with highly security-sensitive permissions\")",
+			strings.Join(sensitive, ", "))
 	}
 }
 
@@ -303,7 +308,7 @@ func (a *Assessment) ownerAccountReasons(p Policy) {
 		a.add(CodeOwnerNewAccount, mediawiki.RiskLow, "the owner registered %s (%s ago)", reg.Format("2006-01-02"), days(p.Now.Sub(reg)))
 	}
 	if u.EditCount < p.FewEdits {
-		a.add(CodeOwnerFewEdits, mediawiki.RiskLow, "the owner has %d edits (fewer than %d)", u.EditCount, p.FewEdits)
+		a.add(CodeOwnerFewEdits, mediawiki.RiskLow, "the owner has %s (fewer than %d)", plural(u.EditCount, "edit"), p.FewEdits)
 	}
 }
 
@@ -328,13 +333,13 @@ func (a *Assessment) ownerHistoryReasons() {
 		return strings.Join(names, ", ")
 	}
 	if len(suppressed) > 0 {
-		a.add(CodeOwnerSuppressed, mediawiki.RiskSecurity, "the owner has %d suppressed consumer(s): %s", len(suppressed), list(suppressed))
+		a.add(CodeOwnerSuppressed, mediawiki.RiskSecurity, "the owner has %s: %s", plural(int64(len(suppressed)), "suppressed consumer"), list(suppressed))
 	}
 	if len(disabled) > 0 {
-		a.add(CodeOwnerDisabled, mediawiki.RiskVandalism, "the owner has %d disabled consumer(s): %s", len(disabled), list(disabled))
+		a.add(CodeOwnerDisabled, mediawiki.RiskVandalism, "the owner has %s: %s", plural(int64(len(disabled)), "disabled consumer"), list(disabled))
 	}
 	if len(rejected) > 0 {
-		a.add(CodeOwnerRejected, mediawiki.RiskLow, "the owner has %d rejected consumer(s): %s", len(rejected), list(rejected))
+		a.add(CodeOwnerRejected, mediawiki.RiskLow, "the owner has %s: %s", plural(int64(len(rejected)), "rejected consumer"), list(rejected))
 	}
 }
 
@@ -418,6 +423,14 @@ func days(d time.Duration) string {
 		return "1 day"
 	}
 	return fmt.Sprintf("%d days", n)
+}
+
+// plural is "1 edit", "3 edits".
+func plural(n int64, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func groupList(groups []string) string {

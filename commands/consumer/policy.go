@@ -233,7 +233,11 @@ func ownerLine(o ownerView) string {
 	} else {
 		b.WriteString("registration unknown, ")
 	}
-	fmt.Fprintf(&b, "%d edits, groups %s", o.EditCount, cmdutil.Safe(orNone(strings.Join(o.Groups, ", "))))
+	edits := fmt.Sprintf("%d edits", o.EditCount)
+	if o.EditCount == 1 {
+		edits = "1 edit"
+	}
+	fmt.Fprintf(&b, "%s, groups %s", edits, cmdutil.Safe(orNone(strings.Join(o.Groups, ", "))))
 	switch {
 	case o.Blocked && o.BlockSitewide:
 		b.WriteString(", BLOCKED sitewide")

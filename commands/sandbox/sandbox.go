@@ -43,8 +43,11 @@ func NewCmdSandbox(f *cmdutil.Factory) *cobra.Command {
                            actor, user, page, change_tag_def), with users,
                            consumers in every stage (OAuth 1 and 2, owner-only,
                            proposed, rejected, expired, disabled, suppressed,
-                           configuration-based), acceptances, token rows and
-                           log history
+                           configuration-based), proposals of every risk
+                           and approved consumers with audit findings (a
+                           blocked owner, a dormant consumer, an owner-only
+                           bot whose owner lost the bot flag), acceptances,
+                           token rows and log history
   DIR/oauth2-private.pem   a fresh RSA key pair ($wgOAuth2PrivateKey /
   DIR/oauth2-public.pem    $wgOAuth2PublicKey)
   DIR/tokens/*.jwt         access tokens minted exactly as the wiki mints them:
@@ -162,7 +165,8 @@ func run(cmd *cobra.Command, f *cmdutil.Factory, dir string, force bool) error {
 	s := f.IO.Styles()
 	out := f.IO.Out
 	fmt.Fprintf(out, "%s Sandbox wiki created in %s\n", s.OK.Render("✓"), dir)
-	fmt.Fprintf(out, "  database     %s (10 consumers in every stage, 5 users, log history)\n", filepath.Join(dir, "wiki.sqlite"))
+	fmt.Fprintf(out, "  database     %s (%d consumers in every stage and of every risk, %d users, log history)\n", filepath.Join(dir, "wiki.sqlite"),
+		len(consumers)+len(reviewConsumers), len(users)+len(reviewUsers))
 	fmt.Fprintf(out, "  keys         %s, %s\n", filepath.Join(dir, "oauth2-private.pem"), filepath.Join(dir, "oauth2-public.pem"))
 	fmt.Fprintf(out, "  tokens       %s/*.jwt (valid, expired, revoked, owner-only, client-credentials, disabled-consumer)\n", filepath.Join(dir, "tokens"))
 	prof := "profile " + ProfileName

@@ -55,6 +55,10 @@ type consumerSeed struct {
 	prefix                       string // oarc_callback_is_prefix
 	email                        string
 	log                          []logSeed
+	// The review cases vary these; the zero values are the tutorial's:
+	// every wiki, no IP restriction, a confirmed email, a confidential client.
+	wiki, restrictions       string
+	emailUnconfirmed, public bool
 }
 
 type logSeed struct {
@@ -181,19 +185,32 @@ func seed(ctx context.Context, st *db.Store, key *rsa.PrivateKey, now time.Time)
 	for _, u := range users {
 		names[u.id] = u.name
 	}
-	for _, c := range consumers {
+	for _, u := range reviewUsers {
+		names[u.id] = u.name
+	}
+	for _, c := range append(consumers, reviewConsumers...) {
 		// A stored secret (oarc_secret_key), deterministic like everything
 		// but the keys; commands must only ever say "set".
 		sum := sha256.Sum256([]byte("sandbox secret " + c.key))
 		secret := hex.EncodeToString(sum[:16])
+		wiki, restrictions, emailAuth := "*", `{"IPAddresses":["0.0.0.0/0","::/0"]}`, any(ts(c.registeredAgo))
+		if c.wiki != "" {
+			wiki = c.wiki
+		}
+		if c.restrictions != "" {
+			restrictions = c.restrictions
+		}
+		if c.emailUnconfirmed {
+			emailAuth = nil
+		}
 		err := exec("INSERT INTO "+st.T("oauth_registered_consumer")+` (oarc_id, oarc_consumer_key, oarc_name, oarc_user_id,
  oarc_version, oarc_callback_url, oarc_callback_is_prefix, oarc_description, oarc_email, oarc_email_authenticated,
  oarc_developer_agreement, oarc_owner_only, oarc_wiki, oarc_grants, oarc_registration, oarc_secret_key, oarc_rsa_key,
  oarc_restrictions, oarc_stage, oarc_stage_timestamp, oarc_deleted, oarc_oauth_version, oarc_oauth2_allowed_grants,
- oarc_oauth2_is_confidential) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, '*', ?, ?, ?, '', ?, ?, ?, ?, ?, ?, 1)`,
-			c.id, c.key, c.name, c.owner, c.version, c.cb, c.prefix, c.desc, c.email, ts(c.registeredAgo), boolInt(c.ownerOnly),
-			c.grants, ts(c.registeredAgo), secret, `{"IPAddresses":["0.0.0.0/0","::/0"]}`, c.stage, ts(c.stageAgo),
-			boolInt(c.deleted), c.oauthVersion, c.oauth2Grants)
+ oarc_oauth2_is_confidential) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?)`,
+			c.id, c.key, c.name, c.owner, c.version, c.cb, c.prefix, c.desc, c.email, emailAuth, boolInt(c.ownerOnly),
+			wiki, c.grants, ts(c.registeredAgo), secret, restrictions, c.stage, ts(c.stageAgo),
+			boolInt(c.deleted), c.oauthVersion, c.oauth2Grants, boolInt(!c.public))
 		if err != nil {
 			return nil, err
 		}
@@ -223,6 +240,10 @@ func seed(ctx context.Context, st *db.Store, key *rsa.PrivateKey, now time.Time)
 		if err := exec("INSERT INTO "+st.T("log_search")+" (ls_field, ls_value, ls_log_id) VALUES ('OAuthConsumer', ?, ?)", l.key, id); err != nil {
 			return nil, err
 		}
+	}
+
+	if err := seedReviewUsers(ctx, st, ts, comment); err != nil {
+		return nil, err
 	}
 
 	// Acceptances: Alice's owner-only bot (made at registration), and the
@@ -300,6 +321,10 @@ func seed(ctx context.Context, st *db.Store, key *rsa.PrivateKey, now time.Time)
 		if err := mint(s.file, s.acceptance, s.revoked, s.o); err != nil {
 			return nil, fmt.Errorf("mint sample token: %v", err)
 		}
+	}
+
+	if err := seedReviewUse(ctx, st, now); err != nil {
+		return nil, err
 	}
 
 	// Edits tagged by consumers, as change_tag_def counts them.
