@@ -8,6 +8,9 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+
+	"github.com/mwoauth/mwoauth/commands/sandbox"
+	"github.com/mwoauth/mwoauth/review"
 )
 
 // reviewJSON is what the tests read of a review item.
@@ -99,5 +102,103 @@ func TestReviewAuditEscapeDatabaseStrings(t *testing.T) {
 	// invisible characters.
 	if len(items[0].SimilarNames) != 2 || items[0].SimilarNames[0].ID != 7 || items[0].SimilarNames[1].ID != 10 {
 		t.Errorf("similar names %+v", items[0].SimilarNames)
+	}
+}
+
+// The sandbox's proposals come out riskiest first, then oldest first, each
+// at the risk its case was made for; its approved consumers' findings are
+// the audit's cases.
+func TestSandboxReviewAndAudit(t *testing.T) {
+	isolate(t)
+	dir := t.TempDir()
+	const at = "2026-11-22T12:00:00Z"
+	if r := mwoauth(t, false, "", at, "sandbox", filepath.Join(dir, "sb")); r.code != 0 {
+		t.Fatalf("sandbox: %s", r.stderr)
+	}
+	r := mwoauth(t, false, "", at, "consumer", "review", "-o", "json")
+	var queue []struct {
+		Key         string `json:"key"`
+		Risk        string `json:"risk"`
+		AutoExpired bool   `json:"auto_expired"`
+		Reasons     []struct {
+			Code  string `json:"code"`
+			Level string `json:"level"`
+		} `json:"reasons"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &queue); err != nil {
+		t.Fatalf("%v\n%s", err, r.stdout)
+	}
+	want := []struct{ key, risk string }{
+		{sandbox.KeyClientAdmin, "internal"},
+		{sandbox.KeySiteStyler, "security"}, // 10 days old
+		{sandbox.KeyWebEditer, "security"},  // 4 days
+		{sandbox.KeyProposed, "security"},   // 2 days: Bob's suppressed consumer
+		{sandbox.KeyStatsExporter, "unknown"},
+		{sandbox.KeyMirrorReborn, "vandalism"}, // 5 days: Dev User's disabled mirror tool
+		{sandbox.KeyMassProtector, "vandalism"},
+		{sandbox.KeyTypoFixer, "low"},
+	}
+	if len(queue) != len(want) {
+		t.Fatalf("%d proposals, want %d", len(queue), len(want))
+	}
+	seen := map[string]bool{}
+	for i, w := range want {
+		if queue[i].Key != w.key || queue[i].Risk != w.risk {
+			t.Errorf("rank %d: %s at %s, want %s at %s", i+1, queue[i].Key, queue[i].Risk, w.key, w.risk)
+		}
+		for _, rs := range queue[i].Reasons {
+			seen[rs.Code] = true
+		}
+		if queue[i].AutoExpired != (w.key == sandbox.KeyStatsExporter) {
+			t.Errorf("%s auto_expired %v", w.key, queue[i].AutoExpired)
+		}
+	}
+
+	r = mwoauth(t, false, "", at, "consumer", "audit", "--dormant", "180d", "-o", "json")
+	var rep struct {
+		Audited   int    `json:"audited"`
+		Highest   string `json:"highest"`
+		Failed    bool   `json:"failed"`
+		Consumers []struct {
+			Key     string `json:"key"`
+			Risk    string `json:"risk"`
+			Reasons []struct {
+				Code string `json:"code"`
+			} `json:"reasons"`
+		} `json:"consumers"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil || r.code != 0 {
+		t.Fatalf("audit exit %d: %v\n%s", r.code, err, r.stdout)
+	}
+	risks := map[string]string{}
+	for _, c := range rep.Consumers {
+		risks[c.Key] = c.Risk
+		for _, rs := range c.Reasons {
+			seen[rs.Code] = true
+		}
+	}
+	wantAudit := map[string]string{
+		sandbox.KeyBlockedBot: "security", sandbox.KeyInterfaceTool: "security", sandbox.KeyExBotOwnerBot: "vandalism",
+		sandbox.KeyOldDashboard: "low", sandbox.KeyLeaky: "low",
+	}
+	if rep.Audited != 8 || rep.Highest != "security" || rep.Failed || len(risks) != len(wantAudit) {
+		t.Errorf("audit: %d audited, highest %s, failed %v, findings %v", rep.Audited, rep.Highest, rep.Failed, risks)
+	}
+	for k, w := range wantAudit {
+		if risks[k] != w {
+			t.Errorf("audit %s: %q, want %q", k, risks[k], w)
+		}
+	}
+	// Between them, the sandbox shows every reason code but those that need
+	// what it has not: a missing or locked owner (CentralAuth) and
+	// unreadable restrictions (the unit tests have those).
+	for _, c := range review.Codes {
+		switch c.Code {
+		case review.CodeOwnerMissing, review.CodeOwnerLocked, review.CodeRestrictionsBad:
+			continue
+		}
+		if !seen[c.Code] {
+			t.Errorf("the sandbox shows no %s", c.Code)
+		}
 	}
 }

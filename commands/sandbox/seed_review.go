@@ -24,6 +24,7 @@ const (
 	KeyBlockedBot    = "c0ffee00c0ffee00c0ffee00c0ffee08" // 19: approved, its owner blocked since (Blocked Dev)
 	KeyExBotOwnerBot = "c0ffee00c0ffee00c0ffee00c0ffee09" // 20: owner-only highvolume bot, its owner no longer a bot (Former Bot)
 	KeyInterfaceTool = "c0ffee00c0ffee00c0ffee00c0ffee0a" // 21: approved OAuth 1, editinterface, prefix callback (Admin)
+	KeyMirrorReborn  = "c0ffee00c0ffee00c0ffee00c0ffee0b" // 22: proposed over plain http by an owner whose mirror tool was disabled (Dev User)
 )
 
 // reviewUsers are the owners of the review cases (ids after the tutorial's).
@@ -88,6 +89,10 @@ var reviewConsumers = []consumerSeed{
 		cb: "https://interface.sandbox.test/", prefix: "1", owner: 1, oauthVersion: 1,
 		grants: `["useoauth","editinterface"]`, oauth2Grants: `["authorization_code","refresh_token"]`, stage: 1,
 		registeredAgo: 50 * day, stageAgo: 49 * day, email: "admin@sandbox.test"},
+	{id: 22, key: KeyMirrorReborn, name: "Mirror Tool Reborn", version: "2.0", desc: "Mirrors pages elsewhere, now with a slower crawler, promised.",
+		cb: "http://mirror.sandbox.test/callback", prefix: "0", owner: 3, oauthVersion: 2,
+		grants: `["useoauth"]`, oauth2Grants: `["authorization_code","refresh_token"]`, stage: 0,
+		registeredAgo: 5 * day, stageAgo: 5 * day, email: "dev@sandbox.test"},
 }
 
 // seedReviewUsers writes the review cases' owners: account, groups and
