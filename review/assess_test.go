@@ -2,6 +2,7 @@ package review
 
 import (
 	"encoding/json"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -338,5 +339,19 @@ func TestCodesDocumented(t *testing.T) {
 	}
 	if len(seen) != 25 {
 		t.Errorf("%d codes documented, 25 defined", len(seen))
+	}
+}
+
+// The guide lists every code, so what an admin reads there is what the
+// commands emit.
+func TestGuideListsEveryCode(t *testing.T) {
+	b, err := os.ReadFile("../docs/guides/reviewing-proposals.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range Codes {
+		if !strings.Contains(string(b), "`"+c.Code+"`") {
+			t.Errorf("docs/guides/reviewing-proposals.md does not name %s", c.Code)
+		}
 	}
 }

@@ -262,7 +262,7 @@ func summary(a review.Assessment) string {
 	var gs []string
 	for _, g := range a.Grants {
 		if !mediawiki.IsHiddenGrant(g.Grant) {
-			gs = append(gs, g.Grant)
+			gs = append(gs, cmdutil.Safe(g.Grant)) // one line, whatever the row holds
 		}
 	}
 	if len(gs) == 0 {
