@@ -78,9 +78,7 @@ Start with the practice wiki: "mwoauth sandbox", then follow what it prints.`,
 	root.SetOut(f.IO.Out)
 	root.SetErr(f.IO.ErrOut)
 	root.SetIn(f.IO.In)
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
-		return &cmdutil.FlagError{Err: err}
-	})
+	root.SetFlagErrorFunc(cmdutil.FriendlyFlagError)
 
 	return root
 }

@@ -3,8 +3,11 @@ package commands
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/charmbracelet/lipgloss"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
@@ -31,12 +34,22 @@ func TestScripts(t *testing.T) {
 			env.Setenv("HOME", env.WorkDir)
 			return copyTree("testdata/fixtures", filepath.Join(env.WorkDir, "fixtures"))
 		},
-		Condition: recordedAnswersCondition,
+		// [ci]: running under CI=true, where a missing tool must fail the
+		// script rather than skip it; [recorded-answers]: probe_script_test.go.
+		Condition: func(cond string) (bool, error) {
+			if cond == "ci" {
+				return os.Getenv("CI") == "true", nil
+			}
+			return recordedAnswersCondition(cond)
+		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			// exitcode N cmd args...: run mwoauth-style command and require exit status N.
 			"exitcode": cmdExitCode,
 			// probeserver VAR MODE [ARG]: a loopback server for token probe (probe_script_test.go).
 			"probeserver": cmdProbeServer,
+			// mwoauth-width-check N stdout: no line of the last stdout is wider
+			// than N terminal columns (escape codes and  not counted).
+			"mwoauth-width-check": cmdWidthCheck,
 		},
 	})
 }
@@ -57,6 +70,22 @@ func cmdExitCode(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	if got != args[0] {
 		ts.Fatalf("exit status %s, want %s", got, args[0])
+	}
+}
+
+func cmdWidthCheck(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 || args[1] != "stdout" {
+		ts.Fatalf("usage: mwoauth-width-check N stdout")
+	}
+	limit, err := strconv.Atoi(args[0])
+	if err != nil {
+		ts.Fatalf("%v", err)
+	}
+	for _, line := range strings.Split(ts.ReadFile("stdout"), "\n") {
+		line = strings.TrimRight(line, "\r")
+		if w := lipgloss.Width(line); w > limit {
+			ts.Fatalf("line is %d columns wide, over %d: %q", w, limit, line)
+		}
 	}
 }
 

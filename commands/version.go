@@ -20,13 +20,52 @@ var (
 // Version reports the release version, or the module version for go install
 // builds, or "dev".
 func Version() string {
-	if version != "" {
-		return version
+	v, _, _ := buildInfo()
+	return v
+}
+
+// buildInfo is what version reports: the ldflags of a release build, else
+// what the Go toolchain stamped into the binary (the module version of a
+// go install build; vcs.revision and vcs.time of a build in a checkout,
+// "-dirty" when it had local changes).
+func buildInfo() (ver, rev, when string) {
+	bi, _ := debug.ReadBuildInfo()
+	return buildInfoFrom(bi)
+}
+
+func buildInfoFrom(bi *debug.BuildInfo) (ver, rev, when string) {
+	ver, rev, when = version, commit, date
+	if bi == nil {
+		if ver == "" {
+			ver = "dev"
+		}
+		return ver, rev, when
 	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
+	if ver == "" && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		ver = bi.Main.Version
 	}
-	return "dev"
+	if ver == "" {
+		ver = "dev"
+	}
+	if rev == "" {
+		modified := false
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				rev = s.Value
+			case "vcs.time":
+				if when == "" {
+					when = s.Value
+				}
+			case "vcs.modified":
+				modified = s.Value == "true"
+			}
+		}
+		if rev != "" && modified {
+			rev += "-dirty"
+		}
+	}
+	return ver, rev, when
 }
 
 func newCmdVersion(f *cmdutil.Factory) *cobra.Command {
@@ -34,8 +73,9 @@ func newCmdVersion(f *cmdutil.Factory) *cobra.Command {
 		Use:   "version",
 		Short: "Print the version of mwoauth",
 		Long: `Version prints the release version (or the module version of a go install
-build, or "dev"), the commit and date of a release build, the Go version
-and the platform. --output json prints {"version", "commit", "date", "go",
+build, or "dev"), the commit and its date (a release's, or the checkout's a
+binary was built from, "-dirty" with local changes), the Go version and the
+platform. --output json prints {"version", "commit", "date", "go",
 "platform"}.`,
 		Example: "  mwoauth version\n  mwoauth version --output json",
 		Args:    cmdutil.Args(cobra.NoArgs),
@@ -44,16 +84,21 @@ and the platform. --output json prints {"version", "commit", "date", "go",
 			if err != nil {
 				return err
 			}
+			ver, rev, when := buildInfo()
 			info := map[string]string{
-				"version": Version(), "commit": commit, "date": date,
+				"version": ver, "commit": rev, "date": when,
 				"go": runtime.Version(), "platform": runtime.GOOS + "/" + runtime.GOARCH,
 			}
 			if format == "json" {
 				return cmdutil.WriteJSON(f.IO.Out, info)
 			}
-			fmt.Fprintf(f.IO.Out, "mwoauth %s", info["version"])
-			if commit != "" {
-				fmt.Fprintf(f.IO.Out, " (%s, %s)", commit, date)
+			fmt.Fprintf(f.IO.Out, "mwoauth %s", ver)
+			if rev != "" {
+				fmt.Fprintf(f.IO.Out, " (%s", rev)
+				if when != "" {
+					fmt.Fprintf(f.IO.Out, ", %s", when)
+				}
+				fmt.Fprint(f.IO.Out, ")")
 			}
 			fmt.Fprintf(f.IO.Out, " %s %s\n", info["go"], info["platform"])
 			return nil

@@ -34,16 +34,6 @@ const (
 	RolePublic                 // $wgOAuth2PublicKey
 )
 
-func (r KeyRole) setting() string {
-	switch r {
-	case RolePrivate:
-		return "$wgOAuth2PrivateKey"
-	case RolePublic:
-		return "$wgOAuth2PublicKey"
-	}
-	return "the key setting"
-}
-
 // LintOptions selects how the material reaches MediaWiki.
 type LintOptions struct {
 	Role KeyRole

@@ -270,8 +270,12 @@ func TestScanDeterministic(t *testing.T) {
 	at, _ := time.Parse(time.RFC3339Nano, g.g.Expect.JudgedAt)
 	var gz bytes.Buffer
 	zw := gzip.NewWriter(&gz)
-	zw.Write(g.log)
-	zw.Close()
+	if _, err := zw.Write(g.log); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
 	base := Options{Verify: verdict.Options{Keys: []*rsa.PublicKey{k.pub}}, At: at, Times: regex}
 	o1 := base
 	o1.Workers = 1

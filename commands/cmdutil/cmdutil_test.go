@@ -148,3 +148,16 @@ func TestHints(t *testing.T) {
 		t.Errorf("FlagRequired: %q", got)
 	}
 }
+
+// MWOAUTH_NOW pins the judging clock, never the write clock.
+func TestWallNowIgnoresPinnedClock(t *testing.T) {
+	t.Setenv("MWOAUTH_NOW", "2026-11-22T09:30:00Z")
+	ios, _, _, _ := Test()
+	f := NewFactory(ios)
+	if !f.ClockPinned || !f.Now().Equal(time.Date(2026, 11, 22, 9, 30, 0, 0, time.UTC)) {
+		t.Errorf("Now = %v, pinned %v", f.Now(), f.ClockPinned)
+	}
+	if d := time.Since(f.WallNow()); d < 0 || d > time.Minute {
+		t.Errorf("WallNow = %v, not the real time", f.WallNow())
+	}
+}

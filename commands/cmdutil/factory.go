@@ -14,8 +14,16 @@ import (
 // Factory carries what commands may need. Costly or fallible dependencies
 // are funcs, so a command that never reads the config never opens it.
 type Factory struct {
-	IO  *IOStreams
+	IO *IOStreams
+	// Now is the clock tokens are judged at: MWOAUTH_NOW when it is set
+	// (tests, reproducible docs), else the real time.
 	Now func() time.Time
+	// WallNow is the real clock, whatever MWOAUTH_NOW says: what a write
+	// to a wiki stamps (log_timestamp, oarc_stage_timestamp). A pinned
+	// clock never stamps a write.
+	WallNow func() time.Time
+	// ClockPinned: MWOAUTH_NOW is set (a write may say it ignores it).
+	ClockPinned bool
 
 	// ConfigPath, Profile and NoProfile are set from the root's
 	// persistent flags (--config, --profile, --no-profile).
@@ -45,7 +53,7 @@ type Factory struct {
 // unix seconds) pins the clock: tests and reproducible docs use it.
 func NewFactory(ios *IOStreams) *Factory {
 	now, err := ClockFromEnv()
-	return &Factory{IO: ios, Now: now, ClockErr: err}
+	return &Factory{IO: ios, Now: now, WallNow: time.Now, ClockPinned: os.Getenv("MWOAUTH_NOW") != "", ClockErr: err}
 }
 
 // ClockFromEnv returns time.Now, or a fixed instant from MWOAUTH_NOW. An
@@ -57,7 +65,7 @@ func ClockFromEnv() (func() time.Time, error) {
 	}
 	t, err := ParseTime(v)
 	if err != nil {
-		return time.Now, fmt.Errorf("MWOAUTH_NOW: %v", err)
+		return time.Now, fmt.Errorf("MWOAUTH_NOW: %w", err)
 	}
 	return func() time.Time { return t }, nil
 }
@@ -75,6 +83,16 @@ func (f *Factory) Config() (*Config, error) {
 
 // Env reads one environment variable through the factory (Getenv).
 func (f *Factory) Env(name string) string { return f.getenv(name) }
+
+// LookupEnv is os.LookupEnv through the factory: with Getenv replaced
+// (tests), a variable is set when it is not empty.
+func (f *Factory) LookupEnv(name string) (string, bool) {
+	if f.Getenv != nil {
+		v := f.Getenv(name)
+		return v, v != ""
+	}
+	return os.LookupEnv(name)
+}
 
 func (f *Factory) getenv(name string) string {
 	if f.Getenv != nil {
@@ -104,7 +122,7 @@ func ParseTime(s string) (time.Time, error) {
 	if _, err := strconv.ParseFloat(s, 64); err == nil {
 		t, err := jwtutil.ParseNumericDate(s)
 		if err != nil {
-			return time.Time{}, fmt.Errorf("invalid time %q: %v", s, err)
+			return time.Time{}, fmt.Errorf("invalid time %q: %w", s, err)
 		}
 		return t, nil
 	}

@@ -58,7 +58,7 @@ func Args(check cobra.PositionalArgs, what ...string) cobra.PositionalArgs {
 		if tooFew(err.Error()) {
 			return FlagErrorf("%s needs %s (see mwoauth %s --help)", path, w, path)
 		}
-		return FlagErrorf("%s takes %s, not %d arguments (see mwoauth %s --help)", path, w, len(args), path)
+		return FlagErrorf("%s takes %s; %d arguments given (see mwoauth %s --help)", path, w, len(args), path)
 	}
 }
 

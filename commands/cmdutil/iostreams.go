@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 	"golang.org/x/term"
+
+	"github.com/mwoauth/mwoauth/mediawiki"
 )
 
 // IOStreams are the process streams plus what we know about them. Commands
@@ -26,6 +29,10 @@ type IOStreams struct {
 	ColorMode  string
 	noColorEnv bool
 
+	// termWidth is stdout's width in columns: -1 until asked, 0 unknown.
+	termWidth int
+	sizeFunc  func() int
+
 	styles *Styles
 }
 
@@ -33,7 +40,8 @@ type IOStreams struct {
 // terminal (no background or colour-profile probes): start-up stays fast and
 // nothing is written to a terminal that is not ours.
 func System() *IOStreams {
-	_, noColor := os.LookupEnv("NO_COLOR")
+	// no-color.org: NO_COLOR disables colour when present *and not empty*.
+	noColor := os.Getenv("NO_COLOR") != ""
 	return &IOStreams{
 		In:         os.Stdin,
 		Out:        os.Stdout,
@@ -43,13 +51,48 @@ func System() *IOStreams {
 		stderrTTY:  term.IsTerminal(int(os.Stderr.Fd())),
 		ColorMode:  "auto",
 		noColorEnv: noColor || os.Getenv("TERM") == "dumb",
+		termWidth:  -1,
+		sizeFunc: func() int {
+			if w, _, err := term.GetSize(int(os.Stdout.Fd())); err == nil && w > 0 {
+				return w
+			}
+			// A terminal that does not answer (some CI pseudo-terminals).
+			if n, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && n > 0 {
+				return n
+			}
+			return 0
+		},
 	}
+}
+
+// TerminalWidth is stdout's width in columns, or 0 when stdout is not a
+// terminal or does not say. Tables fit their rows to it.
+func (s *IOStreams) TerminalWidth() int {
+	if !s.stdoutTTY {
+		return 0
+	}
+	if s.termWidth < 0 {
+		s.termWidth = 0
+		if s.sizeFunc != nil {
+			s.termWidth = s.sizeFunc()
+		}
+	}
+	return s.termWidth
+}
+
+// SetTerminalWidth fixes the terminal width (tests).
+func (s *IOStreams) SetTerminalWidth(w int) { s.termWidth = w }
+
+// SetNoColorEnv records NO_COLOR as the environment would (tests).
+func (s *IOStreams) SetNoColorEnv(on bool) {
+	s.noColorEnv = on
+	s.styles = nil
 }
 
 // Test returns streams backed by buffers, none of them a TTY.
 func Test() (ios *IOStreams, in *bytes.Buffer, out *bytes.Buffer, errOut *bytes.Buffer) {
 	in, out, errOut = &bytes.Buffer{}, &bytes.Buffer{}, &bytes.Buffer{}
-	return &IOStreams{In: in, Out: out, ErrOut: errOut, ColorMode: "auto"}, in, out, errOut
+	return &IOStreams{In: in, Out: out, ErrOut: errOut, ColorMode: "auto", termWidth: -1}, in, out, errOut
 }
 
 // IsStdinTTY reports whether stdin is a terminal (so no token is piped in).
@@ -71,7 +114,7 @@ func (s *IOStreams) SetTTY(stdin, stdout, stderr bool) {
 func (s *IOStreams) CanPrompt() bool { return s.stdinTTY && s.stderrTTY }
 
 // ColorEnabled decides colour once: --color always/never win; auto means
-// stdout is a terminal and NO_COLOR is unset.
+// stdout is a terminal and NO_COLOR is unset or empty.
 func (s *IOStreams) ColorEnabled() bool {
 	switch s.ColorMode {
 	case "always":
@@ -109,6 +152,19 @@ func (s Style) Render(strs ...string) string {
 		}
 	}
 	return s.ls.Render(strs...)
+}
+
+// Stage is the style of a consumer stage: approved green, disabled and
+// rejected red, the others (proposed, expired, configuration-based)
+// yellow. Every command that shows a stage uses it.
+func (st *Styles) Stage(stage int) Style {
+	switch stage {
+	case mediawiki.StageApproved:
+		return st.OK
+	case mediawiki.StageDisabled, mediawiki.StageRejected:
+		return st.Err
+	}
+	return st.Warn
 }
 
 // Color reports whether the styles emit escape codes.

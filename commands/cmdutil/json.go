@@ -1,22 +1,128 @@
 package cmdutil
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
+	"sync"
+	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // WriteJSON writes v as indented JSON with a trailing newline. HTML escaping
-// is off so URLs and <> in claims print as they are.
+// is off so URLs and <> in claims print as they are; DEL, C1 controls and
+// format characters are written as \u escapes (see escapeJSONControls), so
+// the JSON decodes to exactly the same strings and is still safe to print.
 func WriteJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
+	return writeJSON(w, v, "", "  ")
+}
+
+// WriteJSONLine writes v as one compact JSON line (NDJSON streams: one
+// object per line, as token scan prints).
+func WriteJSONLine(w io.Writer, v any) error {
+	return writeJSON(w, v, "", "")
+}
+
+var jsonBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func writeJSON(w io.Writer, v any, prefix, indent string) error {
+	buf := jsonBufs.Get().(*bytes.Buffer)
+	defer jsonBufs.Put(buf)
+	buf.Reset()
+	if err := encodeJSON(buf, v, prefix, indent); err != nil {
+		return err
+	}
+	_, err := w.Write(escapeJSONControls(buf.Bytes()))
+	return err
+}
+
+func encodeJSON(buf *bytes.Buffer, v any, prefix, indent string) error {
+	enc := json.NewEncoder(buf)
 	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
+	if indent != "" || prefix != "" {
+		enc.SetIndent(prefix, indent)
+	}
 	return enc.Encode(v)
 }
 
-// WriteJSONLine writes v as one compact JSON line (streams, JSON Lines).
-func WriteJSONLine(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
+// escapeJSONControls rewrites the runes encoding/json leaves raw but a
+// terminal acts on, DEL, C1 controls, format characters (bidi overrides,
+// zero-width, BOM) and U+2028/2029, as \uXXXX (a surrogate pair beyond the
+// BMP). Outside strings JSON is ASCII, so every such rune is inside a
+// string, where the escape means the same character.
+func escapeJSONControls(b []byte) []byte {
+	i := 0
+	for i < len(b) && b[i] < 0x7f {
+		i++
+	}
+	if i == len(b) {
+		return b
+	}
+	out := make([]byte, 0, len(b)+16)
+	out = append(out, b[:i]...)
+	for i < len(b) {
+		c := b[i]
+		if c < 0x7f {
+			out = append(out, c)
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(b[i:])
+		if r == 0x7f || needsEscape(r) {
+			if r > 0xffff {
+				hi, lo := utf16.EncodeRune(r)
+				out = appendU(appendU(out, hi), lo)
+			} else {
+				out = appendU(out, r)
+			}
+		} else {
+			out = append(out, b[i:i+size]...)
+		}
+		i += size
+	}
+	return out
+}
+
+func appendU(out []byte, r rune) []byte {
+	return append(out, '\\', 'u', hexDigits[r>>12&0xf], hexDigits[r>>8&0xf], hexDigits[r>>4&0xf], hexDigits[r&0xf])
+}
+
+// JSONArray streams a JSON array one element at a time, so a list of any
+// length prints in constant memory and the output is the same as
+// WriteJSON of the whole slice. Close ends the array ("[]" when empty).
+type JSONArray struct {
+	w   io.Writer
+	n   int
+	buf bytes.Buffer
+}
+
+// NewJSONArray starts an array on w.
+func NewJSONArray(w io.Writer) *JSONArray { return &JSONArray{w: w} }
+
+// Add writes one element.
+func (a *JSONArray) Add(v any) error {
+	a.buf.Reset()
+	if err := encodeJSON(&a.buf, v, "  ", "  "); err != nil {
+		return err
+	}
+	sep := ",\n  "
+	if a.n == 0 {
+		sep = "[\n  "
+	}
+	a.n++
+	if _, err := io.WriteString(a.w, sep); err != nil {
+		return err
+	}
+	_, err := a.w.Write(escapeJSONControls(bytes.TrimRight(a.buf.Bytes(), "\n")))
+	return err
+}
+
+// Close ends the array with a newline.
+func (a *JSONArray) Close() error {
+	end := "\n]\n"
+	if a.n == 0 {
+		end = "[]\n"
+	}
+	_, err := io.WriteString(a.w, end)
+	return err
 }

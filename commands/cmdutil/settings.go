@@ -385,20 +385,17 @@ func (f *Factory) ResolveAll(cmd *cobra.Command) ([]Value, error) {
 	return out, nil
 }
 
-// nearest returns the candidate within edit distance 2 of s (the closest,
-// then the first), or "".
+// nearest returns the best suggestion for s, or "".
 func nearest(s string, candidates []string) string {
-	best, bestD := "", 3
-	for _, c := range candidates {
-		if d := editDistance(s, c); d < bestD {
-			best, bestD = c, d
-		}
+	if c := Suggest(s, candidates); len(c) > 0 {
+		return c[0]
 	}
-	return best
+	return ""
 }
 
-// Suggest returns the candidates close to s (edit distance 2 or a shared
-// prefix of 3), nearest first.
+// Suggest returns the candidates close to s, nearest first: within edit
+// distance 2, starting with s (3 letters or more), or holding s's letters
+// in order (4 letters or more: pubkey for public-key).
 func Suggest(s string, candidates []string) []string {
 	type cand struct {
 		name string
@@ -407,9 +404,15 @@ func Suggest(s string, candidates []string) []string {
 	var cs []cand
 	for _, c := range candidates {
 		d := editDistance(s, c)
-		if d <= 2 || (len(s) >= 3 && strings.HasPrefix(c, s)) {
-			cs = append(cs, cand{c, d})
+		switch {
+		case d <= 2:
+		case len(s) >= 3 && strings.HasPrefix(c, s):
+		case len(s) >= 4 && len(c) <= 2*len(s) && isSubsequence(s, c):
+			d += 10 // after every near miss
+		default:
+			continue
 		}
+		cs = append(cs, cand{c, d})
 	}
 	sort.SliceStable(cs, func(i, j int) bool { return cs[i].d < cs[j].d })
 	out := make([]string, len(cs))
@@ -417,6 +420,16 @@ func Suggest(s string, candidates []string) []string {
 		out[i] = c.name
 	}
 	return out
+}
+
+func isSubsequence(s, in string) bool {
+	i := 0
+	for j := 0; j < len(in) && i < len(s); j++ {
+		if in[j] == s[i] {
+			i++
+		}
+	}
+	return i == len(s)
 }
 
 func editDistance(a, b string) int {

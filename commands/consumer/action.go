@@ -97,7 +97,7 @@ Each consumer is changed in its own transaction with its row locked; if it
 changed since the preview, nothing is written for it (exit 10). Exit codes:
 9 unknown consumer or user, 10 transition not allowed / changed / declined.`,
 		Example: spec.example,
-		Args:    cmdutil.Args(cobra.MinimumNArgs(1)),
+		Args:    cmdutil.Args(cobra.MinimumNArgs(1), "one or more consumer KEYs or IDs"),
 		RunE:    func(cmd *cobra.Command, args []string) error { return runAction(cmd, f, spec, o, args) },
 	}
 	fl := cmd.Flags()
@@ -238,7 +238,7 @@ func runAction(cmd *cobra.Command, f *cmdutil.Factory, spec actionSpec, o *actio
 			if len(r.SQL) == 0 {
 				continue
 			}
-			fmt.Fprintf(f.IO.Out, "-- %s %s (dry run: nothing written)\n", spec.use, r.Key)
+			fmt.Fprintf(f.IO.Out, "-- %s %s (dry run: nothing written)\n", spec.use, cmdutil.Safe(r.Key))
 			for _, s := range r.SQL {
 				fmt.Fprintln(f.IO.Out, s)
 			}
@@ -273,7 +273,7 @@ func runAction(cmd *cobra.Command, f *cmdutil.Factory, spec actionSpec, o *actio
 				failed = err
 			}
 			if format != "json" {
-				fmt.Fprintf(f.IO.ErrOut, "%s %s: %v\n", f.IO.Styles().Err.Render("✗"), p.Consumer.Key, err)
+				fmt.Fprintf(f.IO.ErrOut, "%s %s: %s\n", f.IO.Styles().Err.Render("✗"), cmdutil.Safe(p.Consumer.Key), cmdutil.Safe(err.Error()))
 			}
 			continue
 		}
@@ -327,9 +327,9 @@ func stateText(stage int, deleted bool) string {
 func printPreview(f *cmdutil.Factory, w io.Writer, spec actionSpec, p *db.Plan) {
 	st := f.IO.Styles()
 	c := p.Consumer
-	fmt.Fprintf(w, "%s %s %s %s (id %d)\n", st.Bold.Render(spec.use), st.Key.Render(c.Key), clean(c.Name), clean(c.Version), c.ID)
+	fmt.Fprintf(w, "%s %s %s %s (id %d)\n", st.Bold.Render(spec.use), st.Key.Render(cmdutil.Safe(c.Key)), cmdutil.Safe(c.Name), cmdutil.Safe(c.Version), c.ID)
 	line := func(k, v string) { fmt.Fprintf(w, "  %-13s %s\n", k, v) }
-	line("owner", fmt.Sprintf("%s (central id %d)", clean(c.OwnerName), c.OwnerID))
+	line("owner", fmt.Sprintf("%s (central id %d)", cmdutil.Safe(c.OwnerName), c.OwnerID))
 	if p.NoChange {
 		line("state", stateText(p.FromStage, p.FromDeleted)+" (already; no change)")
 	} else {
@@ -343,7 +343,7 @@ func printPreview(f *cmdutil.Factory, w io.Writer, spec actionSpec, p *db.Plan) 
 	}
 	line("tokens", tok+" (attributable through acceptances)")
 	if !p.NoChange {
-		line("log entry", fmt.Sprintf("mwoauthconsumer/%s on User:%s by %s: %q", p.Action, p.LogTitle, p.Performer.Name, p.Comment))
+		line("log entry", fmt.Sprintf("mwoauthconsumer/%s on User:%s by %s: %q", p.Action, cmdutil.Safe(p.LogTitle), cmdutil.Safe(p.Performer.Name), p.Comment))
 	}
 	if spec.action == db.ActionDisable && !p.NoChange && c.OAuthVersion == 2 {
 		fmt.Fprintf(w, "  %s MediaWiki refuses this consumer's tokens on the next request, but a gateway that validates JWTs alone keeps accepting them until they expire", st.Warn.Render("warning:"))
@@ -398,14 +398,14 @@ func printOutcome(f *cmdutil.Factory, spec actionSpec, p *db.Plan, res *db.Resul
 	st := f.IO.Styles()
 	c := p.Consumer
 	if !res.Changed {
-		msg := fmt.Sprintf("%s %s is already %s; nothing changed", st.Dim.Render("="), c.Key, stateText(p.FromStage, p.FromDeleted))
+		msg := fmt.Sprintf("%s %s is already %s; nothing changed", st.Dim.Render("="), cmdutil.Safe(c.Key), stateText(p.FromStage, p.FromDeleted))
 		if p.Revoke {
 			msg += fmt.Sprintf(", %d token(s) revoked", res.RevokedTokens)
 		}
 		fmt.Fprintln(f.IO.Out, msg)
 		return
 	}
-	msg := fmt.Sprintf("%s %s %s: %s → %s; log id %d", st.OK.Render("✓"), spec.past, c.Key,
+	msg := fmt.Sprintf("%s %s %s: %s → %s; log id %d", st.OK.Render("✓"), spec.past, cmdutil.Safe(c.Key),
 		stateText(p.FromStage, p.FromDeleted), stateText(p.ToStage, p.ToDeleted), res.LogID)
 	if p.Revoke {
 		msg += fmt.Sprintf("; %d token(s) revoked (acceptance-0 client_credentials tokens cannot be attributed)", res.RevokedTokens)

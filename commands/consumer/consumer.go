@@ -61,14 +61,15 @@ func when(ts string) string {
 	return t.Format(time.RFC3339)
 }
 
-// human renders a TS_MW value for people.
+// human renders a TS_MW value for people (a value that is no timestamp
+// is shown as it is, through cmdutil.Safe).
 func human(ts string) string {
 	if ts == "" || ts == "infinity" {
 		return ts
 	}
 	t, err := db.ParseTimestamp(ts)
 	if err != nil {
-		return ts
+		return cmdutil.Safe(ts)
 	}
 	return t.Format("2006-01-02 15:04:05 UTC")
 }

@@ -39,13 +39,9 @@ func mwoauth(t *testing.T, tty bool, stdin string, now string, args ...string) r
 		t.Fatal(err)
 	}
 	f.Now = func() time.Time { return tm }
-	root := commands.NewCmdRoot(f)
-	root.SetArgs(append([]string{"--color=never"}, args...))
-	err = root.ExecuteContext(context.Background())
-	if err != nil && !cmdutil.IsSilent(err) {
-		fmt.Fprintf(errOut, "error: %s\n", err)
-	}
-	return run{code: cmdutil.ExitCode(err), stdout: out.String(), stderr: errOut.String()}
+	// commands.Execute prints errors as Main does (one line, cmdutil.ErrorLine).
+	code := commands.Execute(f, append([]string{"--color=never"}, args...))
+	return run{code: code, stdout: out.String(), stderr: errOut.String()}
 }
 
 // isolate keeps the user's real configuration and ~/.my.cnf out of tests.

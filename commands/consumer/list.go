@@ -2,14 +2,12 @@ package consumer
 
 import (
 	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
 
-	"github.com/charmbracelet/lipgloss"
 	"github.com/spf13/cobra"
 
 	"github.com/mwoauth/mwoauth/commands/cmdutil"
@@ -175,7 +173,7 @@ func runList(cmd *cobra.Command, f *cmdutil.Factory, o *listOptions) error {
 		filter.Limit = o.limit + 1 // one more tells whether there is a next page
 	}
 
-	w := newListWriter(f, format)
+	w := newListWriter(f, format, cmd.Flags().Changed("output"))
 	shown := 0
 	var lastID int64
 	more := false
@@ -205,24 +203,32 @@ func runList(cmd *cobra.Command, f *cmdutil.Factory, o *listOptions) error {
 var errStop = errors.New("stop")
 
 // listWriter streams rows in one format; nothing is buffered beyond a
-// table's alignment.
+// terminal table's alignment.
 type listWriter struct {
 	format string
 	out    io.Writer
 	csv    *csv.Writer
-	styled bool
-	rows   []styledRow // a terminal table is aligned at the end
-	f      *cmdutil.Factory
-	n      int
+	json   *cmdutil.JSONArray
+	table  *cmdutil.Table
+	st     *cmdutil.Styles
 }
 
 var listHeader = []string{"ID", "KEY", "NAME", "VERSION", "OWNER", "STAGE", "OAUTH", "OWNER-ONLY", "REGISTERED", "SUPPRESSED"}
 
-func newListWriter(f *cmdutil.Factory, format string) *listWriter {
-	w := &listWriter{format: format, out: f.IO.Out, f: f}
+// newListWriter: the table is aligned with a header on a terminal or when
+// --output table is asked for; piped by default it is tab-separated rows.
+func newListWriter(f *cmdutil.Factory, format string, tableAsked bool) *listWriter {
+	w := &listWriter{format: format, out: f.IO.Out, st: f.IO.Styles()}
 	switch format {
 	case "table":
-		w.styled = f.IO.IsStdoutTTY()
+		tsv := !f.IO.IsStdoutTTY() && !tableAsked
+		// On a narrow terminal: names and owners are cut, then the
+		// registration time, owner-only, OAuth version, version and
+		// suppressed columns hidden, in that order (-o json has them all).
+		w.table = cmdutil.NewTable(f.IO, listHeader...).KeepWhole(0, 1).Shrink(2, 4).Optional(8, 7, 6, 3, 9).
+			TSV(tsv).StreamTSV(f.IO.Out)
+	case "json":
+		w.json = cmdutil.NewJSONArray(f.IO.Out)
 	case "csv":
 		w.csv = csv.NewWriter(f.IO.Out)
 		w.csv.Write([]string{"id", "key", "name", "version", "owner", "owner_id", "stage", "oauth_version", "owner_only", "registered", "suppressed"}) //nolint:errcheck
@@ -230,34 +236,14 @@ func newListWriter(f *cmdutil.Factory, format string) *listWriter {
 	return w
 }
 
-// clean keeps a value on one line and one column.
-func clean(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r == '\t' || r == '\n' || r == '\r' {
-			return ' '
-		}
-		return r
-	}, s)
-}
-
 func (w *listWriter) row(c *db.Consumer) error {
 	it := itemOf(c)
-	defer func() { w.n++ }()
 	switch w.format {
 	case "keys":
 		_, err := fmt.Fprintln(w.out, c.Key)
 		return err
 	case "json":
-		b, err := json.MarshalIndent(it, "  ", "  ")
-		if err != nil {
-			return err
-		}
-		sep := ",\n  "
-		if w.n == 0 {
-			sep = "[\n  "
-		}
-		_, err = fmt.Fprint(w.out, sep+string(b))
-		return err
+		return w.json.Add(it)
 	case "csv":
 		return w.csv.Write([]string{strconv.FormatInt(it.ID, 10), it.Key, it.Name, it.Version, it.Owner, strconv.FormatInt(it.OwnerID, 10),
 			it.Stage, strconv.Itoa(it.OAuthVersion), strconv.FormatBool(it.OwnerOnly), it.Registered, strconv.FormatBool(it.Suppressed)})
@@ -266,87 +252,28 @@ func (w *listWriter) row(c *db.Consumer) error {
 	if owner == "" {
 		owner = "#" + strconv.FormatInt(c.OwnerID, 10)
 	}
-	cols := []string{strconv.FormatInt(c.ID, 10), c.Key, clean(c.Name), clean(c.Version), clean(owner), c.StageName(),
-		strconv.Itoa(c.OAuthVersion), yesNo(c.OwnerOnly), human(c.Registration), yesNo(c.Deleted)}
-	if w.styled {
-		w.rows = append(w.rows, styledRow{cols: cols, stage: c.Stage, deleted: c.Deleted})
-		return nil
+	suppressed := cmdutil.C(yesNo(c.Deleted))
+	if c.Deleted {
+		suppressed = cmdutil.S(yesNo(c.Deleted), w.st.Warn)
 	}
-	_, err := fmt.Fprintln(w.out, strings.Join(cols, "\t"))
-	return err
+	w.table.AddRow(cmdutil.C(strconv.FormatInt(c.ID, 10)), cmdutil.S(c.Key, w.st.Key), cmdutil.C(c.Name), cmdutil.C(c.Version),
+		cmdutil.C(owner), cmdutil.S(c.StageName(), w.st.Stage(c.Stage)), cmdutil.C(strconv.Itoa(c.OAuthVersion)),
+		cmdutil.C(yesNo(c.OwnerOnly)), cmdutil.C(human(c.Registration)), suppressed)
+	return nil
 }
 
 func (w *listWriter) close() error {
 	switch w.format {
 	case "json":
-		if w.n == 0 {
-			_, err := fmt.Fprintln(w.out, "[]")
-			return err
-		}
-		_, err := fmt.Fprintln(w.out, "\n]")
-		return err
+		return w.json.Close()
 	case "csv":
 		w.csv.Flush()
 		return w.csv.Error()
-	}
-	if w.styled && len(w.rows) > 0 {
-		return w.renderTable()
-	}
-	return nil
-}
-
-type styledRow struct {
-	cols    []string
-	stage   int
-	deleted bool
-}
-
-// renderTable aligns on the plain text and styles afterwards, so colour
-// codes never disturb the columns.
-func (w *listWriter) renderTable() error {
-	widths := make([]int, len(listHeader))
-	for i, h := range listHeader {
-		widths[i] = lipgloss.Width(h)
-	}
-	for _, r := range w.rows {
-		for i, c := range r.cols {
-			widths[i] = max(widths[i], lipgloss.Width(c))
+	case "table":
+		if w.table.Len() == 0 {
+			return w.table.Render(io.Discard) // the streamed rows' error, if any
 		}
-	}
-	st := w.f.IO.Styles()
-	pad := func(s string, i int) string { return s + strings.Repeat(" ", widths[i]-lipgloss.Width(s)) }
-	var b strings.Builder
-	for i, h := range listHeader {
-		if i > 0 {
-			b.WriteString("  ")
-		}
-		b.WriteString(st.Bold.Render(pad(h, i)))
-	}
-	fmt.Fprintln(w.out, strings.TrimRight(b.String(), " "))
-	for _, r := range w.rows {
-		b.Reset()
-		for i, c := range r.cols {
-			if i > 0 {
-				b.WriteString("  ")
-			}
-			cell := pad(c, i)
-			switch {
-			case i == 5 && r.stage == db.StageApproved:
-				cell = st.OK.Render(cell)
-			case i == 5 && (r.stage == db.StageDisabled || r.stage == db.StageRejected):
-				cell = st.Err.Render(cell)
-			case i == 5:
-				cell = st.Warn.Render(cell)
-			case i == 9 && r.deleted:
-				cell = st.Warn.Render(cell)
-			case i == 1:
-				cell = st.Key.Render(cell)
-			}
-			b.WriteString(cell)
-		}
-		if _, err := fmt.Fprintln(w.out, strings.TrimRight(b.String(), " ")); err != nil {
-			return err
-		}
+		return w.table.Render(w.out)
 	}
 	return nil
 }

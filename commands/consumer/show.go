@@ -75,7 +75,7 @@ access_tokens {live, revoked, expired, latest_live_expiry}, tagged_edits
 timestamp, performer, reason}]. Times are RFC 3339 UTC.`,
 		Example: `  mwoauth consumer show 5096568cc6652b5ad36358427f1bd60c
   mwoauth consumer show 2 --output json | jq .access_tokens`,
-		Args: cmdutil.Args(cobra.ExactArgs(1)),
+		Args: cmdutil.Args(cobra.ExactArgs(1), "a consumer KEY or ID"),
 		RunE: func(cmd *cobra.Command, args []string) error { return runShow(cmd, f, args[0]) },
 	}
 	cmdutil.AddOutputFlag(cmd, "text", "json")
@@ -140,24 +140,16 @@ func runShow(cmd *cobra.Command, f *cmdutil.Factory, ref string) error {
 func printShow(f *cmdutil.Factory, c *db.Consumer, v showView, entries []db.LogEntry) {
 	st := f.IO.Styles()
 	out := f.IO.Out
-	fmt.Fprintf(out, "%s %s\n", st.Bold.Render(clean(c.Name)), clean(c.Version))
+	fmt.Fprintf(out, "%s %s\n", st.Bold.Render(cmdutil.Safe(c.Name)), cmdutil.Safe(c.Version))
 	field := func(name, value string) { fmt.Fprintf(out, "  %-20s %s\n", name, value) }
-	field("key", st.Key.Render(c.Key))
+	field("key", st.Key.Render(cmdutil.Safe(c.Key)))
 	field("id", fmt.Sprint(c.ID))
-	owner := clean(c.OwnerName)
+	owner := cmdutil.Safe(c.OwnerName)
 	if owner == "" {
 		owner = "(unknown)"
 	}
 	field("owner", fmt.Sprintf("%s (central id %d)", owner, c.OwnerID))
-	stage := c.StageName()
-	switch c.Stage {
-	case db.StageApproved:
-		stage = st.OK.Render(stage)
-	case db.StageDisabled, db.StageRejected:
-		stage = st.Err.Render(stage)
-	default:
-		stage = st.Warn.Render(stage)
-	}
+	stage := st.Stage(c.Stage).Render(c.StageName())
 	field("stage", fmt.Sprintf("%s since %s", stage, human(c.StageTimestamp)))
 	supp := "no"
 	if c.Deleted {
@@ -168,21 +160,21 @@ func printShow(f *cmdutil.Factory, c *db.Consumer, v showView, entries []db.LogE
 	field("owner-only", yesNo(c.OwnerOnly))
 	if c.OAuthVersion == 2 {
 		field("confidential", yesNo(c.OAuth2Confidential))
-		field("oauth2 grant types", orNone(strings.Join(c.OAuth2AllowedGrants, ", ")))
+		field("oauth2 grant types", orNone(cmdutil.Safe(strings.Join(c.OAuth2AllowedGrants, ", "))))
 	}
-	grants := orNone(strings.Join(c.Grants, ", "))
+	grants := orNone(cmdutil.Safe(strings.Join(c.Grants, ", ")))
 	if c.GrantsStoredAsObject {
 		grants += st.Dim.Render("  (stored as a JSON object)")
 	}
 	field("grants", grants)
-	field("wiki", c.Wiki)
-	cb := clean(c.CallbackURL)
+	field("wiki", cmdutil.Safe(c.Wiki))
+	cb := cmdutil.Safe(c.CallbackURL)
 	if c.CallbackIsPrefix {
 		cb += " (prefix)"
 	}
 	field("callback", orNone(cb))
-	field("restrictions", orNone(clean(string(c.Restrictions))))
-	email := clean(c.Email)
+	field("restrictions", orNone(cmdutil.Safe(string(c.Restrictions))))
+	email := cmdutil.Safe(c.Email)
 	if c.EmailAuthenticated != "" {
 		email += " (confirmed " + human(c.EmailAuthenticated) + ")"
 	}
@@ -191,7 +183,7 @@ func printShow(f *cmdutil.Factory, c *db.Consumer, v showView, entries []db.LogE
 	field("developer agreement", yesNo(c.DeveloperAgreement))
 	field("secret", setEmpty(c.HasSecret))
 	field("rsa key", setEmpty(c.HasRSAKey))
-	field("description", orNone(clean(c.Description)))
+	field("description", orNone(cmdutil.Safe(c.Description)))
 
 	fmt.Fprintln(out)
 	fmt.Fprintln(out, st.Bold.Render("Blast radius"))
@@ -217,7 +209,7 @@ func printShow(f *cmdutil.Factory, c *db.Consumer, v showView, entries []db.LogE
 		fmt.Fprintln(out, "  (no log entries)")
 	}
 	for _, e := range entries {
-		fmt.Fprintf(out, "  %s  %-17s by %s: %s\n", human(e.Timestamp), e.Action, clean(e.Performer), clean(e.Comment))
+		fmt.Fprintf(out, "  %s  %-17s by %s: %s\n", human(e.Timestamp), cmdutil.Safe(e.Action), cmdutil.Safe(e.Performer), cmdutil.Safe(e.Comment))
 	}
 }
 

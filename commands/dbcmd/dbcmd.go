@@ -60,7 +60,7 @@ func open(cmd *cobra.Command, f *cmdutil.Factory, optional, admin bool) (*db.Sto
 	if err != nil {
 		return nil, err
 	}
-	pw := Password()
+	pw := Password(f)
 	// From here on the command talks to a server that may hang or a
 	// transaction that must roll back: Ctrl-C cancels instead of killing.
 	ctx := cmdutil.CatchInterrupt(cmd)
@@ -76,8 +76,10 @@ func open(cmd *cobra.Command, f *cmdutil.Factory, optional, admin bool) (*db.Sto
 // Password returns the database password from MWOAUTH_DB_PASSWORD, else the
 // [client] password in ~/.my.cnf (as the mysql client reads it). It is never
 // taken from argv.
-func Password() string {
-	if v, ok := os.LookupEnv("MWOAUTH_DB_PASSWORD"); ok {
+func Password(f *cmdutil.Factory) string {
+	// Set but empty means "no password" here (a server without one), as
+	// the variable always meant.
+	if v, ok := f.LookupEnv("MWOAUTH_DB_PASSWORD"); ok {
 		return v
 	}
 	home, err := os.UserHomeDir()

@@ -12,9 +12,15 @@ import (
 	"github.com/mwoauth/mwoauth/mediawiki"
 )
 
+// checkOptions is everything "keys check" needs; checkRun never sees cobra.
 type checkOptions struct {
+	IO              *cmdutil.IOStreams
 	Private, Public string
-	As              string
+	GivenAs         string // value or path
+	Format          string // text or json
+	// FromSettings: the keys came from MWOAUTH_* or a profile (which may
+	// hold PEM text), not from --private/--public on the command line.
+	FromSettings bool
 }
 
 type checkKeyJSON struct {
@@ -42,8 +48,10 @@ type checkJSON struct {
 	Lints     []checkLintJSON `json:"lints"`
 }
 
-func newCmdCheck(f *cmdutil.Factory) *cobra.Command {
-	opts := &checkOptions{}
+// newCmdCheck builds "keys check"; runF, when not nil, replaces checkRun
+// (tests of flag parsing).
+func newCmdCheck(f *cmdutil.Factory, runF func(*checkOptions) error) *cobra.Command {
+	opts := &checkOptions{IO: f.IO}
 	cmd := &cobra.Command{
 		Use:   "check [--private <key-file>] [--public <key-file>]",
 		Short: "Check a key pair and its MediaWiki configuration for pitfalls",
@@ -62,36 +70,32 @@ error body. Check reports that, plus encrypted, non-RSA, damaged and
 blocks, and file modes: REL1_43 raises a notice unless the mode is 400, 440,
 600, 640 or 660, and a world-readable private key is an error.
 
---as says how LocalSettings.php sets the key. "value" (the default) lints
-the file's bytes as the string given to the setting (pasted PEM,
-file_get_contents(), getenv()), which is where whitespace matters. "path"
-means the setting holds the file's path: OpenSSL reads the file, so
-surrounding whitespace is harmless and the permission notice applies.
+--given-as says how LocalSettings.php gives the key to the setting.
+"value" (the default) lints the file's bytes as the string given to the
+setting (pasted PEM, file_get_contents(), getenv()), which is where
+whitespace matters. "path" means the setting holds the file's path:
+OpenSSL reads the file, so surrounding whitespace is harmless and the
+permission notice applies.
 
 Exit status: 0 when the pair matches and nothing is an error (warnings and
 info are printed but pass); 4 when the two keys are not a pair (wrong key);
 10 when any error-severity problem is found; 9 when a file does not exist.`,
 		Example: `  mwoauth keys check --private /etc/mediawiki/oauth/oauth2-private.pem --public /etc/mediawiki/oauth/oauth2-public.pem
-  mwoauth keys check --public /etc/mediawiki/oauth/oauth2-public.pem --as path
+  mwoauth keys check --public /etc/mediawiki/oauth/oauth2-public.pem --given-as path
   php -r 'require "LocalSettings.php"; echo $wgOAuth2PrivateKey;' | mwoauth keys check --private -
   mwoauth keys check --profile wiki1 --output json | jq .lints`,
 		Args: cmdutil.Args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			format, err := cmdutil.OutputFormat(cmd, "text", "json")
-			if err != nil {
+			var err error
+			if opts.Format, err = cmdutil.OutputFormat(cmd, "text", "json"); err != nil {
 				return err
 			}
-			if opts.As != "value" && opts.As != "path" {
-				return cmdutil.FlagErrorf("--as must be value or path, not %q", opts.As)
+			if opts.GivenAs != "value" && opts.GivenAs != "path" {
+				return cmdutil.FlagErrorf("--given-as must be value or path, not %q", opts.GivenAs)
 			}
-			onArgv := true
 			if !cmd.Flags().Changed("private") && !cmd.Flags().Changed("public") {
-				// Values from the environment or a profile may hold PEM text.
-				onArgv = false
-				if opts.Private, err = f.Setting(cmd, "private-key"); err != nil {
-					return err
-				}
-				if opts.Public, err = f.Setting(cmd, "public-key"); err != nil {
+				opts.FromSettings = true
+				if err := f.Bind(cmd, cmdutil.StringSetting("private-key", &opts.Private), cmdutil.StringSetting("public-key", &opts.Public)); err != nil {
 					return err
 				}
 				if opts.Private == "" && opts.Public == "" {
@@ -101,13 +105,17 @@ info are printed but pass); 4 when the two keys are not a pair (wrong key);
 			if opts.Private == "-" && opts.Public == "-" {
 				return cmdutil.FlagErrorf("only one of --private and --public can read stdin (-)")
 			}
-			return runCheck(f, opts, onArgv, format)
+			if runF != nil {
+				return runF(opts)
+			}
+			return checkRun(opts)
 		},
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Private, "private", "", "Private key (`file`, - or env:NAME) as given to $wgOAuth2PrivateKey")
 	fl.StringVar(&opts.Public, "public", "", "Public key (`file`, - or env:NAME) as given to $wgOAuth2PublicKey")
-	fl.StringVar(&opts.As, "as", "value", "How LocalSettings.php gives the key: `value` (the PEM text) or path (a file name)")
+	// Not --as: on consumer commands --as names the performing admin.
+	fl.StringVar(&opts.GivenAs, "given-as", "value", "How LocalSettings.php gives the key: `value` (the PEM text) or path (a file name)")
 	cmdutil.AddOutputFlag(cmd, "text", "json")
 	return cmd
 }
@@ -120,8 +128,8 @@ type checkedKey struct {
 	json  *checkKeyJSON
 }
 
-func checkOne(f *cmdutil.Factory, value string, role mediawiki.KeyRole, onArgv, asPath bool) (*checkedKey, error) {
-	src, err := readKeySource(f.IO, value, onArgv)
+func checkOne(ios *cmdutil.IOStreams, value string, role mediawiki.KeyRole, onArgv, asPath bool) (*checkedKey, error) {
+	src, err := readKeySource(ios, value, onArgv)
 	if err != nil {
 		return nil, err
 	}
@@ -154,12 +162,12 @@ func checkOne(f *cmdutil.Factory, value string, role mediawiki.KeyRole, onArgv, 
 	return ck, nil
 }
 
-func runCheck(f *cmdutil.Factory, opts *checkOptions, onArgv bool, format string) error {
-	asPath := opts.As == "path"
+func checkRun(opts *checkOptions) error {
+	asPath, onArgv := opts.GivenAs == "path", !opts.FromSettings
 	var keys []*checkedKey
 	res := checkJSON{Lints: []checkLintJSON{}}
 	if opts.Private != "" {
-		ck, err := checkOne(f, opts.Private, mediawiki.RolePrivate, onArgv, asPath)
+		ck, err := checkOne(opts.IO, opts.Private, mediawiki.RolePrivate, onArgv, asPath)
 		if err != nil {
 			return err
 		}
@@ -167,7 +175,7 @@ func runCheck(f *cmdutil.Factory, opts *checkOptions, onArgv bool, format string
 		res.Private = ck.json
 	}
 	if opts.Public != "" {
-		ck, err := checkOne(f, opts.Public, mediawiki.RolePublic, onArgv, asPath)
+		ck, err := checkOne(opts.IO, opts.Public, mediawiki.RolePublic, onArgv, asPath)
 		if err != nil {
 			return err
 		}
@@ -201,8 +209,8 @@ func runCheck(f *cmdutil.Factory, opts *checkOptions, onArgv bool, format string
 			msg = fmt.Sprintf("%d errors in the key configuration", errorsFound)
 		}
 	}
-	if format == "json" {
-		if err := cmdutil.WriteJSON(f.IO.Out, res); err != nil {
+	if opts.Format == "json" {
+		if err := cmdutil.WriteJSON(opts.IO.Out, res); err != nil {
 			return err
 		}
 		if code != 0 {
@@ -210,7 +218,7 @@ func runCheck(f *cmdutil.Factory, opts *checkOptions, onArgv bool, format string
 		}
 		return nil
 	}
-	printCheck(f.IO, keys, res.PairMatch)
+	printCheck(opts.IO, keys, res.PairMatch)
 	if code != 0 {
 		return cmdutil.Exitf(code, "%s", msg)
 	}
@@ -228,7 +236,7 @@ func printCheck(ios *cmdutil.IOStreams, keys []*checkedKey, pair *bool) {
 	s := ios.Styles()
 	w := ios.Out
 	for _, ck := range keys {
-		fmt.Fprintf(w, "%s  %s\n", s.Bold.Render(fmt.Sprintf("%-7s", roleName(ck.role))), ck.src.Label)
+		fmt.Fprintf(w, "%s  %s\n", s.Bold.Render(fmt.Sprintf("%-7s", roleName(ck.role))), cmdutil.Safe(ck.src.Label))
 		if ck.info != nil {
 			line := fmt.Sprintf("RSA %d-bit %s key (%s), sha256 %s", ck.info.Bits(), keyKind(ck.info), ck.info.Format, jwtkeys.Fingerprint(ck.info.Public))
 			if ck.src.IsFile {
@@ -262,5 +270,5 @@ func printLint(w io.Writer, s *cmdutil.Styles, l mediawiki.Lint) {
 	default:
 		tag = s.Dim.Render(tag)
 	}
-	fmt.Fprintf(w, "         %s  %s: %s\n", tag, l.Code, strings.TrimSpace(l.Message))
+	fmt.Fprintf(w, "         %s  %s: %s\n", tag, l.Code, cmdutil.Safe(strings.TrimSpace(l.Message)))
 }

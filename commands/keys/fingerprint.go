@@ -19,7 +19,17 @@ type fingerprintJSON struct {
 	Thumbprint  string `json:"thumbprint"`
 }
 
-func newCmdFingerprint(f *cmdutil.Factory) *cobra.Command {
+// fingerprintOptions is everything "keys fingerprint" needs.
+type fingerprintOptions struct {
+	IO     *cmdutil.IOStreams
+	Key    string // file, - or env:NAME
+	Format string // text or json
+}
+
+// newCmdFingerprint builds "keys fingerprint"; runF, when not nil,
+// replaces fingerprintRun.
+func newCmdFingerprint(f *cmdutil.Factory, runF func(*fingerprintOptions) error) *cobra.Command {
+	opts := &fingerprintOptions{IO: f.IO}
 	cmd := &cobra.Command{
 		Use:   "fingerprint <key-file> | -",
 		Short: "Print a key's SHA-256 fingerprint and JWK thumbprint",
@@ -41,37 +51,45 @@ input is not a usable RSA key, 9 when the file does not exist.`,
   ssh wiki1 cat /etc/mediawiki/oauth/oauth2-public.pem | mwoauth keys fingerprint -`,
 		Args: cmdutil.Args(cobra.ExactArgs(1), "one key file (or - for stdin)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			format, err := cmdutil.OutputFormat(cmd, "text", "json")
-			if err != nil {
+			var err error
+			if opts.Format, err = cmdutil.OutputFormat(cmd, "text", "json"); err != nil {
 				return err
 			}
-			src, err := readKeySource(f.IO, args[0], true)
-			if err != nil {
-				return err
+			opts.Key = args[0]
+			if runF != nil {
+				return runF(opts)
 			}
-			k, err := jwtkeys.ParseKey(src.Data)
-			if err != nil {
-				return parseErr(src.Label, err)
-			}
-			out := fingerprintJSON{
-				Source: src.Label, Kind: keyKind(k), KeyType: "RSA", Bits: k.Bits(), Format: k.Format,
-				Fingerprint: jwtkeys.Fingerprint(k.Public), Thumbprint: jwtkeys.Thumbprint(k.Public),
-			}
-			if format == "json" {
-				return cmdutil.WriteJSON(f.IO.Out, out)
-			}
-			s := f.IO.Styles()
-			w := f.IO.Out
-			fmt.Fprintf(w, "%s  %s\n", s.Key.Render("source    "), out.Source)
-			fmt.Fprintf(w, "%s  RSA %d-bit %s key (%s)\n", s.Key.Render("key       "), out.Bits, out.Kind, out.Format)
-			fmt.Fprintf(w, "%s  %s\n", s.Key.Render("sha256    "), out.Fingerprint)
-			fmt.Fprintf(w, "%s  %s\n", s.Key.Render("thumbprint"), out.Thumbprint)
-			if out.Bits < jwtkeys.MinRSABits {
-				fmt.Fprintln(f.IO.ErrOut, s.Warn.Render(fmt.Sprintf("warning: %d bits is below the %d MediaWiki requires", out.Bits, jwtkeys.MinRSABits)))
-			}
-			return nil
+			return fingerprintRun(opts)
 		},
 	}
 	cmdutil.AddOutputFlag(cmd, "text", "json")
 	return cmd
+}
+
+func fingerprintRun(opts *fingerprintOptions) error {
+	src, err := readKeySource(opts.IO, opts.Key, true)
+	if err != nil {
+		return err
+	}
+	k, err := jwtkeys.ParseKey(src.Data)
+	if err != nil {
+		return parseErr(src.Label, err)
+	}
+	out := fingerprintJSON{
+		Source: src.Label, Kind: keyKind(k), KeyType: "RSA", Bits: k.Bits(), Format: k.Format,
+		Fingerprint: jwtkeys.Fingerprint(k.Public), Thumbprint: jwtkeys.Thumbprint(k.Public),
+	}
+	if opts.Format == "json" {
+		return cmdutil.WriteJSON(opts.IO.Out, out)
+	}
+	s := opts.IO.Styles()
+	w := opts.IO.Out
+	fmt.Fprintf(w, "%s  %s\n", s.Key.Render("source    "), cmdutil.Safe(out.Source))
+	fmt.Fprintf(w, "%s  RSA %d-bit %s key (%s)\n", s.Key.Render("key       "), out.Bits, out.Kind, out.Format)
+	fmt.Fprintf(w, "%s  %s\n", s.Key.Render("sha256    "), out.Fingerprint)
+	fmt.Fprintf(w, "%s  %s\n", s.Key.Render("thumbprint"), out.Thumbprint)
+	if out.Bits < jwtkeys.MinRSABits {
+		fmt.Fprintln(opts.IO.ErrOut, s.Warn.Render(fmt.Sprintf("warning: %d bits is below the %d MediaWiki requires", out.Bits, jwtkeys.MinRSABits)))
+	}
+	return nil
 }

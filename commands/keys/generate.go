@@ -24,10 +24,15 @@ const (
 	publicMode = 0o644
 )
 
+// generateOptions is everything "keys generate" needs; generateRun never
+// sees cobra.
 type generateOptions struct {
+	IO     *cmdutil.IOStreams
+	Ctx    context.Context // cancelled by Ctrl-C
 	Out    string
 	Bits   int
-	Format string
+	Format string // private key encoding: pkcs8 or pkcs1
+	Output string // text or json
 }
 
 type generateJSON struct {
@@ -40,8 +45,10 @@ type generateJSON struct {
 	LocalSettings []string `json:"local_settings"`
 }
 
-func newCmdGenerate(f *cmdutil.Factory) *cobra.Command {
-	opts := &generateOptions{}
+// newCmdGenerate builds "keys generate"; runF, when not nil, replaces
+// generateRun.
+func newCmdGenerate(f *cmdutil.Factory, runF func(*generateOptions) error) *cobra.Command {
+	opts := &generateOptions{IO: f.IO}
 	cmd := &cobra.Command{
 		Use:   "generate --out <dir>",
 		Short: "Create a new RSA key pair for $wgOAuth2PrivateKey and $wgOAuth2PublicKey",
@@ -67,8 +74,8 @@ it to that user, or chgrp it to that group and chmod 640.`,
   mwoauth keys generate --out ./keys --output json | jq -r .fingerprint_sha256`,
 		Args: cmdutil.Args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			format, err := cmdutil.OutputFormat(cmd, "text", "json")
-			if err != nil {
+			var err error
+			if opts.Output, err = cmdutil.OutputFormat(cmd, "text", "json"); err != nil {
 				return err
 			}
 			if opts.Out == "" {
@@ -85,8 +92,11 @@ it to that user, or chgrp it to that group and chmod 640.`,
 			}
 			// Ctrl-C must not stop the program between writing the
 			// two files: it is caught, and honoured before writing only.
-			ctx := cmdutil.CatchInterrupt(cmd)
-			return runGenerate(ctx, f, opts, format)
+			opts.Ctx = cmdutil.CatchInterrupt(cmd)
+			if runF != nil {
+				return runF(opts)
+			}
+			return generateRun(opts)
 		},
 	}
 	fl := cmd.Flags()
@@ -97,7 +107,7 @@ it to that user, or chgrp it to that group and chmod 640.`,
 	return cmd
 }
 
-func runGenerate(ctx context.Context, f *cmdutil.Factory, opts *generateOptions, format string) error {
+func generateRun(opts *generateOptions) error {
 	dir, err := filepath.Abs(opts.Out)
 	if err != nil {
 		return cmdutil.Exit(cmdutil.ExitFailure, err)
@@ -125,7 +135,7 @@ func runGenerate(ctx context.Context, f *cmdutil.Factory, opts *generateOptions,
 	if opts.Format == "pkcs1" {
 		privPEM, privFormat = jwtkeys.EncodePrivatePKCS1(key), jwtkeys.FormatPKCS1
 	}
-	if ctx.Err() != nil {
+	if opts.Ctx.Err() != nil {
 		return cmdutil.Exit(cmdutil.ExitInterrupted, errors.New("interrupted: no key written"))
 	}
 	if err := writePair(dir, privPath, privPEM, pubPath, jwtkeys.EncodePublicPKIX(&key.PublicKey)); err != nil {
@@ -140,24 +150,24 @@ func runGenerate(ctx context.Context, f *cmdutil.Factory, opts *generateOptions,
 			fmt.Sprintf("$wgOAuth2PublicKey = %s;", phpString(pubPath)),
 		},
 	}
-	if format == "json" {
-		return cmdutil.WriteJSON(f.IO.Out, out)
+	if opts.Output == "json" {
+		return cmdutil.WriteJSON(opts.IO.Out, out)
 	}
-	printGenerated(f.IO, &out)
+	printGenerated(opts.IO, &out)
 	return nil
 }
 
 func printGenerated(ios *cmdutil.IOStreams, out *generateJSON) {
 	s := ios.Styles()
 	w := ios.Out
-	fmt.Fprintf(w, "%s  %s  %s\n", s.Key.Render("private   "), out.PrivateKey, s.Dim.Render(fmt.Sprintf("(mode %04o, %s)", privateMode, out.PrivateFormat)))
-	fmt.Fprintf(w, "%s  %s  %s\n", s.Key.Render("public    "), out.PublicKey, s.Dim.Render(fmt.Sprintf("(mode %04o)", publicMode)))
+	fmt.Fprintf(w, "%s  %s  %s\n", s.Key.Render("private   "), cmdutil.Safe(out.PrivateKey), s.Dim.Render(fmt.Sprintf("(mode %04o, %s)", privateMode, out.PrivateFormat)))
+	fmt.Fprintf(w, "%s  %s  %s\n", s.Key.Render("public    "), cmdutil.Safe(out.PublicKey), s.Dim.Render(fmt.Sprintf("(mode %04o)", publicMode)))
 	fmt.Fprintf(w, "%s  RSA %d-bit\n", s.Key.Render("key       "), out.Bits)
 	fmt.Fprintf(w, "%s  %s\n", s.Key.Render("sha256    "), out.Fingerprint)
 	fmt.Fprintf(w, "%s  %s\n", s.Key.Render("thumbprint"), out.Thumbprint)
 	fmt.Fprintf(w, "\n%s\n", s.Bold.Render("LocalSettings.php:"))
 	for _, l := range out.LocalSettings {
-		fmt.Fprintln(w, l)
+		fmt.Fprintln(w, cmdutil.Safe(l))
 	}
 	fmt.Fprintln(ios.ErrOut, "note: the web server's user must be able to read the private key (chown it, or chgrp + chmod 640)")
 	fmt.Fprintln(ios.ErrOut, "note: switching the wiki to this key invalidates every OAuth 2 access token signed with the old one")

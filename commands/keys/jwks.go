@@ -14,14 +14,18 @@ import (
 	jwtkeys "github.com/mwoauth/mwoauth/jwtutil/keys"
 )
 
+// jwksOptions is everything "keys jwks" needs; jwksRun never sees cobra.
 type jwksOptions struct {
+	IO       *cmdutil.IOStreams
+	Keys     []string // the arguments: files, - or env:NAME
 	Envoy    bool
 	Provider string
-	Issuer   string
+	Issuer   string // flag, profile or MWOAUTH_ISSUER
 }
 
-func newCmdJWKS(f *cmdutil.Factory) *cobra.Command {
-	opts := &jwksOptions{}
+// newCmdJWKS builds "keys jwks"; runF, when not nil, replaces jwksRun.
+func newCmdJWKS(f *cmdutil.Factory, runF func(*jwksOptions) error) *cobra.Command {
+	opts := &jwksOptions{IO: f.IO}
 	cmd := &cobra.Command{
 		Use:   "jwks <public-key-file>... ",
 		Short: "Turn public keys into a JWKS for Envoy's local_jwks",
@@ -57,23 +61,26 @@ not exist.`,
 			if strings.TrimSpace(opts.Provider) == "" {
 				return cmdutil.FlagErrorf("--provider must not be empty")
 			}
-			if opts.Issuer == "" {
-				if v, err := f.Setting(cmd, "issuer"); err == nil {
-					opts.Issuer = v
-				}
+			if err := f.Bind(cmd, cmdutil.StringSetting("issuer", &opts.Issuer)); err != nil {
+				return err
 			}
-			return runJWKS(f, opts, args)
+			opts.Keys = args
+			if runF != nil {
+				return runF(opts)
+			}
+			return jwksRun(opts)
 		},
 	}
 	fl := cmd.Flags()
 	cmdutil.AddOutputFlag(cmd, "json")
 	fl.BoolVar(&opts.Envoy, "envoy", false, "Print an Envoy jwt_authn provider (YAML) with the JWKS inlined")
 	fl.StringVar(&opts.Provider, "provider", "mediawiki", "Provider `name` in the --envoy snippet")
-	fl.StringVar(&opts.Issuer, "issuer", "", "Token issuer (`url`, the wiki's $wgCanonicalServer) for the --envoy snippet")
+	fl.String("issuer", "", "Token issuer (`url`, the wiki's $wgCanonicalServer) for the --envoy snippet (env MWOAUTH_ISSUER, profile issuer)")
 	return cmd
 }
 
-func runJWKS(f *cmdutil.Factory, opts *jwksOptions, args []string) error {
+func jwksRun(opts *jwksOptions) error {
+	ios, args := opts.IO, opts.Keys
 	// Validate every argument before reading any: a usage error must not
 	// come after stdin has been consumed.
 	if i := slices.Index(args, "-"); i >= 0 && slices.Contains(args[i+1:], "-") {
@@ -82,7 +89,7 @@ func runJWKS(f *cmdutil.Factory, opts *jwksOptions, args []string) error {
 	var pubs []*rsa.PublicKey
 	seen := map[string]string{}
 	for _, a := range args {
-		src, err := readKeySource(f.IO, a, true)
+		src, err := readKeySource(ios, a, true)
 		if err != nil {
 			return err
 		}
@@ -91,14 +98,14 @@ func runJWKS(f *cmdutil.Factory, opts *jwksOptions, args []string) error {
 			return parseErr(src.Label, err)
 		}
 		if k.IsPrivate() {
-			fmt.Fprintf(f.IO.ErrOut, "note: %s is a private key; using its public half (no private material is printed)\n", src.Label)
+			fmt.Fprintf(ios.ErrOut, "note: %s is a private key; using its public half (no private material is printed)\n", cmdutil.Safe(src.Label))
 		}
 		if k.Bits() < jwtkeys.MinRSABits {
-			fmt.Fprintf(f.IO.ErrOut, "warning: %s has %d bits, below the %d MediaWiki requires\n", src.Label, k.Bits(), jwtkeys.MinRSABits)
+			fmt.Fprintf(ios.ErrOut, "warning: %s has %d bits, below the %d MediaWiki requires\n", cmdutil.Safe(src.Label), k.Bits(), jwtkeys.MinRSABits)
 		}
 		kid := jwtkeys.Thumbprint(k.Public)
 		if prev, dup := seen[kid]; dup {
-			fmt.Fprintf(f.IO.ErrOut, "note: %s is the same key as %s; listed once\n", src.Label, prev)
+			fmt.Fprintf(ios.ErrOut, "note: %s is the same key as %s; listed once\n", cmdutil.Safe(src.Label), cmdutil.Safe(prev))
 			continue
 		}
 		seen[kid] = src.Label
@@ -109,7 +116,7 @@ func runJWKS(f *cmdutil.Factory, opts *jwksOptions, args []string) error {
 		return err
 	}
 	if opts.Envoy {
-		_, err := fmt.Fprint(f.IO.Out, envoyProvider(opts, doc))
+		_, err := fmt.Fprint(ios.Out, envoyProvider(opts, doc))
 		return err
 	}
 	var buf bytes.Buffer
@@ -117,7 +124,7 @@ func runJWKS(f *cmdutil.Factory, opts *jwksOptions, args []string) error {
 		return err
 	}
 	buf.WriteByte('\n')
-	_, err = f.IO.Out.Write(buf.Bytes())
+	_, err = ios.Out.Write(buf.Bytes())
 	return err
 }
 

@@ -13,7 +13,7 @@ import (
 func NewCmdKeys(f *cmdutil.Factory) *cobra.Command {
 	cmd := cmdutil.Group(&cobra.Command{
 		Use:   "keys <command>",
-		Short: "Generate, inspect and convert the wiki's OAuth 2 RSA keys",
+		Short: "Generate, fingerprint, publish (JWKS) and check the wiki's OAuth 2 RSA keys",
 		Long: `The wiki signs OAuth 2 access tokens with $wgOAuth2PrivateKey and
 verifies them with $wgOAuth2PublicKey (RS256, RSA of at least 2048 bits).
 These commands make such a pair, fingerprint it, publish its public half
@@ -28,10 +28,10 @@ command line, and are never printed.`,
   mwoauth keys check --private /etc/mediawiki/oauth/oauth2-private.pem --public /etc/mediawiki/oauth/oauth2-public.pem`,
 	})
 	cmd.AddCommand(
-		newCmdGenerate(f),
-		newCmdFingerprint(f),
-		newCmdJWKS(f),
-		newCmdCheck(f),
+		newCmdGenerate(f, nil),
+		newCmdFingerprint(f, nil),
+		newCmdJWKS(f, nil),
+		newCmdCheck(f, nil),
 	)
 	return cmd
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spf13/cobra"
+
 	"github.com/mwoauth/mwoauth/commands/cmdutil"
 	jwtkeys "github.com/mwoauth/mwoauth/jwtutil/keys"
 )
@@ -116,7 +118,7 @@ func TestPHPString(t *testing.T) {
 
 // On a colour terminal the human view is styled; JSON never is.
 func TestCheckStyledOnTTY(t *testing.T) {
-	pair := []string{"check", "--private", "../../internal/fixtures/keys/oauth2-private-pkcs1.pem", "--public", "../../internal/fixtures/keys/oauth2-public.pem", "--as", "path"}
+	pair := []string{"check", "--private", "../../internal/fixtures/keys/oauth2-private-pkcs1.pem", "--public", "../../internal/fixtures/keys/oauth2-public.pem", "--given-as", "path"}
 	for _, tc := range []struct {
 		args  []string
 		color bool
@@ -134,5 +136,65 @@ func TestCheckStyledOnTTY(t *testing.T) {
 		if got := strings.Contains(out.String(), "\x1b["); got != tc.color {
 			t.Errorf("%v: escape codes = %v, want %v\n%s", tc.args, got, tc.color, out.String())
 		}
+	}
+}
+
+// Flag parsing, settings and validation are tested apart from the work:
+// runF receives the options the run function would.
+func TestKeysOptions(t *testing.T) {
+	t.Setenv("MWOAUTH_CONFIG", filepath.Join(t.TempDir(), "none"))
+	t.Setenv("MWOAUTH_PUBLIC_KEY", "/etc/env-public.pem")
+	t.Setenv("MWOAUTH_ISSUER", "https://env.example")
+	ios, _, _, _ := cmdutil.Test()
+	f := cmdutil.NewFactory(ios)
+	exec := func(cmd *cobra.Command, args ...string) error {
+		cmd.SetArgs(args)
+		cmd.SilenceErrors, cmd.SilenceUsage = true, true
+		return cmd.Execute()
+	}
+
+	var check *checkOptions
+	if err := exec(newCmdCheck(f, func(o *checkOptions) error { check = o; return nil }), "--given-as", "path"); err != nil {
+		t.Fatal(err)
+	}
+	if check.Public != "/etc/env-public.pem" || check.Private != "" || !check.FromSettings || check.GivenAs != "path" || check.Format != "text" {
+		t.Errorf("check from the environment: %+v", check)
+	}
+	check = nil
+	if err := exec(newCmdCheck(f, func(o *checkOptions) error { check = o; return nil }), "--private", "p.pem", "-o", "json"); err != nil {
+		t.Fatal(err)
+	}
+	if check.Private != "p.pem" || check.Public != "" || check.FromSettings || check.Format != "json" {
+		t.Errorf("check from flags: %+v", check)
+	}
+	if err := exec(newCmdCheck(f, func(*checkOptions) error { t.Error("ran"); return nil }), "--given-as", "file"); cmdutil.ExitCode(err) != cmdutil.ExitUsage {
+		t.Errorf("--given-as file: %v", err)
+	}
+
+	var jwks *jwksOptions
+	if err := exec(newCmdJWKS(f, func(o *jwksOptions) error { jwks = o; return nil }), "a.pem", "b.pem", "--envoy"); err != nil {
+		t.Fatal(err)
+	}
+	if jwks.Issuer != "https://env.example" || !jwks.Envoy || len(jwks.Keys) != 2 || jwks.Provider != "mediawiki" {
+		t.Errorf("jwks: %+v", jwks)
+	}
+	if err := exec(newCmdJWKS(f, func(o *jwksOptions) error { jwks = o; return nil }), "a.pem", "--issuer", "https://flag.example"); err != nil || jwks.Issuer != "https://flag.example" {
+		t.Errorf("jwks --issuer: %+v %v", jwks, err)
+	}
+
+	var gen *generateOptions
+	if err := exec(newCmdGenerate(f, func(o *generateOptions) error { gen = o; return nil }), "--out", "d", "--bits", "3072", "--format", "pkcs1"); err != nil {
+		t.Fatal(err)
+	}
+	if gen.Out != "d" || gen.Bits != 3072 || gen.Format != "pkcs1" || gen.Output != "text" || gen.Ctx == nil {
+		t.Errorf("generate: %+v", gen)
+	}
+	if err := exec(newCmdGenerate(f, func(*generateOptions) error { t.Error("ran"); return nil }), "--out", "d", "--bits", "1024"); cmdutil.ExitCode(err) != cmdutil.ExitUsage {
+		t.Errorf("--bits 1024: %v", err)
+	}
+
+	var fp *fingerprintOptions
+	if err := exec(newCmdFingerprint(f, func(o *fingerprintOptions) error { fp = o; return nil }), "-", "-o", "json"); err != nil || fp.Key != "-" || fp.Format != "json" {
+		t.Errorf("fingerprint: %+v %v", fp, err)
 	}
 }

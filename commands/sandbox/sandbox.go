@@ -164,18 +164,19 @@ func run(cmd *cobra.Command, f *cmdutil.Factory, dir string, force bool) error {
 	}
 	s := f.IO.Styles()
 	out := f.IO.Out
-	fmt.Fprintf(out, "%s Sandbox wiki created in %s\n", s.OK.Render("✓"), dir)
-	fmt.Fprintf(out, "  database     %s (%d consumers in every stage and of every risk, %d users, log history)\n", filepath.Join(dir, "wiki.sqlite"),
+	safeDir := func(name string) string { return cmdutil.Safe(filepath.Join(dir, name)) }
+	fmt.Fprintf(out, "%s Sandbox wiki created in %s\n", s.OK.Render("✓"), cmdutil.Safe(dir))
+	fmt.Fprintf(out, "  database     %s (%d consumers in every stage and of every risk, %d users, log history)\n", safeDir("wiki.sqlite"),
 		len(consumers)+len(reviewConsumers), len(users)+len(reviewUsers))
-	fmt.Fprintf(out, "  keys         %s, %s\n", filepath.Join(dir, "oauth2-private.pem"), filepath.Join(dir, "oauth2-public.pem"))
-	fmt.Fprintf(out, "  tokens       %s/*.jwt (valid, expired, revoked, owner-only, client-credentials, disabled-consumer)\n", filepath.Join(dir, "tokens"))
+	fmt.Fprintf(out, "  keys         %s, %s\n", safeDir("oauth2-private.pem"), safeDir("oauth2-public.pem"))
+	fmt.Fprintf(out, "  tokens       %s/*.jwt (valid, expired, revoked, owner-only, client-credentials, disabled-consumer)\n", safeDir("tokens"))
 	prof := "profile " + ProfileName
 	if madeDefault {
 		prof += " (now the default)"
 	} else {
 		prof += " (add --profile sandbox to use it; another default is set)"
 	}
-	fmt.Fprintf(out, "  config       %s, %s\n", cfgPath, prof)
+	fmt.Fprintf(out, "  config       %s, %s\n", cmdutil.Safe(cfgPath), prof)
 	p := ""
 	if !madeDefault {
 		p = "--profile sandbox "
@@ -190,7 +191,7 @@ func run(cmd *cobra.Command, f *cmdutil.Factory, dir string, force bool) error {
 		"mwoauth " + p + "consumer show " + KeyLeaky + "   # the log entry, as the wiki's UI writes it",
 		"mwoauth " + p + `consumer enable ` + KeyLeaky + ` --reason "secret rotated"`,
 	} {
-		fmt.Fprintf(out, "  %s\n", line)
+		fmt.Fprintf(out, "  %s\n", cmdutil.Safe(line))
 	}
 	return nil
 }

@@ -278,7 +278,7 @@ func seed(ctx context.Context, st *db.Store, key *rsa.PrivateKey, now time.Time)
 		if err != nil {
 			return err
 		}
-		exp := "infinity"
+		var exp string
 		switch {
 		case o.OwnerOnly:
 			exp = db.FormatTimestamp(o.Now.AddDate(1000, 0, 0))

@@ -211,9 +211,10 @@ func buildDecodeJSON(tok *jwtutil.Token, ex *mediawiki.Explanation, cons *consum
 
 func printDecode(w io.Writer, st *cmdutil.Styles, tok *jwtutil.Token, ex *mediawiki.Explanation, cons *consumerInfo, now time.Time) {
 	section := func(name string) { fmt.Fprintln(w, st.Bold.Render(name)) }
+	// Member names and values are attacker-controlled: cmdutil.Safe.
 	width := 6
 	for _, m := range append(tok.RawHeader(), tok.RawClaims()...) {
-		width = max(width, len([]rune(m.Name)))
+		width = max(width, len([]rune(cmdutil.Safe(m.Name))))
 	}
 	times := map[string]mediawiki.TimeInfo{}
 	for _, ti := range ex.Times {
@@ -222,7 +223,7 @@ func printDecode(w io.Writer, st *cmdutil.Styles, tok *jwtutil.Token, ex *mediaw
 
 	section("Header")
 	for _, m := range tok.RawHeader() {
-		fmt.Fprintf(w, "  %s  %s\n", st.Key.Render(pad(m.Name, width)), claimText(m.JSON))
+		fmt.Fprintf(w, "  %s  %s\n", st.Key.Render(pad(cmdutil.Safe(m.Name), width)), claimText(m.JSON))
 	}
 	section("Claims")
 	for _, m := range tok.RawClaims() {
@@ -238,7 +239,7 @@ func printDecode(w io.Writer, st *cmdutil.Styles, tok *jwtutil.Token, ex *mediaw
 			}
 			val = fmt.Sprintf("%s  %s  %s", val, jwtutil.FormatUTC(ti.Time), rel)
 		}
-		fmt.Fprintf(w, "  %s  %s\n", st.Key.Render(pad(m.Name, width)), val)
+		fmt.Fprintf(w, "  %s  %s\n", st.Key.Render(pad(cmdutil.Safe(m.Name), width)), val)
 	}
 	fmt.Fprintf(w, "  %s  %s\n", st.Dim.Render(pad("(now)", width)), st.Dim.Render(jwtutil.FormatUTC(now)))
 
@@ -248,13 +249,13 @@ func printDecode(w io.Writer, st *cmdutil.Styles, tok *jwtutil.Token, ex *mediaw
 			fmt.Fprintf(w, "  %s  %s\n", st.Key.Render(pad(k, 10)), v)
 		}
 	}
-	kv("kind", ex.KindLabel)
+	kv("kind", cmdutil.Safe(ex.KindLabel))
 	sub := ex.Subject.Format
 	if ex.Subject.Meaning != "" {
 		sub += ": " + ex.Subject.Meaning
 	}
-	kv("subject", sub)
-	consumer := ex.ConsumerKey
+	kv("subject", cmdutil.Safe(sub))
+	consumer := cmdutil.Safe(ex.ConsumerKey)
 	if consumer != "" {
 		consumer += " (aud)"
 	}
@@ -267,20 +268,20 @@ func printDecode(w io.Writer, st *cmdutil.Styles, tok *jwtutil.Token, ex *mediaw
 			if cons.Suppressed {
 				state += ", suppressed"
 			}
-			consumer += fmt.Sprintf(", %q %s (%s)", cons.Name, cons.Version, state)
+			consumer += fmt.Sprintf(", %q %s (%s)", cons.Name, cmdutil.Safe(cons.Version), cmdutil.Safe(state))
 		}
 	}
 	kv("consumer", consumer)
-	kv("issuer", ex.Issuer)
-	kv("scopes", strings.Join(ex.Scopes, ", "))
-	kv("ratelimit", ex.RateLimit)
-	kv("grant_type", ex.GrantType)
-	kv("rlc", ex.RLC)
+	kv("issuer", cmdutil.Safe(ex.Issuer))
+	kv("scopes", cmdutil.Safe(strings.Join(ex.Scopes, ", ")))
+	kv("ratelimit", cmdutil.Safe(ex.RateLimit))
+	kv("grant_type", cmdutil.Safe(ex.GrantType))
+	kv("rlc", cmdutil.Safe(ex.RLC))
 
 	if len(ex.Warnings) > 0 {
 		section("Warnings")
 		for _, wn := range ex.Warnings {
-			fmt.Fprintf(w, "  %s %s\n", st.Warn.Render("!"), wn.Message)
+			fmt.Fprintf(w, "  %s %s\n", st.Warn.Render("!"), cmdutil.Safe(wn.Message))
 		}
 	}
 }

@@ -2,6 +2,7 @@ package token
 
 import (
 	"crypto/rsa"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -133,6 +134,9 @@ func runRemint(cmd *cobra.Command, f *cmdutil.Factory, opts *remintOptions, args
 		if timeFlags[name] {
 			return cmdutil.FlagErrorf("--set %s conflicts with --%s", name, name)
 		}
+		if !json.Valid([]byte(val)) {
+			return cmdutil.FlagErrorf("--set %s: %s is not JSON (strings need quotes: --set 'scopes=[\"basic\"]')", name, cmdutil.Safe(val))
+		}
 		ro.Set = append(ro.Set, jwtutil.ClaimEdit{Name: name, JSON: []byte(val)})
 	}
 	for _, u := range opts.Unset {
@@ -188,14 +192,14 @@ func runRemint(cmd *cobra.Command, f *cmdutil.Factory, opts *remintOptions, args
 		if !opts.AllowUnverified {
 			return cmdutil.Exitf(cmdutil.ExitSignature, "the input token does not verify (%s); re-minting it would launder a forged token: pass --allow-unverified if you mean it", c.Detail)
 		}
-		fmt.Fprintf(f.IO.ErrOut, "warning: the input token does not verify (%s); re-minting anyway (--allow-unverified)\n", c.Detail)
+		fmt.Fprintf(f.IO.ErrOut, "warning: the input token does not verify (%s); re-minting anyway (--allow-unverified)\n", cmdutil.Safe(c.Detail))
 	}
 	out, notes, err := jwtutil.Remint(tok, priv, ro)
 	if err != nil {
 		return cmdutil.Exitf(cmdutil.ExitRefused, "%v", err)
 	}
 	for _, n := range notes {
-		fmt.Fprintf(f.IO.ErrOut, "note: %s\n", n)
+		fmt.Fprintf(f.IO.ErrOut, "note: %s\n", cmdutil.Safe(string(n)))
 	}
 	nt, err := jwtutil.Parse(out)
 	if err != nil {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/mwoauth/mwoauth/commands/cmdutil"
 	"github.com/mwoauth/mwoauth/commands/dbcmd"
+	"github.com/mwoauth/mwoauth/jwtutil"
 	"github.com/mwoauth/mwoauth/scan"
 	"github.com/mwoauth/mwoauth/verdict"
 )
@@ -97,7 +98,8 @@ expired, not-yet-valid, claims, wiki-state); judged per line, it is the most
 fundamental failure among its uses, and "ok" only if every use was valid.
 
 Exit status: 0 when every token found is valid (or none was found), 11 when
-some are not, 1 on an error (unreadable file, database), 2 on a usage error.`,
+some are not, 9 when a log file (or the SQLite database) does not exist,
+1 on another error (an unreadable file, the database), 2 on a usage error.`,
 		Example: `  mwoauth token scan /var/log/nginx/access.log --public-key /etc/mediawiki/oauth2-public.pem
   zcat access.log.*.gz | mwoauth token scan --public-key oauth2-public.pem --time-regex '\[([^\]]+)\]'
   mwoauth token scan app.jsonl --public-key oauth2-public.pem --time-field time --db sqlite:wiki.sqlite
@@ -119,7 +121,7 @@ some are not, 1 on an error (unreadable file, database), 2 on a usage error.`,
 	fl.StringVar(&opts.TimeRegex, "time-regex", "", "Judge each use at its line's time: the first capture group (that matched) of this `regexp`")
 	fl.BoolVar(&opts.ShowTokens, "show-tokens", false, "Include the token text in the JSON output (it is a credential)")
 	fl.IntVar(&opts.Jobs, "jobs", 0, "Worker goroutines (default: one per core)")
-	fl.StringVarP(&opts.Format, "output", "o", "text", "Output `format`: text or json")
+	cmdutil.AddOutputFlag(cmd, "text", "json")
 	dbcmd.AddFlags(cmd)
 	return cmd
 }
@@ -204,7 +206,7 @@ func runScan(cmd *cobra.Command, f *cmdutil.Factory, opts *scanOptions, args []s
 		o.Wiki = st
 	}
 
-	if _, set := os.LookupEnv("GOGC"); !set {
+	if _, set := os.LookupEnv("GOGC"); !set { //nolint:forbidigo // the Go runtime's variable, not a setting
 		// What a scan keeps grows slowly (one entry per distinct token);
 		// what it throws away is crypto/rsa's few KiB per verification.
 		// At the default 100 the collector then runs every few megabytes
@@ -251,7 +253,7 @@ func runScan(cmd *cobra.Command, f *cmdutil.Factory, opts *scanOptions, args []s
 			return err
 		}
 	} else {
-		printScan(f.IO.Out, f.IO.Styles(), rep)
+		printScan(f.IO, rep)
 	}
 	if rep.Summary.Valid {
 		return nil
@@ -281,7 +283,8 @@ func scanError(ctx context.Context, err error) error {
 }
 
 func unwrapPathError(err error) error {
-	if pe, ok := err.(*os.PathError); ok {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
 		return pe.Err
 	}
 	return err
@@ -336,7 +339,8 @@ func startProgress(ios *cmdutil.IOStreams, sc *scan.Scanner) func() {
 	}
 }
 
-func printScan(w io.Writer, st *cmdutil.Styles, rep *scan.Report) {
+func printScan(ios *cmdutil.IOStreams, rep *scan.Report) {
+	w, st := ios.Out, ios.Styles()
 	s := rep.Summary
 	files := "1 file"
 	if len(s.Files) != 1 {
@@ -373,47 +377,49 @@ func printScan(w io.Writer, st *cmdutil.Styles, rep *scan.Report) {
 	}
 
 	fmt.Fprintln(w)
-	rows := [][]string{{"VERDICT", "TOKENS", "USES", "FIRST SEEN", "LAST SEEN"}}
+	verdicts := cmdutil.NewTable(ios, "VERDICT", "TOKENS", "USES", "FIRST SEEN", "LAST SEEN").RightAlign(1, 2)
 	for _, v := range s.Verdicts {
-		rows = append(rows, []string{v.Verdict.String(), groupDigits(int64(v.Tokens)), groupDigits(v.Uses), seenText(v.FirstSeen), seenText(v.LastSeen)})
+		style := st.Err
+		if v.Verdict == jwtutil.ClassOK {
+			style = st.OK
+		}
+		verdicts.AddRow(cmdutil.S(v.Verdict.String(), style), cmdutil.C(groupDigits(int64(v.Tokens))), cmdutil.C(groupDigits(v.Uses)),
+			cmdutil.C(seenText(v.FirstSeen)), cmdutil.C(seenText(v.LastSeen)))
 	}
-	printTable(w, st, rows, []bool{false, true, true, false, false}, func(row, col int, cell string) string {
-		if col != 0 {
-			return cell
-		}
-		if cell == "ok" {
-			return st.OK.Render(cell)
-		}
-		return st.Err.Render(cell)
-	})
+	verdicts.Render(w) //nolint:errcheck // a failed write shows in the next one
 
 	fmt.Fprintln(w)
 	const maxConsumers = 20
-	rows = [][]string{{"CONSUMER (aud)", "NAME", "STAGE", "TOKENS", "USES", "INVALID USES", "FIRST SEEN", "LAST SEEN"}}
+	consumers := cmdutil.NewTable(ios, "CONSUMER (aud)", "NAME", "STAGE", "TOKENS", "USES", "INVALID USES", "FIRST SEEN", "LAST SEEN").RightAlign(3, 4, 5).KeepWhole(0)
 	for i, c := range s.Consumers {
 		if i == maxConsumers {
 			break
 		}
-		name, stage := "", ""
+		name, stage := cmdutil.C(""), cmdutil.C("")
 		if c.Consumer != nil {
-			name, stage = "(not in database)", ""
+			name = cmdutil.C("(not in database)")
 			if c.Consumer.Found {
-				name, stage = c.Consumer.Name, c.Consumer.StageName
+				name, stage = cmdutil.C(c.Consumer.Name), cmdutil.S(c.Consumer.StageName, st.Stage(c.Consumer.Stage))
 			}
+		}
+		if name.Text == "" {
+			name.Text = "-"
+		}
+		if stage.Text == "" {
+			stage.Text = "-"
 		}
 		aud := c.Aud
 		if aud == "" {
 			aud = "(none)"
 		}
-		invalid := c.Uses - c.UsesByVerdict["ok"]
-		rows = append(rows, []string{aud, orDash(name), orDash(stage), groupDigits(int64(c.Tokens)), groupDigits(c.Uses), groupDigits(invalid), seenText(&c.FirstSeen), seenText(&c.LastSeen)})
-	}
-	printTable(w, st, rows, []bool{false, false, false, true, true, true, false, false}, func(row, col int, cell string) string {
-		if col == 5 && cell != "0" {
-			return st.Err.Render(cell)
+		invalid := cmdutil.C(groupDigits(c.Uses - c.UsesByVerdict["ok"]))
+		if invalid.Text != "0" {
+			invalid.Style = &st.Err
 		}
-		return cell
-	})
+		consumers.AddRow(cmdutil.C(aud), name, stage, cmdutil.C(groupDigits(int64(c.Tokens))), cmdutil.C(groupDigits(c.Uses)), invalid,
+			cmdutil.C(seenText(&c.FirstSeen)), cmdutil.C(seenText(&c.LastSeen)))
+	}
+	consumers.Render(w) //nolint:errcheck
 	if n := len(s.Consumers) - maxConsumers; n > 0 {
 		fmt.Fprintf(w, "… and %s more (see --output json)\n", plural(int64(n), "consumer", "consumers"))
 	}
@@ -424,40 +430,6 @@ func printScan(w io.Writer, st *cmdutil.Styles, rep *scan.Report) {
 		fmt.Fprintln(w, st.OK.Render(fmt.Sprintf("✓ all %s valid", plural(int64(s.UniqueTokens), "token", "tokens"))))
 	} else {
 		fmt.Fprintln(w, st.Err.Render(fmt.Sprintf("✗ %s of %s not valid", groupDigits(int64(invalid)), plural(int64(s.UniqueTokens), "token", "tokens"))))
-	}
-}
-
-// printTable aligns cells on their plain text, then styles them, so ANSI
-// codes do not break the columns. right marks right-aligned columns.
-func printTable(w io.Writer, st *cmdutil.Styles, rows [][]string, right []bool, style func(row, col int, cell string) string) {
-	widths := make([]int, len(rows[0]))
-	for _, r := range rows {
-		for i, c := range r {
-			widths[i] = max(widths[i], len([]rune(c)))
-		}
-	}
-	for ri, r := range rows {
-		var b strings.Builder
-		for i, c := range r {
-			if i > 0 {
-				b.WriteString("  ")
-			}
-			padded := pad(c, widths[i])
-			switch {
-			case right[i]:
-				padded = strings.Repeat(" ", widths[i]-len([]rune(c))) + c
-			case i == len(r)-1:
-				padded = c // no trailing blanks (inside the styling either)
-			}
-			switch {
-			case ri == 0:
-				padded = st.Bold.Render(padded)
-			case style != nil:
-				padded = strings.Replace(padded, c, style(ri, i, c), 1)
-			}
-			b.WriteString(padded)
-		}
-		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
 	}
 }
 

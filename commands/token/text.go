@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"strings"
+
+	"github.com/mwoauth/mwoauth/commands/cmdutil"
 )
 
 // pad renders label padded to width, then styled (padding first, so ANSI
@@ -16,23 +18,19 @@ func pad(label string, width int) string {
 }
 
 // claimText renders a claim value for people: strings bare (empty as ""),
-// everything else as compact JSON exactly as written.
+// everything else as compact JSON exactly as written, through
+// cmdutil.Safe (a claim is attacker-controlled).
 func claimText(raw []byte) string {
 	var s string
 	if len(raw) > 0 && raw[0] == '"' && json.Unmarshal(raw, &s) == nil {
 		if s == "" {
 			return `""`
 		}
-		return strings.Map(func(r rune) rune {
-			if r < 0x20 || r == 0x7f {
-				return '?'
-			}
-			return r
-		}, s)
+		return cmdutil.Safe(s)
 	}
 	var b bytes.Buffer
 	if json.Compact(&b, raw) == nil {
-		return b.String()
+		return cmdutil.Safe(b.String())
 	}
-	return string(raw)
+	return cmdutil.Safe(string(raw))
 }

@@ -220,12 +220,14 @@ func printVerify(w io.Writer, st *cmdutil.Styles, tok *jwtutil.Token, ex *mediaw
 	section := func(name string) { fmt.Fprintln(w, st.Bold.Render(name)) }
 	kv := func(k, v string) { fmt.Fprintf(w, "  %s  %s\n", st.Key.Render(pad(k, 16)), v) }
 
+	// Claims are attacker-controlled: every string from the token goes
+	// through cmdutil.Safe on its way to the terminal.
 	sub := ex.Subject.Format
 	if ex.Subject.Raw != "" {
 		sub = fmt.Sprintf("%s (%s)", ex.Subject.Raw, ex.Subject.Format)
 	}
-	fmt.Fprintf(w, "%s  %s\n", st.Bold.Render(pad("Token", 9)), ex.KindLabel)
-	fmt.Fprintf(w, "%s  consumer %s, sub %s, alg %s\n", pad("", 9), orDash(ex.ConsumerKey), sub, orDash(tok.Alg()))
+	fmt.Fprintf(w, "%s  %s\n", st.Bold.Render(pad("Token", 9)), cmdutil.Safe(ex.KindLabel))
+	fmt.Fprintf(w, "%s  consumer %s, sub %s, alg %s\n", pad("", 9), cmdutil.Safe(orDash(ex.ConsumerKey)), cmdutil.Safe(sub), cmdutil.Safe(orDash(tok.Alg())))
 	fmt.Fprintf(w, "%s  %s\n", st.Bold.Render(pad("Judged at", 9)), jwtutil.FormatUTC(vo.Now))
 	if res.Valid {
 		fmt.Fprintf(w, "%s  %s\n", st.Bold.Render(pad("Result", 9)), st.OK.Render("VALID"))
@@ -240,7 +242,7 @@ func printVerify(w io.Writer, st *cmdutil.Styles, tok *jwtutil.Token, ex *mediaw
 		if !c.OK {
 			mark = st.Err.Render("✗")
 		}
-		fmt.Fprintf(w, "  %s %s  %s\n", mark, st.Key.Render(pad(c.Name, 9)), c.Detail)
+		fmt.Fprintf(w, "  %s %s  %s\n", mark, st.Key.Render(pad(c.Name, 9)), cmdutil.Safe(c.Detail))
 	}
 	fmt.Fprintln(w)
 
@@ -248,11 +250,11 @@ func printVerify(w io.Writer, st *cmdutil.Styles, tok *jwtutil.Token, ex *mediaw
 	section("MediaWiki would answer (zero leeway, RS256 only)")
 	switch {
 	case !mw.Applicable:
-		kv("n/a", mw.Note)
+		kv("n/a", cmdutil.Safe(mw.Note))
 	default:
 		verdict := st.OK.Render("accepted")
 		if !mw.Accepted {
-			verdict = st.Err.Render("rejected") + ": " + mw.Reason
+			verdict = st.Err.Render("rejected") + ": " + cmdutil.Safe(mw.Reason)
 		}
 		kv("verdict", verdict)
 		if a := mw.ActionAPI; a != nil {
@@ -262,10 +264,10 @@ func printVerify(w io.Writer, st *cmdutil.Styles, tok *jwtutil.Token, ex *mediaw
 			kv("oauth2/resource", httpLine(r))
 		}
 		for _, d := range mw.DependsOn {
-			kv("if", d)
+			kv("if", cmdutil.Safe(d))
 		}
 		if mw.Note != "" {
-			kv("note", mw.Note)
+			kv("note", cmdutil.Safe(mw.Note))
 		}
 	}
 	fmt.Fprintln(w)
@@ -275,15 +277,15 @@ func printVerify(w io.Writer, st *cmdutil.Styles, tok *jwtutil.Token, ex *mediaw
 	if env.Status == 200 {
 		kv("verdict", st.OK.Render("passed to the upstream"))
 	} else {
-		kv("verdict", st.Err.Render(fmt.Sprintf("HTTP %d", env.Status))+" "+env.Reason)
-		kv("WWW-Authenticate", env.WWWAuthenticate)
-		kv("details", env.Details)
+		kv("verdict", st.Err.Render(fmt.Sprintf("HTTP %d", env.Status))+" "+cmdutil.Safe(env.Reason))
+		kv("WWW-Authenticate", cmdutil.Safe(env.WWWAuthenticate))
+		kv("details", cmdutil.Safe(env.Details))
 	}
 	fmt.Fprintln(w)
 
 	section("Timeline")
 	for _, e := range res.Timeline {
-		line := fmt.Sprintf("  %s  %s", pad(e.UTC, 27), e.Event)
+		line := fmt.Sprintf("  %s  %s", pad(e.UTC, 27), cmdutil.Safe(e.Event))
 		if strings.HasPrefix(e.Event, "now") {
 			line = st.Bold.Render(line)
 		}

@@ -28,7 +28,7 @@ func WriteSQLite(ctx context.Context, path string, g *Generated) error {
 	if err != nil {
 		return err
 	}
-	defer tx.Rollback()
+	defer tx.Rollback() //nolint:errcheck // after Commit it only reports ErrTxDone
 	// Strings bind as TEXT, as MediaWiki's SQLite layer writes them.
 	const ts = "20261122090000"
 	for _, c := range g.Consumers {

@@ -732,7 +732,7 @@ func ParseMix(spec string) ([numKinds]int, error) {
 		name, val, ok := strings.Cut(strings.TrimSpace(part), "=")
 		n, err := strconv.Atoi(val)
 		if !ok || err != nil || n < 0 {
-			return mix, fmt.Errorf("mix %q: want kind=permille,...", part)
+			return mix, fmt.Errorf("mix %q: want kind=permille, comma-separated", part)
 		}
 		found := false
 		for k, kn := range kindNames {

@@ -110,7 +110,7 @@ func Report(in io.Reader, out io.Writer, allow []Allowed) (*Result, error) {
 		case "skip":
 			if ev.Test == "" { // a package without test files: its "?" line
 				for _, l := range output[k] {
-					io.WriteString(out, l)
+					fmt.Fprint(out, l)
 				}
 				delete(output, k)
 				continue
@@ -131,7 +131,7 @@ func Report(in io.Reader, out io.Writer, allow []Allowed) (*Result, error) {
 				res.Failed = append(res.Failed, ev.Package+" "+ev.Test)
 				for _, l := range output[k] {
 					if !strings.HasPrefix(l, "=== ") {
-						io.WriteString(out, l)
+						fmt.Fprint(out, l)
 					}
 				}
 				continue
@@ -146,7 +146,7 @@ func Report(in io.Reader, out io.Writer, allow []Allowed) (*Result, error) {
 			// and, for a failing package, what it printed outside tests.
 			for _, l := range output[key{ev.Package, ""}] {
 				if ev.Action == "fail" || strings.HasPrefix(l, "ok ") || strings.HasPrefix(l, "?") {
-					io.WriteString(out, l)
+					fmt.Fprint(out, l)
 				}
 			}
 			for _, kk := range order {
