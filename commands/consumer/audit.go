@@ -238,7 +238,7 @@ func auditRun(opts *AuditOptions) error {
 	case "csv":
 		err = writeAuditCSV(opts.IO.Out, found)
 	default:
-		printAudit(opts.IO, rep, found, now)
+		err = printAudit(opts.IO, rep, found, now)
 	}
 	if err != nil {
 		return err
@@ -266,7 +266,7 @@ func writeAuditCSV(w io.Writer, found []review.Assessment) error {
 	return cw.Error()
 }
 
-func printAudit(ios *cmdutil.IOStreams, rep auditReport, found []review.Assessment, now time.Time) {
+func printAudit(ios *cmdutil.IOStreams, rep auditReport, found []review.Assessment, now time.Time) error {
 	out := ios.Out
 	st := ios.Styles()
 	dormant := ""
@@ -275,6 +275,20 @@ func printAudit(ios *cmdutil.IOStreams, rep auditReport, found []review.Assessme
 	}
 	fmt.Fprintf(out, "%s: %d approved consumers, %d with findings, highest %s (judged %s%s)\n", st.Bold.Render("Audit"),
 		rep.Audited, rep.WithFindings, rep.Highest, now.Format("2006-01-02 15:04 UTC"), dormant)
+	if len(found) > 0 {
+		fmt.Fprintln(out)
+		t := summaryTable(ios, "APPROVED")
+		for _, a := range found {
+			approved := "?"
+			if ts, err := mediawiki.ParseTimestamp(a.Consumer.StageTimestamp); err == nil {
+				approved = ts.Format("2006-01-02")
+			}
+			summaryRow(t, st, a, approved)
+		}
+		if err := t.Render(out); err != nil {
+			return err
+		}
+	}
 	for _, a := range found {
 		c := a.Consumer
 		it := auditItemOf(a, now)
@@ -301,4 +315,5 @@ func printAudit(ios *cmdutil.IOStreams, rep auditReport, found []review.Assessme
 	if rep.WithFindings == 0 {
 		fmt.Fprintln(ios.ErrOut, "No findings.")
 	}
+	return nil
 }

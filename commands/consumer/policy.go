@@ -292,3 +292,30 @@ func printReasons(out io.Writer, st *cmdutil.Styles, reasons []review.Reason, in
 		fmt.Fprintf(out, "%s%s  %-*s  %s\n", indent, riskStyle(st, r.Level).Render(level), width, r.Code, cmdutil.Safe(r.Detail))
 	}
 }
+
+// summaryTable is the one-line-per-consumer overview above the blocks of
+// review and audit: risk, key, name, owner, an extra column (the
+// proposal's age, the approval's), and the reason codes. On a narrow
+// terminal the names and codes are cut and the extra column goes first.
+func summaryTable(ios *cmdutil.IOStreams, extra string) *cmdutil.Table {
+	return cmdutil.NewTable(ios, "RISK", "KEY", "NAME", "OWNER", extra, "REASONS").KeepWhole(0, 1).Shrink(2, 3, 5).Optional(4, 5)
+}
+
+// summaryRow adds a to the overview. Cells are raw database text: the
+// table escapes every cell.
+func summaryRow(t *cmdutil.Table, st *cmdutil.Styles, a review.Assessment, extra string) {
+	c := a.Consumer
+	owner := c.OwnerName
+	if a.Owner.State != nil {
+		owner = a.Owner.State.Name
+	}
+	if owner == "" {
+		owner = fmt.Sprintf("#%d", c.OwnerID)
+	}
+	codes := make([]string, 0, len(a.Reasons))
+	for _, r := range a.Reasons {
+		codes = append(codes, r.Code)
+	}
+	t.AddRow(cmdutil.S(string(a.Risk), riskStyle(st, a.Risk)), cmdutil.S(c.Key, st.Key), cmdutil.C(c.Name), cmdutil.C(owner),
+		cmdutil.C(extra), cmdutil.C(orNone(strings.Join(codes, ", "))))
+}

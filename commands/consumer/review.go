@@ -305,8 +305,19 @@ func printQueue(ios *cmdutil.IOStreams, queue []review.Assessment, now time.Time
 			parts = append(parts, fmt.Sprintf("%d %s", counts[r], r))
 		}
 	}
-	fmt.Fprintf(out, "%s: %d, riskiest first (%s; judged %s)\n", st.Bold.Render("Proposals"), len(queue), strings.Join(parts, ", "),
+	fmt.Fprintf(out, "%s: %d, riskiest first (%s; judged %s)\n\n", st.Bold.Render("Proposals"), len(queue), strings.Join(parts, ", "),
 		now.Format("2006-01-02 15:04 UTC"))
+	t := summaryTable(ios, "AGE")
+	for _, a := range queue {
+		age := "?"
+		if ts, err := mediawiki.ParseTimestamp(a.Consumer.StageTimestamp); err == nil {
+			age = fmt.Sprintf("%dd", int(now.Sub(ts).Hours()/24))
+		}
+		summaryRow(t, st, a, age)
+	}
+	if err := t.Render(out); err != nil {
+		return err
+	}
 	for _, a := range queue {
 		fmt.Fprintln(out)
 		printProposal(out, st, a, now)
