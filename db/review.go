@@ -25,17 +25,8 @@ func (s *Store) ForEachConsumer(ctx context.Context, fn func(*Consumer) error) e
 // oaat_acceptance_id indexes.
 func (s *Store) ConsumerActivity(ctx context.Context, ids []int64) (map[int64]ConsumerActivity, error) {
 	out := map[int64]ConsumerActivity{}
-	ids = uniqueIDs(ids)
 	acc, tok := s.T("oauth_accepted_consumer"), s.T("oauth2_access_tokens")
-	for len(ids) > 0 {
-		n := min(len(ids), 500)
-		chunk := ids[:n]
-		ids = ids[n:]
-		args := make([]any, len(chunk))
-		for i, id := range chunk {
-			args[i] = id
-		}
-		in := "(" + placeholders(len(chunk)) + ")"
+	err := inChunks(uniqueIDs(ids), func(in string, args []any) error {
 		err := activityRows(ctx, s.DB, "SELECT oaac_consumer_id, COUNT(*), MAX(oaac_accepted) FROM "+acc+
 			" WHERE oaac_consumer_id IN "+in+" GROUP BY oaac_consumer_id", args, func(id int64, count int, latest string) {
 			a := out[id]
@@ -43,7 +34,7 @@ func (s *Store) ConsumerActivity(ctx context.Context, ids []int64) (map[int64]Co
 			out[id] = a
 		})
 		if err != nil {
-			return nil, fmt.Errorf("read acceptances: %s", oneLine(err))
+			return fmt.Errorf("read acceptances: %s", oneLine(err))
 		}
 		err = activityRows(ctx, s.DB, "SELECT a.oaac_consumer_id, COUNT(*), MAX(t.oaat_expires) FROM "+tok+" t JOIN "+acc+
 			" a ON a.oaac_id = t.oaat_acceptance_id WHERE a.oaac_consumer_id IN "+in+" GROUP BY a.oaac_consumer_id", args,
@@ -53,10 +44,11 @@ func (s *Store) ConsumerActivity(ctx context.Context, ids []int64) (map[int64]Co
 				out[id] = a
 			})
 		if err != nil {
-			return nil, fmt.Errorf("read access tokens: %s", oneLine(err))
+			return fmt.Errorf("read access tokens: %s", oneLine(err))
 		}
-	}
-	return out, nil
+		return nil
+	})
+	return out, err
 }
 
 func activityRows(ctx context.Context, q querier, query string, args []any, fn func(id int64, count int, latest string)) error {

@@ -353,20 +353,26 @@ type UnusableGrant struct {
 func ParseGrantRiskGroups(text string) (map[string]RiskGroup, error) {
 	t := strings.TrimSpace(text)
 	out := map[string]RiskGroup{}
+	put := func(grant, group string) error {
+		if err := checkName("grant", grant); err != nil {
+			return err
+		}
+		r, err := ParseRiskGroup(group)
+		if err != nil {
+			return fmt.Errorf("grant risk groups: %s: %v", grant, err)
+		}
+		out[grant] = r
+		return nil
+	}
 	if strings.HasPrefix(t, "{") {
 		var m map[string]string
 		if err := json.Unmarshal([]byte(t), &m); err != nil {
 			return nil, fmt.Errorf("grant risk groups: not a JSON object of grant: group strings: %v", err)
 		}
 		for grant, group := range m {
-			if err := checkName("grant", grant); err != nil {
+			if err := put(grant, group); err != nil {
 				return nil, err
 			}
-			r, err := ParseRiskGroup(group)
-			if err != nil {
-				return nil, fmt.Errorf("grant risk groups: %s: %v", grant, err)
-			}
-			out[grant] = r
 		}
 		return out, nil
 	}
@@ -381,18 +387,12 @@ func ParseGrantRiskGroups(text string) (map[string]RiskGroup, error) {
 				continue
 			}
 			grant, group, ok := strings.Cut(pair, ":")
-			grant = strings.TrimSpace(grant)
 			if !ok {
 				return nil, fmt.Errorf("grant risk groups: %q is not grant:group", pair)
 			}
-			if err := checkName("grant", grant); err != nil {
+			if err := put(strings.TrimSpace(grant), group); err != nil {
 				return nil, err
 			}
-			r, err := ParseRiskGroup(group)
-			if err != nil {
-				return nil, fmt.Errorf("grant risk groups: %s: %v", grant, err)
-			}
-			out[grant] = r
 		}
 	}
 	return out, nil

@@ -1,7 +1,6 @@
 package consumer
 
 import (
-	"context"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -19,11 +18,7 @@ import (
 
 // AuditOptions are what "consumer audit" runs with.
 type AuditOptions struct {
-	IO      *cmdutil.IOStreams
-	Context context.Context
-	Source  func() (review.Source, func(), error)
-	Policy  review.Policy
-	Format  string
+	JudgeOptions
 	// FailOn: exit 13 when a consumer's risk reaches it ("" never).
 	FailOn mediawiki.RiskGroup
 }
@@ -41,21 +36,9 @@ type auditReport struct {
 }
 
 type auditItem struct {
-	Key              string              `json:"key"`
-	Name             string              `json:"name"`
-	Version          string              `json:"version"`
-	ID               int64               `json:"id"`
-	Risk             mediawiki.RiskGroup `json:"risk"`
-	Reasons          []review.Reason     `json:"reasons"`
-	Approved         string              `json:"approved"`
-	Grants           []review.GrantRisk  `json:"grants"`
-	HighestGrantRisk mediawiki.RiskGroup `json:"highest_grant_risk"`
-	OwnerOnly        bool                `json:"owner_only"`
-	CallbackURL      string              `json:"callback_url"`
-	CallbackIsPrefix bool                `json:"callback_is_prefix"`
-	OAuthVersion     int                 `json:"oauth_version"`
-	Owner            ownerView           `json:"owner"`
-	Activity         *activityView       `json:"activity"`
+	judgedItem
+	Approved string        `json:"approved"`
+	Activity *activityView `json:"activity"`
 }
 
 type activityView struct {
@@ -78,9 +61,7 @@ func tsJSON(ts string) string {
 
 func auditItemOf(a review.Assessment, now time.Time) auditItem {
 	c := a.Consumer
-	it := auditItem{Key: c.Key, Name: c.Name, Version: c.Version, ID: c.ID, Risk: a.Risk, Reasons: a.Reasons,
-		Approved: tsJSON(c.StageTimestamp), Grants: a.Grants, HighestGrantRisk: a.Highest, OwnerOnly: c.OwnerOnly,
-		CallbackURL: c.CallbackURL, CallbackIsPrefix: c.CallbackIsPrefix, OAuthVersion: c.OAuthVersion, Owner: ownerOf(a, now)}
+	it := auditItem{judgedItem: judgedItemOf(a, now), Approved: tsJSON(c.StageTimestamp)}
 	if act := a.Activity; act != nil {
 		it.Activity = &activityView{Acceptances: act.Acceptances, LatestAcceptance: tsJSON(act.LatestAcceptance), Tokens: act.Tokens,
 			LatestTokenExpiry: tsJSON(act.LatestTokenExpiry), LastActivity: rfc3339(a.LastActivity)}
@@ -89,7 +70,7 @@ func auditItemOf(a review.Assessment, now time.Time) auditItem {
 }
 
 func newCmdAudit(f *cmdutil.Factory, runF func(*AuditOptions) error) *cobra.Command {
-	opts := &AuditOptions{IO: f.IO}
+	opts := &AuditOptions{JudgeOptions: JudgeOptions{IO: f.IO}}
 	var dormant, failOn string
 	cmd := &cobra.Command{
 		Use:   "audit",
@@ -131,10 +112,8 @@ either way and stderr names how many reached it.
 --output text (default), json, or csv (one row per finding: key, id, name,
 owner, risk, code, level, detail). JSON is one object: judged_at, audited
 (approved consumers judged), with_findings, highest, dormant_days, fail_on,
-failed, consumers [{key, name, version, id, risk, reasons [{code, level,
-detail}], approved, grants [{grant, risk}], highest_grant_risk, owner_only,
-callback_url, callback_is_prefix, oauth_version, ` + ownerFieldsHelp + `,
-activity (null without --dormant: {acceptances, latest_acceptance, tokens,
+failed, consumers [{` + judgedFieldsHelp + `, approved, activity (null
+without --dormant: {acceptances, latest_acceptance, tokens,
 latest_token_expiry, last_activity})}]. MWOAUTH_NOW pins the instant judged
 at.`,
 		Example: `  mwoauth consumer audit
@@ -143,15 +122,11 @@ at.`,
   mwoauth consumer audit -o csv --group-permissions groups.json`,
 		Args: cmdutil.Args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			format, err := cmdutil.OutputFormat(cmd, "text", "json", "csv")
-			if err != nil {
-				return err
-			}
-			opts.Format = format
-			if opts.Policy, err = policy(f, cmd); err != nil {
+			if err := opts.bind(cmd, f, "text", "json", "csv"); err != nil {
 				return err
 			}
 			if dormant != "" {
+				var err error
 				if opts.Policy.Dormant, err = parseDays(dormant); err != nil {
 					return cmdutil.FlagErrorf("--dormant: %v", err)
 				}
@@ -166,8 +141,6 @@ at.`,
 				}
 				opts.FailOn = r
 			}
-			opts.Context = cmdutil.CatchInterrupt(cmd)
-			opts.Source = sourceOf(cmd, f)
 			if runF != nil {
 				return runF(opts)
 			}
@@ -204,12 +177,7 @@ func parseDays(s string) (time.Duration, error) {
 }
 
 func auditRun(opts *AuditOptions) error {
-	src, done, err := opts.Source()
-	if err != nil {
-		return err
-	}
-	defer done()
-	all, err := review.Audit(opts.Context, src, opts.Policy)
+	all, err := opts.judge(review.Audit)
 	if err != nil {
 		return err
 	}
@@ -293,9 +261,6 @@ func printAudit(ios *cmdutil.IOStreams, rep auditReport, found []review.Assessme
 		c := a.Consumer
 		it := auditItemOf(a, now)
 		fmt.Fprintln(out)
-		fmt.Fprintf(out, "%s  %s %s  %s (id %d)\n", riskStyle(st, a.Risk).Render(fmt.Sprintf("%-9s", a.Risk)),
-			st.Bold.Render(cmdutil.Safe(c.Name)), cmdutil.Safe(c.Version), st.Key.Render(cmdutil.Safe(c.Key)), c.ID)
-		fmt.Fprintf(out, "  %-13s %s\n", "owner", ownerLine(it.Owner))
 		approved := "unknown"
 		if t, err := mediawiki.ParseTimestamp(c.StageTimestamp); err == nil {
 			approved = fmt.Sprintf("%s (%s)", t.Format("2006-01-02"), ago(now, t))
@@ -303,14 +268,12 @@ func printAudit(ios *cmdutil.IOStreams, rep auditReport, found []review.Assessme
 		if c.OwnerOnly {
 			approved += "; owner-only"
 		}
-		fmt.Fprintf(out, "  %-13s %s\n", "approved", approved)
-		fmt.Fprintf(out, "  %-13s %s\n", "grants", grantsLine(a.Grants))
+		fields := []field{{"approved", approved}, {"grants", grantsLine(a.Grants)}}
 		if it.Activity != nil && !a.LastActivity.IsZero() {
-			fmt.Fprintf(out, "  %-13s last %s (%s); %d acceptance(s), %d attributable token row(s)\n", "activity",
-				a.LastActivity.Format("2006-01-02"), ago(now, a.LastActivity), it.Activity.Acceptances, it.Activity.Tokens)
+			fields = append(fields, field{"activity", fmt.Sprintf("last %s (%s); %d acceptance(s), %d attributable token row(s)",
+				a.LastActivity.Format("2006-01-02"), ago(now, a.LastActivity), it.Activity.Acceptances, it.Activity.Tokens)})
 		}
-		fmt.Fprintf(out, "  %s\n", "reasons")
-		printReasons(out, st, a.Reasons, "    ")
+		printBlock(out, st, a, it.Owner, fields)
 	}
 	if rep.WithFindings == 0 {
 		fmt.Fprintln(ios.ErrOut, "No findings.")

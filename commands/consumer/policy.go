@@ -1,6 +1,7 @@
 package consumer
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mwoauth/mwoauth/commands/cmdutil"
+	"github.com/mwoauth/mwoauth/commands/dbcmd"
 	"github.com/mwoauth/mwoauth/db"
 	"github.com/mwoauth/mwoauth/mediawiki"
 	"github.com/mwoauth/mwoauth/review"
@@ -150,6 +152,35 @@ func riskStyle(st *cmdutil.Styles, r mediawiki.RiskGroup) cmdutil.Style {
 	}
 	return st.Err
 }
+
+// judgedItem is what review's and audit's JSON say of every consumer.
+type judgedItem struct {
+	Key              string              `json:"key"`
+	Name             string              `json:"name"`
+	Version          string              `json:"version"`
+	ID               int64               `json:"id"`
+	Risk             mediawiki.RiskGroup `json:"risk"`
+	Reasons          []review.Reason     `json:"reasons"`
+	Grants           []review.GrantRisk  `json:"grants"`
+	HighestGrantRisk mediawiki.RiskGroup `json:"highest_grant_risk"`
+	CallbackURL      string              `json:"callback_url"`
+	CallbackIsPrefix bool                `json:"callback_is_prefix"`
+	OwnerOnly        bool                `json:"owner_only"`
+	OAuthVersion     int                 `json:"oauth_version"`
+	Owner            ownerView           `json:"owner"`
+}
+
+func judgedItemOf(a review.Assessment, now time.Time) judgedItem {
+	c := a.Consumer
+	return judgedItem{Key: c.Key, Name: c.Name, Version: c.Version, ID: c.ID, Risk: a.Risk, Reasons: a.Reasons, Grants: a.Grants,
+		HighestGrantRisk: a.Highest, CallbackURL: c.CallbackURL, CallbackIsPrefix: c.CallbackIsPrefix, OwnerOnly: c.OwnerOnly,
+		OAuthVersion: c.OAuthVersion, Owner: ownerOf(a, now)}
+}
+
+// judgedFieldsHelp documents judgedItem in both commands' help.
+const judgedFieldsHelp = `key, name, version, id, risk, reasons [{code,
+level, detail}], grants [{grant, risk}], highest_grant_risk, callback_url,
+callback_is_prefix, owner_only, oauth_version, ` + ownerFieldsHelp
 
 // ownerFieldsHelp documents ownerView in both commands' help.
 const ownerFieldsHelp = `owner {name, central_id, exists,
@@ -318,4 +349,64 @@ func summaryRow(t *cmdutil.Table, st *cmdutil.Styles, a review.Assessment, extra
 	}
 	t.AddRow(cmdutil.S(string(a.Risk), riskStyle(st, a.Risk)), cmdutil.S(c.Key, st.Key), cmdutil.C(c.Name), cmdutil.C(owner),
 		cmdutil.C(extra), cmdutil.C(orNone(strings.Join(codes, ", "))))
+}
+
+// JudgeOptions are what review and audit both run with.
+type JudgeOptions struct {
+	IO      *cmdutil.IOStreams
+	Context context.Context
+	Source  func() (review.Source, func(), error)
+	Policy  review.Policy
+	Format  string
+}
+
+// bind fills the options from cmd: the output format (one of formats),
+// the policy (the wiki's grant settings, the factory's clock), the
+// interrupt-aware context and the database to open.
+func (o *JudgeOptions) bind(cmd *cobra.Command, f *cmdutil.Factory, formats ...string) error {
+	var err error
+	if o.Format, err = cmdutil.OutputFormat(cmd, formats...); err != nil {
+		return err
+	}
+	if o.Policy, err = policy(f, cmd); err != nil {
+		return err
+	}
+	o.Context = cmdutil.CatchInterrupt(cmd)
+	o.Source = func() (review.Source, func(), error) {
+		st, err := dbcmd.Open(cmd, f)
+		if err != nil {
+			return nil, nil, err
+		}
+		return st, func() { st.Close() }, nil
+	}
+	return nil
+}
+
+// judge opens the source, judges it with lens (review.Queue or
+// review.Audit) and closes it.
+func (o *JudgeOptions) judge(lens func(context.Context, review.Source, review.Policy) ([]review.Assessment, error)) ([]review.Assessment, error) {
+	src, done, err := o.Source()
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	return lens(o.Context, src, o.Policy)
+}
+
+// field is one "name  value" line of a consumer's block.
+type field struct{ name, value string }
+
+// printBlock prints one consumer as review and audit show it: the heading
+// (risk, name, version, key, id), the owner, fields, and the reasons.
+// Field values are already escaped; the consumer's own strings are
+// escaped here.
+func printBlock(out io.Writer, st *cmdutil.Styles, a review.Assessment, owner ownerView, fields []field) {
+	c := a.Consumer
+	fmt.Fprintf(out, "%s  %s %s  %s (id %d)\n", riskStyle(st, a.Risk).Render(fmt.Sprintf("%-9s", a.Risk)),
+		st.Bold.Render(cmdutil.Safe(c.Name)), cmdutil.Safe(c.Version), st.Key.Render(cmdutil.Safe(c.Key)), c.ID)
+	for _, f := range append([]field{{"owner", ownerLine(owner)}}, fields...) {
+		fmt.Fprintf(out, "  %-13s %s\n", f.name, f.value)
+	}
+	fmt.Fprintln(out, "  reasons")
+	printReasons(out, st, a.Reasons, "    ")
 }

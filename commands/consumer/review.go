@@ -1,7 +1,6 @@
 package consumer
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -18,11 +17,7 @@ import (
 
 // ReviewOptions are what "consumer review" runs with.
 type ReviewOptions struct {
-	IO             *cmdutil.IOStreams
-	Context        context.Context
-	Source         func() (review.Source, func(), error)
-	Policy         review.Policy
-	Format         string
+	JudgeOptions
 	ApproveLowRisk bool
 	// ApprovePrefix is what the printed approve commands start with: the
 	// command and the database flags this run was given.
@@ -31,45 +26,31 @@ type ReviewOptions struct {
 
 // reviewItem is the stable JSON shape of one proposal.
 type reviewItem struct {
-	Key                string              `json:"key"`
-	Name               string              `json:"name"`
-	Version            string              `json:"version"`
-	ID                 int64               `json:"id"`
-	Risk               mediawiki.RiskGroup `json:"risk"`
-	Reasons            []review.Reason     `json:"reasons"`
-	Stage              string              `json:"stage"`
-	AutoExpired        bool                `json:"auto_expired"`
-	AutoExpires        string              `json:"auto_expires"`
-	Proposed           string              `json:"proposed"`
-	AgeDays            int                 `json:"age_days"`
-	Grants             []review.GrantRisk  `json:"grants"`
-	HighestGrantRisk   mediawiki.RiskGroup `json:"highest_grant_risk"`
-	CallbackURL        string              `json:"callback_url"`
-	CallbackIsPrefix   bool                `json:"callback_is_prefix"`
-	Wiki               string              `json:"wiki"`
-	OwnerOnly          bool                `json:"owner_only"`
-	IPRestrictions     []string            `json:"ip_restrictions"`
-	AnyAddress         bool                `json:"any_address"`
-	PageRestrictions   []string            `json:"page_restrictions"`
-	OAuthVersion       int                 `json:"oauth_version"`
-	Confidential       bool                `json:"oauth2_is_confidential"`
-	OAuth2Grants       []string            `json:"oauth2_allowed_grants"`
-	DescriptionLength  int                 `json:"description_length"`
-	Email              string              `json:"email"`
-	EmailAuthenticated bool                `json:"email_authenticated"`
-	Owner              ownerView           `json:"owner"`
-	SimilarNames       []review.Known      `json:"similar_names"`
+	judgedItem
+	Stage              string         `json:"stage"`
+	AutoExpired        bool           `json:"auto_expired"`
+	AutoExpires        string         `json:"auto_expires"`
+	Proposed           string         `json:"proposed"`
+	AgeDays            int            `json:"age_days"`
+	Wiki               string         `json:"wiki"`
+	IPRestrictions     []string       `json:"ip_restrictions"`
+	AnyAddress         bool           `json:"any_address"`
+	PageRestrictions   []string       `json:"page_restrictions"`
+	Confidential       bool           `json:"oauth2_is_confidential"`
+	OAuth2Grants       []string       `json:"oauth2_allowed_grants"`
+	DescriptionLength  int            `json:"description_length"`
+	Email              string         `json:"email"`
+	EmailAuthenticated bool           `json:"email_authenticated"`
+	SimilarNames       []review.Known `json:"similar_names"`
 }
 
 func reviewItemOf(a review.Assessment, now time.Time) reviewItem {
 	c := a.Consumer
-	it := reviewItem{Key: c.Key, Name: c.Name, Version: c.Version, ID: c.ID, Risk: a.Risk, Reasons: a.Reasons,
-		Stage: c.StageName(), AutoExpired: a.AutoExpired, AutoExpires: rfc3339(a.ExpiresAt), Grants: a.Grants,
-		HighestGrantRisk: a.Highest, CallbackURL: c.CallbackURL, CallbackIsPrefix: c.CallbackIsPrefix, Wiki: c.Wiki,
-		OwnerOnly: c.OwnerOnly, IPRestrictions: a.Restrictions.IPAddresses, AnyAddress: a.Restrictions.AnyAddress(),
-		PageRestrictions: a.Restrictions.Pages, OAuthVersion: c.OAuthVersion, Confidential: c.OAuth2Confidential,
-		OAuth2Grants: c.OAuth2AllowedGrants, DescriptionLength: utf8.RuneCountInString(c.Description), Email: c.Email,
-		EmailAuthenticated: strings.TrimSpace(c.EmailAuthenticated) != "", Owner: ownerOf(a, now), SimilarNames: a.Similar}
+	it := reviewItem{judgedItem: judgedItemOf(a, now), Stage: c.StageName(), AutoExpired: a.AutoExpired, AutoExpires: rfc3339(a.ExpiresAt),
+		Wiki: c.Wiki, IPRestrictions: a.Restrictions.IPAddresses, AnyAddress: a.Restrictions.AnyAddress(),
+		PageRestrictions: a.Restrictions.Pages, Confidential: c.OAuth2Confidential, OAuth2Grants: c.OAuth2AllowedGrants,
+		DescriptionLength: utf8.RuneCountInString(c.Description), Email: c.Email,
+		EmailAuthenticated: strings.TrimSpace(c.EmailAuthenticated) != "", SimilarNames: a.Similar}
 	if a.AutoExpired {
 		it.Stage = c.StageName() + " (expired for the wiki: auto-maintenance pending)"
 	}
@@ -87,7 +68,7 @@ func reviewItemOf(a review.Assessment, now time.Time) reviewItem {
 }
 
 func newCmdReview(f *cmdutil.Factory, runF func(*ReviewOptions) error) *cobra.Command {
-	opts := &ReviewOptions{IO: f.IO}
+	opts := &ReviewOptions{JudgeOptions: JudgeOptions{IO: f.IO}}
 	cmd := &cobra.Command{
 		Use:   "review",
 		Short: "The proposal queue, riskiest first, with the reasons the guidelines care about",
@@ -128,34 +109,24 @@ in any stage.
 approve" command per low-risk proposal, for you to read and run; it writes
 nothing itself.
 
---output json prints an array of proposals, riskiest first, each with: key,
-name, version, id, risk, reasons [{code, level, detail}], stage,
-auto_expired, auto_expires, proposed (RFC 3339), age_days, grants [{grant,
-risk}], highest_grant_risk, callback_url, callback_is_prefix, wiki,
-owner_only, ip_restrictions, any_address, page_restrictions, oauth_version,
+--output json prints an array of proposals, riskiest first, each with: ` + judgedFieldsHelp + `,
+then stage, auto_expired, auto_expires, proposed (RFC 3339), age_days,
+wiki, ip_restrictions, any_address, page_restrictions,
 oauth2_is_confidential, oauth2_allowed_grants, description_length, email,
-email_authenticated, ` + ownerFieldsHelp + `, similar_names [{id, key,
-name, version, owner_id, stage, suppressed}]. MWOAUTH_NOW pins the instant
-proposals are judged at.`,
+email_authenticated, similar_names [{id, key, name, version, owner_id,
+stage, suppressed}]. MWOAUTH_NOW pins the instant proposals are judged at.`,
 		Example: `  mwoauth consumer review
   mwoauth consumer review -o json | jq -r '.[] | select(.risk == "security") | .key'
   mwoauth consumer review --grant-risk-groups checkuser:security,editinterface:security
   mwoauth consumer review --approve-low-risk`,
 		Args: cmdutil.Args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			format, err := cmdutil.OutputFormat(cmd, "text", "json")
-			if err != nil {
+			if err := opts.bind(cmd, f, "text", "json"); err != nil {
 				return err
 			}
-			if opts.ApproveLowRisk && format != "text" {
-				return cmdutil.FlagErrorf("--approve-low-risk prints commands, not --output %s", format)
+			if opts.ApproveLowRisk && opts.Format != "text" {
+				return cmdutil.FlagErrorf("--approve-low-risk prints commands, not --output %s", opts.Format)
 			}
-			opts.Format = format
-			if opts.Policy, err = policy(f, cmd); err != nil {
-				return err
-			}
-			opts.Context = cmdutil.CatchInterrupt(cmd)
-			opts.Source = sourceOf(cmd, f)
 			opts.ApprovePrefix = approvePrefix(cmd)
 			if runF != nil {
 				return runF(opts)
@@ -168,17 +139,6 @@ proposals are judged at.`,
 	addGrantFlags(cmd, false)
 	dbcmd.AddFlags(cmd)
 	return cmd
-}
-
-// sourceOf opens the configured database when the run needs it.
-func sourceOf(cmd *cobra.Command, f *cmdutil.Factory) func() (review.Source, func(), error) {
-	return func() (review.Source, func(), error) {
-		st, err := dbcmd.Open(cmd, f)
-		if err != nil {
-			return nil, nil, err
-		}
-		return st, func() { st.Close() }, nil
-	}
 }
 
 // approvePrefix carries the database a run was pointed at by flag into the
@@ -211,12 +171,7 @@ func shellQuote(s string) string {
 }
 
 func reviewRun(opts *ReviewOptions) error {
-	src, done, err := opts.Source()
-	if err != nil {
-		return err
-	}
-	defer done()
-	queue, err := review.Queue(opts.Context, src, opts.Policy)
+	queue, err := opts.judge(review.Queue)
 	if err != nil {
 		return err
 	}
@@ -328,10 +283,8 @@ func printQueue(ios *cmdutil.IOStreams, queue []review.Assessment, now time.Time
 func printProposal(out io.Writer, st *cmdutil.Styles, a review.Assessment, now time.Time) {
 	it := reviewItemOf(a, now)
 	c := a.Consumer
-	fmt.Fprintf(out, "%s  %s %s  %s (id %d)\n", riskStyle(st, a.Risk).Render(fmt.Sprintf("%-9s", a.Risk)),
-		st.Bold.Render(cmdutil.Safe(c.Name)), cmdutil.Safe(c.Version), st.Key.Render(cmdutil.Safe(c.Key)), c.ID)
-	field := func(name, value string) { fmt.Fprintf(out, "  %-13s %s\n", name, value) }
-	field("owner", ownerLine(it.Owner))
+	var fields []field
+	add := func(name, value string) { fields = append(fields, field{name, value}) }
 	proposed := "unknown"
 	if it.Proposed != "" {
 		t, _ := time.Parse(time.RFC3339, it.Proposed)
@@ -343,22 +296,21 @@ func printProposal(out io.Writer, st *cmdutil.Styles, a review.Assessment, now t
 	case !a.ExpiresAt.IsZero():
 		proposed += "; auto-expires " + a.ExpiresAt.Format("2006-01-02")
 	}
-	field("proposed", proposed)
-	field("grants", fmt.Sprintf("%s; highest %s", grantsLine(a.Grants), a.Highest))
+	add("proposed", proposed)
+	add("grants", fmt.Sprintf("%s; highest %s", grantsLine(a.Grants), a.Highest))
 	cb := cmdutil.Safe(orNone(c.CallbackURL))
-	switch {
-	case c.CallbackIsPrefix && c.OAuthVersion != 2:
+	if c.CallbackIsPrefix && c.OAuthVersion != 2 {
 		cb += " (prefix)"
-	default:
+	} else {
 		cb += " (exact)"
 	}
-	field("callback", cb)
+	add("callback", cb)
 	wiki := cmdutil.Safe(c.Wiki)
 	if c.Wiki == "*" {
 		wiki = "* (every wiki)"
 	}
-	field("wiki", wiki)
-	field("owner-only", yesNo(c.OwnerOnly))
+	add("wiki", wiki)
+	add("owner-only", yesNo(c.OwnerOnly))
 	ips := "none (any address)"
 	if !a.Restrictions.AnyAddress() {
 		ips = cmdutil.Safe(strings.Join(a.Restrictions.IPAddresses, ", "))
@@ -366,7 +318,7 @@ func printProposal(out io.Writer, st *cmdutil.Styles, a review.Assessment, now t
 	if len(a.Restrictions.Pages) > 0 {
 		ips += "; pages: " + cmdutil.Safe(strings.Join(a.Restrictions.Pages, ", "))
 	}
-	field("restrictions", ips)
+	add("restrictions", ips)
 	oauth := fmt.Sprintf("OAuth %d", c.OAuthVersion)
 	if c.OAuthVersion == 2 {
 		conf := "public client"
@@ -375,20 +327,19 @@ func printProposal(out io.Writer, st *cmdutil.Styles, a review.Assessment, now t
 		}
 		oauth += fmt.Sprintf(", %s, %s", conf, cmdutil.Safe(orNone(strings.Join(c.OAuth2AllowedGrants, ", "))))
 	}
-	field("oauth", oauth)
-	field("description", fmt.Sprintf("%d characters", it.DescriptionLength))
+	add("oauth", oauth)
+	add("description", fmt.Sprintf("%d characters", it.DescriptionLength))
 	email := "not confirmed"
 	if it.EmailAuthenticated {
 		email = "confirmed"
 	}
-	field("email", cmdutil.Safe(orNone(c.Email))+" ("+email+")")
+	add("email", cmdutil.Safe(orNone(c.Email))+" ("+email+")")
 	if len(a.Similar) > 0 {
 		var names []string
 		for _, s := range a.Similar {
 			names = append(names, fmt.Sprintf("%s (id %d, %s)", cmdutil.Safe(s.Name), s.ID, s.Stage))
 		}
-		field("similar", strings.Join(names, "; "))
+		add("similar", strings.Join(names, "; "))
 	}
-	fmt.Fprintf(out, "  %s\n", "reasons")
-	printReasons(out, st, a.Reasons, "    ")
+	printBlock(out, st, a, it.Owner, fields)
 }
