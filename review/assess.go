@@ -53,6 +53,11 @@ func DefaultPolicy(now time.Time) Policy {
 	}
 }
 
+// maxSimilar is how many similar names an assessment keeps (it counts
+// them all): a name like "Bot" a thousand consumers share says enough
+// with twenty.
+const maxSimilar = 20
+
 // Known is a consumer as the rest of the table knows it: enough to tell an
 // owner's history and to find similar names, without keeping every row.
 type Known struct {
@@ -65,21 +70,103 @@ type Known struct {
 	Suppressed bool   `json:"suppressed"`
 
 	stage int
-	norm  []rune
 }
 
-// KnownOf reduces a consumer to what Known keeps.
+// KnownOf reduces a consumer to what Known keeps. Its strings are cut at
+// 255 bytes (MediaWiki's columns hold at most 128): what the table keeps
+// per consumer is bounded, whatever a row holds.
 func KnownOf(c *mediawiki.Consumer) Known {
-	return Known{ID: c.ID, Key: c.Key, Name: c.Name, Version: c.Version, OwnerID: c.OwnerID, Stage: c.StageName(),
-		Suppressed: c.Deleted, stage: c.Stage, norm: []rune(NormalizeName(c.Name))}
+	return Known{ID: c.ID, Key: clip(c.Key), Name: clip(c.Name), Version: clip(c.Version), OwnerID: c.OwnerID, Stage: c.StageName(),
+		Suppressed: c.Deleted, stage: c.Stage}
+}
+
+// clip cuts s to at most 255 bytes on a character boundary.
+func clip(s string) string {
+	const most = 255
+	if len(s) <= most {
+		return s
+	}
+	i := most
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i] + "…"
+}
+
+// Ending is how a consumer stands, as an owner's history counts it:
+// "suppressed" (whatever its stage), else its stage name.
+func (k Known) Ending() string {
+	if k.Suppressed {
+		return "suppressed"
+	}
+	return k.Stage
+}
+
+// historyNames is how many consumers of each bad ending an owner's
+// history keeps by name: three to show, and one for the judged consumer
+// itself, which is left out.
+const historyNames = 4
+
+// OwnerHistory is what the table says about an owner's consumers: how
+// many stand each way, and the first few (lowest ids) of each bad ending
+// by name. Memory per owner is bounded, however many consumers they own.
+type OwnerHistory struct {
+	Counts map[string]int // by Ending
+	named  map[string][]Known
+}
+
+func (h *OwnerHistory) add(k Known) {
+	if h.Counts == nil {
+		h.Counts, h.named = map[string]int{}, map[string][]Known{}
+	}
+	e := k.Ending()
+	h.Counts[e]++
+	switch e {
+	case "suppressed", mediawiki.StageName(mediawiki.StageDisabled), mediawiki.StageName(mediawiki.StageRejected):
+		if len(h.named[e]) < historyNames {
+			h.named[e] = append(h.named[e], k)
+		}
+	}
 }
 
 // Owner is what the wiki holds about a consumer's owner.
 type Owner struct {
 	// State is nil when no user has the owner's central id.
 	State *mediawiki.UserState
-	// Others are the owner's other consumers (any stage, suppressed too).
-	Others []Known
+	// History is the owner's consumers (the judged one included; Others
+	// leaves it out); nil when the table was not read for it.
+	History *OwnerHistory
+	// Self is the judged consumer.
+	Self Known
+}
+
+// OtherCounts counts the owner's other consumers by ending.
+func (o Owner) OtherCounts() map[string]int {
+	out := map[string]int{}
+	if o.History != nil {
+		for e, n := range o.History.Counts {
+			out[e] = n
+		}
+	}
+	if out[o.Self.Ending()] > 0 {
+		out[o.Self.Ending()]--
+	}
+	return out
+}
+
+// othersEnded lists up to three of the owner's other consumers with the
+// ending e.
+func (o Owner) othersEnded(e string) []Known {
+	if o.History == nil {
+		return nil
+	}
+	var out []Known
+	for _, k := range o.History.named[e] {
+		if k.ID != o.Self.ID && len(out) < historyNames-1 {
+			out = append(out, k)
+		}
+	}
+	return out
 }
 
 // GrantRisk is one grant with its risk group.
@@ -103,7 +190,10 @@ type Assessment struct {
 	// the wiki treats as expired (auto-maintenance pending).
 	AutoExpired bool
 	ExpiresAt   time.Time // when auto-maintenance expires the proposal (zero: not a proposal)
-	Similar     []Known   // other owners' consumers with a near-duplicate name
+	// Similar are other owners' consumers with a near-duplicate name, the
+	// first maxSimilar of SimilarCount.
+	Similar      []Known
+	SimilarCount int
 	// Activity and LastActivity are the audit's (nil / zero for review).
 	Activity     *mediawiki.ConsumerActivity
 	LastActivity time.Time
@@ -130,14 +220,30 @@ func (a *Assessment) finish() {
 	}
 }
 
-// Proposal judges one proposal (stage 0) for the review queue. similar
-// are the other owners' consumers whose names are near this one's
-// (FindSimilar).
-func Proposal(p Policy, c *mediawiki.Consumer, owner Owner, similar []Known) Assessment {
+// Matches are the other owners' consumers whose names are near a
+// proposal's (the similarity rule): the first ones, in id order, and how
+// many there are.
+type Matches struct {
+	First []Known
+	Count int
+}
+
+// MatchesOf makes Matches of a whole list.
+func MatchesOf(ks []Known) Matches {
+	m := Matches{First: ks, Count: len(ks)}
+	if len(ks) > maxSimilar {
+		m.First = ks[:maxSimilar:maxSimilar]
+	}
+	return m
+}
+
+// Proposal judges one proposal (stage 0) for the review queue; similar are
+// the other owners' consumers whose names are near this one's.
+func Proposal(p Policy, c *mediawiki.Consumer, owner Owner, similar Matches) Assessment {
 	a := newAssessment(p, c, owner)
 	a.AutoExpired = c.AutoExpired(p.Now, p.ExpirationAge)
 	a.ExpiresAt = c.AutoExpiresAt(p.ExpirationAge)
-	a.Similar = similar
+	a.Similar, a.SimilarCount = similar.First, similar.Count
 	a.grantReasons(p)
 	a.callbackReasons(true)
 	if a.Highest.Rank() > mediawiki.RiskLow.Rank() {
@@ -154,16 +260,19 @@ func Proposal(p Policy, c *mediawiki.Consumer, owner Owner, similar []Known) Ass
 	a.ownerStateReasons()
 	a.ownerAccountReasons(p)
 	a.ownerHistoryReasons()
-	if len(similar) > 0 {
+	if similar.Count > 0 {
 		var names []string
-		for i, s := range similar {
+		for i, s := range similar.First {
 			if i == 3 {
-				names = append(names, fmt.Sprintf("and %d more", len(similar)-3))
 				break
 			}
 			names = append(names, fmt.Sprintf("%q (id %d, %s)", s.Name, s.ID, s.Stage))
 		}
-		a.add(CodeNameSimilar, mediawiki.RiskVandalism, "the name is near other owners' consumers: %s", strings.Join(names, ", "))
+		if more := similar.Count - len(names); more > 0 {
+			names = append(names, fmt.Sprintf("and %d more", more))
+		}
+		a.add(CodeNameSimilar, mediawiki.RiskVandalism, "the name is near %s of other owners: %s",
+			plural(int64(similar.Count), "consumer"), strings.Join(names, ", "))
 	}
 	if n := utf8.RuneCountInString(strings.TrimSpace(c.Description)); n < p.ShortDescription {
 		a.add(CodeDescriptionShort, mediawiki.RiskLow, "the description has %d characters (fewer than %d)", n, p.ShortDescription)
@@ -314,32 +423,28 @@ func (a *Assessment) ownerAccountReasons(p Policy) {
 
 // ownerHistoryReasons: how the owner's other consumers ended.
 func (a *Assessment) ownerHistoryReasons() {
-	var rejected, disabled, suppressed []string
-	for _, k := range a.Owner.Others {
-		name := fmt.Sprintf("%q (id %d)", k.Name, k.ID)
-		switch {
-		case k.Suppressed:
-			suppressed = append(suppressed, name)
-		case k.stage == mediawiki.StageDisabled:
-			disabled = append(disabled, name)
-		case k.stage == mediawiki.StageRejected:
-			rejected = append(rejected, name)
+	counts := a.Owner.OtherCounts()
+	for _, h := range []struct {
+		ending, code string
+		level        mediawiki.RiskGroup
+	}{
+		{"suppressed", CodeOwnerSuppressed, mediawiki.RiskSecurity},
+		{mediawiki.StageName(mediawiki.StageDisabled), CodeOwnerDisabled, mediawiki.RiskVandalism},
+		{mediawiki.StageName(mediawiki.StageRejected), CodeOwnerRejected, mediawiki.RiskLow},
+	} {
+		n := counts[h.ending]
+		if n == 0 {
+			continue
 		}
-	}
-	list := func(names []string) string {
-		if len(names) > 3 {
-			return strings.Join(names[:3], ", ") + fmt.Sprintf(" and %d more", len(names)-3)
+		var names []string
+		for _, k := range a.Owner.othersEnded(h.ending) {
+			names = append(names, fmt.Sprintf("%q (id %d)", k.Name, k.ID))
 		}
-		return strings.Join(names, ", ")
-	}
-	if len(suppressed) > 0 {
-		a.add(CodeOwnerSuppressed, mediawiki.RiskSecurity, "the owner has %s: %s", plural(int64(len(suppressed)), "suppressed consumer"), list(suppressed))
-	}
-	if len(disabled) > 0 {
-		a.add(CodeOwnerDisabled, mediawiki.RiskVandalism, "the owner has %s: %s", plural(int64(len(disabled)), "disabled consumer"), list(disabled))
-	}
-	if len(rejected) > 0 {
-		a.add(CodeOwnerRejected, mediawiki.RiskLow, "the owner has %s: %s", plural(int64(len(rejected)), "rejected consumer"), list(rejected))
+		list := strings.Join(names, ", ")
+		if more := n - len(names); more > 0 {
+			list += fmt.Sprintf(" and %d more", more)
+		}
+		a.add(h.code, h.level, "the owner has %s: %s", plural(int64(n), h.ending+" consumer"), list)
 	}
 }
 
@@ -440,26 +545,67 @@ func groupList(groups []string) string {
 	return strings.Join(groups, ", ")
 }
 
-// FindSimilar returns the consumers of index, not owned by ownerID and not
-// the consumer id itself, whose names are near duplicates of name (the
-// similarity rule, Similar), in index order.
-func FindSimilar(name string, id, ownerID int64, index []Known) []Known {
+// nameIndex holds every consumer's normalised name, bucketed by length, so
+// a proposal is compared only with names the similarity rule can match
+// (at most 2 characters longer or shorter).
+type nameIndex struct {
+	all     []Known
+	norm    [][]rune
+	byLen   map[int][]int
+	scratch []int
+}
+
+func newNameIndex() *nameIndex { return &nameIndex{byLen: map[int][]int{}} }
+
+func (x *nameIndex) add(k Known) {
+	n := []rune(NormalizeName(k.Name))
+	if len(n) > maxNameRunes {
+		n = n[:maxNameRunes]
+	}
+	x.byLen[len(n)] = append(x.byLen[len(n)], len(x.all))
+	x.all = append(x.all, k)
+	x.norm = append(x.norm, n)
+}
+
+// similar returns the consumers not owned by ownerID and not the consumer
+// id itself whose names are near duplicates of name (the similarity rule,
+// Similar): the first limit of them in id order (all for limit < 0), and
+// how many there are.
+func (x *nameIndex) similar(name string, id, ownerID int64, limit int) Matches {
 	norm := []rune(NormalizeName(name))
-	var out []Known
-	var scratch []int
-	for _, k := range index {
-		if k.ID == id || k.OwnerID == ownerID {
-			continue
-		}
-		kn := k.norm
-		if kn == nil {
-			kn = []rune(NormalizeName(k.Name))
-		}
-		if similarNormalized(norm, kn, &scratch) {
-			out = append(out, k)
+	if len(norm) > maxNameRunes {
+		norm = norm[:maxNameRunes]
+	}
+	var hits []int
+	for l := len(norm) - 2; l <= len(norm)+2; l++ {
+		for _, i := range x.byLen[l] {
+			k := x.all[i]
+			if k.ID != id && k.OwnerID != ownerID && similarNormalized(norm, x.norm[i], &x.scratch) {
+				hits = append(hits, i)
+			}
 		}
 	}
-	return out
+	sort.Ints(hits)
+	m := Matches{Count: len(hits)}
+	if limit >= 0 && len(hits) > limit {
+		hits = hits[:limit]
+	}
+	m.First = make([]Known, len(hits))
+	for j, i := range hits {
+		m.First[j] = x.all[i]
+	}
+	return m
+}
+
+// FindSimilar applies the similarity rule to name against index: the
+// consumers, not owned by ownerID and not the consumer id itself, whose
+// names are near duplicates, in index order.
+func FindSimilar(name string, id, ownerID int64, index []Known) []Known {
+	x := newNameIndex()
+	for _, k := range index {
+		x.add(k)
+	}
+	return x.similar(name, id, ownerID, -1).First
 }
 
 // Rank orders assessments riskiest first, then oldest (by stage

@@ -29,6 +29,14 @@ func consumer(id, owner int64, name string) *mediawiki.Consumer {
 	}
 }
 
+func historyOf(ks ...Known) *OwnerHistory {
+	h := &OwnerHistory{}
+	for _, k := range ks {
+		h.add(k)
+	}
+	return h
+}
+
 func seasoned(id int64, name string) *mediawiki.UserState {
 	return &mediawiki.UserState{CentralID: id, Name: name, Groups: []string{}, Registration: ts(400 * day), EditCount: 2000}
 }
@@ -42,7 +50,7 @@ func codes(a Assessment) []string {
 }
 
 func TestCleanProposalIsLowWithoutReasons(t *testing.T) {
-	a := Proposal(DefaultPolicy(now), consumer(1, 7, "Typo Fixer"), Owner{State: seasoned(7, "Dev")}, nil)
+	a := Proposal(DefaultPolicy(now), consumer(1, 7, "Typo Fixer"), Owner{State: seasoned(7, "Dev")}, Matches{})
 	if a.Risk != mediawiki.RiskLow || len(a.Reasons) != 0 {
 		t.Fatalf("clean proposal: risk %s, reasons %v", a.Risk, codes(a))
 	}
@@ -114,8 +122,8 @@ func TestProposalReasons(t *testing.T) {
 			o.State.Registration, o.State.EditCount = ts(3*day), 2
 		}, []string{"owner-new-account/low", "owner-few-edits/low"}, mediawiki.RiskLow, 0},
 		{"owner history", func(_ *mediawiki.Consumer, o *Owner, _ *[]Known) {
-			o.Others = []Known{k(20, 7, "Spam", mediawiki.StageRejected, false), k(21, 7, "Mirror", mediawiki.StageDisabled, false),
-				k(22, 7, "Abuse", mediawiki.StageDisabled, true), k(23, 7, "Fine", mediawiki.StageApproved, false)}
+			o.History = historyOf(k(20, 7, "Spam", mediawiki.StageRejected, false), k(21, 7, "Mirror", mediawiki.StageDisabled, false),
+				k(22, 7, "Abuse", mediawiki.StageDisabled, true), k(23, 7, "Fine", mediawiki.StageApproved, false))
 		}, []string{"owner-history-suppressed/security", "owner-history-disabled/vandalism", "owner-history-rejected/low"}, mediawiki.RiskSecurity, 0},
 		{"similar name", func(_ *mediawiki.Consumer, _ *Owner, s *[]Known) {
 			*s = []Known{k(30, 9, "Typo-Fixer", mediawiki.StageApproved, false)}
@@ -130,7 +138,7 @@ func TestProposalReasons(t *testing.T) {
 			o := Owner{State: seasoned(7, "Dev")}
 			var similar []Known
 			tc.change(c, &o, &similar)
-			a := Proposal(DefaultPolicy(now), c, o, similar)
+			a := Proposal(DefaultPolicy(now), c, o, MatchesOf(similar))
 			if got := codes(a); !slices.Equal(got, tc.want) {
 				t.Errorf("reasons %v, want %v", got, tc.want)
 			}
@@ -149,7 +157,7 @@ func TestProposalReasons(t *testing.T) {
 func TestProposalDetailsNameWhatTheyMean(t *testing.T) {
 	c := consumer(1, 7, "Typo Fixer")
 	c.Grants = []string{"basic", "editsiteconfig", "sendemail"}
-	a := Proposal(DefaultPolicy(now), c, Owner{State: seasoned(7, "Dev")}, nil)
+	a := Proposal(DefaultPolicy(now), c, Owner{State: seasoned(7, "Dev")}, Matches{})
 	if got := codes(a); !slices.Equal(got[:2], []string{"grant-security/security", "grant-highly-sensitive/security"}) {
 		t.Errorf("reasons %v: a level's reasons keep the lens order (risk groups, then guidelines)", got)
 	}
@@ -173,7 +181,7 @@ func TestProposalDetailsNameWhatTheyMean(t *testing.T) {
 func TestAutoExpiredProposal(t *testing.T) {
 	c := consumer(1, 7, "Typo Fixer")
 	c.StageTimestamp = ts(45 * day)
-	a := Proposal(DefaultPolicy(now), c, Owner{State: seasoned(7, "Dev")}, nil)
+	a := Proposal(DefaultPolicy(now), c, Owner{State: seasoned(7, "Dev")}, Matches{})
 	if !a.AutoExpired || !a.ExpiresAt.Equal(now.Add(-15*day)) {
 		t.Errorf("45-day-old proposal: expired %v at %v", a.AutoExpired, a.ExpiresAt)
 	}
@@ -183,7 +191,7 @@ func TestAutoExpiredProposal(t *testing.T) {
 func TestPolicyOverride(t *testing.T) {
 	p := DefaultPolicy(now)
 	p.Grants.Override(map[string]mediawiki.RiskGroup{"editpage": mediawiki.RiskVandalism}, nil, nil)
-	a := Proposal(p, consumer(1, 7, "Typo Fixer"), Owner{State: seasoned(7, "Dev")}, nil)
+	a := Proposal(p, consumer(1, 7, "Typo Fixer"), Owner{State: seasoned(7, "Dev")}, Matches{})
 	if a.Risk != mediawiki.RiskVandalism {
 		t.Errorf("editpage overridden to vandalism: risk %s (%v)", a.Risk, codes(a))
 	}
@@ -353,5 +361,37 @@ func TestGuideListsEveryCode(t *testing.T) {
 		if !strings.Contains(string(b), "`"+c.Code+"`") {
 			t.Errorf("docs/guides/reviewing-proposals.md does not name %s", c.Code)
 		}
+	}
+}
+
+// An owner's history leaves the judged consumer out, names at most three
+// of each bad ending and counts the rest, whatever its size.
+func TestOwnerHistoryBounded(t *testing.T) {
+	h := &OwnerHistory{}
+	self := KnownOf(consumer(1, 7, "Me"))
+	self.stage, self.Stage = mediawiki.StageRejected, "rejected"
+	h.add(self)
+	for i := int64(2); i < 10002; i++ {
+		c := consumer(i, 7, "Spam")
+		c.Stage = mediawiki.StageRejected
+		h.add(KnownOf(c))
+	}
+	if len(h.named["rejected"]) != historyNames {
+		t.Fatalf("%d names kept", len(h.named["rejected"]))
+	}
+	c := consumer(1, 7, "Me")
+	c.Stage = mediawiki.StageRejected
+	a := Proposal(DefaultPolicy(now), c, Owner{State: seasoned(7, "Dev"), History: h, Self: self}, Matches{})
+	var d string
+	for _, r := range a.Reasons {
+		if r.Code == CodeOwnerRejected {
+			d = r.Detail
+		}
+	}
+	if want := `the owner has 10000 rejected consumers: "Spam" (id 2), "Spam" (id 3), "Spam" (id 4) and 9997 more`; d != want {
+		t.Errorf("detail %q\nwant   %q", d, want)
+	}
+	if got := (Owner{History: h, Self: self}).OtherCounts()["rejected"]; got != 10000 {
+		t.Errorf("other rejected %d", got)
 	}
 }

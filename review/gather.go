@@ -21,34 +21,46 @@ type Source interface {
 	ConsumerActivity(ctx context.Context, ids []int64) (map[int64]mediawiki.ConsumerActivity, error)
 }
 
-// table is one pass over the consumer table: the consumers judged, kept
-// whole, and every consumer reduced to Known, for owners' histories and
-// similar names. Memory is the judged rows plus a few dozen bytes per other
-// row.
+// table is what one pass over the consumer table keeps: the consumers
+// judged, whole, each owner's history (bounded per owner), and for the
+// queue every name, for similar names.
 type table struct {
 	targets []*mediawiki.Consumer
-	all     []Known
-	byOwner map[int64][]int // indexes into all
+	history map[int64]*OwnerHistory
+	names   *nameIndex // nil when not needed
 }
 
-func readTable(ctx context.Context, src Source, stage int) (*table, error) {
-	t := &table{byOwner: map[int64][]int{}}
+func readTable(ctx context.Context, src Source, keep func(*mediawiki.Consumer) bool, names bool) (*table, error) {
+	t := &table{history: map[int64]*OwnerHistory{}}
+	if names {
+		t.names = newNameIndex()
+	}
 	err := src.ForEachConsumer(ctx, func(c *mediawiki.Consumer) error {
-		if c.Stage == stage {
+		if keep != nil && keep(c) {
 			t.targets = append(t.targets, c)
 		}
 		k := KnownOf(c)
-		t.byOwner[c.OwnerID] = append(t.byOwner[c.OwnerID], len(t.all))
-		t.all = append(t.all, k)
+		h := t.history[c.OwnerID]
+		if h == nil {
+			h = &OwnerHistory{}
+			t.history[c.OwnerID] = h
+		}
+		h.add(k)
+		if t.names != nil {
+			t.names.add(k)
+		}
 		return nil
 	})
 	return t, err
 }
 
-// owners reads each distinct owner of the targets once.
-func (t *table) owners(ctx context.Context, src Source) (map[int64]*mediawiki.UserState, error) {
-	out := map[int64]*mediawiki.UserState{}
-	for _, c := range t.targets {
+// owners reads each distinct owner of cs once into out (nil: a new map),
+// which it returns.
+func owners(ctx context.Context, src Source, cs []*mediawiki.Consumer, out map[int64]*mediawiki.UserState) (map[int64]*mediawiki.UserState, error) {
+	if out == nil {
+		out = map[int64]*mediawiki.UserState{}
+	}
+	for _, c := range cs {
 		if _, done := out[c.OwnerID]; done {
 			continue
 		}
@@ -65,23 +77,19 @@ func (t *table) owners(ctx context.Context, src Source) (map[int64]*mediawiki.Us
 }
 
 func (t *table) ownerOf(c *mediawiki.Consumer, users map[int64]*mediawiki.UserState) Owner {
-	o := Owner{State: users[c.OwnerID], Others: []Known{}}
-	for _, i := range t.byOwner[c.OwnerID] {
-		if t.all[i].ID != c.ID {
-			o.Others = append(o.Others, t.all[i])
-		}
-	}
-	return o
+	return Owner{State: users[c.OwnerID], History: t.history[c.OwnerID], Self: KnownOf(c)}
 }
 
 // Queue judges the proposal queue: every consumer in stage proposed (those
-// past auto-expiry included, marked AutoExpired), ranked (Rank).
+// past auto-expiry included, marked AutoExpired), ranked (Rank). Each
+// proposal's name is compared with the names of similar length in the
+// table.
 func Queue(ctx context.Context, src Source, p Policy) ([]Assessment, error) {
-	t, err := readTable(ctx, src, mediawiki.StageProposed)
+	t, err := readTable(ctx, src, func(c *mediawiki.Consumer) bool { return c.Stage == mediawiki.StageProposed }, true)
 	if err != nil {
 		return nil, err
 	}
-	users, err := t.owners(ctx, src)
+	users, err := owners(ctx, src, t.targets, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -90,42 +98,93 @@ func Queue(ctx context.Context, src Source, p Policy) ([]Assessment, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		out = append(out, Proposal(p, c, t.ownerOf(c, users), FindSimilar(c.Name, c.ID, c.OwnerID, t.all)))
+		out = append(out, Proposal(p, c, t.ownerOf(c, users), t.names.similar(c.Name, c.ID, c.OwnerID, maxSimilar)))
 	}
 	Rank(out)
 	return out, nil
 }
 
-// Audit judges every approved consumer, ranked (Rank). Activity is read
-// only when p.Dormant is set.
-func Audit(ctx context.Context, src Source, p Policy) ([]Assessment, error) {
-	t, err := readTable(ctx, src, mediawiki.StageApproved)
+// auditBatch is how many approved consumers the audit judges at a time:
+// their owners and activity are read together, and only the consumers
+// with findings are kept.
+const auditBatch = 1000
+
+// maxCachedOwners bounds the owners the audit remembers across batches
+// (a few hundred bytes each): an owner of consumers in many batches is
+// read once, and a table of a million owners still fits.
+const maxCachedOwners = 50_000
+
+// Audit judges every approved consumer and returns those with findings,
+// ranked (Rank), and how many were judged. The table is read twice: once
+// for the owners' histories, then in batches of auditBatch, so memory
+// holds one batch and the findings, not the table. Activity is read only
+// when p.Dormant is set.
+func Audit(ctx context.Context, src Source, p Policy) (found []Assessment, audited int, err error) {
+	t, err := readTable(ctx, src, nil, false)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	users, err := t.owners(ctx, src)
+	var batch []*mediawiki.Consumer
+	var users map[int64]*mediawiki.UserState // owners read so far, up to maxCachedOwners
+	judge := func() error {
+		if len(users) > maxCachedOwners {
+			users = nil
+		}
+		var err error
+		if users, err = owners(ctx, src, batch, users); err != nil {
+			return err
+		}
+		var acts map[int64]mediawiki.ConsumerActivity
+		if p.Dormant > 0 {
+			ids := make([]int64, len(batch))
+			for i, c := range batch {
+				ids[i] = c.ID
+			}
+			if acts, err = src.ConsumerActivity(ctx, ids); err != nil {
+				return err
+			}
+		}
+		for _, c := range batch {
+			var act *mediawiki.ConsumerActivity
+			if acts != nil {
+				a := acts[c.ID]
+				act = &a
+			}
+			if a := Approved(p, c, t.ownerOf(c, users), act); len(a.Reasons) > 0 {
+				a.Consumer = reported(c)
+				found = append(found, a)
+			}
+		}
+		audited += len(batch)
+		batch = batch[:0]
+		return nil
+	}
+	err = src.ForEachConsumer(ctx, func(c *mediawiki.Consumer) error {
+		if c.Stage != mediawiki.StageApproved {
+			return nil
+		}
+		batch = append(batch, c)
+		if len(batch) == auditBatch {
+			return judge()
+		}
+		return nil
+	})
+	if err == nil && len(batch) > 0 {
+		err = judge()
+	}
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	var acts map[int64]mediawiki.ConsumerActivity
-	if p.Dormant > 0 {
-		ids := make([]int64, len(t.targets))
-		for i, c := range t.targets {
-			ids[i] = c.ID
-		}
-		if acts, err = src.ConsumerActivity(ctx, ids); err != nil {
-			return nil, err
-		}
-	}
-	out := make([]Assessment, 0, len(t.targets))
-	for _, c := range t.targets {
-		var act *mediawiki.ConsumerActivity
-		if acts != nil {
-			a := acts[c.ID]
-			act = &a
-		}
-		out = append(out, Approved(p, c, t.ownerOf(c, users), act))
-	}
-	Rank(out)
-	return out, nil
+	Rank(found)
+	return found, audited, nil
+}
+
+// reported is the part of an approved consumer the audit keeps for its
+// report: the free text it does not show (description, contact email,
+// raw restrictions, already judged) is dropped, so what a finding costs
+// does not depend on what the row holds.
+func reported(c *mediawiki.Consumer) *mediawiki.Consumer {
+	r := *c
+	r.Description, r.Email, r.Restrictions = "", "", nil
+	return &r
 }

@@ -114,13 +114,34 @@ func TestSimilarBoundsLongNames(t *testing.T) {
 	}
 }
 
+// BenchmarkFindSimilar is one proposal against 10,000 names of similar
+// lengths (the worst case for the length buckets).
 func BenchmarkFindSimilar(b *testing.B) {
 	index := make([]Known, 10000)
 	for i := range index {
 		index[i] = KnownOf(consumer(int64(i+1), int64(i%500+1), "Tool number "+strings.Repeat("x", i%7)+string(rune('a'+i%26))))
 	}
-	b.ResetTimer()
+	x := newNameIndex()
+	for _, k := range index {
+		x.add(k)
+	}
 	for b.Loop() {
-		FindSimilar("Tool number xxxq", 0, 0, index)
+		x.similar("Tool number xxxq", 0, 0, maxSimilar)
+	}
+}
+
+// A proposal whose name many consumers share keeps the first twenty and
+// counts the rest.
+func TestSimilarKeepsTheFirstAndCounts(t *testing.T) {
+	x := newNameIndex()
+	for i := int64(1); i <= 500; i++ {
+		x.add(Known{ID: i, Name: "Bot", OwnerID: i})
+	}
+	m := x.similar("BOT", 1000, 0, maxSimilar)
+	if m.Count != 500 || len(m.First) != maxSimilar || m.First[0].ID != 1 || m.First[19].ID != 20 {
+		t.Errorf("count %d, first %d ids %d..%d", m.Count, len(m.First), m.First[0].ID, m.First[len(m.First)-1].ID)
+	}
+	if got := MatchesOf(FindSimilar("BOT", 1000, 0, x.all)); got.Count != 500 || len(got.First) != maxSimilar {
+		t.Errorf("MatchesOf: %d of %d", len(got.First), got.Count)
 	}
 }

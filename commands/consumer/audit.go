@@ -1,6 +1,7 @@
 package consumer
 
 import (
+	"bytes"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -23,8 +24,15 @@ type AuditOptions struct {
 	FailOn mediawiki.RiskGroup
 }
 
-// auditReport is the stable JSON shape of "consumer audit".
+// auditReport is the stable JSON shape of "consumer audit". It is
+// written streaming (writeAuditJSON): the summary, then one consumer at a
+// time.
 type auditReport struct {
+	auditSummary
+	Consumers []auditItem `json:"consumers"`
+}
+
+type auditSummary struct {
 	JudgedAt     string              `json:"judged_at"`
 	Audited      int                 `json:"audited"`
 	WithFindings int                 `json:"with_findings"`
@@ -32,7 +40,6 @@ type auditReport struct {
 	DormantDays  int                 `json:"dormant_days"`
 	FailOn       string              `json:"fail_on"`
 	Failed       bool                `json:"failed"`
-	Consumers    []auditItem         `json:"consumers"`
 }
 
 type auditItem struct {
@@ -177,21 +184,20 @@ func parseDays(s string) (time.Duration, error) {
 }
 
 func auditRun(opts *AuditOptions) error {
-	all, err := opts.judge(review.Audit)
+	var found []review.Assessment
+	var audited int
+	err := opts.withSource(func(src review.Source) (err error) {
+		found, audited, err = review.Audit(opts.Context, src, opts.Policy)
+		return err
+	})
 	if err != nil {
 		return err
 	}
 	now := opts.Policy.Now
-	rep := auditReport{JudgedAt: rfc3339(now), Audited: len(all), Highest: mediawiki.RiskLow, DormantDays: int(opts.Policy.Dormant.Hours() / 24),
-		FailOn: string(opts.FailOn), Consumers: []auditItem{}}
-	var found []review.Assessment
+	rep := auditSummary{JudgedAt: rfc3339(now), Audited: audited, Highest: mediawiki.RiskLow, DormantDays: int(opts.Policy.Dormant.Hours() / 24),
+		FailOn: string(opts.FailOn)}
 	reached := 0
-	for _, a := range all {
-		if len(a.Reasons) == 0 {
-			continue
-		}
-		found = append(found, a)
-		rep.Consumers = append(rep.Consumers, auditItemOf(a, now))
+	for _, a := range found {
 		if a.Risk.Rank() > rep.Highest.Rank() {
 			rep.Highest = a.Risk
 		}
@@ -202,7 +208,7 @@ func auditRun(opts *AuditOptions) error {
 	rep.WithFindings, rep.Failed = len(found), reached > 0
 	switch opts.Format {
 	case "json":
-		err = cmdutil.WriteJSON(opts.IO.Out, rep)
+		err = writeAuditJSON(opts.IO.Out, rep, found, now)
 	case "csv":
 		err = writeAuditCSV(opts.IO.Out, found)
 	default:
@@ -215,6 +221,37 @@ func auditRun(opts *AuditOptions) error {
 		return cmdutil.Exitf(cmdutil.ExitAuditFinding, "%d approved consumer(s) have findings at %s level or above (--fail-on %s)", reached, opts.FailOn, opts.FailOn)
 	}
 	return nil
+}
+
+// writeAuditJSON writes the report as WriteJSON of the whole auditReport
+// would, one consumer at a time, so printing it costs the memory of one
+// item rather than of the whole document.
+func writeAuditJSON(w io.Writer, sum auditSummary, found []review.Assessment, now time.Time) error {
+	var head bytes.Buffer
+	if err := cmdutil.WriteJSON(&head, sum); err != nil {
+		return err
+	}
+	if _, err := w.Write(bytes.TrimSuffix(head.Bytes(), []byte("\n}\n"))); err != nil {
+		return err
+	}
+	if len(found) == 0 {
+		_, err := io.WriteString(w, ",\n  \"consumers\": []\n}\n")
+		return err
+	}
+	for i, a := range found {
+		sep := ",\n    "
+		if i == 0 {
+			sep = ",\n  \"consumers\": [\n    "
+		}
+		if _, err := io.WriteString(w, sep); err != nil {
+			return err
+		}
+		if err := cmdutil.WriteJSONIndented(w, auditItemOf(a, now), "    "); err != nil {
+			return err
+		}
+	}
+	_, err := io.WriteString(w, "\n  ]\n}\n")
+	return err
 }
 
 func writeAuditCSV(w io.Writer, found []review.Assessment) error {
@@ -234,7 +271,7 @@ func writeAuditCSV(w io.Writer, found []review.Assessment) error {
 	return cw.Error()
 }
 
-func printAudit(ios *cmdutil.IOStreams, rep auditReport, found []review.Assessment, now time.Time) error {
+func printAudit(ios *cmdutil.IOStreams, rep auditSummary, found []review.Assessment, now time.Time) error {
 	out := ios.Out
 	st := ios.Styles()
 	dormant := ""

@@ -230,21 +230,22 @@ func ownerOf(a review.Assessment, now time.Time) ownerView {
 			v.AgeDays = &d
 		}
 	}
-	for _, k := range a.Owner.Others {
-		v.Consumers.Total++
-		switch {
-		case k.Suppressed:
-			v.Consumers.Suppressed++
-		case k.Stage == mediawiki.StageName(mediawiki.StageProposed):
-			v.Consumers.Proposed++
-		case k.Stage == mediawiki.StageName(mediawiki.StageApproved):
-			v.Consumers.Approved++
-		case k.Stage == mediawiki.StageName(mediawiki.StageRejected):
-			v.Consumers.Rejected++
-		case k.Stage == mediawiki.StageName(mediawiki.StageExpired):
-			v.Consumers.Expired++
-		case k.Stage == mediawiki.StageName(mediawiki.StageDisabled):
-			v.Consumers.Disabled++
+	counts := a.Owner.OtherCounts()
+	for ending, n := range counts {
+		v.Consumers.Total += n
+		switch ending {
+		case "suppressed":
+			v.Consumers.Suppressed += n
+		case mediawiki.StageName(mediawiki.StageProposed):
+			v.Consumers.Proposed += n
+		case mediawiki.StageName(mediawiki.StageApproved):
+			v.Consumers.Approved += n
+		case mediawiki.StageName(mediawiki.StageRejected):
+			v.Consumers.Rejected += n
+		case mediawiki.StageName(mediawiki.StageExpired):
+			v.Consumers.Expired += n
+		case mediawiki.StageName(mediawiki.StageDisabled):
+			v.Consumers.Disabled += n
 		}
 	}
 	return v
@@ -382,15 +383,14 @@ func (o *JudgeOptions) bind(cmd *cobra.Command, f *cmdutil.Factory, formats ...s
 	return nil
 }
 
-// judge opens the source, judges it with lens (review.Queue or
-// review.Audit) and closes it.
-func (o *JudgeOptions) judge(lens func(context.Context, review.Source, review.Policy) ([]review.Assessment, error)) ([]review.Assessment, error) {
+// withSource opens the source, runs fn on it and closes it.
+func (o *JudgeOptions) withSource(fn func(review.Source) error) error {
 	src, done, err := o.Source()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer done()
-	return lens(o.Context, src, o.Policy)
+	return fn(src)
 }
 
 // field is one "name  value" line of a consumer's block.

@@ -42,6 +42,7 @@ type reviewItem struct {
 	Email              string         `json:"email"`
 	EmailAuthenticated bool           `json:"email_authenticated"`
 	SimilarNames       []review.Known `json:"similar_names"`
+	SimilarCount       int            `json:"similar_count"`
 }
 
 func reviewItemOf(a review.Assessment, now time.Time) reviewItem {
@@ -50,7 +51,7 @@ func reviewItemOf(a review.Assessment, now time.Time) reviewItem {
 		Wiki: c.Wiki, IPRestrictions: a.Restrictions.IPAddresses, AnyAddress: a.Restrictions.AnyAddress(),
 		PageRestrictions: a.Restrictions.Pages, Confidential: c.OAuth2Confidential, OAuth2Grants: c.OAuth2AllowedGrants,
 		DescriptionLength: utf8.RuneCountInString(c.Description), Email: c.Email,
-		EmailAuthenticated: strings.TrimSpace(c.EmailAuthenticated) != "", SimilarNames: a.Similar}
+		EmailAuthenticated: strings.TrimSpace(c.EmailAuthenticated) != "", SimilarNames: a.Similar, SimilarCount: a.SimilarCount}
 	if a.AutoExpired {
 		it.Stage = c.StageName() + " (expired for the wiki: auto-maintenance pending)"
 	}
@@ -113,8 +114,9 @@ nothing itself.
 then stage, auto_expired, auto_expires, proposed (RFC 3339), age_days,
 wiki, ip_restrictions, any_address, page_restrictions,
 oauth2_is_confidential, oauth2_allowed_grants, description_length, email,
-email_authenticated, similar_names [{id, key, name, version, owner_id,
-stage, suppressed}]. MWOAUTH_NOW pins the instant proposals are judged at.`,
+email_authenticated, similar_names (the first 20) [{id, key, name,
+version, owner_id, stage, suppressed}], similar_count. MWOAUTH_NOW pins the
+instant proposals are judged at.`,
 		Example: `  mwoauth consumer review
   mwoauth consumer review -o json | jq -r '.[] | select(.risk == "security") | .key'
   mwoauth consumer review --grant-risk-groups checkuser:security,editinterface:security
@@ -171,7 +173,11 @@ func shellQuote(s string) string {
 }
 
 func reviewRun(opts *ReviewOptions) error {
-	queue, err := opts.judge(review.Queue)
+	var queue []review.Assessment
+	err := opts.withSource(func(src review.Source) (err error) {
+		queue, err = review.Queue(opts.Context, src, opts.Policy)
+		return err
+	})
 	if err != nil {
 		return err
 	}
@@ -338,6 +344,9 @@ func printProposal(out io.Writer, st *cmdutil.Styles, a review.Assessment, now t
 		var names []string
 		for _, s := range a.Similar {
 			names = append(names, fmt.Sprintf("%s (id %d, %s)", cmdutil.Safe(s.Name), s.ID, s.Stage))
+		}
+		if more := a.SimilarCount - len(a.Similar); more > 0 {
+			names = append(names, fmt.Sprintf("and %d more", more))
 		}
 		add("similar", strings.Join(names, "; "))
 	}
