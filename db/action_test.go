@@ -2,7 +2,9 @@ package db
 
 import (
 	"context"
+	"database/sql"
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"sync"
@@ -10,6 +12,7 @@ import (
 	"time"
 
 	"github.com/mwoauth/mwoauth/internal/mariadbtest"
+	"github.com/mwoauth/mwoauth/mediawiki"
 )
 
 func TestMain(m *testing.M) { os.Exit(mariadbtest.Main(m)) }
@@ -45,12 +48,30 @@ func act(t testing.TB, s *Store, ref string, req Request) (*Plan, *Result, error
 	if err != nil {
 		return nil, nil, err
 	}
+	// The dumps hold the real wiki's timestamps: the write is stamped with
+	// the request's instant here, with the real clock everywhere else.
+	now := req.Now
+	s.writeNow = func() time.Time { return now }
 	p, err := s.PlanAction(ctx, c, req)
 	if err != nil {
 		return p, nil, err
 	}
 	res, err := s.Apply(ctx, p)
 	return p, res, err
+}
+
+// plan makes the preview of req on the consumer ref, as the command does.
+func plan(t testing.TB, s *Store, ref string, req Request) *Plan {
+	t.Helper()
+	c, err := s.LookupConsumer(context.Background(), ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.PlanAction(context.Background(), c, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 func mustAct(t testing.TB, s *Store, ref string, req Request) *Result {
@@ -123,16 +144,16 @@ func dsnOf(t *testing.T, s *Store) string {
 		var path string
 		var seq int
 		var name string
-		if err := s.DB.QueryRow("PRAGMA database_list").Scan(&seq, &name, &path); err != nil {
+		if err := s.db.QueryRow("PRAGMA database_list").Scan(&seq, &name, &path); err != nil {
 			t.Fatal(err)
 		}
 		return "sqlite:" + path
 	}
 	var db string
-	if err := s.DB.QueryRow("SELECT DATABASE()").Scan(&db); err != nil {
+	if err := s.db.QueryRow("SELECT DATABASE()").Scan(&db); err != nil {
 		t.Fatal(err)
 	}
-	return "mysql:" + mariadbtest.Shared.DSN(db, "root", "")
+	return "mysql:" + mariadbtest.Shared().DSN(db, "root", "")
 }
 
 // addConsumerF adds Dev User (user 3) and a consumer of theirs, as in the
@@ -145,7 +166,7 @@ func addConsumerF(t *testing.T, s *Store) {
 
 func exec(t testing.TB, s *Store, q string, args ...any) {
 	t.Helper()
-	if _, err := s.DB.Exec(q, args...); err != nil {
+	if _, err := s.db.Exec(q, args...); err != nil {
 		t.Fatalf("%s: %v", q, err)
 	}
 }
@@ -157,10 +178,39 @@ func count(t testing.TB, s *Store, table, where string, args ...any) int {
 		q += " WHERE " + where
 	}
 	var n int
-	if err := s.DB.QueryRow(q, args...).Scan(&n); err != nil {
+	if err := s.handle(table).QueryRow(q, args...).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	return n
+}
+
+func countOn(t testing.TB, db *sql.DB, quoted string) int {
+	t.Helper()
+	var n int
+	if err := db.QueryRow("SELECT COUNT(*) FROM " + quoted).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func asTwo(err error, te **TwoDatabaseError) bool { return errors.As(err, te) }
+
+// killAt is a test hook that kills, from srv's root connection, the
+// connection an action is using when it reaches step.
+func killAt(t testing.TB, srv *mariadbtest.Server, step string) func(context.Context, string, querier) error {
+	return func(ctx context.Context, at string, q querier) error {
+		if at != step {
+			return nil
+		}
+		var id int64
+		if err := q.QueryRowContext(ctx, "SELECT CONNECTION_ID()").Scan(&id); err != nil {
+			return err
+		}
+		if _, err := srv.Root().Exec("KILL ?", id); err != nil {
+			t.Errorf("kill: %v", err)
+		}
+		return nil
+	}
 }
 
 type logRow struct {
@@ -173,7 +223,7 @@ func readLog(t testing.TB, s *Store, id int64) logRow {
 	t.Helper()
 	var r logRow
 	var action, ts, title, params []byte
-	err := s.DB.QueryRow("SELECT log_action, log_timestamp, log_title, log_params, log_actor, log_namespace, log_page, log_comment_id, log_deleted FROM "+
+	err := s.db.QueryRow("SELECT log_action, log_timestamp, log_title, log_params, log_actor, log_namespace, log_page, log_comment_id, log_deleted FROM "+
 		s.T("logging")+" WHERE log_id = ? AND log_type = 'mwoauthconsumer'", id).Scan(&action, &ts, &title, &params, &r.Actor, &r.NS, &r.Page, &r.Comment, &r.Deleted)
 	if err != nil {
 		t.Fatalf("read log %d: %v", id, err)
@@ -204,8 +254,19 @@ func TestOtherOwnerAndCommentReuse(t *testing.T) {
 			if got != want {
 				t.Errorf("log row = %+v\nwant %+v", got, want)
 			}
-			// Dev User re-enables it themselves: performer is actor 3.
-			res = mustAct(t, s, keyF, Request{Action: ActionReenable, Reason: "Fixed", Performer: "dev_User", Now: ts(t, "20261122091000")})
+			// Dev User, in no group, may not re-enable their own consumer
+			// (the issue's audit-log hole): refused, nothing written.
+			logs := count(t, s, "logging", "")
+			_, _, err := act(t, s, keyF, Request{Action: ActionReenable, Reason: "Fixed", Performer: "dev_User", Now: ts(t, "20261122091000")})
+			var pe *PermissionError
+			if !errors.As(err, &pe) || !strings.Contains(err.Error(), "Dev User lacks mwoauthmanageconsumer") {
+				t.Errorf("re-enable by Dev User: %v", err)
+			}
+			if count(t, s, "logging", "") != logs {
+				t.Errorf("refused performer was logged")
+			}
+			// With the check skipped the write goes through as Dev User: actor 3.
+			res = mustAct(t, s, keyF, Request{Action: ActionReenable, Reason: "Fixed", Performer: "dev_User", SkipRightsCheck: true, Now: ts(t, "20261122091000")})
 			if got := readLog(t, s, res.LogID); got.Actor != 3 || got.Action != "reenable" || got.Title != "Dev_User" {
 				t.Errorf("reenable by Dev User: %+v", got)
 			}
@@ -226,13 +287,14 @@ func TestPerformerAndOwnerResolution(t *testing.T) {
 			s := e.load(t, dumpA1, "")
 			exec(t, s, "INSERT INTO "+s.T("user")+" (user_id, user_name, user_password, user_newpassword, user_email, user_touched) VALUES (7, 'New Admin', '', '', '', '20261122000000')")
 			exec(t, s, "INSERT INTO "+s.T("page")+" (page_id, page_namespace, page_title, page_random, page_touched, page_latest, page_len) VALUES (42, 2, 'Admin', 0.5, '20261122000000', 1, 10)")
+			exec(t, s, "INSERT INTO "+s.T("user_groups")+" (ug_user, ug_group) VALUES (7, 'steward')")
 
 			res := mustAct(t, s, keyA, Request{Action: ActionDisable, Reason: "leak", Performer: "New_Admin", Now: ts(t, "20261122100000")})
 			if !res.ActorCreated {
 				t.Errorf("actor not created: %+v", res)
 			}
 			var aid int64
-			if err := s.DB.QueryRow("SELECT actor_id FROM " + s.T("actor") + " WHERE actor_user = 7 AND actor_name = 'New Admin'").Scan(&aid); err != nil {
+			if err := s.db.QueryRow("SELECT actor_id FROM " + s.T("actor") + " WHERE actor_user = 7 AND actor_name = 'New Admin'").Scan(&aid); err != nil {
 				t.Fatalf("actor row: %v", err)
 			}
 			if got := readLog(t, s, res.LogID); got.Actor != aid || got.Page != 42 {
@@ -303,6 +365,15 @@ func TestTransitions(t *testing.T) {
 		{3, false, ActionReject, false, "refused"},
 		{4, false, ActionReject, false, "refused"},
 		{5, false, ActionReject, false, "refused"},
+		{0, false, ActionApprove, false, "ok"},
+		{2, false, ActionApprove, false, "ok"},
+		{2, true, ActionApprove, false, "ok"},
+		{3, false, ActionApprove, false, "ok"},
+		{1, false, ActionApprove, false, "noop"},
+		{1, true, ActionApprove, false, "refused"},
+		{4, false, ActionApprove, false, "refused"},
+		{4, true, ActionApprove, false, "refused"},
+		{5, false, ActionApprove, false, "refused"},
 	}
 	for _, e := range engines(t) {
 		t.Run(e.name, func(t *testing.T) {
@@ -318,7 +389,7 @@ func TestTransitions(t *testing.T) {
 					if err != nil || !res.Changed || count(t, s, "logging", "") != logs+1 {
 						t.Errorf("%+v: err %v res %+v", tc, err, res)
 					}
-					wantStage, wantDel, _, _ := Transition(tc.action, tc.stage, tc.deleted, tc.suppress)
+					wantStage, wantDel, _, _ := mediawiki.Transition(tc.action, tc.stage, tc.deleted, tc.suppress)
 					if c.Stage != wantStage || c.Deleted != wantDel || c.StageTimestamp != "20261123000000" {
 						t.Errorf("%+v: now stage %d deleted %v", tc, c.Stage, c.Deleted)
 					}
@@ -406,19 +477,7 @@ func TestKilledMidTransaction(t *testing.T) {
 	for _, step := range []string{"locked", "updated", "comment", "logged", "before-commit"} {
 		t.Run(step, func(t *testing.T) {
 			s := loadMariaDB(t, srv, dumpA1, "")
-			s.testHook = func(ctx context.Context, at string, q querier) error {
-				if at != step {
-					return nil
-				}
-				var id int64
-				if err := q.QueryRowContext(ctx, "SELECT CONNECTION_ID()").Scan(&id); err != nil {
-					return err
-				}
-				if _, err := srv.Root().Exec("KILL ?", id); err != nil {
-					t.Errorf("kill: %v", err)
-				}
-				return nil
-			}
+			s.testHook = killAt(t, srv, step)
 			_, _, err := act(t, s, keyA, Request{Action: ActionDisable, Reason: "E2E disable test", Performer: "Admin", Now: ts(t, "20261122090809")})
 			if err == nil {
 				t.Fatalf("action succeeded on a killed connection")
@@ -449,13 +508,9 @@ func TestChangedSincePreview(t *testing.T) {
 		t.Run(e.name, func(t *testing.T) {
 			s := e.load(t, dumpA1, "")
 			ctx := context.Background()
-			c, _ := s.ConsumerByKey(ctx, keyA)
-			p, err := s.PlanAction(ctx, c, Request{Action: ActionDisable, Reason: "r", Performer: "Admin", Now: ts(t, "20261122100000")})
-			if err != nil {
-				t.Fatal(err)
-			}
+			p := plan(t, s, keyA, Request{Action: ActionDisable, Reason: "r", Performer: "Admin", Now: ts(t, "20261122100000")})
 			exec(t, s, "UPDATE "+s.T("oauth_registered_consumer")+" SET oarc_stage_timestamp = '20261122095959' WHERE oarc_id = 2")
-			_, err = s.Apply(ctx, p)
+			_, err := s.Apply(ctx, p)
 			var ref *RefusedError
 			if !errors.As(err, &ref) || !strings.Contains(err.Error(), "changed since preview") {
 				t.Fatalf("err = %v", err)
@@ -475,9 +530,10 @@ func TestHostileInput(t *testing.T) {
 			evil := `x'); DROP TABLE logging; -- \' " ` + "`" + ` %_ ü`
 			exec(t, s, "INSERT INTO "+s.T("actor")+" VALUES (9, NULL, ?)", "1.2.3.4") // an IP actor cannot perform
 			exec(t, s, "INSERT INTO "+s.T("actor")+" VALUES (10, 10, ?)", `Ro'bert"); DROP TABLE actor;--`)
+			exec(t, s, "INSERT INTO "+s.T("user_groups")+" (ug_user, ug_group) VALUES (10, 'oauthadmin')")
 			res := mustAct(t, s, keyA, Request{Action: ActionDisable, Reason: evil, Performer: `Ro'bert"); DROP TABLE actor;--`, Now: ts(t, "20261122100000")})
 			var text []byte
-			if err := s.DB.QueryRow("SELECT comment_text FROM "+s.T("comment")+" WHERE comment_id = ?", res.CommentID).Scan(&text); err != nil || string(text) != evil {
+			if err := s.db.QueryRow("SELECT comment_text FROM "+s.T("comment")+" WHERE comment_id = ?", res.CommentID).Scan(&text); err != nil || string(text) != evil {
 				t.Errorf("comment = %q, %v", text, err)
 			}
 			if got := readLog(t, s, res.LogID); got.Actor != 10 {
@@ -493,8 +549,10 @@ func TestHostileInput(t *testing.T) {
 	}
 }
 
-// TestRevokeTokens: only tokens attributable through an acceptance, unrevoked
-// and unexpired, are revoked; acceptance-0 tokens cannot be attributed.
+// TestRevokeTokens: every token row attributable through an acceptance of
+// the consumer is deleted (AccessTokenRepository::deleteForApprovalId), so
+// refresh tokens die too; each deleted row is reported; acceptance-0 tokens
+// cannot be attributed and stay.
 func TestRevokeTokens(t *testing.T) {
 	for _, e := range engines(t) {
 		t.Run(e.name, func(t *testing.T) {
@@ -506,23 +564,45 @@ func TestRevokeTokens(t *testing.T) {
 				t.Fatalf("summary = %+v, %v", sum, err)
 			}
 			exec(t, s, "INSERT INTO "+s.T("oauth2_access_tokens")+" VALUES (20, 'expiredjti', '20261122080000', 1, 0)")
-			exec(t, s, "INSERT INTO "+s.T("oauth2_access_tokens")+" VALUES (21, 'infjti', 'infinity', 1, 0)")
-			res := mustAct(t, s, keyB, Request{Action: ActionDisable, Reason: "leak", Performer: "Admin", RevokeTokens: true, Now: now})
-			if res.RevokedTokens != 3 {
-				t.Errorf("revoked %d, want 3", res.RevokedTokens)
+			exec(t, s, "INSERT INTO "+s.T("oauth2_access_tokens")+" VALUES (21, 'infjti', 'infinity', 1, 1)")
+			before := count(t, s, "oauth2_access_tokens", "")
+			p, res, err := act(t, s, keyB, Request{Action: ActionDisable, Reason: "leak", Performer: "Admin", RevokeTokens: true, Now: now})
+			if err != nil {
+				t.Fatal(err)
 			}
-			if n := count(t, s, "oauth2_access_tokens", "oaat_revoked = 1"); n != 3 {
-				t.Errorf("%d revoked rows", n)
+			if p.RevokeRows != 4 {
+				t.Errorf("preview counted %d rows, want 4", p.RevokeRows)
 			}
-			if n := count(t, s, "oauth2_access_tokens", "oaat_acceptance_id = 0 AND oaat_revoked = 0"); n != 3 {
+			var got []string
+			for _, r := range res.RevokedTokens {
+				got = append(got, fmt.Sprintf("%s/%s/%d", r.JTI, r.Expires, r.AcceptanceID))
+			}
+			want := []string{
+				"f356730fe4cab73257f2c1d06545cdc9cc2c9f6af99855da3c9947bfb7815de9f4f7ce3597a369bc/30261122090729/1",
+				"bcaee5e9709108b33012dfada9524af5fe7d4bde0e951d96f253b25c80c9f2e2df72ea4ff110cccb/20261122100755/1",
+				"expiredjti/20261122080000/1", "infjti/infinity/1"}
+			if strings.Join(got, "\n") != strings.Join(want, "\n") {
+				t.Errorf("revoked:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+			}
+			if n := count(t, s, "oauth2_access_tokens", ""); n != before-4 {
+				t.Errorf("%d rows left, want %d", n, before-4)
+			}
+			if n := count(t, s, "oauth2_access_tokens", "oaat_acceptance_id = 0"); n != 3 {
 				t.Errorf("acceptance-0 tokens touched: %d left", n)
 			}
-			tok, err := s.AccessTokenByJTI(context.Background(), "infjti")
-			if err != nil || !tok.Revoked || tok.Live(now) {
-				t.Errorf("infjti = %+v, %v", tok, err)
+			if _, err := s.AccessTokenByJTI(context.Background(), "infjti"); !errors.Is(err, ErrNotFound) {
+				t.Errorf("infjti still there: %v", err)
 			}
-			if _, _, err := act(t, s, keyD, Request{Action: ActionReject, Reason: "x", Performer: "Admin", RevokeTokens: true, Now: now}); err == nil {
-				t.Errorf("--revoke-tokens with reject accepted")
+			if count(t, s, "oauth_accepted_consumer", "") != 1 {
+				t.Errorf("the acceptance was deleted; only its tokens go")
+			}
+			// Revoking again on the disabled consumer: no change, nothing to delete.
+			_, res, err = act(t, s, keyB, Request{Action: ActionDisable, Reason: "again", Performer: "Admin", RevokeTokens: true, Now: now})
+			if err != nil || res.Changed || len(res.RevokedTokens) != 0 {
+				t.Errorf("second revoke: %+v, %v", res, err)
+			}
+			if _, _, err := act(t, s, keyD, Request{Action: ActionReject, Reason: "x", Performer: "Admin", RevokeTokens: true, Now: now}); !errors.Is(err, ErrRevokeNeedsDisable) {
+				t.Errorf("revoking with reject: %v", err)
 			}
 		})
 	}
@@ -532,25 +612,15 @@ func TestDryRunWritesNothing(t *testing.T) {
 	for _, e := range engines(t) {
 		t.Run(e.name, func(t *testing.T) {
 			s := e.load(t, dumpA1, "")
-			ctx := context.Background()
-			c, _ := s.ConsumerByKey(ctx, keyA)
-			p, err := s.PlanAction(ctx, c, Request{Action: ActionDisable, Reason: "it's leaked", Performer: "Admin", Now: ts(t, "20261122090809")})
-			if err != nil {
-				t.Fatal(err)
-			}
-			stmts, err := s.DryRun(ctx, p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var lines []string
-			for _, st := range stmts {
-				lines = append(lines, s.FormatSQL(st))
-			}
-			all := strings.Join(lines, "\n")
+			p := plan(t, s, keyA, Request{Action: ActionDisable, Reason: "it's leaked", Performer: "Admin", Now: ts(t, "20261122090809")})
+			s.writeNow = func() time.Time { return ts(t, "20261122090809") }
+			all := strings.Join(s.DryRun(p), "\n")
+			b := &script{s: s, gated: true}
 			for _, want := range []string{
-				"UPDATE " + s.T("oauth_registered_consumer") + " SET oarc_stage = 4, oarc_stage_timestamp = '20261122090809', oarc_deleted = 0 WHERE oarc_id = 2;",
-				"VALUES ('mwoauthconsumer', 'disable', '20261122090809', 1, 2, 'Admin', 0, @comment_id, 'a:1:{s:10:\"4:consumer\";s:32:\"" + keyA + "\";}', 0);",
-				"VALUES ('OAuthConsumer', '" + keyA + "', @log_id);",
+				"UPDATE " + s.T("oauth_registered_consumer") + " SET oarc_stage = 4, oarc_stage_timestamp = '20261122090809', oarc_deleted = 0 WHERE oarc_id = 2 AND " + b.gate() + ";",
+				"SELECT 'mwoauthconsumer', 'disable', '20261122090809', " + b.ref("actor_id") + ", 2, 'Admin', " + b.ref("log_page") + ", " + b.ref("comment_id") +
+					", 'a:1:{s:10:\"4:consumer\";s:32:\"" + keyA + "\";}', 0",
+				"'it''s leaked'",
 				"COMMIT;",
 			} {
 				if !strings.Contains(all, want) {
@@ -570,12 +640,12 @@ func TestCommentHashAndParams(t *testing.T) {
 		"E2E disable and suppress test": 494331346,
 		"":                              0,
 	} {
-		if got := CommentHash(text); got != want {
-			t.Errorf("CommentHash(%q) = %d, want %d", text, got, want)
+		if got := commentHash(text); got != want {
+			t.Errorf("commentHash(%q) = %d, want %d", text, got, want)
 		}
 	}
-	if got := LogParams(keyA); got != `a:1:{s:10:"4:consumer";s:32:"5096568cc6652b5ad36358427f1bd60c";}` {
-		t.Errorf("LogParams = %s", got)
+	if got := logParams(keyA); got != `a:1:{s:10:"4:consumer";s:32:"5096568cc6652b5ad36358427f1bd60c";}` {
+		t.Errorf("logParams = %s", got)
 	}
 }
 

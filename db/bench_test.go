@@ -17,7 +17,7 @@ const benchConsumers = 100_000
 func fillConsumers(b *testing.B, s *Store, n int) {
 	b.Helper()
 	ctx := context.Background()
-	tx, err := s.DB.BeginTx(ctx, nil)
+	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -103,7 +103,7 @@ func BenchmarkList(b *testing.B) {
 	b.Run("mariadb", func(b *testing.B) {
 		srv := mariadbtest.Require(b)
 		name := srv.NewDatabase(b)
-		st := &Store{DB: srv.Open(b, name), Dialect: MySQL}
+		st := &Store{db: srv.Open(b, name), Dialect: MySQL}
 		if err := st.CreateSchema(context.Background()); err != nil {
 			b.Fatal(err)
 		}

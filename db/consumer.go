@@ -43,8 +43,8 @@ var backCompatGrants = map[string]string{
 	"authonlyprivate": "mwoauth-authonlyprivate",
 }
 
-// StoredGrantName is the name MediaWiki writes for grant (basic → useoauth).
-func StoredGrantName(grant string) string {
+// storedGrantName is the name MediaWiki writes for grant (basic → useoauth).
+func storedGrantName(grant string) string {
 	for stored, shown := range backCompatGrants {
 		if shown == grant {
 			return stored
@@ -53,10 +53,10 @@ func StoredGrantName(grant string) string {
 	return grant
 }
 
-// DecodeGrants reads oarc_grants / oaac_grants: a JSON array, or a JSON
+// decodeGrants reads oarc_grants / oaac_grants: a JSON array, or a JSON
 // object with numeric keys (PHP encodes an array with gaps that way), and
 // maps the back-compat names. isObject reports the object form.
-func DecodeGrants(raw string) (grants []string, isObject bool, err error) {
+func decodeGrants(raw string) (grants []string, isObject bool, err error) {
 	raw = strings.TrimSpace(raw)
 	if raw == "" || raw == "null" {
 		return []string{}, false, nil
@@ -129,7 +129,7 @@ func scanConsumer(r rowScanner) (*Consumer, error) {
 	c.OAuth2Confidential = confid.Int64 != 0
 	c.Registration, c.StageTimestamp = reg.String, stageTS.String
 	c.Stage, c.OAuthVersion = int(stage.Int64), int(ver.Int64)
-	if g, obj, err := DecodeGrants(grants.String); err == nil {
+	if g, obj, err := decodeGrants(grants.String); err == nil {
 		c.Grants, c.GrantsStoredAsObject = g, obj
 	} else {
 		c.Grants = []string{}
@@ -138,7 +138,7 @@ func scanConsumer(r rowScanner) (*Consumer, error) {
 		var g []string
 		if json.Unmarshal([]byte(o2grants.String), &g) == nil {
 			c.OAuth2AllowedGrants = g
-		} else if gg, _, err := DecodeGrants(o2grants.String); err == nil {
+		} else if gg, _, err := decodeGrants(o2grants.String); err == nil {
 			c.OAuth2AllowedGrants = gg
 		}
 	}
@@ -153,12 +153,12 @@ func scanConsumer(r rowScanner) (*Consumer, error) {
 // ConsumerByKey loads a consumer by its key (client_id, JWT aud). The owner
 // is named when possible.
 func (s *Store) ConsumerByKey(ctx context.Context, key string) (*Consumer, error) {
-	return s.consumerWhere(ctx, s.DB, "oarc_consumer_key = ?", key)
+	return s.consumerWhere(ctx, s.db, "oarc_consumer_key = ?", key)
 }
 
-// ConsumerByID loads a consumer by oarc_id.
-func (s *Store) ConsumerByID(ctx context.Context, id int64) (*Consumer, error) {
-	return s.consumerWhere(ctx, s.DB, "oarc_id = ?", id)
+// consumerByID loads a consumer by oarc_id.
+func (s *Store) consumerByID(ctx context.Context, id int64) (*Consumer, error) {
+	return s.consumerWhere(ctx, s.db, "oarc_id = ?", id)
 }
 
 var keyRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9a-fA-F]{32}$`) })
@@ -171,7 +171,7 @@ func (s *Store) LookupConsumer(ctx context.Context, ref string) (*Consumer, erro
 		return s.ConsumerByKey(ctx, strings.ToLower(ref))
 	}
 	if id, err := strconv.ParseInt(ref, 10, 64); err == nil && id > 0 {
-		return s.ConsumerByID(ctx, id)
+		return s.consumerByID(ctx, id)
 	}
 	return nil, ErrNotFound
 }
@@ -185,7 +185,7 @@ func (s *Store) consumerWhere(ctx context.Context, q querier, where string, args
 	if err != nil {
 		return nil, fmt.Errorf("read consumer: %s", oneLine(err))
 	}
-	if name, err := s.OwnerName(ctx, c.OwnerID); err == nil {
+	if name, err := s.ownerName(ctx, c.OwnerID); err == nil {
 		c.OwnerName = name
 	}
 	return c, nil

@@ -3,6 +3,7 @@ package db
 import (
 	"bufio"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -160,9 +161,31 @@ func canon(rows []dumpRow) []string {
 // tableRows reads every row of a table as text (bytes and numbers alike).
 func tableRows(t testing.TB, s *Store, table string) []dumpRow {
 	t.Helper()
-	rows, err := s.DB.Query("SELECT * FROM " + s.T(table))
+	return tableRowsOn(t, s.handle(table), s.T(table))
+}
+
+// handle is the connection that holds table.
+func (s *Store) handle(table string) *sql.DB {
+	if !oauthTables[table] && s.wdb != nil {
+		return s.wdb
+	}
+	return s.db
+}
+
+func readFile(t testing.TB, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("read %s: %v", table, err)
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func tableRowsOn(t testing.TB, db *sql.DB, quoted string) []dumpRow {
+	t.Helper()
+	rows, err := db.Query("SELECT * FROM " + quoted)
+	if err != nil {
+		t.Fatalf("read %s: %v", quoted, err)
 	}
 	defer rows.Close()
 	cols, _ := rows.Columns()
@@ -240,11 +263,12 @@ func loadSQLite(t *testing.T, dump, prefix string) *Store {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st.SetPrefix(prefix) //nolint:errcheck // a test prefix
+	st.setPrefix(prefix) //nolint:errcheck // a test prefix
 	if err := st.CreateSchema(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	insertDumpRows(t, st, dump)
+	seedRealGroups(t, st)
 	st.Close()
 	s, err := Open(context.Background(), "sqlite:"+path, Options{TablePrefix: prefix, Admin: true})
 	if err != nil {
@@ -263,7 +287,7 @@ func insertDumpRows(t testing.TB, st *Store, dump string) {
 		for _, r := range rows {
 			args := []any(r)
 			q := "INSERT INTO " + st.T(table) + " VALUES (" + placeholders(len(r)) + ")"
-			if _, err := st.DB.Exec(q, args...); err != nil {
+			if _, err := st.db.Exec(q, args...); err != nil {
 				t.Fatalf("insert into %s: %v", table, err)
 			}
 		}
@@ -273,7 +297,7 @@ func insertDumpRows(t testing.TB, st *Store, dump string) {
 // loadMariaDB loads the wiki's real CREATE TABLEs (schema.sql) and the dump
 // itself through the server, then resets AUTO_INCREMENT to what the dump's
 // moment had (schema.sql was taken at the end of the run).
-func loadMariaDB(t *testing.T, srv *mariadbtest.Server, dump, prefix string) *Store {
+func loadMariaDB(t testing.TB, srv *mariadbtest.Server, dump, prefix string) *Store {
 	t.Helper()
 	name := srv.NewDatabase(t)
 	if prefix == "" {
@@ -292,15 +316,17 @@ func loadMariaDB(t *testing.T, srv *mariadbtest.Server, dump, prefix string) *St
 			}
 			srv.Exec(t, name, string(b))
 		}
+		seedRealGroups(t, &Store{db: srv.Open(t, name), Dialect: MySQL})
 		for _, tb := range []string{"oauth_registered_consumer", "oauth_accepted_consumer", "oauth2_access_tokens", "logging", "comment", "actor", "user"} {
 			srv.Exec(t, name, "ALTER TABLE `"+tb+"` AUTO_INCREMENT = 1")
 		}
 	} else {
-		st := &Store{DB: srv.Open(t, name), Dialect: MySQL, prefix: prefix}
+		st := &Store{db: srv.Open(t, name), Dialect: MySQL, prefix: prefix}
 		if err := st.CreateSchema(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 		insertDumpRows(t, st, dump)
+		seedRealGroups(t, st)
 	}
 	s, err := Open(context.Background(), "mysql:"+srv.DSN(name, "root", ""), Options{TablePrefix: prefix, Admin: true})
 	if err != nil {
@@ -308,6 +334,19 @@ func loadMariaDB(t *testing.T, srv *mariadbtest.Server, dump, prefix string) *St
 	}
 	t.Cleanup(func() { s.Close() })
 	return s
+}
+
+// seedRealGroups gives Admin (user 1) the groups the real wiki gave it
+// (responses/26-rest-profile-tokenB-reg.http: bureaucrat, interface-admin,
+// sysop; the dumps hold no user_groups rows). sysop held every OAuth right
+// there (LocalSettings-excerpt.php).
+func seedRealGroups(t testing.TB, st *Store) {
+	t.Helper()
+	for _, g := range []string{"bureaucrat", "interface-admin", "sysop"} {
+		if _, err := st.db.Exec("INSERT INTO "+st.T("user_groups")+" (ug_user, ug_group, ug_expiry) VALUES (1, ?, NULL)", g); err != nil {
+			t.Fatalf("seed groups: %v", err)
+		}
+	}
 }
 
 // embeddedTables returns the embedded schema's statements for tables.

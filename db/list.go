@@ -22,6 +22,15 @@ type ListFilter struct {
 	IncludeSuppressed bool
 	AfterID           int64 // keyset paging: oarc_id > AfterID
 	Limit             int   // 0 = no limit (stream everything)
+	// Brief reads only what a listing prints (id, key, name, version,
+	// owner, stage, stage timestamp, OAuth version, owner-only,
+	// registration, suppression): no grants, callbacks, restrictions or
+	// descriptions are read or decoded.
+	Brief bool
+	// ExpiredBefore is the auto-expiry cutoff (TS_MW): a proposal whose
+	// stage timestamp is older counts as expired for the Stages filter, as
+	// the wiki's auto-maintenance would make it. "" turns that off.
+	ExpiredBefore string
 }
 
 // pageSize bounds one query while streaming; memory stays flat however many
@@ -42,12 +51,16 @@ func (s *Store) ListConsumers(ctx context.Context, f ListFilter, fn func(*Consum
 		if n <= 0 {
 			return nil
 		}
-		q := "SELECT " + consumerSelect + " FROM " + s.T("oauth_registered_consumer") + " WHERE oarc_id > ?"
+		cols := consumerSelect
+		if f.Brief {
+			cols = briefSelect
+		}
+		q := "SELECT " + cols + " FROM " + s.T("oauth_registered_consumer") + " WHERE oarc_id > ?"
 		if where != "" {
 			q += " AND " + where
 		}
 		q += " ORDER BY oarc_id LIMIT " + strconv.Itoa(n)
-		page, err := s.queryConsumers(ctx, q, append([]any{after}, args...)...)
+		page, err := s.queryConsumers(ctx, f.Brief, q, append([]any{after}, args...)...)
 		if err != nil {
 			return err
 		}
@@ -67,14 +80,37 @@ func (s *Store) ListConsumers(ctx context.Context, f ListFilter, fn func(*Consum
 	}
 }
 
-func (s *Store) queryConsumers(ctx context.Context, q string, args ...any) ([]*Consumer, error) {
-	rows, err := s.DB.QueryContext(ctx, q, args...)
+// briefSelect is what a listing prints.
+const briefSelect = `oarc_id, oarc_consumer_key, oarc_name, oarc_user_id, oarc_version, oarc_owner_only, oarc_registration,
+ oarc_stage, oarc_stage_timestamp, oarc_deleted, oarc_oauth_version`
+
+func scanBrief(r rowScanner, c *Consumer) error {
+	var key, name, version, reg, stageTS []byte
+	var ownerOnly, del int64
+	if err := r.Scan(&c.ID, &key, &name, &c.OwnerID, &version, &ownerOnly, &reg, &c.Stage, &stageTS, &del, &c.OAuthVersion); err != nil {
+		return err
+	}
+	c.Key, c.Name, c.Version, c.Registration, c.StageTimestamp = string(key), string(name), string(version), string(reg), string(stageTS)
+	c.OwnerOnly, c.Deleted = ownerOnly != 0, del != 0
+	return nil
+}
+
+func (s *Store) queryConsumers(ctx context.Context, brief bool, q string, args ...any) ([]*Consumer, error) {
+	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list consumers: %s", oneLine(err))
 	}
 	defer rows.Close()
 	var out []*Consumer
 	for rows.Next() {
+		if brief {
+			c := &Consumer{}
+			if err := scanBrief(rows, c); err != nil {
+				return nil, fmt.Errorf("list consumers: %s", oneLine(err))
+			}
+			out = append(out, c)
+			continue
+		}
 		c, err := scanConsumer(rows)
 		if err != nil {
 			return nil, fmt.Errorf("list consumers: %s", oneLine(err))
@@ -89,7 +125,7 @@ func (s *Store) nameOwners(ctx context.Context, cs []*Consumer) error {
 	for i, c := range cs {
 		ids[i] = c.OwnerID
 	}
-	names, err := s.OwnerNames(ctx, ids)
+	names, err := s.ownerNames(ctx, ids)
 	if err != nil {
 		return err
 	}
@@ -103,10 +139,26 @@ func (s *Store) listWhere(f ListFilter) (string, []any) {
 	var conds []string
 	var args []any
 	if len(f.Stages) > 0 {
-		conds = append(conds, "oarc_stage IN ("+placeholders(len(f.Stages))+")")
+		var ors []string
+		var plain []any
 		for _, st := range f.Stages {
-			args = append(args, st)
+			switch {
+			case f.ExpiredBefore != "" && st == StageProposed:
+				ors = append(ors, "(oarc_stage = 0 AND oarc_stage_timestamp >= ?)")
+				args = append(args, f.ExpiredBefore)
+			case f.ExpiredBefore != "" && st == StageExpired:
+				ors = append(ors, "(oarc_stage = 0 AND oarc_stage_timestamp < ?)")
+				args = append(args, f.ExpiredBefore)
+				plain = append(plain, st)
+			default:
+				plain = append(plain, st)
+			}
 		}
+		if len(plain) > 0 {
+			ors = append(ors, "oarc_stage IN ("+placeholders(len(plain))+")")
+			args = append(args, plain...)
+		}
+		conds = append(conds, "("+strings.Join(ors, " OR ")+")")
 	}
 	if f.OwnerID > 0 {
 		conds = append(conds, "oarc_user_id = ?")
@@ -124,7 +176,7 @@ func (s *Store) listWhere(f ListFilter) (string, []any) {
 		// Grants are a JSON list of quoted names (stored under their
 		// back-compat names), so a quoted match is exact.
 		conds = append(conds, "oarc_grants LIKE ? ESCAPE '!'")
-		args = append(args, "%"+likeEscape(`"`+StoredGrantName(f.Grant)+`"`)+"%")
+		args = append(args, "%"+likeEscape(`"`+storedGrantName(f.Grant)+`"`)+"%")
 	}
 	if f.Search != "" {
 		pat := "%" + likeEscape(strings.ToLower(f.Search)) + "%"
@@ -161,7 +213,7 @@ func (s *Store) TaggedEdits(ctx context.Context, consumerID int64) (count int64,
 	if !s.hasChangeTagDef {
 		return 0, false, nil
 	}
-	err = s.DB.QueryRowContext(ctx, "SELECT ctd_count FROM "+s.T("change_tag_def")+" WHERE ctd_name = ?",
+	err = s.wdb.QueryRowContext(ctx, "SELECT ctd_count FROM "+s.T("change_tag_def")+" WHERE ctd_name = ?",
 		fmt.Sprintf("OAuth CID: %d", consumerID)).Scan(&count)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, true, nil
@@ -190,7 +242,7 @@ func (s *Store) LogHistory(ctx context.Context, key string) ([]LogEntry, error) 
 	if !s.hasLogging {
 		return out, nil
 	}
-	rows, err := s.DB.QueryContext(ctx, "SELECT l.log_id, l.log_action, l.log_timestamp, a.actor_name, l.log_title, c.comment_text, l.log_deleted FROM "+
+	rows, err := s.wdb.QueryContext(ctx, "SELECT l.log_id, l.log_action, l.log_timestamp, a.actor_name, l.log_title, c.comment_text, l.log_deleted FROM "+
 		s.T("log_search")+" ls JOIN "+s.T("logging")+" l ON l.log_id = ls.ls_log_id LEFT JOIN "+s.T("actor")+
 		" a ON a.actor_id = l.log_actor LEFT JOIN "+s.T("comment")+" c ON c.comment_id = l.log_comment_id"+
 		" WHERE ls.ls_field = 'OAuthConsumer' AND ls.ls_value = ? AND l.log_type = 'mwoauthconsumer' ORDER BY l.log_timestamp, l.log_id", key)

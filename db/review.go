@@ -27,7 +27,7 @@ func (s *Store) ConsumerActivity(ctx context.Context, ids []int64) (map[int64]Co
 	out := map[int64]ConsumerActivity{}
 	acc, tok := s.T("oauth_accepted_consumer"), s.T("oauth2_access_tokens")
 	err := inChunks(uniqueIDs(ids), func(in string, args []any) error {
-		err := activityRows(ctx, s.DB, "SELECT oaac_consumer_id, COUNT(*), MAX(oaac_accepted) FROM "+acc+
+		err := activityRows(ctx, s.db, "SELECT oaac_consumer_id, COUNT(*), MAX(oaac_accepted) FROM "+acc+
 			" WHERE oaac_consumer_id IN "+in+" GROUP BY oaac_consumer_id", args, func(id int64, count int, latest string) {
 			a := out[id]
 			a.Acceptances, a.LatestAcceptance = count, latest
@@ -36,7 +36,7 @@ func (s *Store) ConsumerActivity(ctx context.Context, ids []int64) (map[int64]Co
 		if err != nil {
 			return fmt.Errorf("read acceptances: %s", oneLine(err))
 		}
-		err = activityRows(ctx, s.DB, "SELECT a.oaac_consumer_id, COUNT(*), MAX(t.oaat_expires) FROM "+tok+" t JOIN "+acc+
+		err = activityRows(ctx, s.db, "SELECT a.oaac_consumer_id, COUNT(*), MAX(t.oaat_expires) FROM "+tok+" t JOIN "+acc+
 			" a ON a.oaac_id = t.oaat_acceptance_id WHERE a.oaac_consumer_id IN "+in+" GROUP BY a.oaac_consumer_id", args,
 			func(id int64, count int, latest string) {
 				a := out[id]

@@ -163,7 +163,7 @@ func BenchmarkReviewAudit(b *testing.B) {
 	}
 	defer st.Close()
 	fillConsumers(b, st, benchConsumers)
-	if _, err := st.DB.Exec("UPDATE oauth_registered_consumer SET oarc_stage = CASE WHEN oarc_id % 1000 = 0 THEN 0 ELSE 1 END"); err != nil {
+	if _, err := st.db.Exec("UPDATE oauth_registered_consumer SET oarc_stage = CASE WHEN oarc_id % 1000 = 0 THEN 0 ELSE 1 END"); err != nil {
 		b.Fatal(err)
 	}
 	at := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)

@@ -18,9 +18,9 @@ var (
 	sqliteSchema string
 )
 
-// MySQLTableOptions replaces /*$wgDBTableOptions*/, as MediaWiki's installer
+// mysqlTableOptions replaces /*$wgDBTableOptions*/, as MediaWiki's installer
 // default does.
-const MySQLTableOptions = "ENGINE=InnoDB, DEFAULT CHARSET=binary"
+const mysqlTableOptions = "ENGINE=InnoDB, DEFAULT CHARSET=binary"
 
 // SchemaSQL returns the embedded schema for dialect with the placeholders
 // substituted, split into statements.
@@ -29,7 +29,7 @@ func SchemaSQL(dialect Dialect, prefix string) []string {
 	if dialect == MySQL {
 		src = mysqlSchema
 	}
-	src = strings.ReplaceAll(src, "/*$wgDBTableOptions*/", MySQLTableOptions)
+	src = strings.ReplaceAll(src, "/*$wgDBTableOptions*/", mysqlTableOptions)
 	src = strings.ReplaceAll(src, "/*_*/", prefix)
 	if dialect == SQLite && prefix != "" {
 		// SQLite index names are database-wide: prefix them too so that two
@@ -56,15 +56,15 @@ var sqliteIndexRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCom
 // CreateSchema creates the tables in an empty database (sandbox, tests).
 func (s *Store) CreateSchema(ctx context.Context) error {
 	for _, stmt := range SchemaSQL(s.Dialect, s.prefix) {
-		if _, err := s.DB.ExecContext(ctx, stmt); err != nil {
+		if _, err := s.db.ExecContext(ctx, stmt); err != nil {
 			return fmt.Errorf("create schema: %s", oneLine(err))
 		}
 	}
 	return s.checkSchema(ctx, true)
 }
 
-// SetPrefix sets the table prefix of a Store made by CreateSQLite.
-func (s *Store) SetPrefix(prefix string) error {
+// setPrefix sets the table prefix of a Store made by CreateSQLite.
+func (s *Store) setPrefix(prefix string) error {
 	if !prefixRE().MatchString(prefix) {
 		return fmt.Errorf("%w: table prefix %q may hold only letters, digits and _", ErrBadDSN, prefix)
 	}

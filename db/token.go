@@ -18,7 +18,7 @@ func (s *Store) AccessTokenByJTI(ctx context.Context, jti string) (*AccessToken,
 	var t AccessToken
 	var ident, exp []byte
 	var revoked int64
-	err := s.DB.QueryRowContext(ctx, "SELECT oaat_id, oaat_identifier, oaat_expires, oaat_acceptance_id, oaat_revoked FROM "+
+	err := s.db.QueryRowContext(ctx, "SELECT oaat_id, oaat_identifier, oaat_expires, oaat_acceptance_id, oaat_revoked FROM "+
 		s.T("oauth2_access_tokens")+" WHERE oaat_identifier = ?", jti).Scan(&t.ID, &ident, &exp, &t.AcceptanceID, &revoked)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
@@ -37,7 +37,7 @@ type Acceptance = mediawiki.Acceptance
 func (s *Store) AcceptanceByID(ctx context.Context, id int64) (*Acceptance, error) {
 	var a Acceptance
 	var wiki, grants, accepted []byte
-	err := s.DB.QueryRowContext(ctx, "SELECT oaac_id, oaac_wiki, oaac_user_id, oaac_consumer_id, oaac_grants, oaac_accepted, oaac_oauth_version FROM "+
+	err := s.db.QueryRowContext(ctx, "SELECT oaac_id, oaac_wiki, oaac_user_id, oaac_consumer_id, oaac_grants, oaac_accepted, oaac_oauth_version FROM "+
 		s.T("oauth_accepted_consumer")+" WHERE oaac_id = ?", id).Scan(&a.ID, &wiki, &a.UserID, &a.ConsumerID, &grants, &accepted, &a.OAuthVersion)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
@@ -46,11 +46,11 @@ func (s *Store) AcceptanceByID(ctx context.Context, id int64) (*Acceptance, erro
 		return nil, fmt.Errorf("read acceptance: %s", oneLine(err))
 	}
 	a.Wiki, a.Accepted = string(wiki), string(accepted)
-	a.Grants, _, _ = DecodeGrants(string(grants))
+	a.Grants, _, _ = decodeGrants(string(grants))
 	if a.Grants == nil {
 		a.Grants = []string{}
 	}
-	if n, err := s.OwnerName(ctx, a.UserID); err == nil {
+	if n, err := s.ownerName(ctx, a.UserID); err == nil {
 		a.UserName = n
 	}
 	return &a, nil
@@ -70,7 +70,7 @@ type TokenSummary struct {
 
 // TokenSummary classifies the consumer's tokens at now.
 func (s *Store) TokenSummary(ctx context.Context, consumerID int64, now time.Time) (TokenSummary, error) {
-	return s.tokenSummary(ctx, s.DB, consumerID, now)
+	return s.tokenSummary(ctx, s.db, consumerID, now)
 }
 
 func (s *Store) tokenSummary(ctx context.Context, q querier, consumerID int64, now time.Time) (TokenSummary, error) {
@@ -81,21 +81,20 @@ func (s *Store) tokenSummary(ctx context.Context, q querier, consumerID int64, n
 		return ts, fmt.Errorf("read access tokens: %s", oneLine(err))
 	}
 	defer rows.Close()
-	nowTS := FormatTimestamp(now)
 	for rows.Next() {
 		var exp []byte
 		var revoked int64
 		if err := rows.Scan(&exp, &revoked); err != nil {
 			return ts, err
 		}
-		e := string(exp)
+		t := AccessToken{Expires: string(exp), Revoked: revoked != 0}
 		switch {
-		case revoked != 0:
+		case t.Revoked:
 			ts.Revoked++
-		case e == "infinity" || e > nowTS:
+		case t.Live(now):
 			ts.Live++
-			if ts.LatestExpiry != "infinity" && (e == "infinity" || e > ts.LatestExpiry) {
-				ts.LatestExpiry = e
+			if ts.LatestExpiry != "infinity" && (t.Expires == "infinity" || t.Expires > ts.LatestExpiry) {
+				ts.LatestExpiry = t.Expires
 			}
 		default:
 			ts.Expired++
@@ -112,7 +111,7 @@ type AcceptanceCount struct {
 
 // AcceptancesByWiki counts the consumer's acceptances per oaac_wiki.
 func (s *Store) AcceptancesByWiki(ctx context.Context, consumerID int64) ([]AcceptanceCount, error) {
-	return s.acceptancesByWiki(ctx, s.DB, consumerID)
+	return s.acceptancesByWiki(ctx, s.db, consumerID)
 }
 
 func (s *Store) acceptancesByWiki(ctx context.Context, q querier, consumerID int64) ([]AcceptanceCount, error) {

@@ -10,12 +10,12 @@ import (
 	"unicode/utf8"
 )
 
-// OwnerName names a central user id (oarc_user_id, oaac_user_id). With a
+// ownerName names a central user id (oarc_user_id, oaac_user_id). With a
 // CentralAuth database it reads globaluser; otherwise the local user table
 // (central ids equal local ids with LocalIdLookup), falling back to actor
 // for databases whose user rows are absent (dumps, partial copies).
-func (s *Store) OwnerName(ctx context.Context, centralID int64) (string, error) {
-	names, err := s.OwnerNames(ctx, []int64{centralID})
+func (s *Store) ownerName(ctx context.Context, centralID int64) (string, error) {
+	names, err := s.ownerNames(ctx, []int64{centralID})
 	if err != nil {
 		return "", err
 	}
@@ -25,8 +25,8 @@ func (s *Store) OwnerName(ctx context.Context, centralID int64) (string, error) 
 	return "", ErrNotFound
 }
 
-// OwnerNames names many central ids at once (list pages).
-func (s *Store) OwnerNames(ctx context.Context, ids []int64) (map[int64]string, error) {
+// ownerNames names many central ids at once (list pages).
+func (s *Store) ownerNames(ctx context.Context, ids []int64) (map[int64]string, error) {
 	out := map[int64]string{}
 	todo := uniqueIDs(ids)
 	if len(todo) == 0 {
@@ -37,7 +37,7 @@ func (s *Store) OwnerNames(ctx context.Context, ids []int64) (map[int64]string, 
 		return out, err
 	}
 	if s.hasUser {
-		if err := namesFrom(ctx, s.DB, "SELECT user_id, user_name FROM "+s.T("user")+" WHERE user_id IN ", todo, out); err != nil {
+		if err := namesFrom(ctx, s.wdb, "SELECT user_id, user_name FROM "+s.T("user")+" WHERE user_id IN ", todo, out); err != nil {
 			return out, err
 		}
 	}
@@ -48,7 +48,7 @@ func (s *Store) OwnerNames(ctx context.Context, ids []int64) (map[int64]string, 
 		}
 	}
 	if len(rest) > 0 {
-		if err := namesFrom(ctx, s.DB, "SELECT actor_user, actor_name FROM "+s.T("actor")+" WHERE actor_user IN ", rest, out); err != nil {
+		if err := namesFrom(ctx, s.wdb, "SELECT actor_user, actor_name FROM "+s.T("actor")+" WHERE actor_user IN ", rest, out); err != nil {
 			return out, err
 		}
 	}
@@ -107,10 +107,10 @@ func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
 }
 
-// NormalizeUserName turns a typed name into MediaWiki's canonical form:
+// normalizeUserName turns a typed name into MediaWiki's canonical form:
 // underscores become spaces, runs of spaces collapse, the first letter is
 // upper-cased ($wgCapitalLinks, the default).
-func NormalizeUserName(name string) string {
+func normalizeUserName(name string) string {
 	name = strings.Join(strings.Fields(strings.ReplaceAll(name, "_", " ")), " ")
 	if name == "" {
 		return ""
@@ -131,11 +131,11 @@ func (s *Store) UserIDByName(ctx context.Context, name string) (int64, string, e
 		default:
 			err = sql.ErrNoRows
 			if s.hasUser {
-				err = s.DB.QueryRowContext(ctx, "SELECT user_id FROM "+s.T("user")+" WHERE user_name = ?", n).Scan(&id)
+				err = s.wdb.QueryRowContext(ctx, "SELECT user_id FROM "+s.T("user")+" WHERE user_name = ?", n).Scan(&id)
 			}
 			if errors.Is(err, sql.ErrNoRows) {
 				var uid sql.NullInt64
-				err = s.DB.QueryRowContext(ctx, "SELECT actor_user FROM "+s.T("actor")+" WHERE actor_name = ?", n).Scan(&uid)
+				err = s.wdb.QueryRowContext(ctx, "SELECT actor_user FROM "+s.T("actor")+" WHERE actor_name = ?", n).Scan(&uid)
 				if err == nil && (!uid.Valid || uid.Int64 == 0) {
 					err = sql.ErrNoRows // an IP or imported actor: not a user
 				}
@@ -155,7 +155,7 @@ func (s *Store) UserIDByName(ctx context.Context, name string) (int64, string, e
 // nameCandidates tries the name as typed, then canonicalised.
 func nameCandidates(name string) []string {
 	typed := strings.TrimSpace(name)
-	canon := NormalizeUserName(name)
+	canon := normalizeUserName(name)
 	if typed == canon || typed == "" {
 		return []string{canon}
 	}
@@ -169,14 +169,10 @@ type Performer struct {
 	ActorID int64  `json:"actor_id"` // 0 when an actor row will be created
 }
 
-// FindPerformer resolves --as: the user must exist on the central wiki
-// (user table, or an actor row with that name). The actor id is read; when
-// the user has no actor row yet ActorID is 0 and the action creates it, as
-// ActorStore::acquireActorId does.
-func (s *Store) FindPerformer(ctx context.Context, name string) (*Performer, error) {
-	return s.findPerformer(ctx, s.DB, name)
-}
-
+// findPerformer resolves the performer: the user must exist on the central
+// wiki (user table, or an actor row with that name). The actor id is read;
+// when the user has no actor row yet ActorID is 0 and the action creates
+// it, as ActorStore::acquireActorId does.
 func (s *Store) findPerformer(ctx context.Context, q querier, name string) (*Performer, error) {
 	for _, n := range nameCandidates(name) {
 		p := &Performer{Name: n}

@@ -108,7 +108,7 @@ func (s *Store) localUserByID(ctx context.Context, id int64, u *UserState) (bool
 		var name []byte
 		var reg sql.NullString
 		var edits sql.NullInt64
-		err := s.DB.QueryRowContext(ctx, "SELECT user_name, user_registration, user_editcount FROM "+s.T("user")+
+		err := s.wdb.QueryRowContext(ctx, "SELECT user_name, user_registration, user_editcount FROM "+s.T("user")+
 			" WHERE user_id = ?", id).Scan(&name, &reg, &edits)
 		switch {
 		case err == nil:
@@ -119,7 +119,7 @@ func (s *Store) localUserByID(ctx context.Context, id int64, u *UserState) (bool
 		}
 	}
 	var name []byte
-	err := s.DB.QueryRowContext(ctx, "SELECT actor_name FROM "+s.T("actor")+" WHERE actor_user = ?", id).Scan(&name)
+	err := s.wdb.QueryRowContext(ctx, "SELECT actor_name FROM "+s.T("actor")+" WHERE actor_user = ?", id).Scan(&name)
 	switch {
 	case err == nil:
 		u.Name = string(name)
@@ -138,7 +138,7 @@ func (s *Store) localUserByName(ctx context.Context, name string, u *UserState) 
 	var id int64
 	var reg sql.NullString
 	var edits sql.NullInt64
-	err := s.DB.QueryRowContext(ctx, "SELECT user_id, user_registration, user_editcount FROM "+s.T("user")+
+	err := s.wdb.QueryRowContext(ctx, "SELECT user_id, user_registration, user_editcount FROM "+s.T("user")+
 		" WHERE user_name = ?", name).Scan(&id, &reg, &edits)
 	switch {
 	case err == nil:
@@ -157,7 +157,7 @@ func (s *Store) localUserByName(ctx context.Context, name string, u *UserState) 
 // force on the central wiki (bl_expiry is TS_MW or "infinity").
 func (s *Store) localGroupsAndBlock(ctx context.Context, localID int64, now string, u *UserState) error {
 	if s.hasUserGroups {
-		groups, err := stringColumn(ctx, s.DB, "SELECT ug_group FROM "+s.T("user_groups")+" WHERE ug_user = ?"+
+		groups, err := stringColumn(ctx, s.wdb, "SELECT ug_group FROM "+s.T("user_groups")+" WHERE ug_user = ?"+
 			" AND (ug_expiry IS NULL OR ug_expiry > ?)", localID, now)
 		if err != nil {
 			return fmt.Errorf("read groups: %s", oneLine(err))
@@ -165,7 +165,7 @@ func (s *Store) localGroupsAndBlock(ctx context.Context, localID int64, now stri
 		u.Groups = append(u.Groups, groups...)
 	}
 	if s.hasBlock {
-		rows, err := s.DB.QueryContext(ctx, "SELECT b.bl_sitewide FROM "+s.T("block")+" b JOIN "+s.T("block_target")+
+		rows, err := s.wdb.QueryContext(ctx, "SELECT b.bl_sitewide FROM "+s.T("block")+" b JOIN "+s.T("block_target")+
 			" t ON t.bt_id = b.bl_target WHERE t.bt_user = ? AND (b.bl_expiry = 'infinity' OR b.bl_expiry > ?)", localID, now)
 		if err != nil {
 			return fmt.Errorf("read blocks: %s", oneLine(err))

@@ -10,9 +10,9 @@ import (
 	"time"
 )
 
-// seedUserState gives the real wiki's users what the admin checks read:
-// Admin's groups as the real wiki reported them (responses/26: bureaucrat,
-// interface-admin, sysop), an expired and an expiring membership, and
+// seedUserState adds to the real wiki's users (Admin already holds the
+// groups the real wiki reported: seedRealGroups) an expired and an
+// expiring membership, a group for user 2, and
 // blocks on user 2: an expired sitewide one and a partial one in force.
 func seedUserState(t *testing.T, s *Store) {
 	t.Helper()
@@ -21,7 +21,6 @@ func seedUserState(t *testing.T, s *Store) {
 		group  string
 		expiry any
 	}{
-		{1, "bureaucrat", nil}, {1, "interface-admin", nil}, {1, "sysop", nil},
 		{1, "oauthadmin", "20200101000000"}, // expired: not in force
 		{1, "suppress", "20991231000000"},   // temporary, still in force
 		{2, "oauthadmin", nil},

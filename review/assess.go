@@ -190,6 +190,9 @@ type Assessment struct {
 	// the wiki treats as expired (auto-maintenance pending).
 	AutoExpired bool
 	ExpiresAt   time.Time // when auto-maintenance expires the proposal (zero: not a proposal)
+	// Stage is the stage as the wiki acts on it, in words
+	// (mediawiki.Consumer.EffectiveStageName).
+	Stage string
 	// Similar are other owners' consumers with a near-duplicate name, the
 	// first maxSimilar of SimilarCount.
 	Similar      []Known
@@ -243,6 +246,7 @@ func Proposal(p Policy, c *mediawiki.Consumer, owner Owner, similar Matches) Ass
 	a := newAssessment(p, c, owner)
 	a.AutoExpired = c.AutoExpired(p.Now, p.ExpirationAge)
 	a.ExpiresAt = c.AutoExpiresAt(p.ExpirationAge)
+	a.Stage = c.EffectiveStageName(p.Now, p.ExpirationAge)
 	a.Similar, a.SimilarCount = similar.First, similar.Count
 	a.grantReasons(p)
 	a.callbackReasons(true)
@@ -306,7 +310,7 @@ func Approved(p Policy, c *mediawiki.Consumer, owner Owner, act *mediawiki.Consu
 }
 
 func newAssessment(p Policy, c *mediawiki.Consumer, owner Owner) Assessment {
-	a := Assessment{Consumer: c, Owner: owner, Highest: p.Grants.HighestRisk(c.Grants), Grants: []GrantRisk{}}
+	a := Assessment{Consumer: c, Owner: owner, Highest: p.Grants.HighestRisk(c.Grants), Grants: []GrantRisk{}, Stage: c.StageName()}
 	for _, g := range c.Grants {
 		a.Grants = append(a.Grants, GrantRisk{Grant: g, Risk: p.Grants.RiskOf(g)})
 	}

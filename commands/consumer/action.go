@@ -1,20 +1,22 @@
 package consumer
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/mwoauth/mwoauth/commands/cmdutil"
 	"github.com/mwoauth/mwoauth/commands/dbcmd"
 	"github.com/mwoauth/mwoauth/db"
+	"github.com/mwoauth/mwoauth/mediawiki"
 )
 
-// actionSpec describes one of disable / enable / reject.
+// actionSpec describes one of approve / reject / disable / enable.
 type actionSpec struct {
 	use, verb, past string
 	action          db.Action
@@ -25,6 +27,22 @@ type actionSpec struct {
 }
 
 var (
+	actionApprove = actionSpec{use: "approve", verb: "approve", past: "approved", action: db.ActionApprove,
+		short: "Approve proposed, rejected or expired consumers",
+		long: `Approve consumers as Special:OAuthManageConsumers does: oarc_stage becomes 1
+(approved), oarc_stage_timestamp now, oarc_deleted 0, and one log entry with
+log_action approve is written (on the owner's user page, with the reason),
+plus its log_search row.
+
+Proposed (0), rejected (2) and expired (3) consumers can be approved. A
+proposal whose stage timestamp is older than $wgMWOAuthRequestExpirationAge
+(setting request-expiration-age, default 30 days) is expired for the wiki
+(its auto-maintenance marks it so when the management pages are viewed) and
+is shown as "expired (auto-maintenance pending)". Approving an approved
+consumer is reported and changes nothing (exit 0).`,
+		example: `  mwoauth consumer list --stage proposed,expired
+  mwoauth consumer approve 2e33175180a0c30649b032b29fd807a5 --reason "reviewed: grants match the description" --as Admin
+  mwoauth consumer approve 4 --reason "reviewed" --as Admin --dry-run`}
 	actionDisable = actionSpec{use: "disable", verb: "disable", past: "disabled", action: db.ActionDisable, suppress: true, revoke: true,
 		short: "Disable (and optionally suppress) approved consumers",
 		long: `Disable consumers as Special:OAuthManageConsumers does: oarc_stage becomes 4
@@ -40,12 +58,20 @@ reported and left alone (exit 0).
 
 A gateway that validates JWTs alone (Envoy jwt_authn) does not read the wiki:
 it keeps accepting the consumer's access tokens until they expire. The
-preview shows the latest expiry. --revoke-tokens also sets oaat_revoked = 1 on
-the consumer's unexpired tokens that are attributable through an acceptance;
-client_credentials tokens of normal (not owner-only) clients have acceptance
-id 0 and cannot be attributed from the database alone.`,
+preview shows the latest expiry.
+
+--revoke-tokens also deletes, in the same transaction, every
+oauth2_access_tokens row attributable to the consumer through an acceptance,
+as MediaWiki's own revocation does (AccessTokenRepository::deleteForApprovalId):
+the access tokens are refused at once, and their refresh tokens die with them
+(MediaWiki honours a refresh token only while its access token's row exists),
+so re-enabling the consumer later does not bring them back. Every deleted row
+(jti, expiry, acceptance) is in the result (revoked_tokens in JSON), for the
+incident record. Client-credentials tokens of normal (not owner-only) clients
+have acceptance id 0: they cannot be attributed from the database and die
+only at their exp.`,
 		example: `  mwoauth consumer disable 5096568cc6652b5ad36358427f1bd60c --reason "secret leaked" --as Admin
-  mwoauth consumer disable 5 --suppress --reason "abusive app" --as Admin --yes
+  mwoauth consumer disable 5 --suppress --revoke-tokens --reason "abusive app" --as Admin --yes
   mwoauth consumer disable 5096568cc6652b5ad36358427f1bd60c --reason "leak" --as Admin --dry-run
   mwoauth consumer list --search leak --output keys | xargs mwoauth consumer disable --reason "leak" --as Admin --yes`}
 	actionEnable = actionSpec{use: "enable", verb: "re-enable", past: "re-enabled", action: db.ActionReenable,
@@ -55,7 +81,8 @@ becomes 1 (approved), oarc_stage_timestamp now, oarc_deleted 0 (re-enabling
 always un-suppresses), and a log entry with log_action reenable is written.
 
 Only disabled consumers can be re-enabled. Their tokens that have not expired
-work again at once.`,
+(and were not revoked) work again at once, client-credentials tokens
+included: rotate the secret first.`,
 		example: `  mwoauth consumer enable 5096568cc6652b5ad36358427f1bd60c --reason "secret rotated" --as Admin
   mwoauth consumer enable 2 --reason "false alarm" --as Admin --yes --output json`}
 	actionReject = actionSpec{use: "reject", verb: "reject", past: "rejected", action: db.ActionReject, suppress: true,
@@ -64,18 +91,36 @@ work again at once.`,
 becomes 2 (rejected), oarc_stage_timestamp now, oarc_deleted 0 (or 1 with
 --suppress), and a log entry with log_action reject is written.
 
-Only proposed consumers can be rejected.`,
+Only proposed consumers can be rejected. A proposal past auto-expiry
+(request-expiration-age, default 30 days) is expired for the wiki and cannot
+be rejected, only approved.`,
 		example: `  mwoauth consumer reject 2e33175180a0c30649b032b29fd807a5 --reason "no description" --as Admin
   mwoauth consumer reject 4 --suppress --reason "spam" --as Admin --yes`}
 )
 
 type actionOptions struct {
-	reason   string
-	suppress bool
-	revoke   bool
-	dryRun   bool
-	yes      bool
+	reason    string
+	suppress  bool
+	revoke    bool
+	dryRun    bool
+	yes       bool
+	skipCheck bool
 }
+
+// rightsHelp is the performer paragraph every action's help shares.
+const rightsHelp = `
+The performer (--as, env MWOAUTH_AS, profile key as) is the admin the log
+entry is written under. MediaWiki requires them to hold mwoauthmanageconsumer
+(and mwoauthsuppress to suppress, or to act on a suppressed consumer) and to
+be neither blocked nor locked: otherwise it answers badaccess-group0 and
+writes nothing, and so does mwoauth (exit 10). Which groups hold the rights
+is $wgGroupPermissions, which lives in PHP: the settings manager-groups
+(default sysop,oauthadmin,steward) and suppressor-groups (default
+sysop,oauthadmin,steward,suppress) say what it says. Groups are read from
+user_groups (unexpired) on the central wiki and, with --centralauth-db,
+global_user_groups; the lock from globaluser.gu_locked; blocks from
+block/block_target. --skip-rights-check writes anyway; the preview says so
+loudly, and nothing records it (MediaWiki has nowhere to).`
 
 func newCmdAction(f *cmdutil.Factory, spec actionSpec) *cobra.Command {
 	o := &actionOptions{}
@@ -84,18 +129,30 @@ func newCmdAction(f *cmdutil.Factory, spec actionSpec) *cobra.Command {
 		Short: spec.short,
 		Long: spec.long + `
 
-The reason is required, one line, at most 255 bytes (the form's rule). --as
-names the admin the log entry is written under (profile key "as", env
-MWOAUTH_AS); the user must exist on the central wiki.
+The reason is required, one line, at most 255 bytes (the form's rule).
+` + rightsHelp + `
 
-Before writing, a preview on stderr shows the change, the owner, acceptances
-and live tokens; stdout gets one outcome line per consumer (or the JSON). On a terminal you confirm by typing the consumer's key or name;
-scripts pass --yes (without a terminal and without --yes nothing is written,
-exit 2). --dry-run prints the SQL with its values and writes nothing.
+Before writing, a preview on stderr names the database(s) written (host or
+socket and database, or the SQLite file; the profile and table prefix) and
+shows the change, the owner, the performer's rights, acceptances and tokens;
+stdout gets one outcome line per consumer (or the JSON). On a terminal you
+confirm by typing the consumer's key or exact name (Ctrl-C aborts at once,
+exit 130); scripts pass --yes (without a terminal and without --yes nothing
+is written, exit 2). --dry-run prints to stdout only the SQL, a script the
+mariadb or sqlite3 client runs as is and that makes exactly this change
+(ids assigned by the database, the same guard against a concurrent change);
+the preview goes to stderr.
 
-Each consumer is changed in its own transaction with its row locked; if it
-changed since the preview, nothing is written for it (exit 10). Exit codes:
-9 unknown consumer or user, 10 transition not allowed / changed / declined.`,
+The change is stamped with the real UTC time when it is written, never with
+MWOAUTH_NOW (which only judges tokens; a write warns that it ignores it).
+
+Each consumer is changed in one transaction with its row locked; if it
+changed since the preview, nothing is written for it (exit 10). With --wiki-db
+on another server, the consumer row is committed first and the log entry
+second; if the second commit fails, the error says what landed and gives the
+command that writes the missing log entry. Exit codes: 9 unknown consumer or
+user, 10 transition not allowed / performer refused / changed / declined,
+130 interrupted.`,
 		Example: spec.example,
 		Args:    cmdutil.Args(cobra.MinimumNArgs(1), "one or more consumer KEYs or IDs"),
 		RunE:    func(cmd *cobra.Command, args []string) error { return runAction(cmd, f, spec, o, args) },
@@ -104,16 +161,89 @@ changed since the preview, nothing is written for it (exit 10). Exit codes:
 	fl.StringVar(&o.reason, "reason", "", "Why (required; stored in the wiki's log)")
 	fl.String("as", "", "Performing admin's user `name` (env MWOAUTH_AS, profile key as)")
 	if spec.suppress {
-		fl.BoolVar(&o.suppress, "suppress", false, "Also suppress the consumer (oarc_deleted = 1)")
+		fl.BoolVar(&o.suppress, "suppress", false, "Also suppress the consumer (oarc_deleted = 1; needs mwoauthsuppress)")
 	}
 	if spec.revoke {
-		fl.BoolVar(&o.revoke, "revoke-tokens", false, "Also revoke the consumer's attributable unexpired access tokens")
+		fl.BoolVar(&o.revoke, "revoke-tokens", false, "Also delete the consumer's attributable access-token rows (their refresh tokens die too)")
 	}
-	fl.BoolVar(&o.dryRun, "dry-run", false, "Print the SQL that would run; write nothing")
+	addRightsFlags(cmd, &o.skipCheck)
+	fl.BoolVar(&o.dryRun, "dry-run", false, "Print the SQL script that would run (stdout) and the preview (stderr); write nothing")
 	fl.BoolVarP(&o.yes, "yes", "y", false, "Do not ask for confirmation")
 	cmdutil.AddOutputFlag(cmd, "text", "json")
 	dbcmd.AddFlags(cmd)
 	return cmd
+}
+
+// addRightsFlags adds the performer-rights settings.
+func addRightsFlags(cmd *cobra.Command, skip *bool) {
+	fl := cmd.Flags()
+	fl.String("manager-groups", "", "Groups holding mwoauthmanageconsumer, as $wgGroupPermissions says (`list`; default sysop,oauthadmin,steward)")
+	fl.String("suppressor-groups", "", "Groups holding mwoauthsuppress, as $wgGroupPermissions says (`list`; default sysop,oauthadmin,steward,suppress)")
+	fl.String("request-expiration-age", "", "$wgMWOAuthRequestExpirationAge: `age` after which a proposal is expired (default 30d; 0 = never)")
+	fl.BoolVar(skip, "skip-rights-check", false, "Write even if MediaWiki would refuse the performer (shown loudly in the preview)")
+}
+
+// groupRights resolves manager-groups and suppressor-groups.
+func groupRights(cmd *cobra.Command, f *cmdutil.Factory) (mediawiki.GroupRights, error) {
+	g := mediawiki.DefaultGroupRights()
+	for _, s := range []struct {
+		key string
+		dst *[]string
+	}{{"manager-groups", &g.Manager}, {"suppressor-groups", &g.Suppressor}} {
+		v, err := f.Setting(cmd, s.key)
+		if err != nil {
+			return g, err
+		}
+		if strings.TrimSpace(v) == "" {
+			continue
+		}
+		var groups []string
+		for _, p := range strings.Split(v, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				groups = append(groups, p)
+			}
+		}
+		*s.dst = groups
+	}
+	return g, nil
+}
+
+// expirationAge resolves request-expiration-age: a Go duration, a number of
+// days with d ("30d"), or seconds as MediaWiki writes it ("2592000"). 0 (or
+// a negative value) turns auto-expiry off.
+func expirationAge(cmd *cobra.Command, f *cmdutil.Factory) (time.Duration, error) {
+	v, err := f.Setting(cmd, "request-expiration-age")
+	if err != nil || strings.TrimSpace(v) == "" {
+		return mediawiki.DefaultRequestExpirationAge, err
+	}
+	d, ok := parseAge(v)
+	if !ok {
+		return 0, cmdutil.FlagErrorf("request-expiration-age %q: want seconds, 30d or a duration like 720h", strings.TrimSpace(v))
+	}
+	if d <= 0 {
+		return -1, nil // off
+	}
+	return d, nil
+}
+
+// parseAge reads an age as MediaWiki settings and people write it: a Go
+// duration (720h), days with d (30d, 1.5d), or seconds (2592000).
+func parseAge(v string) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	var n float64
+	switch {
+	case strings.HasSuffix(v, "d") && scanFloat(strings.TrimSuffix(v, "d"), &n):
+		return time.Duration(n * float64(24*time.Hour)), true
+	case scanFloat(v, &n):
+		return time.Duration(n * float64(time.Second)), true
+	}
+	d, err := time.ParseDuration(v)
+	return d, err == nil
+}
+
+func scanFloat(s string, n *float64) bool {
+	_, err := fmt.Sscanf(s, "%g", n)
+	return err == nil && strings.Trim(s, "0123456789.") == ""
 }
 
 // stateView is a consumer's state in JSON output.
@@ -122,28 +252,43 @@ type stateView struct {
 	Suppressed bool   `json:"suppressed"`
 }
 
+// performerView is the performer and what the rights check found.
+type performerView struct {
+	Name          string   `json:"name"`
+	UserID        int64    `json:"user_id"`
+	Groups        []string `json:"groups"`
+	Blocked       bool     `json:"blocked"`
+	Locked        bool     `json:"locked"`
+	RightsProblem string   `json:"rights_problem,omitempty"` // why MediaWiki would refuse (only with --skip-rights-check)
+	RightsSkipped bool     `json:"rights_check_skipped"`
+}
+
 // actionResult is the stable JSON shape of one consumer's outcome.
 type actionResult struct {
-	Key           string          `json:"key"`
-	ID            int64           `json:"id"`
-	Name          string          `json:"name"`
-	Owner         string          `json:"owner"`
-	Action        string          `json:"action"`
-	From          stateView       `json:"from"`
-	To            stateView       `json:"to"`
-	Changed       bool            `json:"changed"`
-	DryRun        bool            `json:"dry_run"`
-	LogID         int64           `json:"log_id,omitempty"`
-	CommentID     int64           `json:"comment_id,omitempty"`
-	ActorID       int64           `json:"actor_id,omitempty"`
-	Timestamp     string          `json:"timestamp,omitempty"`
-	Performer     string          `json:"performer"`
-	Reason        string          `json:"reason"`
-	Acceptances   int             `json:"acceptances"`
-	Tokens        db.TokenSummary `json:"access_tokens"`
-	RevokedTokens int64           `json:"revoked_tokens"`
-	SQL           []string        `json:"sql,omitempty"`
-	Error         string          `json:"error,omitempty"`
+	Key           string            `json:"key"`
+	ID            int64             `json:"id"`
+	Name          string            `json:"name"`
+	Owner         string            `json:"owner"`
+	Action        string            `json:"action"`
+	From          stateView         `json:"from"`
+	To            stateView         `json:"to"`
+	AutoExpired   bool              `json:"auto_expired"`
+	Changed       bool              `json:"changed"`
+	DryRun        bool              `json:"dry_run"`
+	Database      db.Targets        `json:"database"`
+	Profile       string            `json:"profile"`
+	LogID         int64             `json:"log_id,omitempty"`
+	CommentID     int64             `json:"comment_id,omitempty"`
+	ActorID       int64             `json:"actor_id,omitempty"`
+	Timestamp     string            `json:"timestamp,omitempty"`
+	Performer     performerView     `json:"performer"`
+	Reason        string            `json:"reason"`
+	Acceptances   int               `json:"acceptances"`
+	Tokens        db.TokenSummary   `json:"access_tokens"`
+	RevokedTokens []db.RevokedToken `json:"revoked_tokens"`
+	SQL           []string          `json:"sql,omitempty"`
+	Error         string            `json:"error,omitempty"`
+	Repair        string            `json:"repair_command,omitempty"`
 }
 
 func runAction(cmd *cobra.Command, f *cmdutil.Factory, spec actionSpec, o *actionOptions, refs []string) error {
@@ -156,7 +301,7 @@ func runAction(cmd *cobra.Command, f *cmdutil.Factory, spec actionSpec, o *actio
 	}
 	reason, err := db.ValidateReason(o.reason)
 	if err != nil {
-		return cmdutil.FlagErrorf("%v", err)
+		return cmdutil.FlagErrorf("--reason: %v", err)
 	}
 	as, err := f.Setting(cmd, "as")
 	if err != nil {
@@ -165,6 +310,14 @@ func runAction(cmd *cobra.Command, f *cmdutil.Factory, spec actionSpec, o *actio
 	if strings.TrimSpace(as) == "" {
 		return cmdutil.FlagErrorf("--as USER is required: the admin the log entry is written under (or MWOAUTH_AS, or as = in the profile)")
 	}
+	rights, err := groupRights(cmd, f)
+	if err != nil {
+		return err
+	}
+	age, err := expirationAge(cmd, f)
+	if err != nil {
+		return err
+	}
 
 	st, err := dbcmd.OpenAdmin(cmd, f)
 	if err != nil {
@@ -172,6 +325,12 @@ func runAction(cmd *cobra.Command, f *cmdutil.Factory, spec actionSpec, o *actio
 	}
 	defer st.Close()
 	ctx := cmdutil.CatchInterrupt(cmd)
+	if f.ClockPinned && !o.dryRun {
+		fmt.Fprintln(f.IO.ErrOut, "warning: MWOAUTH_NOW is set: it judges (token expiry, auto-expiry of proposals) but never stamps; this write is stamped with the real time")
+	}
+	where := dbcmd.Where(f, st)
+	// Judging (auto-expiry, which tokens are live) follows the judging
+	// clock; the write itself is stamped by db with the real time.
 	now := f.Now()
 
 	// Plan everything first: one unknown or refused consumer stops the
@@ -190,8 +349,17 @@ func runAction(cmd *cobra.Command, f *cmdutil.Factory, spec actionSpec, o *actio
 			continue
 		}
 		seen[c.ID] = true
-		p, err := st.PlanAction(ctx, c, db.Request{Action: spec.action, Suppress: o.suppress, Reason: reason, Performer: as, RevokeTokens: o.revoke, Now: now})
+		p, err := st.PlanAction(ctx, c, db.Request{Action: spec.action, Suppress: o.suppress, Reason: reason, Performer: as,
+			RevokeTokens: o.revoke, Now: now, Rights: rights, SkipRightsCheck: o.skipCheck, ExpirationAge: age})
 		if err != nil {
+			var pe *db.PermissionError
+			if errors.As(err, &pe) && p != nil {
+				// The rights problem shows in the preview, before any question.
+				printPreview(f, f.IO.ErrOut, spec, p, where, pe)
+			}
+			if errors.Is(err, db.ErrRevokeNeedsDisable) {
+				return cmdutil.FlagErrorf("--revoke-tokens goes with disable only")
+			}
 			if len(refs) > 1 {
 				err = fmt.Errorf("%w; nothing written", err)
 			}
@@ -200,34 +368,24 @@ func runAction(cmd *cobra.Command, f *cmdutil.Factory, spec actionSpec, o *actio
 		plans = append(plans, p)
 	}
 
-	// The preview is talk (stderr), so a refused or failed write leaves
-	// stdout empty and stdout holds only outcomes; with --dry-run in text
-	// form, preview and SQL together are what was asked for (stdout).
-	talk := f.IO.ErrOut
-	if o.dryRun && format != "json" {
-		talk = f.IO.Out
-	}
+	// The preview is talk (stderr): stdout holds only outcomes, or, with
+	// --dry-run, only the SQL.
 	work := 0
 	for _, p := range plans {
-		printPreview(f, talk, spec, p)
+		printPreview(f, f.IO.ErrOut, spec, p, where, nil)
 		if !p.NoChange || p.Revoke {
 			work++
 		}
 	}
+	profile := dbcmd.Profile(f)
 
 	results := make([]actionResult, 0, len(plans))
 	if o.dryRun {
 		for _, p := range plans {
-			r := resultOf(spec, p)
+			r := resultOf(spec, p, st, profile)
 			r.DryRun = true
 			if !p.NoChange || p.Revoke {
-				stmts, err := st.DryRun(ctx, p)
-				if err != nil {
-					return err
-				}
-				for _, s := range stmts {
-					r.SQL = append(r.SQL, st.FormatSQL(s))
-				}
+				r.SQL = st.DryRun(p)
 			}
 			results = append(results, r)
 		}
@@ -238,7 +396,7 @@ func runAction(cmd *cobra.Command, f *cmdutil.Factory, spec actionSpec, o *actio
 			if len(r.SQL) == 0 {
 				continue
 			}
-			fmt.Fprintf(f.IO.Out, "-- %s %s (dry run: nothing written)\n", spec.use, cmdutil.Safe(r.Key))
+			fmt.Fprintf(f.IO.Out, "-- mwoauth consumer %s %s on %s (dry run: nothing written)\n", spec.use, r.Key, cmdutil.Safe(oneLineSQLComment(where)))
 			for _, s := range r.SQL {
 				fmt.Fprintln(f.IO.Out, s)
 			}
@@ -248,25 +406,22 @@ func runAction(cmd *cobra.Command, f *cmdutil.Factory, spec actionSpec, o *actio
 
 	if work > 0 && !o.yes {
 		if !f.IO.CanPrompt() {
-			return cmdutil.FlagErrorf("would %s %d consumer(s) (see above); nothing written: pass --yes to confirm from a script, or --dry-run to see the SQL", spec.verb, work)
+			return cmdutil.FlagErrorf("would %s %d consumer(s) on %s (see above); nothing written: pass --yes to confirm from a script, or --dry-run to see the SQL", spec.verb, work, where)
 		}
-		if err := confirm(f, spec, plans); err != nil {
+		if err := confirm(cmd, f, spec, plans, where); err != nil {
 			return err
-		}
-		// The wiki stamps the stage change and the log entry when it writes,
-		// not when the form was shown: the admin may have read the preview
-		// for minutes.
-		stamp := db.FormatTimestamp(f.Now())
-		for _, p := range plans {
-			p.Timestamp = stamp
 		}
 	}
 
 	var failed error
 	for _, p := range plans {
-		r := resultOf(spec, p)
+		r := resultOf(spec, p, st, profile)
 		res, err := st.Apply(ctx, p)
+		if res != nil {
+			fillResult(&r, p, res)
+		}
 		if err != nil {
+			err = explainTwoDatabases(f, err, &r)
 			r.Error = err.Error()
 			results = append(results, r)
 			if failed == nil {
@@ -277,43 +432,72 @@ func runAction(cmd *cobra.Command, f *cmdutil.Factory, spec actionSpec, o *actio
 			}
 			continue
 		}
-		r.Changed, r.LogID, r.CommentID, r.ActorID, r.RevokedTokens = res.Changed, res.LogID, res.CommentID, res.ActorID, res.RevokedTokens
 		results = append(results, r)
 		if format != "json" {
-			printOutcome(f, spec, p, res)
+			printOutcome(f, spec, p, res, where)
 		}
 	}
 	if format == "json" {
 		if err := cmdutil.WriteJSON(f.IO.Out, results); err != nil {
 			return err
 		}
-		if failed != nil {
-			var ee *cmdutil.ExitError
-			if errors.As(failed, &ee) {
-				return cmdutil.SilentExit(ee.Code)
-			}
-		}
-	} else if failed != nil {
-		var ee *cmdutil.ExitError
-		if errors.As(failed, &ee) {
-			return cmdutil.SilentExit(ee.Code)
-		}
 	}
-	return failed
+	if failed != nil {
+		// Each failure was reported on its own line (or in the JSON).
+		return cmdutil.SilentExit(cmdutil.ExitCode(failed))
+	}
+	return nil
 }
 
-func resultOf(spec actionSpec, p *db.Plan) actionResult {
+// explainTwoDatabases saves the repair script of a half-written change on
+// two servers to a file and names the command that applies it.
+func explainTwoDatabases(f *cmdutil.Factory, err error, r *actionResult) error {
+	var te *db.TwoDatabaseError
+	if !errors.As(err, &te) {
+		return err
+	}
+	fh, ferr := os.CreateTemp("", "mwoauth-repair-*.sql")
+	if ferr != nil {
+		return fmt.Errorf("%v; and the repair script could not be saved (%v): %s", err, ferr, strings.ReplaceAll(te.Repair, "\n", " "))
+	}
+	defer fh.Close()
+	if _, werr := fh.WriteString(te.Repair); werr != nil {
+		return fmt.Errorf("%v; and the repair script could not be saved (%v)", err, werr)
+	}
+	te.RepairCommand = strings.Replace(te.RepairCommand, "FILE", fh.Name(), 1)
+	r.Repair = te.RepairCommand
+	return cmdutil.Exit(cmdutil.ExitFailure, te)
+}
+
+func oneLineSQLComment(s string) string { return strings.NewReplacer("\n", " ", "\r", " ").Replace(s) }
+
+func resultOf(spec actionSpec, p *db.Plan, st *db.Store, profile string) actionResult {
 	c := p.Consumer
 	total, _ := acceptances(p.Acceptances)
 	r := actionResult{Key: c.Key, ID: c.ID, Name: c.Name, Owner: c.OwnerName, Action: string(spec.action),
-		From:      stateView{Stage: db.StageName(p.FromStage), Suppressed: p.FromDeleted},
-		To:        stateView{Stage: db.StageName(p.ToStage), Suppressed: p.ToDeleted},
-		Performer: p.Performer.Name, Reason: p.Comment, Acceptances: total, Tokens: p.Tokens}
-	if !p.NoChange {
-		r.Timestamp = when(p.Timestamp)
+		From:        stateView{Stage: db.StageName(p.EffectiveStage), Suppressed: p.FromDeleted},
+		To:          stateView{Stage: db.StageName(p.ToStage), Suppressed: p.ToDeleted},
+		AutoExpired: p.AutoExpired, Database: st.Target(), Profile: profile,
+		Performer: performerView{Name: p.Performer.Name, UserID: p.Performer.UserID, Groups: []string{}, RightsSkipped: p.RightsSkipped},
+		Reason:    p.Comment, Acceptances: total, Tokens: p.Tokens, RevokedTokens: []db.RevokedToken{}}
+	if u := p.PerformerState; u != nil {
+		r.Performer.Groups, r.Performer.Blocked, r.Performer.Locked = u.Groups, u.Blocked, u.Locked
+	}
+	if p.RightsProblem != nil {
+		r.Performer.RightsProblem = p.RightsProblem.Error()
 	}
 	r.Tokens.LatestExpiry = when(r.Tokens.LatestExpiry)
 	return r
+}
+
+func fillResult(r *actionResult, p *db.Plan, res *db.Result) {
+	r.Changed, r.LogID, r.CommentID, r.ActorID = res.Changed, res.LogID, res.CommentID, res.ActorID
+	if res.Changed {
+		r.Timestamp = when(res.Timestamp)
+	}
+	if res.RevokedTokens != nil {
+		r.RevokedTokens = res.RevokedTokens
+	}
 }
 
 func stateText(stage int, deleted bool) string {
@@ -324,16 +508,47 @@ func stateText(stage int, deleted bool) string {
 	return s
 }
 
-func printPreview(f *cmdutil.Factory, w io.Writer, spec actionSpec, p *db.Plan) {
+// fromText is the state an action starts from, auto-expiry shown.
+func fromText(p *db.Plan) string {
+	if p.AutoExpired {
+		return stateText(db.StageExpired, p.FromDeleted) + " (auto-maintenance pending)"
+	}
+	return stateText(p.FromStage, p.FromDeleted)
+}
+
+func printPreview(f *cmdutil.Factory, w io.Writer, spec actionSpec, p *db.Plan, where string, refused *db.PermissionError) {
 	st := f.IO.Styles()
 	c := p.Consumer
 	fmt.Fprintf(w, "%s %s %s %s (id %d)\n", st.Bold.Render(spec.use), st.Key.Render(cmdutil.Safe(c.Key)), cmdutil.Safe(c.Name), cmdutil.Safe(c.Version), c.ID)
 	line := func(k, v string) { fmt.Fprintf(w, "  %-13s %s\n", k, v) }
-	line("owner", fmt.Sprintf("%s (central id %d)", cmdutil.Safe(c.OwnerName), c.OwnerID))
+	line("database", where)
+	owner := cmdutil.Safe(c.OwnerName)
+	if owner == "" {
+		owner = "(unknown)"
+	}
+	line("owner", fmt.Sprintf("%s (central id %d)", owner, c.OwnerID))
 	if p.NoChange {
-		line("state", stateText(p.FromStage, p.FromDeleted)+" (already; no change)")
+		line("state", fromText(p)+" (already; no change)")
 	} else {
-		line("state", fmt.Sprintf("%s → %s", stateText(p.FromStage, p.FromDeleted), st.Bold.Render(stateText(p.ToStage, p.ToDeleted))))
+		line("state", fmt.Sprintf("%s → %s", fromText(p), st.Bold.Render(stateText(p.ToStage, p.ToDeleted))))
+	}
+	perf := cmdutil.Safe(p.Performer.Name)
+	if u := p.PerformerState; u != nil {
+		groups := "no groups"
+		if len(u.Groups) > 0 {
+			groups = "groups " + cmdutil.Safe(strings.Join(u.Groups, ", "))
+		}
+		perf += " (" + groups + ")"
+	}
+	line("performer", perf)
+	switch {
+	case refused != nil:
+		fmt.Fprintf(w, "  %s %s\n", st.Err.Render("refused:"), cmdutil.Safe(refused.Error()))
+		fmt.Fprintln(w, "           MediaWiki writes nothing for this performer; neither does mwoauth (--skip-rights-check overrides, loudly).")
+		return
+	case p.RightsSkipped:
+		fmt.Fprintf(w, "  %s %s\n", st.Err.Render("RIGHTS CHECK SKIPPED:"), cmdutil.Safe(p.RightsProblem.Error()))
+		fmt.Fprintln(w, "           MediaWiki would refuse this performer; the log entry will name them all the same.")
 	}
 	_, acc := acceptances(p.Acceptances)
 	line("acceptances", acc)
@@ -356,59 +571,49 @@ func printPreview(f *cmdutil.Factory, w io.Writer, spec actionSpec, p *db.Plan) 
 		}
 	}
 	if p.Revoke {
-		fmt.Fprintf(w, "  %-13s %d attributable unexpired token(s) will be revoked (oaat_revoked = 1)\n", "revoke", p.Tokens.Live)
+		fmt.Fprintf(w, "  %-13s %d attributable token row(s) will be deleted (their refresh tokens die with them)\n", "revoke", p.RevokeRows)
+		if usesClientCredentials(c) {
+			fmt.Fprintln(w, "           Its client-credentials tokens (acceptance id 0) cannot be attributed: they die only at their exp.")
+		}
 	}
 	if spec.action == db.ActionReenable && !p.NoChange && p.Tokens.Live > 0 {
 		fmt.Fprintln(w, "  note: its unexpired tokens work again at once.")
 	}
 }
 
-// confirm asks on the terminal: type the consumer's key or name (one
-// consumer) or the number of consumers (several).
-func confirm(f *cmdutil.Factory, spec actionSpec, plans []*db.Plan) error {
+// confirm asks on the terminal: type the consumer's key or exact name (one
+// consumer) or the number of consumers (several). Ctrl-C aborts at once.
+func confirm(cmd *cobra.Command, f *cmdutil.Factory, spec actionSpec, plans []*db.Plan, where string) error {
 	var todo []*db.Plan
 	for _, p := range plans {
 		if !p.NoChange || p.Revoke {
 			todo = append(todo, p)
 		}
 	}
-	var prompt string
-	accept := map[string]bool{}
 	if len(todo) == 1 {
 		c := todo[0].Consumer
-		prompt = fmt.Sprintf("Type the consumer's key or name to %s it: ", spec.verb)
-		accept[c.Key] = true
-		accept[c.Name] = true
-	} else {
-		prompt = fmt.Sprintf("Type %d to %s these %d consumers: ", len(todo), spec.verb, len(todo))
-		accept[fmt.Sprint(len(todo))] = true
+		return cmdutil.ConfirmTyped(cmd.Context(), f.IO, fmt.Sprintf("Type the consumer's key or name to %s it on %s: ", spec.verb, where), c.Key, c.Name)
 	}
-	fmt.Fprint(f.IO.ErrOut, prompt)
-	line, err := bufio.NewReader(f.IO.In).ReadString('\n')
-	if err != nil && line == "" {
-		return cmdutil.Exitf(cmdutil.ExitRefused, "not confirmed; nothing written")
-	}
-	if !accept[strings.TrimSpace(line)] {
-		return cmdutil.Exitf(cmdutil.ExitRefused, "answer did not match; nothing written")
-	}
-	return nil
+	n := fmt.Sprint(len(todo))
+	return cmdutil.ConfirmTyped(cmd.Context(), f.IO, fmt.Sprintf("Type %s to %s these %s consumers on %s: ", n, spec.verb, n, where), n)
 }
 
-func printOutcome(f *cmdutil.Factory, spec actionSpec, p *db.Plan, res *db.Result) {
+func printOutcome(f *cmdutil.Factory, spec actionSpec, p *db.Plan, res *db.Result, where string) {
 	st := f.IO.Styles()
 	c := p.Consumer
 	if !res.Changed {
 		msg := fmt.Sprintf("%s %s is already %s; nothing changed", st.Dim.Render("="), cmdutil.Safe(c.Key), stateText(p.FromStage, p.FromDeleted))
 		if p.Revoke {
-			msg += fmt.Sprintf(", %d token(s) revoked", res.RevokedTokens)
+			msg += fmt.Sprintf(", %d token row(s) deleted", len(res.RevokedTokens))
 		}
-		fmt.Fprintln(f.IO.Out, msg)
+		fmt.Fprintln(f.IO.Out, msg+" on "+where)
 		return
 	}
-	msg := fmt.Sprintf("%s %s %s: %s → %s; log id %d", st.OK.Render("✓"), spec.past, cmdutil.Safe(c.Key),
-		stateText(p.FromStage, p.FromDeleted), stateText(p.ToStage, p.ToDeleted), res.LogID)
+	msg := fmt.Sprintf("%s %s %s: %s → %s; log id %d", st.OK.Render("✓"), spec.past, c.Key,
+		fromText(p), stateText(p.ToStage, p.ToDeleted), res.LogID)
 	if p.Revoke {
-		msg += fmt.Sprintf("; %d token(s) revoked (acceptance-0 client_credentials tokens cannot be attributed)", res.RevokedTokens)
+		msg += fmt.Sprintf("; %d token row(s) deleted (acceptance-0 client_credentials tokens cannot be attributed)", len(res.RevokedTokens))
 	}
 	fmt.Fprintln(f.IO.Out, msg)
+	fmt.Fprintf(f.IO.Out, "  written to %s at %s\n", where, human(res.Timestamp))
 }

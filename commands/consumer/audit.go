@@ -155,7 +155,7 @@ at.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&dormant, "dormant", "", "Report consumers without activity for this `long` (180d, 26w, 4320h)")
+	fl.StringVar(&dormant, "dormant", "", "Report consumers without activity for this `long` (180d, 4320h)")
 	fl.StringVar(&failOn, "fail-on", "", "Exit 13 when a finding reaches this `level` (security, vandalism)")
 	cmdutil.AddOutputFlag(cmd, "text", "json", "csv")
 	addGrantFlags(cmd, true)
@@ -163,22 +163,12 @@ at.`,
 	return cmd
 }
 
-// parseDays reads a duration in days (180d) or weeks (26w), or as Go
-// writes one (4320h).
+// parseDays reads --dormant: an age as parseAge reads it (180d, 4320h,
+// seconds), at least a second and at most 100,000 days.
 func parseDays(s string) (time.Duration, error) {
-	s = strings.TrimSpace(s)
-	for suffix, unit := range map[string]time.Duration{"d": 24 * time.Hour, "w": 7 * 24 * time.Hour} {
-		if n, ok := strings.CutSuffix(s, suffix); ok {
-			v, err := strconv.Atoi(n)
-			if err != nil || v <= 0 || v > 100000 {
-				return 0, fmt.Errorf("%q is not a positive number of days or weeks (like 180d)", s)
-			}
-			return time.Duration(v) * unit, nil
-		}
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil || d <= 0 {
-		return 0, fmt.Errorf("%q is not a duration (like 180d, 26w or 4320h)", s)
+	d, ok := parseAge(s)
+	if !ok || d < time.Second || d > 100_000*24*time.Hour {
+		return 0, fmt.Errorf("%q is not a positive duration (like 180d or 4320h)", strings.TrimSpace(s))
 	}
 	return d, nil
 }

@@ -18,21 +18,28 @@ import (
 func NewCmdConsumer(f *cmdutil.Factory) *cobra.Command {
 	cmd := cmdutil.Group(&cobra.Command{
 		Use:   "consumer <command>",
-		Short: "Find, inspect, disable, re-enable and reject OAuth consumers",
+		Short: "Find, inspect, approve, disable, re-enable, reject and revoke OAuth consumers",
 		Long: `Work on Extension:OAuth consumers (OAuth 1 consumers and OAuth 2 clients)
-directly in the central wiki's database, the way Special:OAuthManageConsumers
-does: the consumer row, the log entry (logging, log_search, comment, actor)
-and nothing else.
+directly in the wiki's databases, the way Special:OAuthManageConsumers does:
+the consumer row, the log entry (logging, log_search, comment, actor) and
+nothing else; and revoke one user's authorization as
+Special:OAuthManageMyGrants does.
 
 The database comes from --db, MWOAUTH_DB or the profile's db setting:
   mysql:<go-sql-driver DSN>   e.g. mysql:wikiadmin@unix(/run/mysqld/mysqld.sock)/metawiki
   sqlite:<path>               e.g. sqlite:./mwoauth-sandbox/wiki.sqlite
+It holds the OAuth tables (master's virtual-oauth domain). When the central
+wiki's own tables (logging, log_search, comment, actor, user, page,
+user_groups, block) are in another database, name it with --wiki-db
+(MWOAUTH_WIKI_DB, profile key wiki-db): on the same server one transaction
+spans both; on another server the consumer row is committed first.
 The password is read from MWOAUTH_DB_PASSWORD or the [client] section of
 ~/.my.cnf, never from the command line. Try everything on the practice wiki
 first: "mwoauth sandbox".`,
 		Example: `  mwoauth consumer list --stage approved --search "bot"
   mwoauth consumer show 5096568cc6652b5ad36358427f1bd60c
-  mwoauth consumer disable 5096568cc6652b5ad36358427f1bd60c --reason "secret leaked" --as Admin
+  mwoauth consumer approve 2e33175180a0c30649b032b29fd807a5 --reason "reviewed" --as Admin
+  mwoauth consumer disable 5096568cc6652b5ad36358427f1bd60c --reason "secret leaked" --as Admin --revoke-tokens
   mwoauth consumer enable 5096568cc6652b5ad36358427f1bd60c --reason "secret rotated" --as Admin
   mwoauth consumer review                        # the proposal queue, riskiest first
   mwoauth consumer audit --fail-on security      # approved consumers with risky findings`,
@@ -40,9 +47,11 @@ first: "mwoauth sandbox".`,
 	cmd.AddCommand(
 		newCmdList(f),
 		newCmdShow(f),
+		newCmdAction(f, actionApprove),
 		newCmdAction(f, actionDisable),
 		newCmdAction(f, actionEnable),
 		newCmdAction(f, actionReject),
+		newCmdRevoke(f),
 		newCmdReview(f, nil),
 		newCmdAudit(f, nil),
 	)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/mwoauth/mwoauth/commands"
 	"github.com/mwoauth/mwoauth/commands/cmdutil"
+	"github.com/mwoauth/mwoauth/db"
 	"github.com/mwoauth/mwoauth/internal/mariadbtest"
 )
 
@@ -71,7 +72,28 @@ func loadRealWiki(t *testing.T, srv *mariadbtest.Server) string {
 	for _, tb := range []string{"logging", "comment", "actor"} {
 		srv.Exec(t, name, "ALTER TABLE `"+tb+"` AUTO_INCREMENT = 1")
 	}
+	// The dumps hold no user_groups rows; the real wiki had Admin in
+	// bureaucrat, interface-admin and sysop (responses/26), and sysop held
+	// the OAuth rights (LocalSettings-excerpt.php).
+	for _, st := range db.SchemaSQL(db.MySQL, "") {
+		if strings.Contains(st, "TABLE user_groups ") {
+			srv.Exec(t, name, st)
+		}
+	}
+	srv.Exec(t, name, "INSERT INTO user_groups (ug_user, ug_group) VALUES (1, 'bureaucrat'), (1, 'interface-admin'), (1, 'sysop')")
 	return name
+}
+
+// realTime checks that a TS_MW stamp lies in [from, to] (second precision).
+func realTime(t *testing.T, what, stamp string, from, to time.Time) {
+	t.Helper()
+	got, err := db.ParseTimestamp(stamp)
+	if err != nil {
+		t.Fatalf("%s %q: %v", what, stamp, err)
+	}
+	if got.Before(from.Truncate(time.Second)) || got.After(to) {
+		t.Errorf("%s = %s; want the real time of the write, between %s and %s", what, stamp, db.FormatTimestamp(from), db.FormatTimestamp(to))
+	}
 }
 
 // TestRealCommandMariaDB runs the exact invocation the acceptance harness
@@ -83,7 +105,9 @@ func TestRealCommandMariaDB(t *testing.T) {
 	name := loadRealWiki(t, srv)
 	dsn := fmt.Sprintf("mysql:root@unix(%s)/%s", srv.Socket, name)
 
+	from := time.Now()
 	r := mwoauth(t, false, "", "2026-11-22T09:08:09Z", "consumer", "disable", keyA, "--reason", "E2E disable test", "--as", "Admin", "--yes", "--db", dsn)
+	to := time.Now()
 	if r.code != 0 {
 		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
@@ -91,22 +115,26 @@ func TestRealCommandMariaDB(t *testing.T) {
 		t.Errorf("stdout:\n%s", r.stdout)
 	}
 	db := srv.Open(t, name)
-	// The exact rows of dumps/30-31-A-disable.diff.sql.
+	// The rows of dumps/30-31-A-disable.diff.sql, stamped with the real
+	// time of this write (MediaWiki stamped its own): the pinned judging
+	// clock (09:08:09, as in the dump) never stamps.
 	want := []string{
 		`comment: 10|1114204044|E2E disable test|NULL`,
 		`log_search: OAuthConsumer|` + keyA + `|10`,
-		`logging: 10|mwoauthconsumer|disable|20261122090809|1|2|Admin|0|10|a:1:{s:10:"4:consumer";s:32:"` + keyA + `";}|0`,
-		`oauth_registered_consumer: 2|4|20261122090809|0`,
+		`logging: 10|mwoauthconsumer|disable|1|2|Admin|0|10|a:1:{s:10:"4:consumer";s:32:"` + keyA + `";}|0`,
+		`oauth_registered_consumer: 2|4|0`,
 	}
 	got := []string{
 		"comment: " + row(t, db, "SELECT comment_id, comment_hash, comment_text, comment_data FROM comment WHERE comment_id = 10"),
 		"log_search: " + row(t, db, "SELECT ls_field, ls_value, ls_log_id FROM log_search WHERE ls_log_id = 10"),
-		"logging: " + row(t, db, "SELECT * FROM logging WHERE log_id = 10"),
-		"oauth_registered_consumer: " + row(t, db, "SELECT oarc_id, oarc_stage, oarc_stage_timestamp, oarc_deleted FROM oauth_registered_consumer WHERE oarc_id = 2"),
+		"logging: " + row(t, db, "SELECT log_id, log_type, log_action, log_actor, log_namespace, log_title, log_page, log_comment_id, log_params, log_deleted FROM logging WHERE log_id = 10"),
+		"oauth_registered_consumer: " + row(t, db, "SELECT oarc_id, oarc_stage, oarc_deleted FROM oauth_registered_consumer WHERE oarc_id = 2"),
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("rows:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
+	realTime(t, "log_timestamp", row(t, db, "SELECT log_timestamp FROM logging WHERE log_id = 10"), from, to)
+	realTime(t, "oarc_stage_timestamp", row(t, db, "SELECT oarc_stage_timestamp FROM oauth_registered_consumer WHERE oarc_id = 2"), from, to)
 
 	// Re-enable through MWOAUTH_DB, as MediaWiki did next.
 	t.Setenv("MWOAUTH_DB", dsn)
@@ -114,7 +142,7 @@ func TestRealCommandMariaDB(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stdout, `"log_id": 11`) {
 		t.Fatalf("enable: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
-	if got := row(t, db, "SELECT * FROM logging WHERE log_id = 11"); got != `11|mwoauthconsumer|reenable|20261122090815|1|2|Admin|0|11|a:1:{s:10:"4:consumer";s:32:"`+keyA+`";}|0` {
+	if got := row(t, db, "SELECT log_id, log_type, log_action, log_actor, log_namespace, log_title, log_page, log_comment_id, log_params, log_deleted FROM logging WHERE log_id = 11"); got != `11|mwoauthconsumer|reenable|1|2|Admin|0|11|a:1:{s:10:"4:consumer";s:32:"`+keyA+`";}|0` {
 		t.Errorf("reenable log row = %s", got)
 	}
 	if got := row(t, db, "SELECT comment_hash, comment_text FROM comment WHERE comment_id = 11"); got != "1397783880|E2E reenable test" {
@@ -225,7 +253,7 @@ func TestConfirmOnTerminal(t *testing.T) {
 	}
 	const leaky = "3c9e1d7a5f2b4086c1e3a5b7d9f0e2c4"
 	r := mwoauth(t, true, "no thanks\n", "2026-11-22T12:00:00Z", "consumer", "disable", leaky, "--reason", "leak")
-	if r.code != cmdutil.ExitRefused || !strings.Contains(r.stderr, "Type the consumer's key or name to disable it: ") || !strings.Contains(r.stderr, "nothing written") {
+	if r.code != cmdutil.ExitRefused || !strings.Contains(r.stderr, "Type the consumer's key or name to disable it on sqlite "+filepath.Join(dir, "sb", "wiki.sqlite")+" (profile sandbox, table prefix none): ") || !strings.Contains(r.stderr, "nothing written") {
 		t.Errorf("declined: exit %d\n%s", r.code, r.stderr)
 	}
 	r = mwoauth(t, true, "", "2026-11-22T12:00:00Z", "consumer", "disable", leaky, "--reason", "leak")
@@ -259,8 +287,9 @@ func TestConfirmOnTerminal(t *testing.T) {
 }
 
 // The wiki stamps a change when it writes it. An admin who reads the preview
-// for three minutes before typing the name gets the time of the write, not of
-// the preview, on both the consumer row and the log entry.
+// for a while before typing the name gets the time of the write on both the
+// consumer row and the log entry; a pinned judging clock (MWOAUTH_NOW,
+// Factory.Now) never stamps a write, and the command says so.
 func TestConfirmStampsWriteTime(t *testing.T) {
 	isolate(t)
 	dir := t.TempDir()
@@ -272,18 +301,17 @@ func TestConfirmStampsWriteTime(t *testing.T) {
 	in.WriteString(leaky + "\n")
 	ios.SetTTY(true, true, true)
 	f := cmdutil.NewFactory(ios)
-	calls := 0
-	f.Now = func() time.Time { // preview at 12:00:00, everything after at 12:03:00
-		calls++
-		if calls == 1 {
-			return time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
-		}
-		return time.Date(2026, 11, 22, 12, 3, 0, 0, time.UTC)
-	}
+	f.Now = func() time.Time { return time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC) }
+	f.ClockPinned = true
 	root := commands.NewCmdRoot(f)
 	root.SetArgs([]string{"--color=never", "consumer", "disable", leaky, "--reason", "slow reader"})
+	from := time.Now()
 	if err := root.ExecuteContext(context.Background()); err != nil {
 		t.Fatalf("disable: %v\n%s%s", err, out, errOut)
+	}
+	to := time.Now()
+	if !strings.Contains(errOut.String(), "warning: MWOAUTH_NOW is set: it judges (token expiry, auto-expiry of proposals) but never stamps; this write is stamped with the real time") {
+		t.Errorf("no MWOAUTH_NOW warning:\n%s", errOut)
 	}
 	conn, err := sql.Open("sqlite3", filepath.Join(dir, "sb", "wiki.sqlite"))
 	if err != nil {
@@ -297,7 +325,6 @@ func TestConfirmStampsWriteTime(t *testing.T) {
 	if err := conn.QueryRow(`SELECT oarc_stage_timestamp FROM oauth_registered_consumer WHERE oarc_consumer_key = ?`, leaky).Scan(&stageTS); err != nil {
 		t.Fatal(err)
 	}
-	if logTS != "20261122120300" || stageTS != "20261122120300" {
-		t.Errorf("log_timestamp %s, oarc_stage_timestamp %s; want both 20261122120300 (write time)", logTS, stageTS)
-	}
+	realTime(t, "log_timestamp", logTS, from, to)
+	realTime(t, "oarc_stage_timestamp", stageTS, from, to)
 }

@@ -105,6 +105,11 @@ func policy(f *cmdutil.Factory, cmd *cobra.Command) (review.Policy, error) {
 	}
 	p := review.DefaultPolicy(f.Now().UTC())
 	p.Grants = g
+	if cmd.Flags().Lookup("request-expiration-age") != nil {
+		if p.ExpirationAge, err = expirationAge(cmd, f); err != nil {
+			return p, err
+		}
+	}
 	return p, nil
 }
 

@@ -47,14 +47,11 @@ type reviewItem struct {
 
 func reviewItemOf(a review.Assessment, now time.Time) reviewItem {
 	c := a.Consumer
-	it := reviewItem{judgedItem: judgedItemOf(a, now), Stage: c.StageName(), AutoExpired: a.AutoExpired, AutoExpires: rfc3339(a.ExpiresAt),
+	it := reviewItem{judgedItem: judgedItemOf(a, now), Stage: a.Stage, AutoExpired: a.AutoExpired, AutoExpires: rfc3339(a.ExpiresAt),
 		Wiki: c.Wiki, IPRestrictions: a.Restrictions.IPAddresses, AnyAddress: a.Restrictions.AnyAddress(),
 		PageRestrictions: a.Restrictions.Pages, Confidential: c.OAuth2Confidential, OAuth2Grants: c.OAuth2AllowedGrants,
 		DescriptionLength: utf8.RuneCountInString(c.Description), Email: c.Email,
 		EmailAuthenticated: strings.TrimSpace(c.EmailAuthenticated) != "", SimilarNames: a.Similar, SimilarCount: a.SimilarCount}
-	if a.AutoExpired {
-		it.Stage = c.StageName() + " (expired for the wiki: auto-maintenance pending)"
-	}
 	if t, err := mediawiki.ParseTimestamp(c.StageTimestamp); err == nil {
 		it.Proposed = rfc3339(t)
 		it.AgeDays = int(now.Sub(t).Hours() / 24)
@@ -83,9 +80,9 @@ confidentiality; the owner's account (registration, edit count, groups,
 block, CentralAuth lock with --centralauth-db) and their other consumers and
 how those ended; near-duplicate names of other owners' consumers; the
 description's length; whether the contact email is confirmed; and
-auto-expiry: a proposal older than $wgMWOAuthRequestExpirationAge (30 days)
-is expired for the wiki (auto-maintenance pending), which can be approved
-but no longer rejected.
+auto-expiry: a proposal older than $wgMWOAuthRequestExpirationAge (setting
+request-expiration-age, default 30 days) is expired for the wiki
+(auto-maintenance pending), which can be approved but no longer rejected.
 
 Every point of risk is a reason with a stable code and a level; the
 proposal's risk is its highest reason level (low when it has none). Levels,
@@ -139,6 +136,7 @@ instant proposals are judged at.`,
 	cmd.Flags().BoolVar(&opts.ApproveLowRisk, "approve-low-risk", false, "Print the approve commands for the low-risk proposals (writes nothing)")
 	cmdutil.AddOutputFlag(cmd, "text", "json")
 	addGrantFlags(cmd, false)
+	addExpiryFlag(cmd)
 	dbcmd.AddFlags(cmd)
 	return cmd
 }

@@ -12,13 +12,13 @@ import (
 )
 
 func TestParseDays(t *testing.T) {
-	for in, want := range map[string]float64{"180d": 180 * 24, "26w": 26 * 7 * 24, "4320h": 4320, " 1d ": 24} {
+	for in, want := range map[string]float64{"180d": 180 * 24, "1.5d": 36, "4320h": 4320, " 1d ": 24, "86400": 24} {
 		d, err := parseDays(in)
 		if err != nil || d.Hours() != want {
 			t.Errorf("parseDays(%q) = %v, %v; want %vh", in, d, err, want)
 		}
 	}
-	for _, bad := range []string{"", "0d", "-3d", "d", "1.5d", "soon", "-1h", "999999999d"} {
+	for _, bad := range []string{"", "0d", "-3d", "d", "26w", "soon", "-1h", "999999999d", "0.1s"} {
 		if _, err := parseDays(bad); err == nil {
 			t.Errorf("parseDays(%q) accepted", bad)
 		}

@@ -136,6 +136,7 @@ func TestSandboxReviewAndAudit(t *testing.T) {
 		{sandbox.KeyStatsExporter, "unknown"},
 		{sandbox.KeyMirrorReborn, "vandalism"}, // 5 days: Dev User's disabled mirror tool
 		{sandbox.KeyMassProtector, "vandalism"},
+		{sandbox.KeyStale, "low"}, // 45 days
 		{sandbox.KeyTypoFixer, "low"},
 	}
 	if len(queue) != len(want) {
@@ -149,7 +150,7 @@ func TestSandboxReviewAndAudit(t *testing.T) {
 		for _, rs := range queue[i].Reasons {
 			seen[rs.Code] = true
 		}
-		if queue[i].AutoExpired != (w.key == sandbox.KeyStatsExporter) {
+		if queue[i].AutoExpired != (w.key == sandbox.KeyStatsExporter || w.key == sandbox.KeyStale) {
 			t.Errorf("%s auto_expired %v", w.key, queue[i].AutoExpired)
 		}
 	}

@@ -65,7 +65,7 @@ them from users without mwoauthviewsuppressed).
 
 --output json prints one object with stable snake_case fields: those of
 "consumer list" (id, key, name, version, owner, owner_id, stage,
-oauth_version, owner_only, registered, suppressed), then stage_timestamp,
+oauth_version, owner_only, registered, suppressed, auto_expired), then stage_timestamp,
 oauth2_is_confidential, oauth2_allowed_grants, wiki, grants,
 grants_stored_as_object, callback_url, callback_is_prefix, restrictions,
 description, email, email_authenticated, developer_agreement, secret and
@@ -78,6 +78,7 @@ timestamp, performer, reason}]. Times are RFC 3339 UTC.`,
 		Args: cmdutil.Args(cobra.ExactArgs(1), "a consumer KEY or ID"),
 		RunE: func(cmd *cobra.Command, args []string) error { return runShow(cmd, f, args[0]) },
 	}
+	addExpiryFlag(cmd)
 	cmdutil.AddOutputFlag(cmd, "text", "json")
 	dbcmd.AddFlags(cmd)
 	return cmd
@@ -94,6 +95,11 @@ func runShow(cmd *cobra.Command, f *cmdutil.Factory, ref string) error {
 	}
 	defer st.Close()
 	ctx := cmdutil.CatchInterrupt(cmd)
+	age, err := expirationAge(cmd, f)
+	if err != nil {
+		return err
+	}
+	e := expiry{now: f.Now(), age: age}
 	c, err := st.LookupConsumer(ctx, ref)
 	if errors.Is(err, db.ErrNotFound) {
 		return cmdutil.Exitf(cmdutil.ExitNotFound, "no consumer %q (give the 32-hex key or the numeric id)", ref)
@@ -101,7 +107,7 @@ func runShow(cmd *cobra.Command, f *cmdutil.Factory, ref string) error {
 	if err != nil {
 		return err
 	}
-	v := showView{listItem: itemOf(c), StageTimestamp: when(c.StageTimestamp), Confidential: c.OAuth2Confidential, OAuth2Grants: c.OAuth2AllowedGrants, Wiki: c.Wiki,
+	v := showView{listItem: itemOf(c, e), StageTimestamp: when(c.StageTimestamp), Confidential: c.OAuth2Confidential, OAuth2Grants: c.OAuth2AllowedGrants, Wiki: c.Wiki,
 		Grants: c.Grants, GrantsStoredAsObject: c.GrantsStoredAsObject, CallbackURL: c.CallbackURL,
 		CallbackIsPrefix: c.CallbackIsPrefix, Restrictions: c.Restrictions, Description: c.Description, Email: c.Email,
 		EmailAuthenticated: when(c.EmailAuthenticated), DeveloperAgreement: c.DeveloperAgreement,
@@ -133,11 +139,11 @@ func runShow(cmd *cobra.Command, f *cmdutil.Factory, ref string) error {
 		v.Tokens.LatestExpiry = when(v.Tokens.LatestExpiry)
 		return cmdutil.WriteJSON(f.IO.Out, v)
 	}
-	printShow(f, c, v, entries)
+	printShow(f, c, v, entries, e)
 	return nil
 }
 
-func printShow(f *cmdutil.Factory, c *db.Consumer, v showView, entries []db.LogEntry) {
+func printShow(f *cmdutil.Factory, c *db.Consumer, v showView, entries []db.LogEntry, e expiry) {
 	st := f.IO.Styles()
 	out := f.IO.Out
 	fmt.Fprintf(out, "%s %s\n", st.Bold.Render(cmdutil.Safe(c.Name)), cmdutil.Safe(c.Version))
@@ -149,8 +155,12 @@ func printShow(f *cmdutil.Factory, c *db.Consumer, v showView, entries []db.LogE
 		owner = "(unknown)"
 	}
 	field("owner", fmt.Sprintf("%s (central id %d)", owner, c.OwnerID))
-	stage := st.Stage(c.Stage).Render(c.StageName())
+	stageNum, stage, auto := e.stage(c)
+	stage = st.Stage(stageNum).Render(stage)
 	field("stage", fmt.Sprintf("%s since %s", stage, human(c.StageTimestamp)))
+	if auto {
+		field("", st.Dim.Render("the row still says proposed; the wiki's auto-maintenance expires proposals older than request-expiration-age: approve it, or it stays expired"))
+	}
 	supp := "no"
 	if c.Deleted {
 		supp = st.Warn.Render("yes (hidden from users without mwoauthviewsuppressed)")

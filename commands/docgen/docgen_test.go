@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -151,7 +152,8 @@ func TestManPageSections(t *testing.T) {
 	for name, c := range map[string]*cobra.Command{"mwoauth-consumer-list.1": find(t, root, "consumer", "list"), "mwoauth-token-verify.1": find(t, root, "token", "verify")} {
 		_, body := sectionsOf(pages[name])
 		for _, k := range cmdutil.Settings {
-			has := strings.Contains(body["ENVIRONMENT"], roffText(cmdutil.EnvName(k.Key)))
+			// The whole name: MWOAUTH_WIKI is not MWOAUTH_WIKI_DB.
+			has := regexp.MustCompile(regexp.QuoteMeta(roffText(cmdutil.EnvName(k.Key))) + `([^A-Z_\\]|\\[^_e(]|$)`).MatchString(body["ENVIRONMENT"])
 			if flag := hasFlag(c, k.Key); flag != has {
 				t.Errorf("%s: ENVIRONMENT names %s: %v, command has --%s: %v", name, cmdutil.EnvName(k.Key), has, k.Key, flag)
 			}

@@ -25,9 +25,14 @@ const DefaultDir = "mwoauth-sandbox"
 // ProfileName is the profile the sandbox writes to the configuration file.
 const ProfileName = "sandbox"
 
+// Marker is the file that says a folder is a sandbox: --force replaces
+// only a folder holding it, never another wiki's database that happens to
+// be called wiki.sqlite.
+const Marker = ".mwoauth-sandbox"
+
 // files the sandbox owns inside DIR (--force replaces only these).
 var owned = []string{"wiki.sqlite", "wiki.sqlite-journal", "wiki.sqlite-wal", "wiki.sqlite-shm",
-	"oauth2-private.pem", "oauth2-public.pem", "tokens"}
+	"oauth2-private.pem", "oauth2-public.pem", "tokens", Marker}
 
 // NewCmdSandbox builds the "sandbox" command.
 func NewCmdSandbox(f *cmdutil.Factory) *cobra.Command {
@@ -39,15 +44,19 @@ func NewCmdSandbox(f *cmdutil.Factory) *cobra.Command {
 "sandbox" that points every command at it:
 
   DIR/wiki.sqlite          MediaWiki's OAuth tables and the core tables the
-                           admin actions write (logging, log_search, comment,
-                           actor, user, page, change_tag_def), with users,
+                           admin actions read and write (logging, log_search,
+                           comment, actor, user, user_groups, block, page,
+                           change_tag_def), with users (Admin, a sysop; Dev
+                           User, in no group; Mallory, an oauthadmin blocked
+                           sitewide; Sam, a steward without an actor row),
                            consumers in every stage (OAuth 1 and 2, owner-only,
-                           proposed, rejected, expired, disabled, suppressed,
-                           configuration-based), proposals of every risk
-                           and approved consumers with audit findings (a
-                           blocked owner, a dormant consumer, an owner-only
-                           bot whose owner lost the bot flag), acceptances,
-                           token rows and log history
+                           proposed, a proposal past auto-expiry, rejected,
+                           expired, disabled, suppressed, configuration-based),
+                           proposals of every risk and approved consumers with
+                           audit findings (a blocked owner, a dormant consumer,
+                           an owner-only bot whose owner lost the bot flag),
+                           acceptances, token rows and log history
+  DIR/.mwoauth-sandbox     the marker: --force replaces only a folder holding it
   DIR/oauth2-private.pem   a fresh RSA key pair ($wgOAuth2PrivateKey /
   DIR/oauth2-public.pem    $wgOAuth2PublicKey)
   DIR/tokens/*.jwt         access tokens minted exactly as the wiki mints them:
@@ -58,7 +67,9 @@ The profile (in the configuration file, see "mwoauth config show") sets db,
 public-key, private-key, issuer and as = Admin; it becomes the default
 profile only when none is set. Other profiles are left as they are.
 
-An existing sandbox is not overwritten unless --force is given. Everything
+An existing sandbox is not overwritten unless --force is given, and --force
+replaces only a folder this command made (it holds the marker file); any
+other folder, another wiki's database included, is refused (exit 10). Everything
 except the key pair and token ids is reproducible with a pinned clock
 (MWOAUTH_NOW).`,
 		Example: `  mwoauth sandbox
@@ -92,9 +103,10 @@ func run(cmd *cobra.Command, f *cmdutil.Factory, dir string, force bool) error {
 		if !force {
 			return cmdutil.Exitf(cmdutil.ExitRefused, "%s already exists and is not empty; pass --force to replace the sandbox in it", dir)
 		}
-		if _, err := os.Stat(filepath.Join(abs, "wiki.sqlite")); err != nil {
-			// --force replaces a sandbox, never an unrelated directory.
-			return cmdutil.Exitf(cmdutil.ExitRefused, "%s is not a sandbox (no wiki.sqlite); refusing to write into it", dir)
+		if _, err := os.Stat(filepath.Join(abs, Marker)); err != nil {
+			// --force replaces a sandbox, never an unrelated directory or
+			// another wiki's database.
+			return cmdutil.Exitf(cmdutil.ExitRefused, "%s was not made by mwoauth sandbox (no %s marker file); refusing to replace anything in it", dir, Marker)
 		}
 		for _, name := range owned {
 			if err := os.RemoveAll(filepath.Join(abs, name)); err != nil {
@@ -105,6 +117,9 @@ func run(cmd *cobra.Command, f *cmdutil.Factory, dir string, force bool) error {
 		return cmdutil.Exitf(cmdutil.ExitFailure, "%v", err)
 	}
 	if err := os.MkdirAll(filepath.Join(abs, "tokens"), 0o700); err != nil {
+		return cmdutil.Exitf(cmdutil.ExitFailure, "create %s: %v", dir, err)
+	}
+	if err := os.WriteFile(filepath.Join(abs, Marker), []byte("This folder was made by \"mwoauth sandbox\"; \"mwoauth sandbox --force\" may replace it.\n"), 0o600); err != nil {
 		return cmdutil.Exitf(cmdutil.ExitFailure, "create %s: %v", dir, err)
 	}
 
@@ -166,7 +181,7 @@ func run(cmd *cobra.Command, f *cmdutil.Factory, dir string, force bool) error {
 	out := f.IO.Out
 	safeDir := func(name string) string { return cmdutil.Safe(filepath.Join(dir, name)) }
 	fmt.Fprintf(out, "%s Sandbox wiki created in %s\n", s.OK.Render("✓"), cmdutil.Safe(dir))
-	fmt.Fprintf(out, "  database     %s (%d consumers in every stage and of every risk, %d users, log history)\n", safeDir("wiki.sqlite"),
+	fmt.Fprintf(out, "  database     %s (%d consumers in every stage and of every risk, %d users with and without rights, log history)\n", safeDir("wiki.sqlite"),
 		len(consumers)+len(reviewConsumers), len(users)+len(reviewUsers))
 	fmt.Fprintf(out, "  keys         %s, %s\n", safeDir("oauth2-private.pem"), safeDir("oauth2-public.pem"))
 	fmt.Fprintf(out, "  tokens       %s/*.jwt (valid, expired, revoked, owner-only, client-credentials, disabled-consumer)\n", safeDir("tokens"))

@@ -3,6 +3,7 @@ package sandbox
 import (
 	"context"
 	"crypto/rsa"
+	"database/sql"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -18,7 +19,13 @@ import (
 
 var testNow = time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
 
-func newSandbox(t *testing.T, key *rsa.PrivateKey) (*db.Store, map[string]string) {
+// sandbox is a seeded wiki: the store, and the file for raw reads.
+type sandbox struct {
+	*db.Store
+	path string
+}
+
+func newSandbox(t *testing.T, key *rsa.PrivateKey) (*sandbox, map[string]string) {
 	t.Helper()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "wiki.sqlite")
@@ -39,16 +46,21 @@ func newSandbox(t *testing.T, key *rsa.PrivateKey) (*db.Store, map[string]string
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	return s, tokens
+	return &sandbox{Store: s, path: path}, tokens
 }
 
 // dumpAll renders every table, masking only the random jtis.
-func dumpAll(t *testing.T, s *db.Store) string {
+func dumpAll(t *testing.T, s *sandbox) string {
 	t.Helper()
+	raw, err := sql.Open("sqlite3", s.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
 	var b strings.Builder
-	for _, table := range []string{"user", "actor", "page", "comment", "logging", "log_search", "oauth_registered_consumer",
-		"oauth_accepted_consumer", "oauth2_access_tokens", "change_tag_def"} {
-		rows, err := s.DB.Query("SELECT * FROM " + s.T(table) + " ORDER BY 1")
+	for _, table := range []string{"user", "actor", "user_groups", "block_target", "block", "page", "comment", "logging", "log_search",
+		"oauth_registered_consumer", "oauth_accepted_consumer", "oauth2_access_tokens", "change_tag_def"} {
+		rows, err := raw.Query("SELECT * FROM " + s.T(table) + " ORDER BY 1")
 		if err != nil {
 			t.Fatal(err)
 		}

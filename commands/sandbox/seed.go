@@ -27,19 +27,25 @@ const (
 	KeySuppressed  = "9f8e7d6c5b4a39281706f5e4d3c2b1a0" // 8: disabled and suppressed
 	KeyConfigBased = "1234abcd5678ef901234abcd5678ef90" // 9: configuration-based shadow row
 	KeyWebEditor   = "6b0f3e2a9c8d7e6f5a4b3c2d1e0f9a8b" // 10: OAuth 2 authorization_code + refresh_token, Admin, approved, in use
+	KeyStale       = "7c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f" // 11: proposed 45 days ago: expired for the wiki, auto-maintenance pending
 )
 
 // Issuer is the sandbox wiki's canonical server (the JWT iss).
 const Issuer = "https://meta.sandbox.test"
 
 // Users of the sandbox wiki (central ids equal local ids, as with
-// LocalIdLookup). Bob has no actor row yet: acting as Bob creates it.
+// LocalIdLookup), each showing one case of the performer checks: Admin is
+// a sysop (holds every OAuth right by default), Dev User has no groups,
+// Mallory is an oauthadmin under a sitewide block, Sam is a steward with
+// no actor row yet (acting as Sam creates it, as ActorStore does).
 var users = []struct {
-	id    int64
-	name  string
-	actor bool
+	id     int64
+	name   string
+	actor  bool
+	groups []string
 }{
-	{1, "Admin", true}, {2, "MediaWiki default", true}, {3, "Dev User", true}, {4, "Alice", true}, {5, "Bob", false},
+	{1, "Admin", true, []string{"sysop", "bureaucrat"}}, {2, "MediaWiki default", true, nil}, {3, "Dev User", true, nil},
+	{4, "Alice", true, nil}, {5, "Bob", true, nil}, {6, "Mallory", true, []string{"oauthadmin"}}, {7, "Sam", false, []string{"steward"}},
 }
 
 type consumerSeed struct {
@@ -120,71 +126,69 @@ var consumers = []consumerSeed{
 		grants: `["useoauth","editpage","highvolume"]`, oauth2Grants: `["authorization_code","refresh_token"]`, stage: 1,
 		registeredAgo: 100 * day, stageAgo: 99 * day, email: "admin@sandbox.test",
 		log: []logSeed{{"propose", 1, 100 * day, "Edit from the web, with refresh tokens"}, {"approve", 1, 99 * day, "Approved"}}},
+	{id: 11, key: KeyStale, name: "Forgotten Proposal", version: "0.9", desc: "Proposed and never reviewed",
+		cb: "https://forgotten.sandbox.test/callback", prefix: "0", owner: 4, oauthVersion: 2,
+		grants: `["useoauth","editpage"]`, oauth2Grants: `["authorization_code","refresh_token"]`, stage: 0,
+		registeredAgo: 45 * day, stageAgo: 45 * day, email: "alice@sandbox.test",
+		log: []logSeed{{"propose", 4, 45 * day, "Proposed and never reviewed"}}},
 }
 
-// seed fills an empty sandbox database and mints its sample tokens.
+// seed fills an empty sandbox database and mints its sample tokens. Every
+// row goes through db's seeder; log entries through the writer consumer
+// actions use.
 func seed(ctx context.Context, st *db.Store, key *rsa.PrivateKey, now time.Time) (map[string]string, error) {
+	var files map[string]string
+	err := st.Seed(ctx, func(sd *db.Seeder) error {
+		var err error
+		files, err = seedRows(sd, key, now)
+		return err
+	})
+	return files, err
+}
+
+func seedRows(sd *db.Seeder, key *rsa.PrivateKey, now time.Time) (map[string]string, error) {
 	now = now.UTC().Truncate(time.Second)
 	ts := func(ago time.Duration) string { return db.FormatTimestamp(now.Add(-ago)) }
-	exec := func(q string, args ...any) error {
-		_, err := st.DB.ExecContext(ctx, q, args...)
-		if err != nil {
-			return fmt.Errorf("seed: %v", err)
-		}
-		return nil
-	}
+	names := map[int64]string{}
 	for _, u := range users {
-		if err := exec("INSERT INTO "+st.T("user")+" (user_id, user_name, user_password, user_newpassword, user_email, user_touched, user_registration, user_editcount) VALUES (?, ?, '', '', ?, ?, ?, 0)",
-			u.id, u.name, "", ts(365*day), ts(365*day)); err != nil {
+		names[u.id] = u.name
+		if err := sd.User(u.id, u.name, ts(365*day), 0); err != nil {
 			return nil, err
 		}
 		if u.actor {
-			if err := exec("INSERT INTO "+st.T("actor")+" (actor_id, actor_user, actor_name) VALUES (?, ?, ?)", u.id, u.id, u.name); err != nil {
+			if err := sd.Actor(u.id, u.id, u.name); err != nil {
+				return nil, err
+			}
+		}
+		for _, g := range u.groups {
+			if err := sd.UserGroup(u.id, g, ""); err != nil {
 				return nil, err
 			}
 		}
 	}
 	// Dev User has a user page: log entries about their consumers get its page id.
-	for _, p := range []struct {
-		id    int64
-		ns    int
-		title string
-	}{{1, 0, "Main_Page"}, {2, 2, "Dev_User"}} {
-		if err := exec("INSERT INTO "+st.T("page")+" (page_id, page_namespace, page_title, page_random, page_touched, page_latest, page_len) VALUES (?, ?, ?, 0.5, ?, 1, 100)",
-			p.id, p.ns, p.title, ts(365*day)); err != nil {
-			return nil, err
-		}
+	if err := sd.Page(1, 0, "Main_Page", ts(365*day)); err != nil {
+		return nil, err
 	}
-	comments := map[string]int64{}
-	comment := func(text string) (int64, error) {
-		if id, ok := comments[text]; ok {
-			return id, nil
-		}
-		res, err := st.DB.ExecContext(ctx, "INSERT INTO "+st.T("comment")+" (comment_hash, comment_text, comment_data) VALUES (?, ?, NULL)", db.CommentHash(text), text)
-		if err != nil {
-			return 0, err
-		}
-		id, _ := res.LastInsertId()
-		comments[text] = id
-		return id, nil
+	if err := sd.Page(2, 2, "Dev_User", ts(365*day)); err != nil {
+		return nil, err
 	}
-	if _, err := comment(""); err != nil {
+	if _, err := sd.Comment(""); err != nil {
+		return nil, err
+	}
+	// Mallory holds oauthadmin but is blocked sitewide: refused as a performer.
+	if err := sd.Block(6, "Mallory", 1, "Compromised account", ts(3*day), "infinity", true); err != nil {
 		return nil, err
 	}
 	type logRow struct {
 		at     string
 		action string
 		actor  int64
-		title  string
-		page   int64
+		owner  string
 		reason string
 		key    string
 	}
 	var logs []logRow
-	names := map[int64]string{}
-	for _, u := range users {
-		names[u.id] = u.name
-	}
 	for _, u := range reviewUsers {
 		names[u.id] = u.name
 	}
@@ -192,57 +196,37 @@ func seed(ctx context.Context, st *db.Store, key *rsa.PrivateKey, now time.Time)
 		// A stored secret (oarc_secret_key), deterministic like everything
 		// but the keys; commands must only ever say "set".
 		sum := sha256.Sum256([]byte("sandbox secret " + c.key))
-		secret := hex.EncodeToString(sum[:16])
-		wiki, restrictions, emailAuth := "*", `{"IPAddresses":["0.0.0.0/0","::/0"]}`, any(ts(c.registeredAgo))
+		row := db.ConsumerRow{ID: c.id, Key: c.key, Name: c.name, Version: c.version, CallbackURL: c.cb, IsPrefix: c.prefix,
+			Description: c.desc, Email: c.email, EmailAuthenticated: ts(c.registeredAgo), Wiki: "*", OwnerID: c.owner, OwnerOnly: c.ownerOnly,
+			Grants: c.grants, Registration: ts(c.registeredAgo), Secret: hex.EncodeToString(sum[:16]),
+			Restrictions: `{"IPAddresses":["0.0.0.0/0","::/0"]}`, Stage: c.stage, StageTimestamp: ts(c.stageAgo), Deleted: c.deleted,
+			OAuthVersion: c.oauthVersion, OAuth2AllowedGrants: c.oauth2Grants, Confidential: !c.public, DeveloperAgreement: true}
 		if c.wiki != "" {
-			wiki = c.wiki
+			row.Wiki = c.wiki
 		}
 		if c.restrictions != "" {
-			restrictions = c.restrictions
+			row.Restrictions = c.restrictions
 		}
 		if c.emailUnconfirmed {
-			emailAuth = nil
+			row.EmailAuthenticated = ""
 		}
-		err := exec("INSERT INTO "+st.T("oauth_registered_consumer")+` (oarc_id, oarc_consumer_key, oarc_name, oarc_user_id,
- oarc_version, oarc_callback_url, oarc_callback_is_prefix, oarc_description, oarc_email, oarc_email_authenticated,
- oarc_developer_agreement, oarc_owner_only, oarc_wiki, oarc_grants, oarc_registration, oarc_secret_key, oarc_rsa_key,
- oarc_restrictions, oarc_stage, oarc_stage_timestamp, oarc_deleted, oarc_oauth_version, oarc_oauth2_allowed_grants,
- oarc_oauth2_is_confidential) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?)`,
-			c.id, c.key, c.name, c.owner, c.version, c.cb, c.prefix, c.desc, c.email, emailAuth, boolInt(c.ownerOnly),
-			wiki, c.grants, ts(c.registeredAgo), secret, restrictions, c.stage, ts(c.stageAgo),
-			boolInt(c.deleted), c.oauthVersion, c.oauth2Grants, boolInt(!c.public))
+		err := sd.Consumer(row)
 		if err != nil {
 			return nil, err
 		}
-		title := replaceSpaces(names[c.owner])
-		var page int64
-		if title == "Dev_User" {
-			page = 2
-		}
 		for _, l := range c.log {
-			logs = append(logs, logRow{at: ts(l.ago), action: l.action, actor: l.actor, title: title, page: page, reason: l.reason, key: c.key})
+			logs = append(logs, logRow{at: ts(l.ago), action: l.action, actor: l.actor, owner: names[c.owner], reason: l.reason, key: c.key})
 		}
 	}
 	// Log entries in time order, as the wiki wrote them.
 	sort.SliceStable(logs, func(i, j int) bool { return logs[i].at < logs[j].at })
 	for _, l := range logs {
-		cid, err := comment(l.reason)
-		if err != nil {
-			return nil, err
-		}
-		res, err := st.DB.ExecContext(ctx, "INSERT INTO "+st.T("logging")+` (log_type, log_action, log_timestamp, log_actor,
- log_namespace, log_title, log_page, log_comment_id, log_params, log_deleted) VALUES ('mwoauthconsumer', ?, ?, ?, 2, ?, ?, ?, ?, 0)`,
-			l.action, l.at, l.actor, l.title, l.page, cid, db.LogParams(l.key))
-		if err != nil {
-			return nil, err
-		}
-		id, _ := res.LastInsertId()
-		if err := exec("INSERT INTO "+st.T("log_search")+" (ls_field, ls_value, ls_log_id) VALUES ('OAuthConsumer', ?, ?)", l.key, id); err != nil {
+		if _, err := sd.LogEntry(db.Action(l.action), l.at, db.Performer{Name: names[l.actor], UserID: l.actor, ActorID: l.actor}, l.owner, l.key, l.reason); err != nil {
 			return nil, err
 		}
 	}
 
-	if err := seedReviewUsers(ctx, st, ts, comment); err != nil {
+	if err := seedReviewUsers(sd, ts); err != nil {
 		return nil, err
 	}
 
@@ -258,9 +242,8 @@ func seed(ctx context.Context, st *db.Store, key *rsa.PrivateKey, now time.Time)
 		{3, 5, 10, "enwiki", `["useoauth"]`, 5 * day},
 		{4, 3, 7, "*", `["useoauth"]`, 60 * day},
 	} {
-		if err := exec("INSERT INTO "+st.T("oauth_accepted_consumer")+` (oaac_id, oaac_wiki, oaac_user_id, oaac_consumer_id,
- oaac_access_token, oaac_access_secret, oaac_grants, oaac_accepted, oaac_oauth_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 2)`,
-			a.id, a.wiki, a.user, a.consumer, fmt.Sprintf("%032x", a.id*0x1111), fmt.Sprintf("%032x", a.id*0x2222), a.grants, ts(a.ago)); err != nil {
+		if err := sd.Acceptance(db.Acceptance{ID: a.id, Wiki: a.wiki, UserID: a.user, ConsumerID: a.consumer, Accepted: ts(a.ago), OAuthVersion: 2},
+			a.grants, fmt.Sprintf("%032x", a.id*0x1111), fmt.Sprintf("%032x", a.id*0x2222)); err != nil {
 			return nil, err
 		}
 	}
@@ -287,8 +270,7 @@ func seed(ctx context.Context, st *db.Store, key *rsa.PrivateKey, now time.Time)
 		default:
 			exp = db.FormatTimestamp(o.Now.Add(time.Hour))
 		}
-		if err := exec("INSERT INTO "+st.T("oauth2_access_tokens")+" (oaat_identifier, oaat_expires, oaat_acceptance_id, oaat_revoked) VALUES (?, ?, ?, ?)",
-			jti, exp, acceptance, boolInt(revoked)); err != nil {
+		if err := sd.AccessToken(jti, exp, acceptance, revoked); err != nil {
 			return err
 		}
 		if file != "" {
@@ -323,7 +305,7 @@ func seed(ctx context.Context, st *db.Store, key *rsa.PrivateKey, now time.Time)
 		}
 	}
 
-	if err := seedReviewUse(ctx, st, now); err != nil {
+	if err := seedReviewUse(sd, now); err != nil {
 		return nil, err
 	}
 
@@ -333,26 +315,9 @@ func seed(ctx context.Context, st *db.Store, key *rsa.PrivateKey, now time.Time)
 		name  string
 		count int
 	}{{1, "OAuth CID: 10", 1234}, {2, "OAuth CID: 2", 87}, {3, "OAuth CID: 7", 15}, {4, "mw-undo", 3}} {
-		if err := exec("INSERT INTO "+st.T("change_tag_def")+" (ctd_id, ctd_name, ctd_user_defined, ctd_count) VALUES (?, ?, 0, ?)", t.id, t.name, t.count); err != nil {
+		if err := sd.ChangeTagDef(t.id, t.name, int64(t.count)); err != nil {
 			return nil, err
 		}
 	}
 	return files, nil
-}
-
-func replaceSpaces(s string) string {
-	b := []byte(s)
-	for i := range b {
-		if b[i] == ' ' {
-			b[i] = '_'
-		}
-	}
-	return string(b)
-}
-
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }

@@ -1,7 +1,6 @@
 package sandbox
 
 import (
-	"context"
 	"fmt"
 	"time"
 
@@ -96,40 +95,22 @@ var reviewConsumers = []consumerSeed{
 }
 
 // seedReviewUsers writes the review cases' owners: account, groups and
-// blocks; a block's reason reuses the comment row of the same text
-// (comment, as CommentStore does).
-func seedReviewUsers(ctx context.Context, st *db.Store, ts func(time.Duration) string, comment func(string) (int64, error)) error {
-	exec := func(q string, args ...any) (int64, error) {
-		res, err := st.DB.ExecContext(ctx, q, args...)
-		if err != nil {
-			return 0, fmt.Errorf("seed: %v", err)
-		}
-		return res.LastInsertId()
-	}
+// blocks (a block's reason reuses the comment row of the same text, as
+// CommentStore does).
+func seedReviewUsers(sd *db.Seeder, ts func(time.Duration) string) error {
 	for _, u := range reviewUsers {
-		if _, err := exec("INSERT INTO "+st.T("user")+" (user_id, user_name, user_password, user_newpassword, user_email, user_touched, user_registration, user_editcount) VALUES (?, ?, '', '', '', ?, ?, ?)",
-			u.id, u.name, ts(u.registered), ts(u.registered), u.edits); err != nil {
+		if err := sd.User(u.id, u.name, ts(u.registered), u.edits); err != nil {
 			return err
 		}
 		for _, g := range u.groups {
-			if _, err := exec("INSERT INTO "+st.T("user_groups")+" (ug_user, ug_group, ug_expiry) VALUES (?, ?, NULL)", u.id, g); err != nil {
+			if err := sd.UserGroup(u.id, g, ""); err != nil {
 				return err
 			}
 		}
-		if u.blockedSince == 0 {
-			continue
-		}
-		target, err := exec("INSERT INTO "+st.T("block_target")+" (bt_user, bt_user_text, bt_count) VALUES (?, ?, 1)", u.id, u.name)
-		if err != nil {
-			return err
-		}
-		reason, err := comment("Spam")
-		if err != nil {
-			return err
-		}
-		if _, err := exec("INSERT INTO "+st.T("block")+" (bl_target, bl_by_actor, bl_reason_id, bl_timestamp, bl_expiry, bl_sitewide) VALUES (?, 1, ?, ?, 'infinity', 1)",
-			target, reason, ts(u.blockedSince)); err != nil {
-			return err
+		if u.blockedSince != 0 {
+			if err := sd.Block(u.id, u.name, 1, "Spam", ts(u.blockedSince), "infinity", true); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -138,28 +119,27 @@ func seedReviewUsers(ctx context.Context, st *db.Store, ts func(time.Duration) s
 // seedReviewUse writes what the audit's dormancy reads: the dormant
 // dashboard's one acceptance and its expired token, the blocked owner's
 // bot in use, and the owner-only bot's acceptance and 1000-year token.
-func seedReviewUse(ctx context.Context, st *db.Store, now time.Time) error {
+func seedReviewUse(sd *db.Seeder, now time.Time) error {
 	for _, a := range []struct {
 		id, user, consumer int64
 		ago                time.Duration
 		tokenExpires       string // a token row's oaat_expires
 	}{
-		{5, 4, 18, 300 * day, db.FormatTimestamp(now.Add(-299 * day))},
-		{6, 5, 19, 30 * day, db.FormatTimestamp(now.Add(time.Hour))},
+		{5, 8, 18, 300 * day, db.FormatTimestamp(now.Add(-299 * day))},
+		{6, 8, 19, 30 * day, db.FormatTimestamp(now.Add(time.Hour))},
 		{7, 11, 20, 700 * day, db.FormatTimestamp(now.Add(-700*day).AddDate(1000, 0, 0))},
 	} {
-		if _, err := st.DB.ExecContext(ctx, "INSERT INTO "+st.T("oauth_accepted_consumer")+` (oaac_id, oaac_wiki, oaac_user_id, oaac_consumer_id,
- oaac_access_token, oaac_access_secret, oaac_grants, oaac_accepted, oaac_oauth_version) VALUES (?, '*', ?, ?, ?, ?, '["useoauth","editpage"]', ?, 2)`,
-			a.id, a.user, a.consumer, fmt.Sprintf("%032x", a.id*0x1111), fmt.Sprintf("%032x", a.id*0x2222), db.FormatTimestamp(now.Add(-a.ago))); err != nil {
-			return fmt.Errorf("seed: %v", err)
+		err := sd.Acceptance(db.Acceptance{ID: a.id, Wiki: "*", UserID: a.user, ConsumerID: a.consumer, Accepted: db.FormatTimestamp(now.Add(-a.ago)), OAuthVersion: 2},
+			`["useoauth","editpage"]`, fmt.Sprintf("%032x", a.id*0x1111), fmt.Sprintf("%032x", a.id*0x2222))
+		if err != nil {
+			return err
 		}
 		jti, err := jwtutil.NewJTI()
 		if err != nil {
 			return err
 		}
-		if _, err := st.DB.ExecContext(ctx, "INSERT INTO "+st.T("oauth2_access_tokens")+" (oaat_identifier, oaat_expires, oaat_acceptance_id, oaat_revoked) VALUES (?, ?, ?, 0)",
-			jti, a.tokenExpires, a.id); err != nil {
-			return fmt.Errorf("seed: %v", err)
+		if err := sd.AccessToken(jti, a.tokenExpires, a.id, false); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -1,7 +1,12 @@
-// Package mariadbtest starts a real, throw-away MariaDB server for tests: its
-// own data directory under a temporary directory, a unix socket, no TCP. One
-// server is shared by a test package (start it in TestMain); each test gets
-// its own database.
+// Package mariadbtest starts real, throw-away MariaDB servers for tests:
+// each with its own data directory under one temporary root, a unix socket,
+// no TCP. A test package's shared server starts lazily, on the first
+// Require, so a package (or a -run selection) that needs none starts none;
+// each test gets its own database.
+//
+// No orphans: the server dies with the test binary (Pdeathsig on Linux),
+// Main stops it, and every start first sweeps the servers and directories
+// that binaries killed before they could stop theirs left behind.
 //
 // When no server binary is installed, tests using it are skipped, except
 // under CI=true, where a missing server is a failure.
@@ -15,7 +20,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -32,6 +39,7 @@ type Server struct {
 	root   *sql.DB
 	seq    atomic.Int64
 	done   chan struct{}
+	once   sync.Once
 }
 
 // ErrNoServer means no mariadbd/mysqld binary was found.
@@ -52,8 +60,64 @@ func findBinary(names ...string) string {
 	return ""
 }
 
-// Start installs a fresh data directory and starts the server. It waits until
-// the server answers.
+// rootDir holds every server's directory, so a later start can find and
+// sweep the ones a killed test binary left. A short path: unix socket paths
+// are limited to about 107 bytes.
+func rootDir() string { return filepath.Join(os.TempDir(), "mwoauth-mdb") }
+
+// ownerFile names the test binary that owns a server directory.
+const ownerFile = "owner.pid"
+
+// Sweep stops the servers whose owning test binary is gone and removes
+// their directories. It returns how many it swept.
+func Sweep() int {
+	entries, err := os.ReadDir(rootDir())
+	if err != nil {
+		return 0
+	}
+	n := 0
+	for _, e := range entries {
+		dir := filepath.Join(rootDir(), e.Name())
+		owner := readPID(filepath.Join(dir, ownerFile))
+		if owner > 0 && alive(owner) {
+			continue
+		}
+		if info, err := e.Info(); owner == 0 && err == nil && time.Since(info.ModTime()) < time.Minute {
+			continue // being created right now by another binary
+		}
+		if pid := readPID(filepath.Join(dir, "pid")); pid > 0 && alive(pid) && ownsDir(pid, dir) {
+			syscall.Kill(pid, syscall.SIGKILL) //nolint:errcheck
+		}
+		os.RemoveAll(dir)
+		n++
+	}
+	return n
+}
+
+func readPID(path string) int {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0
+	}
+	pid, _ := strconv.Atoi(strings.TrimSpace(string(b)))
+	return pid
+}
+
+func alive(pid int) bool { return syscall.Kill(pid, 0) == nil }
+
+// ownsDir: the process is a server started on dir (never kill a stranger
+// that reused the pid).
+func ownsDir(pid int, dir string) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+	if err != nil {
+		return true // no /proc: the pid file in our own directory is the evidence
+	}
+	return strings.Contains(string(b), dir)
+}
+
+// Start sweeps stale servers, installs a fresh data directory (retrying
+// mariadb-install-db once: a cold run under load has failed) and starts
+// the server. It waits until the server answers.
 func Start() (*Server, error) {
 	server := os.Getenv("MARIADBD")
 	if server == "" {
@@ -63,9 +127,16 @@ func Start() (*Server, error) {
 	if server == "" || install == "" {
 		return nil, ErrNoServer
 	}
-	// A short path: unix socket paths are limited to ~107 bytes.
-	dir, err := os.MkdirTemp("", "mdb")
+	Sweep()
+	if err := os.MkdirAll(rootDir(), 0o700); err != nil {
+		return nil, err
+	}
+	dir, err := os.MkdirTemp(rootDir(), "s")
 	if err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(filepath.Join(dir, ownerFile), []byte(strconv.Itoa(os.Getpid())), 0o600); err != nil {
+		os.RemoveAll(dir)
 		return nil, err
 	}
 	s := &Server{Dir: dir, Socket: filepath.Join(dir, "s.sock"), done: make(chan struct{})}
@@ -75,9 +146,16 @@ func Start() (*Server, error) {
 	if os.Geteuid() == 0 {
 		args = append(args, "--user=root")
 	}
-	if out, err := exec.Command(install, args...).CombinedOutput(); err != nil {
+	var out []byte
+	for attempt := 0; attempt < 2; attempt++ {
+		os.RemoveAll(data)
+		if out, err = exec.Command(install, args...).CombinedOutput(); err == nil {
+			break
+		}
+	}
+	if err != nil {
 		os.RemoveAll(dir)
-		return nil, fmt.Errorf("%s: %v\n%s", install, err, lastLines(string(out), 20))
+		return nil, fmt.Errorf("%s (tried twice): %v\n%s", install, err, lastLines(string(out), 20))
 	}
 	srvArgs := []string{"--no-defaults", "--datadir=" + data, "--socket=" + s.Socket, "--skip-networking",
 		"--pid-file=" + filepath.Join(dir, "pid"), "--log-error=" + filepath.Join(dir, "error.log"),
@@ -87,7 +165,7 @@ func Start() (*Server, error) {
 		srvArgs = append(srvArgs, "--user=root")
 	}
 	s.cmd = exec.Command(server, srvArgs...)
-	s.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	s.cmd.SysProcAttr = sysProcAttr()
 	if err := s.cmd.Start(); err != nil {
 		os.RemoveAll(dir)
 		return nil, err
@@ -134,28 +212,37 @@ func lastLines(s string, n int) string {
 
 // Stop shuts the server down and removes its directory.
 func (s *Server) Stop() {
-	if s.root != nil {
-		s.root.Close()
-	}
-	if s.cmd != nil && s.cmd.Process != nil {
-		s.cmd.Process.Signal(syscall.SIGTERM) //nolint:errcheck
-		select {
-		case <-s.done:
-		case <-time.After(30 * time.Second):
-			syscall.Kill(-s.cmd.Process.Pid, syscall.SIGKILL) //nolint:errcheck
-			<-s.done
+	s.once.Do(func() {
+		if s.root != nil {
+			s.root.Close()
 		}
-	}
-	os.RemoveAll(s.Dir)
+		if s.cmd != nil && s.cmd.Process != nil {
+			s.cmd.Process.Signal(syscall.SIGTERM) //nolint:errcheck
+			select {
+			case <-s.done:
+			case <-time.After(30 * time.Second):
+				syscall.Kill(-s.cmd.Process.Pid, syscall.SIGKILL) //nolint:errcheck
+				<-s.done
+			}
+		}
+		os.RemoveAll(s.Dir)
+	})
 }
 
-// DSN is a go-sql-driver DSN for database name as user/password.
-func (s *Server) DSN(name, user, password string) string {
+// Config is the driver's configuration for database name as user/password
+// over the server's socket; options are set here, never appended to a
+// formatted DSN.
+func (s *Server) Config(name, user, password string) *mysql.Config {
 	cfg := mysql.NewConfig()
 	cfg.User, cfg.Passwd = user, password
 	cfg.Net, cfg.Addr = "unix", s.Socket
 	cfg.DBName = name
-	return cfg.FormatDSN()
+	return cfg
+}
+
+// DSN is a go-sql-driver DSN for database name as user/password.
+func (s *Server) DSN(name, user, password string) string {
+	return s.Config(name, user, password).FormatDSN()
 }
 
 // Root is a root connection without a default database.
@@ -177,10 +264,13 @@ func (s *Server) NewDatabase(t testing.TB) string {
 // loading dumps).
 func (s *Server) Open(t testing.TB, name string) *sql.DB {
 	t.Helper()
-	db, err := sql.Open("mysql", s.DSN(name, "root", "")+"?multiStatements=true")
+	cfg := s.Config(name, "root", "")
+	cfg.MultiStatements = true
+	conn, err := mysql.NewConnector(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
+	db := sql.OpenDB(conn)
 	t.Cleanup(func() { db.Close() })
 	return db
 }
@@ -195,32 +285,52 @@ func (s *Server) Exec(t testing.TB, name, script string) {
 	}
 }
 
-// Shared is the package's server, set by Main.
-var Shared *Server
-var startErr error
+// The package's shared server, started by the first Require.
+var shared struct {
+	once sync.Once
+	srv  *Server
+	err  error
+}
 
-// Main starts the shared server for a test package, runs the tests and
-// stops it. Use from TestMain: os.Exit(mariadbtest.Main(m)).
+// Main runs the tests and stops the shared server if one was started. Use
+// from TestMain: os.Exit(mariadbtest.Main(m)).
 func Main(m *testing.M) int {
-	Shared, startErr = Start()
 	code := m.Run()
-	if Shared != nil {
-		Shared.Stop()
+	if shared.srv != nil {
+		shared.srv.Stop()
 	}
 	return code
 }
 
-// Require returns the shared server, or skips the test when none could be
-// started (fails instead under CI=true).
+// Shared returns the package's server if one is running (nil otherwise).
+func Shared() *Server { return shared.srv }
+
+// Require returns the shared server, starting it on first use, or skips
+// the test when none can be started (fails instead under CI=true, or when a
+// server is installed but would not start).
 func Require(t testing.TB) *Server {
 	t.Helper()
-	if Shared != nil {
-		return Shared
+	shared.once.Do(func() { shared.srv, shared.err = Start() })
+	if shared.srv != nil {
+		return shared.srv
 	}
-	err := startErr
-	if err == nil {
-		err = errors.New("mariadbtest.Main was not called from TestMain")
+	return fail(t, shared.err)
+}
+
+// RequireAnother starts a second, separate server for one test (two
+// database servers), stopped when the test ends.
+func RequireAnother(t testing.TB) *Server {
+	t.Helper()
+	s, err := Start()
+	if err != nil {
+		return fail(t, err)
 	}
+	t.Cleanup(s.Stop)
+	return s
+}
+
+func fail(t testing.TB, err error) *Server {
+	t.Helper()
 	if os.Getenv("CI") == "true" || !errors.Is(err, ErrNoServer) {
 		t.Fatalf("MariaDB test server unavailable: %v", err)
 	}
