@@ -2,7 +2,6 @@ package db
 
 import (
 	"context"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -153,15 +152,7 @@ func TestReviewAndAuditOnRealDump(t *testing.T) {
 // each proposal's name with every consumer's; the audit judges every
 // approved consumer and reads their activity.
 func BenchmarkReviewAudit(b *testing.B) {
-	path := filepath.Join(b.TempDir(), "bench.sqlite")
-	st, err := CreateSQLite(context.Background(), path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := st.CreateSchema(context.Background()); err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
+	st := newBenchSQLite(b)
 	fillConsumers(b, st, benchConsumers)
 	if _, err := st.db.Exec("UPDATE oauth_registered_consumer SET oarc_stage = CASE WHEN oarc_id % 1000 = 0 THEN 0 ELSE 1 END"); err != nil {
 		b.Fatal(err)

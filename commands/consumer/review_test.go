@@ -179,10 +179,10 @@ func TestSandboxReviewAndAudit(t *testing.T) {
 		}
 	}
 	wantAudit := map[string]string{
-		sandbox.KeyBlockedBot: "security", sandbox.KeyInterfaceTool: "security", sandbox.KeyExBotOwnerBot: "vandalism",
+		sandbox.KeyBlockedBot: "security", sandbox.KeyUploader: "security", sandbox.KeyInterfaceTool: "security", sandbox.KeyExBotOwnerBot: "vandalism",
 		sandbox.KeyOldDashboard: "low", sandbox.KeyLeaky: "low",
 	}
-	if rep.Audited != 8 || rep.Highest != "security" || rep.Failed || len(risks) != len(wantAudit) {
+	if rep.Audited != 9 || rep.Highest != "security" || rep.Failed || len(risks) != len(wantAudit) {
 		t.Errorf("audit: %d audited, highest %s, failed %v, findings %v", rep.Audited, rep.Highest, rep.Failed, risks)
 	}
 	for k, w := range wantAudit {

@@ -11,7 +11,9 @@ import (
 // The review and audit cases: proposals of every risk, owners with every
 // kind of account, an owner-only bot whose owner lost the bot flag, a
 // dormant consumer and a blocked owner, so "consumer review" and "consumer
-// audit" have something to say about each of their reasons.
+// audit" have something to say about each of their reasons; the blocked
+// owner's three consumers (approved, disabled and suppressed, approved)
+// are what the bulk actions' tutorial and tests act on.
 const (
 	KeyTypoFixer     = "c0ffee00c0ffee00c0ffee00c0ffee01" // 12: proposed, low risk (Veteran)
 	KeyMassProtector = "c0ffee00c0ffee00c0ffee00c0ffee02" // 13: proposed, vandalism grants, public client (Newbie)
@@ -24,6 +26,8 @@ const (
 	KeyExBotOwnerBot = "c0ffee00c0ffee00c0ffee00c0ffee09" // 20: owner-only highvolume bot, its owner no longer a bot (Former Bot)
 	KeyInterfaceTool = "c0ffee00c0ffee00c0ffee00c0ffee0a" // 21: approved OAuth 1, editinterface, prefix callback (Admin)
 	KeyMirrorReborn  = "c0ffee00c0ffee00c0ffee00c0ffee0b" // 22: proposed over plain http by an owner whose mirror tool was disabled (Dev User)
+	KeyScraper       = "c0ffee00c0ffee00c0ffee00c0ffee0c" // 23: disabled and suppressed (Blocked Dev)
+	KeyUploader      = "c0ffee00c0ffee00c0ffee00c0ffee0d" // 24: approved (Blocked Dev): with 19 and 23, an owner to act on in bulk
 )
 
 // reviewUsers are the owners of the review cases (ids after the tutorial's).
@@ -92,6 +96,14 @@ var reviewConsumers = []consumerSeed{
 		cb: "http://mirror.sandbox.test/callback", prefix: "0", owner: 3, oauthVersion: 2,
 		grants: `["useoauth"]`, oauth2Grants: `["authorization_code","refresh_token"]`, stage: 0,
 		registeredAgo: 5 * day, stageAgo: 5 * day, email: "dev@sandbox.test"},
+	{id: 23, key: KeyScraper, name: "Blocked Dev's Scraper", version: "0.3", desc: "Copied deleted revisions to another site.",
+		cb: "https://scraper.sandbox.test/callback", prefix: "0", owner: 10, oauthVersion: 2,
+		grants: `["useoauth","viewdeleted"]`, oauth2Grants: `["authorization_code"]`, stage: 4, deleted: true,
+		registeredAgo: 250 * day, stageAgo: 200 * day, email: "blocked@sandbox.test"},
+	{id: 24, key: KeyUploader, name: "Blocked Dev's Uploader", version: "1.4", desc: "Uploads scans of public-domain books with their metadata.",
+		cb: "https://uploader.sandbox.test/callback", prefix: "0", owner: 10, oauthVersion: 2,
+		grants: `["useoauth","uploadfile"]`, oauth2Grants: `["authorization_code","refresh_token"]`, stage: 1,
+		registeredAgo: 120 * day, stageAgo: 119 * day, email: "blocked@sandbox.test"},
 }
 
 // seedReviewUsers writes the review cases' owners: account, groups and
