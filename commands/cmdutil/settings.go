@@ -50,7 +50,7 @@ var Settings = []SettingSpec{
 	{Key: "jwks", Help: "JWKS file with the verification keys (as Envoy's local_jwks)", Identity: true, Kind: KindPath},
 	{Key: "subject-scope", Help: "CentralIdLookup scope of mw: subjects (the wiki's lookup provider)", Identity: true},
 	{Key: "wiki", Help: "wiki id (e.g. metawiki) of the central wiki", Identity: true},
-	{Key: "static-apps", Help: "file with $wgOAuthStaticApps (JSON), the configuration-based consumers", Identity: true, Kind: KindPath},
+	{Key: "static-apps", Help: "consumer keys $wgOAuthStaticApps configures (comma-separated): their stage-5 rows count as approved", Identity: true},
 	{Key: "mediawiki", Help: "MediaWiki version whose rules apply: " + strings.Join(mediawiki.Versions(), ", "), Identity: true, Default: mediawiki.DefaultVersion.String()},
 	{Key: "as", Help: "performing admin's user name for consumer actions"},
 	{Key: "manager-groups", Help: "groups holding mwoauthmanageconsumer, as $wgGroupPermissions says (comma-separated; default sysop,oauthadmin,steward)"},

@@ -252,6 +252,9 @@ func seedRows(sd *db.Seeder, key *rsa.PrivateKey, now time.Time) (map[string]str
 	files := map[string]string{}
 	mint := func(file string, acceptance int64, revoked bool, o mediawiki.MintOptions) error {
 		o.Issuer = Issuer
+		// The sandbox has no CentralAuth: master's mw: subs carry core's
+		// LocalIdLookup scope of its wiki (wiki.sqlite: wiki id "wiki").
+		o.SubjectScope = mediawiki.LocalScope("wiki")
 		jti, err := jwtutil.NewJTI()
 		if err != nil {
 			return err
