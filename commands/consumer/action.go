@@ -381,9 +381,11 @@ func runAction(cmd *cobra.Command, f *cmdutil.Factory, spec actionSpec, o *actio
 		}
 	}
 
-	// Plan everything first. With keys on the command line, one refused
-	// consumer stops the whole run before anything is written; with - or
-	// --owner, it is reported and the others go ahead.
+	// Plan everything first. With several consumers, however they were
+	// named (keys, xargs, - or --owner), a refused one is reported and the
+	// others go ahead: in an incident, one consumer in the wrong stage must
+	// not keep the rest of the list enabled.
+	bulk = bulk || len(consumers) > 1
 	var plans []*db.Plan
 	var refused []actionResult
 	for _, c := range consumers {

@@ -26,11 +26,10 @@ not yet suppressed; it never lifts a suppression), enable the disabled,
 reject the proposals (not those past auto-expiry), approve the proposed,
 rejected and expired; the preview counts the owner's other consumers, left
 alone. There is one combined preview and one confirmation, then one
-transaction per consumer. With keys on the command line, a consumer that
-cannot be changed stops the run before anything is written. With - or
---owner, it is reported as refused and the others are still changed; a
-consumer changed by someone else since the preview is refused at write
-time either way. Every run with several consumers ends with a summary of
+transaction per consumer. A consumer that cannot be changed is reported as
+refused and the others are still changed, however the consumers were named
+(several KEYs, xargs, - or --owner); a consumer changed by someone else
+since the preview is refused at write time. Every run with several consumers ends with a summary of
 what changed, what was already so and what was refused, and exits 10 if
 any was refused (JSON: each result's outcome is changed, unchanged,
 refused or failed).`
