@@ -21,7 +21,7 @@ var flagValues = map[string]func() []string{
 	"stage":         mediawiki.StageNames,
 	"oauth-version": func() []string { return []string{"1", "2"} },
 	"endpoint":      probe.Endpoints,
-	"sub-format":    func() []string { return []string{mediawiki.SubLegacy, mediawiki.SubCentralAuth, "local:"} },
+	"grant-type":    func() []string { return []string{mediawiki.GrantAuthorizationCode, mediawiki.GrantRefreshToken, mediawiki.GrantClientCredentials} },
 	"given-as":      func() []string { return []string{"value", "path"} },
 	"format":        func() []string { return []string{"pkcs8", "pkcs1"} }, // keys generate
 }
@@ -53,11 +53,7 @@ func registerCompletions(root *cobra.Command, f *cmdutil.Factory) {
 				}
 			}
 			if values != nil {
-				dir := cobra.ShellCompDirectiveNoFileComp
-				if fl.Name == "sub-format" {
-					dir |= cobra.ShellCompDirectiveNoSpace // local:WIKI goes on
-				}
-				register(c, fl.Name, cobra.FixedCompletions(values, dir))
+				register(c, fl.Name, cobra.FixedCompletions(values, cobra.ShellCompDirectiveNoFileComp))
 			}
 		}
 		c.LocalFlags().VisitAll(visit)

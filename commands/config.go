@@ -57,8 +57,9 @@ func newCmdConfigShow(f *cmdutil.Factory) *cobra.Command {
 		Long: `Show prints the configuration file in use, the selected profile (--profile,
 MWOAUTH_PROFILE or the file's default) and every setting with its value and
 its source: a flag, an MWOAUTH_* variable, a profile, or the built-in
-default. When an MWOAUTH_* variable names a wiki-identity setting, the
-default profile's identity settings are not used, and show says so.
+default. When an MWOAUTH_* variable points at another wiki (its database,
+keys or issuer), the default profile's identity settings are not used, and
+show says so.
 A password inside a mysql DSN is shown as ***.
 
 --output json prints {"path", "profile", "profiles", "settings", "notes"}:

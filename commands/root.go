@@ -17,7 +17,7 @@ import (
 	"github.com/mwoauth/mwoauth/commands/keys"
 	"github.com/mwoauth/mwoauth/commands/sandbox"
 	"github.com/mwoauth/mwoauth/commands/token"
-	"github.com/mwoauth/mwoauth/internal/secret"
+	jwtkeys "github.com/mwoauth/mwoauth/jwtutil/keys"
 	"github.com/mwoauth/mwoauth/mediawiki"
 )
 
@@ -244,7 +244,7 @@ func refuseKeyMaterial(args []string) error {
 			}
 		}
 		for _, c := range candidates {
-			if secret.IsPrivateKeyMaterial(c) {
+			if jwtkeys.IsPrivateKeyMaterial(c) {
 				return cmdutil.FlagErrorf("refusing private key material on the command line (%s): it ends up in shell history and ps; pass a file name, - for stdin, or env:NAME", where)
 			}
 		}

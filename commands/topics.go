@@ -45,11 +45,14 @@ has a value wins:
   5. the built-in default
 
 A profile is a unit. The wiki-identity settings (marked * below) say which
-wiki a command talks about. When any of them is given by a flag or an
-MWOAUTH_* variable, none of them is taken from the default profile: an
-explicit key, issuer or database names another wiki than the default one,
-and mixing the two would judge a real token with the sandbox's issuer, or
-write to a database nobody named. A profile chosen with --profile still
+wiki a command talks about. When one that points at a wiki (db, wiki-db,
+centralauth-db, issuer, public-key, private-key, jwks) is given by a flag or
+an MWOAUTH_* variable, no identity setting is taken from the default
+profile: an explicit key, issuer or database names another wiki than the
+default one, and mixing the two would judge a real token with the
+sandbox's issuer, or write to a database nobody named. The others only
+describe a wiki (mediawiki, wiki, subject-scope, static-apps, table-prefix,
+audience): --mediawiki 1.43 alone keeps the default profile's wiki. A profile chosen with --profile still
 applies (flags override single settings of it). "mwoauth config show"
 prints every value with its source and says when the default profile was
 set aside. --no-profile uses no profile at all.

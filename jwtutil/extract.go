@@ -1,6 +1,7 @@
 package jwtutil
 
 import (
+	"net/url"
 	"regexp"
 	"strings"
 	"sync"
@@ -22,13 +23,19 @@ var (
 	authHeader = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?im)authorization\s*:\s*(.*)$`) })
 	// "Bearer" with any case, then whitespace; league strips it the same way.
 	bearerPrefix = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)^\s*bearer(\s+|$)`) })
+	// access_token=… in a pasted URL: the query of a resource request or
+	// the fragment of an implicit-grant redirect (#access_token=…&…).
+	urlParam = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?:^|[?#&;\s"'])access_token=([^&#;\s"']*)`)
+	})
 )
 
 // Extract pulls one compact JWT out of pasted text: a bare token, "Bearer …",
 // an "Authorization: Bearer …" line (also inside a curl command or a whole
 // pasted request), a "sessionJwt=…" cookie pair (also inside a Cookie: or
-// Set-Cookie: header), a token-endpoint JSON response, with surrounding
-// quotes and whitespace. Errors are *Error with Class ClassMalformed.
+// Set-Cookie: header), a token-endpoint JSON response, a URL carrying
+// access_token= in its query or fragment, with surrounding quotes and
+// whitespace. Errors are *Error with Class ClassMalformed.
 //
 // Extract only finds the token; Parse judges its structure.
 func Extract(text string) (string, error) {
@@ -51,7 +58,8 @@ func Extract(text string) (string, error) {
 // bareToken reports whether Extract would return s unchanged; a test holds
 // it to extractPasted's answer.
 func bareToken(s string) bool {
-	return s != "" && len(s) <= MaxTokenSize && allTokenChars(s) && !strings.EqualFold(s, "bearer") && !strings.Contains(s, "sessionJwt=")
+	return s != "" && len(s) <= MaxTokenSize && allTokenChars(s) && !strings.EqualFold(s, "bearer") &&
+		!strings.Contains(s, "sessionJwt=") && !strings.Contains(s, "access_token=")
 }
 
 // extractPasted finds the token in trimmed pasted text.
@@ -67,6 +75,15 @@ func extractPasted(s string) (string, error) {
 		if m := sessionCookie().FindStringSubmatch(s); m != nil {
 			s = m[1]
 		}
+	case strings.Contains(s, "access_token="):
+		if m := urlParam().FindStringSubmatch(s); m != nil {
+			s = m[1]
+			if strings.Contains(s, "%") {
+				if u, err := url.QueryUnescape(s); err == nil {
+					s = u
+				}
+			}
+		}
 	default:
 		if m := authHeader().FindStringSubmatch(s); m != nil {
 			s = m[1]
@@ -80,7 +97,8 @@ func extractPasted(s string) (string, error) {
 	}
 	s = trimQuotes(s)
 	s = strings.TrimRight(s, ";,")
-	if s == "" {
+	if s == "" || strings.EqualFold(s, "bearer") {
+		// "Bearer," or "Bearer;" is the scheme word alone, not a token.
 		return "", malformedf("no token in the input")
 	}
 	if len(s) > MaxTokenSize {

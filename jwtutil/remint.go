@@ -105,7 +105,7 @@ func Remint(t *Token, key *rsa.PrivateKey, o RemintOptions) (string, []RemintNot
 			return "", nil, fmt.Errorf("claim %s is both set and unset", n)
 		}
 		if !t.Has(n) {
-			notes = append(notes, RemintNote(fmt.Sprintf("--unset %s: the token has no such claim", n)))
+			notes = append(notes, RemintNote(fmt.Sprintf("the token has no claim %s to remove", n)))
 		}
 		remove[n] = true
 	}
@@ -122,7 +122,7 @@ func Remint(t *Token, key *rsa.PrivateKey, o RemintOptions) (string, []RemintNot
 // rewriteObject replaces, removes and appends top-level members of a JSON
 // object, leaving every other byte (order, spacing, number text) alone.
 func rewriteObject(b []byte, edits map[string][]byte, order []string, remove map[string]bool) ([]byte, error) {
-	members, err := scanObject(b)
+	members, err := objectMembers(b)
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package jwtutil
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"time"
 )
@@ -49,13 +50,19 @@ func FormatUTC(t time.Time) string {
 
 // Relative says when t is from now's point of view: "expires in 41m",
 // "expired 3h ago", "expires in 1000y". past and future are the verbs
-// ("expired", "expires").
+// ("expired", "expires"). Both are taken at the microsecond, as MediaWiki's
+// clock reads them.
 func Relative(now, t time.Time, past, future string) string {
+	return RelativeDate(Date(now), Date(t), past, future)
+}
+
+// RelativeDate is Relative for NumericDates (any year).
+func RelativeDate(now, d NumericDate, past, future string) string {
 	switch {
-	case t.After(now):
-		return future + " in " + HumanSpan(now, t)
-	case t.Before(now):
-		return past + " " + HumanSpan(t, now) + " ago"
+	case d.After(now):
+		return future + " in " + SpanDate(now, d)
+	case d.Before(now):
+		return past + " " + SpanDate(d, now) + " ago"
 	}
 	return past + " just now"
 }
@@ -93,18 +100,29 @@ func HumanDuration(d time.Duration) string {
 
 // HumanSpan is HumanDuration for spans that may exceed time.Duration
 // (the owner-only token's 1000 years).
-func HumanSpan(from, to time.Time) string {
+func HumanSpan(from, to time.Time) string { return SpanDate(Date(from), Date(to)) }
+
+// SpanDate is HumanSpan for NumericDates: calendar years when both ends are
+// within years 1..9999 (so iat + P1000Y reads "1000y"), mean Gregorian
+// years beyond.
+func SpanDate(from, to NumericDate) string {
 	if to.Before(from) {
 		from, to = to, from
 	}
-	if to.Sub(from) < 200*365*24*time.Hour && from.AddDate(200, 0, 0).After(to) {
-		return HumanDuration(to.Sub(from))
+	secs := to.Seconds(from)
+	if secs < 200*365*24*3600 {
+		return HumanDuration(time.Duration(to.Sec-from.Sec)*time.Second + time.Duration(to.Usec-from.Usec)*time.Microsecond)
 	}
-	years := to.Year() - from.Year()
-	if from.AddDate(years, 0, 0).After(to) {
-		years--
+	ft, ok1 := from.Time()
+	tt, ok2 := to.Time()
+	if ok1 && ok2 {
+		years := tt.Year() - ft.Year()
+		if ft.AddDate(years, 0, 0).After(tt) {
+			years--
+		}
+		return fmt.Sprintf("%dy", years)
 	}
-	return fmt.Sprintf("%dy", years)
+	return strconv.FormatFloat(math.Floor(secs/31556952), 'f', 0, 64) + "y"
 }
 
 func twoUnits(a int, ua string, b int, ub string) string {
@@ -114,37 +132,36 @@ func twoUnits(a int, ua string, b int, ub string) string {
 	return fmt.Sprintf("%d%s%d%s", a, ua, b, ub)
 }
 
-// ParseNumericDate reads seconds since the epoch written as text (fractions
-// and exponents allowed) exactly as claims are read, so a command-line
-// instant such as 1795342075.525625 and a claim of that value are the same
-// time to the microsecond.
-func ParseNumericDate(s string) (time.Time, error) { return parseNumericDate(s) }
+// TimeClaimNames are the claims read as NumericDates, in the order
+// MediaWiki writes them (sxp is core's soft expiry).
+var TimeClaimNames = []string{"iat", "nbf", "exp", "sxp"}
 
 // RelativeFor words t relative to now for the claim it came from: "expires
 // in 41m", "valid since 3h ago", "issued 2m in the future".
 func RelativeFor(claim string, now, t time.Time) string {
+	return RelativeForDate(claim, Date(now), Date(t))
+}
+
+// RelativeForDate is RelativeFor for NumericDates.
+func RelativeForDate(claim string, now, t NumericDate) string {
 	past, future := t.Before(now), t.After(now)
 	switch {
 	case claim == "exp":
-		return Relative(now, t, "expired", "expires")
+		return RelativeDate(now, t, "expired", "expires")
 	case claim == "sxp":
-		return Relative(now, t, "soft-expired", "soft-expires")
+		return RelativeDate(now, t, "soft-expired", "soft-expires")
 	case claim == "nbf" && future:
-		return "not valid for another " + HumanSpan(now, t)
+		return "not valid for another " + SpanDate(now, t)
 	case claim == "nbf" && past:
-		return "valid since " + HumanSpan(t, now) + " ago"
+		return "valid since " + SpanDate(t, now) + " ago"
 	case claim == "nbf":
 		return "valid from just now"
 	case claim == "iat" && future:
-		return "issued " + HumanSpan(now, t) + " in the future"
+		return "issued " + SpanDate(now, t) + " in the future"
 	case claim == "iat" && past:
-		return "issued " + HumanSpan(t, now) + " ago"
+		return "issued " + SpanDate(t, now) + " ago"
 	case claim == "iat":
 		return "issued just now"
 	}
-	return Relative(now, t, "was", "is")
+	return RelativeDate(now, t, "was", "is")
 }
-
-// TimeClaimNames are the claims read as NumericDates, in the order
-// MediaWiki writes them (sxp is core's soft expiry).
-var TimeClaimNames = []string{"iat", "nbf", "exp", "sxp"}

@@ -4,54 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/mwoauth/mwoauth/jwtutil"
 )
-
-// Token kinds Explain recognises.
-const (
-	KindAccessToken = "oauth2-access-token"
-	KindOwnerOnly   = "oauth2-owner-only-access-token"
-	KindSessionJWT  = "session-jwt"
-	KindIdentify    = "oauth1-identify-jwt"
-	KindUnknown     = "unknown"
-)
-
-var kindLabels = map[string]string{
-	KindAccessToken: "OAuth 2 access token",
-	KindOwnerOnly:   "OAuth 2 owner-only access token (exp 1000 years after issue: never expires)",
-	KindSessionJWT:  "core session JWT (sessionJwt cookie, soft expiry sxp)",
-	KindIdentify:    "OAuth 1 identify JWT (Special:OAuth/identify, HS256 with the consumer secret)",
-	KindUnknown:     "JWT not shaped like anything MediaWiki issues",
-}
-
-// KindLabel is the human name of a kind.
-func KindLabel(kind string) string { return kindLabels[kind] }
-
-// Subject formats (Explanation.Subject.Format).
-const (
-	SubLegacy      = "legacy"      // "12345": bare central user id
-	SubCentralAuth = "centralauth" // "mw:CentralAuth::12345"
-	SubLocal       = "local"       // "mw:local:WIKI:12345"
-	SubScoped      = "scoped"      // "mw:<provider>:<instance>:12345", another CentralIdLookup
-	SubAnon        = "anon"        // "mw:anon" (session JWTs)
-	SubEmpty       = "empty"       // "": client_credentials token of a normal client
-	SubMissing     = "missing"
-	SubInvalid     = "invalid"
-)
-
-// Subject is the decoded sub claim (facts §4.3).
-type Subject struct {
-	Raw       string  `json:"raw"`
-	Format    string  `json:"format"`
-	CentralID *int64  `json:"central_id"`
-	Wiki      *string `json:"wiki"`
-	Provider  string  `json:"provider,omitempty"`
-	Meaning   string  `json:"meaning"`
-}
 
 // Warning is one thing about a token worth a second look.
 type Warning struct {
@@ -64,9 +21,20 @@ type TimeInfo struct {
 	Claim    string
 	Raw      string // the value as written
 	Form     string // jwtutil.TimeInt, jwtutil.TimeFloat, jwtutil.TimeString, jwtutil.TimeOther
-	Numeric  bool
-	Time     time.Time
+	Numeric  bool   // MediaWiki's parser reads it as a date
+	Date     jwtutil.NumericDate
 	Relative string // "expires in 41m", "issued 3h ago"
+}
+
+// Gateway is what Wikimedia's edge keys a request on: sub, the
+// rate-limit class rlc (added by the GetSessionJwtData hook on master,
+// T409305) and OAuthRateLimiter's ratelimit claim, which the gateway does
+// not enforce.
+type Gateway struct {
+	Sub       string   `json:"sub"`
+	RLC       string   `json:"rlc,omitempty"`
+	RateLimit string   `json:"ratelimit,omitempty"`
+	Notes     []string `json:"notes,omitempty"`
 }
 
 // Explanation is what a MediaWiki developer wants to know about a token
@@ -83,43 +51,18 @@ type Explanation struct {
 	GrantType   string
 	RLC         string
 	Times       []TimeInfo
-	Warnings    []Warning
+	Gateway     Gateway
+	// Parse is MediaWiki's parser's verdict on the token's bytes (for the
+	// version explained): Reason is "" when it parses.
+	Parse    ParseOutcome
+	Warnings []Warning
 }
 
-// allDigits reports whether s is one or more ASCII digits (^[0-9]+$).
-// Plain loops rather than regexps: compiling ^[0-9a-f]{80}$ unrolls the
-// repetition 80 times, a measurable part of a one-token verify process.
-func allDigits(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return s != ""
-}
-
-// isHexJTI reports whether s is MediaWiki's access-token jti: 80 lowercase
-// hex digits (^[0-9a-f]{80}$).
-func isHexJTI(s string) bool {
-	if len(s) != 80 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
-			return false
-		}
-	}
-	return true
-}
-
-// ownerOnlyMin separates the owner-only token (exp = iat + P1000Y) from
-// any configured lifetime; $wgOAuth2GrantExpirationInterval "infinity" also
-// gives 1000 years and is reported the same way.
-const ownerOnlyMinYears = 900
-
-// Explain interprets t as MediaWiki would, at instant now. It never checks
-// the signature and says so in its warnings.
-func Explain(t *jwtutil.Token, now time.Time) *Explanation {
+// Explain interprets t as the MediaWiki version of r would, at instant now.
+// It never checks the signature and says so in its warnings. Its warnings
+// agree with Judge: what MediaWiki's parser refuses is said here too, with
+// the same reason text.
+func Explain(t *jwtutil.Token, now time.Time, r Rules) *Explanation {
 	e := &Explanation{}
 	warn := func(code, format string, a ...any) {
 		e.Warnings = append(e.Warnings, Warning{Code: code, Message: fmt.Sprintf(format, a...)})
@@ -155,10 +98,10 @@ func Explain(t *jwtutil.Token, now time.Time) *Explanation {
 		warn("kid-present", "header has kid %s: MediaWiki never sets one, so this token was not issued by MediaWiki as is (Envoy then needs a JWKS key with that kid)", jwtutil.CompactJSON(kid))
 	}
 	if crit, ok := t.Header["crit"]; ok {
-		warn("crit-header", "header has crit %s: unsupported critical extension; mwoauth verify refuses the token (MediaWiki ignores crit)", jwtutil.CompactJSON(crit))
+		warn("crit-header", "header has crit %s: mwoauth verify refuses an unsupported critical extension (RFC 7515 §4.1.11); MediaWiki's parser never reads crit and accepts the token", jwtutil.CompactJSON(crit))
 	}
 	if _, ok := t.Header["enc"]; ok {
-		warn("enc-header", "header has enc: MediaWiki's JWT parser rejects tokens with an enc header")
+		warn("enc-header", "header has enc: MediaWiki's JWT parser refuses it (%q)", LcobucciEncryption)
 	}
 	for _, k := range []string{"jwk", "jku", "x5u", "x5c"} {
 		if _, ok := t.Header[k]; ok {
@@ -170,11 +113,31 @@ func Explain(t *jwtutil.Token, now time.Time) *Explanation {
 			warn("typ-unexpected", "header typ is %s; MediaWiki writes \"JWT\"", jwtutil.CompactJSON(typ))
 		}
 	}
-	if t.Padded {
-		warn("base64-padding", "segments carry '=' padding, which JWTs omit; some verifiers reject it")
+	for _, d := range t.Deviations {
+		switch d.Code {
+		case jwtutil.DevPadding:
+			warn("base64-padding", "the %s carries '=' padding, which base64url in a JWT omits: MediaWiki's parser refuses it (%q)", d.Segment, LcobucciBadBase64)
+		case jwtutil.DevTrailingBits:
+			warn("base64-trailing-bits", "the %s's last base64url character has non-zero unused bits: a second spelling of the same bytes, which MediaWiki's parser refuses (%q)", d.Segment, LcobucciBadBase64)
+		case jwtutil.DevInvalidUTF8:
+			warn("json-invalid-utf8", "the %s holds invalid UTF-8: MediaWiki's parser refuses it (%q)", d.Segment, LcobucciBadJSON)
+		case jwtutil.DevSurrogate:
+			warn("json-surrogate", "the %s holds an unpaired \\uD800-\\uDFFF escape: MediaWiki's parser refuses it (%q)", d.Segment, LcobucciBadJSON)
+		case jwtutil.DevDepth:
+			warn("json-depth", "the %s nests deeper than 512 levels: MediaWiki's parser refuses it (%q)", d.Segment, LcobucciBadJSON)
+		case jwtutil.DevEmptyKey:
+			if r.LcobucciMajor >= 5 {
+				warn("empty-key", "the %s has a member named \"\": MediaWiki's parser (lcobucci/jwt 5) refuses it", d.Segment)
+			} else {
+				warn("empty-key", "the %s has a member named \"\": MediaWiki %s's parser (lcobucci/jwt 4) accepts it; master's refuses it", d.Segment, r.Version)
+			}
+		}
 	}
 	for _, d := range t.Duplicates {
-		warn("duplicate-claim", "claim %q appears more than once; MediaWiki and Go keep the last value, other parsers may not", d)
+		warn("duplicate-claim", "claim %q appears more than once; MediaWiki (PHP's json_decode), Go and mwoauth keep the last value, other parsers may not", d)
+	}
+	if e.Parse = ParseLikeLcobucci(t.Raw, r.LcobucciMajor); e.Parse.Reason != "" {
+		warn("mediawiki-parse", "MediaWiki %s's parser refuses the token: %s", r.Version, e.Parse.Reason)
 	}
 
 	// aud.
@@ -192,16 +155,28 @@ func Explain(t *jwtutil.Token, now time.Time) *Explanation {
 	}
 
 	// sub.
+	accessToken := e.Kind == KindAccessToken || e.Kind == KindUnknown
 	switch e.Subject.Format {
 	case SubEmpty:
-		if e.Kind == KindAccessToken || e.Kind == KindUnknown {
+		switch {
+		case !accessToken:
+		case r.ClientCredentialsOwnerSub:
+			warn("sub-empty", "empty sub: MediaWiki up to REL1_45 writes it in client_credentials tokens of normal clients; %s writes the owner's mw: id there instead, so this token is older or not from it (requests still run anonymously when the token row's acceptance is 0)", r.Version)
+		default:
 			warn("sub-empty", "empty sub: a client_credentials token of a normal (not owner-only) client; MediaWiki treats requests with it as anonymous (user id 0)")
+		}
+	case SubLegacy:
+		if accessToken && r.MWSubject {
+			warn("sub-legacy", "sub is a bare central id: MediaWiki %s writes that only in owner-only tokens, mw:<scope>:<id> in every other (it still accepts a bare id)", r.Version)
 		}
 	case SubInvalid:
 		warn("sub-invalid", "sub %s is neither a central user id nor mw:<scope>:<id>; MediaWiki rejects it", jwtutil.CompactJSON(t.Claims["sub"]))
 	}
 	if e.Kind == KindOwnerOnly && e.Subject.Format != SubLegacy {
 		warn("owner-only-sub", "owner-only tokens carry the bare central id of the owner as sub, this one has %q", e.Subject.Raw)
+	}
+	if accessToken && r.GrantTypeClaim && e.GrantType == "" && e.Kind == KindAccessToken {
+		warn("grant-type-missing", "no grant_type: MediaWiki %s writes it in every token but owner-only ones", r.Version)
 	}
 	if e.JTI != "" && (e.Kind == KindAccessToken || e.Kind == KindOwnerOnly) && !isHexJTI(e.JTI) {
 		warn("jti-format", "jti is not 80 lowercase hex characters like MediaWiki's oaat_identifier")
@@ -225,131 +200,68 @@ func Explain(t *jwtutil.Token, now time.Time) *Explanation {
 			continue
 		}
 		times[name] = tc
-		ti := TimeInfo{Claim: name, Raw: tc.Raw, Form: tc.Form, Numeric: tc.Numeric, Time: tc.Time}
+		ti := TimeInfo{Claim: name, Raw: tc.Raw, Form: tc.Form, Numeric: tc.Numeric, Date: tc.Date}
 		if tc.Numeric {
-			ti.Relative = jwtutil.RelativeFor(name, now, tc.Time)
+			ti.Relative = jwtutil.RelativeForDate(name, jwtutil.Date(now), tc.Date)
 		}
 		e.Times = append(e.Times, ti)
 		switch {
+		case !tc.Numeric && name == "sxp":
+			warn("time-invalid", "sxp is %s, not a number", jwtutil.CompactJSON(t.Claims[name]))
+			continue
 		case !tc.Numeric:
-			warn("time-invalid", "%s is %s, not a number; MediaWiki cannot parse the token", name, jwtutil.CompactJSON(t.Claims[name]))
+			warn("time-invalid", "%s is %s, which MediaWiki's parser cannot read as a date (%s)", name, jwtutil.CompactJSON(t.Claims[name]), dateRefusal(tc))
 			continue
 		case tc.Form == jwtutil.TimeString:
 			warn("time-string", "%s is a string; MediaWiki accepts numeric strings but Envoy rejects them (\"Jwt payload [%s] field is not an integer\")", name, name)
 		}
 		if tc.Millis {
-			warn("time-millis", "%s looks like milliseconds (year %d); NumericDate is seconds since 1970", name, tc.Time.Year())
+			warn("time-millis", "%s looks like milliseconds (year %d); NumericDate is seconds since 1970", name, jwtutil.YearOf(tc.Date))
 		}
-		if tc.Time.Unix() < 0 {
+		if tc.Date.Sec < 0 {
 			warn("time-negative", "%s is negative; Envoy rejects it (\"Jwt payload [%s] field is not a positive 64 bit integer\")", name, name)
 		}
 	}
 	if exp, ok := times["exp"]; ok && exp.Numeric {
-		if iat, ok := times["iat"]; ok && iat.Numeric && iat.Time.After(exp.Time) {
+		if iat, ok := times["iat"]; ok && iat.Numeric && iat.Date.After(exp.Date) {
 			warn("iat-after-exp", "iat is after exp: the token was never valid")
 		}
-		if nbf, ok := times["nbf"]; ok && nbf.Numeric && nbf.Time.After(exp.Time) {
+		if nbf, ok := times["nbf"]; ok && nbf.Numeric && nbf.Date.After(exp.Date) {
 			warn("nbf-after-exp", "nbf is after exp: the token can never be used")
 		}
 	} else if !ok && (e.Kind == KindAccessToken || e.Kind == KindUnknown) {
 		warn("exp-missing", "no exp: MediaWiki and Envoy accept the token forever (exp is optional for both)")
 	}
-	if iat, ok := times["iat"]; ok && iat.Numeric && iat.Time.After(now) {
+	if iat, ok := times["iat"]; ok && iat.Numeric && iat.Date.After(jwtutil.Date(now)) {
 		warn("iat-future", "iat is in the future: MediaWiki rejects the token until then (\"The token was issued in the future\"); Envoy does not check iat")
 	}
 	if e.Kind == KindSessionJWT {
 		warn("soft-expiry", "sxp is a soft expiry: MediaWiki itself ignores it (it only refreshes the cookie); edge infrastructure treats the session as anonymous after it")
 	}
+	e.Gateway = gateway(e, r)
 	return e
 }
 
-// DetectKind says which of the JWTs MediaWiki issues t looks like.
-func DetectKind(t *jwtutil.Token) string {
-	switch {
-	case t.Has("sxp"):
-		return KindSessionJWT
-	case !t.Has("scopes") && (t.Has("username") || t.Has("nonce") || t.Has("editcount") || t.Has("grants") ||
-		(strings.HasPrefix(t.Alg(), "HS") && t.Has("aud") && !t.Has("jti"))):
-		return KindIdentify
-	case t.Has("scopes") || (t.Has("jti") && t.Has("aud")):
-		if exp, ok := t.NumericTime("exp"); ok && !t.TimeClaim("exp").Millis {
-			start, ok := t.NumericTime("iat")
-			if !ok {
-				start, ok = t.NumericTime("nbf")
-			}
-			if ok && exp.After(start.AddDate(ownerOnlyMinYears, 0, 0)) {
-				return KindOwnerOnly
-			}
-		}
-		return KindAccessToken
+// dateRefusal words lcobucci's refusal of a date claim.
+func dateRefusal(tc jwtutil.TimeClaim) string {
+	if tc.Status == jwtutil.DateTypeError {
+		return "a PHP TypeError in convertDate: MediaWiki fails with an internal error"
 	}
-	return KindUnknown
+	return fmt.Sprintf("%q", LcobucciDateFormat+tc.PHPText)
 }
 
-// ParseSubject decodes a sub claim in the forms MediaWiki writes (facts
-// §4.3): a bare central id, mw:CentralAuth::<id>, mw:local:<wiki>:<id>,
-// mw:<provider>:<instance>:<id>, mw:anon, or "".
-func ParseSubject(v any, present bool) Subject {
-	if !present {
-		return Subject{Format: SubMissing, Meaning: "no sub claim"}
+// gateway describes what the edge keys on.
+func gateway(e *Explanation, r Rules) Gateway {
+	g := Gateway{Sub: e.Subject.Raw, RLC: e.RLC, RateLimit: e.RateLimit}
+	if e.RLC != "" {
+		g.Notes = append(g.Notes, "rlc is the rate-limit class Wikimedia's GetSessionJwtData hook adds (from the client owner's global groups, else established-user or authed-user); the edge keys its limits on rlc and sub (T409305)")
+	} else if r.SessionHookClaims && e.Kind == KindAccessToken {
+		g.Notes = append(g.Notes, "no rlc: on Wikimedia, master adds the rate-limit class rlc to every token but owner-only ones, and the edge keys its limits on it (T409305); this token was not issued so, or not by Wikimedia")
 	}
-	s, ok := v.(string)
-	if !ok {
-		return Subject{Raw: jwtutil.CompactJSON(v), Format: SubInvalid, Meaning: "sub is not a string"}
+	if e.RateLimit != "" {
+		g.Notes = append(g.Notes, "ratelimit is OAuthRateLimiter's tier claim; the gateway does not enforce it (T409305 moves the edge to rlc)")
 	}
-	sub := Subject{Raw: s}
-	id := func(digits string) bool {
-		n, err := strconv.ParseInt(digits, 10, 64)
-		if err != nil || !allDigits(digits) {
-			return false
-		}
-		sub.CentralID = &n
-		return true
-	}
-	switch {
-	case s == "":
-		sub.Format = SubEmpty
-		sub.Meaning = "no user: client_credentials token of a normal client (anonymous)"
-		return sub
-	case allDigits(s) && id(s):
-		sub.Format = SubLegacy
-		sub.Meaning = "central user id " + s + " (bare id)"
-		return sub
-	case s == "mw:anon":
-		sub.Format = SubAnon
-		sub.Meaning = "anonymous session"
-		return sub
-	case strings.HasPrefix(s, "mw:"):
-		parts := strings.Split(s[3:], ":")
-		last := parts[len(parts)-1]
-		if len(parts) >= 2 && id(last) {
-			scope := parts[:len(parts)-1]
-			switch {
-			case len(scope) == 2 && scope[0] == "CentralAuth" && scope[1] == "":
-				sub.Format = SubCentralAuth
-				sub.Provider = "CentralAuth"
-				sub.Meaning = "CentralAuth global user id " + last
-				return sub
-			case len(scope) == 2 && scope[0] == "local" && scope[1] != "":
-				wiki := scope[1]
-				sub.Format, sub.Provider, sub.Wiki = SubLocal, "local", &wiki
-				sub.Meaning = "user id " + last + " on wiki " + wiki + " (LocalIdLookup)"
-				return sub
-			case len(scope) == 2 && scope[0] != "" && scope[0] != "local" && scope[0] != "CentralAuth":
-				inst := scope[1]
-				sub.Format, sub.Provider = SubScoped, scope[0]
-				if inst != "" {
-					sub.Wiki = &inst
-				}
-				sub.Meaning = "central id " + last + " from lookup " + scope[0]
-				return sub
-			}
-			sub.CentralID = nil
-		}
-	}
-	sub.Format = SubInvalid
-	sub.Meaning = "not a form MediaWiki writes or accepts"
-	return sub
+	return g
 }
 
 // rateLimit renders OAuthRateLimiter's {"requests_per_unit":5000,"unit":"HOUR"}.

@@ -32,7 +32,7 @@ func TestExplainRealTokens(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			e := Explain(parseFixture(t, tt.file), validAt)
+			e := Explain(parseFixture(t, tt.file), validAt, Master.Rules())
 			if e.Kind != tt.kind || e.Subject.Format != tt.subFormat || e.ConsumerKey != tt.consumer {
 				t.Errorf("kind %s sub %s consumer %s", e.Kind, e.Subject.Format, e.ConsumerKey)
 			}
@@ -55,7 +55,7 @@ func TestExplainRealTokens(t *testing.T) {
 }
 
 func TestExplainTimesAndScopes(t *testing.T) {
-	e := Explain(parseFixture(t, "tokens/15-tokenA-cc.jwt"), validAt)
+	e := Explain(parseFixture(t, "tokens/15-tokenA-cc.jwt"), validAt, Master.Rules())
 	if !slices.Equal(e.Scopes, []string{"basic", "highvolume", "editpage"}) {
 		t.Errorf("scopes %v", e.Scopes)
 	}
@@ -67,7 +67,7 @@ func TestExplainTimesAndScopes(t *testing.T) {
 	if !slices.Equal(rel, want) {
 		t.Errorf("times = %q, want %q", rel, want)
 	}
-	e = Explain(parseFixture(t, "tokens/07-tokenB-owner-only-registration.jwt"), validAt)
+	e = Explain(parseFixture(t, "tokens/07-tokenB-owner-only-registration.jwt"), validAt, Master.Rules())
 	if got := e.Times[2].Relative; got != "expires in 999y" {
 		t.Errorf("owner-only exp relative = %q", got)
 	}
@@ -99,7 +99,7 @@ func TestExplainCraftedWarnings(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			e := Explain(tok, validAt)
+			e := Explain(tok, validAt, Master.Rules())
 			if e.Kind != tt.kind {
 				t.Errorf("kind = %s, want %s", e.Kind, tt.kind)
 			}
@@ -117,7 +117,7 @@ func TestExplainRateLimitAndGrant(t *testing.T) {
 	key := privateKey(t, "oauth2-private.pem")
 	tok, _ := jwtutil.Parse(craft(t, `{"typ":"JWT","alg":"RS256"}`,
 		`{"aud":"a","jti":"x","iat":1,"nbf":1,"exp":2,"sub":"mw:CentralAuth::42","iss":"https://meta.wikimedia.org","grant_type":"authorization_code","rlc":"established-user","ratelimit":{"requests_per_unit":5000,"unit":"HOUR"},"scopes":["basic"]}`, key))
-	e := Explain(tok, validAt)
+	e := Explain(tok, validAt, Master.Rules())
 	if e.RateLimit != "5000 requests/hour" || e.GrantType != "authorization_code" || e.RLC != "established-user" {
 		t.Errorf("ratelimit %q grant %q rlc %q", e.RateLimit, e.GrantType, e.RLC)
 	}

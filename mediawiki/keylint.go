@@ -2,6 +2,7 @@ package mediawiki
 
 import (
 	"bytes"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -34,14 +35,34 @@ const (
 	RolePublic                 // $wgOAuth2PublicKey
 )
 
+func (r KeyRole) setting() string {
+	switch r {
+	case RolePrivate:
+		return "$wgOAuth2PrivateKey"
+	case RolePublic:
+		return "$wgOAuth2PublicKey"
+	}
+	return "the key setting"
+}
+
 // LintOptions selects how the material reaches MediaWiki.
 type LintOptions struct {
 	Role KeyRole
-	// AsFile: the setting holds a path to a file with this content. OpenSSL
-	// then reads the file, so whitespace around the PEM is harmless. When
-	// false the material is the setting's string itself (pasted PEM or
-	// file_get_contents()), which REL1_43 must match with its PEM regex.
+	// AsFile: the setting holds a path to a file with this content, which
+	// OpenSSL reads (text above the key and whitespace after it are
+	// harmless). When false the material is the setting's string itself
+	// (pasted PEM or file_get_contents()): REL1_43 must match it with its
+	// PEM regex, master's league CryptKey must read it with OpenSSL.
 	AsFile bool
+	// Version is the MediaWiki whose key reading applies (zero: master).
+	Version Version
+	// Passphrase is $wgOAuth2Passphrase for an encrypted private key
+	// (Rules.Passphrase); nil when none is set.
+	Passphrase []byte
+	// CoreKey: the material is core's $wgJwtPrivateKey / $wgJwtPublicKey,
+	// which Extension:OAuth copies in when $wgOAuth2PrivateKey is empty
+	// (Rules.JwtKeyFallback). Core reads PEM text only, never a file.
+	CoreKey bool
 }
 
 // HasErrors reports whether any lint has SeverityError.
@@ -54,19 +75,50 @@ func HasErrors(lints []Lint) bool {
 	return false
 }
 
-// LintPEM reports MediaWiki config pitfalls for a $wgOAuth2PrivateKey /
+// LintPEM reports MediaWiki master's pitfalls for a $wgOAuth2PrivateKey /
 // $wgOAuth2PublicKey string value, inferring which of the two it is.
 // See LintKey.
 func LintPEM(material []byte) []Lint {
 	return LintKey(material, LintOptions{})
 }
 
-// LintKey reports MediaWiki (REL1_43) pitfalls for key material: values its
-// PEM regex does not recognise (leading whitespace, BOM, trailing bytes,
-// escaped newlines, encrypted/EC keys, certificates) — which REL1_43 then
-// treats as a file path, failing with an exception whose text contains the
-// key — plus keys it cannot use (encrypted, non-RSA, < 2048 bits, damaged)
-// and a key in the wrong setting. File modes are LintFileMode's job.
+// branch names the version's release branch in messages.
+func (v Version) branch() string {
+	switch v {
+	case V1_43:
+		return "REL1_43"
+	case V1_45:
+		return "REL1_45"
+	}
+	return "master"
+}
+
+func settingName(role KeyRole, core bool) string {
+	switch {
+	case core && role == RolePublic:
+		return "$wgJwtPublicKey"
+	case core:
+		return "$wgJwtPrivateKey"
+	}
+	return role.setting()
+}
+
+// LintKey reports how the MediaWiki version o.Version reads key material
+// and what goes wrong:
+//
+//   - REL1_43 and REL1_45 take a value as PEM only when it matches their
+//     PEM regex; anything else (leading whitespace, BOM, text around it,
+//     escaped newlines, encrypted/EC keys, certificates) is taken as a file
+//     path, and the exception's text, shown in an HTTP 500, holds the key.
+//   - master's league CryptKey takes whatever OpenSSL reads as PEM (see
+//     opensslPEM), else a path, else "Invalid key supplied"; an encrypted
+//     private key needs $wgOAuth2Passphrase.
+//   - a key file (AsFile) is read by OpenSSL on every version.
+//
+// Then the key itself: encrypted without a usable passphrase, non-RSA,
+// < 2048 bits, damaged, in the wrong setting, and core $wgJwt*Key
+// pitfalls. File modes are LintFileMode's job. No message holds key
+// material.
 func LintKey(material []byte, o LintOptions) []Lint {
 	var out []Lint
 	add := func(code, sev, format string, args ...any) {
@@ -76,29 +128,65 @@ func LintKey(material []byte, o LintOptions) []Lint {
 		add("empty", SeverityError, "the key is empty")
 		return out
 	}
-
-	info, perr := keys.ParseKey(material)
+	r := o.Version.Rules()
 	role := o.Role
-	if role == RoleUnknown && info != nil {
+	if role == RoleUnknown {
 		role = RolePublic
-		if info.IsPrivate() {
+		if info, err := keys.ParseKey(material); (err == nil && info.IsPrivate()) || keys.IsEncrypted(material) {
 			role = RolePrivate
 		}
 	}
+	name := settingName(role, o.CoreKey)
 	reported := map[string]bool{}
 
-	if !o.AsFile && !MatchesMediaWikiPEM(material) {
-		code, why := notPEMReason(material)
-		reported[code] = true
-		add(code, SeverityError, "%s, so MediaWiki REL1_43 does not recognise the value as PEM and treats it as a file path: %s", why, notPEMConsequence(role))
+	if o.CoreKey {
+		if !r.JwtKeyFallback {
+			add("core-key-unused", SeverityWarning, "MediaWiki %s's OAuth extension does not fall back to core's %s (that came in REL1_45): set %s", o.Version.branch(), name, role.setting())
+		}
+		if o.AsFile {
+			add("core-key-path", SeverityError, "%s must be PEM text: core's JWT codec reads no key files, so a path gives it no key and session JWTs fail", name)
+		}
 	}
 
+	// What OpenSSL reads, once MediaWiki has the key text.
+	var block *pem.Block
+	if !o.AsFile && !r.OpenSSLKeys && !MatchesMediaWikiPEM(material) {
+		code, why := notPEMReason(material)
+		reported[code] = true
+		add(code, SeverityError, "%s, so MediaWiki %s does not recognise the value as PEM and treats it as a file path: %s", why, o.Version.branch(), notPEMConsequence(role))
+	} else {
+		var code, why string
+		if block, code, why = opensslPEM(material); block == nil {
+			reported[code] = true
+			add(code, SeverityError, "%s, so %s", why, opensslConsequence(r, role, o.AsFile))
+		}
+	}
+
+	src := material
+	if block != nil {
+		src = pem.EncodeToMemory(block)
+	}
+	var info *keys.KeyInfo
+	var perr error
+	if r.Passphrase && o.Passphrase != nil {
+		info, perr = keys.ParseKeyWithPassphrase(src, o.Passphrase)
+	} else {
+		info, perr = keys.ParseKey(src)
+	}
 	if perr != nil {
 		switch {
 		case errors.Is(perr, keys.ErrEncryptedKey):
-			if !reported["encrypted-key"] {
-				add("encrypted-key", SeverityError, "%v", perr)
+			switch {
+			case reported["encrypted-key"]:
+			case r.Passphrase:
+				add("encrypted-key", SeverityWarning, "the key is encrypted: MediaWiki %s decrypts it with $wgOAuth2Passphrase; give the passphrase to check the key", o.Version.branch())
+			default:
+				add("encrypted-key", SeverityError, "the key is encrypted and MediaWiki %s has no passphrase setting ($wgOAuth2Passphrase came in master): decrypt it (openssl pkey -in KEY -out PLAIN) and protect the file by mode instead", o.Version.branch())
 			}
+		case errors.Is(perr, keys.ErrWrongPassphrase):
+			add("wrong-passphrase", SeverityError, "the passphrase does not decrypt the key, so %s", opensslConsequence(r, role, o.AsFile))
+		case errors.Is(perr, keys.ErrUnsupportedEncryption):
+			add("encryption-unchecked", SeverityWarning, "%v: OpenSSL, and so MediaWiki, may read it, but mwoauth cannot decrypt it to check the key", perr)
 		case errors.Is(perr, keys.ErrNotRSA):
 			if !reported["not-rsa"] {
 				add("not-rsa", SeverityError, "%v", perr)
@@ -110,29 +198,56 @@ func LintKey(material []byte, o LintOptions) []Lint {
 	}
 
 	switch {
+	case info.Encrypted:
+		add("encrypted", SeverityInfo, "the key is encrypted and the passphrase decrypts it: $wgOAuth2Passphrase must hold that passphrase")
+	case o.Passphrase != nil && r.Passphrase && info.IsPrivate():
+		add("passphrase-unused", SeverityInfo, "the key is not encrypted: $wgOAuth2Passphrase is not used")
+	}
+	switch {
 	case o.Role == RolePublic && info.IsPrivate():
 		add("private-key-in-public-setting", SeverityError,
-			"$wgOAuth2PublicKey holds a private key: the public key setting is often copied to proxies and other services; give it only the public half (mwoauth keys generate writes both)")
+			"%s holds a private key: the public key setting is often copied to proxies and other services; give it only the public half (mwoauth keys generate writes both)", name)
 	case o.Role == RolePrivate && !info.IsPrivate():
 		add("public-key-in-private-setting", SeverityError,
-			"$wgOAuth2PrivateKey holds a public key (%s): MediaWiki cannot sign tokens with it", info.Format)
+			"%s holds a public key (%s): MediaWiki cannot sign tokens with it", name, info.Format)
 	}
 	if bits := info.Bits(); bits < keys.MinRSABits {
 		add("weak-key", SeverityError, "the RSA key has %d bits; MediaWiki requires at least %d (generate a new pair: mwoauth keys generate)", bits, keys.MinRSABits)
 	}
-	if info.Format == keys.FormatCertificate && o.AsFile {
-		add("certificate", SeverityInfo, "the file is a certificate; OpenSSL reads its public key, which works as a file but not as a pasted value")
+	if info.Format == keys.FormatCertificate && !reported["certificate"] {
+		add("certificate", SeverityInfo, "the key is a certificate; OpenSSL reads its public key, which works as a file or, on master, as a value, but not as a REL1_43 value")
 	}
 	if info.Format == keys.FormatJWK {
 		add("jwk", SeverityError, "the value is a JWK; MediaWiki needs PEM (mwoauth keys jwks goes the other way only)")
 	}
 	if bytes.Contains(material, []byte("\r\n")) && !reported["trailing-whitespace"] {
-		add("crlf", SeverityInfo, "the key has CRLF line endings; REL1_43 accepts them, but an extra blank line at the end would not be")
+		msg := "the key has CRLF line endings, which MediaWiki reads"
+		if !r.OpenSSLKeys && !o.AsFile {
+			msg += ", but an extra blank line at the end would not be"
+		}
+		add("crlf", SeverityInfo, "%s", msg)
 	}
 	if n := keys.CountPEMBlocks(material); n > 1 {
 		add("extra-blocks", SeverityWarning, "the material holds %d PEM blocks; only the first key is used", n)
 	}
 	return out
+}
+
+// opensslConsequence says what happens when OpenSSL cannot read the key.
+func opensslConsequence(r Rules, role KeyRole, asFile bool) string {
+	effect := "rest.php/oauth2/access_token answers HTTP 500 (the key itself is not in the error)"
+	if role == RolePublic {
+		effect = "OAuth 2 bearer tokens cannot be verified (HTTP 500)"
+	}
+	switch {
+	case asFile && r.OpenSSLKeys:
+		return "league's CryptKey throws \"Unable to read key from file\": " + effect
+	case r.OpenSSLKeys:
+		return "league's CryptKey, finding no file of that name either, throws \"Invalid key supplied\": " + effect
+	case asFile:
+		return "lcobucci/jwt cannot parse it (\"It was not possible to parse your key\"): " + effect
+	}
+	return "lcobucci/jwt cannot parse the copy MediaWiki writes to its temp file (\"It was not possible to parse your key\"): " + effect
 }
 
 func notPEMConsequence(role KeyRole) string {
@@ -160,7 +275,7 @@ func notPEMReason(v []byte) (code, why string) {
 	typ := pemTypeAt(v)
 	switch typ {
 	case "ENCRYPTED PRIVATE KEY":
-		return "encrypted-key", "the key is encrypted (BEGIN ENCRYPTED PRIVATE KEY; REL1_43 has no passphrase setting)"
+		return "encrypted-key", "the key is encrypted (BEGIN ENCRYPTED PRIVATE KEY), and this version has no passphrase setting"
 	case "EC PRIVATE KEY", "EC PUBLIC KEY", "DSA PRIVATE KEY", "OPENSSH PRIVATE KEY":
 		return "not-rsa", fmt.Sprintf("the key is %s, not RSA (MediaWiki tokens are RS256)", typ)
 	case "CERTIFICATE":
@@ -189,7 +304,7 @@ func notPEMReason(v []byte) (code, why string) {
 			return "trailing-whitespace", "the value ends with whitespace after the -----END line other than one line break (e.g. trailing spaces or several blank lines)"
 		}
 	}
-	return "not-mediawiki-pem", "the value does not match REL1_43's PEM pattern (check the BEGIN/END lines)"
+	return "not-mediawiki-pem", "the value does not match the PEM pattern (check the BEGIN/END lines)"
 }
 
 func isSpace(c byte) bool {
@@ -211,11 +326,12 @@ func pemTypeAt(v []byte) string {
 	return string(rest[:j])
 }
 
-// LintFileMode applies REL1_43's key-file permission rule (league CryptKey:
-// a mode other than 400, 440, 600, 640 or 660 raises an E_USER_NOTICE; the
-// key still works; for the public key the notice is suppressed by @) and flags modes that are actually unsafe: a world-readable
-// private key, or a key file anyone may replace (a replaced public key lets
-// anyone mint accepted tokens).
+// LintFileMode applies league CryptKey's key-file permission rule (a mode
+// other than 400, 440, 600, 640 or 660 raises an E_USER_NOTICE whenever the
+// key is loaded; the key still works; REL1_43 builds the public key's
+// CryptKey under @, which silences it) and flags modes that are actually
+// unsafe: a world-readable private key, or a key file anyone may replace (a
+// replaced public key lets anyone mint accepted tokens).
 func LintFileMode(mode fs.FileMode, role KeyRole) []Lint {
 	perm := mode.Perm()
 	var out []Lint
@@ -223,14 +339,12 @@ func LintFileMode(mode fs.FileMode, role KeyRole) []Lint {
 	case 0o400, 0o440, 0o600, 0o640, 0o660:
 	default:
 		if role == RolePublic {
-			// REL1_43 builds the public CryptKey under @, which swallows
-			// the notice: nothing is logged, so this is only informative.
 			out = append(out, Lint{Code: "file-mode", Severity: SeverityInfo, Message: fmt.Sprintf(
-				"file mode %04o is not 0400, 0440, 0600, 0640 or 0660; REL1_43 would raise a permission notice but silences it for the public key", perm)})
+				"file mode %04o is not 0400, 0440, 0600, 0640 or 0660; league's CryptKey raises a permission notice for it (REL1_43 silences it for the public key)", perm)})
 			break
 		}
 		out = append(out, Lint{Code: "file-mode", Severity: SeverityWarning, Message: fmt.Sprintf(
-			"file mode %04o is not 0400, 0440, 0600, 0640 or 0660: REL1_43 raises an E_USER_NOTICE whenever it loads the key (the key still works)", perm)})
+			"file mode %04o is not 0400, 0440, 0600, 0640 or 0660: league's CryptKey raises an E_USER_NOTICE whenever it loads the key (the key still works)", perm)})
 	}
 	if role == RolePrivate && perm&0o004 != 0 {
 		out = append(out, Lint{Code: "world-readable", Severity: SeverityError, Message: fmt.Sprintf(

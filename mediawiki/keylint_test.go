@@ -87,7 +87,9 @@ func lintCodes(ls []Lint) []string {
 	return out
 }
 
-func TestLintKey(t *testing.T) {
+// REL1_43's reading: its PEM regex decides "value or path"; key files are
+// read by OpenSSL.
+func TestLintKeyREL1_43(t *testing.T) {
 	priv := string(readKey(t, "oauth2-private.pem"))
 	pub := string(readKey(t, "oauth2-public.pem"))
 	tests := []struct {
@@ -96,61 +98,133 @@ func TestLintKey(t *testing.T) {
 		o    LintOptions
 		want []string
 	}{
-		{"clean private", priv, LintOptions{}, nil},
-		{"clean pkcs1", string(readKey(t, "oauth2-private-pkcs1.pem")), LintOptions{Role: RolePrivate}, nil},
-		{"clean public", pub, LintOptions{Role: RolePublic}, nil},
-		{"extra newline works", priv + "\n", LintOptions{}, nil},
-		{"leading whitespace", "  " + priv, LintOptions{}, []string{"error:leading-whitespace"}},
-		{"leading whitespace, file", "  " + priv, LintOptions{AsFile: true}, nil},
-		{"bom", "\xef\xbb\xbf" + pub, LintOptions{}, []string{"error:bom"}},
-		{"trailing garbage", priv + "# end\n", LintOptions{}, []string{"error:trailing-garbage"}},
-		{"trailing spaces", priv + "  ", LintOptions{}, []string{"error:trailing-whitespace"}},
-		{"many blank lines", priv + "\n\n\n", LintOptions{}, []string{"error:trailing-whitespace"}},
-		{"crlf", strings.ReplaceAll(priv, "\n", "\r\n"), LintOptions{}, []string{"info:crlf"}},
-		{"escaped newlines", strings.ReplaceAll(strings.TrimSpace(pub), "\n", `\n`), LintOptions{}, []string{"error:escaped-newlines"}},
-		{"text before", "key:\n" + pub, LintOptions{}, []string{"error:leading-garbage"}},
-		{"encrypted", string(readKey(t, "oauth2-private-encrypted.pem")), LintOptions{}, []string{"error:encrypted-key"}},
-		{"encrypted pkcs1 matches the regex but cannot be read", string(readKey(t, "oauth2-private-pkcs1-encrypted.pem")), LintOptions{}, []string{"error:encrypted-key"}},
-		{"ec sec1", string(readKey(t, "ec-private-sec1.pem")), LintOptions{}, []string{"error:not-rsa"}},
-		{"ec pkcs8", string(readKey(t, "ec-private-pkcs8.pem")), LintOptions{}, []string{"error:not-rsa"}},
-		{"dsa", string(readKey(t, "dsa-private.pem")), LintOptions{}, []string{"error:not-rsa"}},
-		{"weak", string(readKey(t, "weak1024-private.pem")), LintOptions{}, []string{"error:weak-key"}},
-		{"certificate value", string(readKey(t, "oauth2-cert.pem")), LintOptions{Role: RolePublic}, []string{"error:certificate"}},
-		{"certificate file", string(readKey(t, "oauth2-cert.pem")), LintOptions{Role: RolePublic, AsFile: true}, []string{"info:certificate"}},
-		{"private in public slot", priv, LintOptions{Role: RolePublic}, []string{"error:private-key-in-public-setting"}},
-		{"public in private slot", pub, LintOptions{Role: RolePrivate}, []string{"error:public-key-in-private-setting"}},
-		{"two blocks", pub + string(readKey(t, "other-public.pem")), LintOptions{}, []string{"warning:extra-blocks"}},
-		{"empty", "\n", LintOptions{}, []string{"error:empty"}},
-		{"space after BEGIN line", strings.Replace(pub, "KEY-----\n", "KEY-----  \n", 1), LintOptions{}, []string{"error:begin-line"}},
-		{"unknown PEM type", "-----BEGIN FOO KEY-----\nAAAA\n-----END FOO KEY-----\n", LintOptions{}, []string{"error:pem-type", "error:unparseable"}},
-		{"no END line", "-----BEGIN PUBLIC KEY-----\nMIIB\n", LintOptions{}, []string{"error:no-end", "error:unparseable"}},
-		{"path-like", "/etc/key.pem", LintOptions{}, []string{"error:not-pem", "error:unparseable"}},
-		{"jwk", string(mustJWKS(t, realPublic(t))), LintOptions{}, []string{"error:not-pem", "error:jwk"}},
+		{"clean private", priv, LintOptions{Version: V1_43}, nil},
+		{"clean pkcs1", string(readKey(t, "oauth2-private-pkcs1.pem")), LintOptions{Version: V1_43, Role: RolePrivate}, nil},
+		{"clean public", pub, LintOptions{Version: V1_43, Role: RolePublic}, nil},
+		{"extra newline works", priv + "\n", LintOptions{Version: V1_43}, nil},
+		{"leading whitespace", "  " + priv, LintOptions{Version: V1_43}, []string{"error:leading-whitespace"}},
+		// OpenSSL reads no indented BEGIN line, from a file either.
+		{"leading whitespace, file", "  " + priv, LintOptions{Version: V1_43, AsFile: true}, []string{"error:leading-whitespace"}},
+		{"text before, file", "key:\n" + priv, LintOptions{Version: V1_43, AsFile: true}, nil},
+		{"trailing spaces, file", priv + "  \n\n", LintOptions{Version: V1_43, AsFile: true}, nil},
+		{"passphrase has no setting", string(readKey(t, "oauth2-private-encrypted.pem")), LintOptions{Version: V1_43, Passphrase: []byte("secret")}, []string{"error:encrypted-key"}},
+		{"1.45 reads as 1.43", "  " + priv, LintOptions{Version: V1_45}, []string{"error:leading-whitespace"}},
+		{"core key on 1.43", priv, LintOptions{Version: V1_43, CoreKey: true}, []string{"warning:core-key-unused"}},
+		{"bom", "\xef\xbb\xbf" + pub, LintOptions{Version: V1_43}, []string{"error:bom"}},
+		{"trailing garbage", priv + "# end\n", LintOptions{Version: V1_43}, []string{"error:trailing-garbage"}},
+		{"trailing spaces", priv + "  ", LintOptions{Version: V1_43}, []string{"error:trailing-whitespace"}},
+		{"many blank lines", priv + "\n\n\n", LintOptions{Version: V1_43}, []string{"error:trailing-whitespace"}},
+		{"crlf", strings.ReplaceAll(priv, "\n", "\r\n"), LintOptions{Version: V1_43}, []string{"info:crlf"}},
+		{"escaped newlines", strings.ReplaceAll(strings.TrimSpace(pub), "\n", `\n`), LintOptions{Version: V1_43}, []string{"error:escaped-newlines"}},
+		{"text before", "key:\n" + pub, LintOptions{Version: V1_43}, []string{"error:leading-garbage"}},
+		{"encrypted", string(readKey(t, "oauth2-private-encrypted.pem")), LintOptions{Version: V1_43}, []string{"error:encrypted-key"}},
+		{"encrypted pkcs1 matches the regex but cannot be read", string(readKey(t, "oauth2-private-pkcs1-encrypted.pem")), LintOptions{Version: V1_43}, []string{"error:encrypted-key"}},
+		{"ec sec1", string(readKey(t, "ec-private-sec1.pem")), LintOptions{Version: V1_43}, []string{"error:not-rsa"}},
+		{"ec pkcs8", string(readKey(t, "ec-private-pkcs8.pem")), LintOptions{Version: V1_43}, []string{"error:not-rsa"}},
+		{"dsa", string(readKey(t, "dsa-private.pem")), LintOptions{Version: V1_43}, []string{"error:not-rsa"}},
+		{"weak", string(readKey(t, "weak1024-private.pem")), LintOptions{Version: V1_43}, []string{"error:weak-key"}},
+		{"certificate value", string(readKey(t, "oauth2-cert.pem")), LintOptions{Version: V1_43, Role: RolePublic}, []string{"error:certificate"}},
+		{"certificate file", string(readKey(t, "oauth2-cert.pem")), LintOptions{Version: V1_43, Role: RolePublic, AsFile: true}, []string{"info:certificate"}},
+		{"private in public slot", priv, LintOptions{Version: V1_43, Role: RolePublic}, []string{"error:private-key-in-public-setting"}},
+		{"public in private slot", pub, LintOptions{Version: V1_43, Role: RolePrivate}, []string{"error:public-key-in-private-setting"}},
+		{"two blocks", pub + string(readKey(t, "other-public.pem")), LintOptions{Version: V1_43}, []string{"warning:extra-blocks"}},
+		{"empty", "\n", LintOptions{Version: V1_43}, []string{"error:empty"}},
+		{"space after BEGIN line", strings.Replace(pub, "KEY-----\n", "KEY-----  \n", 1), LintOptions{Version: V1_43}, []string{"error:begin-line"}},
+		{"unknown PEM type", "-----BEGIN FOO KEY-----\nAAAA\n-----END FOO KEY-----\n", LintOptions{Version: V1_43}, []string{"error:pem-type", "error:unparseable"}},
+		{"no END line", "-----BEGIN PUBLIC KEY-----\nMIIB\n", LintOptions{Version: V1_43}, []string{"error:no-end", "error:unparseable"}},
+		{"path-like", "/etc/key.pem", LintOptions{Version: V1_43}, []string{"error:not-pem", "error:unparseable"}},
+		{"jwk", string(mustJWKS(t, realPublic(t))), LintOptions{Version: V1_43}, []string{"error:not-pem", "error:jwk"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := LintKey([]byte(tt.v), tt.o)
-			if codes := lintCodes(got); !slices.Equal(codes, tt.want) {
-				t.Errorf("lints = %v, want %v\n%+v", codes, tt.want, got)
-			}
-			for _, l := range got {
-				if l.Message == "" || strings.Contains(l.Message, "\n") || strings.Contains(l.Message, "MII") {
-					t.Errorf("bad message (empty, multi-line or key material): %q", l.Message)
-				}
-			}
-			if HasErrors(got) != slices.ContainsFunc(tt.want, func(s string) bool { return strings.HasPrefix(s, "error:") }) {
-				t.Error("HasErrors disagrees")
-			}
+			checkLints(t, LintKey([]byte(tt.v), tt.o), tt.want)
 		})
 	}
 }
 
+// Master's reading: league 9's CryptKey takes what OpenSSL reads as PEM,
+// else a path, else "Invalid key supplied"; $wgOAuth2Passphrase decrypts.
+// The OpenSSL cases were observed with OpenSSL 3.0's PEM_read_bio.
+func TestLintKeyMaster(t *testing.T) {
+	priv := string(readKey(t, "oauth2-private.pem"))
+	pub := string(readKey(t, "oauth2-public.pem"))
+	enc := string(readKey(t, "oauth2-private-encrypted.pem"))
+	encPKCS1 := string(readKey(t, "oauth2-private-pkcs1-encrypted.pem"))
+	secret := []byte("secret")
+	tests := []struct {
+		name string
+		v    string
+		o    LintOptions
+		want []string
+	}{
+		{"clean private", priv, LintOptions{}, nil},
+		{"clean public", pub, LintOptions{Role: RolePublic}, nil},
+		{"text before is skipped", "my key:\n" + priv, LintOptions{}, nil},
+		{"bom is dropped", "\xef\xbb\xbf" + pub, LintOptions{}, nil},
+		{"trailing garbage is ignored", priv + "# end\n", LintOptions{}, nil},
+		{"trailing blank lines", priv + "   \n\n\n", LintOptions{}, nil},
+		{"space after BEGIN line", strings.Replace(pub, "KEY-----\n", "KEY-----  \n", 1), LintOptions{}, nil},
+		{"indented base64", strings.ReplaceAll(pub, "\nMII", "\n  MII"), LintOptions{}, nil},
+		{"crlf", strings.ReplaceAll(priv, "\n", "\r\n"), LintOptions{}, []string{"info:crlf"}},
+		{"leading whitespace", "  " + priv, LintOptions{}, []string{"error:leading-whitespace"}},
+		{"leading whitespace, file", "  " + priv, LintOptions{AsFile: true}, []string{"error:leading-whitespace"}},
+		{"indented END line", strings.Replace(pub, "-----END", "  -----END", 1), LintOptions{Role: RolePublic}, []string{"error:end-line"}},
+		{"characters after BEGIN", strings.Replace(pub, "KEY-----\n", "KEY----- x\n", 1), LintOptions{Role: RolePublic}, []string{"error:begin-line", "error:unparseable"}},
+		{"escaped newlines", strings.ReplaceAll(strings.TrimSpace(pub), "\n", `\n`), LintOptions{}, []string{"error:escaped-newlines"}},
+		{"no END line", "-----BEGIN PUBLIC KEY-----\nMIIB\n", LintOptions{}, []string{"error:no-end", "error:unparseable"}},
+		{"path-like", "/etc/key.pem", LintOptions{}, []string{"error:not-pem", "error:unparseable"}},
+		{"certificate value works", string(readKey(t, "oauth2-cert.pem")), LintOptions{Role: RolePublic}, []string{"info:certificate"}},
+		{"pkcs1 public", string(readKey(t, "oauth2-public-pkcs1.pem")), LintOptions{Role: RolePublic}, nil},
+		{"encrypted, no passphrase", enc, LintOptions{}, []string{"warning:encrypted-key"}},
+		{"encrypted, passphrase", enc, LintOptions{Passphrase: secret}, []string{"info:encrypted"}},
+		{"encrypted file, passphrase", enc, LintOptions{AsFile: true, Passphrase: secret}, []string{"info:encrypted"}},
+		{"legacy encrypted, passphrase", encPKCS1, LintOptions{Passphrase: secret}, []string{"info:encrypted"}},
+		{"encrypted, wrong passphrase", enc, LintOptions{Passphrase: []byte("wrong")}, []string{"error:wrong-passphrase"}},
+		{"plain key, passphrase", priv, LintOptions{Passphrase: secret}, []string{"info:passphrase-unused"}},
+		{"ec key", string(readKey(t, "ec-private-sec1.pem")), LintOptions{}, []string{"error:not-rsa"}},
+		{"weak", string(readKey(t, "weak1024-private.pem")), LintOptions{}, []string{"error:weak-key"}},
+		{"public in private slot", pub, LintOptions{Role: RolePrivate}, []string{"error:public-key-in-private-setting"}},
+		{"core key value", priv, LintOptions{CoreKey: true}, nil},
+		{"core key file", priv, LintOptions{CoreKey: true, AsFile: true}, []string{"error:core-key-path"}},
+		{"core key, leading whitespace", "  " + priv, LintOptions{CoreKey: true}, []string{"error:leading-whitespace"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			checkLints(t, LintKey([]byte(tt.v), tt.o), tt.want)
+		})
+	}
+	// Master's failure names league's exception, and never leaks the key.
+	ls := LintKey([]byte("  "+priv), LintOptions{})
+	if len(ls) != 1 || !strings.Contains(ls[0].Message, `"Invalid key supplied"`) || !strings.Contains(ls[0].Message, "not in the error") {
+		t.Errorf("%+v", ls)
+	}
+	ls = LintKey([]byte("  "+priv), LintOptions{AsFile: true})
+	if len(ls) != 1 || !strings.Contains(ls[0].Message, `"Unable to read key from file"`) {
+		t.Errorf("%+v", ls)
+	}
+}
+
+func checkLints(t *testing.T, got []Lint, want []string) {
+	t.Helper()
+	if codes := lintCodes(got); !slices.Equal(codes, want) {
+		t.Errorf("lints = %v, want %v\n%+v", codes, want, got)
+	}
+	for _, l := range got {
+		if l.Message == "" || strings.Contains(l.Message, "\n") || strings.Contains(l.Message, "MII") {
+			t.Errorf("bad message (empty, multi-line or key material): %q", l.Message)
+		}
+	}
+	if HasErrors(got) != slices.ContainsFunc(want, func(s string) bool { return strings.HasPrefix(s, "error:") }) {
+		t.Error("HasErrors disagrees")
+	}
+}
+
 func TestLintLeadingWhitespaceExplainsLeak(t *testing.T) {
-	ls := LintPEM(append([]byte("\n"), readKey(t, "oauth2-private.pem")...))
+	ls := LintKey(append([]byte("\n"), readKey(t, "oauth2-private.pem")...), LintOptions{Version: V1_43})
 	if len(ls) != 1 || !strings.Contains(ls[0].Message, "HTTP 500") || !strings.Contains(ls[0].Message, "private key") {
 		t.Fatalf("%+v", ls)
 	}
-	ls = LintKey(append([]byte(" "), readKey(t, "oauth2-public.pem")...), LintOptions{Role: RolePublic})
+	ls = LintKey(append([]byte(" "), readKey(t, "oauth2-public.pem")...), LintOptions{Version: V1_43, Role: RolePublic})
 	if len(ls) != 1 || !strings.Contains(ls[0].Message, "cannot be verified") {
 		t.Fatalf("%+v", ls)
 	}

@@ -1,6 +1,8 @@
 package mediawiki
 
 import (
+	"bytes"
+	"encoding/pem"
 	"regexp"
 	"testing"
 
@@ -44,9 +46,33 @@ func FuzzLintKey(f *testing.F) {
 	}
 	f.Add([]byte(`-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----`))
 	f.Fuzz(func(t *testing.T, v []byte) {
-		for _, l := range LintPEM(v) {
-			if l.Code == "" || l.Severity == "" || l.Message == "" {
-				t.Fatalf("empty lint field: %+v", l)
+		for _, o := range []LintOptions{{}, {Version: V1_43}, {AsFile: true, Passphrase: []byte("secret")}} {
+			for _, l := range LintKey(v, o) {
+				if l.Code == "" || l.Severity == "" || l.Message == "" {
+					t.Fatalf("empty lint field: %+v", l)
+				}
+			}
+		}
+	})
+}
+
+// The OpenSSL reading model returns a block or a reason, never both, and a
+// block it returns reads back the same.
+func FuzzOpenSSLPEM(f *testing.F) {
+	for _, name := range fixtures.KeyNames() {
+		f.Add(fixtures.Key(name))
+		f.Add(append([]byte("  "), fixtures.Key(name)...))
+	}
+	f.Add([]byte("x\n-----BEGIN A-----\nProc-Type: 4,ENCRYPTED\n\nAAAA\n-----END A-----"))
+	f.Fuzz(func(t *testing.T, v []byte) {
+		b, code, why := opensslPEM(v)
+		if (b == nil) == (code == "") || (code == "") != (why == "") {
+			t.Fatalf("block %v, code %q, reason %q", b, code, why)
+		}
+		if b != nil {
+			again, _, _ := opensslPEM(pem.EncodeToMemory(b))
+			if again == nil || again.Type != b.Type || !bytes.Equal(again.Bytes, b.Bytes) {
+				t.Fatalf("%q does not read back", v)
 			}
 		}
 	})

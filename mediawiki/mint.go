@@ -2,8 +2,9 @@ package mediawiki
 
 import (
 	"crypto/rsa"
+	"errors"
 	"fmt"
-	"strconv"
+	"slices"
 	"strings"
 	"time"
 
@@ -14,58 +15,144 @@ import (
 // header bytes lcobucci/jwt writes for MediaWiki.
 const MediaWikiHeaderB64 = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9"
 
-// MintOptions describes an access token as Extension:OAuth would issue it.
+// Grant types (the grant_type claim on master).
+const (
+	GrantAuthorizationCode = "authorization_code"
+	GrantRefreshToken      = "refresh_token"
+	GrantClientCredentials = "client_credentials"
+)
+
+// DefaultAccessTokenLifetime is $wgOAuth2GrantExpirationInterval's default
+// (PT1H); Wikimedia sets PT4H.
+const DefaultAccessTokenLifetime = time.Hour
+
+// MintOptions describes an access token as Extension:OAuth of the version
+// MediaWiki issues it (AccessTokenEntity::convertToJWT and ClaimStore).
 type MintOptions struct {
-	ClientID          string        // aud: the consumer key
-	UserID            int64         // central user id
-	SubFormat         string        // "legacy" (default), "centralauth", or "local:WIKI"
-	Scopes            []string      // default ["basic"]
-	ExpiresIn         time.Duration // default 1h ($wgOAuth2GrantExpirationInterval PT1H)
-	Issuer            string        // iss; omitted when empty
-	OwnerOnly         bool          // exp now + 1000 years, bare sub, no grant_type
-	ClientCredentials bool          // sub "" (client_credentials of a normal client)
-	JTI               string        // default 80 random lowercase hex
-	GrantType         string        // optional grant_type claim (master adds it)
-	Now               time.Time     // required
+	// MediaWiki is the version whose tokens are minted (zero: master).
+	MediaWiki Version
+	ClientID  string // aud: the consumer key
+	// UserID is the central user id the token is for; for a
+	// client_credentials token of a normal client, the client's owner
+	// (master writes the owner's id in sub; REL1_45 and older write "").
+	UserID int64
+	// SubjectScope is the wiki's CentralIdLookup::getScope() for mw: subs
+	// ("CentralAuth:", "local:metawiki"); "" is CentralAuthScope.
+	SubjectScope string
+	// GrantType is the grant_type claim (master, not owner-only):
+	// authorization_code by default, client_credentials with
+	// ClientCredentials.
+	GrantType         string
+	ClientCredentials bool // a client_credentials token of a normal client
+	OwnerOnly         bool // a token of an owner-only client: bare sub, no grant_type
+	// HookClaims are claims GetSessionJwtData and OAuthClaimStoreGetClaims
+	// hooks add (Wikimedia: rlc, ratelimit), written after grant_type and
+	// before scopes in this order. A hook claim named grant_type replaces
+	// its value in place, as ClaimStore does.
+	HookClaims []jwtutil.RawMember
+	Scopes     []string      // default ["basic"]
+	ExpiresIn  time.Duration // default 1h; owner-only: 1000 years unless set
+	Issuer     string        // iss, the central wiki's canonical server (always written)
+	JTI        string        // default 80 random lowercase hex
+	Now        time.Time     // required
 }
 
-// Subject builds sub the way AccessTokenEntity::getUserIdentifierForJwt does.
-func (o MintOptions) Subject() (string, error) {
-	id := strconv.FormatInt(o.UserID, 10)
+// ErrNoIssuer: MediaWiki always writes iss.
+var ErrNoIssuer = errors.New("no issuer: MediaWiki always writes iss, the central wiki's canonical server")
+
+// registeredClaims are the claims lcobucci's builder sets itself; its
+// withClaim() refuses them, so hooks cannot set them either.
+var registeredClaims = []string{"iss", "sub", "aud", "exp", "nbf", "iat", "jti"}
+
+// CheckHookClaim says why a hook could not add the claim name, or nil.
+func CheckHookClaim(name string) error {
 	switch {
-	case o.ClientCredentials:
-		return "", nil
-	case o.OwnerOnly, o.SubFormat == "", o.SubFormat == SubLegacy:
-		return id, nil
-	case o.SubFormat == SubCentralAuth:
-		return "mw:CentralAuth::" + id, nil
-	case strings.HasPrefix(o.SubFormat, "local:") && len(o.SubFormat) > len("local:"):
-		// LocalIdLookup::getScope replaces ':' in the wiki id with '-'.
-		wiki := strings.ReplaceAll(strings.TrimPrefix(o.SubFormat, "local:"), ":", "-")
-		return "mw:local:" + wiki + ":" + id, nil
+	case name == "":
+		return errors.New("a claim needs a name")
+	case slices.Contains(registeredClaims, name):
+		return fmt.Errorf("%s is a registered claim: lcobucci's withClaim() refuses it, so no hook can set it", name)
+	case name == "scopes":
+		return errors.New("scopes is written last, after every hook claim, so no hook can set it (use the scopes)")
 	}
-	return "", fmt.Errorf("unknown sub format %q (want legacy, centralauth or local:WIKI)", o.SubFormat)
+	return nil
 }
 
-// Mint signs a new access token shaped exactly like the extension's: the
-// header bytes, claim order aud, jti, iat, nbf, exp, sub, iss, custom
-// claims, scopes, and microsecond float times.
+// Subject is the sub the version writes (AccessTokenEntity::getUserIdentifierForJwt).
+func (o MintOptions) Subject() string {
+	id := fmt.Sprint(o.UserID)
+	switch {
+	case o.ClientCredentials && !o.MediaWiki.Rules().ClientCredentialsOwnerSub:
+		return ""
+	case o.UserID == 0:
+		return ""
+	case o.OwnerOnly || !o.MediaWiki.Rules().MWSubject:
+		return id
+	}
+	return SubjectFor(o.scope(), o.UserID)
+}
+
+func (o MintOptions) scope() string {
+	if o.SubjectScope == "" {
+		return CentralAuthScope
+	}
+	return o.SubjectScope
+}
+
+// grantType is the grant_type the version writes, "" for none.
+func (o MintOptions) grantType() string {
+	switch {
+	case !o.MediaWiki.Rules().GrantTypeClaim || o.OwnerOnly:
+		return ""
+	case o.GrantType != "":
+		return o.GrantType
+	case o.ClientCredentials:
+		return GrantClientCredentials
+	}
+	return GrantAuthorizationCode
+}
+
+// Expiry is exp for a token issued at now.
+func (o MintOptions) Expiry(now time.Time) time.Time {
+	switch {
+	case o.ExpiresIn != 0:
+		return now.Add(o.ExpiresIn)
+	case o.OwnerOnly:
+		return now.AddDate(1000, 0, 0) // ClientEntity: P1000Y
+	}
+	return now.Add(DefaultAccessTokenLifetime)
+}
+
+// Mint signs a new access token shaped exactly as the version issues it:
+// the header bytes, the claim order (master: aud, jti, iat, nbf, exp, sub,
+// iss, grant_type, hook claims, scopes; REL1_43: the same without
+// grant_type), and microsecond float times.
 func Mint(key *rsa.PrivateKey, o MintOptions) (string, error) {
 	if key == nil {
-		return "", fmt.Errorf("no private key")
+		return "", errors.New("no private key")
 	}
 	if o.Now.IsZero() {
-		return "", fmt.Errorf("no clock")
+		return "", errors.New("no clock")
 	}
 	if o.ClientID == "" {
-		return "", fmt.Errorf("no client id (aud)")
+		return "", errors.New("no client id (aud)")
 	}
-	sub, err := o.Subject()
-	if err != nil {
-		return "", err
+	if o.Issuer == "" {
+		return "", ErrNoIssuer
+	}
+	if o.ClientCredentials && o.OwnerOnly {
+		return "", errors.New("a token is either a client_credentials token of a normal client or one of an owner-only client")
+	}
+	for _, c := range o.HookClaims {
+		if err := CheckHookClaim(c.Name); err != nil {
+			return "", err
+		}
+		if _, p := jwtutil.ValidateJSON(c.JSON); p != jwtutil.JSONOK {
+			return "", fmt.Errorf("the value of %s is %s", c.Name, p)
+		}
 	}
 	jti := o.JTI
 	if jti == "" {
+		var err error
 		if jti, err = jwtutil.NewJTI(); err != nil {
 			return "", err
 		}
@@ -78,35 +165,34 @@ func Mint(key *rsa.PrivateKey, o MintOptions) (string, error) {
 	// so on a moving clock exp-iat is a hair under the interval. With one
 	// instant the three are consistent and reproducible.
 	now := o.Now.Truncate(time.Microsecond)
-	var exp time.Time
-	switch {
-	case o.OwnerOnly:
-		exp = now.AddDate(1000, 0, 0)
-	case o.ExpiresIn > 0:
-		exp = now.Add(o.ExpiresIn)
-	default:
-		exp = now.Add(time.Hour)
+	claims := []jwtutil.RawMember{
+		{Name: "aud", JSON: []byte(jwtutil.JSONString(o.ClientID))},
+		{Name: "jti", JSON: []byte(jwtutil.JSONString(jti))},
+		{Name: "iat", JSON: []byte(jwtutil.PHPNumericDate(now))},
+		{Name: "nbf", JSON: []byte(jwtutil.PHPNumericDate(now))},
+		{Name: "exp", JSON: []byte(jwtutil.PHPNumericDate(o.Expiry(now)))},
+		{Name: "sub", JSON: []byte(jwtutil.JSONString(o.Subject()))},
+		{Name: "iss", JSON: []byte(jwtutil.JSONString(o.Issuer))},
 	}
-	var b strings.Builder
-	b.WriteString(`{"aud":` + jwtutil.JSONString(o.ClientID))
-	b.WriteString(`,"jti":` + jwtutil.JSONString(jti))
-	b.WriteString(`,"iat":` + jwtutil.PHPNumericDate(now))
-	b.WriteString(`,"nbf":` + jwtutil.PHPNumericDate(now))
-	b.WriteString(`,"exp":` + jwtutil.PHPNumericDate(exp))
-	b.WriteString(`,"sub":` + jwtutil.JSONString(sub))
-	if o.Issuer != "" {
-		b.WriteString(`,"iss":` + jwtutil.JSONString(o.Issuer))
+	if gt := o.grantType(); gt != "" {
+		claims = append(claims, jwtutil.RawMember{Name: "grant_type", JSON: []byte(jwtutil.JSONString(gt))})
 	}
-	if o.GrantType != "" && !o.OwnerOnly {
-		b.WriteString(`,"grant_type":` + jwtutil.JSONString(o.GrantType))
+	for _, h := range o.HookClaims {
+		if i := slices.IndexFunc(claims, func(m jwtutil.RawMember) bool { return m.Name == h.Name }); i >= 0 {
+			claims[i].JSON = h.JSON // ClaimStore: the last claim of a name wins, in place
+			continue
+		}
+		claims = append(claims, h)
 	}
-	b.WriteString(`,"scopes":[`)
+	var sc strings.Builder
+	sc.WriteByte('[')
 	for i, s := range scopes {
 		if i > 0 {
-			b.WriteByte(',')
+			sc.WriteByte(',')
 		}
-		b.WriteString(jwtutil.JSONString(s))
+		sc.WriteString(jwtutil.JSONString(s))
 	}
-	b.WriteString("]}")
-	return jwtutil.SignRS256(MediaWikiHeaderB64, []byte(b.String()), key), nil
+	sc.WriteByte(']')
+	claims = append(claims, jwtutil.RawMember{Name: "scopes", JSON: []byte(sc.String())})
+	return jwtutil.SignRS256(MediaWikiHeaderB64, jwtutil.ObjectJSON(claims), key), nil
 }

@@ -87,6 +87,30 @@ type Rules struct {
 	// insensitively (upstream league 9). The session provider still only
 	// recognises a header that starts with case-sensitive "Bearer".
 	BearerCaseInsensitive bool
+	// AnonymousIgnoresSub: a token row with acceptance 0 of a normal client
+	// runs anonymously whatever sub says (c68a6fef, REL1_46+). Before it the
+	// session provider also required sub to name no user
+	// ($resourceServer->getUser()->getId() === 0), else "Cannot create
+	// access token, user did not approve issuing this access token".
+	AnonymousIgnoresSub bool
+	// SubjectUserCheck: ResourceServer::setUser refuses a sub whose central
+	// user does not exist ("User represented by given access token is
+	// invalid", 403). REL1_43's getLocalUserFromCentralId returns false
+	// instead, and nothing refuses it there.
+	SubjectUserCheck bool
+	// TypedRepositories: the token and consumer repositories take typed
+	// arguments (string $tokenId, string $consumerKey) and league's
+	// BearerTokenValidator is strict_types: a jti that is not a string, or a
+	// token without aud, is a PHP TypeError (an internal error, HTTP 500).
+	// REL1_43's untyped repositories just find no row.
+	TypedRepositories bool
+	// RESTSessionErrors: core raises the session provider's errors on
+	// rest.php too (RestCheckCanExecute, LocalizedHttpException 403), so
+	// rest.php/oauth2/resource/profile answers with the same message as
+	// api.php. MediaWiki 1.43's REST API had no such hook (T252591): the
+	// extension's own resource endpoint answered league's 401 JSON and did
+	// not check the consumer at all (e2e §6-7).
+	RESTSessionErrors bool
 
 	// Consumers (mediawiki-master-delta.md §2-§4).
 
@@ -127,6 +151,10 @@ func (v Version) Rules() Rules {
 		SubjectScopeCheck:         true,
 		LcobucciMajor:             5,
 		BearerCaseInsensitive:     true,
+		AnonymousIgnoresSub:       true,
+		SubjectUserCheck:          true,
+		TypedRepositories:         true,
+		RESTSessionErrors:         true,
 		StaticApps:                true,
 		SplitDatabases:            true,
 		OpenSSLKeys:               true,

@@ -7,9 +7,10 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
-	"strings"
+	"slices"
 
 	"github.com/mwoauth/mwoauth/jwtutil"
+	"github.com/mwoauth/mwoauth/verdict"
 )
 
 // The fast path below exists for one reason: a log of distinct tokens is
@@ -31,25 +32,13 @@ var canonicalHeaders = []string{
 }
 
 // fastKeys are the RSA keys an RS256 token without kid is checked against
-// (jwtutil's candidate keys for such a token), or nil when the fast path
+// (verdict's candidate keys for such a token), or nil when the fast path
 // cannot apply (RS256 not allowed, no RSA key, a database to consult).
 func fastKeys(o Options) []*rsa.PublicKey {
-	if o.Wiki != nil {
+	if o.Wiki != nil || !slices.Contains(o.Verify.Algs, "RS256") {
 		return nil
 	}
-	allowed := false
-	for _, a := range o.Verify.Algs {
-		allowed = allowed || a == "RS256"
-	}
-	if !allowed {
-		return nil
-	}
-	keys := append([]*rsa.PublicKey(nil), o.Verify.Keys...)
-	for _, k := range o.Verify.JWKS {
-		if k.Key != nil && (k.Alg == "" || k.Alg == "RS256") {
-			keys = append(keys, k.Key)
-		}
-	}
+	keys, _ := verdict.CandidateKeys(o.Verify, "RS256", "", false)
 	return keys
 }
 
@@ -59,7 +48,7 @@ func fastKeys(o Options) []*rsa.PublicKey {
 type claimSet struct {
 	aud, jti, sub, iss        field
 	hasIss, hasAud            bool
-	iat, nbf, exp             int64 // unix ns; noTime when absent
+	times                     verdict.Times
 	seenAud, seenJti, seenSub bool
 	seenIss, seenIat, seenNbf bool
 	seenExp                   bool
@@ -69,6 +58,10 @@ type claimSet struct {
 type field struct{ from, to int }
 
 func (f field) in(b []byte) []byte { return b[f.from:f.to] }
+
+// strictB64 decodes as MediaWiki's parser does: no padding, no newline,
+// zero unused bits (jwtutil.DecodeSegment, without its allocation).
+var strictB64 = base64.RawURLEncoding.Strict()
 
 // fastJudge fills e.info and returns true when the token is valid at
 // Options.At by jwtutil's rules; false leaves the judgement to jwtutil.
@@ -96,23 +89,24 @@ func (s *Scanner) fastJudge(e *entry, tok []byte, w *worker) bool {
 	if base64.RawURLEncoding.DecodedLen(len(p64)) > len(pbuf) || base64.RawURLEncoding.DecodedLen(len(s64)) > len(sbuf) {
 		return false
 	}
-	pn, err := base64.RawURLEncoding.Decode(pbuf[:], p64)
+	if bytes.IndexByte(p64, '\n') >= 0 || bytes.IndexByte(p64, '\r') >= 0 || bytes.IndexByte(s64, '\n') >= 0 || bytes.IndexByte(s64, '\r') >= 0 {
+		return false // Go's decoder skips newlines; MediaWiki's refuses them
+	}
+	pn, err := strictB64.Decode(pbuf[:], p64)
 	if err != nil {
 		return false
 	}
-	sn, err := base64.RawURLEncoding.Decode(sbuf[:], s64)
+	sn, err := strictB64.Decode(sbuf[:], s64)
 	if err != nil {
 		return false
 	}
 	var c claimSet
-	c.iat, c.nbf, c.exp = noTime, noTime, noTime
 	payload := pbuf[:pn]
-	if !readClaims(payload, &c) {
+	if !readClaims(payload, &c, s.rules.LcobucciMajor) || !s.plainSubject(c.sub.in(payload)) {
 		return false
 	}
-	// Times at At, with jwtutil's rules: iat <= now, nbf <= now, exp > now.
-	now, l := s.o.At.UnixNano(), int64(s.o.Verify.Leeway)
-	if c.exp != noTime && now >= c.exp+l || c.nbf != noTime && c.nbf > now+l || c.iat != noTime && c.iat > now+l {
+	// Times at At, by verdict's one time rule.
+	if c.times.Class(jwtutil.Date(s.o.At), s.o.Verify.Leeway) != jwtutil.ClassOK {
 		return false
 	}
 	if s.o.Verify.Issuer != "" && (!c.hasIss || string(c.iss.in(payload)) != s.o.Verify.Issuer) {
@@ -158,40 +152,53 @@ func (s *Scanner) fastJudge(e *entry, tok []byte, w *worker) bool {
 		nj, na := len(jti), len(jti)+len(aud)
 		in.jti, in.aud, in.sub = all[:nj], all[nj:na], all[na:]
 	}
-	in.iat, in.nbf, in.exp = c.iat, c.nbf, c.exp
+	in.times = c.times
 	in.static, in.atClass = jwtutil.ClassOK, jwtutil.ClassOK
+	in.mw.fast = true
 	return true
 }
 
-// readClaims reads a flat JSON object strictly: anything unusual (escapes
-// or non-ASCII in the claims it reads, non-string aud, string or exponent
-// times, a repeated claim, deep nesting) makes it give up.
-func readClaims(b []byte, c *claimSet) bool {
-	i := skipWS(b, 0)
-	if i >= len(b) || b[i] != '{' {
+// plainSubject reports whether MediaWiki's verdict on sub is decided
+// without a database and accepts it: no sub, a bare central id, or (with
+// no subject scope to compare) a mw: sub ending in a central id. Any other
+// sub goes through verdict, which says why MediaWiki refuses or what it
+// depends on.
+func (s *Scanner) plainSubject(sub []byte) bool {
+	digits := func(b []byte) bool {
+		for _, c := range b {
+			if c < '0' || c > '9' {
+				return false
+			}
+		}
+		return true
+	}
+	switch {
+	case digits(sub): // "" included
+		return true
+	case !s.rules.SubjectScopeCheck || s.o.Verify.SubjectScope != "" || !bytes.HasPrefix(sub, []byte("mw:")):
 		return false
 	}
-	i = skipWS(b, i+1)
-	if i < len(b) && b[i] == '}' {
-		return skipWS(b, i+1) == len(b)
-	}
-	for {
-		if i >= len(b) || b[i] != '"' {
+	id := sub[bytes.LastIndexByte(sub, ':')+1:]
+	return len(id) > 0 && digits(id)
+}
+
+// readClaims reads the payload with jwtutil's one JSON scanner, strictly:
+// anything MediaWiki's parser might refuse (PHP-invalid JSON, an empty key
+// under lcobucci 5) or the fast path does not read plainly (escapes in the
+// claims it keeps, a non-string aud, dates that are not plain numbers, a
+// repeated claim) makes it give up and leave the token to verdict.
+func readClaims(b []byte, c *claimSet, lcobucciMajor int) bool {
+	sc := jwtutil.ScanObject(b)
+	var m jwtutil.Member
+	for sc.Next(&m) {
+		key := m.RawKey(b)
+		if len(key) == 0 && lcobucciMajor >= 5 {
 			return false
 		}
-		kEnd, ok := plainString(b, i)
-		if !ok {
-			return false
-		}
-		key := b[i+1 : kEnd]
-		i = skipWS(b, kEnd+1)
-		if i >= len(b) || b[i] != ':' {
-			return false
-		}
-		i = skipWS(b, i+1)
 		var seen *bool
 		var str *field
-		var tm *int64
+		var date *jwtutil.NumericDate
+		var has *bool
 		switch string(key) {
 		case "aud":
 			seen, str = &c.seenAud, &c.aud
@@ -204,233 +211,38 @@ func readClaims(b []byte, c *claimSet) bool {
 			seen, str = &c.seenIss, &c.iss
 			c.hasIss = true
 		case "iat":
-			seen, tm = &c.seenIat, &c.iat
+			seen, date, has = &c.seenIat, &c.times.IAT, &c.times.HasIAT
 		case "nbf":
-			seen, tm = &c.seenNbf, &c.nbf
+			seen, date, has = &c.seenNbf, &c.times.NBF, &c.times.HasNBF
 		case "exp":
-			seen, tm = &c.seenExp, &c.exp
-		}
-		if seen != nil {
-			if *seen {
-				return false // a repeated claim: let jwtutil decide
+			seen, date, has = &c.seenExp, &c.times.EXP, &c.times.HasEXP
+		default:
+			if m.KeyEscaped {
+				return false // an escaped spelling of a claim the fast path reads
 			}
-			*seen = true
+			continue
 		}
+		if *seen {
+			return false // a repeated claim: let verdict decide
+		}
+		*seen = true
 		switch {
 		case str != nil:
-			if i >= len(b) || b[i] != '"' {
-				return false
-			}
-			end, ok := plainString(b, i)
+			v, ok := m.StringValue(b)
 			if !ok {
 				return false
 			}
-			*str = field{i + 1, end}
-			i = end + 1
-		case tm != nil:
-			end, ns, ok := plainTime(b, i)
-			if !ok {
+			*str = field{m.ValStart + 1, m.ValStart + 1 + len(v)}
+		case date != nil:
+			if m.Kind != jwtutil.KindNumber {
 				return false
 			}
-			*tm = ns
-			i = end
-		default:
-			end, ok := skipJSON(b, i, 0)
-			if !ok {
+			d, st, _ := jwtutil.PHPDate(m.Kind, m.Value(b))
+			if st != jwtutil.DateOK {
 				return false
 			}
-			i = end
-		}
-		i = skipWS(b, i)
-		if i >= len(b) {
-			return false
-		}
-		if b[i] == '}' {
-			return skipWS(b, i+1) == len(b)
-		}
-		if b[i] != ',' {
-			return false
-		}
-		i = skipWS(b, i+1)
-	}
-}
-
-func skipWS(b []byte, i int) int {
-	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
-		i++
-	}
-	return i
-}
-
-// plainString returns the index of the closing quote of the string at i,
-// refusing escapes, control characters and non-ASCII bytes.
-func plainString(b []byte, i int) (int, bool) {
-	for j := i + 1; j < len(b); j++ {
-		switch c := b[j]; {
-		case c == '"':
-			return j, true
-		case c == '\\' || c < 0x20 || c >= 0x80:
-			return 0, false
+			*date, *has = d, true
 		}
 	}
-	return 0, false
-}
-
-// plainTime reads a NumericDate written as digits with an optional
-// fraction, exactly as jwtutil does (decimal digits to nanoseconds).
-func plainTime(b []byte, i int) (int, int64, bool) {
-	j := i
-	var sec int64
-	for j < len(b) && b[j] >= '0' && b[j] <= '9' {
-		if j-i >= 18 {
-			return 0, 0, false
-		}
-		sec = sec*10 + int64(b[j]-'0')
-		j++
-	}
-	if j == i || (b[i] == '0' && j-i > 1) {
-		return 0, 0, false
-	}
-	var ns int64
-	if j < len(b) && b[j] == '.' {
-		j++
-		k := 0
-		for j < len(b) && b[j] >= '0' && b[j] <= '9' {
-			if k < 9 {
-				ns = ns*10 + int64(b[j]-'0')
-			}
-			k++
-			j++
-		}
-		if k == 0 {
-			return 0, 0, false
-		}
-		for ; k < 9; k++ {
-			ns *= 10
-		}
-	}
-	if j < len(b) && (b[j] == 'e' || b[j] == 'E') {
-		return 0, 0, false
-	}
-	if sec > (1<<63-1)/int64(1e9)-1 {
-		return 0, 0, false
-	}
-	return j, sec*1e9 + ns, true
-}
-
-// skipJSON skips one valid JSON value at i (strings may hold escapes).
-func skipJSON(b []byte, i, depth int) (int, bool) {
-	if i >= len(b) || depth > 32 {
-		return 0, false
-	}
-	switch c := b[i]; {
-	case c == '"':
-		for j := i + 1; j < len(b); j++ {
-			switch d := b[j]; {
-			case d == '"':
-				return j + 1, true
-			case d == '\\':
-				j++
-				if j >= len(b) || !strings.ContainsRune(`"\/bfnrtu`, rune(b[j])) {
-					return 0, false
-				}
-				if b[j] == 'u' {
-					if j+4 >= len(b) {
-						return 0, false
-					}
-					for _, h := range b[j+1 : j+5] {
-						if !(h >= '0' && h <= '9' || h >= 'a' && h <= 'f' || h >= 'A' && h <= 'F') {
-							return 0, false
-						}
-					}
-					j += 4
-				}
-			case d < 0x20 || d >= 0x80:
-				return 0, false
-			}
-		}
-		return 0, false
-	case c == '{' || c == '[':
-		closer := byte('}')
-		if c == '[' {
-			closer = ']'
-		}
-		j := skipWS(b, i+1)
-		if j < len(b) && b[j] == closer {
-			return j + 1, true
-		}
-		for {
-			if c == '{' {
-				if j >= len(b) || b[j] != '"' {
-					return 0, false
-				}
-				end, ok := skipJSON(b, j, depth+1)
-				if !ok {
-					return 0, false
-				}
-				j = skipWS(b, end)
-				if j >= len(b) || b[j] != ':' {
-					return 0, false
-				}
-				j = skipWS(b, j+1)
-			}
-			end, ok := skipJSON(b, j, depth+1)
-			if !ok {
-				return 0, false
-			}
-			j = skipWS(b, end)
-			if j >= len(b) {
-				return 0, false
-			}
-			if b[j] == closer {
-				return j + 1, true
-			}
-			if b[j] != ',' {
-				return 0, false
-			}
-			j = skipWS(b, j+1)
-		}
-	case c == '-' || c >= '0' && c <= '9':
-		j := i
-		if b[j] == '-' {
-			j++
-		}
-		start := j
-		for j < len(b) && b[j] >= '0' && b[j] <= '9' {
-			j++
-		}
-		if j == start || (b[start] == '0' && j-start > 1) {
-			return 0, false
-		}
-		if j < len(b) && b[j] == '.' {
-			j++
-			f := j
-			for j < len(b) && b[j] >= '0' && b[j] <= '9' {
-				j++
-			}
-			if j == f {
-				return 0, false
-			}
-		}
-		if j < len(b) && (b[j] == 'e' || b[j] == 'E') {
-			j++
-			if j < len(b) && (b[j] == '+' || b[j] == '-') {
-				j++
-			}
-			f := j
-			for j < len(b) && b[j] >= '0' && b[j] <= '9' {
-				j++
-			}
-			if j == f {
-				return 0, false
-			}
-		}
-		return j, true
-	}
-	for _, lit := range []string{"true", "false", "null"} {
-		if strings.HasPrefix(string(b[i:min(len(b), i+5)]), lit) {
-			return i + len(lit), true
-		}
-	}
-	return 0, false
+	return sc.Problem() == jwtutil.JSONOK
 }

@@ -47,6 +47,7 @@ type TokenReport struct {
 	FirstSeen Seen             `json:"first_seen"`
 	LastSeen  Seen             `json:"last_seen"`
 	Uses      map[string]int64 `json:"uses,omitempty"` // per verdict; only with per-line times
+	MediaWiki *MediaWikiRef    `json:"mediawiki,omitempty"`
 	TokenRow  *TokenRowRef     `json:"token_row,omitempty"`
 	Consumer  *ConsumerRef     `json:"consumer,omitempty"`
 	Token     string           `json:"token,omitempty"` // only with --show-tokens
@@ -54,8 +55,9 @@ type TokenReport struct {
 
 // TokenRowRef is the jti's oauth2_access_tokens row as the database has it.
 type TokenRowRef struct {
-	Found   bool `json:"found"`
-	Revoked bool `json:"revoked"`
+	Found        bool  `json:"found"`
+	Revoked      bool  `json:"revoked"`
+	AcceptanceID int64 `json:"acceptance_id"`
 }
 
 // VerdictSummary is one line of the by-verdict table.
@@ -125,7 +127,7 @@ func (s *Scanner) report() *Report {
 		sum.Files = []string{}
 	}
 	var vFirst, vLast [nClasses]pos
-	var vFirstT, vLastT [nClasses]int64
+	var vFirstT, vLastT [nClasses]jwtutil.NumericDate
 	for i := range vFirst {
 		vFirst[i], vFirstT[i], vLastT[i] = maxPos, noTime, noTime
 	}
@@ -214,7 +216,7 @@ func (s *Scanner) report() *Report {
 	type consAcc struct {
 		sum           ConsumerSummary
 		first, last   pos
-		firstT, lastT int64
+		firstT, lastT jwtutil.NumericDate
 		consumer      *mediawiki.WikiState
 		tokensBy      [nClasses]int
 		usesBy        [nClasses]int64
@@ -227,7 +229,7 @@ func (s *Scanner) report() *Report {
 	var cs *consAcc
 	for _, a := range list {
 		in := &a.e.info
-		verdict := tokenVerdict(a, perLine)
+		verdict := tokenVerdict(a)
 		if verdict != jwtutil.ClassOK {
 			sum.Valid = false
 		}
@@ -317,7 +319,7 @@ func (s *Scanner) report() *Report {
 // tokenReport fills tr for one token and returns its verdict.
 func (s *Scanner) tokenReport(a *use, perLine bool, tr *TokenReport) {
 	in := &a.e.info
-	verdict := tokenVerdict(a, perLine)
+	verdict := tokenVerdict(a)
 	*tr = TokenReport{
 		ID: in.id, JTI: in.jti, Aud: in.aud, Sub: in.sub,
 		Verdict: verdict, Count: a.count,
@@ -331,7 +333,7 @@ func (s *Scanner) tokenReport(a *use, perLine bool, tr *TokenReport) {
 			tr.Detail = timeDetail(verdict)
 		}
 	}
-	if perLine {
+	if perLine || a.byClass[jwtutil.ClassMalformed] > 0 && a.byClass[jwtutil.ClassMalformed] < a.count {
 		tr.Uses = map[string]int64{}
 		for c, n := range a.byClass {
 			if n > 0 {
@@ -340,20 +342,23 @@ func (s *Scanner) tokenReport(a *use, perLine bool, tr *TokenReport) {
 		}
 	}
 	if ws := in.wiki; ws != nil {
-		tr.TokenRow = &TokenRowRef{Found: ws.TokenRowFound, Revoked: ws.Revoked}
+		tr.TokenRow = &TokenRowRef{Found: ws.TokenRow != nil}
+		if ws.TokenRow != nil {
+			tr.TokenRow.Revoked, tr.TokenRow.AcceptanceID = ws.TokenRow.Revoked, ws.TokenRow.AcceptanceID
+		}
 		tr.Consumer = consumerRef(ws)
 	}
+	tr.MediaWiki = s.mediaWikiRef(in)
 	if s.o.KeepTokens && !in.oversize {
 		tr.Token = a.e.text
 	}
 }
 
-// tokenVerdict is a token's verdict: at Options.At, or with per-line times
-// the most fundamental failure among its uses.
-func tokenVerdict(a *use, perLine bool) jwtutil.Class {
-	if !perLine {
-		return a.e.info.atClass
-	}
+// tokenVerdict is a token's verdict: the most fundamental failure among
+// its uses. Without per-line times every use has the verdict at
+// Options.At, except uses of another spelling of the token, which are
+// malformed.
+func tokenVerdict(a *use) jwtutil.Class {
 	for c := 1; c < nClasses; c++ {
 		if a.byClass[c] > 0 {
 			return jwtutil.Class(c)
@@ -363,25 +368,72 @@ func tokenVerdict(a *use, perLine bool) jwtutil.Class {
 }
 
 func consumerRef(ws *mediawiki.WikiState) *ConsumerRef {
-	if !ws.ConsumerFound {
+	c := ws.Consumer
+	if c == nil {
 		return &ConsumerRef{}
 	}
-	return &ConsumerRef{Found: true, Name: ws.ConsumerName, Stage: ws.ConsumerStage, StageName: ws.StageName}
+	return &ConsumerRef{Found: true, Name: c.Name, Stage: c.Stage, StageName: c.StageName()}
 }
 
-func (s *Scanner) seen(p pos, t int64) Seen {
+// mwSummary is what the report keeps of MediaWiki's verdict on a token.
+// The fast path leaves it empty (fast): its tokens are accepted, and who
+// they run as is the guess from sub that Judge makes without a database.
+type mwSummary struct {
+	fast     bool
+	accepted *bool
+	reason   string
+	user     *mediawiki.RequestUser
+}
+
+func summarize(v *mediawiki.Verdict) mwSummary {
+	if !v.Applicable {
+		return mwSummary{reason: "not applicable"}
+	}
+	return mwSummary{accepted: v.Accepted, reason: v.Reason, user: v.User}
+}
+
+// MediaWikiRef is MediaWiki's verdict in a token's report line: the same
+// accepted, reason and user as token verify's verdicts.mediawiki.
+type MediaWikiRef struct {
+	Accepted *bool                  `json:"accepted"`
+	Reason   string                 `json:"reason"`
+	User     *mediawiki.RequestUser `json:"user,omitempty"`
+}
+
+func (s *Scanner) mediaWikiRef(in *tokenInfo) *MediaWikiRef {
+	if in.mw.fast {
+		yes := true
+		return &MediaWikiRef{Accepted: &yes, Reason: "accepted", User: mediawiki.SubjectGuess(in.sub, s.o.Verify.Rules())}
+	}
+	if in.mw.reason == "" {
+		return nil // malformed before MediaWiki was asked, or an oversize candidate
+	}
+	return &MediaWikiRef{Accepted: in.mw.accepted, Reason: in.mw.reason, User: in.mw.user}
+}
+
+func (s *Scanner) seen(p pos, t jwtutil.NumericDate) Seen {
 	if p == maxPos {
 		return Seen{}
 	}
 	sn := Seen{File: s.files[p.file], Line: p.line}
 	if t != noTime {
-		sn.Time = time.Unix(0, t).UTC().Format(time.RFC3339Nano)
+		if tt, ok := t.Time(); ok {
+			sn.Time = tt.Format(time.RFC3339Nano)
+		} else {
+			sn.Time = jwtutil.FormatDate(t)
+		}
 	}
 	return sn
 }
 
+// respelledDetail explains a malformed use of a token that is otherwise
+// not malformed: canonicalSpelling's case.
+const respelledDetail = "used in another spelling ('=' padding or non-zero trailing bits in a segment's last character), which MediaWiki's parser refuses"
+
 func timeDetail(c jwtutil.Class) string {
 	switch c {
+	case jwtutil.ClassMalformed:
+		return respelledDetail
 	case jwtutil.ClassExpired:
 		return "used after exp"
 	case jwtutil.ClassNotYetValid:

@@ -38,8 +38,10 @@ const (
 	bufSize    = 2 * MaxLine
 	readTarget = 64 << 10
 	nClasses   = int(jwtutil.ClassWikiState) + 1
-	noTime     = math.MinInt64
 )
+
+// noTime marks a use without a time of its own (and an absent time claim).
+var noTime = jwtutil.NumericDate{Sec: math.MinInt64}
 
 // Options configure a scan.
 type Options struct {
@@ -98,8 +100,9 @@ type tokenInfo struct {
 	static        jwtutil.Class     // most fundamental failure that does not depend on time
 	atClass       jwtutil.Class     // verdict at Options.At
 	details       *[nClasses]string // first failing check's detail per class; nil for a valid token
-	iat, nbf, exp int64             // unix nanoseconds, noTime when absent
+	times         verdict.Times     // iat, nbf, exp: every use is judged by verdict's one time rule
 	wiki          *mediawiki.WikiState
+	mw            mwSummary // MediaWiki's verdict at Options.At
 	oversize      bool
 }
 
@@ -108,7 +111,7 @@ type use struct {
 	e             *entry
 	count         int64
 	first, last   pos
-	firstT, lastT int64
+	firstT, lastT jwtutil.NumericDate
 	byClass       [nClasses]int64
 }
 
@@ -132,6 +135,7 @@ type Scanner struct {
 	carry   []byte
 
 	shards [nShards]shard
+	rules  mediawiki.Rules  // the MediaWiki version's rules (Options.Verify.MediaWiki)
 	secret []byte           // the workers' tokenKey secret
 	fast   []*rsa.PublicKey // keys for the fast path; nil when it does not apply
 
@@ -163,7 +167,7 @@ func New(o Options) *Scanner {
 	if o.Wiki != nil {
 		o.Wiki = wikistate.Cached(o.Wiki)
 	}
-	s := &Scanner{o: o, fast: fastKeys(o), secret: newSecret()}
+	s := &Scanner{o: o, rules: o.Verify.Rules(), fast: fastKeys(o), secret: newSecret()}
 	for i := range s.shards {
 		s.shards[i].m = make(map[tokenKey]*entry, 256)
 	}
@@ -390,7 +394,6 @@ func (s *Scanner) lookup(k tokenKey, cand []byte, oversize bool, w *worker) (*en
 // kept from it must be copied, as the chunk's buffer is reused.
 func (s *Scanner) judge(ctx context.Context, e *entry, raw []byte, w *worker) {
 	in := &e.info
-	in.iat, in.nbf, in.exp = noTime, noTime, noTime
 	if e.info.oversize {
 		in.setID(raw, s.o.SummaryOnly)
 		in.static, in.atClass = jwtutil.ClassMalformed, jwtutil.ClassMalformed
@@ -410,16 +413,9 @@ func (s *Scanner) judge(ctx context.Context, e *entry, raw []byte, w *worker) {
 		return
 	}
 	in.jti, _ = t.StringClaim("jti")
-	in.aud, _ = t.StringClaim("aud")
+	in.aud = mediawiki.ConsumerKey(t) // a list-valued aud names its consumer too
 	in.sub, _ = t.StringClaim("sub")
-	for _, c := range []struct {
-		name string
-		dst  *int64
-	}{{"iat", &in.iat}, {"nbf", &in.nbf}, {"exp", &in.exp}} {
-		if tm, ok := t.NumericTime(c.name); ok {
-			*c.dst = unixNanoSat(tm)
-		}
-	}
+	in.times, _ = verdict.TimesOf(t)
 	o := s.o.Verify
 	o.Now = s.o.At
 	if s.o.Wiki != nil {
@@ -432,6 +428,7 @@ func (s *Scanner) judge(ctx context.Context, e *entry, raw []byte, w *worker) {
 	}
 	r := verdict.Verify(t, o)
 	in.atClass = r.Class
+	in.mw = summarize(&r.MediaWiki)
 	for _, c := range r.Checks {
 		if c.OK {
 			continue
@@ -469,37 +466,11 @@ func (in *tokenInfo) setDetail(c jwtutil.Class, d string) {
 	in.details[c] = d
 }
 
-// nsLimit bounds the unix nanoseconds a time is held as: UnixNano is
-// undefined outside 1678..2262, and an owner-only token's exp is 1000 years
-// after its iat. A year of margin either side keeps exp+leeway and
-// now+leeway from overflowing, and noTime (MinInt64) distinct.
-const nsLimit = math.MaxInt64 - int64(366*24*time.Hour)
-
-// unixNanoSat is t.UnixNano(), saturated to ±nsLimit: a time after 2261
-// compares as later than any log line, one before 1679 as earlier.
-func unixNanoSat(t time.Time) int64 {
-	switch {
-	case t.After(time.Unix(0, nsLimit)):
-		return nsLimit
-	case t.Before(time.Unix(0, -nsLimit)):
-		return -nsLimit
-	}
-	return t.UnixNano()
-}
-
-// classAt is the verdict of a use at unix-nanosecond time now: the
-// time-independent failure if any, else MediaWiki's time rules (exp > now,
-// nbf <= now, iat <= now, each widened by the leeway), the more fundamental
-// of the two winning.
-func (in *tokenInfo) classAt(now int64, leeway time.Duration) jwtutil.Class {
-	tc := jwtutil.ClassOK
-	l := int64(leeway)
-	switch {
-	case in.exp != noTime && now >= in.exp+l:
-		tc = jwtutil.ClassExpired
-	case in.nbf != noTime && in.nbf > now+l, in.iat != noTime && in.iat > now+l:
-		tc = jwtutil.ClassNotYetValid
-	}
+// classAt is the verdict of a use at time now: the time-independent failure
+// if any, else verdict's time rule at now, the more fundamental of the two
+// winning.
+func (in *tokenInfo) classAt(now jwtutil.NumericDate, leeway time.Duration) jwtutil.Class {
+	tc := in.times.Class(now, leeway)
 	if jwtutil.MoreFundamental(in.static, tc) {
 		return in.static
 	}
@@ -515,6 +486,7 @@ type worker struct {
 	slabs    [][]entry // every slab, for the report
 	interned map[string]string
 	spans    []Span
+	spelling []byte // canonicalSpelling's buffer
 	clock    *lineClock
 	perLine  bool
 	leeway   time.Duration
@@ -522,7 +494,7 @@ type worker struct {
 	linesWithTokens, binary, tooLong, untimed, occurrences int64
 
 	vFirst, vLast   [nClasses]pos
-	vFirstT, vLastT [nClasses]int64
+	vFirstT, vLastT [nClasses]jwtutil.NumericDate
 }
 
 func newWorker(s *Scanner) *worker {
@@ -602,10 +574,10 @@ func (w *worker) process(c chunk) {
 		}
 		w.linesWithTokens++
 		at := pos{c.file, ln}
-		t, timed := int64(noTime), false
+		t, timed := noTime, false
 		if w.perLine {
 			if tm, ok := w.clock.Time(line); ok {
-				t, timed = unixNanoSat(tm), true
+				t, timed = tm, true
 			} else {
 				w.untimed++
 			}
@@ -616,7 +588,11 @@ func (w *worker) process(c chunk) {
 	}
 }
 
-func (w *worker) observe(cand []byte, at pos, t int64, timed bool) {
+func (w *worker) observe(cand []byte, at pos, t jwtutil.NumericDate, timed bool) {
+	cand, respelled := canonicalSpelling(cand, w.spelling)
+	if respelled {
+		w.spelling = cand[:0]
+	}
 	k := w.keyer.key(cand)
 	u := w.local[k]
 	if u == nil {
@@ -636,6 +612,9 @@ func (w *worker) observe(cand []byte, at pos, t int64, timed bool) {
 	class := in.atClass
 	if timed {
 		class = in.classAt(t, w.leeway)
+	}
+	if respelled {
+		class = jwtutil.ClassMalformed // MediaWiki's parser refuses this spelling
 	}
 	// Seen times are the times of the first and last lines (by position).
 	w.occurrences++

@@ -6,8 +6,10 @@ import (
 	"context"
 	"crypto/rsa"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,7 +22,9 @@ import (
 	"github.com/mwoauth/mwoauth/internal/loggen"
 	"github.com/mwoauth/mwoauth/jwtutil"
 	"github.com/mwoauth/mwoauth/jwtutil/keys"
+	"github.com/mwoauth/mwoauth/mediawiki"
 	"github.com/mwoauth/mwoauth/verdict"
+	"github.com/mwoauth/mwoauth/wikistate"
 )
 
 type keySet struct {
@@ -371,66 +375,32 @@ func TestScanHugeLine(t *testing.T) {
 	}
 }
 
-// TestClassAtMatchesCheckTimes keeps the per-use fast path in step with
-// jwtutil's own time rules.
-func TestClassAtMatchesCheckTimes(t *testing.T) {
-	g := testLog(t)
+// TestOwnerOnlyTokenPerLineTimes: the real owner-only token (exp year
+// 3026) used on lines dated from 2026 to 2999 is valid at every use; an
+// int64-nanosecond time (which ends in 2262) once made it "expired".
+func TestOwnerOnlyTokenPerLineTimes(t *testing.T) {
 	k := loadKeys(t)
-	s := New(Options{Verify: verdict.Options{Keys: []*rsa.PublicKey{k.pub}}, At: loggen.DefaultStart})
-	s.ctx = context.Background()
-	for _, leeway := range []time.Duration{0, 90 * time.Second} {
-		s.o.Verify.Leeway = leeway
-		for i, tok := range g.g.Tokens {
-			if i%5 != 0 || tok.Kind == loggen.Malformed || tok.Kind == loggen.Forged {
-				continue
-			}
-			e := &entry{}
-			s.judge(context.Background(), e, []byte(tok.Text), nil)
-			pt, err := jwtutil.Parse(tok.Text)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, now := range []time.Time{tok.IAT.Add(-time.Minute), tok.IAT, tok.EXP.Add(-time.Microsecond), tok.EXP, tok.EXP.Add(leeway), tok.EXP.Add(time.Hour)} {
-				want := verdict.CheckTimes(pt, now, leeway)
-				if got := e.info.classAt(now.UnixNano(), leeway); got != want {
-					t.Errorf("%s at %v leeway %v: classAt %v, CheckTimes %v", tok.Kind, now, leeway, got, want)
-				}
-			}
-		}
+	tok := fixtureToken(t, "07-tokenB-owner-only-registration.jwt")
+	var log bytes.Buffer
+	for _, at := range []string{"2026-11-22T10:00:00Z", "2100-01-01T00:00:00Z", "2262-04-12T00:00:00Z", "2500-06-01T12:00:00Z", "2999-12-31T23:59:59Z", "33000000000"} {
+		fmt.Fprintf(&log, "[%s] GET /w/api.php Authorization: Bearer %s\n", at, tok)
 	}
-}
-
-// TestClassAtFarTimes: times outside the int64-nanosecond range (an
-// owner-only token's exp is 1000 years after issue; a made-up iat in the
-// year 1000) are judged as jwtutil judges them, at any line time. They once
-// overflowed UnixNano: an owner-only token judged per line was "used after
-// exp".
-func TestClassAtFarTimes(t *testing.T) {
-	k := loadKeys(t)
-	s := New(Options{Verify: verdict.Options{Keys: []*rsa.PublicKey{k.pub}}, At: loggen.DefaultStart})
-	s.ctx = context.Background()
-	for _, claims := range []string{
-		`{"aud":"a","jti":"j","iat":1793572535,"nbf":1793572535,"exp":33350481335,"sub":"4","scopes":["basic"]}`,
-		`{"aud":"a","jti":"j","iat":-30610224000,"nbf":-30610224000,"exp":33350481335.5,"sub":"4"}`,
-		`{"aud":"a","jti":"j","iat":1793572535,"exp":-30610224000,"sub":"4"}`,
-		`{"aud":"a","jti":"j","iat":95617584000,"nbf":95617584000,"exp":95617594000,"sub":"4"}`,
-	} {
-		raw := jwtutil.SignRS256("eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9", []byte(claims), k.priv)
-		pt, err := jwtutil.Parse(raw)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, leeway := range []time.Duration{0, 60 * time.Second} {
-			s.o.Verify.Leeway = leeway
-			e := &entry{}
-			s.judge(context.Background(), e, []byte(raw), nil)
-			for _, now := range []time.Time{time.Date(1700, 1, 1, 0, 0, 0, 0, time.UTC), loggen.DefaultStart, time.Date(2261, 1, 1, 0, 0, 0, 0, time.UTC)} {
-				want := verdict.CheckTimes(pt, now, leeway)
-				if got := e.info.classAt(unixNanoSat(now), leeway); got != want {
-					t.Errorf("%s at %v leeway %v: classAt %v, CheckTimes %v", claims, now, leeway, got, want)
-				}
-			}
-		}
+	times, err := NewTimeSource("", `\[([^\]]+)\]`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := runScan(t, Options{Verify: verdict.Options{Keys: []*rsa.PublicKey{k.pub}}, At: loggen.DefaultStart, Times: times},
+		map[string][]byte{"owner-only.log": log.Bytes()}, "owner-only.log")
+	if len(rep.Tokens) != 1 || rep.Tokens[0].Verdict != jwtutil.ClassOK || rep.Tokens[0].Uses["ok"] != 6 || !rep.Summary.Valid {
+		t.Fatalf("owner-only token judged %+v", rep.Tokens)
+	}
+	// At its exp and after, it is expired; before, valid.
+	log.Reset()
+	fmt.Fprintf(&log, "[3026-11-22T09:07:29Z] Bearer %s\n[3026-11-22T09:07:30Z] Bearer %s\n", tok, tok)
+	rep = runScan(t, Options{Verify: verdict.Options{Keys: []*rsa.PublicKey{k.pub}}, At: loggen.DefaultStart, Times: times},
+		map[string][]byte{"late.log": log.Bytes()}, "late.log")
+	if u := rep.Tokens[0].Uses; u["ok"] != 1 || u["expired"] != 1 {
+		t.Errorf("uses around exp: %v", u)
 	}
 }
 
@@ -476,7 +446,6 @@ func TestFastJudgeAgrees(t *testing.T) {
 		}
 		for _, tok := range toks {
 			a := &entry{}
-			a.info.iat, a.info.nbf, a.info.exp = noTime, noTime, noTime
 			if !fast.fastJudge(a, []byte(tok), nil) {
 				continue
 			}
@@ -487,7 +456,7 @@ func TestFastJudgeAgrees(t *testing.T) {
 			if bi.atClass != jwtutil.ClassOK || bi.static != jwtutil.ClassOK {
 				t.Errorf("%s: fast path accepted a token jwtutil judges %v: %s", v.name, bi.atClass, bi.detail(bi.atClass))
 			}
-			if ai.jti != bi.jti || ai.aud != bi.aud || ai.sub != bi.sub || ai.iat != bi.iat || ai.nbf != bi.nbf || ai.exp != bi.exp {
+			if ai.jti != bi.jti || ai.aud != bi.aud || ai.sub != bi.sub || ai.times != bi.times {
 				t.Errorf("%s: claims differ: fast %+v, jwtutil %+v", v.name, ai, bi)
 			}
 		}
@@ -496,14 +465,93 @@ func TestFastJudgeAgrees(t *testing.T) {
 		t.Errorf("fast path accepted only %d tokens over %d variants", accepted, len(variants))
 	}
 	// Shapes the fast path must leave to jwtutil.
-	for _, payload := range []string{`{"aud":["a"],"exp":1}`, `{"exp":"1795342075"}`, `{"exp":1e9}`, `{"jti":"a\u0062"}`, `{"exp":1,"exp":2}`, `{"a":1,}`, `{"a":[1,2}`, `{"x":"é"}`} {
+	for _, payload := range []string{`{"aud":["a"],"exp":1}`, `{"exp":"1795342075"}`, `{"jti":"a\u0062"}`, `{"a\u0075d":"x"}`, `{"exp":1,"exp":2}`, `{"a":1,}`, `{"a":[1,2}`, `{"":1}`, "{\"x\":\"\xff\"}", `{"x":"\ud800"}`, `{"exp":1e400}`} {
 		var c claimSet
-		if readClaims([]byte(payload), &c) {
+		if readClaims([]byte(payload), &c, 5) {
 			t.Errorf("readClaims accepted %s", payload)
 		}
 	}
 	var c claimSet
-	if !readClaims([]byte(`{"aud":"a","ratelimit":{"requests_per_unit":5000,"unit":"HOUR"},"scopes":["basic"],"x":null,"y":true,"z":-1.5e3,"w":"a\"b"}`), &c) || c.aud != (field{8, 9}) {
+	if !readClaims([]byte(`{"aud":"a","ratelimit":{"requests_per_unit":5000,"unit":"HOUR"},"scopes":["basic"],"x":null,"y":true,"z":-1.5e3,"w":"a\"b","v":"é","exp":1e9}`), &c, 5) || c.aud != (field{8, 9}) || !c.times.HasEXP || c.times.EXP.Sec != 1e9 {
 		t.Error("readClaims refused a valid MediaWiki-like payload")
 	}
+}
+
+// TestScanAgreesWithVerify: for every token the generator makes (and the
+// real and crafted fixture tokens, a list-valued aud among them), with and
+// without the database, the scan's report line says what token verify
+// says: the class, MediaWiki's verdict and reason, who the request runs as,
+// and the consumer key.
+func TestScanAgreesWithVerify(t *testing.T) {
+	g := testLog(t)
+	k := loadKeys(t)
+	at, _ := time.Parse(time.RFC3339Nano, g.g.Expect.JudgedAt)
+	log := bytes.NewBuffer(append([]byte(nil), g.log...))
+	listAud := jwtutil.SignRS256(base64.RawURLEncoding.EncodeToString([]byte(`{"typ":"JWT","alg":"RS256"}`)),
+		[]byte(`{"aud":["`+g.g.Consumers[0].Key+`","other"],"jti":"`+g.g.Tokens[0].JTI+`","iat":1795338475,"exp":1895342075,"sub":"mw:CentralAuth::1001","scopes":["basic"]}`), k.priv)
+	for _, tok := range []string{listAud, fixtureToken(t, "15-tokenA-cc.jwt"), fixtureToken(t, "07-tokenB-owner-only-registration.jwt"),
+		fixtureToken(t, "crafted/alg-none.jwt"), fixtureToken(t, "crafted/bad-signature-bitflip.jwt")} {
+		fmt.Fprintf(log, "GET /w/api.php Authorization: Bearer %s\n", tok)
+	}
+	st, err := db.Open(context.Background(), "sqlite:"+g.dbPath, db.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	for _, withDB := range []bool{false, true} {
+		for _, ver := range []mediawiki.Version{mediawiki.Master, mediawiki.V1_43} {
+			vo := verdict.Options{MediaWiki: ver, Keys: []*rsa.PublicKey{k.pub}}
+			o := Options{Verify: vo, At: at, KeepTokens: true}
+			if withDB {
+				o.Wiki = st
+			}
+			rep := runScan(t, o, map[string][]byte{"access.log": log.Bytes()}, "access.log")
+			checked := 0
+			for _, tr := range rep.Tokens {
+				tok, err := jwtutil.Parse(tr.Token)
+				if err != nil {
+					if tr.Verdict != jwtutil.ClassMalformed {
+						t.Errorf("%s: unparseable token judged %s", tr.ID, tr.Verdict)
+					}
+					continue
+				}
+				v := vo
+				v.Now = at
+				if withDB {
+					if v.WikiState, err = wikistate.Lookup(context.Background(), st, tok); err != nil {
+						t.Fatal(err)
+					}
+				}
+				r := verdict.Verify(tok, v)
+				mw := tr.MediaWiki
+				switch {
+				case r.Class != tr.Verdict:
+					t.Errorf("db=%v %s %s: verify %s, scan %s (%s)", withDB, ver, tr.ID, r.Class, tr.Verdict, tr.Detail)
+				case mw == nil:
+					t.Errorf("db=%v %s %s: no MediaWiki verdict in the report", withDB, ver, tr.ID)
+				case fmt.Sprint(*r.MediaWiki.Accepted) != fmt.Sprint(*mw.Accepted) || r.MediaWiki.Reason != mw.Reason:
+					t.Errorf("db=%v %s %s: MediaWiki verify %v %q, scan %v %q", withDB, ver, tr.ID, *r.MediaWiki.Accepted, r.MediaWiki.Reason, *mw.Accepted, mw.Reason)
+				case userText(r.MediaWiki.User) != userText(mw.User):
+					t.Errorf("db=%v %s %s: user verify %s, scan %s", withDB, ver, tr.ID, userText(r.MediaWiki.User), userText(mw.User))
+				case mediawiki.ConsumerKey(tok) != tr.Aud:
+					t.Errorf("db=%v %s %s: consumer key %q, scan %q", withDB, ver, tr.ID, mediawiki.ConsumerKey(tok), tr.Aud)
+				}
+				checked++
+			}
+			if checked < 100 {
+				t.Errorf("db=%v %s: only %d tokens compared", withDB, ver, checked)
+			}
+		}
+	}
+}
+
+func userText(u *mediawiki.RequestUser) string {
+	if u == nil {
+		return "<none>"
+	}
+	id := "-"
+	if u.CentralID != nil {
+		id = fmt.Sprint(*u.CentralID)
+	}
+	return fmt.Sprintf("anon=%v id=%s source=%s", u.Anonymous, id, u.Source)
 }

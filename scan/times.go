@@ -2,10 +2,12 @@ package scan
 
 import (
 	"bytes"
-	"fmt"
+	"errors"
 	"regexp"
 	"strconv"
 	"time"
+
+	"github.com/mwoauth/mwoauth/jwtutil"
 )
 
 // TimeSource says where a log line's time is. The zero value means no
@@ -33,19 +35,28 @@ func (ts TimeSource) String() string {
 	return "at"
 }
 
-// NewTimeSource checks a --time-field/--time-regex pair.
+// Time source errors; the command names its flags.
+var (
+	// ErrTimeSourceBoth: a field and a regex cannot both say where the time is.
+	ErrTimeSourceBoth = errors.New("a time field and a time regex are exclusive")
+	// ErrNoCaptureGroup: the regex has no group to hold the time.
+	ErrNoCaptureGroup = errors.New("the regex has no capture group: put the time in (…)")
+)
+
+// NewTimeSource checks a field/regex pair. A bad regex is an error wrapping
+// regexp's; one without a group wraps ErrNoCaptureGroup.
 func NewTimeSource(field, re string) (TimeSource, error) {
 	if field != "" && re != "" {
-		return TimeSource{}, fmt.Errorf("--time-field and --time-regex are exclusive")
+		return TimeSource{}, ErrTimeSourceBoth
 	}
 	ts := TimeSource{Field: field}
 	if re != "" {
 		rx, err := regexp.Compile(re)
 		if err != nil {
-			return ts, fmt.Errorf("--time-regex: %v", err)
+			return ts, err
 		}
 		if rx.NumSubexp() < 1 {
-			return ts, fmt.Errorf("--time-regex %q has no capture group: put the time in (…)", re)
+			return ts, ErrNoCaptureGroup
 		}
 		ts.Regex = rx
 	}
@@ -56,24 +67,22 @@ func NewTimeSource(field, re string) (TimeSource, error) {
 // value, since consecutive lines mostly share their second.
 type lineClock struct {
 	src     TimeSource
-	key     []byte // `"field"`
+	key     string // the JSON member that holds the time
 	lastRaw []byte
-	last    time.Time
+	last    jwtutil.NumericDate
 	lastOK  bool
 }
 
 func newLineClock(src TimeSource) *lineClock {
 	c := &lineClock{src: src}
-	if src.Field != "" {
-		c.key = []byte(strconv.Quote(src.Field))
-	}
+	c.key = src.Field
 	return c
 }
 
 // Time returns the line's time, or false when it has none that parses.
-func (c *lineClock) Time(line []byte) (time.Time, bool) {
+func (c *lineClock) Time(line []byte) (jwtutil.NumericDate, bool) {
 	var raw []byte
-	if c.key != nil {
+	if c.key != "" {
 		raw = jsonField(line, c.key)
 	} else {
 		m := c.src.Regex.FindSubmatchIndex(line)
@@ -87,55 +96,37 @@ func (c *lineClock) Time(line []byte) (time.Time, bool) {
 		}
 	}
 	if len(raw) == 0 {
-		return time.Time{}, false
+		return jwtutil.NumericDate{}, false
 	}
 	if c.lastRaw != nil && bytes.Equal(raw, c.lastRaw) {
 		return c.last, c.lastOK
 	}
-	c.last, c.lastOK = ParseLogTime(raw)
+	c.last, c.lastOK = parseLogDate(raw)
 	c.lastRaw = append(c.lastRaw[:0], raw...)
 	return c.last, c.lastOK
 }
 
-// jsonField returns the raw value of the first member named key (quoted,
-// e.g. `"time"`): a string's content or a number's text. It does not parse
-// the whole line; a key that appears only inside a string value can fool
-// it, which for a time field in a log is acceptable.
-func jsonField(line, key []byte) []byte {
-	i := 0
-	for {
-		k := bytes.Index(line[i:], key)
-		if k < 0 {
-			return nil
+// jsonField returns the raw value of the top-level member named key in a
+// JSON-object line, read with jwtutil's one JSON scanner: a string's
+// content (escapes are not expected in a time) or a number's text. nil when
+// the line is not a JSON object or has no such member.
+func jsonField(line []byte, key string) []byte {
+	sc := jwtutil.ScanObjectTolerant(line)
+	var m jwtutil.Member
+	for sc.Next(&m) {
+		if string(m.RawKey(line)) != key {
+			continue
 		}
-		j := i + k + len(key)
-		i = j
-		for j < len(line) && (line[j] == ' ' || line[j] == '\t') {
-			j++
+		switch m.Kind {
+		case jwtutil.KindString:
+			v := m.Value(line)
+			return v[1 : len(v)-1]
+		case jwtutil.KindNumber:
+			return m.Value(line)
 		}
-		if j >= len(line) || line[j] != ':' {
-			continue // the name was a value, not a member name
-		}
-		j++
-		for j < len(line) && (line[j] == ' ' || line[j] == '\t') {
-			j++
-		}
-		if j >= len(line) {
-			return nil
-		}
-		if line[j] == '"' {
-			end := bytes.IndexByte(line[j+1:], '"')
-			if end < 0 {
-				return nil
-			}
-			return line[j+1 : j+1+end]
-		}
-		end := j
-		for end < len(line) && (line[end] >= '0' && line[end] <= '9' || line[end] == '.' || line[end] == '-' || line[end] == 'e' || line[end] == 'E' || line[end] == '+') {
-			end++
-		}
-		return line[j:end]
+		return nil
 	}
+	return nil
 }
 
 // Log time layouts tried in order after unix seconds.
@@ -145,6 +136,24 @@ var logLayouts = []string{
 	"2006-01-02 15:04:05.999999999Z07:00",
 	"2006-01-02T15:04:05.999999999", // no zone: UTC
 	"2006-01-02 15:04:05.999999999",
+}
+
+// parseLogDate is ParseLogTime as a NumericDate, for any year: unix
+// seconds are read by the same rule as token times (jwtutil.ParseDate).
+func parseLogDate(raw []byte) (jwtutil.NumericDate, bool) {
+	t := bytes.TrimSuffix(bytes.TrimPrefix(bytes.TrimSpace(raw), []byte("[")), []byte("]"))
+	if len(t) > 0 && t[0] >= '0' && t[0] <= '9' && isNumber(t) {
+		d, err := jwtutil.ParseDate(string(t))
+		if err != nil {
+			return jwtutil.NumericDate{}, false
+		}
+		if d.Sec >= 1e12 { // milliseconds (JavaScript Date.now(), Java loggers)
+			d = jwtutil.NumericDate{Sec: d.Sec / 1000, Usec: int32(d.Sec%1000)*1000 + d.Usec/1000}
+		}
+		return d, true
+	}
+	tm, ok := ParseLogTime(raw)
+	return jwtutil.Date(tm), ok
 }
 
 // ParseLogTime reads a log timestamp: RFC 3339, the common log format

@@ -21,7 +21,7 @@ func BenchmarkDecode(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		_ = mediawiki.Explain(tok, validAt)
+		_ = mediawiki.Explain(tok, validAt, mediawiki.Master.Rules())
 	}
 }
 

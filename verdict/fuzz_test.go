@@ -19,7 +19,7 @@ func FuzzExplain(f *testing.F) {
 		if err != nil {
 			return
 		}
-		e := mediawiki.Explain(tok, now)
+		e := mediawiki.Explain(tok, now, mediawiki.Master.Rules())
 		if e.Kind == "" || e.KindLabel == "" || len(e.Warnings) == 0 {
 			t.Fatalf("incomplete explanation %+v", e)
 		}

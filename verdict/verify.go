@@ -1,13 +1,6 @@
 package verdict
 
 import (
-	"github.com/golang-jwt/jwt/v5"
-	"github.com/mwoauth/mwoauth/envoy"
-	"github.com/mwoauth/mwoauth/jwtutil"
-	"github.com/mwoauth/mwoauth/jwtutil/keys"
-	"github.com/mwoauth/mwoauth/mediawiki"
-
-	"bytes"
 	"crypto"
 	"crypto/rsa"
 	"crypto/sha256"
@@ -18,6 +11,13 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/mwoauth/mwoauth/envoy"
+	"github.com/mwoauth/mwoauth/jwtutil"
+	"github.com/mwoauth/mwoauth/jwtutil/keys"
+	"github.com/mwoauth/mwoauth/mediawiki"
 )
 
 // DefaultEnvoySkew is jwt_authn's default clock_skew_seconds.
@@ -26,24 +26,39 @@ const DefaultEnvoySkew = 60 * time.Second
 // Options says what a valid token looks like. The algorithm is never
 // taken from the token: Algs pins it.
 type Options struct {
+	// MediaWiki is the version whose rules judge the token (zero: master).
+	MediaWiki mediawiki.Version
 	Algs      []string         // default {"RS256"}; "none" never; HS* only with Secret
-	Keys      []*rsa.PublicKey // from --public-key
-	JWKS      []keys.JWK       // from --jwks; matched by kid like Envoy does
-	Secret    []byte           // HS* key (--secret-file); refused if it is PEM key material
+	Keys      []*rsa.PublicKey // the wiki's public key(s)
+	JWKS      []keys.JWK       // a JWKS; matched by kid like Envoy does
+	Secret    []byte           // HS* key; refused if it is key material (CheckSecret)
 	Issuer    string           // expected iss; "" = not checked (MediaWiki does not check it)
 	Audience  string           // expected aud (consumer key); "" = not checked
-	Leeway    time.Duration    // our time leeway; MediaWiki has none
+	Leeway    time.Duration    // mwoauth's time leeway; MediaWiki has none
 	Now       time.Time        // required: the instant to judge at
 	EnvoySkew time.Duration    // 0 = DefaultEnvoySkew; negative = no skew
 	// RequestURI is the original request URI Envoy puts in the realm of
 	// WWW-Authenticate; "" renders a placeholder.
 	RequestURI string
-	WikiState  *mediawiki.WikiState // nil when no database is configured
+	// WikiState is what the database says; nil when none is configured.
+	WikiState *mediawiki.WikiState
+	// WikiID, SubjectScope and StaticApps describe the wiki that answers
+	// (see mediawiki.Input); "" and nil when unknown.
+	WikiID       string
+	SubjectScope string
+	StaticApps   []string
 	// EnvoyJWKS, when set, is the gateway's own key set (envoy.ParseJWKS of
 	// its local_jwks), used for the Envoy verdict instead of one built from
 	// Keys, JWKS and Secret.
 	EnvoyJWKS *envoy.JWKS
+	// AssumeSignature: without keys, MediaWiki's verdict takes the
+	// signature as genuine (mediawiki.Input.AssumeSignature); the signature
+	// check itself still fails.
+	AssumeSignature bool
 }
+
+// Rules are the MediaWiki rules the options judge by.
+func (o *Options) Rules() mediawiki.Rules { return o.MediaWiki.Rules() }
 
 // Check is one verification step.
 type Check struct {
@@ -90,20 +105,47 @@ func KnownAlg(alg string) bool {
 	return r || h
 }
 
+// Policy errors, so commands can add their flag hints.
+var (
+	ErrAlgNone       = errors.New(`alg "none" is never accepted: an unsigned token proves nothing`)
+	ErrAlgUnknown    = errors.New("unsupported alg (supported: RS256, RS384, RS512, PS256, PS384, PS512, HS256, HS384, HS512)")
+	ErrHMACNoSecret  = errors.New("needs a shared secret; it is never computed with a public key")
+	ErrSecretIsKey   = errors.New("the shared secret holds key material: HMAC is never computed with a key (that is the classic RS256→HS256 confusion attack)")
+	ErrSecretIsEmpty = errors.New("the shared secret is empty")
+)
+
 // CheckAlgs validates an allow-list before any token is looked at: "none"
 // is never allowed, HS* needs a secret and no public key may double as one.
+// Errors wrap the policy errors above.
 func CheckAlgs(algs []string, haveSecret bool) error {
 	for _, a := range algs {
 		switch {
 		case strings.EqualFold(a, "none"):
-			return errors.New(`alg "none" is never accepted: an unsigned token proves nothing`)
+			return ErrAlgNone
 		case !KnownAlg(a):
-			return fmt.Errorf("unsupported alg %q (supported: RS256, RS384, RS512, PS256, PS384, PS512, HS256, HS384, HS512)", a)
+			return fmt.Errorf("%q: %w", a, ErrAlgUnknown)
 		case strings.HasPrefix(a, "HS") && !haveSecret:
-			return fmt.Errorf("%s needs a shared secret (--secret-file); it is never computed with a public key", a)
+			return fmt.Errorf("%s %w", a, ErrHMACNoSecret)
 		}
 	}
 	return nil
+}
+
+// CheckSecret is the one HMAC-secret policy: a secret that is key material
+// (PEM, a JWK, DER) is refused, as is an empty one. A final newline, which
+// editors add, is not part of the secret.
+func CheckSecret(secret []byte) ([]byte, error) {
+	s := secret
+	for len(s) > 0 && (s[len(s)-1] == '\n' || s[len(s)-1] == '\r') {
+		s = s[:len(s)-1]
+	}
+	switch {
+	case keys.IsKeyMaterial(s):
+		return nil, ErrSecretIsKey
+	case len(s) == 0:
+		return nil, ErrSecretIsEmpty
+	}
+	return s, nil
 }
 
 func (o *Options) algs() []string {
@@ -136,11 +178,12 @@ func VerifySignature(t *jwtutil.Token, o Options) Check {
 	input := t.HeaderB64 + "." + t.PayloadB64
 	method := jwt.GetSigningMethod(alg)
 	if _, ok := hmacHashes[alg]; ok {
-		if isKeyMaterial(o.Secret) {
-			c.Detail = "the secret file holds PEM key material: HMAC is never computed with a key file (that is the classic RS256→HS256 confusion attack)"
+		secret, err := CheckSecret(o.Secret)
+		if err != nil {
+			c.Detail = err.Error()
 			return c
 		}
-		if method.Verify(input, t.Signature, o.Secret) == nil {
+		if method.Verify(input, t.Signature, secret) == nil {
 			c.OK, c.Class = true, jwtutil.ClassOK
 			c.Detail = alg + " signature verifies with the shared secret"
 			return c
@@ -148,7 +191,8 @@ func VerifySignature(t *jwtutil.Token, o Options) Check {
 		c.Detail = alg + " signature does not verify with the shared secret"
 		return c
 	}
-	cands, kidNote := o.candidateKeys(t)
+	kid, hasKid := t.Header["kid"].(string)
+	cands, kidNote := CandidateKeys(o, alg, kid, hasKid)
 	if len(cands) == 0 {
 		c.Detail = "no public key to check against" + kidNote
 		return c
@@ -172,10 +216,12 @@ func VerifySignature(t *jwtutil.Token, o Options) Check {
 }
 
 // algRefusal says why the token's alg may not be verified at all, or "".
+// crit is mwoauth's own refusal (RFC 7515 §4.1.11): MediaWiki's parser never
+// reads crit, and its verdict says so.
 func algRefusal(t *jwtutil.Token, o Options) string {
 	alg := t.Alg()
 	if crit, ok := t.Header["crit"]; ok {
-		return fmt.Sprintf("unsupported critical extension: header crit %s (RFC 7515 §4.1.11 requires refusing it)", jwtutil.CompactJSON(crit))
+		return fmt.Sprintf("unsupported critical extension: header crit %s (RFC 7515 §4.1.11 requires refusing it; MediaWiki ignores crit)", jwtutil.CompactJSON(crit))
 	}
 	switch {
 	case t.Header["alg"] == nil:
@@ -187,24 +233,21 @@ func algRefusal(t *jwtutil.Token, o Options) string {
 	case !KnownAlg(alg):
 		return fmt.Sprintf("unknown or unsupported alg %q", alg)
 	case !slices.Contains(o.algs(), alg):
-		return fmt.Sprintf("alg %s is not allowed (allowed: %s); MediaWiki answers \"jwtutil.Token signer mismatch\"", alg, strings.Join(o.algs(), ", "))
+		return fmt.Sprintf("alg %s is not allowed (allowed: %s); MediaWiki answers %q", alg, strings.Join(o.algs(), ", "), mediawiki.LcobucciSignerMismatch)
 	case strings.HasPrefix(alg, "HS") && len(o.Secret) == 0:
 		return alg + " needs a shared secret; it is never computed with a public key"
 	case !strings.HasPrefix(alg, "HS") && len(o.Keys) == 0 && len(o.JWKS) == 0:
-		return alg + " needs a public key (--public-key or --jwks)"
+		return alg + " needs a public key"
 	}
 	return ""
 }
 
-func isKeyMaterial(b []byte) bool {
-	return bytes.Contains(b, []byte("-----BEGIN")) || bytes.Contains(b, []byte(`"kty"`))
-}
-
-// candidateKeys picks the keys to try: all plain keys, plus JWKS keys whose
-// kid matches the token's (every RSA key when the token has no kid).
-func (o *Options) candidateKeys(t *jwtutil.Token) ([]*rsa.PublicKey, string) {
-	keys := append([]*rsa.PublicKey(nil), o.Keys...)
-	kid, hasKid := t.Header["kid"].(string)
+// CandidateKeys is the one rule for which RSA keys a token is checked
+// against: every plain key, plus the JWKS keys whose kid matches the
+// token's (all of them when the token has no kid) and whose alg, when set,
+// is the token's. note says why none matched.
+func CandidateKeys(o Options, alg, kid string, hasKid bool) (cands []*rsa.PublicKey, note string) {
+	cands = append(cands, o.Keys...)
 	skipped := 0
 	for _, k := range o.JWKS {
 		if k.Key == nil {
@@ -214,21 +257,62 @@ func (o *Options) candidateKeys(t *jwtutil.Token) ([]*rsa.PublicKey, string) {
 			skipped++
 			continue
 		}
-		if k.Alg != "" && k.Alg != t.Alg() {
+		if k.Alg != "" && k.Alg != alg {
 			skipped++
 			continue
 		}
-		keys = append(keys, k.Key)
+		cands = append(cands, k.Key)
 	}
-	if skipped > 0 && len(keys) == 0 {
-		return nil, fmt.Sprintf(" (no JWKS key matches kid %q / alg %s)", kid, t.Alg())
+	if skipped > 0 && len(cands) == 0 {
+		return nil, fmt.Sprintf(" (no JWKS key matches kid %q / alg %s)", kid, alg)
 	}
-	return keys, ""
+	return cands, ""
 }
 
-// CheckTimes judges only iat/nbf/exp at now with leeway, by MediaWiki's
-// rules (lcobucci LooseValidAt): iat <= now, nbf <= now, exp > now. A time
-// claim that is not a number makes the token malformed.
+// Times are a token's iat, nbf and exp as MediaWiki's parser reads them.
+type Times struct {
+	IAT, NBF, EXP          jwtutil.NumericDate
+	HasIAT, HasNBF, HasEXP bool
+}
+
+// TimesOf reads t's time claims; ok is false when one that is present is
+// not a date MediaWiki can read (the token is then malformed).
+func TimesOf(t *jwtutil.Token) (ts Times, ok bool) {
+	ok = true
+	for _, c := range []struct {
+		name string
+		d    *jwtutil.NumericDate
+		has  *bool
+	}{{"iat", &ts.IAT, &ts.HasIAT}, {"nbf", &ts.NBF, &ts.HasNBF}, {"exp", &ts.EXP, &ts.HasEXP}} {
+		tc := t.TimeClaim(c.name)
+		if !tc.Present {
+			continue
+		}
+		if !tc.Numeric {
+			ok = false
+			continue
+		}
+		*c.d, *c.has = tc.Date, true
+	}
+	return ts, ok
+}
+
+// Class is the one time rule (lcobucci's LooseValidAt, widened by leeway):
+// expired when now >= exp + leeway, not yet valid when nbf or iat is after
+// now + leeway; expired wins, being more fundamental. verify, every scan
+// path and the log generator's expectations all call it.
+func (ts Times) Class(now jwtutil.NumericDate, leeway time.Duration) jwtutil.Class {
+	switch {
+	case ts.HasEXP && !now.Before(ts.EXP.Add(leeway)):
+		return jwtutil.ClassExpired
+	case ts.HasNBF && ts.NBF.After(now.Add(leeway)), ts.HasIAT && ts.IAT.After(now.Add(leeway)):
+		return jwtutil.ClassNotYetValid
+	}
+	return jwtutil.ClassOK
+}
+
+// CheckTimes judges only iat/nbf/exp at now with leeway (see Times.Class);
+// a time claim MediaWiki cannot read makes the token malformed.
 func CheckTimes(t *jwtutil.Token, now time.Time, leeway time.Duration) jwtutil.Class {
 	worst := jwtutil.ClassOK
 	for _, c := range timeChecks(t, now, leeway) {
@@ -239,15 +323,27 @@ func CheckTimes(t *jwtutil.Token, now time.Time, leeway time.Duration) jwtutil.C
 	return worst
 }
 
-func timeChecks(t *jwtutil.Token, now time.Time, leeway time.Duration) []Check {
+func timeChecks(t *jwtutil.Token, at time.Time, leeway time.Duration) []Check {
 	var out []Check
 	lw := ""
 	if leeway > 0 {
 		lw = fmt.Sprintf(" (with %s leeway; MediaWiki has none)", leeway)
 	}
+	now := jwtutil.Date(at)
 	for _, name := range []string{"iat", "nbf", "exp"} {
 		tc := t.TimeClaim(name)
 		c := Check{Name: name}
+		// Each claim alone through the one rule.
+		var one Times
+		switch name {
+		case "iat":
+			one.IAT, one.HasIAT = tc.Date, true
+		case "nbf":
+			one.NBF, one.HasNBF = tc.Date, true
+		case "exp":
+			one.EXP, one.HasEXP = tc.Date, true
+		}
+		at := jwtutil.FormatDate(tc.Date)
 		switch {
 		case !tc.Present && name == "exp":
 			c.OK = true
@@ -257,49 +353,49 @@ func timeChecks(t *jwtutil.Token, now time.Time, leeway time.Duration) []Check {
 		case !tc.Numeric:
 			c.Class = jwtutil.ClassMalformed
 			c.Detail = fmt.Sprintf("%s is %s, not a NumericDate; MediaWiki cannot parse the token", name, jwtutil.CompactJSON(t.Claims[name]))
+		case one.Class(now, leeway) == jwtutil.ClassOK:
+			c.OK = true
+			c.Detail = fmt.Sprintf("%s (%s %s)", jwtutil.RelativeForDate(name, now, tc.Date), name, at)
 		case name == "exp":
-			if now.Before(tc.Time.Add(leeway)) {
-				c.OK = true
-				c.Detail = fmt.Sprintf("%s (exp %s)", jwtutil.Relative(now, tc.Time, "expired", "expires"), jwtutil.FormatUTC(tc.Time))
-			} else {
-				c.Class = jwtutil.ClassExpired
-				c.Detail = fmt.Sprintf("token %s (exp %s)%s", jwtutil.Relative(now, tc.Time, "expired", "expires"), jwtutil.FormatUTC(tc.Time), lw)
-			}
+			c.Class = jwtutil.ClassExpired
+			c.Detail = fmt.Sprintf("token %s (exp %s)%s", jwtutil.RelativeDate(now, tc.Date, "expired", "expires"), at, lw)
 		case name == "nbf":
-			if !tc.Time.After(now.Add(leeway)) {
-				c.OK = true
-				c.Detail = fmt.Sprintf("%s (nbf %s)", jwtutil.RelativeFor("nbf", now, tc.Time), jwtutil.FormatUTC(tc.Time))
-			} else {
-				c.Class = jwtutil.ClassNotYetValid
-				c.Detail = fmt.Sprintf("token not valid for another %s (nbf %s)%s", jwtutil.HumanSpan(now, tc.Time), jwtutil.FormatUTC(tc.Time), lw)
-			}
+			c.Class = jwtutil.ClassNotYetValid
+			c.Detail = fmt.Sprintf("token not valid for another %s (nbf %s)%s", jwtutil.SpanDate(now, tc.Date), at, lw)
 		case name == "iat":
-			if !tc.Time.After(now.Add(leeway)) {
-				c.OK = true
-				c.Detail = fmt.Sprintf("%s (iat %s)", jwtutil.RelativeFor("iat", now, tc.Time), jwtutil.FormatUTC(tc.Time))
-			} else {
-				c.Class = jwtutil.ClassNotYetValid
-				c.Detail = fmt.Sprintf("token issued %s in the future (iat %s); MediaWiki: \"The token was issued in the future\"%s", jwtutil.HumanSpan(now, tc.Time), jwtutil.FormatUTC(tc.Time), lw)
-			}
+			c.Class = jwtutil.ClassNotYetValid
+			c.Detail = fmt.Sprintf("token issued %s in the future (iat %s); MediaWiki: %q%s", jwtutil.SpanDate(now, tc.Date), at, mediawiki.LcobucciIssuedInFuture, lw)
 		}
 		out = append(out, c)
 	}
 	return out
 }
 
+// mwInput is what MediaWiki's verdict is given: the wiki's RSA keys only
+// (MediaWiki has one key and no JWKS), the facts and the wiki's identity.
+func (o *Options) mwInput() mediawiki.Input {
+	cands, _ := CandidateKeys(*o, "RS256", "", false)
+	return mediawiki.Input{Rules: o.Rules(), Now: o.Now, Keys: cands, Wiki: o.WikiState,
+		WikiID: o.WikiID, SubjectScope: o.SubjectScope, StaticApps: o.StaticApps, AssumeSignature: o.AssumeSignature}
+}
+
 // Verify runs every check at once and predicts what MediaWiki and Envoy
 // would answer. Result.Class is the most fundamental failure.
 func Verify(t *jwtutil.Token, o Options) *Result {
 	if o.Now.IsZero() {
-		panic("jwtutil.Verify: Options.Now is required")
+		panic("verdict.Verify: Options.Now is required")
 	}
 	r := &Result{}
 	kind := mediawiki.DetectKind(t)
+	in := o.mwInput()
 
-	// Structure beyond Parse: what MediaWiki's parser would also refuse.
+	// Structure beyond Parse: mwoauth refuses what MediaWiki's parser
+	// refuses, with its reason.
 	format := Check{Name: "format", OK: true, Detail: "three base64url segments, JSON objects"}
-	if _, ok := t.Header["enc"]; ok {
-		format = Check{Name: "format", Class: jwtutil.ClassMalformed, Detail: "header has enc: an encrypted token, which MediaWiki's parser refuses"}
+	// A date PHP cannot read is the time checks' to report.
+	if out := mediawiki.ParseLikeLcobucci(t.Raw, in.Rules.LcobucciMajor); out.Token == nil && !out.TypeError && !strings.HasPrefix(out.Reason, mediawiki.LcobucciDateFormat) {
+		format = Check{Name: "format", Class: jwtutil.ClassMalformed,
+			Detail: fmt.Sprintf("MediaWiki %s's parser refuses the token: %s%s", in.Rules.Version, out.Reason, deviationNote(t))}
 	}
 	r.Checks = append(r.Checks, format)
 
@@ -333,8 +429,8 @@ func Verify(t *jwtutil.Token, o Options) *Result {
 		}
 		r.Checks = append(r.Checks, c)
 	}
-	if ws := o.WikiState; ws != nil && (kind == mediawiki.KindAccessToken || kind == mediawiki.KindOwnerOnly || kind == mediawiki.KindUnknown) {
-		r.Checks = append(r.Checks, wikiChecks(t, ws)...)
+	if kind == mediawiki.KindAccessToken || kind == mediawiki.KindOwnerOnly || kind == mediawiki.KindUnknown {
+		r.Checks = append(r.Checks, wikiChecks(t, kind, in)...)
 	}
 
 	for _, c := range r.Checks {
@@ -343,12 +439,49 @@ func Verify(t *jwtutil.Token, o Options) *Result {
 		}
 	}
 	r.Valid = r.Class == jwtutil.ClassOK
-	r.MediaWiki = mediawiki.Judge(t, kind, mediawiki.Input{Now: o.Now, SignatureOK: sig.OK, KeyGiven: KnownAlg(t.Alg()) && len(o.Keys)+len(o.JWKS) > 0, WikiState: o.WikiState})
+	r.MediaWiki = mediawiki.Judge(t.Raw, kind, in)
 	r.Envoy = Envoy(t.Raw, o)
 	r.Timeline = timeline(t, o)
 	return r
 }
 
+// Malformed is the report for a token jwtutil.Parse refused: the format
+// check, and MediaWiki's own answer to the same bytes.
+func Malformed(raw string, err error, o Options) *Result {
+	r := &Result{Class: jwtutil.ClassMalformed, Timeline: Timeline{}}
+	r.Checks = []Check{{Name: "format", Class: jwtutil.ClassMalformed, Detail: err.Error()}}
+	r.MediaWiki = mediawiki.Judge(raw, mediawiki.KindAccessToken, o.mwInput())
+	r.Envoy = Envoy(raw, o)
+	return r
+}
+
+// deviationNote explains, from Parse's record, why a token's bytes differ
+// from what the parser accepts.
+func deviationNote(t *jwtutil.Token) string {
+	var parts []string
+	for _, d := range t.Deviations {
+		switch d.Code {
+		case jwtutil.DevPadding:
+			parts = append(parts, "the "+d.Segment+" carries '=' padding")
+		case jwtutil.DevTrailingBits:
+			parts = append(parts, "the "+d.Segment+"'s last character has non-zero unused bits")
+		case jwtutil.DevInvalidUTF8:
+			parts = append(parts, "the "+d.Segment+" holds invalid UTF-8")
+		case jwtutil.DevSurrogate:
+			parts = append(parts, "the "+d.Segment+" holds an unpaired surrogate escape")
+		case jwtutil.DevDepth:
+			parts = append(parts, "the "+d.Segment+" nests deeper than 512 levels")
+		case jwtutil.DevEmptyKey:
+			parts = append(parts, "the "+d.Segment+" has a member named \"\"")
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(parts, "; ") + ")"
+}
+
+// audiences is aud as a list (the audience check; Envoy's too).
 func audiences(t *jwtutil.Token) []string {
 	switch a := t.Claims["aud"].(type) {
 	case string:
@@ -359,41 +492,51 @@ func audiences(t *jwtutil.Token) []string {
 	return nil
 }
 
-func wikiChecks(t *jwtutil.Token, ws *mediawiki.WikiState) []Check {
+// wikiChecks are what the database decides, from MediaWiki's own judgement
+// of the wiki's state (mediawiki.JudgeWikiState) so the two never disagree:
+// the token row, then the first refusal of the subject, user, acceptance,
+// consumer or wiki, or the consumer the request would use.
+func wikiChecks(t *jwtutil.Token, kind string, in mediawiki.Input) []Check {
+	if in.Wiki == nil {
+		// Without a database only the sub can be judged: its scope (with
+		// --subject-scope) and whether it names a user at all (master).
+		v := mediawiki.JudgeWikiState(t.Raw, kind, in)
+		if v.Accepted != nil && !*v.Accepted && v.Check == "subject" {
+			return []Check{{Name: "subject", Class: jwtutil.ClassClaims, Detail: v.Detail}}
+		}
+		return nil
+	}
 	jti, _ := t.StringClaim("jti")
 	row := Check{Name: "token-row", Class: jwtutil.ClassWikiState}
-	switch {
-	case jti == "":
-		row.Detail = "no jti: MediaWiki finds no oauth2_access_tokens row and treats the token as revoked"
-	case !ws.TokenRowFound:
-		row.Detail = "no oauth2_access_tokens row for this jti: MediaWiki treats the token as revoked"
-	case ws.Revoked:
-		row.Detail = "oauth2_access_tokens row is revoked (oaat_revoked=1)"
-	default:
+	if d := mediawiki.RowProblem(in.Wiki.TokenRow, jti); d != "" {
+		row.Detail = d
+	} else {
 		row.OK, row.Class = true, jwtutil.ClassOK
 		row.Detail = "oauth2_access_tokens row present, not revoked"
-		if ws.StoredExpiry != "" {
-			row.Detail += " (oaat_expires " + ws.StoredExpiry + " is never consulted)"
+		if e := in.Wiki.TokenRow.Expires; e != "" {
+			row.Detail += " (oaat_expires " + e + " is never consulted)"
 		}
 	}
-	cons := Check{Name: "consumer", Class: jwtutil.ClassWikiState}
-	key := ""
-	if a := audiences(t); len(a) > 0 {
-		key = a[0]
+	out := []Check{row}
+	v := mediawiki.JudgeWikiState(t.Raw, kind, in)
+	if v.Step == mediawiki.StepRevocation || v.Step == mediawiki.StepParse || v.Step == mediawiki.StepValidate {
+		return out // the row check says it; a malformed token has no wiki state to judge
 	}
+	name := v.Check
+	if name == "" {
+		name = "session"
+	}
+	c := Check{Name: name, Detail: v.Detail}
 	switch {
-	case !ws.ConsumerFound:
-		cons.Detail = fmt.Sprintf("no consumer with key %q", key)
-	case ws.OAuthVersion != 0 && ws.OAuthVersion != 2:
-		cons.Detail = fmt.Sprintf("consumer %q is an OAuth %d consumer; OAuth 2 tokens need an OAuth 2 client", ws.ConsumerName, ws.OAuthVersion)
-	case !ws.ConsumerUsable:
-		cons.Detail = fmt.Sprintf("consumer %q is %s: not usable, MediaWiki answers mwoauth-invalid-authorization-not-approved", ws.ConsumerName, ws.StageLabel())
+	case v.Accepted == nil || *v.Accepted:
+		c.OK = true
+	case v.Step == mediawiki.StepSubject:
+		c.Class = jwtutil.ClassClaims // the sub does not fit this wiki
 	default:
-		cons.OK, cons.Class = true, jwtutil.ClassOK
-		cons.Detail = fmt.Sprintf("consumer %q is %s and usable", ws.ConsumerName, ws.StageLabel())
-		if ws.Deleted {
-			cons.Detail += " (suppressed, which MediaWiki does not consult)"
-		}
+		c.Class = jwtutil.ClassWikiState // the wiki's rows refuse it (an unknown sub user included)
 	}
-	return []Check{row, cons}
+	if c.Detail == "" {
+		c.Detail = v.Reason
+	}
+	return append(out, c)
 }

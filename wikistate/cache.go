@@ -7,18 +7,39 @@ import (
 	"github.com/mwoauth/mwoauth/mediawiki"
 )
 
-// Cached wraps src so that each consumer is read once, however many tokens
-// name it: a log has thousands of tokens and a handful of consumers. Token
-// rows are not cached (each distinct token is looked up once anyway). It is
-// safe for concurrent use.
+// Cached wraps src so that each consumer, acceptance and user is read
+// once, however many tokens name it: a log has thousands of tokens and a
+// handful of consumers and users. Token rows are not cached (each distinct
+// token is looked up once anyway). It is safe for concurrent use.
 func Cached(src Source) Source {
-	return &cached{Source: src, consumers: map[string]*once[*mediawiki.Consumer]{}}
+	return &cached{Source: src, consumers: memo[string, mediawiki.Consumer]{m: map[string]*once[*mediawiki.Consumer]{}},
+		acceptances: memo[int64, mediawiki.Acceptance]{m: map[int64]*once[*mediawiki.Acceptance]{}},
+		users:       memo[int64, mediawiki.UserState]{m: map[int64]*once[*mediawiki.UserState]{}}}
 }
 
 type cached struct {
 	Source
-	mu        sync.Mutex
-	consumers map[string]*once[*mediawiki.Consumer]
+	consumers   memo[string, mediawiki.Consumer]
+	acceptances memo[int64, mediawiki.Acceptance]
+	users       memo[int64, mediawiki.UserState]
+}
+
+// memo remembers one lookup per key, errors included.
+type memo[K comparable, V any] struct {
+	mu sync.Mutex
+	m  map[K]*once[*V]
+}
+
+func (m *memo[K, V]) get(k K, load func() (*V, error)) (*V, error) {
+	m.mu.Lock()
+	l := m.m[k]
+	if l == nil {
+		l = &once[*V]{}
+		m.m[k] = l
+	}
+	m.mu.Unlock()
+	l.once.Do(func() { l.v, l.err = load() })
+	return l.v, l.err
 }
 
 type once[T any] struct {
@@ -28,13 +49,13 @@ type once[T any] struct {
 }
 
 func (c *cached) ConsumerByKey(ctx context.Context, key string) (*mediawiki.Consumer, error) {
-	c.mu.Lock()
-	l := c.consumers[key]
-	if l == nil {
-		l = &once[*mediawiki.Consumer]{}
-		c.consumers[key] = l
-	}
-	c.mu.Unlock()
-	l.once.Do(func() { l.v, l.err = c.Source.ConsumerByKey(ctx, key) })
-	return l.v, l.err
+	return c.consumers.get(key, func() (*mediawiki.Consumer, error) { return c.Source.ConsumerByKey(ctx, key) })
+}
+
+func (c *cached) AcceptanceByID(ctx context.Context, id int64) (*mediawiki.Acceptance, error) {
+	return c.acceptances.get(id, func() (*mediawiki.Acceptance, error) { return c.Source.AcceptanceByID(ctx, id) })
+}
+
+func (c *cached) UserByCentralID(ctx context.Context, id int64) (*mediawiki.UserState, error) {
+	return c.users.get(id, func() (*mediawiki.UserState, error) { return c.Source.UserByCentralID(ctx, id) })
 }

@@ -8,7 +8,7 @@ import (
 	"os"
 	"strings"
 
-	"github.com/mwoauth/mwoauth/internal/secret"
+	"github.com/mwoauth/mwoauth/jwtutil/keys"
 )
 
 // MaxInput bounds what ReadInput reads; token parsers apply their own,
@@ -102,5 +102,5 @@ func ReadFile(path string, limit int64, tooBig int) ([]byte, error) {
 // shell history and ps output, so commands refuse them (Run already does,
 // for every argument, before any command runs).
 func LooksLikeSecretOnArgv(value string) bool {
-	return secret.IsPrivateKeyMaterial(value)
+	return keys.IsPrivateKeyMaterial(value)
 }

@@ -23,6 +23,20 @@ func WriteJSONLine(w io.Writer, v any) error {
 	return writeJSON(w, v, "", "")
 }
 
+// WriteJSONIndented writes v as WriteJSON does, with every line after the
+// first prefixed by prefix and no trailing newline: an element of a
+// document that is written piece by piece (a report streaming its list).
+func WriteJSONIndented(w io.Writer, v any, prefix string) error {
+	buf := jsonBufs.Get().(*bytes.Buffer)
+	defer jsonBufs.Put(buf)
+	buf.Reset()
+	if err := encodeJSON(buf, v, prefix, "  "); err != nil {
+		return err
+	}
+	_, err := w.Write(escapeJSONControls(bytes.TrimSuffix(buf.Bytes(), []byte("\n"))))
+	return err
+}
+
 var jsonBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 func writeJSON(w io.Writer, v any, prefix, indent string) error {

@@ -30,8 +30,16 @@ type SettingSpec struct {
 	Key      string
 	Help     string
 	Identity bool
-	Kind     SettingKind
-	Default  string // the built-in default when the command has no flag for it
+	// Names marks the identity settings that point at a wiki (its
+	// database, keys, issuer): giving one by flag or environment means
+	// another wiki than the default profile's, so none of the default
+	// profile's identity settings apply. The others (version, wiki id,
+	// subject scope, static apps, table prefix, audience) only describe a
+	// wiki: giving one alone, e.g. --mediawiki 1.43, keeps the default
+	// profile's wiki.
+	Names   bool
+	Kind    SettingKind
+	Default string // the built-in default when the command has no flag for it
 }
 
 // Settings is the one table of settings: every key a profile may hold, its
@@ -39,23 +47,26 @@ type SettingSpec struct {
 // underscores). Adding a setting is one line here; "mwoauth config set"
 // knows it at once, and "mwoauth help config" and config show list it.
 var Settings = []SettingSpec{
-	{Key: "db", Help: "wiki database DSN: mysql:<go-sql-driver DSN> or sqlite:<path>", Identity: true, Kind: KindDSN},
+	{Key: "db", Help: "wiki database DSN: mysql:<go-sql-driver DSN> or sqlite:<path>", Identity: true, Names: true, Kind: KindDSN},
 	{Key: "table-prefix", Help: "$wgDBprefix of the wiki", Identity: true},
-	{Key: "centralauth-db", Help: "CentralAuth database DSN, to name owners from globaluser", Identity: true, Kind: KindDSN},
-	{Key: "wiki-db", Help: "the central wiki's own database when the OAuth tables live elsewhere (virtual-oauth, 1.45+)", Identity: true, Kind: KindDSN},
-	{Key: "issuer", Help: "expected or minted iss: the central wiki's $wgCanonicalServer", Identity: true},
+	{Key: "centralauth-db", Help: "CentralAuth database DSN, to name owners from globaluser", Identity: true, Names: true, Kind: KindDSN},
+	{Key: "wiki-db", Help: "the central wiki's own database when the OAuth tables live elsewhere (virtual-oauth, 1.45+)", Identity: true, Names: true, Kind: KindDSN},
+	{Key: "issuer", Help: "expected or minted iss: the central wiki's $wgCanonicalServer", Identity: true, Names: true},
 	{Key: "audience", Help: "expected aud (consumer key) for token verify", Identity: true},
-	{Key: "public-key", Help: "$wgOAuth2PublicKey: PEM file the wiki verifies with", Identity: true, Kind: KindKey},
-	{Key: "private-key", Help: "$wgOAuth2PrivateKey: PEM file the wiki signs with (token mint/remint)", Identity: true, Kind: KindKey},
-	{Key: "jwks", Help: "JWKS file with the verification keys (as Envoy's local_jwks)", Identity: true, Kind: KindPath},
+	{Key: "public-key", Help: "$wgOAuth2PublicKey: PEM file the wiki verifies with", Identity: true, Names: true, Kind: KindKey},
+	{Key: "private-key", Help: "$wgOAuth2PrivateKey: PEM file the wiki signs with (token mint/remint)", Identity: true, Names: true, Kind: KindKey},
+	{Key: "jwks", Help: "JWKS file with the verification keys (as Envoy's local_jwks)", Identity: true, Names: true, Kind: KindPath},
 	{Key: "subject-scope", Help: "CentralIdLookup scope of mw: subjects (the wiki's lookup provider)", Identity: true},
 	{Key: "wiki", Help: "wiki id (e.g. metawiki) of the central wiki", Identity: true},
-	{Key: "static-apps", Help: "file with $wgOAuthStaticApps (JSON), the configuration-based consumers", Identity: true, Kind: KindPath},
+	{Key: "static-apps", Help: "consumer keys $wgOAuthStaticApps configures (comma-separated): their stage-5 rows count as approved", Identity: true},
 	{Key: "mediawiki", Help: "MediaWiki version whose rules apply: " + strings.Join(mediawiki.Versions(), ", "), Identity: true, Default: mediawiki.DefaultVersion.String()},
 	{Key: "as", Help: "performing admin's user name for consumer actions"},
 	{Key: "manager-groups", Help: "groups holding mwoauthmanageconsumer, as $wgGroupPermissions says (comma-separated; default sysop,oauthadmin,steward)"},
 	{Key: "suppressor-groups", Help: "groups holding mwoauthsuppress, as $wgGroupPermissions says (comma-separated; default sysop,oauthadmin,steward,suppress)"},
 	{Key: "request-expiration-age", Help: "$wgMWOAuthRequestExpirationAge: proposals older than this are expired (seconds, 30d or 720h; default 30d; 0 = never)"},
+	{Key: "grant-risk-groups", Help: "the wiki's $wgGrantRiskGroups changes: grant:group,... or a file of them (consumer review, audit)"},
+	{Key: "grant-permissions", Help: "file with json_encode($wgGrantPermissions): the wiki's grant rights (consumer audit)", Kind: KindPath},
+	{Key: "group-permissions", Help: "file with json_encode($wgGroupPermissions): the wiki's group rights (consumer audit)", Kind: KindPath},
 	{Key: "passphrase-file", Help: "file holding $wgOAuth2Passphrase for an encrypted private key", Kind: KindPath},
 	{Key: "memory-limit", Help: "memory bound for token scan (e.g. 2GiB)"},
 	{Key: "id-key-file", Help: "key file token scan tags distinct tokens with", Kind: KindPath},
@@ -149,11 +160,12 @@ func (v Value) Shown() string {
 //  4. the default profile (the file's default = NAME);
 //  5. the built-in default (the flag's default, or the table's).
 //
-// A profile is a unit: when any identity setting (the wiki's database,
-// keys, issuer, audience, version, ...) is given by flag or environment,
-// no identity setting comes from the default profile, because an explicit
-// key or database names a different wiki than the default one. An
-// explicitly chosen profile still applies.
+// A profile is a unit: when an identity setting that points at a wiki
+// (Names: its database, keys, issuer) is given by flag or environment, no
+// identity setting comes from the default profile, because an explicit
+// key or database names a different wiki than the default one. A setting
+// that only describes a wiki (--mediawiki 1.43) keeps the default
+// profile's wiki. An explicitly chosen profile still applies.
 //
 // A file (key, database, JWKS) that a profile names but that does not
 // exist is an error naming the profile, the setting and what to run (exit
@@ -219,11 +231,11 @@ func (f *Factory) resolve(cmd *cobra.Command, cfg *Config, spec SettingSpec) Val
 	return v
 }
 
-// explicitIdentity names the first identity setting given by flag or
-// environment for cmd ("--public-key", "MWOAUTH_DB"), or "".
+// explicitIdentity names the first setting that names a wiki (Names) given
+// by flag or environment for cmd ("--public-key", "MWOAUTH_DB"), or "".
 func (f *Factory) explicitIdentity(cmd *cobra.Command) string {
 	for _, s := range Settings {
-		if !s.Identity {
+		if !s.Names {
 			continue
 		}
 		if cmd != nil {
@@ -233,7 +245,7 @@ func (f *Factory) explicitIdentity(cmd *cobra.Command) string {
 		}
 	}
 	for _, s := range Settings {
-		if s.Identity && f.getenv(EnvName(s.Key)) != "" {
+		if s.Names && f.getenv(EnvName(s.Key)) != "" {
 			return EnvName(s.Key) + " set"
 		}
 	}

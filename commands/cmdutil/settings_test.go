@@ -61,6 +61,10 @@ func TestResolvePrecedence(t *testing.T) {
 			want: map[string]Value{"public-key": flag("real.pem"), "db": def(""), "issuer": def(""), "as": sandbox("Admin")}},
 		{name: "a chosen profile still applies with an explicit key", file: twoProfiles, profile: "sandbox", flags: []string{"--public-key", "real.pem"},
 			want: map[string]Value{"public-key": flag("real.pem"), "db": {Value: "sqlite:sandbox.sqlite", Source: SourceProfile, Profile: "sandbox"}}},
+		{name: "a version alone describes the default profile's wiki, it does not leave it", file: twoProfiles, flags: []string{"--mediawiki", "1.43"},
+			want: map[string]Value{"mediawiki": flag("1.43"), "db": sandbox("sqlite:sandbox.sqlite"), "public-key": sandbox("sandbox.pem"), "issuer": sandbox("https://meta.sandbox.test")}},
+		{name: "MWOAUTH_MEDIAWIKI alone keeps the default profile's wiki too", file: twoProfiles, env: map[string]string{"MWOAUTH_MEDIAWIKI": "1.43"},
+			want: map[string]Value{"mediawiki": env("1.43"), "db": sandbox("sqlite:sandbox.sqlite")}},
 		{name: "empty env counts as unset", file: twoProfiles, env: map[string]string{"MWOAUTH_DB": ""},
 			want: map[string]Value{"db": sandbox("sqlite:sandbox.sqlite")}},
 		{name: "flag default", file: "", flags: []string{},
@@ -77,6 +81,7 @@ func TestResolvePrecedence(t *testing.T) {
 			cmd.Flags().String("db", "", "")
 			cmd.Flags().String("public-key", "", "")
 			cmd.Flags().String("table-prefix", "mw_", "")
+			cmd.Flags().String("mediawiki", "master", "")
 			if err := cmd.ParseFlags(c.flags); err != nil {
 				t.Fatal(err)
 			}

@@ -46,7 +46,9 @@ where one was looked for. Try everything on the practice wiki first:
   mwoauth consumer show 5096568cc6652b5ad36358427f1bd60c
   mwoauth consumer approve 2e33175180a0c30649b032b29fd807a5 --reason "reviewed" --as Admin
   mwoauth consumer disable 5096568cc6652b5ad36358427f1bd60c --reason "secret leaked" --as Admin --revoke-tokens
-  mwoauth consumer enable 5096568cc6652b5ad36358427f1bd60c --reason "secret rotated" --as Admin`,
+  mwoauth consumer enable 5096568cc6652b5ad36358427f1bd60c --reason "secret rotated" --as Admin
+  mwoauth consumer review                        # the proposal queue, riskiest first
+  mwoauth consumer audit --fail-on security      # approved consumers with risky findings`,
 	})
 	cmd.AddCommand(
 		newCmdList(f),
@@ -56,6 +58,8 @@ where one was looked for. Try everything on the practice wiki first:
 		newCmdAction(f, actionEnable),
 		newCmdAction(f, actionReject),
 		newCmdRevoke(f),
+		newCmdReview(f, nil),
+		newCmdAudit(f, nil),
 	)
 	return cmd
 }

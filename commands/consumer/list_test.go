@@ -45,10 +45,10 @@ func TestListJSONIsWriteJSON(t *testing.T) {
 		n            int
 		next, hidden int64 // next 0: null
 	}{
-		{[]string{"--limit", "4"}, 4, 4, 1},
-		{[]string{"--limit", "3", "--after", "4"}, 3, 7, 1},
-		{[]string{"--after", "9"}, 2, 0, 1}, // hidden counts every page
-		{[]string{"--all", "--include-suppressed"}, 11, 0, 0},
+		{[]string{"--limit", "4"}, 4, 4, 2},
+		{[]string{"--limit", "3", "--after", "4"}, 3, 7, 2},
+		{[]string{"--after", "20"}, 3, 0, 2}, // hidden counts every page
+		{[]string{"--all", "--include-suppressed"}, 24, 0, 0},
 		{[]string{"--search", "no such consumer"}, 0, 0, 0},
 		{[]string{"--search", "abuse"}, 0, 0, 1},
 	} {

@@ -21,6 +21,9 @@ type checkOptions struct {
 	// FromSettings: the keys came from MWOAUTH_* or a profile (which may
 	// hold PEM text), not from --private/--public on the command line.
 	FromSettings bool
+	CoreKeys     bool              // core's $wgJwt*Key, not $wgOAuth2*Key
+	MediaWiki    mediawiki.Version // whose key reading is linted
+	Passphrase   []byte            // the passphrase-file setting's content; nil when unset
 }
 
 type checkKeyJSON struct {
@@ -41,11 +44,12 @@ type checkLintJSON struct {
 }
 
 type checkJSON struct {
-	OK        bool            `json:"ok"`
-	PairMatch *bool           `json:"pair_match"` // null when only one key was checked
-	Private   *checkKeyJSON   `json:"private"`
-	Public    *checkKeyJSON   `json:"public"`
-	Lints     []checkLintJSON `json:"lints"`
+	OK        bool              `json:"ok"`
+	MediaWiki mediawiki.Version `json:"mediawiki_version"`
+	PairMatch *bool             `json:"pair_match"` // null when only one key was checked
+	Private   *checkKeyJSON     `json:"private"`
+	Public    *checkKeyJSON     `json:"public"`
+	Lints     []checkLintJSON   `json:"lints"`
 }
 
 // newCmdCheck builds "keys check"; runF, when not nil, replaces checkRun
@@ -56,32 +60,46 @@ func newCmdCheck(f *cmdutil.Factory, runF func(*checkOptions) error) *cobra.Comm
 		Use:   "check [--private <key-file>] [--public <key-file>]",
 		Short: "Check a key pair and its MediaWiki configuration for pitfalls",
 		Long: `Check confirms that --public is the public half of --private and lints each
-key the way MediaWiki REL1_43 will read it. Either flag may be given alone.
-With neither, it checks the profile's private-key and public-key settings
-(or MWOAUTH_PRIVATE_KEY / MWOAUTH_PUBLIC_KEY).
+key the way the MediaWiki version --mediawiki names reads it (master by
+default). Either flag may be given alone. With neither, it checks the
+profile's private-key and public-key settings (or MWOAUTH_PRIVATE_KEY /
+MWOAUTH_PUBLIC_KEY).
 
-REL1_43 only takes $wgOAuth2PrivateKey / $wgOAuth2PublicKey as PEM text when
-the string matches its PEM pattern exactly; anything else is taken as a file
-path. A PEM with leading whitespace, a byte order mark, text around it,
-escaped \n, or an ENCRYPTED/EC key is therefore "a path that does not exist",
-and the token endpoint answers HTTP 500 with the whole private key in its
-error body. Check reports that, plus encrypted, non-RSA, damaged and
-< 2048-bit keys, a key in the wrong setting, CRLF line ends, extra PEM
-blocks, and file modes: REL1_43 raises a notice unless the mode is 400, 440,
-600, 640 or 660, and a world-readable private key is an error.
+Master's league CryptKey takes $wgOAuth2PrivateKey / $wgOAuth2PublicKey as
+key text when OpenSSL reads it (text above the key and whitespace after it
+are harmless; an indented BEGIN line or escaped \n are not), else as a file
+path, else it throws "Invalid key supplied". An encrypted private key needs
+$wgOAuth2Passphrase: give it with --passphrase-file to check the key.
+--core-keys checks core's $wgJwtPrivateKey / $wgJwtPublicKey instead, which
+Extension:OAuth falls back to when $wgOAuth2PrivateKey is empty (1.45+):
+core reads PEM text only, never a file.
+
+REL1_43 (and REL1_45) only take the value as PEM text when it matches their
+PEM pattern exactly; anything else is taken as a file path. A PEM with
+leading whitespace, a byte order mark, text around it, escaped \n, or an
+ENCRYPTED/EC key is therefore "a path that does not exist", and the token
+endpoint answers HTTP 500 with the whole private key in its error body.
+REL1_43 has no passphrase setting.
+
+Check also reports non-RSA, damaged and < 2048-bit keys, a key in the wrong
+setting, CRLF line ends, extra PEM blocks, and file modes: league's CryptKey
+raises a notice unless the mode is 400, 440, 600, 640 or 660, and a
+world-readable private key is an error.
 
 --given-as says how LocalSettings.php gives the key to the setting.
 "value" (the default) lints the file's bytes as the string given to the
 setting (pasted PEM, file_get_contents(), getenv()), which is where
-whitespace matters. "path" means the setting holds the file's path:
-OpenSSL reads the file, so surrounding whitespace is harmless and the
-permission notice applies.
+whitespace matters most. "path" means the setting holds the file's path:
+OpenSSL reads the file on every version, and the permission notice
+applies.
 
 Exit status: 0 when the pair matches and nothing is an error (warnings and
 info are printed but pass); 4 when the two keys are not a pair (wrong key);
 10 when any error-severity problem is found; 9 when a file does not exist.`,
 		Example: `  mwoauth keys check --private /etc/mediawiki/oauth/oauth2-private.pem --public /etc/mediawiki/oauth/oauth2-public.pem
   mwoauth keys check --public /etc/mediawiki/oauth/oauth2-public.pem --given-as path
+  mwoauth keys check --private /etc/mediawiki/oauth/oauth2-private.pem --passphrase-file /etc/mediawiki/oauth/passphrase
+  mwoauth keys check --mediawiki 1.43 --private /etc/mediawiki/oauth/oauth2-private.pem
   php -r 'require "LocalSettings.php"; echo $wgOAuth2PrivateKey;' | mwoauth keys check --private -
   mwoauth keys check --profile wiki1 --output json | jq .lints`,
 		Args: cmdutil.Args(cobra.NoArgs),
@@ -105,6 +123,12 @@ info are printed but pass); 4 when the two keys are not a pair (wrong key);
 			if opts.Private == "-" && opts.Public == "-" {
 				return cmdutil.FlagErrorf("only one of --private and --public can read stdin (-)")
 			}
+			if opts.MediaWiki, err = f.MediaWiki(cmd); err != nil {
+				return err
+			}
+			if opts.Passphrase, err = f.Passphrase(cmd); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -116,6 +140,8 @@ info are printed but pass); 4 when the two keys are not a pair (wrong key);
 	fl.StringVar(&opts.Public, "public", "", "Public key (`file`, - or env:NAME) as given to $wgOAuth2PublicKey")
 	// Not --as: on consumer commands --as names the performing admin.
 	fl.StringVar(&opts.GivenAs, "given-as", "value", "How LocalSettings.php gives the key: `value` (the PEM text) or path (a file name)")
+	fl.BoolVar(&opts.CoreKeys, "core-keys", false, "The keys are core's $wgJwtPrivateKey / $wgJwtPublicKey, which Extension:OAuth falls back to (1.45+)")
+	cmdutil.AddPassphraseFlag(cmd)
 	cmdutil.AddOutputFlag(cmd, "text", "json")
 	return cmd
 }
@@ -128,13 +154,22 @@ type checkedKey struct {
 	json  *checkKeyJSON
 }
 
-func checkOne(ios *cmdutil.IOStreams, value string, role mediawiki.KeyRole, onArgv, asPath bool) (*checkedKey, error) {
-	src, err := readKeySource(ios, value, onArgv)
+func checkOne(opts *checkOptions, value string, role mediawiki.KeyRole, onArgv, asPath bool) (*checkedKey, error) {
+	src, err := readKeySource(opts.IO, value, onArgv)
 	if err != nil {
 		return nil, err
 	}
 	ck := &checkedKey{role: role, src: src}
-	ck.lints = mediawiki.LintKey(src.Data, mediawiki.LintOptions{Role: role, AsFile: asPath})
+	lo := mediawiki.LintOptions{Role: role, AsFile: asPath, Version: opts.MediaWiki, CoreKey: opts.CoreKeys}
+	if role == mediawiki.RolePrivate {
+		lo.Passphrase = opts.Passphrase
+	}
+	ck.lints = mediawiki.LintKey(src.Data, lo)
+	for i, l := range ck.lints {
+		if l.Code == "encrypted-key" && l.Severity == mediawiki.SeverityWarning {
+			ck.lints[i].Message += " (--passphrase-file FILE)"
+		}
+	}
 	if src.IsFile {
 		for _, l := range mediawiki.LintFileMode(src.Mode, role) {
 			// The permission notice comes from CryptKey opening the file
@@ -146,14 +181,19 @@ func checkOne(ios *cmdutil.IOStreams, value string, role mediawiki.KeyRole, onAr
 		}
 	}
 	setting := "$wgOAuth2PublicKey"
-	if role == mediawiki.RolePrivate {
+	switch {
+	case opts.CoreKeys && role == mediawiki.RolePrivate:
+		setting = "$wgJwtPrivateKey"
+	case opts.CoreKeys:
+		setting = "$wgJwtPublicKey"
+	case role == mediawiki.RolePrivate:
 		setting = "$wgOAuth2PrivateKey"
 	}
 	ck.json = &checkKeyJSON{Setting: setting, Source: src.Label}
 	if src.IsFile {
 		ck.json.Mode = fmt.Sprintf("%04o", src.Mode.Perm())
 	}
-	if info, err := jwtkeys.ParseKey(src.Data); err == nil {
+	if info, err := jwtkeys.ParseKeyWithPassphrase(src.Data, lo.Passphrase); err == nil && (lo.Passphrase != nil || !info.Encrypted) {
 		ck.info = info
 		ck.json.Parsed = true
 		ck.json.Kind, ck.json.Bits, ck.json.Format = keyKind(info), info.Bits(), info.Format
@@ -165,9 +205,9 @@ func checkOne(ios *cmdutil.IOStreams, value string, role mediawiki.KeyRole, onAr
 func checkRun(opts *checkOptions) error {
 	asPath, onArgv := opts.GivenAs == "path", !opts.FromSettings
 	var keys []*checkedKey
-	res := checkJSON{Lints: []checkLintJSON{}}
+	res := checkJSON{MediaWiki: opts.MediaWiki, Lints: []checkLintJSON{}}
 	if opts.Private != "" {
-		ck, err := checkOne(opts.IO, opts.Private, mediawiki.RolePrivate, onArgv, asPath)
+		ck, err := checkOne(opts, opts.Private, mediawiki.RolePrivate, onArgv, asPath)
 		if err != nil {
 			return err
 		}
@@ -175,7 +215,7 @@ func checkRun(opts *checkOptions) error {
 		res.Private = ck.json
 	}
 	if opts.Public != "" {
-		ck, err := checkOne(opts.IO, opts.Public, mediawiki.RolePublic, onArgv, asPath)
+		ck, err := checkOne(opts, opts.Public, mediawiki.RolePublic, onArgv, asPath)
 		if err != nil {
 			return err
 		}
@@ -218,7 +258,7 @@ func checkRun(opts *checkOptions) error {
 		}
 		return nil
 	}
-	printCheck(opts.IO, keys, res.PairMatch)
+	printCheck(opts.IO, opts.MediaWiki, keys, res.PairMatch)
 	if code != 0 {
 		return cmdutil.Exitf(code, "%s", msg)
 	}
@@ -232,9 +272,10 @@ func roleName(r mediawiki.KeyRole) string {
 	return "public"
 }
 
-func printCheck(ios *cmdutil.IOStreams, keys []*checkedKey, pair *bool) {
+func printCheck(ios *cmdutil.IOStreams, v mediawiki.Version, keys []*checkedKey, pair *bool) {
 	s := ios.Styles()
 	w := ios.Out
+	fmt.Fprintf(w, "%s\n", s.Dim.Render("MediaWiki "+v.String()+"'s rules"))
 	for _, ck := range keys {
 		fmt.Fprintf(w, "%s  %s\n", s.Bold.Render(fmt.Sprintf("%-7s", roleName(ck.role))), cmdutil.Safe(ck.src.Label))
 		if ck.info != nil {

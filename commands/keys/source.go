@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/mwoauth/mwoauth/commands/cmdutil"
-	"github.com/mwoauth/mwoauth/internal/secret"
 	jwtkeys "github.com/mwoauth/mwoauth/jwtutil/keys"
 )
 
@@ -25,7 +24,7 @@ type keySource struct {
 // key is refused when it came from the command line (shell history, ps);
 // from the environment or a profile (onArgv false) it is accepted.
 func readKeySource(ios *cmdutil.IOStreams, value string, onArgv bool) (*keySource, error) {
-	if onArgv && secret.IsPrivateKeyMaterial(value) {
+	if onArgv && jwtkeys.IsPrivateKeyMaterial(value) {
 		// Run refuses it before any command runs; this guards callers
 		// that build arguments themselves.
 		return nil, cmdutil.FlagErrorf("refusing private key material on the command line: pass a file, - for stdin or env:NAME")

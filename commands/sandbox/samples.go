@@ -113,6 +113,9 @@ func mintSamples(sd *db.Seeder, key *rsa.PrivateKey, now time.Time) (map[string]
 // acceptance -1 writes no row.
 func mintRow(sd *db.Seeder, key *rsa.PrivateKey, acceptance int64, revoked bool, o mediawiki.MintOptions) (string, error) {
 	o.Issuer = Issuer
+	// The sandbox has no CentralAuth: master's mw: subs carry core's
+	// LocalIdLookup scope of its wiki (wiki.sqlite: wiki id "wiki").
+	o.SubjectScope = mediawiki.LocalScope("wiki")
 	jti, err := jwtutil.NewJTI()
 	if err != nil {
 		return "", err

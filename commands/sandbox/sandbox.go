@@ -53,6 +53,9 @@ func NewCmdSandbox(f *cmdutil.Factory) *cobra.Command {
                            consumers in every stage (OAuth 1 and 2, owner-only,
                            proposed, a proposal past auto-expiry, rejected,
                            expired, disabled, suppressed, configuration-based),
+                           proposals of every risk and approved consumers with
+                           audit findings (a blocked owner, a dormant consumer,
+                           an owner-only bot whose owner lost the bot flag),
                            acceptances, token rows and log history
   DIR/.mwoauth-sandbox     the marker: --force replaces only a folder holding it
   DIR/oauth2-private.pem   a fresh RSA key pair ($wgOAuth2PrivateKey /
@@ -213,7 +216,8 @@ func run(cmd *cobra.Command, f *cmdutil.Factory, dir string, force bool) error {
 	out := f.IO.Out
 	safeDir := func(name string) string { return cmdutil.Safe(filepath.Join(dir, name)) }
 	fmt.Fprintf(out, "%s Sandbox wiki created in %s\n", s.OK.Render("✓"), cmdutil.Safe(dir))
-	fmt.Fprintf(out, "  database     %s (11 consumers in every stage, 7 users with and without rights, log history)\n", safeDir("wiki.sqlite"))
+	fmt.Fprintf(out, "  database     %s (%d consumers in every stage and of every risk, %d users with and without rights, log history)\n", safeDir("wiki.sqlite"),
+		len(consumers)+len(reviewConsumers), len(users)+len(reviewUsers))
 	fmt.Fprintf(out, "  keys         %s, %s\n", safeDir("oauth2-private.pem"), safeDir("oauth2-public.pem"))
 	fmt.Fprintf(out, "  tokens       %s/*.jwt (%s; live ones valid until %s)\n", safeDir("tokens"), sampleNames(), validUntil(now))
 	fmt.Fprintf(out, "  access log   %s (every token in use, and malformed ones)\n", safeDir(AccessLog))

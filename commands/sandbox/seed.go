@@ -60,6 +60,10 @@ type consumerSeed struct {
 	prefix                       string // oarc_callback_is_prefix
 	email                        string
 	log                          []logSeed
+	// The review cases vary these; the zero values are the tutorial's:
+	// every wiki, no IP restriction, a confirmed email, a confidential client.
+	wiki, restrictions       string
+	emailUnconfirmed, public bool
 }
 
 type logSeed struct {
@@ -184,15 +188,28 @@ func seedRows(sd *db.Seeder, key *rsa.PrivateKey, now time.Time) (map[string]str
 		key    string
 	}
 	var logs []logRow
-	for _, c := range consumers {
+	for _, u := range reviewUsers {
+		names[u.id] = u.name
+	}
+	for _, c := range append(consumers, reviewConsumers...) {
 		// A stored secret (oarc_secret_key), deterministic like everything
 		// but the keys; commands must only ever say "set".
 		sum := sha256.Sum256([]byte("sandbox secret " + c.key))
-		err := sd.Consumer(db.ConsumerRow{ID: c.id, Key: c.key, Name: c.name, Version: c.version, CallbackURL: c.cb, IsPrefix: c.prefix,
+		row := db.ConsumerRow{ID: c.id, Key: c.key, Name: c.name, Version: c.version, CallbackURL: c.cb, IsPrefix: c.prefix,
 			Description: c.desc, Email: c.email, EmailAuthenticated: ts(c.registeredAgo), Wiki: "*", OwnerID: c.owner, OwnerOnly: c.ownerOnly,
 			Grants: c.grants, Registration: ts(c.registeredAgo), Secret: hex.EncodeToString(sum[:16]),
 			Restrictions: `{"IPAddresses":["0.0.0.0/0","::/0"]}`, Stage: c.stage, StageTimestamp: ts(c.stageAgo), Deleted: c.deleted,
-			OAuthVersion: c.oauthVersion, OAuth2AllowedGrants: c.oauth2Grants, Confidential: true, DeveloperAgreement: true})
+			OAuthVersion: c.oauthVersion, OAuth2AllowedGrants: c.oauth2Grants, Confidential: !c.public, DeveloperAgreement: true}
+		if c.wiki != "" {
+			row.Wiki = c.wiki
+		}
+		if c.restrictions != "" {
+			row.Restrictions = c.restrictions
+		}
+		if c.emailUnconfirmed {
+			row.EmailAuthenticated = ""
+		}
+		err := sd.Consumer(row)
 		if err != nil {
 			return nil, err
 		}
@@ -206,6 +223,10 @@ func seedRows(sd *db.Seeder, key *rsa.PrivateKey, now time.Time) (map[string]str
 		if _, err := sd.LogEntry(db.Action(l.action), l.at, db.Performer{Name: names[l.actor], UserID: l.actor, ActorID: l.actor}, l.owner, l.key, l.reason); err != nil {
 			return nil, err
 		}
+	}
+
+	if err := seedReviewUsers(sd, ts); err != nil {
+		return nil, err
 	}
 
 	// Acceptances: Alice's owner-only bot (made at registration), and the
@@ -242,6 +263,10 @@ func seedRows(sd *db.Seeder, key *rsa.PrivateKey, now time.Time) (map[string]str
 		if _, err := mintRow(sd, key, o.acceptance, false, o.o); err != nil {
 			return nil, fmt.Errorf("mint sample token: %v", err)
 		}
+	}
+
+	if err := seedReviewUse(sd, now); err != nil {
+		return nil, err
 	}
 
 	// Edits tagged by consumers, as change_tag_def counts them.

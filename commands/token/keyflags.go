@@ -1,8 +1,9 @@
 package token
 
 import (
-	"bytes"
 	"crypto/rsa"
+	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -45,8 +46,27 @@ func privateKeySetting(cmd *cobra.Command, f *cmdutil.Factory) (string, error) {
 	return v, nil
 }
 
-func loadPrivateKey(ios *cmdutil.IOStreams, value string) (*rsa.PrivateKey, error) {
-	return loadKey(ios, "private key", value, keys.ParsePrivateKey)
+// loadPrivateKey reads the private key value names, decrypted with the
+// passphrase-file setting when one is set (master's $wgOAuth2Passphrase).
+func loadPrivateKey(cmd *cobra.Command, f *cmdutil.Factory, value string) (*rsa.PrivateKey, error) {
+	pass, err := f.Passphrase(cmd)
+	if err != nil {
+		return nil, err
+	}
+	return loadKey(f.IO, "private key", value, func(b []byte) (*rsa.PrivateKey, error) {
+		if pass == nil {
+			k, err := keys.ParsePrivateKey(b)
+			return k, cmdutil.HintIf(err, keys.ErrEncryptedKey, "give it with --passphrase-file FILE")
+		}
+		k, err := keys.ParseKeyWithPassphrase(b, pass)
+		switch {
+		case err != nil:
+			return nil, err
+		case !k.IsPrivate():
+			return nil, fmt.Errorf("%w: the material is a %s public key", keys.ErrPublicKeyPEM, k.Format)
+		}
+		return k.Private, nil
+	})
 }
 
 func loadPublicKey(ios *cmdutil.IOStreams, value string) (*rsa.PublicKey, error) {
@@ -100,7 +120,7 @@ func (k *keyFlags) addFlags(cmd *cobra.Command) {
 	fl.StringSliceVar(&k.Algs, "alg", []string{"RS256"}, "Allowed `algorithms` (RS256 by default; HS256 only with --secret-file; never none)")
 	fl.String("issuer", "", "Expected iss, e.g. https://meta.wikimedia.org (env MWOAUTH_ISSUER, profile issuer)")
 	fl.DurationVar(&k.Leeway, "leeway", 0, "Clock leeway for the time checks (MediaWiki uses none)")
-	fl.StringVar(&k.At, "at", "", "Judge at this `time` (RFC 3339 or unix) instead of now")
+	fl.StringVar(&k.At, "at", "", "Judge at this `time` (RFC 3339, unix, or +2h / -30m / +1d from now) instead of now")
 }
 
 // resolve fills vo's issuer and keys (public key, JWKS, HS256 secret) from
@@ -128,18 +148,17 @@ func (k *keyFlags) resolve(cmd *cobra.Command, f *cmdutil.Factory, vo *verdict.O
 		if err != nil {
 			return err
 		}
-		// Editors add a final newline; the secret never ends in one.
-		b = bytes.TrimRight(b, "\r\n")
-		if bytes.Contains(b, []byte("-----BEGIN")) || bytes.Contains(b, []byte(`"kty"`)) {
+		secret, err := verdict.CheckSecret(b)
+		switch {
+		case errors.Is(err, verdict.ErrSecretIsKey):
 			return cmdutil.Exitf(cmdutil.ExitSignature, "--secret-file holds key material, not a shared secret: HMAC is never computed with a key (the RS256→HS256 confusion attack)")
+		case err != nil:
+			return cmdutil.FlagErrorf("--secret-file %s is empty", cmdutil.Safe(k.SecretFile))
 		}
-		if len(b) == 0 {
-			return cmdutil.FlagErrorf("--secret-file %s is empty", k.SecretFile)
-		}
-		vo.Secret = b
+		vo.Secret = secret
 	}
 	if err := verdict.CheckAlgs(k.Algs, vo.Secret != nil); err != nil {
-		return cmdutil.FlagErrorf("--alg: %v", err)
+		return cmdutil.FlagErrorf("--alg: %v", cmdutil.HintIf(err, verdict.ErrHMACNoSecret, "--secret-file"))
 	}
 	if vo.Secret != nil && !hasHS(k.Algs) {
 		return cmdutil.FlagErrorf("--secret-file needs --alg HS256 (a shared secret is only used when HMAC is asked for)")

@@ -22,7 +22,7 @@ type mintedJSON struct {
 func writeMinted(w io.Writer, tok *jwtutil.Token) error {
 	v := mintedJSON{Token: tok.Raw, Header: rawObject(tok.RawHeader()), Claims: rawObject(tok.RawClaims())}
 	if exp := tok.TimeClaim("exp"); exp.Numeric {
-		v.Exp = jwtutil.FormatUTC(exp.Time)
+		v.Exp = jwtutil.FormatDate(exp.Date)
 	}
 	return cmdutil.WriteJSON(w, v)
 }

@@ -47,8 +47,9 @@ type ProbeOptions struct {
 	EnvoySkew      time.Duration
 	Format         string
 
-	PublicKey        *rsa.PublicKey // nil: signatures not checked by the prediction
-	Issuer, Audience string         // the gateway's provider, when known
+	MediaWiki        mediawiki.Version // whose rules predict the wiki's answer
+	PublicKey        *rsa.PublicKey    // nil: signatures not checked by the prediction
+	Issuer, Audience string            // the gateway's provider, when known
 
 	// AnswerFile is a captured answer to judge instead of sending the token.
 	AnswerFile string
@@ -197,6 +198,9 @@ func resolveProbe(cmd *cobra.Command, f *cmdutil.Factory, opts *ProbeOptions, to
 		return cmdutil.FlagErrorf("--expires-in must be positive: the probe watches the token expire")
 	}
 	var err error
+	if opts.MediaWiki, err = f.MediaWiki(cmd); err != nil {
+		return err
+	}
 	if opts.Issuer, err = f.Setting(cmd, "issuer"); err != nil {
 		return err
 	}
@@ -219,7 +223,7 @@ func resolveProbe(cmd *cobra.Command, f *cmdutil.Factory, opts *ProbeOptions, to
 		return cmdutil.FlagErrorf("the token and a key cannot both come from stdin: pass the token as an argument or @FILE")
 	}
 	if privRef != "" {
-		if opts.PrivateKey, err = loadPrivateKey(f.IO, privRef); err != nil {
+		if opts.PrivateKey, err = loadPrivateKey(cmd, f, privRef); err != nil {
 			return err
 		}
 		opts.PublicKey = &opts.PrivateKey.PublicKey
@@ -234,7 +238,7 @@ func resolveProbe(cmd *cobra.Command, f *cmdutil.Factory, opts *ProbeOptions, to
 		}
 		opts.PublicKey = pub
 	}
-	opts.Token, err = readToken(f.IO, tokenArgs)
+	_, opts.Token, err = readToken(f.IO, tokenArgs)
 	return err
 }
 
@@ -344,7 +348,8 @@ func judgeCaptured(opts *ProbeOptions, target *probe.Target) (*probeResult, erro
 // sub and still runs anonymously); no database is consulted, so the jti
 // row and the consumer's stage are stated as assumptions.
 func predict(tok *jwtutil.Token, at time.Time, opts *ProbeOptions, target *probe.Target) probe.Prediction {
-	vo := verdict.Options{Now: at, Issuer: opts.Issuer, Audience: opts.Audience, RequestURI: target.URL.String(), EnvoySkew: opts.EnvoySkew}
+	vo := verdict.Options{MediaWiki: opts.MediaWiki, Now: at, Issuer: opts.Issuer, Audience: opts.Audience, RequestURI: target.URL.String(), EnvoySkew: opts.EnvoySkew,
+		AssumeSignature: opts.PublicKey == nil}
 	if opts.EnvoySkew == 0 {
 		vo.EnvoySkew = -1 // an explicit zero skew, not the default
 	}
@@ -365,13 +370,16 @@ func predict(tok *jwtutil.Token, at time.Time, opts *ProbeOptions, target *probe
 	}
 
 	mw := probe.MediaWikiPrediction{Reason: mwv.Reason, Assumptions: mwAssumed}
-	// Without a key verify cannot check the signature and says so; the
-	// probe's question is what the wiki does with a genuine token.
-	accepted := mwv.Accepted || (noKey && strings.HasPrefix(mwv.Reason, "Token signature mismatch"))
+	// Without a key the prediction takes the signature as genuine
+	// (AssumeSignature): the probe's question is what the wiki does with a
+	// genuine token. Who it runs as is the verdict's: from sub, as no
+	// database is read (a master client-credentials token of a normal
+	// client carries its owner's sub and still runs anonymously).
+	accepted := mwv.Accepted != nil && *mwv.Accepted
 	if accepted {
 		mw.Reason = "accepted"
 		mw.RunsAs = probe.RunsAsUser
-		if mediawiki.ParseSubject(tok.Claims["sub"], tok.Has("sub")).Format == mediawiki.SubEmpty {
+		if mwv.User != nil && mwv.User.Anonymous {
 			mw.RunsAs = probe.RunsAsAnonymous
 		}
 	}
@@ -674,7 +682,7 @@ func expiryRun(opts *ProbeOptions, target *probe.Target) error {
 	if err != nil {
 		return err
 	}
-	if t, ok := short.NumericTime("exp"); ok {
+	if t, ok := short.TimeClaim("exp").Time(); ok {
 		exp = t
 	}
 	plan := probe.ExpiryPlan(exp, opts.Clock.Now(), opts.EnvoySkew)
@@ -682,7 +690,7 @@ func expiryRun(opts *ProbeOptions, target *probe.Target) error {
 	total := plan[len(plan)-1].At.Sub(opts.Clock.Now()).Round(time.Second)
 	fmt.Fprintf(opts.IO.ErrOut, "re-minted the token (id %s) to expire at %s; probing %s three times over the next %s\n",
 		id, jwtutil.FormatUTC(exp), probe.Origin(target.URL), jwtutil.HumanDuration(total))
-	if iat, ok := short.NumericTime("iat"); ok && iat.After(start) {
+	if iat, ok := short.TimeClaim("iat").Time(); ok && iat.After(start) {
 		fmt.Fprintf(opts.IO.ErrOut, "note: iat is %s in the future: MediaWiki refuses the token until then\n", jwtutil.HumanSpan(start, iat))
 	}
 

@@ -70,10 +70,11 @@ claims exactly as written, and exp as RFC 3339 UTC.`,
 	}
 	fl := cmd.Flags()
 	fl.String("private-key", "", "RSA private key `file`, or - for stdin (env MWOAUTH_PRIVATE_KEY, profile private-key)")
+	cmdutil.AddPassphraseFlag(cmd)
 	fl.String("public-key", "", "Public key `file` the input must verify against (default: the private key's public half)")
 	fl.StringVar(&opts.Exp, "exp", "", "New exp: a `time` (RFC 3339 or unix)")
-	fl.DurationVar(&opts.ExpiresIn, "expires-in", 0, "New exp this `duration` after now")
-	fl.DurationVar(&opts.ExpiredBy, "expired-by", 0, "New exp this `duration` before now (an expired token)")
+	fl.Var(newSpanValue(&opts.ExpiresIn, 0), "expires-in", "New exp this `duration` after now: 30s, 5m, 4h, 1d, 2d3h")
+	fl.Var(newSpanValue(&opts.ExpiredBy, 0), "expired-by", "New exp this `duration` before now (an expired token): 5m, 1h, 1d")
 	fl.StringVar(&opts.NBF, "nbf", "", "New nbf `time`")
 	fl.StringVar(&opts.IAT, "iat", "", "New iat `time`")
 	fl.StringArrayVar(&opts.Set, "set", nil, "Set a claim: `CLAIM=JSON`, e.g. 'scopes=[\"basic\"]' (repeatable)")
@@ -99,6 +100,9 @@ func runRemint(cmd *cobra.Command, f *cmdutil.Factory, opts *remintOptions, args
 	var rel *time.Duration
 	if cmd.Flags().Changed("expires-in") {
 		n++
+		if opts.ExpiresIn < 0 {
+			return cmdutil.FlagErrorf("--expires-in must be positive: for an exp in the past use --expired-by %s", (-opts.ExpiresIn).String())
+		}
 		rel = &opts.ExpiresIn
 	}
 	if cmd.Flags().Changed("expired-by") {
@@ -157,7 +161,7 @@ func runRemint(cmd *cobra.Command, f *cmdutil.Factory, opts *remintOptions, args
 	if tokenFromStdin(args) && (keyRef == "-" || pubRef == "-") {
 		return cmdutil.FlagErrorf("the token and a key cannot both come from stdin: pass the token as an argument or @FILE")
 	}
-	priv, err := loadPrivateKey(f.IO, keyRef)
+	priv, err := loadPrivateKey(cmd, f, keyRef)
 	if err != nil {
 		return err
 	}
@@ -171,7 +175,7 @@ func runRemint(cmd *cobra.Command, f *cmdutil.Factory, opts *remintOptions, args
 		}
 	}
 
-	tok, err := readToken(f.IO, args)
+	_, tok, err := readToken(f.IO, args)
 	if err != nil {
 		return err
 	}
@@ -206,12 +210,11 @@ func runRemint(cmd *cobra.Command, f *cmdutil.Factory, opts *remintOptions, args
 		return err
 	}
 	exp := nt.TimeClaim("exp")
-	fmt.Fprintf(f.IO.ErrOut, "re-minted: exp %s (%s, %s)\n", exp.Raw, jwtutil.FormatUTC(exp.Time), jwtutil.Relative(judged, exp.Time, "expired", "expires"))
-	if iat, ok := nt.NumericTime("iat"); ok && iat.After(now) {
-		fmt.Fprintf(f.IO.ErrOut, "note: iat is %s in the future: MediaWiki rejects the token until then (set --iat)\n", jwtutil.HumanSpan(now, iat))
-	}
-	if nbf, ok := nt.NumericTime("nbf"); ok && nbf.After(now) {
-		fmt.Fprintf(f.IO.ErrOut, "note: nbf is %s in the future: MediaWiki rejects the token until then (set --nbf)\n", jwtutil.HumanSpan(now, nbf))
+	fmt.Fprintf(f.IO.ErrOut, "re-minted: exp %s (%s, %s)\n", cmdutil.Safe(exp.Raw), jwtutil.FormatDate(exp.Date), jwtutil.RelativeDate(jwtutil.Date(judged), exp.Date, "expired", "expires"))
+	for _, c := range []string{"iat", "nbf"} {
+		if tc := nt.TimeClaim(c); tc.Numeric && tc.Date.After(jwtutil.Date(now)) {
+			fmt.Fprintf(f.IO.ErrOut, "note: %s is %s in the future: MediaWiki rejects the token until then (set --%s)\n", c, jwtutil.SpanDate(jwtutil.Date(now), tc.Date), c)
+		}
 	}
 	if opts.Format == "json" {
 		return writeMinted(f.IO.Out, nt)

@@ -18,6 +18,7 @@ import (
 	"github.com/mwoauth/mwoauth/commands/cmdutil"
 	"github.com/mwoauth/mwoauth/commands/dbcmd"
 	"github.com/mwoauth/mwoauth/jwtutil"
+	"github.com/mwoauth/mwoauth/mediawiki"
 	"github.com/mwoauth/mwoauth/scan"
 	"github.com/mwoauth/mwoauth/verdict"
 )
@@ -28,6 +29,7 @@ type scanOptions struct {
 	TimeRegex  string
 	ShowTokens bool
 	Jobs       int
+	StaticApps []string
 	Format     string
 }
 
@@ -46,7 +48,9 @@ counted as a malformed token.
 Each distinct token is verified once, in parallel on all cores, with the same
 rules and key flags as "mwoauth token verify" (RS256 unless --alg says
 otherwise, zero leeway, optional --issuer/--audience); repeats are counted, not
-re-verified. Tokens are judged at --at (default now). With --time-field NAME
+re-verified. Another spelling of a token ('=' padding, non-zero trailing bits
+in a segment's last character) is the same token, and each such use is
+malformed: MediaWiki's parser refuses that spelling. Tokens are judged at --at (default now). With --time-field NAME
 (JSON logs) or --time-regex RE (its first capture group that matched;
 RFC 3339, common log format like 22/Nov/2026:10:07:55 +0000, or unix
 seconds), each use is judged
@@ -54,9 +58,14 @@ at its own line's time instead: a token valid at 10:00 and used at 11:30 was
 used expired. The signature is checked once per token, the times per use.
 Uses on lines without a readable time are judged at --at.
 
-With a database configured (--db, MWOAUTH_DB or the profile's db), each
-token's jti row (missing or revoked: wiki-state) and consumer (name, stage,
-usable) are looked up once per distinct token and consumer.
+MediaWiki's verdict follows --mediawiki (master by default), exactly as
+token verify judges: each token line says whether MediaWiki accepts it and
+who its requests run as. With a database configured (--db, MWOAUTH_DB or
+the profile's db), each token's jti row, its acceptance and user, and its
+consumer are read once per distinct token, acceptance, user and consumer,
+and judged as verify judges them (--wiki, --subject-scope, --static-app
+likewise); without one, the user is a guess from sub. A list-valued aud
+names its consumer by its first element, as MediaWiki reads it.
 
 The text report gives totals, a table by verdict and one by consumer (aud),
 with first and last sightings as FILE:LINE. The token text is never printed
@@ -77,7 +86,9 @@ sighting, then one summary object (schema below; fields are only ever added):
    "first_seen":{"file":"access.log","line":12,"time":"2026-11-22T10:00:01Z"},
    "last_seen":{"file":"access.log","line":9045,"time":"…"},
    "uses":{"ok":100,"expired":20},                  (only with per-line times)
-   "token_row":{"found":true,"revoked":false},     (only with a database)
+   "mediawiki":{"accepted":true,"reason":"accepted",
+     "user":{"anonymous":false,"central_id":3,"name":"…","source":"acceptance"}},
+   "token_row":{"found":true,"revoked":false,"acceptance_id":2}, (only with a database)
    "consumer":{"found":true,"name":"…","stage":1,"stage_name":"approved"},
    "token":"eyJ…"}                                  (only with --show-tokens)
   {"summary":{"files":["access.log"],"bytes":…,"lines":…,
@@ -91,7 +102,9 @@ sighting, then one summary object (schema below; fields are only ever added):
      "first_seen":{…},"last_seen":{…}}],
    "consumers":[{"aud":"…","consumer":{…},"tokens":…,"uses":…,
      "tokens_by_verdict":{…},"uses_by_verdict":{…},
-     "first_seen":{…},"last_seen":{…}}]}}
+     "first_seen":{…},"last_seen":{…}}],
+   "mediawiki_version":"master",
+   "database_consulted":{"dsn":"sqlite:wiki.sqlite","engine":"sqlite",…}}}
 
 A token's verdict is its most fundamental failure (malformed, signature,
 expired, not-yet-valid, claims, wiki-state); judged per line, it is the most
@@ -122,6 +135,7 @@ some are not, 9 when a log file (or the SQLite database) does not exist,
 	fl.BoolVar(&opts.ShowTokens, "show-tokens", false, "Include the token text in the JSON output (it is a credential)")
 	fl.IntVar(&opts.Jobs, "jobs", 0, "Worker goroutines (default: one per core)")
 	cmdutil.AddOutputFlag(cmd, "text", "json")
+	addWikiFlags(cmd, &opts.StaticApps)
 	dbcmd.AddFlags(cmd)
 	return cmd
 }
@@ -139,8 +153,13 @@ func runScan(cmd *cobra.Command, f *cmdutil.Factory, opts *scanOptions, args []s
 		return cmdutil.FlagErrorf("--jobs cannot be negative")
 	}
 	times, err := scan.NewTimeSource(opts.TimeField, opts.TimeRegex)
-	if err != nil {
-		return cmdutil.FlagErrorf("%v", err)
+	switch {
+	case errors.Is(err, scan.ErrTimeSourceBoth):
+		return cmdutil.FlagErrorf("--time-field and --time-regex are exclusive")
+	case errors.Is(err, scan.ErrNoCaptureGroup):
+		return cmdutil.FlagErrorf("--time-regex %q has no capture group: put the time in (…)", cmdutil.Safe(opts.TimeRegex))
+	case err != nil:
+		return cmdutil.FlagErrorf("--time-regex: %v", err)
 	}
 	inputs := args
 	if len(inputs) == 0 {
@@ -197,7 +216,7 @@ func runScan(cmd *cobra.Command, f *cmdutil.Factory, opts *scanOptions, args []s
 	}
 
 	o := scan.Options{Verify: vo, At: at, Times: times, Workers: opts.Jobs, KeepTokens: opts.ShowTokens && opts.Format == "json", SummaryOnly: opts.Format != "json"}
-	st, err := dbcmd.OpenOptional(cmd, f)
+	st, dbInfo, err := openWiki(cmd, f)
 	if err != nil {
 		return err
 	}
@@ -246,14 +265,14 @@ func runScan(cmd *cobra.Command, f *cmdutil.Factory, opts *scanOptions, args []s
 		for i := range rep.Summary.Verdicts {
 			rep.Summary.Verdicts[i].ExitCode = cmdutil.ClassExitCode(rep.Summary.Verdicts[i].Verdict)
 		}
-		if err := cmdutil.WriteJSONLine(bw, map[string]any{"summary": rep.Summary}); err != nil {
+		if err := cmdutil.WriteJSONLine(bw, map[string]any{"summary": scanSummaryJSON{Summary: rep.Summary, MediaWiki: vo.MediaWiki, Database: dbInfo}}); err != nil {
 			return err
 		}
 		if err := bw.Flush(); err != nil {
 			return err
 		}
 	} else {
-		printScan(f.IO, rep)
+		printScan(f.IO, rep, vo.MediaWiki, dbInfo)
 	}
 	if rep.Summary.Valid {
 		return nil
@@ -267,12 +286,25 @@ func runScan(cmd *cobra.Command, f *cmdutil.Factory, opts *scanOptions, args []s
 func scanVerifyOptions(cmd *cobra.Command, f *cmdutil.Factory, opts *scanOptions, logFromStdin bool) (verdict.Options, error) {
 	var vo verdict.Options
 	vo.Audience, _ = cmd.Flags().GetString("audience")
+	w, err := resolveWiki(cmd, f, opts.StaticApps)
+	if err != nil {
+		return vo, err
+	}
+	vo.MediaWiki, vo.SubjectScope, vo.WikiID, vo.StaticApps = w.Version, w.SubjectScope, w.WikiID, w.StaticApps
 	stdinUser := ""
 	if logFromStdin {
 		stdinUser = "log"
 	}
-	err := opts.resolve(cmd, f, &vo, stdinUser)
+	err = opts.resolve(cmd, f, &vo, stdinUser)
 	return vo, err
+}
+
+// scanSummaryJSON is the summary line: the scanner's summary, plus the
+// MediaWiki version judged by and the database consulted.
+type scanSummaryJSON struct {
+	scan.Summary
+	MediaWiki mediawiki.Version `json:"mediawiki_version"`
+	Database  *databaseJSON     `json:"database_consulted,omitempty"`
 }
 
 func scanError(ctx context.Context, err error) error {
@@ -339,7 +371,7 @@ func startProgress(ios *cmdutil.IOStreams, sc *scan.Scanner) func() {
 	}
 }
 
-func printScan(ios *cmdutil.IOStreams, rep *scan.Report) {
+func printScan(ios *cmdutil.IOStreams, rep *scan.Report, ver mediawiki.Version, dbInfo *databaseJSON) {
 	w, st := ios.Out, ios.Styles()
 	s := rep.Summary
 	files := "1 file"
@@ -368,8 +400,9 @@ func printScan(ios *cmdutil.IOStreams, rep *scan.Report) {
 		}
 		fmt.Fprintln(w)
 	}
-	if s.Database {
-		fmt.Fprintln(w, "Database: jti rows and consumers checked")
+	fmt.Fprintf(w, "MediaWiki %s's rules\n", ver)
+	if dbInfo != nil {
+		fmt.Fprintf(w, "Database: %s: token rows, acceptances, users and consumers checked\n", cmdutil.Safe(dbInfo.text()))
 	}
 	if s.UniqueTokens == 0 {
 		fmt.Fprintln(w, "\nNo tokens found.")
@@ -437,7 +470,7 @@ func seenText(s *scan.Seen) string {
 	if s == nil || s.File == "" {
 		return "-"
 	}
-	t := s.File + ":" + strconv.FormatInt(s.Line, 10)
+	t := cmdutil.Safe(s.File) + ":" + strconv.FormatInt(s.Line, 10)
 	if s.Time != "" {
 		t += " " + s.Time
 	}

@@ -3,9 +3,12 @@ package token
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"io"
 	"strings"
 
 	"github.com/mwoauth/mwoauth/commands/cmdutil"
+	"github.com/mwoauth/mwoauth/mediawiki"
 )
 
 // pad renders label padded to width, then styled (padding first, so ANSI
@@ -33,4 +36,87 @@ func claimText(raw []byte) string {
 		return cmdutil.Safe(b.String())
 	}
 	return cmdutil.Safe(string(raw))
+}
+
+// printMediaWiki renders MediaWiki's verdict (verify's section; decode
+// shows the parser's part of it through its warnings).
+func printMediaWiki(w io.Writer, st *cmdutil.Styles, mw *mediawiki.Verdict, kv func(k, v string)) {
+	fmt.Fprintln(w, st.Bold.Render(fmt.Sprintf("MediaWiki %s would answer (zero leeway, RS256 only)", mw.Version)))
+	if !mw.Applicable {
+		kv("n/a", mw.Note)
+		return
+	}
+	switch {
+	case mw.Accepted == nil:
+		kv("verdict", st.Warn.Render("depends")+": "+cmdutil.Safe(mw.Reason))
+		if strings.HasPrefix(mw.Reason, "depends on $wgOAuthStaticApps") {
+			kv("hint", "--static-app KEY says $wgOAuthStaticApps defines the app (setting static-apps)")
+		}
+	case *mw.Accepted:
+		kv("verdict", st.OK.Render("accepted"))
+	default:
+		kv("verdict", st.Err.Render("rejected")+": "+cmdutil.Safe(mw.Reason))
+	}
+	if mw.Detail != "" && mw.Detail != mw.Reason {
+		kv("why", cmdutil.Safe(mw.Detail))
+	}
+	if len(mw.Violations) > 1 {
+		kv("violations", cmdutil.Safe(strings.Join(mw.Violations, "; ")))
+	}
+	if u := mw.User; u != nil {
+		kv("runs as", userText(u))
+	}
+	if a := mw.ActionAPI; a != nil {
+		kv("api.php", cmdutil.Safe(httpLine(a)))
+	}
+	if r := mw.RESTProfile; r != nil {
+		kv("oauth2/resource", cmdutil.Safe(httpLine(r)))
+	}
+	for _, d := range mw.DependsOn {
+		kv("if", cmdutil.Safe(d))
+	}
+	if mw.Note != "" {
+		kv("note", cmdutil.Safe(mw.Note))
+	}
+}
+
+// userText words who a request runs as.
+func userText(u *mediawiki.RequestUser) string {
+	var s string
+	switch {
+	case u.Anonymous:
+		s = "anonymous (user id 0)"
+	case u.Name != nil && u.CentralID != nil:
+		s = fmt.Sprintf("%s (central user id %d)", cmdutil.Safe(*u.Name), *u.CentralID)
+	case u.CentralID != nil:
+		s = fmt.Sprintf("central user id %d", *u.CentralID)
+	default:
+		s = "unknown"
+	}
+	if u.Source == "sub" {
+		return s + " (a guess from sub: MediaWiki reads the user from the token row's acceptance; give a database to read it)"
+	}
+	if u.Anonymous {
+		return s + " (the token row's acceptance is 0: a client_credentials token of a normal client, whatever its sub says)"
+	}
+	return s + " (from the token row's acceptance)"
+}
+
+// printGateway renders what Wikimedia's edge keys a request on.
+func printGateway(w io.Writer, st *cmdutil.Styles, g *mediawiki.Gateway, kv func(k, v string)) {
+	fmt.Fprintln(w, st.Bold.Render("Gateway keys (Wikimedia's edge)"))
+	kv("sub", orDash(quoteIfEmpty(cmdutil.Safe(g.Sub))))
+	kv("rlc", orDash(cmdutil.Safe(g.RLC)))
+	kv("ratelimit", orDash(cmdutil.Safe(g.RateLimit)))
+	for _, n := range g.Notes {
+		kv("note", cmdutil.Safe(n))
+	}
+	fmt.Fprintln(w)
+}
+
+func quoteIfEmpty(s string) string {
+	if s == "" {
+		return `""`
+	}
+	return s
 }

@@ -148,7 +148,8 @@ func TestExitCodes(t *testing.T) {
 		{"valid", []string{"verify", "@" + filepath.Join(fixtures, "tokens", "16-tokenB-cc.jwt"), "--public-key", pub}, 0},
 		{"garbage", []string{"verify", crafted("garbage"), "--public-key", pub}, cmdutil.ExitMalformed},
 		{"bitflip", []string{"verify", crafted("bad-signature-bitflip"), "--public-key", pub}, cmdutil.ExitSignature},
-		{"alg none", []string{"verify", crafted("alg-none"), "--public-key", pub}, cmdutil.ExitSignature},
+		// master's parser (lcobucci 5) refuses the empty signature part: malformed.
+		{"alg none", []string{"verify", crafted("alg-none"), "--public-key", pub}, cmdutil.ExitMalformed},
 		{"expired", []string{"verify", crafted("expired-resigned"), "--public-key", pub}, cmdutil.ExitExpired},
 		{"not yet valid", []string{"verify", "@" + filepath.Join(fixtures, "tokens", "16-tokenB-cc.jwt"), "--public-key", pub, "--at", "2026-11-22T09:00:00Z"}, cmdutil.ExitNotYetValid},
 		{"claims", []string{"verify", "@" + filepath.Join(fixtures, "tokens", "16-tokenB-cc.jwt"), "--public-key", pub, "--issuer", "https://meta.wikimedia.org"}, cmdutil.ExitClaims},

@@ -2,7 +2,6 @@ package token
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -16,13 +15,13 @@ import (
 	"github.com/mwoauth/mwoauth/jwtutil"
 	"github.com/mwoauth/mwoauth/mediawiki"
 	"github.com/mwoauth/mwoauth/verdict"
-	"github.com/mwoauth/mwoauth/wikistate"
 )
 
 type verifyOptions struct {
 	keyFlags
 	EnvoySkew  time.Duration
 	RequestURI string
+	StaticApps []string
 	Format     string
 }
 
@@ -60,9 +59,20 @@ identify JWTs), must be asked for with --alg HS256, and must not hold a PEM
 key: HMAC is never computed with a public key. A trailing newline in the
 secret file is ignored. alg "none" is never accepted.
 
+MediaWiki's verdict follows the version --mediawiki names (master by
+default, what Wikimedia runs; 1.45 and 1.43 on request): its parser
+(lcobucci/jwt 5 on master, 4 on 1.43) and exact reason texts, master's
+subject-scope check (with --subject-scope), and who the request runs as.
+
 With a database configured (--db, MWOAUTH_DB or the profile's db), verify also
-checks the jti's oauth2_access_tokens row (missing or revoked: MediaWiki
-treats the token as revoked) and whether the consumer is usable.
+reads what MediaWiki reads: the jti's oauth2_access_tokens row (missing or
+revoked: MediaWiki treats the token as revoked), the acceptance it names (0:
+a client_credentials token of a normal client, which runs anonymously
+whatever its sub says), that acceptance's user (missing, locked, blocked),
+and the consumer, whose usability is judged for that user. --wiki names the
+wiki answering, so consumers and acceptances of another wiki are refused;
+--static-app KEY says $wgOAuthStaticApps configures a stage-5 consumer.
+Without a database, the user is a guess from sub and the report says so.
 
 On failure the report still goes to stdout, one line goes to stderr, and the
 exit status names the most fundamental failure:
@@ -73,6 +83,8 @@ exit status names the most fundamental failure:
   mwoauth token verify @token.jwt --jwks jwks.json --issuer https://meta.wikimedia.org --audience 5096568cc6652b5ad36358427f1bd60c
   mwoauth token verify @identify.jwt --alg HS256 --secret-file consumer-secret.txt
   mwoauth token verify @token.jwt --public-key oauth2-public.pem --db sqlite:wiki.sqlite
+  mwoauth token verify @token.jwt --public-key oauth2-public.pem --mediawiki 1.43
+  mwoauth token verify @token.jwt --public-key oauth2-public.pem --subject-scope CentralAuth: --output json | jq .verdicts.mediawiki.user
   mwoauth token verify @token.jwt --public-key oauth2-public.pem --output json | jq .verdicts.envoy`,
 		Args: cmdutil.Args(cobra.MaximumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -89,23 +101,27 @@ exit status names the most fundamental failure:
 	fl.String("audience", "", "Expected aud: the consumer key (env MWOAUTH_AUDIENCE, profile audience)")
 	fl.DurationVar(&opts.EnvoySkew, "envoy-skew", verdict.DefaultEnvoySkew, "The gateway's clock_skew_seconds, for the Envoy verdict")
 	fl.StringVar(&opts.RequestURI, "request-uri", "", "Original request `URI`, for the realm of Envoy's WWW-Authenticate")
+	addWikiFlags(cmd, &opts.StaticApps)
 	cmdutil.AddOutputFlag(cmd, "text", "json")
 	dbcmd.AddFlags(cmd)
 	return cmd
 }
 
 type verifyJSON struct {
-	Valid     bool                   `json:"valid"`
-	ExitCode  int                    `json:"exit_code"`
-	Class     jwtutil.Class          `json:"class"`
-	Error     string                 `json:"error,omitempty"`
-	JudgedAt  string                 `json:"judged_at"`
-	Token     verifyTokenJSON        `json:"token"`
-	Checks    []verdict.Check        `json:"checks"`
-	Verdicts  verdictsJSON           `json:"verdicts"`
-	Timeline  verdict.Timeline       `json:"timeline"`
-	WikiState *mediawiki.WikiState   `json:"wiki_state,omitempty"`
-	Options   map[string]interface{} `json:"options"`
+	Valid     bool                 `json:"valid"`
+	ExitCode  int                  `json:"exit_code"`
+	Class     jwtutil.Class        `json:"class"`
+	Error     string               `json:"error,omitempty"`
+	JudgedAt  string               `json:"judged_at"`
+	MediaWiki mediawiki.Version    `json:"mediawiki_version"`
+	Token     *verifyTokenJSON     `json:"token,omitempty"`
+	Checks    []verdict.Check      `json:"checks"`
+	Verdicts  verdictsJSON         `json:"verdicts"`
+	Gateway   *mediawiki.Gateway   `json:"gateway,omitempty"`
+	Timeline  verdict.Timeline     `json:"timeline"`
+	Database  *databaseJSON        `json:"database,omitempty"`
+	WikiState *mediawiki.WikiState `json:"wiki_state,omitempty"`
+	Options   map[string]any       `json:"options"`
 }
 
 type verifyTokenJSON struct {
@@ -117,8 +133,8 @@ type verifyTokenJSON struct {
 }
 
 type verdictsJSON struct {
-	MediaWiki mediawiki.Verdict    `json:"mediawiki"`
-	Envoy     verdict.EnvoyVerdict `json:"envoy"`
+	MediaWiki mediawiki.Verdict     `json:"mediawiki"`
+	Envoy     *verdict.EnvoyVerdict `json:"envoy,omitempty"`
 }
 
 func runVerify(cmd *cobra.Command, f *cmdutil.Factory, opts *verifyOptions, args []string) error {
@@ -136,6 +152,11 @@ func runVerify(cmd *cobra.Command, f *cmdutil.Factory, opts *verifyOptions, args
 	if vo.Audience, err = f.Setting(cmd, "audience"); err != nil {
 		return err
 	}
+	w, err := resolveWiki(cmd, f, opts.StaticApps)
+	if err != nil {
+		return err
+	}
+	vo.MediaWiki, vo.SubjectScope, vo.WikiID, vo.StaticApps = w.Version, w.SubjectScope, w.WikiID, w.StaticApps
 	stdinUser := ""
 	if tokenFromStdin(args) {
 		stdinUser = "token"
@@ -143,42 +164,51 @@ func runVerify(cmd *cobra.Command, f *cmdutil.Factory, opts *verifyOptions, args
 	if err := opts.resolve(cmd, f, &vo, stdinUser); err != nil {
 		return err
 	}
+	options := map[string]any{"algs": vo.Algs, "leeway": opts.Leeway.String(), "envoy_skew": opts.EnvoySkew.String(),
+		"issuer": vo.Issuer, "audience": vo.Audience, "subject_scope": vo.SubjectScope, "wiki": vo.WikiID, "static_apps": vo.StaticApps}
 
-	tok, err := readToken(f.IO, args)
+	raw, tok, err := readToken(f.IO, args)
 	if err != nil {
-		if opts.Format == "json" && cmdutil.ExitCode(err) == cmdutil.ExitMalformed {
-			// Scripts still get a report they can parse, saying why.
+		if opts.Format == "json" && raw != "" && cmdutil.ExitCode(err) == cmdutil.ExitMalformed {
+			// Scripts still get a report they can parse, saying why, with
+			// MediaWiki's and Envoy's own answers to the same bytes.
+			res := verdict.Malformed(raw, err, vo)
 			_ = cmdutil.WriteJSON(f.IO.Out, verifyJSON{
 				ExitCode: cmdutil.ExitMalformed, Class: jwtutil.ClassMalformed, Error: err.Error(), JudgedAt: jwtutil.FormatUTC(now),
-				Checks:   []verdict.Check{{Name: "format", Detail: err.Error()}},
-				Timeline: verdict.Timeline{}, Options: map[string]interface{}{"algs": vo.Algs},
+				MediaWiki: vo.MediaWiki, Checks: res.Checks, Verdicts: verdictsJSON{MediaWiki: res.MediaWiki, Envoy: &res.Envoy},
+				Timeline: verdict.Timeline{}, Options: options,
 			})
 		}
 		return err
 	}
-	ws, err := wikiState(cmd, f, tok)
+	st, dbInfo, err := openWiki(cmd, f)
 	if err != nil {
 		return err
 	}
-	vo.WikiState = ws
+	if st != nil {
+		vo.WikiState, err = readWikiState(cmd.Context(), st, tok)
+		st.Close()
+		if err != nil {
+			return err
+		}
+	}
 	res := verdict.Verify(tok, vo)
 	code := cmdutil.ClassExitCode(res.Class)
 	failLine := ""
 	if fc := res.Failure(); fc != nil {
 		failLine = fc.Detail
 	}
-	ex := mediawiki.Explain(tok, now)
+	ex := mediawiki.Explain(tok, now, vo.Rules())
 	if opts.Format == "json" {
 		out := verifyJSON{
 			Valid: res.Valid, ExitCode: code, Class: res.Class, Error: failLine, JudgedAt: jwtutil.FormatUTC(now),
-			Token:    verifyTokenJSON{Kind: ex.Kind, Alg: tok.Alg(), ConsumerKey: ex.ConsumerKey, Subject: ex.Subject, JTI: ex.JTI},
-			Checks:   res.Checks,
-			Verdicts: verdictsJSON{MediaWiki: res.MediaWiki, Envoy: res.Envoy},
-			Timeline: res.Timeline, WikiState: ws,
-			Options: map[string]interface{}{
-				"algs": vo.Algs, "leeway": opts.Leeway.String(), "envoy_skew": opts.EnvoySkew.String(),
-				"issuer": vo.Issuer, "audience": vo.Audience,
-			},
+			MediaWiki: vo.MediaWiki,
+			Token:     &verifyTokenJSON{Kind: ex.Kind, Alg: tok.Alg(), ConsumerKey: ex.ConsumerKey, Subject: ex.Subject, JTI: ex.JTI},
+			Checks:    res.Checks,
+			Verdicts:  verdictsJSON{MediaWiki: res.MediaWiki, Envoy: &res.Envoy},
+			Gateway:   &ex.Gateway,
+			Timeline:  res.Timeline, Database: dbInfo, WikiState: vo.WikiState,
+			Options: options,
 		}
 		if err := cmdutil.WriteJSON(f.IO.Out, out); err != nil {
 			return err
@@ -186,7 +216,7 @@ func runVerify(cmd *cobra.Command, f *cmdutil.Factory, opts *verifyOptions, args
 	} else {
 		// One write, not one per line (see decode).
 		var buf bytes.Buffer
-		printVerify(&buf, f.IO.Styles(), tok, ex, res, vo, code)
+		printVerify(&buf, f.IO.Styles(), tok, ex, res, vo, code, dbInfo)
 		if _, err := f.IO.Out.Write(buf.Bytes()); err != nil {
 			return err
 		}
@@ -194,29 +224,10 @@ func runVerify(cmd *cobra.Command, f *cmdutil.Factory, opts *verifyOptions, args
 	if res.Valid {
 		return nil
 	}
-	return cmdutil.Exit(code, errors.New(failLine))
+	return cmdutil.Exit(code, errors.New(cmdutil.Safe(failLine)))
 }
 
-// wikiState reads what MediaWiki would read from the database, when one is
-// configured: the jti's row and the consumer behind aud.
-func wikiState(cmd *cobra.Command, f *cmdutil.Factory, tok *jwtutil.Token) (*mediawiki.WikiState, error) {
-	st, err := dbcmd.OpenOptional(cmd, f)
-	if err != nil || st == nil {
-		return nil, err
-	}
-	defer st.Close()
-	ctx := cmd.Context()
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	ws, err := wikistate.Lookup(ctx, st, tok)
-	if err != nil {
-		return nil, err
-	}
-	return ws, nil
-}
-
-func printVerify(w io.Writer, st *cmdutil.Styles, tok *jwtutil.Token, ex *mediawiki.Explanation, res *verdict.Result, vo verdict.Options, code int) {
+func printVerify(w io.Writer, st *cmdutil.Styles, tok *jwtutil.Token, ex *mediawiki.Explanation, res *verdict.Result, vo verdict.Options, code int, dbInfo *databaseJSON) {
 	section := func(name string) { fmt.Fprintln(w, st.Bold.Render(name)) }
 	kv := func(k, v string) { fmt.Fprintf(w, "  %s  %s\n", st.Key.Render(pad(k, 16)), v) }
 
@@ -224,11 +235,14 @@ func printVerify(w io.Writer, st *cmdutil.Styles, tok *jwtutil.Token, ex *mediaw
 	// through cmdutil.Safe on its way to the terminal.
 	sub := ex.Subject.Format
 	if ex.Subject.Raw != "" {
-		sub = fmt.Sprintf("%s (%s)", ex.Subject.Raw, ex.Subject.Format)
+		sub = fmt.Sprintf("%s (%s)", cmdutil.Safe(ex.Subject.Raw), ex.Subject.Format)
 	}
 	fmt.Fprintf(w, "%s  %s\n", st.Bold.Render(pad("Token", 9)), cmdutil.Safe(ex.KindLabel))
 	fmt.Fprintf(w, "%s  consumer %s, sub %s, alg %s\n", pad("", 9), cmdutil.Safe(orDash(ex.ConsumerKey)), cmdutil.Safe(sub), cmdutil.Safe(orDash(tok.Alg())))
 	fmt.Fprintf(w, "%s  %s\n", st.Bold.Render(pad("Judged at", 9)), jwtutil.FormatUTC(vo.Now))
+	if dbInfo != nil {
+		fmt.Fprintf(w, "%s  %s\n", st.Bold.Render(pad("Database", 9)), cmdutil.Safe(dbInfo.text()))
+	}
 	if res.Valid {
 		fmt.Fprintf(w, "%s  %s\n", st.Bold.Render(pad("Result", 9)), st.OK.Render("VALID"))
 	} else {
@@ -246,31 +260,9 @@ func printVerify(w io.Writer, st *cmdutil.Styles, tok *jwtutil.Token, ex *mediaw
 	}
 	fmt.Fprintln(w)
 
-	mw := res.MediaWiki
-	section("MediaWiki would answer (zero leeway, RS256 only)")
-	switch {
-	case !mw.Applicable:
-		kv("n/a", cmdutil.Safe(mw.Note))
-	default:
-		verdict := st.OK.Render("accepted")
-		if !mw.Accepted {
-			verdict = st.Err.Render("rejected") + ": " + cmdutil.Safe(mw.Reason)
-		}
-		kv("verdict", verdict)
-		if a := mw.ActionAPI; a != nil {
-			kv("api.php", httpLine(a))
-		}
-		if r := mw.RESTProfile; r != nil {
-			kv("oauth2/resource", httpLine(r))
-		}
-		for _, d := range mw.DependsOn {
-			kv("if", cmdutil.Safe(d))
-		}
-		if mw.Note != "" {
-			kv("note", cmdutil.Safe(mw.Note))
-		}
-	}
+	printMediaWiki(w, st, &res.MediaWiki, kv)
 	fmt.Fprintln(w)
+	printGateway(w, st, &ex.Gateway, kv)
 
 	env := res.Envoy
 	section(fmt.Sprintf("Envoy jwt_authn would answer (clock skew %d s)", env.SkewSeconds))

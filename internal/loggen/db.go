@@ -11,7 +11,10 @@ import (
 // WriteSQLite creates a SQLite wiki database at path (which must not exist)
 // holding the generated consumers and one oauth2_access_tokens row per
 // token, as MediaWiki would have them: revoked tokens have oaat_revoked=1,
-// no-row tokens have no row, the disabled consumer is at stage 4.
+// no-row tokens have no row, the disabled consumer is at stage 4; the
+// users the tokens' subs name exist. Every row has acceptance 0: the
+// generated tokens are client_credentials tokens of normal clients, which
+// run anonymously.
 func WriteSQLite(ctx context.Context, path string, g *Generated) error {
 	if _, err := os.Stat(path); err == nil {
 		return fmt.Errorf("%s already exists", path)
@@ -48,6 +51,17 @@ func WriteSQLite(ctx context.Context, path string, g *Generated) error {
 			}
 			if err := sd.AccessToken(t.JTI, db.FormatTimestamp(t.EXP), 0, t.Kind == Revoked); err != nil {
 				return fmt.Errorf("insert token row: %v", err)
+			}
+		}
+		// The users the tokens' subs name: master's resource server refuses
+		// a sub whose user does not exist.
+		users := map[int64]bool{}
+		for _, t := range g.Tokens {
+			if id := SubjectID(t); id > 0 && !users[id] {
+				users[id] = true
+				if err := sd.User(id, fmt.Sprintf("Loggen user %d", id), ts, 0); err != nil {
+					return fmt.Errorf("insert user: %v", err)
+				}
 			}
 		}
 		return nil

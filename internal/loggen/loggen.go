@@ -10,7 +10,9 @@
 // Everything is derived from the seed, and the generator counts what it
 // wrote, so a scan's summary can be compared with the truth. The expected
 // verdicts are computed here from the kinds and times the generator chose,
-// independently of the scanner's code.
+// not from the tokens' bytes; time is judged by the one time rule
+// (verdict.Times.Class) that verify and the scanner use, so a change to that
+// rule changes the truth and the scan alike.
 package loggen
 
 import (
@@ -28,6 +30,9 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/mwoauth/mwoauth/jwtutil"
+	"github.com/mwoauth/mwoauth/verdict"
 )
 
 // Kind is how a generated token should be judged.
@@ -145,19 +150,23 @@ type Generated struct {
 	Tokens    []*Token
 }
 
-// classes, in jwtutil's order of fundamentality.
+// Verdict classes are jwtutil's, in its order of fundamentality.
 const (
-	cOK = iota
-	cMalformed
-	cSignature
-	cExpired
-	cNotYetValid
-	cClaims
-	cWikiState
-	nClass
+	cOK          = int(jwtutil.ClassOK)
+	cMalformed   = int(jwtutil.ClassMalformed)
+	cSignature   = int(jwtutil.ClassSignature)
+	cExpired     = int(jwtutil.ClassExpired)
+	cNotYetValid = int(jwtutil.ClassNotYetValid)
+	cWikiState   = int(jwtutil.ClassWikiState)
+	nClass       = int(jwtutil.ClassWikiState) + 1
 )
 
-var classNames = [nClass]string{"ok", "malformed", "signature", "expired", "not-yet-valid", "claims", "wiki-state"}
+var classNames = func() (n [nClass]string) {
+	for c := range n {
+		n[c] = jwtutil.Class(c).String()
+	}
+	return n
+}()
 
 // Generate writes the log to w.
 func Generate(w io.Writer, cfg Config) (*Generated, error) {
@@ -317,7 +326,7 @@ func (g *gen) makeTokens(mix [numKinds]int) {
 // payload writes MediaWiki's claim order with PHP's float times.
 func (g *gen) payload(t *Token) []byte {
 	c := g.consumers[t.Consumer]
-	sub := "mw:CentralAuth::" + strconv.Itoa(1000+int(t.JTI[0])%97)
+	sub := "mw:CentralAuth::" + strconv.FormatInt(SubjectID(t), 10)
 	b := make([]byte, 0, 400)
 	b = append(b, `{"aud":"`...)
 	b = append(b, c.Key...)
@@ -336,6 +345,10 @@ func (g *gen) payload(t *Token) []byte {
 	b = append(b, `","scopes":["basic","highvolume","editpage"]}`...)
 	return b
 }
+
+// SubjectID is the central user id a token's sub names (one of 97 users,
+// 1000..1096, whom the generated database holds).
+func SubjectID(t *Token) int64 { return 1000 + int64(t.JTI[0])%97 }
 
 // phpTime renders seconds with microseconds, trailing zeros dropped, as
 // PHP's json_encode prints MediaWiki's float NumericDates.
@@ -439,10 +452,13 @@ func useClass(t *Token, c Consumer, now time.Time, withDB bool) int {
 	case Forged:
 		return cSignature
 	}
-	if !now.Before(t.EXP) {
+	// The one time rule (verdict.Times.Class) on the times the generator
+	// chose, at zero leeway.
+	times := verdict.Times{IAT: jwtutil.Date(t.IAT), NBF: jwtutil.Date(t.NBF), EXP: jwtutil.Date(t.EXP), HasIAT: true, HasNBF: true, HasEXP: true}
+	switch times.Class(jwtutil.Date(now), 0) {
+	case jwtutil.ClassExpired:
 		return cExpired
-	}
-	if t.NBF.After(now) || t.IAT.After(now) {
+	case jwtutil.ClassNotYetValid:
 		return cNotYetValid
 	}
 	if withDB && (t.Kind == Revoked || t.Kind == NoRow || c.Disabled) {

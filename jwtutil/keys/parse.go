@@ -57,6 +57,9 @@ type KeyInfo struct {
 	Private *rsa.PrivateKey // nil for public material
 	Format  string          // one of the Format* constants
 	PEMType string          // PEM block type, "" for DER or JWK input
+	// Encrypted: the key was decrypted with a passphrase
+	// (ParseKeyWithPassphrase).
+	Encrypted bool
 }
 
 // IsPrivate reports whether the material contained a private key.
@@ -83,8 +86,8 @@ func ParsePublicKey(material []byte) (*rsa.PublicKey, error) {
 }
 
 // ParsePrivateKey reads "PRIVATE KEY" (PKCS#8) or "RSA PRIVATE KEY" (PKCS#1),
-// in PEM or DER. Encrypted keys (ErrEncryptedKey) and EC/Ed25519/DSA keys
-// (ErrNotRSA) are refused: MediaWiki REL1_43 cannot use them either.
+// in PEM or DER. Encrypted keys (ErrEncryptedKey: see ParseKeyWithPassphrase)
+// and EC/Ed25519/DSA keys (ErrNotRSA: MediaWiki signs RS256) are refused.
 func ParsePrivateKey(material []byte) (*rsa.PrivateKey, error) {
 	k, err := ParseKey(material)
 	if err != nil {
@@ -99,7 +102,11 @@ func ParsePrivateKey(material []byte) (*rsa.PrivateKey, error) {
 // ParseKey reads public or private RSA key material in any form the two
 // Parse functions accept. With several PEM blocks the first key-bearing block
 // wins (as OpenSSL does); blocks such as "EC PARAMETERS" are skipped.
-func ParseKey(material []byte) (*KeyInfo, error) {
+func ParseKey(material []byte) (*KeyInfo, error) { return parseKey(material, nil) }
+
+// parseKey is ParseKey, decrypting encrypted blocks with passphrase when
+// it is not nil.
+func parseKey(material, passphrase []byte) (*KeyInfo, error) {
 	text := normalizeKeyText(material)
 	if len(text) == 0 {
 		return nil, fmt.Errorf("%w: the input is empty", ErrNoKey)
@@ -124,7 +131,7 @@ func ParseKey(material []byte) (*KeyInfo, error) {
 		if block == nil {
 			break
 		}
-		k, err := parseBlock(block)
+		k, err := parseBlock(block, passphrase)
 		if err == nil {
 			return k, nil
 		}
@@ -169,9 +176,26 @@ func normalizeKeyText(material []byte) []byte {
 	return b
 }
 
-func parseBlock(block *pem.Block) (*KeyInfo, error) {
-	if _, enc := block.Headers["DEK-Info"]; enc || strings.Contains(block.Headers["Proc-Type"], "ENCRYPTED") {
-		return nil, fmt.Errorf("%w (%s with a passphrase): MediaWiki REL1_43 has no passphrase setting; decrypt it (openssl pkey -in KEY -out PLAIN) and protect the file by mode instead", ErrEncryptedKey, block.Type)
+func parseBlock(block *pem.Block, passphrase []byte) (*KeyInfo, error) {
+	if encryptedBlock(block) || strings.Contains(block.Headers["Proc-Type"], "ENCRYPTED") {
+		if passphrase == nil {
+			what := block.Type
+			if block.Type != "ENCRYPTED PRIVATE KEY" {
+				what += " with DEK-Info"
+			}
+			return nil, fmt.Errorf("%w (%s): it needs its passphrase", ErrEncryptedKey, what)
+		}
+		plain, err := decryptBlock(block, passphrase)
+		if err != nil {
+			return nil, err
+		}
+		k, err := parseBlock(plain, nil)
+		if err == nil {
+			k.PEMType, k.Encrypted = block.Type, true
+		} else if errors.Is(err, ErrBadKey) {
+			err = ErrWrongPassphrase // decrypted to garbage that happened to pad well
+		}
+		return k, err
 	}
 	switch block.Type {
 	case "PRIVATE KEY":
@@ -207,8 +231,6 @@ func parseBlock(block *pem.Block) (*KeyInfo, error) {
 			return nil, fmt.Errorf("%w: CERTIFICATE block does not parse: %v", ErrBadKey, cleanX509Err(err))
 		}
 		return fromAny(c.PublicKey, FormatCertificate, block.Type)
-	case "ENCRYPTED PRIVATE KEY":
-		return nil, fmt.Errorf("%w (ENCRYPTED PRIVATE KEY): MediaWiki REL1_43 has no passphrase setting; decrypt it (openssl pkey -in KEY -out PLAIN) and protect the file by mode instead", ErrEncryptedKey)
 	case "EC PRIVATE KEY", "EC PUBLIC KEY":
 		return nil, fmt.Errorf("%w: %s: MediaWiki OAuth 2 tokens are RS256 and need an RSA key", ErrNotRSA, block.Type)
 	case "DSA PRIVATE KEY", "OPENSSH PRIVATE KEY":

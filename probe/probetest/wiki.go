@@ -64,8 +64,9 @@ func (w *Wiki) Answer(r *http.Request) []byte {
 
 func userName(sub string) string { return "User " + sub }
 
-// claims reads exp (seconds, with MediaWiki's microseconds) and a numeric
-// sub from a compact JWT, without verifying it.
+// claims reads exp (seconds, with MediaWiki's microseconds) and the user
+// id of a numeric or master's mw:<scope>:<id> sub from a compact JWT,
+// without verifying it.
 func claims(tok string) (exp float64, sub string, ok bool) {
 	parts := strings.Split(tok, ".")
 	if len(parts) != 3 {
@@ -88,8 +89,12 @@ func claims(tok string) (exp float64, sub string, ok bool) {
 			return 0, "", false
 		}
 	}
-	if _, err := strconv.ParseInt(c.Sub, 10, 64); err != nil {
-		c.Sub = ""
+	id := c.Sub
+	if rest, isMW := strings.CutPrefix(id, "mw:"); isMW { // master: mw:<scope>:<id>
+		id = rest[strings.LastIndex(rest, ":")+1:]
 	}
-	return exp, c.Sub, true
+	if _, err := strconv.ParseInt(id, 10, 64); err != nil {
+		id = ""
+	}
+	return exp, id, true
 }

@@ -1,11 +1,14 @@
-// Package secret holds the one rule for "is this private key material",
-// used to refuse keys typed on the command line (where they end up in shell
-// history and ps output) without ever echoing them. It is pure: no I/O, no
-// CLI. The key parsers live in jwtutil; this only recognises the shapes.
-package secret
+package keys
+
+// This file is the one rule for "is this key material": IsPrivateKeyMaterial
+// refuses keys typed on the command line (where they end up in shell history
+// and ps output) without ever echoing them; IsKeyMaterial also matches
+// public keys and certificates, which must never serve as an HMAC secret
+// (the RS256→HS256 confusion). Both recognise shapes only: no I/O.
 
 import (
 	"bytes"
+	"crypto/x509"
 	"encoding/asn1"
 	"encoding/base64"
 	"encoding/json"
@@ -135,4 +138,44 @@ func hasPrivateMember(v any, depth int) bool {
 		}
 	}
 	return false
+}
+
+// IsKeyMaterial reports whether b is key material of any kind: private key
+// material (IsPrivateKeyMaterial), PEM armour of any type, a JWK or JWKS
+// (a JSON object naming "kty" or "keys"), or the DER (raw or base64) of a
+// public key or certificate. An HMAC secret must be none of these.
+func IsKeyMaterial(b []byte) bool {
+	s := string(b)
+	if len(s) > maxScan {
+		s = s[:maxScan]
+	}
+	if IsPrivateKeyMaterial(s) || strings.Contains(s, "-----BEGIN") {
+		return true
+	}
+	t := strings.TrimSpace(strings.TrimPrefix(s, "\xef\xbb\xbf"))
+	if strings.HasPrefix(t, "{") && (strings.Contains(t, `"kty"`) || strings.Contains(t, `"keys"`)) {
+		return true
+	}
+	if isPublicDER([]byte(s)) {
+		return true
+	}
+	if d, ok := decodeBase64(t); ok {
+		return isPublicDER(d)
+	}
+	return false
+}
+
+// isPublicDER reports whether b parses as a public key or certificate.
+func isPublicDER(b []byte) bool {
+	if len(b) < minDER || b[0] != 0x30 {
+		return false
+	}
+	if _, err := x509.ParsePKIXPublicKey(b); err == nil {
+		return true
+	}
+	if _, err := x509.ParsePKCS1PublicKey(b); err == nil {
+		return true
+	}
+	_, err := x509.ParseCertificate(b)
+	return err == nil
 }

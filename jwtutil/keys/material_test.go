@@ -1,4 +1,4 @@
-package secret
+package keys
 
 import (
 	"crypto/ecdsa"
