@@ -21,9 +21,11 @@ var flagValues = map[string]func() []string{
 	"stage":         mediawiki.StageNames,
 	"oauth-version": func() []string { return []string{"1", "2"} },
 	"endpoint":      probe.Endpoints,
-	"grant-type":    func() []string { return []string{mediawiki.GrantAuthorizationCode, mediawiki.GrantRefreshToken, mediawiki.GrantClientCredentials} },
-	"given-as":      func() []string { return []string{"value", "path"} },
-	"format":        func() []string { return []string{"pkcs8", "pkcs1"} }, // keys generate
+	"grant-type": func() []string {
+		return []string{mediawiki.GrantAuthorizationCode, mediawiki.GrantRefreshToken, mediawiki.GrantClientCredentials}
+	},
+	"given-as": func() []string { return []string{"value", "path"} },
+	"format":   func() []string { return []string{"pkcs8", "pkcs1"} }, // keys generate
 }
 
 // isCompletion: args are cobra's hidden completion request (what the

@@ -59,6 +59,7 @@ var Settings = []SettingSpec{
 	{Key: "subject-scope", Help: "CentralIdLookup scope of mw: subjects (the wiki's lookup provider)", Identity: true},
 	{Key: "wiki", Help: "wiki id (e.g. metawiki) of the central wiki", Identity: true},
 	{Key: "static-apps", Help: "consumer keys $wgOAuthStaticApps configures (comma-separated): their stage-5 rows count as approved", Identity: true},
+	{Key: "wiki-kind", Help: "what the wiki is for: production (default), test or sandbox (token mint --create-row writes to a test wiki or a sandbox without --yes)", Identity: true},
 	{Key: "mediawiki", Help: "MediaWiki version whose rules apply: " + strings.Join(mediawiki.Versions(), ", "), Identity: true, Default: mediawiki.DefaultVersion.String()},
 	{Key: "as", Help: "performing admin's user name for consumer actions"},
 	{Key: "manager-groups", Help: "groups holding mwoauthmanageconsumer, as $wgGroupPermissions says (comma-separated; default sysop,oauthadmin,steward)"},

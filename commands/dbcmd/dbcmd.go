@@ -41,6 +41,13 @@ func OpenAdmin(cmd *cobra.Command, f *cmdutil.Factory) (*db.Store, error) {
 	return open(cmd, f, false, true)
 }
 
+// OpenWritable opens the configured database to write rows that are not
+// consumer actions (token mint --create-row): read-write, without the
+// audit-trail tables' check.
+func OpenWritable(cmd *cobra.Command, f *cmdutil.Factory) (*db.Store, error) {
+	return openWith(cmd, f, false, false, false)
+}
+
 // OpenOptional returns (nil, nil) when no database is configured (token
 // verify/decode/scan use the database only when there is one). It reads
 // only; group memberships and blocks are judged at f.Now.
@@ -49,6 +56,10 @@ func OpenOptional(cmd *cobra.Command, f *cmdutil.Factory) (*db.Store, error) {
 }
 
 func open(cmd *cobra.Command, f *cmdutil.Factory, optional, admin bool) (*db.Store, error) {
+	return openWith(cmd, f, optional, admin, !admin)
+}
+
+func openWith(cmd *cobra.Command, f *cmdutil.Factory, optional, admin, readOnly bool) (*db.Store, error) {
 	dsn, err := f.Setting(cmd, "db")
 	if err != nil {
 		return nil, err
@@ -84,7 +95,7 @@ func open(cmd *cobra.Command, f *cmdutil.Factory, optional, admin bool) (*db.Sto
 	ctx := cmdutil.CatchInterrupt(cmd)
 	st, err := db.Open(ctx, dsn, db.Options{
 		TablePrefix: prefix, Password: lg.password, Client: lg.client, WikiDSN: wiki, CentralAuthDSN: central, CentralAuthPassword: lg.password,
-		Admin: admin, ReadOnly: !admin, Now: f.Now, WallNow: f.WallNow,
+		Admin: admin, ReadOnly: readOnly, Now: f.Now, WallNow: f.WallNow,
 	})
 	if err != nil {
 		return nil, lg.explain(err, dsn)

@@ -71,7 +71,7 @@ func NewCmdSandbox(f *cmdutil.Factory) *cobra.Command {
                            ("mwoauth token scan DIR/access.log.gz")
 
 The profile (in the configuration file, see "mwoauth config show") sets db,
-public-key, private-key, issuer and as = Admin; it becomes the default
+public-key, private-key, issuer, as = Admin and wiki-kind = sandbox; it becomes the default
 profile only when none is set. Other profiles are left as they are.
 
 An existing sandbox is not overwritten unless --force is given, and --force
@@ -193,6 +193,7 @@ func run(cmd *cobra.Command, f *cmdutil.Factory, dir string, force bool) error {
 		{"private-key", privPath},
 		{"issuer", Issuer},
 		{"as", "Admin"},
+		{"wiki-kind", "sandbox"},
 	}
 	def, err := WriteProfile(cfgPath, ProfileName, profile)
 	if err != nil {

@@ -28,6 +28,7 @@ type mintOptions struct {
 	ClientCredentials bool
 	Set               []string
 	Format            string
+	Row               rowOptions
 }
 
 // Regexps compile on first use: a one-token-per-process verify should not
@@ -74,16 +75,21 @@ scopes, as ClaimStore does; registered claims and scopes cannot be set.
 iss is always written: --issuer, MWOAUTH_ISSUER or the profile's issuer
 (the central wiki's canonical server). MediaWiki only accepts a minted token
 whose jti has an oauth2_access_tokens row that is not revoked: pass the jti
-of an existing row with --jti, or the wiki answers "Access token has been
-revoked". The default jti is 80 random lowercase hex characters.
+of an existing row with --jti, or write the row with --create-row (below),
+or the wiki answers "Access token has been revoked". The default jti is 80
+random lowercase hex characters.
 
 The private key comes from --private-key FILE, - (stdin), MWOAUTH_PRIVATE_KEY
 or the profile's private-key. Only the token is printed; --output json
-prints {"token", "header", "claims", "exp"} (exp as RFC 3339 UTC).`,
+prints {"token", "header", "claims", "exp"} (exp as RFC 3339 UTC), and with
+--create-row "token_row": {"database", "target", "jti", "expires",
+"acceptance_id", "oaat_id", "acceptance"}.` + rowHelp,
 		Example: `  mwoauth token mint --private-key oauth2-private.pem --issuer https://meta.wikimedia.org --client-id 2e33175180a0c30649b032b29fd807a5 --user 3 --expires-in 4h
   mwoauth token mint --private-key oauth2-private.pem --issuer https://meta.wikimedia.org --client-id 5096568cc6652b5ad36358427f1bd60c --client-credentials --user 1 --set 'rlc="authed-user"'
   mwoauth token mint --private-key oauth2-private.pem --issuer http://127.0.0.1:8089 --client-id 42653efaec3897c4b8f6f93d2a4dd405 --user 1 --owner-only
-  mwoauth token mint --mediawiki 1.43 --private-key oauth2-private.pem --issuer http://127.0.0.1:8089 --client-id 5096568cc6652b5ad36358427f1bd60c --client-credentials --scopes basic,editpage`,
+  mwoauth token mint --mediawiki 1.43 --private-key oauth2-private.pem --issuer http://127.0.0.1:8089 --client-id 5096568cc6652b5ad36358427f1bd60c --client-credentials --scopes basic,editpage
+  mwoauth token mint --client-id 6b0f3e2a9c8d7e6f5a4b3c2d1e0f9a8b --user 4 --scopes basic,editpage --create-row > alice.jwt
+  mwoauth token mint --client-id 6b0f3e2a9c8d7e6f5a4b3c2d1e0f9a8b --user 4 --create-row --dry-run`,
 		Args: cmdutil.Args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			format, err := cmdutil.OutputFormat(cmd, "text", "json")
@@ -108,6 +114,7 @@ prints {"token", "header", "claims", "exp"} (exp as RFC 3339 UTC).`,
 	fl.StringVar(&opts.GrantType, "grant-type", "", "The grant_type claim on master: authorization_code (default), refresh_token or client_credentials")
 	fl.BoolVar(&opts.ClientCredentials, "client-credentials", false, "A client_credentials token of a normal client (master: sub is the owner's, whom --user names; 1.43: sub \"\")")
 	fl.StringArrayVar(&opts.Set, "set", nil, "A hook claim: `CLAIM=JSON`, e.g. 'rlc=\"authed-user\"' (repeatable; written before scopes)")
+	addRowFlags(cmd, &opts.Row)
 	cmdutil.AddOutputFlag(cmd, "text", "json")
 	dbcmd.AddFlags(cmd)
 	return cmd
@@ -152,6 +159,9 @@ func runMint(cmd *cobra.Command, f *cmdutil.Factory, opts *mintOptions) error {
 	default:
 		return cmdutil.FlagErrorf("--grant-type %s: want authorization_code, refresh_token or client_credentials", cmdutil.Safe(opts.GrantType))
 	}
+	if err := opts.Row.check(opts.Format); err != nil {
+		return err
+	}
 	hooks, err := hookClaims(opts.Set)
 	if err != nil {
 		return err
@@ -191,10 +201,24 @@ func runMint(cmd *cobra.Command, f *cmdutil.Factory, opts *mintOptions) error {
 	if !consumerKey().MatchString(opts.ClientID) {
 		fmt.Fprintf(f.IO.ErrOut, "warning: --client-id %q is not 32 lowercase hex characters like oarc_consumer_key\n", cmdutil.Safe(opts.ClientID))
 	}
+	now := f.Now()
+	var row *tokenRowPlan
+	if opts.Row.create {
+		if row, err = planTokenRow(cmd, f, opts, scopes); err != nil {
+			return err
+		}
+		defer row.st.Close()
+		// A row is a write: the token it is for is minted at the real
+		// time too, so that the row's expiry is the token's.
+		now = f.WallNow()
+		if f.ClockPinned {
+			fmt.Fprintln(f.IO.ErrOut, f.IO.Styles().Warn.Render("warning: MWOAUTH_NOW is set: it judges but never stamps a write; this token and its row use the real time"))
+		}
+	}
 	mo := mediawiki.MintOptions{
 		MediaWiki: ver, ClientID: opts.ClientID, UserID: opts.User, SubjectScope: scope, GrantType: opts.GrantType,
 		ClientCredentials: opts.ClientCredentials, OwnerOnly: opts.OwnerOnly, HookClaims: hooks, Scopes: scopes,
-		Issuer: issuer, JTI: opts.JTI, Now: f.Now().UTC(),
+		Issuer: issuer, JTI: opts.JTI, Now: now.UTC(),
 	}
 	if expiresGiven || !opts.OwnerOnly {
 		mo.ExpiresIn = opts.ExpiresIn
@@ -203,12 +227,25 @@ func runMint(cmd *cobra.Command, f *cmdutil.Factory, opts *mintOptions) error {
 	if err != nil {
 		return cmdutil.Exitf(cmdutil.ExitFailure, "mint: %v", err)
 	}
-	if opts.Format == "json" {
-		tok, err := jwtutil.Parse(out)
+	tok, err := jwtutil.Parse(out)
+	if err != nil {
+		return err
+	}
+	var rowJSON *tokenRowJSON
+	if row != nil {
+		r, err := row.rowOf(tok)
 		if err != nil {
 			return err
 		}
-		return writeMinted(f.IO.Out, tok)
+		row.preview(f, r)
+		id, err := row.writeRow(cmd, f, &opts.Row, out, r)
+		if err != nil || opts.Row.dryRun {
+			return err
+		}
+		rowJSON = row.json(r, id)
+	}
+	if opts.Format == "json" {
+		return writeMinted(f.IO.Out, tok, rowJSON)
 	}
 	fmt.Fprintln(f.IO.Out, out)
 	return nil

@@ -217,7 +217,7 @@ func runRemint(cmd *cobra.Command, f *cmdutil.Factory, opts *remintOptions, args
 		}
 	}
 	if opts.Format == "json" {
-		return writeMinted(f.IO.Out, nt)
+		return writeMinted(f.IO.Out, nt, nil)
 	}
 	fmt.Fprintln(f.IO.Out, out)
 	return nil
