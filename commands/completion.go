@@ -24,8 +24,9 @@ var flagValues = map[string]func() []string{
 	"grant-type": func() []string {
 		return []string{mediawiki.GrantAuthorizationCode, mediawiki.GrantRefreshToken, mediawiki.GrantClientCredentials}
 	},
-	"given-as": func() []string { return []string{"value", "path"} },
-	"format":   func() []string { return []string{"pkcs8", "pkcs1"} }, // keys generate
+	"given-as":  func() []string { return []string{"value", "path"} },
+	"format":    func() []string { return []string{"pkcs8", "pkcs1"} }, // keys generate
+	"wiki-kind": func() []string { return []string{"production", "test", "sandbox"} },
 }
 
 // isCompletion: args are cobra's hidden completion request (what the

@@ -311,8 +311,9 @@ func runAction(cmd *cobra.Command, f *cmdutil.Factory, spec actionSpec, o *actio
 	if err != nil {
 		return err
 	}
-	if !cmd.Flags().Changed("reason") {
-		return cmdutil.FlagErrorf("--reason is required: it is stored in the wiki's log, as the form requires")
+	// One wording whether --reason is missing or empty.
+	if !cmd.Flags().Changed("reason") || strings.TrimSpace(o.reason) == "" {
+		return cmdutil.FlagRequired("--reason", "it is stored in the wiki's log, as the form requires")
 	}
 	reason, err := db.ValidateReason(o.reason)
 	if err != nil {
@@ -673,8 +674,15 @@ func printPreview(f *cmdutil.Factory, w io.Writer, spec actionSpec, p *db.Plan, 
 			fmt.Fprintln(w, "           Its client-credentials tokens (acceptance id 0) cannot be attributed: they die only at their exp.")
 		}
 	}
-	if spec.action == db.ActionReenable && !p.NoChange && p.Tokens.Live > 0 {
-		fmt.Fprintln(w, "  note: its unexpired tokens work again at once.")
+	if spec.action == db.ActionReenable && !p.NoChange {
+		switch {
+		case usesClientCredentials(c):
+			// Acceptance-0 tokens are not in the count above, and they
+			// are the ones a leaked secret minted.
+			fmt.Fprintln(w, "  note: its unexpired tokens work again at once, client-credentials tokens included (acceptance id 0, not counted above): rotate the secret first.")
+		case p.Tokens.Live > 0:
+			fmt.Fprintln(w, "  note: its unexpired tokens work again at once.")
+		}
 	}
 }
 
