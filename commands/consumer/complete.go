@@ -60,10 +60,8 @@ func completeConsumers(f *cmdutil.Factory, action mediawiki.ConsumerAction, many
 				return nil
 			}
 			stage, _, auto := e.stage(c)
-			if action != "" {
-				if _, _, same, terr := mediawiki.Transition(action, stage, c.Deleted, suppress); terr != nil || same {
-					return nil
-				}
+			if action != "" && !changes(action, stage, c.Deleted, suppress) {
+				return nil
 			}
 			desc := c.Name + " (" + db.StageName(stage)
 			if auto {
@@ -89,6 +87,13 @@ func completeConsumers(f *cmdutil.Factory, action mediawiki.ConsumerAction, many
 		}
 		return out, none
 	}
+}
+
+// changes: action would change a consumer in stage (mediawiki.Transition
+// allows it and it is not already done).
+func changes(action mediawiki.ConsumerAction, stage int, deleted, suppress bool) bool {
+	_, _, same, refused := mediawiki.Transition(action, stage, deleted, suppress)
+	return refused == nil && !same
 }
 
 func errText(err error) string {

@@ -16,8 +16,12 @@ import (
 func TestProductionLooking(t *testing.T) {
 	dir := t.TempDir()
 	sb := filepath.Join(dir, "sb")
-	os.Mkdir(sb, 0o700)
-	os.WriteFile(filepath.Join(sb, sandbox.Marker), nil, 0o600)
+	if err := os.Mkdir(sb, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(sb, sandbox.Marker), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	mysql := func(addr string) db.Targets {
 		return db.Targets{OAuth: db.Target{Engine: db.MySQL, Address: addr, Database: "testwiki"}}
 	}

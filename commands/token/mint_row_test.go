@@ -131,7 +131,9 @@ func TestMintCreateRow(t *testing.T) {
 	// Another wiki's database, nothing marking it as a test wiki.
 	other := filepath.Join(dir, "other.sqlite")
 	b, _ := os.ReadFile(wiki)
-	os.WriteFile(other, b, 0o600)
+	if err := os.WriteFile(other, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	flags := []string{"token", "mint", "--issuer", "https://meta.sandbox.test", "--private-key", filepath.Join(dir, "mwoauth-sandbox", "oauth2-private.pem"),
 		"--client-id", webEditor, "--user", "4", "--create-row", "--db", "sqlite:" + other}
 	r = mwoauth(t, false, "", "", flags...)
@@ -178,7 +180,9 @@ func TestMintCreateRow(t *testing.T) {
 			token = v
 		}
 	}
-	os.WriteFile("dry.jwt", []byte(token), 0o600)
+	if err := os.WriteFile("dry.jwt", []byte(token), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	verify := []string{"token", "verify", "@dry.jwt", "--db", "sqlite:" + other, "--public-key", filepath.Join(dir, "mwoauth-sandbox", "oauth2-public.pem"), "--issuer", "https://meta.sandbox.test"}
 	if v := mwoauth(t, false, "", "", verify...); v.code != cmdutil.ExitWikiState {
 		t.Errorf("before the script: verify exit %d\n%s", v.code, v.stderr)
@@ -262,7 +266,9 @@ func TestMintCreateRowMariaDB(t *testing.T) {
 			t.Fatalf("%s: exit %d\n%s", c.file, r.code, r.stderr)
 		}
 		p := filepath.Join(dir, c.file)
-		os.WriteFile(p, []byte(r.stdout), 0o600)
+		if err := os.WriteFile(p, []byte(r.stdout), 0o600); err != nil {
+			t.Fatal(err)
+		}
 		if v := mwoauth(t, false, "", "", append(verify, "@"+p)...); v.code != 0 {
 			t.Errorf("%s: verify exit %d\n%s%s", c.file, v.code, v.stdout, v.stderr)
 		}

@@ -207,8 +207,11 @@ func TestAgainstMyPrintDefaults(t *testing.T) {
 // the blanks and beyond its buffer: what it prints then is not a rule.
 func unnamedAfterBlanks(text string) bool {
 	for _, l := range strings.Split(text, "\n") {
-		t := strings.TrimLeft(l, " \t\r\v\f\xa0")
-		if len(t) < len(l) && strings.HasPrefix(t, "=") {
+		i := 0
+		for i < len(l) && isSpace(l[i]) {
+			i++
+		}
+		if i > 0 && strings.HasPrefix(l[i:], "=") {
 			return true
 		}
 	}
