@@ -12,6 +12,19 @@ import (
 	"github.com/mwoauth/mwoauth/commands/cmdutil"
 )
 
+// freshHome makes a new empty directory the working directory and HOME,
+// with no configuration file and no pinned clock.
+func freshHome(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	t.Chdir(dir)
+	t.Setenv("HOME", dir)
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, ".config"))
+	t.Setenv("MWOAUTH_CONFIG", "")
+	t.Setenv("MWOAUTH_NOW", "")
+	return dir
+}
+
 // TestCompletionNeverHangs: a database that accepts connections and never
 // answers (a server stuck, a firewall that swallows packets after the
 // handshake) costs a TAB the completion deadline, then nothing is offered.
@@ -69,11 +82,7 @@ func TestCompletionNeverHangs(t *testing.T) {
 // never offered for the command line; its row's id still is, described
 // safely.
 func TestCompletionHostileKeys(t *testing.T) {
-	dir := t.TempDir()
-	t.Chdir(dir)
-	t.Setenv("HOME", dir)
-	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, ".config"))
-	t.Setenv("MWOAUTH_NOW", "")
+	dir := freshHome(t)
 	run := func(args ...string) (int, string) {
 		ios, _, out, _ := cmdutil.Test()
 		return Run(ios, args), out.String()

@@ -11,25 +11,16 @@ import (
 
 const testNow = "2026-11-22T12:00:00Z"
 
-// listDoc is the documented shape of "consumer list -o json".
+// listDoc is the documented shape of "consumer list -o json"; the items'
+// own fields are TestJSONFieldsDocumented's.
 type listDoc struct {
-	Consumers []struct {
-		ID           int64  `json:"id"`
-		Key          string `json:"key"`
-		Name         string `json:"name"`
-		Version      string `json:"version"`
-		Owner        string `json:"owner"`
-		OwnerID      int64  `json:"owner_id"`
-		Stage        string `json:"stage"`
-		OAuthVersion int    `json:"oauth_version"`
-		OwnerOnly    bool   `json:"owner_only"`
-		Registered   string `json:"registered"`
-		Suppressed   bool   `json:"suppressed"`
-		AutoExpired  bool   `json:"auto_expired"`
-	} `json:"consumers"`
-	NextAfter        *int64 `json:"next_after"`
-	SuppressedHidden int64  `json:"suppressed_hidden"`
+	Consumers        []json.RawMessage `json:"consumers"`
+	NextAfter        *int64            `json:"next_after"`
+	SuppressedHidden int64             `json:"suppressed_hidden"`
 }
+
+// itemFields are the members of each item, in order.
+const itemFields = "id key name version owner owner_id stage oauth_version owner_only registered suppressed auto_expired"
 
 // TestListJSONIsWriteJSON: the streamed object decodes, strictly, into the
 // documented shape, and re-encoded with cmdutil.WriteJSON it is the same
@@ -67,6 +58,11 @@ func TestListJSONIsWriteJSON(t *testing.T) {
 			(doc.NextAfter != nil && *doc.NextAfter != tc.next) {
 			t.Errorf("%v: %d consumers, next_after %v, suppressed_hidden %d\n%s", tc.args, len(doc.Consumers), doc.NextAfter, doc.SuppressedHidden, out)
 		}
+		for _, it := range doc.Consumers {
+			if got := memberNames(t, it); got != itemFields {
+				t.Errorf("%v: item members %q", tc.args, got)
+			}
+		}
 		var again bytes.Buffer
 		if err := cmdutil.WriteJSON(&again, doc); err != nil {
 			t.Fatal(err)
@@ -75,4 +71,35 @@ func TestListJSONIsWriteJSON(t *testing.T) {
 			t.Errorf("%v: streamed:\n%s\nWriteJSON:\n%s", tc.args, out, again.String())
 		}
 	}
+}
+
+// memberNames lists an object's member names in order.
+func memberNames(t *testing.T, obj json.RawMessage) string {
+	t.Helper()
+	dec := json.NewDecoder(bytes.NewReader(obj))
+	var names []string
+	depth := 0
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			break
+		}
+		switch v := tok.(type) {
+		case json.Delim:
+			if v == '{' || v == '[' {
+				depth++
+			} else {
+				depth--
+			}
+		case string:
+			if depth == 1 { // a member name: its value is skipped whole
+				names = append(names, v)
+				var skip json.RawMessage
+				if err := dec.Decode(&skip); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	return strings.Join(names, " ")
 }
