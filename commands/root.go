@@ -129,6 +129,7 @@ func newCmdHelp() *cobra.Command {
 		Example: `  mwoauth help token verify
   mwoauth help exit-codes
   mwoauth help environment`,
+		ValidArgsFunction: completeHelp,
 		RunE: func(c *cobra.Command, args []string) error {
 			cmd, rest, err := c.Root().Find(args)
 			if err != nil || cmd == nil || len(rest) > 0 {
@@ -192,6 +193,9 @@ func Execute(f *cmdutil.Factory, args []string) int {
 		return cmdutil.ExitCode(err)
 	}
 	root := newCmdRootFor(f, args)
+	if isCompletion(args) {
+		registerCompletions(root, f)
+	}
 	root.SetArgs(args)
 	var helpErr error
 	defaultHelp := root.HelpFunc()

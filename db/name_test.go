@@ -21,7 +21,7 @@ func TestSplitDSN(t *testing.T) {
 		if d != c.dialect || SQLiteFile(c.dsn) != c.file || DatabaseName(c.dsn) != c.name {
 			t.Errorf("%s: dialect %q, file %q, name %q; want %q, %q, %q", c.dsn, d, SQLiteFile(c.dsn), DatabaseName(c.dsn), c.dialect, c.file, c.name)
 		}
-		p, err := parseDSN(c.dsn, "")
+		p, err := parseDSN(c.dsn, "", ClientDefaults{})
 		if (err == nil) != (c.dialect != "") || err == nil && (p.dialect != c.dialect || c.dialect == SQLite && p.path != c.file) {
 			t.Errorf("%s: parseDSN %+v, %v", c.dsn, p, err)
 		}

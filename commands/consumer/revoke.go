@@ -46,8 +46,9 @@ declined.`,
 		Example: `  mwoauth consumer revoke 6b0f3e2a9c8d7e6f5a4b3c2d1e0f9a8b --user Bob
   mwoauth consumer revoke 10 --user Alice --on-wiki '*' --yes -o json
   mwoauth consumer revoke 10 --user Bob --dry-run`,
-		Args: cmdutil.Args(cobra.ExactArgs(1)),
-		RunE: func(cmd *cobra.Command, args []string) error { return runRevoke(cmd, f, o, args[0]) },
+		Args:              cmdutil.Args(cobra.ExactArgs(1)),
+		ValidArgsFunction: completeConsumers(f, "", false),
+		RunE:              func(cmd *cobra.Command, args []string) error { return runRevoke(cmd, f, o, args[0]) },
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&o.user, "user", "", "The user whose authorization is removed (required)")

@@ -13,6 +13,7 @@ import (
 
 	"github.com/mwoauth/mwoauth/commands/cmdutil"
 	"github.com/mwoauth/mwoauth/commands/dbcmd"
+	"github.com/mwoauth/mwoauth/db"
 	"github.com/mwoauth/mwoauth/jwtutil"
 	"github.com/mwoauth/mwoauth/mediawiki"
 )
@@ -41,6 +42,17 @@ type MintOptions struct {
 	PrivateKey        string // the private-key setting: file, - or env:NAME
 	PassphraseFile    string
 	Format            string
+
+	// --create-row: the token's oauth2_access_tokens row, written as the
+	// wiki writes it. A write, so it uses the real clock (WallNow);
+	// ClockPinned says MWOAUTH_NOW is set. PlanRow opens the database and
+	// plans the row, WriteRow previews and writes it (or prints it,
+	// --dry-run).
+	Row         rowOptions
+	WallNow     func() time.Time
+	ClockPinned bool
+	PlanRow     func() (*tokenRowPlan, error)
+	WriteRow    func(p *tokenRowPlan, token string, row db.TokenRow) (int64, error)
 }
 
 // Regexps compile on first use: a one-token-per-process verify should not
@@ -52,7 +64,7 @@ var (
 
 // NewCmdMint builds "token mint"; runF, when not nil, replaces mintRun.
 func NewCmdMint(f *cmdutil.Factory, runF func(*MintOptions) error) *cobra.Command {
-	opts := &MintOptions{IO: f.IO, Now: f.Now}
+	opts := &MintOptions{IO: f.IO, Now: f.Now, WallNow: f.WallNow, ClockPinned: f.ClockPinned}
 	var sets []string
 	cmd := &cobra.Command{
 		Use:   "mint --private-key <file> --client-id <key> --issuer <url> (--user <id> | --client-credentials)",
@@ -89,16 +101,21 @@ scopes, as ClaimStore does; registered claims and scopes cannot be set.
 iss is always written: --issuer, MWOAUTH_ISSUER or the profile's issuer
 (the central wiki's canonical server). MediaWiki only accepts a minted token
 whose jti has an oauth2_access_tokens row that is not revoked: pass the jti
-of an existing row with --jti, or the wiki answers "Access token has been
-revoked". The default jti is 80 random lowercase hex characters.
+of an existing row with --jti, or write the row with --create-row (below),
+or the wiki answers "Access token has been revoked". The default jti is 80
+random lowercase hex characters.
 
 The private key comes from --private-key FILE, - (stdin), MWOAUTH_PRIVATE_KEY
 or the profile's private-key. Only the token is printed; --output json
-prints {"token", "header", "claims", "exp"} (exp as RFC 3339 UTC).`,
+prints {"token", "header", "claims", "exp"} (exp as RFC 3339 UTC), and with
+--create-row "token_row": {"database", "target", "jti", "expires",
+"acceptance_id", "oaat_id", "acceptance"}.` + rowHelp,
 		Example: `  mwoauth token mint --private-key oauth2-private.pem --issuer https://meta.wikimedia.org --client-id 2e33175180a0c30649b032b29fd807a5 --user 3 --expires-in 4h
   mwoauth token mint --private-key oauth2-private.pem --issuer https://meta.wikimedia.org --client-id 5096568cc6652b5ad36358427f1bd60c --client-credentials --user 1 --set 'rlc="authed-user"'
   mwoauth token mint --private-key oauth2-private.pem --issuer http://127.0.0.1:8089 --client-id 42653efaec3897c4b8f6f93d2a4dd405 --user 1 --owner-only
-  mwoauth token mint --mediawiki 1.43 --private-key oauth2-private.pem --issuer http://127.0.0.1:8089 --client-id 5096568cc6652b5ad36358427f1bd60c --client-credentials --scopes basic,editpage`,
+  mwoauth token mint --mediawiki 1.43 --private-key oauth2-private.pem --issuer http://127.0.0.1:8089 --client-id 5096568cc6652b5ad36358427f1bd60c --client-credentials --scopes basic,editpage
+  mwoauth token mint --client-id 6b0f3e2a9c8d7e6f5a4b3c2d1e0f9a8b --user 4 --scopes basic,editpage --create-row > alice.jwt
+  mwoauth token mint --client-id 6b0f3e2a9c8d7e6f5a4b3c2d1e0f9a8b --user 4 --create-row --dry-run`,
 		Args: cmdutil.Args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var err error
@@ -125,6 +142,11 @@ prints {"token", "header", "claims", "exp"} (exp as RFC 3339 UTC).`,
 			if err := requirePrivateKey(opts.PrivateKey); err != nil {
 				return err
 			}
+			opts.PlanRow = func() (*tokenRowPlan, error) { return planTokenRow(cmd, f, opts, opts.Scopes) }
+			opts.WriteRow = func(p *tokenRowPlan, token string, row db.TokenRow) (int64, error) {
+				p.preview(f, row)
+				return p.writeRow(cmd, f, &opts.Row, token, row)
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -145,6 +167,7 @@ prints {"token", "header", "claims", "exp"} (exp as RFC 3339 UTC).`,
 	fl.StringVar(&opts.GrantType, "grant-type", "", "The grant_type claim on master: authorization_code (default), refresh_token or client_credentials")
 	fl.BoolVar(&opts.ClientCredentials, "client-credentials", false, "A client_credentials token of a normal client (master: sub is the owner's, whom --user names; 1.43: sub \"\")")
 	fl.StringArrayVar(&sets, "set", nil, "A hook claim: `CLAIM=JSON`, e.g. 'rlc=\"authed-user\"' (repeatable; written before scopes)")
+	addRowFlags(cmd, &opts.Row)
 	cmdutil.AddOutputFlag(cmd, "text", "json")
 	dbcmd.AddFlags(cmd)
 	return cmd
@@ -187,6 +210,9 @@ func (opts *MintOptions) check(userGiven bool, sets []string, dbs dbSettings) er
 	default:
 		return cmdutil.FlagErrorf("--grant-type %s: want authorization_code, refresh_token or client_credentials", cmdutil.Safe(opts.GrantType))
 	}
+	if err := opts.Row.check(opts.Format); err != nil {
+		return err
+	}
 	hooks, err := hookClaims(sets)
 	if err != nil {
 		return err
@@ -218,10 +244,24 @@ func mintRun(opts *MintOptions) error {
 	if !consumerKey().MatchString(opts.ClientID) {
 		fmt.Fprintf(opts.IO.ErrOut, "warning: --client-id %q is not 32 lowercase hex characters like oarc_consumer_key\n", cmdutil.Safe(opts.ClientID))
 	}
+	now := opts.Now()
+	var row *tokenRowPlan
+	if opts.Row.create {
+		if row, err = opts.PlanRow(); err != nil {
+			return err
+		}
+		defer row.st.Close()
+		// A row is a write: the token it is for is minted at the real
+		// time too, so that the row's expiry is the token's.
+		now = opts.WallNow()
+		if opts.ClockPinned {
+			fmt.Fprintln(opts.IO.ErrOut, opts.IO.Styles().Warn.Render("warning: MWOAUTH_NOW is set: it judges but never stamps a write; this token and its row use the real time"))
+		}
+	}
 	mo := mediawiki.MintOptions{
 		MediaWiki: opts.MediaWiki, ClientID: opts.ClientID, UserID: opts.User, SubjectScope: opts.SubjectScope, GrantType: opts.GrantType,
 		ClientCredentials: opts.ClientCredentials, OwnerOnly: opts.OwnerOnly, HookClaims: opts.Hooks, Scopes: opts.Scopes,
-		Issuer: opts.Issuer, JTI: opts.JTI, Now: opts.Now().UTC(),
+		Issuer: opts.Issuer, JTI: opts.JTI, Now: now.UTC(),
 	}
 	if opts.ExpiresGiven || !opts.OwnerOnly {
 		mo.ExpiresIn = opts.ExpiresIn
@@ -230,12 +270,24 @@ func mintRun(opts *MintOptions) error {
 	if err != nil {
 		return cmdutil.Exitf(cmdutil.ExitFailure, "mint: %v", err)
 	}
-	if opts.Format == "json" {
-		tok, err := jwtutil.Parse(out)
+	tok, err := jwtutil.Parse(out)
+	if err != nil {
+		return err
+	}
+	var rowJSON *tokenRowJSON
+	if row != nil {
+		r, err := row.rowOf(tok)
 		if err != nil {
 			return err
 		}
-		return writeMinted(opts.IO.Out, tok)
+		id, err := opts.WriteRow(row, out, r)
+		if err != nil || opts.Row.dryRun {
+			return err
+		}
+		rowJSON = row.json(r, id)
+	}
+	if opts.Format == "json" {
+		return writeMinted(opts.IO.Out, tok, rowJSON)
 	}
 	fmt.Fprintln(opts.IO.Out, out)
 	return nil

@@ -254,7 +254,7 @@ func remintRun(opts *RemintOptions) error {
 		}
 	}
 	if opts.Format == "json" {
-		return writeMinted(opts.IO.Out, nt)
+		return writeMinted(opts.IO.Out, nt, nil)
 	}
 	fmt.Fprintln(opts.IO.Out, out)
 	return nil
