@@ -25,7 +25,7 @@ func optionsFactory(t *testing.T, env map[string]string) *cmdutil.Factory {
 		t.Setenv(k, v)
 	}
 	ios, _, _, _ := cmdutil.Test()
-	return &cmdutil.Factory{IO: ios, Now: func() time.Time { return pinned }, ConfigPath: filepath.Join(t.TempDir(), "none")}
+	return &cmdutil.Factory{IO: ios, Now: func() time.Time { return pinned }, WallNow: time.Now, ConfigPath: filepath.Join(t.TempDir(), "none")}
 }
 
 func parse(t *testing.T, cmd *cobra.Command, args ...string) error {
@@ -107,12 +107,21 @@ func TestMintOptions(t *testing.T) {
 		// that wiki, read from the DSN without opening it.
 		t.Errorf("subject scope %q", got.SubjectScope)
 	}
+	// --create-row: the database is opened by the run (PlanRow), never here.
+	got = nil
+	if err := parse(t, NewCmdMint(f, func(o *MintOptions) error { got = o; return nil }), "--client-id", "k", "--user", "3", "--create-row", "--dry-run"); err != nil {
+		t.Fatal(err)
+	}
+	if !got.Row.create || !got.Row.dryRun || got.PlanRow == nil || got.WriteRow == nil || got.WallNow == nil {
+		t.Errorf("--create-row: %+v", got)
+	}
 	for _, args := range [][]string{
 		{"--user", "3"}, // no client id
 		{"--client-id", "k", "--client-credentials", "--owner-only", "--user", "1"},
 		{"--client-id", "k", "--user", "3", "--grant-type", "password"},
 		{"--client-id", "k", "--user", "3", "--set", "exp=1"},
 		{"--client-id", "k", "--user", "3", "--private-key", "-----BEGIN PRIVATE KEY-----MIIE"},
+		{"--client-id", "k", "--user", "3", "--dry-run"}, // --dry-run goes with --create-row
 	} {
 		err := parse(t, NewCmdMint(f, func(*MintOptions) error { t.Errorf("%v: ran", args); return nil }), args...)
 		if cmdutil.ExitCode(err) != cmdutil.ExitUsage {
