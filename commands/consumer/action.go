@@ -426,7 +426,7 @@ func runAction(cmd *cobra.Command, f *cmdutil.Factory, spec actionSpec, o *actio
 	if bulk {
 		printBulkPreview(f, spec, owner, len(plans), work, refused, where)
 	}
-	profile := dbcmd.Profile(f)
+	profile := dbcmd.Profile(f, st)
 	summarize := bulk || len(consumers) > 1
 
 	results := make([]actionResult, 0, len(plans)+len(refused))

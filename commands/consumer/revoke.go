@@ -106,7 +106,7 @@ func runRevoke(cmd *cobra.Command, f *cmdutil.Factory, o *revokeOptions, ref str
 		return err
 	}
 	r := revokeResult{Key: c.Key, ID: c.ID, Name: c.Name, User: p.UserName, UserID: p.UserID, Wiki: o.wiki,
-		Database: st.Target(), Profile: dbcmd.Profile(f), Acceptances: p.Acceptances, RevokedTokens: []db.RevokedToken{}, TokenRows: p.TokenRows}
+		Database: st.Target(), Profile: dbcmd.Profile(f, st), Acceptances: p.Acceptances, RevokedTokens: []db.RevokedToken{}, TokenRows: p.TokenRows}
 
 	s := f.IO.Styles()
 	w := f.IO.ErrOut

@@ -10,6 +10,7 @@ import (
 	"os/user"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -60,10 +61,11 @@ func open(cmd *cobra.Command, f *cmdutil.Factory, optional, admin bool) (*db.Sto
 }
 
 func openWith(cmd *cobra.Command, f *cmdutil.Factory, optional, admin, readOnly bool) (*db.Store, error) {
-	dsn, err := f.Setting(cmd, "db")
+	dbValue, err := f.Resolve(cmd, "db")
 	if err != nil {
 		return nil, err
 	}
+	dsn := dbValue.Value
 	if dsn == "" {
 		if optional {
 			return nil, nil
@@ -100,8 +102,15 @@ func openWith(cmd *cobra.Command, f *cmdutil.Factory, optional, admin, readOnly 
 	if err != nil {
 		return nil, lg.explain(err, dsn)
 	}
+	origins.Store(st, dbValue)
 	return st, nil
 }
+
+// origins remembers where each open store's DSN came from (flag, env or
+// which profile), so previews and results name that, not merely the
+// selected profile: "--db sqlite:other.sqlite" with a sandbox profile
+// selected writes to other.sqlite, and must not read "profile sandbox".
+var origins sync.Map // *db.Store -> cmdutil.Value
 
 func isMySQL(dsn string) bool {
 	return strings.HasPrefix(dsn, "mysql:") || strings.HasPrefix(dsn, "mariadb:")
@@ -122,19 +131,28 @@ func Where(f *cmdutil.Factory, st *db.Store) string {
 		parts[0] = "OAuth tables " + parts[0]
 		parts = append(parts, fmt.Sprintf("wiki tables %s (%s)", t.Wiki.String(), how))
 	}
-	profile := "none"
-	if cfg, err := f.Config(); err == nil && cfg.ProfileName != "" {
-		profile = cfg.ProfileName
+	origin := "profile none"
+	if p := Profile(f, st); p != "" {
+		origin = "profile " + p
+	} else if v, ok := origins.Load(st); ok {
+		if o := v.(cmdutil.Value).Origin(); o != "default" {
+			origin = "from " + o
+		}
 	}
 	prefix := t.Prefix
 	if prefix == "" {
 		prefix = "none"
 	}
-	return fmt.Sprintf("%s (profile %s, table prefix %s)", strings.Join(parts, "; "), profile, prefix)
+	return fmt.Sprintf("%s (%s, table prefix %s)", strings.Join(parts, "; "), origin, prefix)
 }
 
-// Profile is the selected profile's name, "" when none.
-func Profile(f *cmdutil.Factory) string {
+// Profile names the profile st's database came from, "" when the DSN was
+// given by flag or environment (or st was not opened here, and no profile
+// is selected).
+func Profile(f *cmdutil.Factory, st *db.Store) string {
+	if v, ok := origins.Load(st); ok {
+		return v.(cmdutil.Value).Profile
+	}
 	if cfg, err := f.Config(); err == nil {
 		return cfg.ProfileName
 	}
