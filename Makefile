@@ -25,6 +25,7 @@ fuzz:
 	go test ./jwtutil -run '^$$' -fuzz FuzzExtract -fuzztime 30s
 	go test ./jwtutil -run '^$$' -fuzz FuzzParse -fuzztime 30s
 	go test ./docs/doctest -run '^$$' -fuzz FuzzParse -fuzztime 30s
+	go test ./db/mycnf -run '^$$' -fuzz FuzzParse -fuzztime 30s
 bench:
 	go test -run '^$$' -bench . -benchmem ./...
 release-check:

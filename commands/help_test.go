@@ -66,9 +66,10 @@ func TestPartialTreeActsLikeWholeTree(t *testing.T) {
 		path := strings.Fields(c.CommandPath())[1:]
 		if len(path) > 0 {
 			extras := [][]string{{"--help"}, {"--no-such-flag"}}
-			if c.HasSubCommands() {
-				// Only where it cannot run anything: a leaf would take
-				// it as an argument (sandbox would create a directory).
+			if c.HasSubCommands() && !c.Runnable() {
+				// Only where it cannot run anything: a runnable command
+				// would take it as an argument (sandbox would create a
+				// directory).
 				extras = append(extras, []string{"no-such-command"})
 			}
 			for _, extra := range extras {

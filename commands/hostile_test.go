@@ -56,12 +56,7 @@ func checkTerminalSafe(t *testing.T, what, out string, color bool) {
 // stderr. CSV and the dry run's SQL are data formats written exactly, and
 // are not part of this check.
 func TestHostileStringsNeverReachTheTerminal(t *testing.T) {
-	dir := t.TempDir()
-	t.Chdir(dir)
-	t.Setenv("HOME", dir)
-	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, ".config"))
-	t.Setenv("MWOAUTH_CONFIG", "")
-	t.Setenv("MWOAUTH_NOW", "")
+	dir := freshHome(t)
 	t.Setenv("NO_COLOR", "")
 	run := func(args ...string) (int, string, string) {
 		ios, _, out, errOut := cmdutil.Test()
@@ -162,7 +157,11 @@ func TestHostileStringsNeverReachTheTerminal(t *testing.T) {
 		{"keys", "check", "--public", keyName},
 		{"keys", "jwks", keyName, keyName},
 		{"keys", "fingerprint", "nope" + fileSafe},
+		{"__complete", "consumer", "show", ""},
+		{"__complete", "consumer", "show", "1"},
+		{"__complete", "consumer", "enable", ""},
 		{"config", "set", "issuer", hostile, "--profile", "sandbox"},
+		{"__complete", "--profile", ""},
 		{"config", "show"},
 		{"config", "get", "issuer"},
 		{"sandbox", "sb" + fileSafe},

@@ -77,7 +77,9 @@ error naming the line (exit 2), as is a --config file that does not exist.
 "mwoauth config set KEY VALUE --profile NAME", "config unset", "config use
 NAME" and "config list" change and list it, keeping comments and order.
 A password in a mysql DSN is always shown as ***; the password is better
-kept in MWOAUTH_DB_PASSWORD or ~/.my.cnf [client] than in the DSN.
+kept in MWOAUTH_DB_PASSWORD or ~/.my.cnf [client] than in the DSN. What a
+mysql DSN leaves out (user, password, and for mysql:user@/db the host, port
+and socket) comes from ~/.my.cnf as the mysql client reads it.
 
 Keys (flag --KEY, variable MWOAUTH_KEY with dashes as underscores):
 
@@ -104,7 +106,7 @@ MWOAUTH_PROFILE, environment, default profile (see "mwoauth help config").
 	for _, s := range cmdutil.Settings {
 		fmt.Fprintf(&b, "  %-25s %s\n", cmdutil.EnvName(s.Key), s.Help)
 	}
-	b.WriteString(`  MWOAUTH_DB_PASSWORD       database password when the DSN has none (else ~/.my.cnf [client])
+	b.WriteString(`  MWOAUTH_DB_PASSWORD       database password when the DSN has none (else ~/.my.cnf [client] or [mysql])
   MWOAUTH_NOW               pin the clock for judging tokens (RFC 3339 or unix seconds); never stamps a write
   NO_COLOR                  when set and not empty: no colour, whatever --color auto decides`)
 	return b.String()

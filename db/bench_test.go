@@ -52,6 +52,20 @@ func fillConsumers(b *testing.B, s *Store, n int) {
 	}
 }
 
+// newBenchSQLite is an empty wiki in a new SQLite file, closed when b ends.
+func newBenchSQLite(b *testing.B) *Store {
+	b.Helper()
+	st, err := CreateSQLite(context.Background(), filepath.Join(b.TempDir(), "bench.sqlite"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := st.CreateSchema(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	return st
+}
+
 func benchList(b *testing.B, s *Store) {
 	fillConsumers(b, s, benchConsumers)
 	ctx := context.Background()
@@ -89,16 +103,7 @@ func benchList(b *testing.B, s *Store) {
 // table) on SQLite and MariaDB.
 func BenchmarkList(b *testing.B) {
 	b.Run("sqlite", func(b *testing.B) {
-		path := filepath.Join(b.TempDir(), "bench.sqlite")
-		st, err := CreateSQLite(context.Background(), path)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := st.CreateSchema(context.Background()); err != nil {
-			b.Fatal(err)
-		}
-		defer st.Close()
-		benchList(b, st)
+		benchList(b, newBenchSQLite(b))
 	})
 	b.Run("mariadb", func(b *testing.B) {
 		srv := mariadbtest.Require(b)

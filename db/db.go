@@ -21,6 +21,7 @@ import (
 	"io"
 	"io/fs"
 	"log"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -64,6 +65,10 @@ type Options struct {
 	// Password is used when the mysql DSN carries none (it comes from
 	// MWOAUTH_DB_PASSWORD or ~/.my.cnf, never from argv).
 	Password string
+	// Client holds what the mysql client would read from its option files
+	// (~/.my.cnf): a mysql DSN that leaves the user or the address out
+	// takes them from here, as the client would.
+	Client ClientDefaults
 	// WikiDSN is the central wiki's database (logging, log_search, comment,
 	// actor, user, page, user_groups, block), when it is not the database
 	// holding the OAuth tables (master's virtual-oauth domain may map
@@ -180,14 +185,14 @@ func Open(ctx context.Context, dsn string, o Options) (*Store, error) {
 	if !prefixRE().MatchString(o.TablePrefix) {
 		return nil, fmt.Errorf("%w: table prefix %q may hold only letters, digits and _", ErrBadDSN, o.TablePrefix)
 	}
-	main, err := parseDSN(dsn, o.Password)
+	main, err := parseDSN(dsn, o.Password, o.Client)
 	if err != nil {
 		return nil, err
 	}
 	s := &Store{Dialect: main.dialect, prefix: o.TablePrefix, now: o.Now, writeNow: o.WallNow, target: main.target}
 	var wiki *parsedDSN
 	if o.WikiDSN != "" && o.WikiDSN != dsn {
-		if wiki, err = parseDSN(o.WikiDSN, o.Password); err != nil {
+		if wiki, err = parseDSN(o.WikiDSN, o.Password, o.Client); err != nil {
 			return nil, fmt.Errorf("wiki database: %w", err)
 		}
 		if wiki.dialect != main.dialect {
@@ -216,7 +221,7 @@ func Open(ctx context.Context, dsn string, o Options) (*Store, error) {
 		return nil, err
 	}
 	if o.CentralAuthDSN != "" {
-		ca, err := parseDSN(o.CentralAuthDSN, o.CentralAuthPassword)
+		ca, err := parseDSN(o.CentralAuthDSN, o.CentralAuthPassword, o.Client)
 		if err != nil {
 			s.Close()
 			return nil, fmt.Errorf("centralauth: %w", err)
@@ -241,6 +246,63 @@ func Open(ctx context.Context, dsn string, o Options) (*Store, error) {
 	return s, nil
 }
 
+// ClientDefaults are the connection options of the mysql client's option
+// files. Empty fields are unset.
+type ClientDefaults struct {
+	User     string // user; else the login name, as the client does
+	Host     string // host: "localhost" (or none) means the socket
+	Port     string // port, for TCP
+	Socket   string // socket, for localhost
+	Protocol string // protocol: tcp or socket
+}
+
+// DefaultSocket is where the mysql client looks for the server when a
+// connection to localhost names no socket (Debian's MariaDB and MySQL).
+const DefaultSocket = "/run/mysqld/mysqld.sock"
+
+// applyDefaults fills what a DSN left out the way the mysql client fills
+// it from its option files: the user; and, for a DSN with no address
+// (user@/db) or only a network (user@tcp/db, user@unix/db), the host, port
+// and socket: localhost (or no host) with a socket, or protocol=socket, is
+// the socket (DefaultSocket when none is named); another host, or a port
+// or protocol=tcp, is TCP (127.0.0.1 and 3306 filling in). A DSN with no
+// address and option files that say nothing of one keeps the driver's
+// 127.0.0.1:3306.
+func applyDefaults(cfg *mysql.Config, rest string, cd ClientDefaults) {
+	if cfg.User == "" {
+		cfg.User = cd.User
+	}
+	head := rest
+	if i := strings.IndexByte(head, '?'); i >= 0 {
+		head = head[:i]
+	}
+	if i := strings.LastIndexByte(head, '/'); i >= 0 {
+		head = head[:i]
+	}
+	netAddr := head[strings.LastIndexByte(head, '@')+1:]
+	if strings.Contains(netAddr, "(") {
+		return // the DSN names its address
+	}
+	proto := strings.ToLower(cd.Protocol)
+	local := cd.Host == "" || cd.Host == "localhost"
+	switch {
+	case netAddr == "unix" || netAddr == "" && proto == "socket" || netAddr == "" && proto == "" && local && (cd.Socket != "" || cd.Host == "localhost"):
+		cfg.Net, cfg.Addr = "unix", cd.Socket
+		if cfg.Addr == "" {
+			cfg.Addr = DefaultSocket
+		}
+	case netAddr == "tcp" || netAddr == "" && (cd.Host != "" || cd.Port != "" || proto == "tcp"):
+		host, port := cd.Host, cd.Port
+		if host == "" {
+			host = "127.0.0.1"
+		}
+		if port == "" {
+			port = "3306"
+		}
+		cfg.Net, cfg.Addr = "tcp", net.JoinHostPort(host, port)
+	}
+}
+
 // parsedDSN is a DSN understood, not yet connected.
 type parsedDSN struct {
 	dialect Dialect
@@ -250,21 +312,25 @@ type parsedDSN struct {
 }
 
 // parseDSN reads "mysql:<go-sql-driver DSN>" or "sqlite:<path>".
-func parseDSN(dsn, password string) (*parsedDSN, error) {
-	scheme, rest, ok := strings.Cut(dsn, ":")
-	if !ok || rest == "" {
+func parseDSN(dsn, password string, cd ClientDefaults) (*parsedDSN, error) {
+	scheme, dialect, rest := SplitDSN(dsn)
+	if scheme == "" || rest == "" {
 		return nil, fmt.Errorf("%w: want mysql:<user>@unix(/path/sock)/<db> or sqlite:<path>", ErrBadDSN)
 	}
-	switch scheme {
-	case "mysql", "mariadb":
+	switch dialect {
+	case MySQL:
+		if strings.HasPrefix(rest, "//") {
+			return nil, urlDSNError(scheme, rest)
+		}
 		cfg, err := mysql.ParseDSN(rest)
 		if err != nil {
 			// The driver's message names the problem, never the password.
-			return nil, fmt.Errorf("%w: %v", ErrBadDSN, err)
+			return nil, fmt.Errorf("%w: %v (want %s:USER@tcp(HOST:3306)/DB or %s:USER@unix(/path/to/mysqld.sock)/DB)", ErrBadDSN, err, scheme, scheme)
 		}
 		if cfg.DBName == "" {
 			return nil, fmt.Errorf("%w: no database name (mysql:user@tcp(host:3306)/dbname)", ErrBadDSN)
 		}
+		applyDefaults(cfg, rest, cd)
 		if cfg.Passwd == "" {
 			cfg.Passwd = password
 		}
@@ -276,11 +342,8 @@ func parseDSN(dsn, password string) (*parsedDSN, error) {
 			addr = "unix(" + addr + ")"
 		}
 		return &parsedDSN{dialect: MySQL, mysql: cfg, target: Target{Engine: MySQL, Address: addr, Database: cfg.DBName, User: cfg.User}}, nil
-	case "sqlite", "sqlite3", "file":
-		path := strings.TrimPrefix(rest, "//")
-		if i := strings.IndexByte(path, '?'); i >= 0 {
-			path = path[:i]
-		}
+	case SQLite:
+		path := sqlitePath(rest)
 		if path == "" {
 			return nil, fmt.Errorf("%w: sqlite: needs a file path", ErrBadDSN)
 		}
@@ -291,6 +354,34 @@ func parseDSN(dsn, password string) (*parsedDSN, error) {
 		return &parsedDSN{dialect: SQLite, path: path, target: Target{Engine: SQLite, Path: abs}}, nil
 	}
 	return nil, fmt.Errorf("%w: unknown scheme %q (want mysql: or sqlite:)", ErrBadDSN, scheme)
+}
+
+// urlDSNError answers a URL-style DSN (mysql://user@host/db, as other
+// tools take) with the go-sql-driver DSN it stands for. The password is
+// never repeated.
+func urlDSNError(scheme, rest string) error {
+	u, err := url.Parse(scheme + ":" + rest)
+	if err != nil || u.Host == "" || strings.Trim(u.Path, "/") == "" {
+		return fmt.Errorf("%w: %s://… is a URL, not a go-sql-driver DSN: write %s:USER@tcp(HOST:3306)/DB or %s:USER@unix(/path/to/mysqld.sock)/DB", ErrBadDSN, scheme, scheme, scheme)
+	}
+	user := ""
+	if u.User != nil {
+		user = u.User.Username()
+	}
+	host, port := u.Hostname(), u.Port()
+	if port == "" {
+		port = "3306"
+	}
+	db := strings.Trim(u.Path, "/")
+	want := fmt.Sprintf("%s:%s@tcp(%s)/%s", scheme, user, net.JoinHostPort(host, port), db)
+	if host == "localhost" && u.Port() == "" {
+		want = fmt.Sprintf("%s:%s@unix(%s)/%s (the socket, as the mysql client takes localhost) or %s", scheme, user, DefaultSocket, db, want)
+	}
+	note := ""
+	if _, has := u.User.Password(); has {
+		note = "; the password goes in MWOAUTH_DB_PASSWORD or ~/.my.cnf"
+	}
+	return fmt.Errorf("%w: %s://… is a URL, not a go-sql-driver DSN: write %s%s", ErrBadDSN, scheme, want, note)
 }
 
 // sameServer: both are schemas on one MySQL server reached the same way as

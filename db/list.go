@@ -20,8 +20,11 @@ type ListFilter struct {
 	RegisteredSince   string // TS_MW, inclusive
 	RegisteredBefore  string // TS_MW, exclusive
 	IncludeSuppressed bool
-	AfterID           int64 // keyset paging: oarc_id > AfterID
-	Limit             int   // 0 = no limit (stream everything)
+	// OnlySuppressed selects the suppressed consumers alone (what a
+	// listing without IncludeSuppressed hides: CountConsumers).
+	OnlySuppressed bool
+	AfterID        int64 // keyset paging: oarc_id > AfterID
+	Limit          int   // 0 = no limit (stream everything)
 	// Brief reads only what a listing prints (id, key, name, version,
 	// owner, stage, stage timestamp, OAuth version, owner-only,
 	// registration, suppression): no grants, callbacks, restrictions or
@@ -78,6 +81,22 @@ func (s *Store) ListConsumers(ctx context.Context, f ListFilter, fn func(*Consum
 		after = page[len(page)-1].ID
 		remaining -= len(page)
 	}
+}
+
+// CountConsumers counts the consumers f matches, on every page (AfterID and
+// Limit are not applied): a listing says how many suppressed ones it hid.
+func (s *Store) CountConsumers(ctx context.Context, f ListFilter) (int64, error) {
+	f.AfterID, f.Limit = 0, 0
+	where, args := s.listWhere(f)
+	q := "SELECT COUNT(*) FROM " + s.T("oauth_registered_consumer")
+	if where != "" {
+		q += " WHERE " + where
+	}
+	var n int64
+	if err := s.db.QueryRowContext(ctx, q, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count consumers: %s", oneLine(err))
+	}
+	return n, nil
 }
 
 // briefSelect is what a listing prints.
@@ -195,7 +214,10 @@ func (s *Store) listWhere(f ListFilter) (string, []any) {
 		conds = append(conds, "oarc_registration < ?")
 		args = append(args, f.RegisteredBefore)
 	}
-	if !f.IncludeSuppressed {
+	switch {
+	case f.OnlySuppressed:
+		conds = append(conds, "oarc_deleted = 1")
+	case !f.IncludeSuppressed:
 		conds = append(conds, "oarc_deleted = 0")
 	}
 	return strings.Join(conds, " AND "), args

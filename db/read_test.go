@@ -310,3 +310,38 @@ func columnsByTable(sqlText string) map[string][]string {
 	}
 	return out
 }
+
+// TestCountConsumersAgreesWithList: CountConsumers counts what
+// ListConsumers lists, for the same filters, on every page; OnlySuppressed
+// is what a listing without IncludeSuppressed hides.
+func TestCountConsumersAgreesWithList(t *testing.T) {
+	for _, eng := range engines(t) {
+		t.Run(eng.name, func(t *testing.T) {
+			s := eng.load(t, dumpE2, "")
+			addConsumerF(t, s)
+			ctx := context.Background()
+			yes := true
+			for _, f := range []ListFilter{{}, {IncludeSuppressed: true}, {OnlySuppressed: true}, {Stages: []int{StageDisabled}, OnlySuppressed: true},
+				{Grant: "basic", OnlySuppressed: true}, {Grant: "basic"}, {OwnerOnly: &yes, IncludeSuppressed: true}, {Search: "suppress", OnlySuppressed: true},
+				{AfterID: 3, Limit: 1, OnlySuppressed: true}} {
+				n, err := s.CountConsumers(ctx, f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				all := f
+				all.AfterID, all.Limit = 0, 0
+				listed := keys(t, s, all)
+				if int(n) != len(listed) {
+					t.Errorf("%+v: count %d, list %v", f, n, listed)
+				}
+				if f.OnlySuppressed {
+					hidden := len(keys(t, s, ListFilter{Stages: f.Stages, Grant: f.Grant, Search: f.Search, IncludeSuppressed: true})) -
+						len(keys(t, s, ListFilter{Stages: f.Stages, Grant: f.Grant, Search: f.Search}))
+					if int(n) != hidden {
+						t.Errorf("%+v: %d suppressed, but the listing hides %d", f, n, hidden)
+					}
+				}
+			}
+		})
+	}
+}

@@ -178,3 +178,9 @@ func underscores(s string) string {
 	}
 	return string(b)
 }
+
+// DeleteAccessToken deletes the oauth2_access_tokens row of jti, if any
+// (the sandbox replacing its sample tokens).
+func (sd *Seeder) DeleteAccessToken(jti string) error {
+	return sd.exec("access token", "DELETE FROM "+sd.s.T("oauth2_access_tokens")+" WHERE oaat_identifier = ?", jti)
+}

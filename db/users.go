@@ -68,31 +68,37 @@ func uniqueIDs(ids []int64) []int64 {
 }
 
 func namesFrom(ctx context.Context, q querier, prefix string, ids []int64, out map[int64]string) error {
-	for len(ids) > 0 {
-		n := min(len(ids), 500)
-		chunk := ids[:n]
-		ids = ids[n:]
-		args := make([]any, len(chunk))
-		for i, id := range chunk {
-			args[i] = id
-		}
-		rows, err := q.QueryContext(ctx, prefix+"("+placeholders(len(chunk))+")", args...)
+	return inChunks(ids, func(in string, args []any) error {
+		rows, err := q.QueryContext(ctx, prefix+in, args...)
 		if err != nil {
 			return fmt.Errorf("read user names: %s", oneLine(err))
 		}
+		defer rows.Close()
 		for rows.Next() {
 			var id int64
 			var name []byte
 			if err := rows.Scan(&id, &name); err != nil {
-				rows.Close()
 				return err
 			}
 			out[id] = string(name)
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		return rows.Err()
+	})
+}
+
+// inChunks calls fn for the ids 500 at a time (well under every engine's
+// limit on bound parameters) with the "(?,?,...)" list and its arguments.
+func inChunks(ids []int64, fn func(in string, args []any) error) error {
+	for len(ids) > 0 {
+		n := min(len(ids), 500)
+		args := make([]any, n)
+		for i, id := range ids[:n] {
+			args[i] = id
+		}
+		if err := fn("("+placeholders(n)+")", args); err != nil {
 			return err
 		}
+		ids = ids[n:]
 	}
 	return nil
 }

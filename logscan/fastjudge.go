@@ -283,6 +283,13 @@ func readClaims(b []byte, c *claimSet, lcobucciMajor int) bool {
 		case "sxp":
 			c.hasSxp = true
 			continue
+		case "grant_type":
+			// Who a client_credentials token runs as is not its sub's
+			// guess (mediawiki.SubjectGuess): let verdict say it.
+			if v, ok := m.StringValue(b); !ok || string(v) == mediawiki.GrantClientCredentials {
+				return false
+			}
+			continue
 		default:
 			if m.KeyEscaped {
 				return false // an escaped spelling of a claim the fast path reads

@@ -30,6 +30,7 @@ const (
 	ExitRefused      = 10 // declined, concurrent change, transition not allowed, safety guard
 	ExitBatchInvalid = 11 // a batch contained invalid tokens
 	ExitMismatch     = 12 // token probe: the real answer is not the predicted one
+	ExitAuditFinding = 13 // consumer audit --fail-on: a finding reached the level
 	ExitInterrupted  = 130
 )
 
@@ -52,6 +53,7 @@ var ExitCodeTable = []struct {
 	{ExitRefused, "refused", "declined, concurrent change, transition not allowed, safety guard"},
 	{ExitBatchInvalid, "batch-invalid", "a batch (token scan) contained invalid tokens"},
 	{ExitMismatch, "probe-mismatch", "token probe: the wiki's or the gateway's real answer is not the predicted one"},
+	{ExitAuditFinding, "audit-finding", "consumer audit --fail-on LEVEL: an approved consumer has a finding at that level or above"},
 	{ExitInterrupted, "interrupted", "interrupted (Ctrl-C)"},
 }
 

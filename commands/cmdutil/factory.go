@@ -38,6 +38,10 @@ type Factory struct {
 	// settings resolver replace it.
 	Getenv func(string) string
 
+	// CompleteTimeout bounds a shell completion's database reads
+	// (CompleteTimeout when zero).
+	CompleteTimeout time.Duration
+
 	// ClockErr is set when MWOAUTH_NOW is set but unreadable: the root
 	// refuses to run rather than silently judge at the real time.
 	ClockErr error
@@ -101,8 +105,8 @@ func (f *Factory) getenv(name string) string {
 	return os.Getenv(name)
 }
 
-// warnOnce prints a warning on stderr the first time id is seen in this run.
-func (f *Factory) warnOnce(id, msg string) {
+// WarnOnce prints a warning on stderr the first time id is seen in this run.
+func (f *Factory) WarnOnce(id, msg string) {
 	if f.warned[id] {
 		return
 	}

@@ -104,6 +104,7 @@ func AddOutputFlag(cmd *cobra.Command, allowed ...string) {
 		list = strings.Join(allowed[:n-1], ", ") + " or " + allowed[n-1]
 	}
 	cmd.Flags().StringP("output", "o", "", "Output `format`: "+list+" (default "+allowed[0]+")")
+	SetFlagValues(cmd, "output", allowed...)
 }
 
 // OutputFormat returns the --output value for cmd, checked against allowed.

@@ -23,6 +23,20 @@ func WriteJSONLine(w io.Writer, v any) error {
 	return writeJSON(w, v, "", "")
 }
 
+// WriteJSONIndented writes v as WriteJSON does, with every line after the
+// first prefixed by prefix and no trailing newline: an element of a
+// document that is written piece by piece (a report streaming its list).
+func WriteJSONIndented(w io.Writer, v any, prefix string) error {
+	buf := jsonBufs.Get().(*bytes.Buffer)
+	defer jsonBufs.Put(buf)
+	buf.Reset()
+	if err := encodeJSON(buf, v, prefix, "  "); err != nil {
+		return err
+	}
+	_, err := w.Write(escapeJSONControls(bytes.TrimSuffix(buf.Bytes(), []byte("\n"))))
+	return err
+}
+
 var jsonBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 func writeJSON(w io.Writer, v any, prefix, indent string) error {
@@ -91,20 +105,37 @@ func appendU(out []byte, r rune) []byte {
 // length prints in constant memory and the output is the same as
 // WriteJSON of the whole slice. Close ends the array ("[]" when empty).
 type JSONArray struct {
-	w   io.Writer
-	n   int
-	buf bytes.Buffer
+	w      io.Writer
+	n      int
+	buf    bytes.Buffer
+	prefix string // the indentation of the line the array starts on
 }
 
 // NewJSONArray starts an array on w.
 func NewJSONArray(w io.Writer) *JSONArray { return &JSONArray{w: w} }
 
+// NewJSONArrayIn starts an array that is the value of a member of an
+// object WriteJSON would indent by prefix ("  " for a member of the top
+// object): elements are indented one level deeper, and Close ends the
+// array without a newline, for the enclosing object to go on.
+func NewJSONArrayIn(w io.Writer, prefix string) *JSONArray {
+	return &JSONArray{w: w, prefix: prefix}
+}
+
 // Add writes one element.
 func (a *JSONArray) Add(v any) error {
 	a.buf.Reset()
-	if err := encodeJSON(&a.buf, v, "  ", "  "); err != nil {
+	if err := encodeJSON(&a.buf, v, a.prefix+"  ", "  "); err != nil {
 		return err
 	}
+	if err := a.sep(); err != nil {
+		return err
+	}
+	_, err := a.w.Write(escapeJSONControls(bytes.TrimRight(a.buf.Bytes(), "\n")))
+	return err
+}
+
+func (a *JSONArray) sep() error {
 	sep := ",\n  "
 	if a.n == 0 {
 		sep = "[\n  "
@@ -113,15 +144,18 @@ func (a *JSONArray) Add(v any) error {
 	if _, err := io.WriteString(a.w, sep); err != nil {
 		return err
 	}
-	_, err := a.w.Write(escapeJSONControls(bytes.TrimRight(a.buf.Bytes(), "\n")))
+	_, err := io.WriteString(a.w, a.prefix)
 	return err
 }
 
-// Close ends the array with a newline.
+// Close ends the array, with a newline when it is the whole document.
 func (a *JSONArray) Close() error {
-	end := "\n]\n"
+	end := "\n" + a.prefix + "]"
 	if a.n == 0 {
-		end = "[]\n"
+		end = "[]"
+	}
+	if a.prefix == "" {
+		end += "\n"
 	}
 	_, err := io.WriteString(a.w, end)
 	return err

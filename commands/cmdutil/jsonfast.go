@@ -1,7 +1,6 @@
 package cmdutil
 
 import (
-	"io"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -70,14 +69,10 @@ func AppendJSONString(b []byte, s string) []byte {
 }
 
 // AddEncoded writes one element already encoded as JSON indented as WriteJSON
-// indents a slice element (two spaces, its closing brace at two).
+// indents a slice element (two spaces deeper than the array's line, its
+// closing brace at that depth).
 func (a *JSONArray) AddEncoded(elem []byte) error {
-	sep := ",\n  "
-	if a.n == 0 {
-		sep = "[\n  "
-	}
-	a.n++
-	if _, err := io.WriteString(a.w, sep); err != nil {
+	if err := a.sep(); err != nil {
 		return err
 	}
 	_, err := a.w.Write(elem)

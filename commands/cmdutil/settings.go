@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/mwoauth/mwoauth/db"
 	"github.com/mwoauth/mwoauth/mediawiki"
 )
 
@@ -59,11 +60,15 @@ var Settings = []SettingSpec{
 	{Key: "subject-scope", Help: "CentralIdLookup scope of mw: subjects (the wiki's lookup provider)", Identity: true},
 	{Key: "wiki", Help: "wiki id (e.g. metawiki) of the central wiki", Identity: true},
 	{Key: "static-apps", Help: "consumer keys $wgOAuthStaticApps configures (comma-separated): their stage-5 rows count as approved", Identity: true},
+	{Key: "wiki-kind", Help: "what the wiki is for: production (default), test or sandbox (token mint --create-row writes to a test wiki or a sandbox without --yes)", Identity: true},
 	{Key: "mediawiki", Help: "MediaWiki version whose rules apply: " + strings.Join(mediawiki.Versions(), ", "), Identity: true, Default: mediawiki.DefaultVersion.String()},
 	{Key: "as", Help: "performing admin's user name for consumer actions"},
 	{Key: "manager-groups", Help: "groups holding mwoauthmanageconsumer, as $wgGroupPermissions says (comma-separated; default sysop,oauthadmin,steward)"},
 	{Key: "suppressor-groups", Help: "groups holding mwoauthsuppress, as $wgGroupPermissions says (comma-separated; default sysop,oauthadmin,steward,suppress)"},
 	{Key: "request-expiration-age", Help: "$wgMWOAuthRequestExpirationAge: proposals older than this are expired (seconds, 30d or 720h; default 30d; 0 = never)"},
+	{Key: "grant-risk-groups", Help: "the wiki's $wgGrantRiskGroups changes: grant:group,... or a file of them (consumer review, audit)"},
+	{Key: "grant-permissions", Help: "file with json_encode($wgGrantPermissions): the wiki's grant rights (consumer audit)", Kind: KindPath},
+	{Key: "group-permissions", Help: "file with json_encode($wgGroupPermissions): the wiki's group rights (consumer audit)", Kind: KindPath},
 	{Key: "passphrase-file", Help: "file holding $wgOAuth2Passphrase for an encrypted private key", Kind: KindPath},
 	{Key: "memory-limit", Help: "memory bound for token scan (e.g. 2GiB)"},
 	{Key: "id-key-file", Help: "key file token scan tags distinct tokens with", Kind: KindPath},
@@ -184,7 +189,7 @@ func (f *Factory) Resolve(cmd *cobra.Command, key string) (Value, error) {
 		}
 	}
 	if v.Source == SourceFlag && spec.Kind == KindDSN && DSNHasPassword(v.Value) {
-		f.warnOnce("dsn-password-"+key, fmt.Sprintf("warning: --%s holds a password, which ps and your shell history can show: put it in MWOAUTH_DB_PASSWORD or ~/.my.cnf [client] instead", key))
+		f.WarnOnce("dsn-password-"+key, fmt.Sprintf("warning: --%s holds a password, which ps and your shell history can show: put it in MWOAUTH_DB_PASSWORD or ~/.my.cnf [client] instead", key))
 	}
 	return v, nil
 }
@@ -303,21 +308,7 @@ func checkProfileFile(v Value, spec SettingSpec) error {
 
 // SQLitePath returns the file of a sqlite: DSN ("" for other DSNs), as
 // the db package reads it.
-func SQLitePath(dsn string) string {
-	scheme, rest, ok := strings.Cut(dsn, ":")
-	if !ok {
-		return ""
-	}
-	switch scheme {
-	case "sqlite", "sqlite3", "file":
-		rest = strings.TrimPrefix(rest, "//")
-		if i := strings.IndexByte(rest, '?'); i >= 0 {
-			rest = rest[:i]
-		}
-		return rest
-	}
-	return ""
-}
+func SQLitePath(dsn string) string { return db.SQLiteFile(dsn) }
 
 // Setting resolves one setting for cmd and returns its value alone (see
 // Resolve). Commands that have moved to typed options use Bind.

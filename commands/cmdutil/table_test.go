@@ -136,6 +136,36 @@ func TestJSONArray(t *testing.T) {
 	}
 }
 
+// TestJSONArrayIn: an array streamed as a member of an object, between
+// hand-written members, is what WriteJSON writes for the whole object,
+// empty or not.
+func TestJSONArrayIn(t *testing.T) {
+	type doc struct {
+		Items []map[string]string `json:"items"`
+		Next  *int                `json:"next"`
+	}
+	for _, items := range [][]map[string]string{{{"a": "<&>\u202e"}, {"b": "x", "c": "y"}}, {}} {
+		var got, want bytes.Buffer
+		got.WriteString("{\n  \"items\": ")
+		arr := NewJSONArrayIn(&got, "  ")
+		for _, it := range items {
+			if err := arr.Add(it); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := arr.Close(); err != nil {
+			t.Fatal(err)
+		}
+		got.WriteString(",\n  \"next\": null\n}\n")
+		if err := WriteJSON(&want, doc{Items: items}); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != want.String() {
+			t.Errorf("stream:\n%s\nWriteJSON:\n%s", got.String(), want.String())
+		}
+	}
+}
+
 // JSON output keeps every string exactly (it decodes to the input) and
 // still carries no raw control, bidi or format character.
 func TestJSONEscapesTerminalControls(t *testing.T) {

@@ -73,7 +73,7 @@ only at their exp.`,
 		example: `  mwoauth consumer disable 5096568cc6652b5ad36358427f1bd60c --reason "secret leaked" --as Admin
   mwoauth consumer disable 5 --suppress --revoke-tokens --reason "abusive app" --as Admin --yes
   mwoauth consumer disable 5096568cc6652b5ad36358427f1bd60c --reason "leak" --as Admin --dry-run
-  mwoauth consumer list --search leak --output keys | xargs mwoauth consumer disable --reason "leak" --as Admin --yes`}
+  mwoauth consumer list --search leak --all --output keys | xargs mwoauth consumer disable --reason "leak" --as Admin --yes`}
 	actionEnable = actionSpec{use: "enable", verb: "re-enable", past: "re-enabled", action: db.ActionReenable,
 		short: "Re-enable disabled consumers (clears suppression)",
 		long: `Re-enable disabled consumers as Special:OAuthManageConsumers does: oarc_stage
@@ -105,6 +105,7 @@ type actionOptions struct {
 	dryRun    bool
 	yes       bool
 	skipCheck bool
+	owner     string
 }
 
 // rightsHelp is the performer paragraph every action's help shares.
@@ -125,12 +126,13 @@ loudly, and nothing records it (MediaWiki has nowhere to).`
 func newCmdAction(f *cmdutil.Factory, spec actionSpec) *cobra.Command {
 	o := &actionOptions{}
 	cmd := &cobra.Command{
-		Use:   spec.use + " KEY|ID... --reason TEXT --as USER",
+		Use:   spec.use + " KEY|ID...|- --reason TEXT --as USER",
 		Short: spec.short,
 		Long: spec.long + `
 
 The reason is required, one line, at most 255 bytes (the form's rule).
 ` + rightsHelp + `
+` + bulkHelp + `
 
 Before writing, a preview on stderr names the database(s) written (host or
 socket and database, or the SQLite file; the profile and table prefix) and
@@ -153,11 +155,23 @@ second; if the second commit fails, the error says what landed and gives the
 command that writes the missing log entry. Exit codes: 9 unknown consumer or
 user, 10 transition not allowed / performer refused / changed / declined,
 130 interrupted.`,
-		Example: spec.example,
-		Args:    cmdutil.Args(cobra.MinimumNArgs(1), "one or more consumer KEYs or IDs"),
-		RunE:    func(cmd *cobra.Command, args []string) error { return runAction(cmd, f, spec, o, args) },
+		Example: spec.example + `
+  mwoauth consumer ` + spec.use + ` --owner "Locked Dev" --reason "owner locked (T12345)" --as Admin --dry-run
+  mwoauth consumer list --search leak --all -o keys | mwoauth consumer ` + spec.use + ` - --reason "leak" --as Admin --yes`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if cmd.Flags().Changed("owner") {
+				if len(args) > 0 {
+					return cmdutil.FlagErrorf("--owner chooses the consumers: give no KEY|ID with it")
+				}
+				return nil
+			}
+			return cmdutil.Args(cobra.MinimumNArgs(1), "one or more consumer KEYs or IDs, - for stdin, or --owner NAME")(cmd, args)
+		},
+		ValidArgsFunction: completeConsumers(f, spec.action, true),
+		RunE:              func(cmd *cobra.Command, args []string) error { return runAction(cmd, f, spec, o, args) },
 	}
 	fl := cmd.Flags()
+	fl.StringVar(&o.owner, "owner", "", "Every consumer of this owner (user `name` or central id) that the action changes")
 	fl.StringVar(&o.reason, "reason", "", "Why (required; stored in the wiki's log)")
 	fl.String("as", "", "Performing admin's user `name` (env MWOAUTH_AS, profile key as)")
 	if spec.suppress {
@@ -216,23 +230,29 @@ func expirationAge(cmd *cobra.Command, f *cmdutil.Factory) (time.Duration, error
 	if err != nil || strings.TrimSpace(v) == "" {
 		return mediawiki.DefaultRequestExpirationAge, err
 	}
-	v = strings.TrimSpace(v)
-	var d time.Duration
-	var n float64
-	switch {
-	case strings.HasSuffix(v, "d") && scanFloat(strings.TrimSuffix(v, "d"), &n):
-		d = time.Duration(n * float64(24*time.Hour))
-	case scanFloat(v, &n):
-		d = time.Duration(n * float64(time.Second))
-	default:
-		if d, err = time.ParseDuration(v); err != nil {
-			return 0, cmdutil.FlagErrorf("request-expiration-age %q: want seconds, 30d or a duration like 720h", v)
-		}
+	d, ok := parseAge(v)
+	if !ok {
+		return 0, cmdutil.FlagErrorf("request-expiration-age %q: want seconds, 30d or a duration like 720h", strings.TrimSpace(v))
 	}
 	if d <= 0 {
 		return -1, nil // off
 	}
 	return d, nil
+}
+
+// parseAge reads an age as MediaWiki settings and people write it: a Go
+// duration (720h), days with d (30d, 1.5d), or seconds (2592000).
+func parseAge(v string) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	var n float64
+	switch {
+	case strings.HasSuffix(v, "d") && scanFloat(strings.TrimSuffix(v, "d"), &n):
+		return time.Duration(n * float64(24*time.Hour)), true
+	case scanFloat(v, &n):
+		return time.Duration(n * float64(time.Second)), true
+	}
+	d, err := time.ParseDuration(v)
+	return d, err == nil
 }
 
 func scanFloat(s string, n *float64) bool {
@@ -281,6 +301,7 @@ type actionResult struct {
 	Tokens        db.TokenSummary   `json:"access_tokens"`
 	RevokedTokens []db.RevokedToken `json:"revoked_tokens"`
 	SQL           []string          `json:"sql,omitempty"`
+	Outcome       string            `json:"outcome"`
 	Error         string            `json:"error,omitempty"`
 	Repair        string            `json:"repair_command,omitempty"`
 }
@@ -290,8 +311,9 @@ func runAction(cmd *cobra.Command, f *cmdutil.Factory, spec actionSpec, o *actio
 	if err != nil {
 		return err
 	}
-	if !cmd.Flags().Changed("reason") {
-		return cmdutil.FlagErrorf("--reason is required: it is stored in the wiki's log, as the form requires")
+	// One wording whether --reason is missing or empty.
+	if !cmd.Flags().Changed("reason") || strings.TrimSpace(o.reason) == "" {
+		return cmdutil.FlagRequired("--reason", "it is stored in the wiki's log, as the form requires")
 	}
 	reason, err := db.ValidateReason(o.reason)
 	if err != nil {
@@ -327,22 +349,48 @@ func runAction(cmd *cobra.Command, f *cmdutil.Factory, spec actionSpec, o *actio
 	// clock; the write itself is stamped by db with the real time.
 	now := f.Now()
 
-	// Plan everything first: one unknown or refused consumer stops the
-	// whole run before anything is written.
-	var plans []*db.Plan
-	seen := map[int64]bool{}
-	for _, ref := range refs {
-		c, err := st.LookupConsumer(ctx, ref)
-		if errors.Is(err, db.ErrNotFound) {
-			return cmdutil.Exitf(cmdutil.ExitNotFound, "no consumer %q (give the 32-hex key or the numeric id); nothing written", ref)
-		}
-		if err != nil {
+	// What to act on: the arguments, stdin (-), or --owner's consumers.
+	// An unknown consumer or owner stops the run before anything is
+	// planned or written.
+	bulk := o.owner != "" || (len(refs) == 1 && refs[0] == "-")
+	var consumers []*db.Consumer
+	var owner *ownerSelection
+	switch {
+	case o.owner != "":
+		if owner, err = selectOwner(ctx, st, o.owner, spec.action, o.suppress, now, age); err != nil {
 			return err
 		}
-		if seen[c.ID] {
-			continue
+		consumers = owner.consumers
+	default:
+		if len(refs) == 1 && refs[0] == "-" {
+			if refs, err = keysFromStdin(f.IO); err != nil {
+				return err
+			}
 		}
-		seen[c.ID] = true
+		seen := map[int64]bool{}
+		for _, ref := range refs {
+			c, err := st.LookupConsumer(ctx, ref)
+			if errors.Is(err, db.ErrNotFound) {
+				return cmdutil.Exitf(cmdutil.ExitNotFound, "no consumer %q (give the 32-hex key or the numeric id); nothing written", cmdutil.Safe(ref))
+			}
+			if err != nil {
+				return err
+			}
+			if !seen[c.ID] {
+				seen[c.ID] = true
+				consumers = append(consumers, c)
+			}
+		}
+	}
+
+	// Plan everything first. With several consumers, however they were
+	// named (keys, xargs, - or --owner), a refused one is reported and the
+	// others go ahead: in an incident, one consumer in the wrong stage must
+	// not keep the rest of the list enabled.
+	bulk = bulk || len(consumers) > 1
+	var plans []*db.Plan
+	var refused []actionResult
+	for _, c := range consumers {
 		p, err := st.PlanAction(ctx, c, db.Request{Action: spec.action, Suppress: o.suppress, Reason: reason, Performer: as,
 			RevokeTokens: o.revoke, Now: now, Rights: rights, SkipRightsCheck: o.skipCheck, ExpirationAge: age})
 		if err != nil {
@@ -354,7 +402,11 @@ func runAction(cmd *cobra.Command, f *cmdutil.Factory, spec actionSpec, o *actio
 			if errors.Is(err, db.ErrRevokeNeedsDisable) {
 				return cmdutil.FlagErrorf("--revoke-tokens goes with disable only")
 			}
-			if len(refs) > 1 {
+			if bulk && cmdutil.ExitCode(err) == cmdutil.ExitRefused {
+				refused = append(refused, refusedResult(spec, c, err))
+				continue
+			}
+			if len(consumers) > 1 {
 				err = fmt.Errorf("%w; nothing written", err)
 			}
 			return err
@@ -371,31 +423,43 @@ func runAction(cmd *cobra.Command, f *cmdutil.Factory, spec actionSpec, o *actio
 			work++
 		}
 	}
-	profile := dbcmd.Profile(f)
+	if bulk {
+		printBulkPreview(f, spec, owner, len(plans), work, refused, where)
+	}
+	profile := dbcmd.Profile(f, st)
+	summarize := bulk || len(consumers) > 1
 
-	results := make([]actionResult, 0, len(plans))
+	results := make([]actionResult, 0, len(plans)+len(refused))
 	if o.dryRun {
 		for _, p := range plans {
 			r := resultOf(spec, p, st, profile)
 			r.DryRun = true
+			r.Outcome = outcomeOf(nil, !p.NoChange)
 			if !p.NoChange || p.Revoke {
 				r.SQL = st.DryRun(p)
 			}
 			results = append(results, r)
 		}
+		results = append(results, refused...)
 		if format == "json" {
-			return cmdutil.WriteJSON(f.IO.Out, results)
-		}
-		for _, r := range results {
-			if len(r.SQL) == 0 {
-				continue
+			if err := cmdutil.WriteJSON(f.IO.Out, results); err != nil {
+				return err
 			}
-			fmt.Fprintf(f.IO.Out, "-- mwoauth consumer %s %s on %s (dry run: nothing written)\n", spec.use, r.Key, cmdutil.Safe(oneLineSQLComment(where)))
-			for _, s := range r.SQL {
-				fmt.Fprintln(f.IO.Out, s)
+		} else {
+			for _, r := range results {
+				if len(r.SQL) == 0 {
+					continue
+				}
+				fmt.Fprintf(f.IO.Out, "-- mwoauth consumer %s %s on %s (dry run: nothing written)\n", spec.use, r.Key, cmdutil.Safe(oneLineSQLComment(where)))
+				for _, s := range r.SQL {
+					fmt.Fprintln(f.IO.Out, s)
+				}
+			}
+			if summarize {
+				printSummary(f.IO.ErrOut, f.IO.Styles(), spec, results, true)
 			}
 		}
-		return nil
+		return refusedExit(refused)
 	}
 
 	if work > 0 && !o.yes {
@@ -414,6 +478,7 @@ func runAction(cmd *cobra.Command, f *cmdutil.Factory, spec actionSpec, o *actio
 		if res != nil {
 			fillResult(&r, p, res)
 		}
+		r.Outcome = outcomeOf(err, res != nil && res.Changed)
 		if err != nil {
 			err = explainTwoDatabases(f, err, &r)
 			r.Error = err.Error()
@@ -431,16 +496,55 @@ func runAction(cmd *cobra.Command, f *cmdutil.Factory, spec actionSpec, o *actio
 			printOutcome(f, spec, p, res, where)
 		}
 	}
+	results = append(results, refused...)
 	if format == "json" {
 		if err := cmdutil.WriteJSON(f.IO.Out, results); err != nil {
 			return err
 		}
+	} else if summarize {
+		printSummary(f.IO.Out, f.IO.Styles(), spec, results, false)
 	}
 	if failed != nil {
 		// Each failure was reported on its own line (or in the JSON).
 		return cmdutil.SilentExit(cmdutil.ExitCode(failed))
 	}
+	return refusedExit(refused)
+}
+
+// refusedResult is the result of a consumer refused while planning.
+func refusedResult(spec actionSpec, c *db.Consumer, err error) actionResult {
+	return actionResult{Key: c.Key, ID: c.ID, Name: c.Name, Owner: c.OwnerName, Action: string(spec.action),
+		From: stateView{Stage: db.StageName(c.Stage), Suppressed: c.Deleted}, To: stateView{Stage: db.StageName(c.Stage), Suppressed: c.Deleted},
+		Performer: performerView{Groups: []string{}}, RevokedTokens: []db.RevokedToken{}, Outcome: outcomeRefused, Error: err.Error()}
+}
+
+// refusedExit is exit 10 when some consumer was refused (each is in the
+// summary or the JSON already).
+func refusedExit(refused []actionResult) error {
+	if len(refused) > 0 {
+		return cmdutil.SilentExit(cmdutil.ExitRefused)
+	}
 	return nil
+}
+
+// printBulkPreview is the combined preview's head line for - and --owner:
+// how many consumers will change, which are refused, and (with --owner)
+// what of the owner's was left alone.
+func printBulkPreview(f *cmdutil.Factory, spec actionSpec, owner *ownerSelection, planned, work int, refused []actionResult, where string) {
+	st := f.IO.Styles()
+	w := f.IO.ErrOut
+	of := ""
+	if owner != nil {
+		of = fmt.Sprintf(" of %s (central id %d)", cmdutil.Safe(owner.owner), owner.ownerID)
+	}
+	fmt.Fprintf(w, "%s %d consumer(s)%s on %s: %d to %s, %d already so, %d refused\n", st.Bold.Render(spec.use),
+		planned+len(refused), of, where, work, spec.verb, planned-work, len(refused))
+	for _, r := range refused {
+		fmt.Fprintf(w, "  %s %s %s: %s\n", st.Err.Render("refused"), cmdutil.Safe(r.Key), cmdutil.Safe(r.Name), cmdutil.Safe(r.Error))
+	}
+	if owner != nil && len(owner.leftAlone) > 0 {
+		fmt.Fprintf(w, "  left alone (%s does not change them): %s\n", spec.use, owner.leftAloneText())
+	}
 }
 
 // explainTwoDatabases saves the repair script of a half-written change on
@@ -570,8 +674,15 @@ func printPreview(f *cmdutil.Factory, w io.Writer, spec actionSpec, p *db.Plan, 
 			fmt.Fprintln(w, "           Its client-credentials tokens (acceptance id 0) cannot be attributed: they die only at their exp.")
 		}
 	}
-	if spec.action == db.ActionReenable && !p.NoChange && p.Tokens.Live > 0 {
-		fmt.Fprintln(w, "  note: its unexpired tokens work again at once.")
+	if spec.action == db.ActionReenable && !p.NoChange {
+		switch {
+		case usesClientCredentials(c):
+			// Acceptance-0 tokens are not in the count above, and they
+			// are the ones a leaked secret minted.
+			fmt.Fprintln(w, "  note: its unexpired tokens work again at once, client-credentials tokens included (acceptance id 0, not counted above): rotate the secret first.")
+		case p.Tokens.Live > 0:
+			fmt.Fprintln(w, "  note: its unexpired tokens work again at once.")
+		}
 	}
 }
 

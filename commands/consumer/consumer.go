@@ -33,14 +33,22 @@ wiki's own tables (logging, log_search, comment, actor, user, page,
 user_groups, block) are in another database, name it with --wiki-db
 (MWOAUTH_WIKI_DB, profile key wiki-db): on the same server one transaction
 spans both; on another server the consumer row is committed first.
-The password is read from MWOAUTH_DB_PASSWORD or the [client] section of
-~/.my.cnf, never from the command line. Try everything on the practice wiki
-first: "mwoauth sandbox".`,
+What a mysql DSN leaves out comes from where the mysql client would take it:
+the password from MWOAUTH_DB_PASSWORD, else ~/.my.cnf; the user, and for a
+DSN without an address (mysql:@/metawiki) the host, port and socket, from
+~/.my.cnf, read as the mariadb client reads it ([client], [mysql] and its
+other groups, a later line winning; comments, quotes, escapes, !include);
+the user otherwise is your login name. A password written into --db works
+but is warned about. A refused login says where the password came from, or
+where one was looked for. Try everything on the practice wiki first:
+"mwoauth sandbox".`,
 		Example: `  mwoauth consumer list --stage approved --search "bot"
   mwoauth consumer show 5096568cc6652b5ad36358427f1bd60c
   mwoauth consumer approve 2e33175180a0c30649b032b29fd807a5 --reason "reviewed" --as Admin
   mwoauth consumer disable 5096568cc6652b5ad36358427f1bd60c --reason "secret leaked" --as Admin --revoke-tokens
-  mwoauth consumer enable 5096568cc6652b5ad36358427f1bd60c --reason "secret rotated" --as Admin`,
+  mwoauth consumer enable 5096568cc6652b5ad36358427f1bd60c --reason "secret rotated" --as Admin
+  mwoauth consumer review                        # the proposal queue, riskiest first
+  mwoauth consumer audit --fail-on security      # approved consumers with risky findings`,
 	})
 	cmd.AddCommand(
 		newCmdList(f),
@@ -50,6 +58,8 @@ first: "mwoauth sandbox".`,
 		newCmdAction(f, actionEnable),
 		newCmdAction(f, actionReject),
 		newCmdRevoke(f),
+		newCmdReview(f, nil),
+		newCmdAudit(f, nil),
 	)
 	return cmd
 }

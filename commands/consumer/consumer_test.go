@@ -205,7 +205,7 @@ func TestPasswordsAndConnectionErrors(t *testing.T) {
 	dsn := fmt.Sprintf("mysql:mwadmin@unix(%s)/%s", srv.Socket, name)
 
 	t.Setenv("MWOAUTH_DB_PASSWORD", pw)
-	if r := mwoauth(t, false, "", "2026-11-22T12:00:00Z", "consumer", "list", "--db", dsn, "-o", "keys"); r.code != 0 || strings.Count(r.stdout, "\n") != 5 {
+	if r := mwoauth(t, false, "", "2026-11-22T12:00:00Z", "consumer", "list", "--db", dsn, "-o", "keys", "--all"); r.code != 0 || strings.Count(r.stdout, "\n") != 5 {
 		t.Errorf("env password: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	os.Unsetenv("MWOAUTH_DB_PASSWORD")

@@ -36,8 +36,8 @@ func jsonNames(t reflect.Type) []string {
 	return names
 }
 
-// TestJSONFieldsDocumented: every field "consumer list" and "consumer show"
-// print in JSON is snake_case and named in the command's Long help, so the
+// TestJSONFieldsDocumented: every field "consumer list", "show", "review"
+// and "audit" print in JSON is snake_case and named in the command's Long help, so the
 // documented schema cannot drift from the real one.
 func TestJSONFieldsDocumented(t *testing.T) {
 	snake := regexp.MustCompile(`^[a-z][a-z0-9]*(_[a-z0-9]+)*$`)
@@ -49,6 +49,8 @@ func TestJSONFieldsDocumented(t *testing.T) {
 	}{
 		{newCmdList(f).Long, reflect.TypeOf(listItem{})},
 		{newCmdShow(f).Long, reflect.TypeOf(showView{})},
+		{newCmdReview(f, nil).Long, reflect.TypeOf(reviewItem{})},
+		{newCmdAudit(f, nil).Long, reflect.TypeOf(auditReport{})},
 	} {
 		names := jsonNames(tc.typ)
 		if len(names) < 5 {

@@ -88,20 +88,29 @@ func newCmdList(f *cmdutil.Factory) *cobra.Command {
 		Long: `List OAuth consumers from oauth_registered_consumer, in id order.
 
 Suppressed consumers (oarc_deleted = 1) are hidden unless --include-suppressed
-is given. Pages are read by id (keyset): --limit N shows N consumers (default
-100) and says how to get the next page (--after ID); --all streams every
-match with flat memory use.
+is given; a note on stderr says how many matched and were hidden. Pages are
+read by id (keyset): --limit N shows N consumers (default 100) and says how
+to get the next page (--after ID); --all streams every match with flat
+memory use.
 
 Stages: proposed, approved, rejected, expired, disabled, configuration-based
 (--stage may be repeated or comma-separated). --owner takes a user name or a
 central user id. --grant matches a grant name (basic matches the stored
 "useoauth").
 
-Output: a table on a terminal, tab-separated columns without a header when
-piped; --output json (an array), csv (with a header) or keys (one key per
-line, to feed other commands).
+Output: a table on a terminal (names cut to fit its width), tab-separated
+columns without a header when piped; --output json, csv (with a header) or
+keys (one key per line, to feed other commands). csv and keys have no room
+for a next-page hint a script would see, so they need --all or an explicit
+--limit: a pipe never covers the first page alone by surprise.
 
-JSON and CSV fields (stable, snake_case): id, key, name, version, owner,
+JSON is one object (stable, snake_case; fields are only ever added):
+  {"consumers": [ITEM, ...], "next_after": ID or null, "suppressed_hidden": N}
+next_after is the --after value of the next page (null on the last page);
+suppressed_hidden counts the suppressed consumers the filters matched and
+the list left out (0 with --include-suppressed).
+
+Fields of each ITEM, and CSV columns: id, key, name, version, owner,
 owner_id (the owner's central user id), stage, oauth_version, owner_only,
 registered (RFC 3339 UTC), suppressed, auto_expired.
 
@@ -115,7 +124,8 @@ and matches --stage expired, not --stage proposed.`,
   mwoauth consumer list --stage approved,disabled --owner "Dev User"
   mwoauth consumer list --search leak --oauth-version 2 --output json
   mwoauth consumer list --all --output csv > consumers.csv
-  mwoauth consumer list --grant editpage --output keys`,
+  mwoauth consumer list --grant editpage --all --output keys
+  mwoauth consumer list --output json | jq -r '.consumers[].key, .next_after'`,
 		Args: cmdutil.Args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error { return runList(cmd, f, o) },
 	}
@@ -191,6 +201,9 @@ func runList(cmd *cobra.Command, f *cmdutil.Factory, o *listOptions) error {
 	if o.after < 0 {
 		return cmdutil.FlagErrorf("--after must be a consumer id")
 	}
+	if (format == "keys" || format == "csv") && !o.all && !cmd.Flags().Changed("limit") {
+		return cmdutil.FlagErrorf("--output %s has no room for a next-page hint: add --all (every match) or --limit N (at most N)", format)
+	}
 
 	st, err := dbcmd.Open(cmd, f)
 	if err != nil {
@@ -232,13 +245,30 @@ func runList(cmd *cobra.Command, f *cmdutil.Factory, o *listOptions) error {
 	if err != nil && !errors.Is(err, errStop) {
 		return err
 	}
-	if err := w.close(); err != nil {
+	var hidden int64
+	if !o.includeSuppressed {
+		hf := filter
+		hf.OnlySuppressed = true
+		if hidden, err = st.CountConsumers(ctx, hf); err != nil {
+			return err
+		}
+	}
+	var next *int64
+	if more {
+		next = &lastID
+	}
+	if err := w.close(next, hidden); err != nil {
 		return err
 	}
 	if more {
 		fmt.Fprintf(f.IO.ErrOut, "Showing %d consumers; next page: --after %d (or --all)\n", shown, lastID)
-	} else if shown == 0 && format == "table" {
+	} else if shown == 0 && format == "table" && hidden == 0 {
 		fmt.Fprintln(f.IO.ErrOut, "No consumers match.")
+	}
+	if hidden == 1 {
+		fmt.Fprintln(f.IO.ErrOut, "1 suppressed consumer matches and is hidden (--include-suppressed lists it)")
+	} else if hidden > 1 {
+		fmt.Fprintf(f.IO.ErrOut, "%d suppressed consumers match and are hidden (--include-suppressed lists them)\n", hidden)
 	}
 	return nil
 }
@@ -277,7 +307,8 @@ func newListWriter(f *cmdutil.Factory, format string, tableAsked bool, e expiry)
 		w.table = cmdutil.NewTable(f.IO, listHeader...).KeepWhole(0, 1).Shrink(2, 4).Optional(8, 7, 6, 3, 9).
 			TSV(tsv).StreamTSV(w.out)
 	case "json":
-		w.json = cmdutil.NewJSONArray(w.out)
+		io.WriteString(w.out, "{\n  \"consumers\": ") //nolint:errcheck // the buffer's error comes back at close
+		w.json = cmdutil.NewJSONArrayIn(w.out, "  ")
 	case "csv":
 		w.csv = csv.NewWriter(w.out)
 		w.csv.Write([]string{"id", "key", "name", "version", "owner", "owner_id", "stage", "oauth_version", "owner_only", "registered", "suppressed", "auto_expired"}) //nolint:errcheck
@@ -318,17 +349,32 @@ func (w *listWriter) row(c *db.Consumer) error {
 	return nil
 }
 
-func (w *listWriter) close() error {
-	if err := w.finish(); err != nil {
+// close ends the output; JSON's object gets the next page's --after value
+// (next, nil on the last page) and the count of suppressed consumers hidden.
+func (w *listWriter) close(next *int64, hidden int64) error {
+	if err := w.finish(next, hidden); err != nil {
 		return err
 	}
 	return w.buf.Flush()
 }
 
-func (w *listWriter) finish() error {
+func (w *listWriter) finish(next *int64, hidden int64) error {
 	switch w.format {
 	case "json":
-		return w.json.Close()
+		if err := w.json.Close(); err != nil {
+			return err
+		}
+		b := append(w.item[:0], ",\n  \"next_after\": "...)
+		if next == nil {
+			b = append(b, "null"...)
+		} else {
+			b = strconv.AppendInt(b, *next, 10)
+		}
+		b = append(b, ",\n  \"suppressed_hidden\": "...)
+		b = strconv.AppendInt(b, hidden, 10)
+		b = append(b, "\n}\n"...)
+		_, err := w.out.Write(b)
+		return err
 	case "csv":
 		w.csv.Flush()
 		return w.csv.Error()

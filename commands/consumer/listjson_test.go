@@ -12,7 +12,7 @@ import (
 // included.
 func TestAppendItemMatchesAdd(t *testing.T) {
 	var want, got bytes.Buffer
-	wa, ga := cmdutil.NewJSONArray(&want), cmdutil.NewJSONArray(&got)
+	wa, ga := cmdutil.NewJSONArrayIn(&want, "  "), cmdutil.NewJSONArrayIn(&got, "  ")
 	for i, s := range []string{"", "plain", `q"uote\back`, "tab\tnl\ncr\r\x00\x7f", "<a&b>", "\xff\xfe bad \xc3",
 		"ü € 😀", "\u2028\u2029", "\u202e bidi \u200b", "\x1b[2J\x1b]0;title\a"} {
 		it := listItem{ID: int64(i), Key: s, Name: s + "n", Version: s, Owner: s, OwnerID: -int64(i), Stage: "approved",

@@ -54,7 +54,7 @@ func TestReadOnlyWikiFile(t *testing.T) {
 		}
 		return 0, string(out)
 	}
-	if code, out := run("consumer", "list", "--db", "sqlite:"+wiki, "-o", "keys"); code != 0 || strings.Count(out, "\n") != 10 {
+	if code, out := run("consumer", "list", "--db", "sqlite:"+wiki, "-o", "keys", "--all"); code != 0 || strings.Count(out, "\n") != 23 || !strings.Contains(out, "2 suppressed consumers match") {
 		t.Errorf("list a read-only file: exit %d\n%s", code, out)
 	}
 	if code, out := run("consumer", "show", "2", "--db", "sqlite:"+wiki); code != 0 || !strings.Contains(out, "Leaky Client Credentials App") {

@@ -46,8 +46,9 @@ declined.`,
 		Example: `  mwoauth consumer revoke 6b0f3e2a9c8d7e6f5a4b3c2d1e0f9a8b --user Bob
   mwoauth consumer revoke 10 --user Alice --on-wiki '*' --yes -o json
   mwoauth consumer revoke 10 --user Bob --dry-run`,
-		Args: cmdutil.Args(cobra.ExactArgs(1)),
-		RunE: func(cmd *cobra.Command, args []string) error { return runRevoke(cmd, f, o, args[0]) },
+		Args:              cmdutil.Args(cobra.ExactArgs(1)),
+		ValidArgsFunction: completeConsumers(f, "", false),
+		RunE:              func(cmd *cobra.Command, args []string) error { return runRevoke(cmd, f, o, args[0]) },
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&o.user, "user", "", "The user whose authorization is removed (required)")
@@ -105,7 +106,7 @@ func runRevoke(cmd *cobra.Command, f *cmdutil.Factory, o *revokeOptions, ref str
 		return err
 	}
 	r := revokeResult{Key: c.Key, ID: c.ID, Name: c.Name, User: p.UserName, UserID: p.UserID, Wiki: o.wiki,
-		Database: st.Target(), Profile: dbcmd.Profile(f), Acceptances: p.Acceptances, RevokedTokens: []db.RevokedToken{}, TokenRows: p.TokenRows}
+		Database: st.Target(), Profile: dbcmd.Profile(f, st), Acceptances: p.Acceptances, RevokedTokens: []db.RevokedToken{}, TokenRows: p.TokenRows}
 
 	s := f.IO.Styles()
 	w := f.IO.ErrOut

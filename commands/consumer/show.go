@@ -75,8 +75,9 @@ access_tokens {live, revoked, expired, latest_live_expiry}, tagged_edits
 timestamp, performer, reason}]. Times are RFC 3339 UTC.`,
 		Example: `  mwoauth consumer show 5096568cc6652b5ad36358427f1bd60c
   mwoauth consumer show 2 --output json | jq .access_tokens`,
-		Args: cmdutil.Args(cobra.ExactArgs(1), "a consumer KEY or ID"),
-		RunE: func(cmd *cobra.Command, args []string) error { return runShow(cmd, f, args[0]) },
+		Args:              cmdutil.Args(cobra.ExactArgs(1), "a consumer KEY or ID"),
+		ValidArgsFunction: completeConsumers(f, "", false),
+		RunE:              func(cmd *cobra.Command, args []string) error { return runShow(cmd, f, args[0]) },
 	}
 	addExpiryFlag(cmd)
 	cmdutil.AddOutputFlag(cmd, "text", "json")

@@ -7,20 +7,23 @@ package dbcmd
 import (
 	"fmt"
 	"os"
+	"os/user"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 
 	"github.com/mwoauth/mwoauth/commands/cmdutil"
 	"github.com/mwoauth/mwoauth/db"
+	"github.com/mwoauth/mwoauth/db/mycnf"
 )
 
 // AddFlags adds --db, --table-prefix and --centralauth-db to cmd. Their
 // values resolve flag → MWOAUTH_* environment → profile.
 func AddFlags(cmd *cobra.Command) {
 	fl := cmd.Flags()
-	fl.String("db", "", "Database `DSN` of the OAuth tables: mysql:<go-sql-driver DSN> or sqlite:<path> (env MWOAUTH_DB; password from MWOAUTH_DB_PASSWORD or ~/.my.cnf)")
+	fl.String("db", "", "Database `DSN` of the OAuth tables: mysql:<go-sql-driver DSN> or sqlite:<path> (env MWOAUTH_DB; what it leaves out from MWOAUTH_DB_PASSWORD and ~/.my.cnf)")
 	fl.String("wiki-db", "", "The central wiki's database `DSN` (logging, actor, user, user_groups, block), when not --db's (env MWOAUTH_WIKI_DB)")
 	fl.String("table-prefix", "", "The wiki's $wgDBprefix (env MWOAUTH_TABLE_PREFIX)")
 	fl.String("centralauth-db", "", "CentralAuth database `DSN`, to name owners from globaluser (env MWOAUTH_CENTRALAUTH_DB)")
@@ -39,6 +42,13 @@ func OpenAdmin(cmd *cobra.Command, f *cmdutil.Factory) (*db.Store, error) {
 	return open(cmd, f, false, true)
 }
 
+// OpenWritable opens the configured database to write rows that are not
+// consumer actions (token mint --create-row): read-write, without the
+// audit-trail tables' check.
+func OpenWritable(cmd *cobra.Command, f *cmdutil.Factory) (*db.Store, error) {
+	return openWith(cmd, f, false, false, false)
+}
+
 // OpenOptional returns (nil, nil) when no database is configured (token
 // verify/decode/scan use the database only when there is one). It reads
 // only; group memberships and blocks are judged at f.Now.
@@ -47,10 +57,15 @@ func OpenOptional(cmd *cobra.Command, f *cmdutil.Factory) (*db.Store, error) {
 }
 
 func open(cmd *cobra.Command, f *cmdutil.Factory, optional, admin bool) (*db.Store, error) {
-	dsn, err := f.Setting(cmd, "db")
+	return openWith(cmd, f, optional, admin, !admin)
+}
+
+func openWith(cmd *cobra.Command, f *cmdutil.Factory, optional, admin, readOnly bool) (*db.Store, error) {
+	dbValue, err := f.Resolve(cmd, "db")
 	if err != nil {
 		return nil, err
 	}
+	dsn := dbValue.Value
 	if dsn == "" {
 		if optional {
 			return nil, nil
@@ -69,18 +84,36 @@ func open(cmd *cobra.Command, f *cmdutil.Factory, optional, admin bool) (*db.Sto
 	if err != nil {
 		return nil, err
 	}
-	pw := Password(f)
+	var lg *login
+	if isMySQL(dsn) || isMySQL(wiki) || isMySQL(central) {
+		if lg, err = readLogin(f); err != nil {
+			return nil, err
+		}
+	} else {
+		lg = &login{}
+	}
 	// From here on the command talks to a server that may hang or a
 	// transaction that must roll back: Ctrl-C cancels instead of killing.
 	ctx := cmdutil.CatchInterrupt(cmd)
 	st, err := db.Open(ctx, dsn, db.Options{
-		TablePrefix: prefix, Password: pw, WikiDSN: wiki, CentralAuthDSN: central, CentralAuthPassword: pw,
-		Admin: admin, ReadOnly: !admin, Now: f.Now, WallNow: f.WallNow,
+		TablePrefix: prefix, Password: lg.password, Client: lg.client, WikiDSN: wiki, CentralAuthDSN: central, CentralAuthPassword: lg.password,
+		Admin: admin, ReadOnly: readOnly, Now: f.Now, WallNow: f.WallNow,
 	})
 	if err != nil {
-		return nil, err
+		return nil, lg.explain(err, dsn)
 	}
+	origins.Store(st, dbValue)
 	return st, nil
+}
+
+// origins remembers where each open store's DSN came from (flag, env or
+// which profile), so previews and results name that, not merely the
+// selected profile: "--db sqlite:other.sqlite" with a sandbox profile
+// selected writes to other.sqlite, and must not read "profile sandbox".
+var origins sync.Map // *db.Store -> cmdutil.Value
+
+func isMySQL(dsn string) bool {
+	return strings.HasPrefix(dsn, "mysql:") || strings.HasPrefix(dsn, "mariadb:")
 }
 
 // Where names the database(s) a store touches, for previews, prompts and
@@ -98,46 +131,123 @@ func Where(f *cmdutil.Factory, st *db.Store) string {
 		parts[0] = "OAuth tables " + parts[0]
 		parts = append(parts, fmt.Sprintf("wiki tables %s (%s)", t.Wiki.String(), how))
 	}
-	profile := "none"
-	if cfg, err := f.Config(); err == nil && cfg.ProfileName != "" {
-		profile = cfg.ProfileName
+	origin := "profile none"
+	if p := Profile(f, st); p != "" {
+		origin = "profile " + p
+	} else if v, ok := origins.Load(st); ok {
+		if o := v.(cmdutil.Value).Origin(); o != "default" {
+			origin = "from " + o
+		}
 	}
 	prefix := t.Prefix
 	if prefix == "" {
 		prefix = "none"
 	}
-	return fmt.Sprintf("%s (profile %s, table prefix %s)", strings.Join(parts, "; "), profile, prefix)
+	return fmt.Sprintf("%s (%s, table prefix %s)", strings.Join(parts, "; "), origin, prefix)
 }
 
-// Profile is the selected profile's name, "" when none.
-func Profile(f *cmdutil.Factory) string {
+// Profile names the profile st's database came from, "" when the DSN was
+// given by flag or environment (or st was not opened here, and no profile
+// is selected).
+func Profile(f *cmdutil.Factory, st *db.Store) string {
+	if v, ok := origins.Load(st); ok {
+		return v.(cmdutil.Value).Profile
+	}
 	if cfg, err := f.Config(); err == nil {
 		return cfg.ProfileName
 	}
 	return ""
 }
 
-// Password returns the database password from MWOAUTH_DB_PASSWORD, else the
-// [client] password in ~/.my.cnf (as the mysql client reads it). It is never
-// taken from argv.
-func Password(f *cmdutil.Factory) string {
+// login is what a mysql DSN that leaves out the user, the password or the
+// address is completed with: MWOAUTH_DB_PASSWORD, then ~/.my.cnf as the
+// mysql client reads it (db/mycnf: the groups the mariadb client reads,
+// the last value winning), then the login name for the user. Nothing is
+// ever taken from argv but the DSN itself.
+type login struct {
+	client   db.ClientDefaults
+	password string
+	pwFrom   string // where password came from, for errors: "MWOAUTH_DB_PASSWORD", "~/.my.cnf line 3"
+	cnf      string // ~/.my.cnf as people read it
+	noPW     string // why ~/.my.cnf gave no password
+}
+
+func readLogin(f *cmdutil.Factory) (*login, error) {
+	lg := &login{cnf: "~/.my.cnf"}
+	home, herr := os.UserHomeDir()
+	var res *mycnf.Result
+	if herr == nil {
+		path := filepath.Join(home, ".my.cnf")
+		var err error
+		if res, err = mycnf.Read(path, mycnf.ClientGroups...); err != nil {
+			return nil, cmdutil.Exitf(cmdutil.ExitUsage, "%s (the mysql client refuses this file too)", cmdutil.Safe(tildeHome(err.Error(), home)))
+		}
+		for _, w := range res.Warnings {
+			f.WarnOnce("mycnf "+w, "warning: "+cmdutil.Safe(tildeHome(w, home)))
+		}
+		str := func(key string) string {
+			if o, ok := res.Last(key); ok && o.HasValue {
+				return o.Value
+			}
+			return ""
+		}
+		lg.client = db.ClientDefaults{User: str("user"), Host: str("host"), Port: str("port"), Socket: str("socket"), Protocol: str("protocol")}
+		switch o, ok := res.Last("password"); {
+		case len(res.Files) == 0 && len(res.Warnings) > 0:
+			lg.noPW = lg.cnf + " was not read (" + tildeHome(res.Warnings[0], home) + ")"
+		case len(res.Files) == 0:
+			lg.noPW = "there is no " + lg.cnf
+		case !ok:
+			lg.noPW = lg.cnf + " has no password in [client] or [mysql]"
+		case !o.HasValue:
+			lg.noPW = fmt.Sprintf("%s line %d says password without a value, which makes the mysql client prompt; mwoauth does not", tildeHome(o.File, home), o.Line)
+		default:
+			lg.password, lg.pwFrom = o.Value, fmt.Sprintf("%s line %d", tildeHome(o.File, home), o.Line)
+		}
+	}
 	// Set but empty means "no password" here (a server without one), as
 	// the variable always meant.
 	if v, ok := f.LookupEnv("MWOAUTH_DB_PASSWORD"); ok {
-		return v
+		lg.password, lg.pwFrom = v, "MWOAUTH_DB_PASSWORD"
 	}
-	home, err := os.UserHomeDir()
-	if err != nil {
-		return ""
+	if lg.client.User == "" {
+		// The mysql client's default user is the login name.
+		if u, err := user.Current(); err == nil {
+			lg.client.User = u.Username
+		}
 	}
-	fh, err := os.Open(filepath.Join(home, ".my.cnf"))
-	if err != nil {
-		return ""
+	return lg, nil
+}
+
+// explain adds to a refused login where the password came from, or where
+// one was looked for: "using password: NO" alone sends people guessing.
+func (lg *login) explain(err error, dsn string) error {
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "(using password: NO)"):
+		where := []string{"the DSN has none", "MWOAUTH_DB_PASSWORD is not set"}
+		if lg.pwFrom == "MWOAUTH_DB_PASSWORD" {
+			where = []string{"the DSN has none", "MWOAUTH_DB_PASSWORD is set but empty"}
+		} else if lg.noPW != "" {
+			where = append(where, lg.noPW)
+		}
+		return fmt.Errorf("%w; no password was sent: %s (put it in MWOAUTH_DB_PASSWORD, or under [client] in %s as password=...)", err, strings.Join(where, ", "), lg.cnf)
+	case strings.Contains(msg, "(using password: YES)"):
+		from := lg.pwFrom
+		if cmdutil.DSNHasPassword(dsn) {
+			from = "the DSN"
+		}
+		if from != "" {
+			return fmt.Errorf("%w; the password came from %s", err, from)
+		}
 	}
-	defer fh.Close()
-	ini, err := cmdutil.ParseINI(fh)
-	if err != nil {
-		return ""
+	return err
+}
+
+// tildeHome writes the home directory as ~ in s, as people know the file.
+func tildeHome(s, home string) string {
+	if home == "" || home == "/" {
+		return s
 	}
-	return ini.Sections["client"]["password"]
+	return strings.ReplaceAll(s, home+string(filepath.Separator), "~"+string(filepath.Separator))
 }

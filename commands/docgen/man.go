@@ -166,7 +166,7 @@ func commandPage(root, c *cobra.Command, topics []*cobra.Command) *page {
 	if hasFlag(c, "db") {
 		p.line(".TP")
 		p.line(`\fI~/.my.cnf\fR`)
-		p.line(roffText("The MariaDB/MySQL client option file: its [client] section supplies what a mysql: DSN leaves out, such as the password."))
+		p.line(roffText("The MariaDB/MySQL client option file, read as the mariadb client reads it ([client], [mysql] and its other groups, the last value winning; comments, quotes, escapes, !include and !includedir): it supplies what a mysql: DSN leaves out, the user, the password, and for a DSN without an address the host, port and socket."))
 	}
 
 	p.section("EXAMPLES")

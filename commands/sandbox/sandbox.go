@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -32,7 +33,7 @@ const Marker = ".mwoauth-sandbox"
 
 // files the sandbox owns inside DIR (--force replaces only these).
 var owned = []string{"wiki.sqlite", "wiki.sqlite-journal", "wiki.sqlite-wal", "wiki.sqlite-shm",
-	"oauth2-private.pem", "oauth2-public.pem", "tokens", Marker}
+	"oauth2-private.pem", "oauth2-public.pem", "tokens", AccessLog, Marker}
 
 // NewCmdSandbox builds the "sandbox" command.
 func NewCmdSandbox(f *cmdutil.Factory) *cobra.Command {
@@ -52,38 +53,71 @@ func NewCmdSandbox(f *cmdutil.Factory) *cobra.Command {
                            consumers in every stage (OAuth 1 and 2, owner-only,
                            proposed, a proposal past auto-expiry, rejected,
                            expired, disabled, suppressed, configuration-based),
+                           proposals of every risk and approved consumers with
+                           audit findings (a blocked owner, a dormant consumer,
+                           an owner-only bot whose owner lost the bot flag),
                            acceptances, token rows and log history
   DIR/.mwoauth-sandbox     the marker: --force replaces only a folder holding it
   DIR/oauth2-private.pem   a fresh RSA key pair ($wgOAuth2PrivateKey /
   DIR/oauth2-public.pem    $wgOAuth2PublicKey)
-  DIR/tokens/*.jwt         access tokens minted exactly as the wiki mints them:
-                           valid, expired, revoked, owner-only,
-                           client-credentials, and one of a disabled consumer
+  DIR/tokens/*.jwt         access tokens minted exactly as the wiki mints them,
+                           one per verdict: valid, expired, not-yet-valid,
+                           forged (sub edited after signing), revoked, no-row
+                           (the wiki never stored its jti), owner-only,
+                           client-credentials, and one of a disabled consumer;
+                           the live ones are valid for 90 days
+  DIR/access.log.gz        a web server access log of the last half hour with
+                           all of them in use, and malformed bearer values
+                           ("mwoauth token scan DIR/access.log.gz")
 
 The profile (in the configuration file, see "mwoauth config show") sets db,
-public-key, private-key, issuer and as = Admin; it becomes the default
+public-key, private-key, issuer, as = Admin and wiki-kind = sandbox; it becomes the default
 profile only when none is set. Other profiles are left as they are.
 
 An existing sandbox is not overwritten unless --force is given, and --force
 replaces only a folder this command made (it holds the marker file); any
 other folder, another wiki's database included, is refused (exit 10). Everything
 except the key pair and token ids is reproducible with a pinned clock
-(MWOAUTH_NOW).`,
+(MWOAUTH_NOW). "mwoauth sandbox refresh" mints the sample tokens and the
+access log anew, keeping everything else.`,
 		Example: `  mwoauth sandbox
   mwoauth sandbox /tmp/practice --force
+  mwoauth sandbox refresh
   mwoauth --profile sandbox consumer list`,
 		Args: cmdutil.Args(cobra.MaximumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			dir := DefaultDir
 			if len(args) == 1 {
 				dir = args[0]
+				if err := refuseNearSubcommand(cmd, dir); err != nil {
+					return err
+				}
 			}
 			return run(cmd, f, dir, force)
 		},
 	}
 	cmd.Flags().BoolVar(&force, "force", false, "Replace an existing sandbox in DIR")
 	cmdutil.AddOutputFlag(cmd, "text", "json")
+	cmd.AddCommand(newCmdRefresh(f))
 	return cmd
+}
+
+// refuseNearSubcommand: "mwoauth sandbox refesh" would make a sandbox in
+// ./refesh. A DIR that does not exist and is spelled like a subcommand is
+// taken for a typo.
+func refuseNearSubcommand(cmd *cobra.Command, dir string) error {
+	if _, err := os.Stat(dir); err == nil || strings.ContainsAny(dir, `/\.`) {
+		return nil
+	}
+	var names []string
+	for _, c := range cmd.Commands() {
+		names = append(names, c.Name())
+	}
+	if s := cmdutil.Suggest(dir, names); len(s) > 0 {
+		return cmdutil.FlagErrorf("unknown command %q for \"mwoauth sandbox\"; did you mean %q? (a new sandbox in a folder of that name: mwoauth sandbox ./%s)",
+			cmdutil.Safe(dir), s[0], cmdutil.Safe(dir))
+	}
+	return nil
 }
 
 func run(cmd *cobra.Command, f *cmdutil.Factory, dir string, force bool) error {
@@ -141,20 +175,16 @@ func run(cmd *cobra.Command, f *cmdutil.Factory, dir string, force bool) error {
 		st.Close()
 		return cmdutil.Exitf(cmdutil.ExitFailure, "%v", err)
 	}
-	tokens, err := seed(ctx, st, key, f.Now())
+	now := f.Now()
+	tokens, err := seed(ctx, st, key, now)
 	st.Close()
 	if err != nil {
 		return cmdutil.Exitf(cmdutil.ExitFailure, "%v", err)
 	}
-	var tokenFiles []string
-	for name, tok := range tokens {
-		p := filepath.Join(abs, "tokens", name)
-		if err := os.WriteFile(p, []byte(tok+"\n"), 0o600); err != nil {
-			return cmdutil.Exitf(cmdutil.ExitFailure, "write token: %v", err)
-		}
-		tokenFiles = append(tokenFiles, p)
+	tokenFiles, logPath, err := writeSamples(abs, tokens, now)
+	if err != nil {
+		return err
 	}
-	sort.Strings(tokenFiles)
 
 	cfgPath := cmdutil.ConfigPath(f.ConfigPath)
 	profile := [][2]string{
@@ -163,33 +193,49 @@ func run(cmd *cobra.Command, f *cmdutil.Factory, dir string, force bool) error {
 		{"private-key", privPath},
 		{"issuer", Issuer},
 		{"as", "Admin"},
+		{"wiki-kind", "sandbox"},
 	}
-	madeDefault, err := WriteProfile(cfgPath, ProfileName, profile)
+	def, err := WriteProfile(cfgPath, ProfileName, profile)
 	if err != nil {
 		return cmdutil.Exitf(cmdutil.ExitFailure, "write profile: %v", err)
 	}
+	// MWOAUTH_PROFILE chooses a profile over the file's default: then the
+	// sandbox is not what a bare command uses, whatever the file says.
+	chosen := f.Env("MWOAUTH_PROFILE")
+	if f.Profile != "" {
+		chosen = f.Profile
+	}
+	isDefault := def.IsDefault() && (chosen == "" || chosen == ProfileName)
 
 	if format == "json" {
 		m := map[string]any{"dir": abs, "db": "sqlite:" + dbPath, "public_key": pubPath, "private_key": privPath,
-			"issuer": Issuer, "config": cfgPath, "profile": ProfileName, "default_profile": madeDefault, "tokens": tokenFiles}
+			"issuer": Issuer, "config": cfgPath, "profile": ProfileName, "default_profile": isDefault, "tokens": tokenFiles,
+			"access_log": logPath, "tokens_valid_until": validUntil(now)}
 		return cmdutil.WriteJSON(f.IO.Out, m)
 	}
 	s := f.IO.Styles()
 	out := f.IO.Out
 	safeDir := func(name string) string { return cmdutil.Safe(filepath.Join(dir, name)) }
 	fmt.Fprintf(out, "%s Sandbox wiki created in %s\n", s.OK.Render("✓"), cmdutil.Safe(dir))
-	fmt.Fprintf(out, "  database     %s (11 consumers in every stage, 7 users with and without rights, log history)\n", safeDir("wiki.sqlite"))
+	fmt.Fprintf(out, "  database     %s (%d consumers in every stage and of every risk, %d users with and without rights, log history)\n", safeDir("wiki.sqlite"),
+		len(consumers)+len(reviewConsumers), len(users)+len(reviewUsers))
 	fmt.Fprintf(out, "  keys         %s, %s\n", safeDir("oauth2-private.pem"), safeDir("oauth2-public.pem"))
-	fmt.Fprintf(out, "  tokens       %s/*.jwt (valid, expired, revoked, owner-only, client-credentials, disabled-consumer)\n", safeDir("tokens"))
+	fmt.Fprintf(out, "  tokens       %s/*.jwt (%s; live ones valid until %s)\n", safeDir("tokens"), sampleNames(), validUntil(now))
+	fmt.Fprintf(out, "  access log   %s (every token in use, and malformed ones)\n", safeDir(AccessLog))
 	prof := "profile " + ProfileName
-	if madeDefault {
+	switch {
+	case chosen != "" && chosen != ProfileName:
+		prof += fmt.Sprintf(" (add --profile sandbox to use it; MWOAUTH_PROFILE chooses %s)", cmdutil.Safe(chosen))
+	case def == madeDefault:
 		prof += " (now the default)"
-	} else {
+	case def == wasDefault:
+		prof += " (the default)"
+	default:
 		prof += " (add --profile sandbox to use it; another default is set)"
 	}
 	fmt.Fprintf(out, "  config       %s, %s\n", cmdutil.Safe(cfgPath), prof)
 	p := ""
-	if !madeDefault {
+	if !isDefault {
 		p = "--profile sandbox "
 	}
 	fmt.Fprintf(out, "\n%s\n", s.Bold.Render("Try next:"))
@@ -197,6 +243,7 @@ func run(cmd *cobra.Command, f *cmdutil.Factory, dir string, force bool) error {
 		"mwoauth " + p + "consumer list",
 		"mwoauth " + p + "consumer show " + KeyLeaky,
 		"mwoauth " + p + "token verify @" + filepath.Join(dir, "tokens", "client-credentials.jwt"),
+		"mwoauth " + p + "token scan " + filepath.Join(dir, AccessLog),
 		"mwoauth " + p + `consumer disable ` + KeyLeaky + ` --reason "secret leaked" --dry-run`,
 		"mwoauth " + p + `consumer disable ` + KeyLeaky + ` --reason "secret leaked"`,
 		"mwoauth " + p + "consumer show " + KeyLeaky + "   # the log entry, as the wiki's UI writes it",
@@ -207,17 +254,90 @@ func run(cmd *cobra.Command, f *cmdutil.Factory, dir string, force bool) error {
 	return nil
 }
 
+// DefaultStatus says whether a profile WriteProfile wrote is the file's
+// default.
+type DefaultStatus int
+
+const (
+	otherDefault DefaultStatus = iota // the file names another default
+	madeDefault                       // the file had none: now it is this one
+	wasDefault                        // the file already named this one
+)
+
+// IsDefault: the profile is the file's default after the write.
+func (d DefaultStatus) IsDefault() bool { return d != otherDefault }
+
+// writeSamples writes the token files and the access log into the sandbox
+// folder abs, each whole or not at all (written aside, then renamed).
+func writeSamples(abs string, tokens map[string]string, now time.Time) (tokenFiles []string, logPath string, err error) {
+	for _, name := range SampleFiles() {
+		p := filepath.Join(abs, "tokens", name)
+		if err := writeFileAtomic(p, []byte(tokens[name]+"\n"), 0o600); err != nil {
+			return nil, "", cmdutil.Exitf(cmdutil.ExitFailure, "write token: %v", err)
+		}
+		tokenFiles = append(tokenFiles, p)
+	}
+	sort.Strings(tokenFiles)
+	log, err := accessLog(tokens, now)
+	if err != nil {
+		return nil, "", cmdutil.Exitf(cmdutil.ExitFailure, "write access log: %v", err)
+	}
+	logPath = filepath.Join(abs, AccessLog)
+	if err := writeFileAtomic(logPath, log, 0o600); err != nil {
+		return nil, "", cmdutil.Exitf(cmdutil.ExitFailure, "write access log: %v", err)
+	}
+	return tokenFiles, logPath, nil
+}
+
+func writeFileAtomic(path string, data []byte, mode os.FileMode) error {
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, data, mode); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return nil
+}
+
+// sampleNames lists the token files without .jwt, for people.
+func sampleNames() string {
+	names := SampleFiles()
+	for i, n := range names {
+		names[i] = strings.TrimSuffix(n, ".jwt")
+	}
+	return strings.Join(names, ", ")
+}
+
+// validUntil is when the first of the live sample tokens minted at now
+// expires.
+func validUntil(now time.Time) string {
+	now = now.UTC().Truncate(time.Second)
+	var first time.Time
+	for _, s := range samples(now) {
+		if s.o.OwnerOnly || s.o.ExpiresIn == 0 || s.o.Now.After(now) {
+			continue
+		}
+		if exp := s.o.Now.Add(s.o.ExpiresIn); first.IsZero() || exp.Before(first) {
+			first = exp
+		}
+	}
+	return first.Format(time.RFC3339)
+}
+
 // WriteProfile adds or replaces the [profile NAME] section of the INI file
 // at path, keeping every other line as it was. It sets "default = NAME" only
-// when the file has no default; it reports whether it did.
-func WriteProfile(path, name string, values [][2]string) (madeDefault bool, err error) {
+// when the file has no default, and reports whether NAME is the default
+// now, and since when.
+func WriteProfile(path, name string, values [][2]string) (def DefaultStatus, err error) {
 	old, err := os.ReadFile(path)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return false, err
+		return otherDefault, err
 	}
 	ini, err := cmdutil.ParseINI(strings.NewReader(string(old)))
 	if err != nil {
-		return false, fmt.Errorf("%s: %v", path, err)
+		return otherDefault, fmt.Errorf("%s: %v", path, err)
 	}
 	var kept []string
 	inTarget := false
@@ -238,9 +358,12 @@ func WriteProfile(path, name string, values [][2]string) (madeDefault bool, err 
 	for len(kept) > 0 && strings.TrimSpace(kept[len(kept)-1]) == "" {
 		kept = kept[:len(kept)-1]
 	}
-	if ini.Global["default"] == "" {
+	switch ini.Global["default"] {
+	case "":
 		kept = append([]string{"default = " + name}, kept...)
-		madeDefault = true
+		def = madeDefault
+	case name:
+		def = wasDefault
 	}
 	var b strings.Builder
 	for _, l := range kept {
@@ -255,11 +378,11 @@ func WriteProfile(path, name string, values [][2]string) (madeDefault bool, err 
 		b.WriteString(kv[0] + " = " + kv[1] + "\n")
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return false, err
+		return otherDefault, err
 	}
 	tmp := path + ".tmp"
 	if err := os.WriteFile(tmp, []byte(b.String()), 0o600); err != nil {
-		return false, err
+		return otherDefault, err
 	}
-	return madeDefault, os.Rename(tmp, path)
+	return def, os.Rename(tmp, path)
 }

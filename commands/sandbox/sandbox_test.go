@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rsa"
 	"database/sql"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -125,13 +126,17 @@ func TestTokensMatchRows(t *testing.T) {
 	want := map[string]struct {
 		live, revoked bool
 		stage         int
+		noRow, forged bool
 	}{
-		"valid.jwt":              {true, false, db.StageApproved},
-		"expired.jwt":            {false, false, db.StageApproved},
-		"revoked.jwt":            {true, true, db.StageApproved},
-		"owner-only.jwt":         {true, false, db.StageApproved},
-		"client-credentials.jwt": {true, false, db.StageApproved},
-		"disabled-consumer.jwt":  {true, false, db.StageDisabled},
+		"valid.jwt":              {live: true, stage: db.StageApproved},
+		"expired.jwt":            {stage: db.StageApproved},
+		"not-yet-valid.jwt":      {stage: db.StageApproved, noRow: true},
+		"forged.jwt":             {live: true, stage: db.StageApproved, noRow: true, forged: true},
+		"revoked.jwt":            {live: true, revoked: true, stage: db.StageApproved},
+		"no-row.jwt":             {live: true, stage: db.StageApproved, noRow: true},
+		"owner-only.jwt":         {live: true, stage: db.StageApproved},
+		"client-credentials.jwt": {live: true, stage: db.StageApproved},
+		"disabled-consumer.jwt":  {live: true, stage: db.StageDisabled},
 	}
 	if len(tokens) != len(want) {
 		t.Fatalf("tokens: %v", tokens)
@@ -142,7 +147,7 @@ func TestTokensMatchRows(t *testing.T) {
 			t.Fatalf("%s: %v", name, err)
 		}
 		opts := verdict.Options{Keys: []*rsa.PublicKey{&key.PublicKey}, Issuer: Issuer, Now: testNow}
-		if sig := verdict.VerifySignature(tok, opts); !sig.OK {
+		if sig := verdict.VerifySignature(tok, opts); sig.OK == w.forged {
 			t.Errorf("%s: signature: %+v", name, sig)
 		}
 		if iss, _ := tok.StringClaim("iss"); iss != Issuer {
@@ -151,9 +156,17 @@ func TestTokensMatchRows(t *testing.T) {
 		if timesOK := verdict.CheckTimes(tok, testNow, 0) == jwtutil.ClassOK; timesOK != w.live {
 			t.Errorf("%s: times ok = %v", name, timesOK)
 		}
+		// The live ones last at least 30 days.
+		if w.live && verdict.CheckTimes(tok, testNow.Add(30*24*time.Hour), 0) != jwtutil.ClassOK {
+			t.Errorf("%s: not valid 30 days later", name)
+		}
 		jti, _ := tok.StringClaim("jti")
 		row, err := s.AccessTokenByJTI(ctx, jti)
-		if err != nil || row.Revoked != w.revoked {
+		if w.noRow {
+			if !errors.Is(err, db.ErrNotFound) {
+				t.Errorf("%s: jti row %+v, %v; want none", name, row, err)
+			}
+		} else if err != nil || row.Revoked != w.revoked {
 			t.Errorf("%s: jti row %+v, %v", name, row, err)
 		}
 		aud, _ := tok.StringClaim("aud")
@@ -167,16 +180,21 @@ func TestTokensMatchRows(t *testing.T) {
 func TestWriteProfile(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "sub", "config")
-	made, err := WriteProfile(path, "sandbox", [][2]string{{"db", "sqlite:/a"}})
-	if err != nil || !made {
-		t.Fatalf("first write: %v %v", made, err)
+	def, err := WriteProfile(path, "sandbox", [][2]string{{"db", "sqlite:/a"}})
+	if err != nil || def != madeDefault {
+		t.Fatalf("first write: %v %v", def, err)
+	}
+	// Written again, it is still the default, and says so.
+	def, err = WriteProfile(path, "sandbox", [][2]string{{"db", "sqlite:/a"}})
+	if err != nil || def != wasDefault || !def.IsDefault() {
+		t.Fatalf("rewrite: %v %v", def, err)
 	}
 	if err := os.WriteFile(path, []byte("; keep me\n[profile prod]\ndb = mysql:x@tcp(h)/w\n\n[profile sandbox]\ndb = old\nas = Old\n[other]\nk = v\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	made, err = WriteProfile(path, "sandbox", [][2]string{{"db", "sqlite:/b"}, {"as", "Admin"}})
-	if err != nil || !made {
-		t.Fatalf("second write: %v %v", made, err)
+	def, err = WriteProfile(path, "sandbox", [][2]string{{"db", "sqlite:/b"}, {"as", "Admin"}})
+	if err != nil || def != madeDefault {
+		t.Fatalf("second write: %v %v", def, err)
 	}
 	got, _ := os.ReadFile(path)
 	want := "default = sandbox\n; keep me\n[profile prod]\ndb = mysql:x@tcp(h)/w\n\n[other]\nk = v\n\n[profile sandbox]\n# Written by mwoauth sandbox; rerun it to recreate.\ndb = sqlite:/b\nas = Admin\n"
@@ -185,5 +203,36 @@ func TestWriteProfile(t *testing.T) {
 	}
 	if st, _ := os.Stat(path); st.Mode().Perm() != 0o600 {
 		t.Errorf("mode %v", st.Mode())
+	}
+}
+
+// TestLogActorsExist: every log entry's performer has an actor row naming a
+// user, as on a real wiki ("consumer show 8" once said "propose by:
+// Harassment tool", the reason standing in for a missing actor).
+func TestLogActorsExist(t *testing.T) {
+	key, err := keys.GenerateKey(2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _ := newSandbox(t, key)
+	raw, err := sql.Open("sqlite3", s.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	var total, orphans int
+	if err := raw.QueryRow(`SELECT COUNT(*), COUNT(*) - COUNT(u.user_id) FROM logging l LEFT JOIN actor a ON a.actor_id = l.log_actor
+ LEFT JOIN user u ON u.user_id = a.actor_user AND u.user_name = a.actor_name`).Scan(&total, &orphans); err != nil {
+		t.Fatal(err)
+	}
+	if total == 0 || orphans != 0 {
+		t.Errorf("%d log entries, %d without an actor naming a user", total, orphans)
+	}
+	log, err := s.LogHistory(context.Background(), KeySuppressed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(log) == 0 || log[0].Action != "propose" || log[0].Performer != "Bob" {
+		t.Errorf("log of the suppressed consumer: %+v", log)
 	}
 }

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/mwoauth/mwoauth/db"
-	"github.com/mwoauth/mwoauth/jwtutil"
 	"github.com/mwoauth/mwoauth/mediawiki"
 )
 
@@ -61,6 +60,10 @@ type consumerSeed struct {
 	prefix                       string // oarc_callback_is_prefix
 	email                        string
 	log                          []logSeed
+	// The review cases vary these; the zero values are the tutorial's:
+	// every wiki, no IP restriction, a confirmed email, a confidential client.
+	wiki, restrictions       string
+	emailUnconfirmed, public bool
 }
 
 type logSeed struct {
@@ -185,15 +188,28 @@ func seedRows(sd *db.Seeder, key *rsa.PrivateKey, now time.Time) (map[string]str
 		key    string
 	}
 	var logs []logRow
-	for _, c := range consumers {
+	for _, u := range reviewUsers {
+		names[u.id] = u.name
+	}
+	for _, c := range append(consumers, reviewConsumers...) {
 		// A stored secret (oarc_secret_key), deterministic like everything
 		// but the keys; commands must only ever say "set".
 		sum := sha256.Sum256([]byte("sandbox secret " + c.key))
-		err := sd.Consumer(db.ConsumerRow{ID: c.id, Key: c.key, Name: c.name, Version: c.version, CallbackURL: c.cb, IsPrefix: c.prefix,
+		row := db.ConsumerRow{ID: c.id, Key: c.key, Name: c.name, Version: c.version, CallbackURL: c.cb, IsPrefix: c.prefix,
 			Description: c.desc, Email: c.email, EmailAuthenticated: ts(c.registeredAgo), Wiki: "*", OwnerID: c.owner, OwnerOnly: c.ownerOnly,
 			Grants: c.grants, Registration: ts(c.registeredAgo), Secret: hex.EncodeToString(sum[:16]),
 			Restrictions: `{"IPAddresses":["0.0.0.0/0","::/0"]}`, Stage: c.stage, StageTimestamp: ts(c.stageAgo), Deleted: c.deleted,
-			OAuthVersion: c.oauthVersion, OAuth2AllowedGrants: c.oauth2Grants, Confidential: true, DeveloperAgreement: true})
+			OAuthVersion: c.oauthVersion, OAuth2AllowedGrants: c.oauth2Grants, Confidential: !c.public, DeveloperAgreement: true}
+		if c.wiki != "" {
+			row.Wiki = c.wiki
+		}
+		if c.restrictions != "" {
+			row.Restrictions = c.restrictions
+		}
+		if c.emailUnconfirmed {
+			row.EmailAuthenticated = ""
+		}
+		err := sd.Consumer(row)
 		if err != nil {
 			return nil, err
 		}
@@ -207,6 +223,10 @@ func seedRows(sd *db.Seeder, key *rsa.PrivateKey, now time.Time) (map[string]str
 		if _, err := sd.LogEntry(db.Action(l.action), l.at, db.Performer{Name: names[l.actor], UserID: l.actor, ActorID: l.actor}, l.owner, l.key, l.reason); err != nil {
 			return nil, err
 		}
+	}
+
+	if err := seedReviewUsers(sd, ts); err != nil {
+		return nil, err
 	}
 
 	// Acceptances: Alice's owner-only bot (made at registration), and the
@@ -227,64 +247,26 @@ func seedRows(sd *db.Seeder, key *rsa.PrivateKey, now time.Time) (map[string]str
 		}
 	}
 
-	// Tokens: minted exactly as the extension mints them, with their rows.
-	files := map[string]string{}
-	mint := func(file string, acceptance int64, revoked bool, o mediawiki.MintOptions) error {
-		o.Issuer = Issuer
-		// The sandbox has no CentralAuth: master's mw: subs carry core's
-		// LocalIdLookup scope of its wiki (wiki.sqlite: wiki id "wiki").
-		o.SubjectScope = mediawiki.LocalScope("wiki")
-		jti, err := jwtutil.NewJTI()
-		if err != nil {
-			return err
-		}
-		o.JTI = jti
-		tok, err := mediawiki.Mint(key, o)
-		if err != nil {
-			return err
-		}
-		var exp string
-		switch {
-		case o.OwnerOnly:
-			exp = db.FormatTimestamp(o.Now.AddDate(1000, 0, 0))
-		case o.ExpiresIn > 0:
-			exp = db.FormatTimestamp(o.Now.Add(o.ExpiresIn))
-		default:
-			exp = db.FormatTimestamp(o.Now.Add(time.Hour))
-		}
-		if err := sd.AccessToken(jti, exp, acceptance, revoked); err != nil {
-			return err
-		}
-		if file != "" {
-			files[file] = tok
-		}
-		return nil
+	// Sample tokens with their rows, and older expired rows, as real
+	// wikis accumulate them (no file: they only show in the counts).
+	files, err := mintSamples(sd, key, now)
+	if err != nil {
+		return nil, err
 	}
-	steps := []struct {
-		file       string
+	for _, o := range []struct {
 		acceptance int64
-		revoked    bool
 		o          mediawiki.MintOptions
 	}{
-		// Alice's owner-only token from registration: 1000 years.
-		{"owner-only.jwt", 1, false, mediawiki.MintOptions{ClientID: KeyOwnerOnly, UserID: 4, OwnerOnly: true, Scopes: []string{"basic", "editpage"}, Now: now.Add(-30 * day)}},
-		// Web Editor, Alice: a live token and an expired one.
-		{"valid.jwt", 2, false, mediawiki.MintOptions{ClientID: KeyWebEditor, UserID: 4, Scopes: []string{"basic", "editpage"}, Now: now.Add(-10 * time.Minute)}},
-		{"expired.jwt", 2, false, mediawiki.MintOptions{ClientID: KeyWebEditor, UserID: 4, Scopes: []string{"basic", "editpage"}, Now: now.Add(-3 * time.Hour)}},
-		// Web Editor, Bob: revoked by a refresh.
-		{"revoked.jwt", 3, true, mediawiki.MintOptions{ClientID: KeyWebEditor, UserID: 5, Scopes: []string{"basic"}, Now: now.Add(-20 * time.Minute)}},
-		// The leaky app's client_credentials token: acceptance 0, sub "".
-		{"client-credentials.jwt", 0, false, mediawiki.MintOptions{ClientID: KeyLeaky, ClientCredentials: true, Scopes: []string{"basic", "highvolume", "editpage"}, Now: now.Add(-5 * time.Minute)}},
-		// The disabled mirror tool's token, still inside its hour.
-		{"disabled-consumer.jwt", 4, false, mediawiki.MintOptions{ClientID: KeyDisabled, UserID: 3, Scopes: []string{"basic"}, Now: now.Add(-15 * time.Minute)}},
-		// Older expired rows, as real wikis accumulate them.
-		{"", 2, false, mediawiki.MintOptions{ClientID: KeyWebEditor, UserID: 4, Now: now.Add(-48 * time.Hour)}},
-		{"", 0, false, mediawiki.MintOptions{ClientID: KeyLeaky, ClientCredentials: true, Now: now.Add(-26 * time.Hour)}},
-	}
-	for _, s := range steps {
-		if err := mint(s.file, s.acceptance, s.revoked, s.o); err != nil {
+		{2, mediawiki.MintOptions{ClientID: KeyWebEditor, UserID: 4, Now: now.Add(-48 * time.Hour)}},
+		{0, mediawiki.MintOptions{ClientID: KeyLeaky, ClientCredentials: true, Now: now.Add(-26 * time.Hour)}},
+	} {
+		if _, err := mintRow(sd, key, o.acceptance, false, o.o); err != nil {
 			return nil, fmt.Errorf("mint sample token: %v", err)
 		}
+	}
+
+	if err := seedReviewUse(sd, now); err != nil {
+		return nil, err
 	}
 
 	// Edits tagged by consumers, as change_tag_def counts them.

@@ -17,10 +17,12 @@ type mintedJSON struct {
 	Header orderedRaw `json:"header"`
 	Claims orderedRaw `json:"claims"`
 	Exp    string     `json:"exp,omitempty"`
+	// TokenRow is mint --create-row's row, and where it went.
+	TokenRow *tokenRowJSON `json:"token_row,omitempty"`
 }
 
-func writeMinted(w io.Writer, tok *jwtutil.Token) error {
-	v := mintedJSON{Token: tok.Raw, Header: rawObject(tok.RawHeader()), Claims: rawObject(tok.RawClaims())}
+func writeMinted(w io.Writer, tok *jwtutil.Token, row *tokenRowJSON) error {
+	v := mintedJSON{Token: tok.Raw, Header: rawObject(tok.RawHeader()), Claims: rawObject(tok.RawClaims()), TokenRow: row}
 	if exp := tok.TimeClaim("exp"); exp.Numeric {
 		v.Exp = jwtutil.FormatDate(exp.Date)
 	}

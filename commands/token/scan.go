@@ -34,8 +34,8 @@ type ScanOptions struct {
 	OpenWiki func() (wikistate.Source, *databaseJSON, io.Closer, error)
 
 	Inputs      []string // log files; none or "-" is stdin
-	Keys        keySettings
-	Audience    string // from the flag only: a log holds many consumers
+	Keys        keyFlags // the key settings, bound; read by scanRun
+	Audience    string   // from the flag only: a log holds many consumers
 	At          string
 	Wiki        wikiSettings
 	TimeField   string
@@ -48,7 +48,6 @@ type ScanOptions struct {
 	Label       string // prefixes every input's name in the report
 	Format      string // text, json or partial
 
-	keyFlags   keyFlags
 	staticApps []string
 }
 
@@ -166,8 +165,8 @@ directory), 2 on a usage error.`,
 			if opts.Format, err = cmdutil.OutputFormat(cmd, "text", "json", "partial"); err != nil {
 				return err
 			}
-			opts.Inputs, opts.At = args, opts.keyFlags.At
-			if opts.Keys, err = opts.keyFlags.bind(cmd, f); err != nil {
+			opts.Inputs, opts.At = args, opts.Keys.At
+			if err := opts.Keys.bind(cmd, f); err != nil {
 				return err
 			}
 			if opts.Wiki, err = resolveWiki(cmd, f, opts.staticApps); err != nil {
@@ -196,7 +195,7 @@ directory), 2 on a usage error.`,
 			return scanRun(opts)
 		},
 	}
-	opts.keyFlags.addFlags(cmd)
+	opts.Keys.addFlags(cmd)
 	fl := cmd.Flags()
 	fl.String("audience", "", "Expected aud (consumer key); only from this flag, since a log holds many consumers")
 	fl.StringVar(&opts.TimeField, "time-field", "", "Judge each use at its line's time, read from this JSON `member` (e.g. time, @timestamp)")
@@ -244,7 +243,7 @@ func memoryLimitSetting(cmd *cobra.Command, f *cmdutil.Factory) (int64, error) {
 func scanRun(opts *ScanOptions) error {
 	ctx, stop := scanContext(opts.Context)
 	defer stop()
-	at, err := instantFrom(opts.Now, opts.At)
+	at, err := instantAt(opts.Now, opts.At)
 	if err != nil {
 		return err
 	}

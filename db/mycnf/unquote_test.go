@@ -1,0 +1,5 @@
+package mycnf
+
+import "strconv"
+
+func unquoteGo(s string) (string, error) { return strconv.Unquote(s) }
