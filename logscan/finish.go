@@ -68,19 +68,7 @@ func (s *Scanner) spill() {
 // first sighting.
 func (s *Scanner) fold() {
 	for _, w := range s.workers {
-		w.local.each(func(u *use) {
-			a := &u.e.own
-			a.count += u.count
-			if u.first.less(a.first) {
-				a.first, a.firstT = u.first, u.firstT
-			}
-			if a.last.less(u.last) {
-				a.last, a.lastT = u.last, u.lastT
-			}
-			for c := range u.byClass {
-				a.byClass[c] += u.byClass[c]
-			}
-		})
+		w.local.each(func(u *use) { u.e.own.add(&u.counts) })
 	}
 }
 
@@ -131,11 +119,28 @@ func (s *Scanner) flushEntries(toRun bool) error {
 	return nil
 }
 
+// eachEntry passes every entry, as a record, to fn; the record is reused.
+func (s *Scanner) eachEntry(fn func(*record) error) error {
+	var r record
+	for _, w := range s.workers {
+		for _, slab := range w.slabs {
+			for k := range slab {
+				if e := &slab[k]; e.creator != nil {
+					s.recordOf(e, &r)
+					if err := fn(&r); err != nil {
+						return err
+					}
+				}
+			}
+		}
+	}
+	return nil
+}
+
 // recordOf fills r from e, keeping what the report will show.
 func (s *Scanner) recordOf(e *entry, r *record) {
 	in, u := &e.info, &e.own
-	*r = record{jti: in.jti, aud: in.aud, sub: in.sub, count: u.count, first: u.first, last: u.last,
-		firstT: u.firstT, lastT: u.lastT, byClass: u.byClass}
+	*r = record{jti: in.jti, aud: in.aud, sub: in.sub, counts: u.counts}
 	if s.stable {
 		r.ident = in.digest
 	} else {
@@ -169,7 +174,11 @@ func (s *Scanner) Finish() (*Report, error) {
 		_ = s.state.dir.remove() // the error at hand is the one to report
 		return nil, s.err
 	}
-	if err := s.flushEntries(false); err != nil {
+	var direct func(func(*record) error) error
+	if s.o.Output == OutputSummary && !s.state.tokens.spilled() {
+		s.fold()
+		direct = s.eachEntry
+	} else if err := s.flushEntries(false); err != nil {
 		_ = s.state.dir.remove() // the error at hand is the one to report
 		return nil, err
 	}
@@ -177,11 +186,11 @@ func (s *Scanner) Finish() (*Report, error) {
 	st.ctx = s.ctx
 	st.files = append([]string{}, s.files...)
 	t := &st.totals
-	t.Bytes, t.Lines, t.TooLong = s.bytesRead.Load(), s.lines.Load(), s.readerTooLong.Load()
+	t.Bytes, t.Lines, t.SkippedTooLong = s.bytesRead.Load(), s.lines.Load(), s.readerTooLong.Load()
 	for _, w := range s.workers {
 		t.add(&w.totals, 0)
 	}
-	rep, err := st.report()
+	rep, err := st.reportFrom(direct)
 	if err != nil {
 		_ = st.dir.remove() // the error at hand is the one to report
 		return nil, err

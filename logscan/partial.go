@@ -42,14 +42,8 @@ type partialHeader struct {
 }
 
 type wireTotals struct {
-	Bytes            int64               `json:"bytes"`
-	Lines            int64               `json:"lines"`
-	LinesWithTokens  int64               `json:"lines_with_tokens"`
-	SkippedBinary    int64               `json:"skipped_binary"`
-	SkippedTooLong   int64               `json:"skipped_too_long"`
-	LinesWithoutTime int64               `json:"lines_without_time"`
-	Occurrences      int64               `json:"occurrences"`
-	Verdicts         map[string]wireSpan `json:"verdicts"` // first and last use per verdict
+	LineCounts
+	Verdicts map[string]wireSpan `json:"verdicts"` // first and last use per verdict
 }
 
 type wireSpan struct {
@@ -69,8 +63,7 @@ type partialEnd struct {
 }
 
 func (t *totals) wire() wireTotals {
-	w := wireTotals{Bytes: t.Bytes, Lines: t.Lines, LinesWithTokens: t.LinesWithTokens, SkippedBinary: t.Binary,
-		SkippedTooLong: t.TooLong, LinesWithoutTime: t.Untimed, Occurrences: t.Occurrences, Verdicts: map[string]wireSpan{}}
+	w := wireTotals{LineCounts: t.LineCounts, Verdicts: map[string]wireSpan{}}
 	for c := 0; c < nClasses; c++ {
 		if t.vFirst[c] != maxPos {
 			w.Verdicts[jwtutil.Class(c).String()] = wireSpan{toWireSighting(t.vFirst[c], t.vFirstT[c]), toWireSighting(t.vLast[c], t.vLastT[c])}
@@ -81,9 +74,8 @@ func (t *totals) wire() wireTotals {
 
 func (w *wireTotals) totals(files int32) (totals, error) {
 	t := newTotals()
-	t.Bytes, t.Lines, t.LinesWithTokens, t.Binary = w.Bytes, w.Lines, w.LinesWithTokens, w.SkippedBinary
-	t.TooLong, t.Untimed, t.Occurrences = w.SkippedTooLong, w.LinesWithoutTime, w.Occurrences
-	for _, n := range []int64{t.Bytes, t.Lines, t.LinesWithTokens, t.Binary, t.TooLong, t.Untimed, t.Occurrences} {
+	t.LineCounts = w.LineCounts
+	for _, n := range []int64{t.Bytes, t.Lines, t.LinesWithTokens, t.SkippedBinary, t.SkippedTooLong, t.LinesWithoutTime, t.Occurrences} {
 		if n < 0 {
 			return t, fmt.Errorf("negative total %d", n)
 		}

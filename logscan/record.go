@@ -28,11 +28,8 @@ type record struct {
 	mw            *MediaWikiRef
 	tokenRow      *TokenRowRef
 	consumer      *ConsumerRef
-	count         int64
-	first, last   pos
-	firstT, lastT jwtutil.NumericDate
-	byClass       [nClasses]int64
-	text          string
+	counts
+	text string
 }
 
 // verdict is the token's verdict: the most fundamental class among its
@@ -59,16 +56,7 @@ func (r *record) id() string { return hex.EncodeToString(r.ident[:6]) }
 // combineRecords folds src's tally into dst: both are the same token.
 // The judgement is dst's (the same token judged with the same settings).
 func combineRecords(dst, src *record) {
-	dst.count += src.count
-	if src.first.less(dst.first) {
-		dst.first, dst.firstT = src.first, src.firstT
-	}
-	if dst.last.less(src.last) {
-		dst.last, dst.lastT = src.last, src.lastT
-	}
-	for c := range src.byClass {
-		dst.byClass[c] += src.byClass[c]
-	}
+	dst.add(&src.counts)
 	if dst.text == "" {
 		dst.text = src.text
 	}
@@ -212,7 +200,7 @@ var classByName = func() map[string]jwtutil.Class {
 // record checks w and turns it into r; files is how many files the
 // positions may name.
 func (w *wireRecord) record(r *record, files int32) error {
-	*r = record{jti: w.JTI, aud: w.Aud, sub: w.Sub, count: w.Count, mw: w.MediaWiki, tokenRow: w.TokenRow, consumer: w.Consumer}
+	*r = record{jti: w.JTI, aud: w.Aud, sub: w.Sub, counts: counts{count: w.Count}, mw: w.MediaWiki, tokenRow: w.TokenRow, consumer: w.Consumer}
 	if len(w.ID) != 64 {
 		return fmt.Errorf("token id %q is not 64 hex digits", w.ID)
 	}

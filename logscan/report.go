@@ -89,22 +89,16 @@ type ConsumerSummary struct {
 
 // Summary is the last JSON line ({"summary": …}) and the text report.
 type Summary struct {
-	Files            []string         `json:"files"`
-	Bytes            int64            `json:"bytes"`
-	Lines            int64            `json:"lines"`
-	LinesWithTokens  int64            `json:"lines_with_tokens"`
-	SkippedBinary    int64            `json:"skipped_binary"`
-	SkippedTooLong   int64            `json:"skipped_too_long"`
-	LinesWithoutTime int64            `json:"lines_without_time"`
-	Occurrences      int64            `json:"occurrences"`
-	UniqueTokens     int              `json:"unique_tokens"`
-	Valid            bool             `json:"valid"`
-	JudgedAt         string           `json:"judged_at"`
-	TimeSource       string           `json:"time_source"`
-	Database         bool             `json:"database"`
-	TokensByVerdict  map[string]int   `json:"tokens_by_verdict"`
-	UsesByVerdict    map[string]int64 `json:"uses_by_verdict"`
-	Verdicts         []VerdictSummary `json:"verdicts"`
+	Files []string `json:"files"`
+	LineCounts
+	UniqueTokens    int              `json:"unique_tokens"`
+	Valid           bool             `json:"valid"`
+	JudgedAt        string           `json:"judged_at"`
+	TimeSource      string           `json:"time_source"`
+	Database        bool             `json:"database"`
+	TokensByVerdict map[string]int   `json:"tokens_by_verdict"`
+	UsesByVerdict   map[string]int64 `json:"uses_by_verdict"`
+	Verdicts        []VerdictSummary `json:"verdicts"`
 	// Consumers is the by-consumer table, most uses first. A Report
 	// streams it (EachConsumer) and leaves this nil: a log of forged
 	// tokens may name as many consumers as tokens.
@@ -160,9 +154,31 @@ type VerifyMeta struct {
 	StaticApps   []string `json:"static_apps"`
 }
 
-// totals are the counts over lines and uses, which add up across inputs.
+// LineCounts are the counts over the inputs' lines and uses: they add up
+// across inputs, scans and hosts.
+type LineCounts struct {
+	Bytes            int64 `json:"bytes"`
+	Lines            int64 `json:"lines"`
+	LinesWithTokens  int64 `json:"lines_with_tokens"`
+	SkippedBinary    int64 `json:"skipped_binary"`
+	SkippedTooLong   int64 `json:"skipped_too_long"`
+	LinesWithoutTime int64 `json:"lines_without_time"`
+	Occurrences      int64 `json:"occurrences"`
+}
+
+func (c *LineCounts) add(o *LineCounts) {
+	c.Bytes += o.Bytes
+	c.Lines += o.Lines
+	c.LinesWithTokens += o.LinesWithTokens
+	c.SkippedBinary += o.SkippedBinary
+	c.SkippedTooLong += o.SkippedTooLong
+	c.LinesWithoutTime += o.LinesWithoutTime
+	c.Occurrences += o.Occurrences
+}
+
+// totals are the line counts and each verdict's first and last use.
 type totals struct {
-	Bytes, Lines, LinesWithTokens, Binary, TooLong, Untimed, Occurrences int64
+	LineCounts
 
 	vFirst, vLast   [nClasses]pos
 	vFirstT, vLastT [nClasses]jwtutil.NumericDate
@@ -178,13 +194,7 @@ func newTotals() totals {
 
 // add folds o into t; o's file indices are shifted by offset.
 func (t *totals) add(o *totals, offset int32) {
-	t.Bytes += o.Bytes
-	t.Lines += o.Lines
-	t.LinesWithTokens += o.LinesWithTokens
-	t.Binary += o.Binary
-	t.TooLong += o.TooLong
-	t.Untimed += o.Untimed
-	t.Occurrences += o.Occurrences
+	t.LineCounts.add(&o.LineCounts)
 	for c := 0; c < nClasses; c++ {
 		if f := o.vFirst[c]; f != maxPos {
 			f.file += offset
@@ -359,7 +369,14 @@ var consByUses = &codec[consAcc]{
 
 // report reads the state once: the by-verdict and by-consumer tallies
 // and, for per-token output, the lines in order of first sighting.
-func (st *state) report() (*Report, error) {
+func (st *state) report() (*Report, error) { return st.reportFrom(nil) }
+
+// reportFrom is report; direct, when set, gives the records instead of the
+// state's sorter: a scan whose summary is all it reports and which never
+// spilled passes its entries through one reused record, and holds no
+// record at all (fresh memory is what a scan of distinct tokens pays for,
+// besides RSA, on a VM).
+func (st *state) reportFrom(direct func(func(*record) error) error) (*Report, error) {
 	rep := &Report{Meta: st.meta, st: st}
 	var tokensBy [nClasses]int
 	var usesBy [nClasses]int64
@@ -400,9 +417,12 @@ func (st *state) report() (*Report, error) {
 		return nil
 	}
 	var err error
-	if st.tokens.spilled() || st.output == OutputPartial {
+	switch {
+	case direct != nil:
+		err = direct(pass)
+	case st.tokens.spilled() || st.output == OutputPartial:
 		err = st.tokens.each(pass) // combines a token's records from the runs
-	} else {
+	default:
 		// All in memory, one record per token: the order does not matter
 		// here, and sorting by digest would cost more than the pass.
 		for _, r := range st.tokens.inMemory() {
@@ -430,9 +450,7 @@ func (st *state) report() (*Report, error) {
 
 	t := &st.totals
 	sum := Summary{
-		Files: append([]string{}, st.files...), Bytes: t.Bytes, Lines: t.Lines, LinesWithTokens: t.LinesWithTokens,
-		SkippedBinary: t.Binary, SkippedTooLong: t.TooLong, LinesWithoutTime: t.Untimed, Occurrences: t.Occurrences,
-		UniqueTokens: unique, Valid: valid, JudgedAt: st.meta.JudgedAt, TimeSource: st.meta.TimeSource, Database: st.meta.Database,
+		Files: append([]string{}, st.files...), LineCounts: t.LineCounts, UniqueTokens: unique, Valid: valid, JudgedAt: st.meta.JudgedAt, TimeSource: st.meta.TimeSource, Database: st.meta.Database,
 		TokensByVerdict: map[string]int{}, UsesByVerdict: map[string]int64{}, Verdicts: []VerdictSummary{},
 	}
 	for c := 0; c < nClasses; c++ {

@@ -121,11 +121,35 @@ type tokenInfo struct {
 
 // use is one worker's tally for one token.
 type use struct {
-	e             *entry
+	e *entry
+	counts
+}
+
+// counts are a token's uses, by verdict, and its first and last
+// sightings (by position; the times are those lines'). Tallies, records
+// and their combinations all add up this way.
+type counts struct {
 	count         int64
 	first, last   pos
 	firstT, lastT jwtutil.NumericDate
 	byClass       [nClasses]int64
+}
+
+// noCounts is counts before the first use.
+var noCounts = counts{first: maxPos, firstT: noTime, lastT: noTime}
+
+// add folds o into c.
+func (c *counts) add(o *counts) {
+	c.count += o.count
+	if o.first.less(c.first) {
+		c.first, c.firstT = o.first, o.firstT
+	}
+	if c.last.less(o.last) {
+		c.last, c.lastT = o.last, o.lastT
+	}
+	for k := range o.byClass {
+		c.byClass[k] += o.byClass[k]
+	}
 }
 
 type chunk struct {

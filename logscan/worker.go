@@ -81,7 +81,7 @@ func (w *worker) process(c chunk) {
 			line, data = data, nil
 		}
 		if len(line) > MaxLine {
-			w.totals.TooLong++
+			w.totals.SkippedTooLong++
 			continue
 		}
 		if n := len(line); n > 0 && line[n-1] == '\r' {
@@ -92,12 +92,12 @@ func (w *worker) process(c chunk) {
 			// Binary lines without candidates cost nothing to skip; only
 			// lines that would contribute are checked.
 			if hasNUL(line) {
-				w.totals.Binary++
+				w.totals.SkippedBinary++
 			}
 			continue
 		}
 		if !textOutside(line, w.spans) {
-			w.totals.Binary++
+			w.totals.SkippedBinary++
 			continue
 		}
 		w.totals.LinesWithTokens++
@@ -107,7 +107,7 @@ func (w *worker) process(c chunk) {
 			if tm, ok := w.clock.Time(line); ok {
 				t, timed = tm, true
 			} else {
-				w.totals.Untimed++
+				w.totals.LinesWithoutTime++
 			}
 		}
 		for _, sp := range w.spans {
@@ -215,7 +215,7 @@ func (t *tallies) add(k tokenKey, e *entry) *tally {
 	}
 	t.n++
 	s := &t.slots[i]
-	*s = tally{key: k, class: e.info.atClass, use: use{e: e, first: maxPos, firstT: noTime, lastT: noTime}}
+	*s = tally{key: k, class: e.info.atClass, use: use{e: e, counts: noCounts}}
 	return s
 }
 

@@ -262,21 +262,9 @@ func scanRun(opts *ScanOptions) error {
 	case err != nil:
 		return cmdutil.FlagErrorf("--time-regex: %v", err)
 	}
-	inputs := opts.Inputs
-	if len(inputs) == 0 {
-		if opts.IO.IsStdinTTY() {
-			return cmdutil.FlagErrorf("no input: give log files, or pipe a log into stdin")
-		}
-		inputs = []string{"-"}
-	}
-	stdinUses := 0
-	for _, in := range inputs {
-		if in == "-" {
-			stdinUses++
-		}
-	}
-	if stdinUses > 1 {
-		return cmdutil.FlagErrorf("- (stdin) can be given only once")
+	inputs, fromStdin, err := inputList(opts.IO, opts.Inputs, "give log files, or pipe a log into stdin")
+	if err != nil {
+		return err
 	}
 	switch {
 	case opts.ShowTokens && opts.Format == "partial":
@@ -292,7 +280,7 @@ func scanRun(opts *ScanOptions) error {
 	vo := verdict.Options{Audience: opts.Audience, MediaWiki: opts.Wiki.Version, SubjectScope: opts.Wiki.SubjectScope,
 		WikiID: opts.Wiki.WikiID, StaticApps: opts.Wiki.StaticApps}
 	stdinUser := ""
-	if stdinUses > 0 {
+	if fromStdin {
 		stdinUser = "log"
 	}
 	if err := opts.Keys.load(opts.IO, &vo, stdinUser); err != nil {
@@ -407,6 +395,28 @@ func limitMemory(limit int64) (restore func()) {
 			debug.SetMemoryLimit(oldLimit)
 		}
 	}
+}
+
+// inputList is the inputs to read: those given, or stdin ("-") when none
+// are and stdin is not a terminal (hint says what to give then). Stdin may
+// be named once; fromStdin says whether it is.
+func inputList(ios *cmdutil.IOStreams, inputs []string, hint string) (_ []string, fromStdin bool, _ error) {
+	if len(inputs) == 0 {
+		if ios.IsStdinTTY() {
+			return nil, false, cmdutil.FlagErrorf("no input: %s", hint)
+		}
+		inputs = []string{"-"}
+	}
+	n := 0
+	for _, in := range inputs {
+		if in == "-" {
+			n++
+		}
+	}
+	if n > 1 {
+		return nil, false, cmdutil.FlagErrorf("- (stdin) can be given only once")
+	}
+	return inputs, n > 0, nil
 }
 
 // openLogs opens every file before any is read: a typo fails at once, not

@@ -119,21 +119,9 @@ file does not exist, 1 on another error.`,
 func scanMergeRun(opts *ScanMergeOptions) error {
 	ctx, stop := scanContext(opts.Context)
 	defer stop()
-	inputs := opts.Inputs
-	if len(inputs) == 0 {
-		if opts.IO.IsStdinTTY() {
-			return cmdutil.FlagErrorf("no input: give partial files, or pipe partials into stdin")
-		}
-		inputs = []string{"-"}
-	}
-	stdin := 0
-	for _, in := range inputs {
-		if in == "-" {
-			stdin++
-		}
-	}
-	if stdin > 1 {
-		return cmdutil.FlagErrorf("- (stdin) can be given only once")
+	inputs, _, err := inputList(opts.IO, opts.Inputs, "give partial files, or pipe partials into stdin")
+	if err != nil {
+		return err
 	}
 	if err := checkTempDir(opts.TempDir); err != nil {
 		return err
