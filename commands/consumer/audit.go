@@ -148,6 +148,9 @@ at.`,
 				}
 				opts.FailOn = r
 			}
+			if err := opts.bindDB(cmd, f); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(opts)
 			}

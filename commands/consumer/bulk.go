@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"sort"
 	"strconv"
 	"strings"
@@ -121,48 +120,4 @@ func (sel *ownerSelection) leftAloneText() string {
 		parts[i] = fmt.Sprintf("%d %s", sel.leftAlone[n], n)
 	}
 	return strings.Join(parts, ", ")
-}
-
-// The outcomes a result can have, in JSON.
-const (
-	outcomeChanged   = "changed"
-	outcomeUnchanged = "unchanged"
-	outcomeRefused   = "refused"
-	outcomeFailed    = "failed"
-)
-
-// outcomeOf classifies a result.
-func outcomeOf(err error, changed bool) string {
-	switch {
-	case err == nil && changed:
-		return outcomeChanged
-	case err == nil:
-		return outcomeUnchanged
-	case cmdutil.ExitCode(err) == cmdutil.ExitRefused:
-		return outcomeRefused
-	}
-	return outcomeFailed
-}
-
-// printSummary ends a run with several consumers: counts by outcome, and
-// each refusal or failure on a line of its own.
-func printSummary(w io.Writer, st *cmdutil.Styles, spec actionSpec, results []actionResult, dryRun bool) {
-	counts := map[string]int{}
-	for _, r := range results {
-		counts[r.Outcome]++
-	}
-	done := spec.past
-	if dryRun {
-		done = "to be " + spec.past
-	}
-	line := fmt.Sprintf("Summary: %d %s, %d already so, %d refused", counts[outcomeChanged], done, counts[outcomeUnchanged], counts[outcomeRefused])
-	if counts[outcomeFailed] > 0 {
-		line += fmt.Sprintf(", %d failed", counts[outcomeFailed])
-	}
-	fmt.Fprintln(w, st.Bold.Render(line))
-	for _, r := range results {
-		if r.Outcome == outcomeRefused || r.Outcome == outcomeFailed {
-			fmt.Fprintf(w, "  %s %s %s: %s\n", st.Err.Render(r.Outcome), cmdutil.Safe(r.Key), cmdutil.Safe(r.Name), cmdutil.Safe(r.Error))
-		}
-	}
 }

@@ -361,41 +361,42 @@ func summaryRow(t *cmdutil.Table, st *cmdutil.Styles, a review.Assessment, extra
 type JudgeOptions struct {
 	IO      *cmdutil.IOStreams
 	Context context.Context
-	Source  func() (review.Source, func(), error)
-	Policy  review.Policy
-	Format  string
+	// DB opens the wiki database the settings name (the store factory).
+	DB     *dbcmd.Opener
+	Policy review.Policy
+	Format string
 }
 
-// bind fills the options from cmd: the output format (one of formats),
-// the policy (the wiki's grant settings, the factory's clock), the
-// interrupt-aware context and the database to open.
+// bind fills the options from cmd: the output format (one of formats)
+// and the policy (the wiki's grant settings, the factory's clock). The
+// command then checks its own flags, and calls bindDB.
 func (o *JudgeOptions) bind(cmd *cobra.Command, f *cmdutil.Factory, formats ...string) error {
 	var err error
 	if o.Format, err = cmdutil.OutputFormat(cmd, formats...); err != nil {
 		return err
 	}
-	if o.Policy, err = policy(f, cmd); err != nil {
+	o.Policy, err = policy(f, cmd)
+	return err
+}
+
+// bindDB resolves the database to open and the interrupt-aware context.
+func (o *JudgeOptions) bindDB(cmd *cobra.Command, f *cmdutil.Factory) error {
+	var err error
+	if o.DB, err = opener(cmd, f); err != nil {
 		return err
 	}
 	o.Context = cmdutil.CatchInterrupt(cmd)
-	o.Source = func() (review.Source, func(), error) {
-		st, err := dbcmd.Open(cmd, f)
-		if err != nil {
-			return nil, nil, err
-		}
-		return st, func() { st.Close() }, nil
-	}
 	return nil
 }
 
-// withSource opens the source, runs fn on it and closes it.
+// withSource opens the database, runs fn on it and closes it.
 func (o *JudgeOptions) withSource(fn func(review.Source) error) error {
-	src, done, err := o.Source()
+	st, err := o.DB.Open(o.Context)
 	if err != nil {
 		return err
 	}
-	defer done()
-	return fn(src)
+	defer st.Close()
+	return fn(st)
 }
 
 // field is one "name  value" line of a consumer's block.
