@@ -5,6 +5,7 @@
 package sandbox
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -35,9 +36,37 @@ const Marker = ".mwoauth-sandbox"
 var owned = []string{"wiki.sqlite", "wiki.sqlite-journal", "wiki.sqlite-wal", "wiki.sqlite-shm",
 	"oauth2-private.pem", "oauth2-public.pem", "tokens", AccessLog, Marker}
 
+// createOptions are what "mwoauth sandbox" runs with.
+type createOptions struct {
+	IO  *cmdutil.IOStreams
+	Ctx context.Context // Ctrl-C cancels it (cmdutil.CatchInterrupt)
+	// Now is when the sandbox's history happened and its tokens were
+	// minted: with a pinned clock (MWOAUTH_NOW) all but the key pair and
+	// the token ids are reproducible.
+	Now func() time.Time
+	// CreateDB creates the sandbox's SQLite database (the store factory).
+	CreateDB func(ctx context.Context, path string) (*db.Store, error)
+
+	Dir    string
+	Force  bool
+	Format string // text or json
+	// ConfigPath is the configuration file the profile is written to.
+	ConfigPath string
+	// Chosen is the profile --profile or MWOAUTH_PROFILE chooses ("" when
+	// neither does): another one means the sandbox is not what a bare
+	// command uses.
+	Chosen string
+}
+
 // NewCmdSandbox builds the "sandbox" command.
 func NewCmdSandbox(f *cmdutil.Factory) *cobra.Command {
-	var force bool
+	return newCmdSandbox(f, nil, nil)
+}
+
+// newCmdSandbox builds "sandbox" with its refresh; runF and refreshF, when
+// not nil, replace createRun and refreshRun.
+func newCmdSandbox(f *cmdutil.Factory, runF func(*createOptions) error, refreshF func(*refreshOptions) error) *cobra.Command {
+	opts := &createOptions{IO: f.IO, Now: f.Now, CreateDB: db.CreateSQLite, Dir: DefaultDir}
 	cmd := &cobra.Command{
 		Use:   "sandbox [DIR]",
 		Short: "Create a practice wiki (SQLite) with consumers, tokens and keys",
@@ -86,19 +115,33 @@ access log anew, keeping everything else.`,
   mwoauth --profile sandbox consumer list`,
 		Args: cmdutil.Args(cobra.MaximumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			dir := DefaultDir
 			if len(args) == 1 {
-				dir = args[0]
-				if err := refuseNearSubcommand(cmd, dir); err != nil {
+				opts.Dir = args[0]
+				if err := refuseNearSubcommand(cmd, opts.Dir); err != nil {
 					return err
 				}
 			}
-			return run(cmd, f, dir, force)
+			opts.Ctx = cmdutil.CatchInterrupt(cmd)
+			var err error
+			if opts.Format, err = cmdutil.OutputFormat(cmd, "text", "json"); err != nil {
+				return err
+			}
+			opts.ConfigPath = cmdutil.ConfigPath(f.ConfigPath)
+			// MWOAUTH_PROFILE chooses a profile over the file's default,
+			// and --profile over both.
+			opts.Chosen = f.Env("MWOAUTH_PROFILE")
+			if f.Profile != "" {
+				opts.Chosen = f.Profile
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return createRun(opts)
 		},
 	}
-	cmd.Flags().BoolVar(&force, "force", false, "Replace an existing sandbox in DIR")
+	cmd.Flags().BoolVar(&opts.Force, "force", false, "Replace an existing sandbox in DIR")
 	cmdutil.AddOutputFlag(cmd, "text", "json")
-	cmd.AddCommand(newCmdRefresh(f))
+	cmd.AddCommand(newCmdRefresh(f, refreshF))
 	return cmd
 }
 
@@ -120,18 +163,16 @@ func refuseNearSubcommand(cmd *cobra.Command, dir string) error {
 	return nil
 }
 
-func run(cmd *cobra.Command, f *cmdutil.Factory, dir string, force bool) error {
-	ctx := cmdutil.CatchInterrupt(cmd)
-	format, err := cmdutil.OutputFormat(cmd, "text", "json")
-	if err != nil {
-		return err
-	}
+// createRun makes the sandbox: folder, key pair, database, sample tokens,
+// access log and profile.
+func createRun(opts *createOptions) error {
+	ctx, dir := opts.Ctx, opts.Dir
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return err
 	}
 	if entries, err := os.ReadDir(abs); err == nil && len(entries) > 0 {
-		if !force {
+		if !opts.Force {
 			return cmdutil.Exitf(cmdutil.ExitRefused, "%s already exists and is not empty; pass --force to replace the sandbox in it", dir)
 		}
 		if _, err := os.Stat(filepath.Join(abs, Marker)); err != nil {
@@ -167,7 +208,7 @@ func run(cmd *cobra.Command, f *cmdutil.Factory, dir string, force bool) error {
 	}
 
 	dbPath := filepath.Join(abs, "wiki.sqlite")
-	st, err := db.CreateSQLite(ctx, dbPath)
+	st, err := opts.CreateDB(ctx, dbPath)
 	if err != nil {
 		return cmdutil.Exitf(cmdutil.ExitFailure, "create %s: %v", dbPath, err)
 	}
@@ -175,7 +216,7 @@ func run(cmd *cobra.Command, f *cmdutil.Factory, dir string, force bool) error {
 		st.Close()
 		return cmdutil.Exitf(cmdutil.ExitFailure, "%v", err)
 	}
-	now := f.Now()
+	now := opts.Now()
 	tokens, err := seed(ctx, st, key, now)
 	st.Close()
 	if err != nil {
@@ -186,7 +227,7 @@ func run(cmd *cobra.Command, f *cmdutil.Factory, dir string, force bool) error {
 		return err
 	}
 
-	cfgPath := cmdutil.ConfigPath(f.ConfigPath)
+	cfgPath := opts.ConfigPath
 	profile := [][2]string{
 		{"db", "sqlite:" + dbPath},
 		{"public-key", pubPath},
@@ -199,22 +240,19 @@ func run(cmd *cobra.Command, f *cmdutil.Factory, dir string, force bool) error {
 	if err != nil {
 		return cmdutil.Exitf(cmdutil.ExitFailure, "write profile: %v", err)
 	}
-	// MWOAUTH_PROFILE chooses a profile over the file's default: then the
-	// sandbox is not what a bare command uses, whatever the file says.
-	chosen := f.Env("MWOAUTH_PROFILE")
-	if f.Profile != "" {
-		chosen = f.Profile
-	}
+	// A chosen profile wins over the file's default: then the sandbox is
+	// not what a bare command uses, whatever the file says.
+	chosen := opts.Chosen
 	isDefault := def.IsDefault() && (chosen == "" || chosen == ProfileName)
 
-	if format == "json" {
+	if opts.Format == "json" {
 		m := map[string]any{"dir": abs, "db": "sqlite:" + dbPath, "public_key": pubPath, "private_key": privPath,
 			"issuer": Issuer, "config": cfgPath, "profile": ProfileName, "default_profile": isDefault, "tokens": tokenFiles,
 			"access_log": logPath, "tokens_valid_until": validUntil(now)}
-		return cmdutil.WriteJSON(f.IO.Out, m)
+		return cmdutil.WriteJSON(opts.IO.Out, m)
 	}
-	s := f.IO.Styles()
-	out := f.IO.Out
+	s := opts.IO.Styles()
+	out := opts.IO.Out
 	safeDir := func(name string) string { return cmdutil.Safe(filepath.Join(dir, name)) }
 	fmt.Fprintf(out, "%s Sandbox wiki created in %s\n", s.OK.Render("✓"), cmdutil.Safe(dir))
 	fmt.Fprintf(out, "  database     %s (%d consumers in every stage and of every risk, %d users with and without rights, log history)\n", safeDir("wiki.sqlite"),
