@@ -144,8 +144,7 @@ user, 10 transition not allowed / performer refused / changed / declined,
 		fl.BoolVar(&opts.RevokeTokens, "revoke-tokens", false, "Also delete the consumer's attributable access-token rows (their refresh tokens die too)")
 	}
 	addRightsFlags(cmd, &opts.SkipRightsCheck)
-	fl.BoolVar(&opts.DryRun, "dry-run", false, "Print the SQL script that would run (stdout) and the preview (stderr); write nothing")
-	fl.BoolVarP(&opts.Yes, "yes", "y", false, "Do not ask for confirmation")
+	addWriteFlags(cmd, &opts.DryRun, &opts.Yes)
 	cmdutil.AddOutputFlag(cmd, "text", "json")
 	dbcmd.AddFlags(cmd)
 	return cmd

@@ -77,20 +77,16 @@ type ownerSelection struct {
 // not the ones it would refuse or leave as they are, and for disable not
 // the suppressed ones it would un-suppress.
 func selectOwner(ctx context.Context, st *db.Store, owner string, action db.Action, suppress bool, now time.Time, age time.Duration) (*ownerSelection, error) {
-	sel := &ownerSelection{owner: owner, leftAlone: map[string]int{}}
-	if id, err := strconv.ParseInt(strings.TrimSpace(owner), 10, 64); err == nil && id > 0 {
-		sel.ownerID = id
-	} else {
-		id, name, err := st.UserIDByName(ctx, owner)
-		if errors.Is(err, db.ErrNotFound) {
-			return nil, cmdutil.Exitf(cmdutil.ExitNotFound, "--owner: no user %q; nothing written", cmdutil.Safe(owner))
-		}
-		if err != nil {
-			return nil, err
-		}
-		sel.ownerID, sel.owner = id, name
+	sel := &ownerSelection{leftAlone: map[string]int{}}
+	var err error
+	sel.ownerID, sel.owner, err = ownerID(ctx, st, owner)
+	if errors.Is(err, db.ErrNotFound) {
+		return nil, cmdutil.Exitf(cmdutil.ExitNotFound, "--owner: no user %q; nothing written", cmdutil.Safe(owner))
 	}
-	err := st.ListConsumers(ctx, db.ListFilter{OwnerID: sel.ownerID, IncludeSuppressed: true}, func(c *db.Consumer) error {
+	if err != nil {
+		return nil, err
+	}
+	err = st.ListConsumers(ctx, db.ListFilter{OwnerID: sel.ownerID, IncludeSuppressed: true}, func(c *db.Consumer) error {
 		effective := c.EffectiveStage(now, age)
 		// A transition the wiki refuses is not an error here: the consumer
 		// is one the action does not change, and is counted as left alone.
@@ -106,6 +102,17 @@ func selectOwner(ctx context.Context, st *db.Store, owner string, action db.Acti
 		return nil, err
 	}
 	return sel, nil
+}
+
+// ownerID resolves an owner as --owner names one (list, and the actions):
+// a central user id, or a user name, which the wiki's user tables (or
+// CentralAuth's) resolve, giving the name as stored. An unknown name is
+// db.ErrNotFound.
+func ownerID(ctx context.Context, st *db.Store, owner string) (id int64, name string, err error) {
+	if id, err := strconv.ParseInt(strings.TrimSpace(owner), 10, 64); err == nil && id > 0 {
+		return id, owner, nil
+	}
+	return st.UserIDByName(ctx, owner)
 }
 
 // leftAloneText is "1 proposed, 3 rejected" (sorted by stage name).

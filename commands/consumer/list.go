@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -245,17 +244,12 @@ func listRun(opts *listOptions) error {
 	defer st.Close()
 	ctx := opts.Ctx
 	if opts.Owner != "" {
-		if id, err := strconv.ParseInt(opts.Owner, 10, 64); err == nil && id > 0 {
-			filter.OwnerID = id
-		} else {
-			id, _, err := st.UserIDByName(ctx, opts.Owner)
-			if errors.Is(err, db.ErrNotFound) {
-				return cmdutil.Exitf(cmdutil.ExitNotFound, "no user %q", opts.Owner)
-			}
-			if err != nil {
-				return err
-			}
-			filter.OwnerID = id
+		filter.OwnerID, _, err = ownerID(ctx, st, opts.Owner)
+		if errors.Is(err, db.ErrNotFound) {
+			return cmdutil.Exitf(cmdutil.ExitNotFound, "no user %q", opts.Owner)
+		}
+		if err != nil {
+			return err
 		}
 	}
 	if !opts.All {

@@ -84,8 +84,7 @@ declined.`,
 	// Not --wiki: that is the central wiki's id setting (MWOAUTH_WIKI),
 	// which would then also be read from the environment and profile.
 	fl.StringVar(&opts.Wiki, "on-wiki", "", "Only the authorization for this wiki `ID` (oaac_wiki; default: every wiki)")
-	fl.BoolVar(&opts.DryRun, "dry-run", false, "Print the SQL script that would run (stdout) and the preview (stderr); write nothing")
-	fl.BoolVarP(&opts.Yes, "yes", "y", false, "Do not ask for confirmation")
+	addWriteFlags(cmd, &opts.DryRun, &opts.Yes)
 	cmdutil.AddOutputFlag(cmd, "text", "json")
 	dbcmd.AddFlags(cmd)
 	return cmd

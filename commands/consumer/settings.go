@@ -31,6 +31,14 @@ func addExpiryFlag(cmd *cobra.Command) {
 	cmd.Flags().String("request-expiration-age", "", "$wgMWOAuthRequestExpirationAge: `age` after which a proposal is expired (default 30d; 0 = never)")
 }
 
+// addWriteFlags adds --dry-run and --yes, which every command that writes
+// to the wiki (the actions, revoke) takes.
+func addWriteFlags(cmd *cobra.Command, dryRun, yes *bool) {
+	fl := cmd.Flags()
+	fl.BoolVar(dryRun, "dry-run", false, "Print the SQL script that would run (stdout) and the preview (stderr); write nothing")
+	fl.BoolVarP(yes, "yes", "y", false, "Do not ask for confirmation")
+}
+
 // groupRights resolves manager-groups and suppressor-groups.
 func groupRights(cmd *cobra.Command, f *cmdutil.Factory) (mediawiki.GroupRights, error) {
 	g := mediawiki.DefaultGroupRights()
