@@ -24,12 +24,12 @@ func newCmdConfig(f *cmdutil.Factory) *cobra.Command {
   mwoauth --profile metawiki config show --output json`,
 	})
 	cmd.AddCommand(
-		newCmdConfigShow(f),
-		newCmdConfigList(f),
-		newCmdConfigGet(f),
-		newCmdConfigSet(f),
-		newCmdConfigUnset(f),
-		newCmdConfigUse(f),
+		NewCmdConfigShow(f, nil),
+		NewCmdConfigList(f, nil),
+		NewCmdConfigGet(f, nil),
+		NewCmdConfigSet(f, nil),
+		NewCmdConfigUnset(f, nil),
+		NewCmdConfigUse(f, nil),
 	)
 	return cmd
 }
@@ -50,7 +50,20 @@ func settingOf(v cmdutil.Value) settingJSON {
 	return s
 }
 
-func newCmdConfigShow(f *cmdutil.Factory) *cobra.Command {
+// ConfigShowOptions is what "config show" prints: the configuration in
+// use and every setting as commands resolve it.
+type ConfigShowOptions struct {
+	IO     *cmdutil.IOStreams
+	Config *cmdutil.Config
+	Values []cmdutil.Value
+	Notes  []string // why the default profile's identity settings do not apply
+	Format string
+}
+
+// NewCmdConfigShow builds "config show"; runF, when not nil, replaces
+// configShowRun.
+func NewCmdConfigShow(f *cmdutil.Factory, runF func(*ConfigShowOptions) error) *cobra.Command {
+	opts := &ConfigShowOptions{IO: f.IO}
 	cmd := &cobra.Command{
 		Use:   "show",
 		Short: "Print every setting as commands resolve it, and where it came from",
@@ -70,71 +83,87 @@ the text.`,
 		Example: "  mwoauth config show\n  mwoauth --profile sandbox config show --output json",
 		Args:    cmdutil.Args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			format, err := cmdutil.OutputFormat(cmd, "text", "json")
-			if err != nil {
+			var err error
+			if opts.Format, err = cmdutil.OutputFormat(cmd, "text", "json"); err != nil {
 				return err
 			}
-			cfg, err := f.Config()
-			if err != nil {
+			if opts.Config, err = f.Config(); err != nil {
 				return err
 			}
-			values, err := f.ResolveAll(cmd)
-			if err != nil {
+			if opts.Values, err = f.ResolveAll(cmd); err != nil {
 				return err
 			}
-			notes := []string{}
+			opts.Notes = []string{}
 			if n := f.UnusedDefaultProfile(cmd); n != "" {
-				notes = append(notes, n)
+				opts.Notes = append(opts.Notes, n)
 			}
-			if format == "json" {
-				settings := map[string]settingJSON{}
-				for _, v := range values {
-					settings[v.Key] = settingOf(v)
-				}
-				var profile *string
-				if cfg.ProfileName != "" {
-					profile = &cfg.ProfileName
-				}
-				profiles := cfg.ProfileNames()
-				if profiles == nil {
-					profiles = []string{}
-				}
-				return cmdutil.WriteJSON(f.IO.Out, map[string]any{
-					"path": cfg.Path, "profile": profile, "profiles": profiles, "settings": settings, "notes": notes,
-				})
+			if runF != nil {
+				return runF(opts)
 			}
-			w, st := f.IO.Out, f.IO.Styles()
-			path := cfg.Path
-			if !cfg.Exists {
-				path += " (does not exist)"
-			}
-			fmt.Fprintf(w, "config   %s\n", cmdutil.Safe(path))
-			profile := "(none)"
-			if cfg.ProfileName != "" {
-				profile = cmdutil.Safe(cfg.ProfileName) + " " + st.Dim.Render("("+cfg.ProfileFrom+")")
-			}
-			fmt.Fprintf(w, "profile  %s\n", profile)
-			for _, v := range values {
-				if v.Value == "" && v.Source == cmdutil.SourceDefault {
-					continue
-				}
-				shown := cmdutil.Safe(v.Shown())
-				if shown == "" {
-					shown = `""`
-				}
-				fmt.Fprintf(w, "%-17s %s  %s\n", v.Key, shown, st.Dim.Render(v.Origin()))
-			}
-			for _, n := range notes {
-				fmt.Fprintf(w, "%s %s\n", st.Warn.Render("note:"), cmdutil.Safe(n))
-			}
-			return nil
+			return configShowRun(opts)
 		},
 	}
 	cmdutil.AddOutputFlag(cmd, "text", "json")
 	return cmd
 }
 
-func newCmdConfigList(f *cmdutil.Factory) *cobra.Command {
+func configShowRun(opts *ConfigShowOptions) error {
+	cfg, values, notes := opts.Config, opts.Values, opts.Notes
+	if opts.Format == "json" {
+		settings := map[string]settingJSON{}
+		for _, v := range values {
+			settings[v.Key] = settingOf(v)
+		}
+		var profile *string
+		if cfg.ProfileName != "" {
+			profile = &cfg.ProfileName
+		}
+		profiles := cfg.ProfileNames()
+		if profiles == nil {
+			profiles = []string{}
+		}
+		return cmdutil.WriteJSON(opts.IO.Out, map[string]any{
+			"path": cfg.Path, "profile": profile, "profiles": profiles, "settings": settings, "notes": notes,
+		})
+	}
+	w, st := opts.IO.Out, opts.IO.Styles()
+	path := cfg.Path
+	if !cfg.Exists {
+		path += " (does not exist)"
+	}
+	fmt.Fprintf(w, "config   %s\n", cmdutil.Safe(path))
+	profile := "(none)"
+	if cfg.ProfileName != "" {
+		profile = cmdutil.Safe(cfg.ProfileName) + " " + st.Dim.Render("("+cfg.ProfileFrom+")")
+	}
+	fmt.Fprintf(w, "profile  %s\n", profile)
+	for _, v := range values {
+		if v.Value == "" && v.Source == cmdutil.SourceDefault {
+			continue
+		}
+		shown := cmdutil.Safe(v.Shown())
+		if shown == "" {
+			shown = `""`
+		}
+		fmt.Fprintf(w, "%-17s %s  %s\n", v.Key, shown, st.Dim.Render(v.Origin()))
+	}
+	for _, n := range notes {
+		fmt.Fprintf(w, "%s %s\n", st.Warn.Render("note:"), cmdutil.Safe(n))
+	}
+	return nil
+}
+
+// ConfigListOptions is what "config list" reads: the configuration file.
+type ConfigListOptions struct {
+	IO     *cmdutil.IOStreams
+	Path   string
+	Format string
+}
+
+// NewCmdConfigList builds "config list"; runF, when not nil, replaces
+// configListRun.
+func NewCmdConfigList(f *cmdutil.Factory, runF func(*ConfigListOptions) error) *cobra.Command {
+	opts := &ConfigListOptions{IO: f.IO}
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List the profiles, the default one marked",
@@ -146,51 +175,58 @@ null, profiles a list of {"name", "default"}.`,
 		Example: "  mwoauth config list\n  mwoauth config list --output json",
 		Args:    cmdutil.Args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			format, err := cmdutil.OutputFormat(cmd, "text", "json")
-			if err != nil {
+			var err error
+			if opts.Format, err = cmdutil.OutputFormat(cmd, "text", "json"); err != nil {
 				return err
 			}
-			path := cmdutil.ConfigPath(f.ConfigPath)
-			cf, _, err := cmdutil.ReadConfigFile(path)
-			if err != nil {
-				return err
+			opts.Path = cmdutil.ConfigPath(f.ConfigPath)
+			if runF != nil {
+				return runF(opts)
 			}
-			def := cf.Default()
-			type profileJSON struct {
-				Name    string `json:"name"`
-				Default bool   `json:"default"`
-			}
-			list := []profileJSON{}
-			for _, p := range cf.Profiles() {
-				list = append(list, profileJSON{Name: p, Default: p == def})
-			}
-			if format == "json" {
-				var d *string
-				if def != "" {
-					d = &def
-				}
-				return cmdutil.WriteJSON(f.IO.Out, map[string]any{"path": path, "default": d, "profiles": list})
-			}
-			if len(list) == 0 {
-				fmt.Fprintf(f.IO.ErrOut, "No profiles in %s (mwoauth sandbox makes one; mwoauth config set KEY VALUE --profile NAME another).\n", cmdutil.Safe(path))
-				return nil
-			}
-			st := f.IO.Styles()
-			for _, p := range list {
-				if p.Default {
-					fmt.Fprintf(f.IO.Out, "%s %s\n", cmdutil.Safe(p.Name), st.OK.Render("(default)"))
-				} else {
-					fmt.Fprintln(f.IO.Out, cmdutil.Safe(p.Name))
-				}
-			}
-			if def != "" && !cf.HasProfile(def) {
-				fmt.Fprintf(f.IO.ErrOut, "warning: default = %s names no profile\n", cmdutil.Safe(def))
-			}
-			return nil
+			return configListRun(opts)
 		},
 	}
 	cmdutil.AddOutputFlag(cmd, "text", "json")
 	return cmd
+}
+
+func configListRun(opts *ConfigListOptions) error {
+	cf, _, err := cmdutil.ReadConfigFile(opts.Path)
+	if err != nil {
+		return err
+	}
+	def := cf.Default()
+	type profileJSON struct {
+		Name    string `json:"name"`
+		Default bool   `json:"default"`
+	}
+	list := []profileJSON{}
+	for _, p := range cf.Profiles() {
+		list = append(list, profileJSON{Name: p, Default: p == def})
+	}
+	if opts.Format == "json" {
+		var d *string
+		if def != "" {
+			d = &def
+		}
+		return cmdutil.WriteJSON(opts.IO.Out, map[string]any{"path": opts.Path, "default": d, "profiles": list})
+	}
+	if len(list) == 0 {
+		fmt.Fprintf(opts.IO.ErrOut, "No profiles in %s (mwoauth sandbox makes one; mwoauth config set KEY VALUE --profile NAME another).\n", cmdutil.Safe(opts.Path))
+		return nil
+	}
+	st := opts.IO.Styles()
+	for _, p := range list {
+		if p.Default {
+			fmt.Fprintf(opts.IO.Out, "%s %s\n", cmdutil.Safe(p.Name), st.OK.Render("(default)"))
+		} else {
+			fmt.Fprintln(opts.IO.Out, cmdutil.Safe(p.Name))
+		}
+	}
+	if def != "" && !cf.HasProfile(def) {
+		fmt.Fprintf(opts.IO.ErrOut, "warning: default = %s names no profile\n", cmdutil.Safe(def))
+	}
+	return nil
 }
 
 // checkKey returns the spec of a key typed by the user (table_prefix and
@@ -204,7 +240,17 @@ func checkKey(key *string) (cmdutil.SettingSpec, error) {
 	return spec, nil
 }
 
-func newCmdConfigGet(f *cmdutil.Factory) *cobra.Command {
+// ConfigGetOptions is one setting, resolved as commands resolve it.
+type ConfigGetOptions struct {
+	IO     *cmdutil.IOStreams
+	Value  cmdutil.Value
+	Format string
+}
+
+// NewCmdConfigGet builds "config get"; runF, when not nil, replaces
+// configGetRun.
+func NewCmdConfigGet(f *cmdutil.Factory, runF func(*ConfigGetOptions) error) *cobra.Command {
+	opts := &ConfigGetOptions{IO: f.IO}
 	cmd := &cobra.Command{
 		Use:   "get <key>",
 		Short: "Print one setting's value as commands resolve it",
@@ -218,54 +264,85 @@ from one).`,
 		Example: "  mwoauth config get db\n  mwoauth --profile metawiki config get issuer --output json",
 		Args:    cmdutil.Args(cobra.ExactArgs(1), "a setting KEY"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			format, err := cmdutil.OutputFormat(cmd, "text", "json")
-			if err != nil {
+			var err error
+			if opts.Format, err = cmdutil.OutputFormat(cmd, "text", "json"); err != nil {
 				return err
 			}
 			key := args[0]
 			if _, err := checkKey(&key); err != nil {
 				return err
 			}
-			v, err := f.Resolve(cmd, key)
-			if err != nil {
+			if err := f.Bind(cmd, cmdutil.ValueSetting(key, &opts.Value)); err != nil {
 				return err
 			}
-			if v.Value == "" && v.Source == cmdutil.SourceDefault {
-				return cmdutil.Exitf(cmdutil.ExitNotFound, "%s is not set (no --%s, %s or profile value)", v.Key, v.Key, cmdutil.EnvName(v.Key))
+			if runF != nil {
+				return runF(opts)
 			}
-			if format == "json" {
-				s := settingOf(v)
-				return cmdutil.WriteJSON(f.IO.Out, struct {
-					Key string `json:"key"`
-					settingJSON
-				}{v.Key, s})
-			}
-			fmt.Fprintln(f.IO.Out, cmdutil.Safe(v.Shown()))
-			return nil
+			return configGetRun(opts)
 		},
 	}
 	cmdutil.AddOutputFlag(cmd, "text", "json")
 	return cmd
 }
 
-// targetProfile is the profile config set/unset change: --profile, else
+func configGetRun(opts *ConfigGetOptions) error {
+	v := opts.Value
+	if v.Value == "" && v.Source == cmdutil.SourceDefault {
+		return cmdutil.Exitf(cmdutil.ExitNotFound, "%s is not set (no --%s, %s or profile value)", v.Key, v.Key, cmdutil.EnvName(v.Key))
+	}
+	if opts.Format == "json" {
+		return cmdutil.WriteJSON(opts.IO.Out, struct {
+			Key string `json:"key"`
+			settingJSON
+		}{v.Key, settingOf(v)})
+	}
+	fmt.Fprintln(opts.IO.Out, cmdutil.Safe(v.Shown()))
+	return nil
+}
+
+// profileChoice is how the user named the profile config set/unset
+// change: --profile, MWOAUTH_PROFILE, --no-profile.
+type profileChoice struct {
+	Flag, Env string
+	None      bool
+}
+
+func profileChoiceOf(f *cmdutil.Factory) profileChoice {
+	return profileChoice{Flag: f.Profile, Env: f.Env("MWOAUTH_PROFILE"), None: f.NoProfile}
+}
+
+// target is the profile config set/unset change: --profile, else
 // MWOAUTH_PROFILE, else the file's default.
-func targetProfile(f *cmdutil.Factory, cf *cmdutil.ConfigFile) (string, error) {
-	if f.NoProfile {
+func (c profileChoice) target(cf *cmdutil.ConfigFile) (string, error) {
+	if c.None {
 		return "", cmdutil.FlagErrorf("--no-profile: there is no profile to change")
 	}
 	switch {
-	case f.Profile != "":
-		return f.Profile, nil
-	case f.Env("MWOAUTH_PROFILE") != "":
-		return f.Env("MWOAUTH_PROFILE"), nil
+	case c.Flag != "":
+		return c.Flag, nil
+	case c.Env != "":
+		return c.Env, nil
 	case cf.Default() != "":
 		return cf.Default(), nil
 	}
 	return "", cmdutil.FlagErrorf("no profile to change: give --profile NAME (it is created if missing)")
 }
 
-func newCmdConfigSet(f *cmdutil.Factory) *cobra.Command {
+// ConfigSetOptions is one key = value to write into a profile.
+type ConfigSetOptions struct {
+	IO      *cmdutil.IOStreams
+	Path    string
+	Profile profileChoice
+	Spec    cmdutil.SettingSpec
+	Key     string
+	Value   string
+	Format  string
+}
+
+// NewCmdConfigSet builds "config set"; runF, when not nil, replaces
+// configSetRun.
+func NewCmdConfigSet(f *cmdutil.Factory, runF func(*ConfigSetOptions) error) *cobra.Command {
+	opts := &ConfigSetOptions{IO: f.IO}
 	cmd := &cobra.Command{
 		Use:   "set <key> <value> [--profile <name>]",
 		Short: "Set a setting in a profile (creating the file or profile if needed)",
@@ -283,49 +360,55 @@ name the file instead.`,
   mwoauth --config ./test-config config set db sqlite:./wiki.sqlite --profile test`,
 		Args: cmdutil.Args(cobra.ExactArgs(2), "a setting KEY and its VALUE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			format, err := cmdutil.OutputFormat(cmd, "text", "json")
-			if err != nil {
+			var err error
+			if opts.Format, err = cmdutil.OutputFormat(cmd, "text", "json"); err != nil {
 				return err
 			}
-			key, value := args[0], args[1]
-			spec, err := checkKey(&key)
-			if err != nil {
+			opts.Key, opts.Value = args[0], args[1]
+			if opts.Spec, err = checkKey(&opts.Key); err != nil {
 				return err
 			}
-			if spec.Key == "mediawiki" {
-				if _, err := mediawiki.ParseVersion(value); err != nil {
+			if opts.Spec.Key == "mediawiki" {
+				if _, err := mediawiki.ParseVersion(opts.Value); err != nil {
 					return cmdutil.FlagErrorf("%v", err)
 				}
 			}
-			if strings.ContainsAny(value, "\n\r") {
+			if strings.ContainsAny(opts.Value, "\n\r") {
 				return cmdutil.FlagErrorf("a setting is one line")
 			}
-			path := cmdutil.ConfigPath(f.ConfigPath)
-			cf, _, err := cmdutil.ReadConfigFile(path)
-			if err != nil {
-				return err
+			opts.Path, opts.Profile = cmdutil.ConfigPath(f.ConfigPath), profileChoiceOf(f)
+			if runF != nil {
+				return runF(opts)
 			}
-			profile, err := targetProfile(f, cf)
-			if err != nil {
-				return err
-			}
-			if spec.Kind == cmdutil.KindDSN && cmdutil.DSNHasPassword(value) {
-				fmt.Fprintln(f.IO.ErrOut, f.IO.Styles().Warn.Render("warning: the DSN holds a password, which ps and your shell history can show; the file keeps it (mode 0600), but MWOAUTH_DB_PASSWORD or ~/.my.cnf [client] keep it off the command line"))
-			}
-			cf.Set(profile, key, value)
-			if err := cf.Write(); err != nil {
-				return fmt.Errorf("write %s: %w", path, err)
-			}
-			shown := cmdutil.Value{Key: key, Value: value}.Shown()
-			if format == "json" {
-				return cmdutil.WriteJSON(f.IO.Out, configChange{Path: path, Profile: profile, Key: key, Value: &shown, Changed: true})
-			}
-			fmt.Fprintf(f.IO.Out, "%s profile %s in %s: %s = %s\n", f.IO.Styles().OK.Render("✓"), cmdutil.Safe(profile), cmdutil.Safe(path), key, cmdutil.Safe(shown))
-			return nil
+			return configSetRun(opts)
 		},
 	}
 	cmdutil.AddOutputFlag(cmd, "text", "json")
 	return cmd
+}
+
+func configSetRun(opts *ConfigSetOptions) error {
+	cf, _, err := cmdutil.ReadConfigFile(opts.Path)
+	if err != nil {
+		return err
+	}
+	profile, err := opts.Profile.target(cf)
+	if err != nil {
+		return err
+	}
+	if opts.Spec.Kind == cmdutil.KindDSN && cmdutil.DSNHasPassword(opts.Value) {
+		fmt.Fprintln(opts.IO.ErrOut, opts.IO.Styles().Warn.Render("warning: the DSN holds a password, which ps and your shell history can show; the file keeps it (mode 0600), but MWOAUTH_DB_PASSWORD or ~/.my.cnf [client] keep it off the command line"))
+	}
+	cf.Set(profile, opts.Key, opts.Value)
+	if err := cf.Write(); err != nil {
+		return fmt.Errorf("write %s: %w", opts.Path, err)
+	}
+	shown := cmdutil.Value{Key: opts.Key, Value: opts.Value}.Shown()
+	if opts.Format == "json" {
+		return cmdutil.WriteJSON(opts.IO.Out, configChange{Path: opts.Path, Profile: profile, Key: opts.Key, Value: &shown, Changed: true})
+	}
+	fmt.Fprintf(opts.IO.Out, "%s profile %s in %s: %s = %s\n", opts.IO.Styles().OK.Render("✓"), cmdutil.Safe(profile), cmdutil.Safe(opts.Path), opts.Key, cmdutil.Safe(shown))
+	return nil
 }
 
 // configChange is the --output json result of config set, unset and use.
@@ -337,7 +420,19 @@ type configChange struct {
 	Changed bool    `json:"changed"`
 }
 
-func newCmdConfigUnset(f *cmdutil.Factory) *cobra.Command {
+// ConfigUnsetOptions is one key to remove from a profile.
+type ConfigUnsetOptions struct {
+	IO      *cmdutil.IOStreams
+	Path    string
+	Profile profileChoice
+	Key     string
+	Format  string
+}
+
+// NewCmdConfigUnset builds "config unset"; runF, when not nil, replaces
+// configUnsetRun.
+func NewCmdConfigUnset(f *cmdutil.Factory, runF func(*ConfigUnsetOptions) error) *cobra.Command {
+	opts := &ConfigUnsetOptions{IO: f.IO}
 	cmd := &cobra.Command{
 		Use:   "unset <key> [--profile <name>]",
 		Short: "Remove a setting from a profile",
@@ -347,45 +442,63 @@ that is not there is reported and nothing changes (exit 0).`,
 		Example: "  mwoauth config unset public-key --profile sandbox\n  mwoauth config unset as",
 		Args:    cmdutil.Args(cobra.ExactArgs(1), "a setting KEY"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			format, err := cmdutil.OutputFormat(cmd, "text", "json")
-			if err != nil {
+			var err error
+			if opts.Format, err = cmdutil.OutputFormat(cmd, "text", "json"); err != nil {
 				return err
 			}
-			key := args[0]
-			if _, err := checkKey(&key); err != nil {
+			opts.Key = args[0]
+			if _, err := checkKey(&opts.Key); err != nil {
 				return err
 			}
-			path := cmdutil.ConfigPath(f.ConfigPath)
-			cf, exists, err := cmdutil.ReadConfigFile(path)
-			if err != nil {
-				return err
+			opts.Path, opts.Profile = cmdutil.ConfigPath(f.ConfigPath), profileChoiceOf(f)
+			if runF != nil {
+				return runF(opts)
 			}
-			profile, err := targetProfile(f, cf)
-			if err != nil {
-				return err
-			}
-			changed := exists && cf.Unset(profile, key)
-			if changed {
-				if err := cf.Write(); err != nil {
-					return fmt.Errorf("write %s: %w", path, err)
-				}
-			}
-			if format == "json" {
-				return cmdutil.WriteJSON(f.IO.Out, configChange{Path: path, Profile: profile, Key: key, Changed: changed})
-			}
-			if !changed {
-				fmt.Fprintf(f.IO.ErrOut, "%s is not set in profile %s; nothing changed\n", key, cmdutil.Safe(profile))
-				return nil
-			}
-			fmt.Fprintf(f.IO.Out, "%s profile %s in %s: %s removed\n", f.IO.Styles().OK.Render("✓"), cmdutil.Safe(profile), cmdutil.Safe(path), key)
-			return nil
+			return configUnsetRun(opts)
 		},
 	}
 	cmdutil.AddOutputFlag(cmd, "text", "json")
 	return cmd
 }
 
-func newCmdConfigUse(f *cmdutil.Factory) *cobra.Command {
+func configUnsetRun(opts *ConfigUnsetOptions) error {
+	cf, exists, err := cmdutil.ReadConfigFile(opts.Path)
+	if err != nil {
+		return err
+	}
+	profile, err := opts.Profile.target(cf)
+	if err != nil {
+		return err
+	}
+	changed := exists && cf.Unset(profile, opts.Key)
+	if changed {
+		if err := cf.Write(); err != nil {
+			return fmt.Errorf("write %s: %w", opts.Path, err)
+		}
+	}
+	if opts.Format == "json" {
+		return cmdutil.WriteJSON(opts.IO.Out, configChange{Path: opts.Path, Profile: profile, Key: opts.Key, Changed: changed})
+	}
+	if !changed {
+		fmt.Fprintf(opts.IO.ErrOut, "%s is not set in profile %s; nothing changed\n", opts.Key, cmdutil.Safe(profile))
+		return nil
+	}
+	fmt.Fprintf(opts.IO.Out, "%s profile %s in %s: %s removed\n", opts.IO.Styles().OK.Render("✓"), cmdutil.Safe(profile), cmdutil.Safe(opts.Path), opts.Key)
+	return nil
+}
+
+// ConfigUseOptions is the profile to make the default.
+type ConfigUseOptions struct {
+	IO     *cmdutil.IOStreams
+	Path   string
+	Name   string
+	Format string
+}
+
+// NewCmdConfigUse builds "config use"; runF, when not nil, replaces
+// configUseRun.
+func NewCmdConfigUse(f *cmdutil.Factory, runF func(*ConfigUseOptions) error) *cobra.Command {
+	opts := &ConfigUseOptions{IO: f.IO}
 	cmd := &cobra.Command{
 		Use:   "use <profile>",
 		Short: "Make a profile the default",
@@ -394,37 +507,44 @@ MWOAUTH_PROFILE names one. The profile must exist.`,
 		Example: "  mwoauth config use metawiki\n  mwoauth config use sandbox",
 		Args:    cmdutil.Args(cobra.ExactArgs(1), "a profile NAME"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			format, err := cmdutil.OutputFormat(cmd, "text", "json")
-			if err != nil {
+			var err error
+			if opts.Format, err = cmdutil.OutputFormat(cmd, "text", "json"); err != nil {
 				return err
 			}
-			name := args[0]
-			path := cmdutil.ConfigPath(f.ConfigPath)
-			cf, _, err := cmdutil.ReadConfigFile(path)
-			if err != nil {
-				return err
+			opts.Name, opts.Path = args[0], cmdutil.ConfigPath(f.ConfigPath)
+			if runF != nil {
+				return runF(opts)
 			}
-			if !cf.HasProfile(name) {
-				have := "none defined"
-				if p := cf.Profiles(); len(p) > 0 {
-					have = "have: " + strings.Join(p, ", ")
-				}
-				return cmdutil.FlagErrorf("no profile %q in %s (%s)", cmdutil.Safe(name), cmdutil.Safe(path), have)
-			}
-			changed := cf.Default() != name
-			if changed {
-				cf.Set("", "default", name)
-				if err := cf.Write(); err != nil {
-					return fmt.Errorf("write %s: %w", path, err)
-				}
-			}
-			if format == "json" {
-				return cmdutil.WriteJSON(f.IO.Out, configChange{Path: path, Profile: name, Key: "default", Value: &name, Changed: changed})
-			}
-			fmt.Fprintf(f.IO.Out, "%s default profile is now %s (%s)\n", f.IO.Styles().OK.Render("✓"), cmdutil.Safe(name), cmdutil.Safe(path))
-			return nil
+			return configUseRun(opts)
 		},
 	}
 	cmdutil.AddOutputFlag(cmd, "text", "json")
 	return cmd
+}
+
+func configUseRun(opts *ConfigUseOptions) error {
+	name, path := opts.Name, opts.Path
+	cf, _, err := cmdutil.ReadConfigFile(path)
+	if err != nil {
+		return err
+	}
+	if !cf.HasProfile(name) {
+		have := "none defined"
+		if p := cf.Profiles(); len(p) > 0 {
+			have = "have: " + strings.Join(p, ", ")
+		}
+		return cmdutil.FlagErrorf("no profile %q in %s (%s)", cmdutil.Safe(name), cmdutil.Safe(path), have)
+	}
+	changed := cf.Default() != name
+	if changed {
+		cf.Set("", "default", name)
+		if err := cf.Write(); err != nil {
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+	}
+	if opts.Format == "json" {
+		return cmdutil.WriteJSON(opts.IO.Out, configChange{Path: path, Profile: name, Key: "default", Value: &name, Changed: changed})
+	}
+	fmt.Fprintf(opts.IO.Out, "%s default profile is now %s (%s)\n", opts.IO.Styles().OK.Render("✓"), cmdutil.Safe(name), cmdutil.Safe(path))
+	return nil
 }

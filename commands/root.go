@@ -92,7 +92,7 @@ var topCommands = []struct {
 	{"keys", keys.NewCmdKeys},
 	{"consumer", consumer.NewCmdConsumer},
 	{"sandbox", sandbox.NewCmdSandbox},
-	{"version", newCmdVersion},
+	{"version", func(f *cmdutil.Factory) *cobra.Command { return NewCmdVersion(f, nil) }},
 	{"config", newCmdConfig},
 }
 
@@ -217,13 +217,27 @@ func Execute(f *cmdutil.Factory, args []string) int {
 	if err == nil {
 		return cmdutil.ExitOK
 	}
-	if cmdutil.Interrupted() && !errors.Is(err, context.Canceled) {
-		err = cmdutil.Exit(cmdutil.ExitInterrupted, fmt.Errorf("interrupted"))
-	}
+	err = interruptedError(err)
 	if !cmdutil.IsSilent(err) {
 		fmt.Fprintln(f.IO.ErrOut, cmdutil.ErrorLine(err))
 	}
 	return cmdutil.ExitCode(err)
+}
+
+// interruptedError is how every command ends after Ctrl-C: exit 130 and
+// "error: interrupted", never the "context canceled" of whatever call the
+// cancellation reached first, nor the failure it caused (a dropped
+// connection). A command that said more itself, with exit 130 ("interrupted
+// at the prompt; nothing written"), keeps its words.
+func interruptedError(err error) error {
+	if !errors.Is(err, context.Canceled) && !cmdutil.Interrupted() {
+		return err
+	}
+	var ee *cmdutil.ExitError
+	if errors.As(err, &ee) && ee.Code == cmdutil.ExitInterrupted && (ee.Silent || !strings.Contains(err.Error(), context.Canceled.Error())) {
+		return err
+	}
+	return cmdutil.Exit(cmdutil.ExitInterrupted, errors.New("interrupted"))
 }
 
 // refuseKeyMaterial refuses a private key anywhere on the command line,

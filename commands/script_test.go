@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"flag"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -13,6 +14,8 @@ import (
 
 	"github.com/mwoauth/mwoauth/internal/loggen"
 )
+
+var updateScripts = flag.Bool("update", false, "rewrite the golden files of the .txtar scripts")
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
@@ -28,12 +31,10 @@ func TestMain(m *testing.M) {
 func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/script",
-		Setup: func(env *testscript.Env) error {
-			env.Setenv("NO_COLOR", "")
-			env.Setenv("XDG_CONFIG_HOME", filepath.Join(env.WorkDir, ".config"))
-			env.Setenv("HOME", env.WorkDir)
-			return copyTree("testdata/fixtures", filepath.Join(env.WorkDir, "fixtures"))
-		},
+		// go test -run TestScripts -update rewrites the goldens that
+		// "cmp stdout NAME" compares with, inside the .txtar files.
+		UpdateScripts: *updateScripts,
+		Setup:         setupScriptEnv,
 		// [ci]: running under CI=true, where a missing tool must fail the
 		// script rather than skip it; [recorded-answers]: probe_script_test.go.
 		Condition: func(cond string) (bool, error) {

@@ -68,7 +68,17 @@ func buildInfoFrom(bi *debug.BuildInfo) (ver, rev, when string) {
 	return ver, rev, when
 }
 
-func newCmdVersion(f *cmdutil.Factory) *cobra.Command {
+// VersionOptions is what "version" prints: the build's version, commit
+// and date (buildInfo) and the runtime's.
+type VersionOptions struct {
+	IO                     *cmdutil.IOStreams
+	Version, Commit, Built string
+	Format                 string
+}
+
+// NewCmdVersion builds "version"; runF, when not nil, replaces versionRun.
+func NewCmdVersion(f *cmdutil.Factory, runF func(*VersionOptions) error) *cobra.Command {
+	opts := &VersionOptions{IO: f.IO}
 	cmd := &cobra.Command{
 		Use:   "version",
 		Short: "Print the version of mwoauth",
@@ -80,30 +90,38 @@ platform. --output json prints {"version", "commit", "date", "go",
 		Example: "  mwoauth version\n  mwoauth version --output json",
 		Args:    cmdutil.Args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			format, err := cmdutil.OutputFormat(cmd, "text", "json")
-			if err != nil {
+			var err error
+			if opts.Format, err = cmdutil.OutputFormat(cmd, "text", "json"); err != nil {
 				return err
 			}
-			ver, rev, when := buildInfo()
-			info := map[string]string{
-				"version": ver, "commit": rev, "date": when,
-				"go": runtime.Version(), "platform": runtime.GOOS + "/" + runtime.GOARCH,
+			opts.Version, opts.Commit, opts.Built = buildInfo()
+			if runF != nil {
+				return runF(opts)
 			}
-			if format == "json" {
-				return cmdutil.WriteJSON(f.IO.Out, info)
-			}
-			fmt.Fprintf(f.IO.Out, "mwoauth %s", ver)
-			if rev != "" {
-				fmt.Fprintf(f.IO.Out, " (%s", rev)
-				if when != "" {
-					fmt.Fprintf(f.IO.Out, ", %s", when)
-				}
-				fmt.Fprint(f.IO.Out, ")")
-			}
-			fmt.Fprintf(f.IO.Out, " %s %s\n", info["go"], info["platform"])
-			return nil
+			return versionRun(opts)
 		},
 	}
 	cmdutil.AddOutputFlag(cmd, "text", "json")
 	return cmd
+}
+
+func versionRun(opts *VersionOptions) error {
+	info := map[string]string{
+		"version": opts.Version, "commit": opts.Commit, "date": opts.Built,
+		"go": runtime.Version(), "platform": runtime.GOOS + "/" + runtime.GOARCH,
+	}
+	w := opts.IO.Out
+	if opts.Format == "json" {
+		return cmdutil.WriteJSON(w, info)
+	}
+	fmt.Fprintf(w, "mwoauth %s", opts.Version)
+	if opts.Commit != "" {
+		fmt.Fprintf(w, " (%s", opts.Commit)
+		if opts.Built != "" {
+			fmt.Fprintf(w, ", %s", opts.Built)
+		}
+		fmt.Fprint(w, ")")
+	}
+	fmt.Fprintf(w, " %s %s\n", info["go"], info["platform"])
+	return nil
 }

@@ -186,12 +186,12 @@ type parsedDSN struct {
 
 // parseDSN reads "mysql:<go-sql-driver DSN>" or "sqlite:<path>".
 func parseDSN(dsn, password string, cd ClientDefaults) (*parsedDSN, error) {
-	scheme, rest, ok := strings.Cut(dsn, ":")
-	if !ok || rest == "" {
+	scheme, dialect, rest := SplitDSN(dsn)
+	if scheme == "" || rest == "" {
 		return nil, fmt.Errorf("%w: want mysql:<user>@unix(/path/sock)/<db> or sqlite:<path>", ErrBadDSN)
 	}
-	switch scheme {
-	case "mysql", "mariadb":
+	switch dialect {
+	case MySQL:
 		if strings.HasPrefix(rest, "//") {
 			return nil, urlDSNError(scheme, rest)
 		}
@@ -215,11 +215,8 @@ func parseDSN(dsn, password string, cd ClientDefaults) (*parsedDSN, error) {
 			addr = "unix(" + addr + ")"
 		}
 		return &parsedDSN{dialect: MySQL, mysql: cfg, target: Target{Engine: MySQL, Address: addr, Database: cfg.DBName, User: cfg.User}}, nil
-	case "sqlite", "sqlite3", "file":
-		path := strings.TrimPrefix(rest, "//")
-		if i := strings.IndexByte(path, '?'); i >= 0 {
-			path = path[:i]
-		}
+	case SQLite:
+		path := sqlitePath(rest)
 		if path == "" {
 			return nil, fmt.Errorf("%w: sqlite: needs a file path", ErrBadDSN)
 		}

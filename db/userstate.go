@@ -101,21 +101,44 @@ func (s *Store) readGlobalUser(ctx context.Context, id int64, now string, u *Use
 	return nil
 }
 
+// localUserRow is the central wiki's user row.
+type localUserRow struct {
+	id           int64
+	name         string
+	registration string
+	edits        int64
+}
+
+// localUser reads the central wiki's user row whose column col (user_id or
+// user_name) is v; false when there is none.
+func (s *Store) localUser(ctx context.Context, col string, v any) (localUserRow, bool, error) {
+	var r localUserRow
+	var name []byte
+	var reg sql.NullString
+	var edits sql.NullInt64
+	err := s.wdb.QueryRowContext(ctx, "SELECT user_id, user_name, user_registration, user_editcount FROM "+s.T("user")+
+		" WHERE "+col+" = ?", v).Scan(&r.id, &name, &reg, &edits)
+	switch {
+	case err == nil:
+		r.name, r.registration, r.edits = string(name), trimTS(reg.String), edits.Int64
+		return r, true, nil
+	case errors.Is(err, sql.ErrNoRows):
+		return r, false, nil
+	}
+	return r, false, fmt.Errorf("read user: %s", oneLine(err))
+}
+
 // localUserByID reads the central wiki's user row; databases without a user
 // table (partial copies) fall back to actor for the name.
 func (s *Store) localUserByID(ctx context.Context, id int64, u *UserState) (bool, error) {
 	if s.hasUser {
-		var name []byte
-		var reg sql.NullString
-		var edits sql.NullInt64
-		err := s.wdb.QueryRowContext(ctx, "SELECT user_name, user_registration, user_editcount FROM "+s.T("user")+
-			" WHERE user_id = ?", id).Scan(&name, &reg, &edits)
-		switch {
-		case err == nil:
-			u.Name, u.Registration, u.EditCount = string(name), trimTS(reg.String), edits.Int64
+		r, ok, err := s.localUser(ctx, "user_id", id)
+		if err != nil {
+			return false, err
+		}
+		if ok {
+			u.Name, u.Registration, u.EditCount = r.name, r.registration, r.edits
 			return true, nil
-		case !errors.Is(err, sql.ErrNoRows):
-			return false, fmt.Errorf("read user: %s", oneLine(err))
 		}
 	}
 	var name []byte
@@ -135,22 +158,15 @@ func (s *Store) localUserByName(ctx context.Context, name string, u *UserState) 
 	if !s.hasUser {
 		return 0, false, nil
 	}
-	var id int64
-	var reg sql.NullString
-	var edits sql.NullInt64
-	err := s.wdb.QueryRowContext(ctx, "SELECT user_id, user_registration, user_editcount FROM "+s.T("user")+
-		" WHERE user_name = ?", name).Scan(&id, &reg, &edits)
-	switch {
-	case err == nil:
-		if u.Registration == "" {
-			u.Registration = trimTS(reg.String)
-		}
-		u.EditCount = edits.Int64
-		return id, true, nil
-	case errors.Is(err, sql.ErrNoRows):
-		return 0, false, nil
+	r, ok, err := s.localUser(ctx, "user_name", name)
+	if !ok || err != nil {
+		return 0, false, err
 	}
-	return 0, false, fmt.Errorf("read user: %s", oneLine(err))
+	if u.Registration == "" {
+		u.Registration = r.registration
+	}
+	u.EditCount = r.edits
+	return r.id, true, nil
 }
 
 // localGroupsAndBlock adds the unexpired user_groups rows and the blocks in

@@ -336,9 +336,10 @@ func (k *Key) fromOKP(o *object) Status {
 	return OK
 }
 
-// rsaPublic is the key as crypto/rsa holds it, for keys it can hold; tests
-// and callers that print a key as a JWK use it.
-func (k *Key) rsaPublic() *rsa.PublicKey {
+// RSAPublicKey is the key as crypto/rsa holds it, nil for other key types
+// and for RSA keys crypto/rsa cannot hold (an exponent beyond an int):
+// mwoauth's own verification takes an x509 map's keys this way.
+func (k *Key) RSAPublicKey() *rsa.PublicKey {
 	if k == nil || k.rsa == nil || !k.rsa.e.IsInt64() {
 		return nil
 	}

@@ -58,7 +58,7 @@ func TestRealWikiTokens(t *testing.T) {
 			t.Errorf("%s with another key: %s", tc.file, v.Status.Name())
 		}
 		// The same key as a JWKS without alg, as `mwoauth keys jwks` prints it.
-		if v := Verify(tok, Provider{JWKS: jwksOf(t, jwk(t, p.JWKS.Keys[0].rsaPublic(), "", ""))}, issued); !v.Passed() {
+		if v := Verify(tok, Provider{JWKS: jwksOf(t, jwk(t, p.JWKS.Keys[0].RSAPublicKey(), "", ""))}, issued); !v.Passed() {
 			t.Errorf("%s with the key as a JWK: %s", tc.file, v.Reason)
 		}
 	}

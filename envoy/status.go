@@ -191,6 +191,17 @@ func (s Status) String() string {
 	return statuses[s].text
 }
 
+// StatusOf returns the status whose text is text, as Envoy sends it in a
+// 401/403 body ("Jwt is expired" is JwtExpired); false for any other text.
+func StatusOf(text string) (Status, bool) {
+	for s := range numStatuses {
+		if statuses[s].text == text {
+			return s, true
+		}
+	}
+	return 0, false
+}
+
 // Name is the upstream enumerator, e.g. "JwtExpired".
 func (s Status) Name() string {
 	if !s.Valid() {

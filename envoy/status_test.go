@@ -45,6 +45,14 @@ func TestStatusTable(t *testing.T) {
 		if got, _ := s.MarshalText(); string(got) != s.Name() {
 			t.Errorf("MarshalText(%s) = %s", s.Name(), got)
 		}
+		if got, ok := StatusOf(s.String()); !ok || got != s {
+			t.Errorf("StatusOf(%q) = %s, %v", s.String(), got.Name(), ok)
+		}
+	}
+	for _, text := range []string{"", "jwt is expired", "Jwt is expired ", "JwtExpired", "Failed JWT authentication: Jwt is expired"} {
+		if s, ok := StatusOf(text); ok {
+			t.Errorf("StatusOf(%q) = %s, want none", text, s.Name())
+		}
 	}
 	// The upstream numbering, spot-checked at both ends and at the start
 	// of the Jwks group: Envoy exposes it as failed_status_in_metadata's code.

@@ -499,18 +499,23 @@ func scanNumber(b []byte, i int) (int, bool) {
 			return j, false
 		}
 	}
-	if j < len(b) && (b[j] == 'e' || b[j] == 'E') {
-		j++
-		if j < len(b) && (b[j] == '+' || b[j] == '-') {
-			j++
-		}
-		f := j
-		for j < len(b) && b[j] >= '0' && b[j] <= '9' {
-			j++
-		}
-		if j == f {
-			return j, false
-		}
+	return exponentEnd(b, j)
+}
+
+// exponentEnd reads the optional exponent at s[i] ("e", "E", a sign,
+// digits), the same in JSON and in PHP's numeric strings; false when the
+// "e" has no digits.
+func exponentEnd[T string | []byte](s T, i int) (int, bool) {
+	if i >= len(s) || (s[i] != 'e' && s[i] != 'E') {
+		return i, true
 	}
-	return j, true
+	i++
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		i++
+	}
+	e := i
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	return i, i > e
 }

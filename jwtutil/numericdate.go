@@ -212,20 +212,8 @@ func PHPIsNumeric(s string) bool {
 	if digits == 0 {
 		return false
 	}
-	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
-		i++
-		if i < len(s) && (s[i] == '+' || s[i] == '-') {
-			i++
-		}
-		e := i
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-		}
-		if i == e {
-			return false
-		}
-	}
-	return i == len(s)
+	i, ok := exponentEnd(s, i)
+	return ok && i == len(s)
 }
 
 // phpSpace is the whitespace PHP's numeric strings may start and end with.

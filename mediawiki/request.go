@@ -495,7 +495,8 @@ func (j *judge) accepted() Verdict {
 // sessionWithoutDatabase guesses who the request runs as from sub and lists
 // what the session provider would check.
 func (j *judge) sessionWithoutDatabase(userAttr, key string) Verdict {
-	j.v.User = guess(userAttr, j.r)
+	grant, _ := j.tok.Claims["grant_type"].(string)
+	j.v.User = guess(userAttr, grant, j.r)
 	j.depends("the token row's acceptance exists (else %q)", MWInvalidAuthorizationMsg(MWNoUserApproval))
 	j.depends("the consumer is usable by that user: approved, or proposed and used by its owner (else %s)", MWNotApproved)
 	j.depends("the acceptance's and the consumer's wiki is this wiki or * (else %s)", MWWrongWiki)
@@ -505,18 +506,29 @@ func (j *judge) sessionWithoutDatabase(userAttr, key string) Verdict {
 	return v
 }
 
-// SubjectGuess is who a request with a token whose sub is sub runs as,
-// guessed without a database (Source "sub"): the same guess Judge makes.
+// SubjectGuess is who a request with a token whose sub is sub, and whose
+// grant_type is not client_credentials, runs as, guessed without a
+// database (Source "sub"): the same guess Judge makes.
 func SubjectGuess(sub string, r Rules) *RequestUser {
 	attr := sub
 	if r.SubjectScopeCheck && strings.HasPrefix(sub, "mw:") {
 		attr = sub[strings.LastIndexByte(sub, ':')+1:]
 	}
-	return guess(attr, r)
+	return guess(attr, "", r)
 }
 
-func guess(userAttr string, r Rules) *RequestUser {
+// guess is who the request runs as, from the token alone. Where the version
+// runs a client_credentials token of a normal client anonymously whatever
+// its sub says (master: the token row's acceptance is 0), its grant_type
+// claim tells: only such tokens carry grant_type client_credentials, as
+// owner-only tokens carry none.
+func guess(userAttr, grantType string, r Rules) *RequestUser {
 	u := &RequestUser{Source: "sub"}
+	if r.AnonymousIgnoresSub && grantType == GrantClientCredentials {
+		u.Anonymous = true
+		u.Note = "a guess from the token: grant_type client_credentials is a normal client's client_credentials token, whose token row's acceptance is 0, so it runs anonymously whatever its sub says; give a database to read the acceptance"
+		return u
+	}
 	if id, ok := centralID(userAttr); ok && phpTruthy(userAttr) {
 		u.CentralID = &id
 		u.Note = "a guess from sub: MediaWiki takes the user from the token row's acceptance (oaat_acceptance_id -> oaac_user_id); give a database to read it"

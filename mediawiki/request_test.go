@@ -265,4 +265,15 @@ func TestJudgeWithoutDatabaseGuesses(t *testing.T) {
 			t.Errorf("SubjectGuess(%q) disagrees with Judge", sub)
 		}
 	}
+	// master's client_credentials token of a normal client carries its
+	// owner's sub and runs anonymously: its grant_type says which it is.
+	// MediaWiki 1.43 writes no grant_type, and its sub decides.
+	for v, anon := range map[Version]bool{Master: true, V1_43: false} {
+		sub := map[Version]string{Master: "mw:CentralAuth::3", V1_43: "3"}[v]
+		cc := strings.Replace(claimsFor(sub), "authorization_code", GrantClientCredentials, 1)
+		u := judgeIt(t, craft(t, `{"typ":"JWT","alg":"RS256"}`, cc, key), v, pub, nil, nil).User
+		if u == nil || u.Anonymous != anon || u.Source != "sub" || u.Note == "" {
+			t.Errorf("%s client_credentials token without a database: user %+v, want anonymous %v", v, u, anon)
+		}
+	}
 }

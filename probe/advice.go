@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/mwoauth/mwoauth/envoy"
 )
 
 // Advice is what a client should do with an answer.
@@ -125,8 +127,9 @@ func advise(a *Answer) (Advice, string) {
 	}
 	switch a.AnsweredBy {
 	case LayerGateway:
-		if adv, ok := gatewayStatuses[a.GatewayStatus]; ok {
-			return adv, gatewayWhy(a.GatewayStatus, adv)
+		if st, ok := gatewayStatus(a.GatewayStatus); ok {
+			adv := gatewayAdvice(st)
+			return adv, gatewayWhy(st, adv)
 		}
 		return AdviceRefresh, fmt.Sprintf("the gateway refused the token (HTTP %d, %s): refresh the access token and retry once", a.Status, a.Error.Code)
 	case LayerActionAPI, LayerREST:
@@ -162,24 +165,24 @@ func advise(a *Answer) (Advice, string) {
 	return byStatus(a.Status)
 }
 
-func gatewayWhy(status string, adv Advice) string {
+func gatewayWhy(st envoy.Status, adv Advice) string {
 	switch {
-	case status == "Jwt is expired":
+	case st == envoy.JwtExpired:
 		return "the gateway says the token expired (it allows its clock skew past exp, so MediaWiki refused it a while ago already): refresh the access token and retry once"
-	case status == "Jwt not yet valid":
+	case st == envoy.JwtNotYetValid:
 		return "the gateway's clock is behind the wiki's by more than its clock skew: a new token has the same problem; retry later or report the clock to the gateway's admins"
-	case status == "Jwt issuer is not configured":
+	case st == envoy.JwtUnknownIssuer:
 		return "the gateway does not accept tokens from this token's issuer: authorize with the wiki this gateway fronts"
-	case status == "Audiences in Jwt are not allowed":
+	case st == envoy.JwtAudienceNotAllowed:
 		return "the gateway does not accept this consumer (aud): use a consumer the gateway allows"
-	case status == "Jwt is missing":
+	case st == envoy.JwtMissed:
 		return "no token reached the gateway: send \"Authorization: Bearer <token>\" (a proxy may strip it)"
 	case adv == AdviceRefresh:
 		return "the gateway could not verify the token's signature: refresh the access token and retry once (a rotated key signs new tokens)"
 	case adv == AdviceFixRequest:
-		return "the gateway could not parse the token: send it exactly as the wiki issued it (" + status + ")"
+		return "the gateway could not parse the token: send it exactly as the wiki issued it (" + st.String() + ")"
 	}
-	return "the gateway's own configuration failed (" + status + "): report it to its admins"
+	return "the gateway's own configuration failed (" + st.String() + "): report it to its admins"
 }
 
 func leagueAdvice(a *Answer) (Advice, string) {

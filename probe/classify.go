@@ -328,7 +328,9 @@ func (a *Answer) readGateway(status string, resp *Response, why string) {
 		// No body to read (strip_failure_response): the status line is all.
 		status = http.StatusText(resp.Status)
 	} else {
-		a.GatewayStatus, _ = gatewayStatus(status)
+		if st, ok := gatewayStatus(status); ok {
+			a.GatewayStatus = st.String()
+		}
 	}
 	a.Error = &Error{Code: shorten(code), Message: shorten(status)}
 }

@@ -10,6 +10,7 @@ import (
 	"slices"
 
 	"github.com/mwoauth/mwoauth/jwtutil"
+	"github.com/mwoauth/mwoauth/mediawiki"
 	"github.com/mwoauth/mwoauth/verdict"
 )
 
@@ -216,6 +217,13 @@ func readClaims(b []byte, c *claimSet, lcobucciMajor int) bool {
 			seen, date, has = &c.seenNbf, &c.times.NBF, &c.times.HasNBF
 		case "exp":
 			seen, date, has = &c.seenExp, &c.times.EXP, &c.times.HasEXP
+		case "grant_type":
+			// Who a client_credentials token runs as is not its sub's
+			// guess (mediawiki.SubjectGuess): let verdict say it.
+			if v, ok := m.StringValue(b); !ok || string(v) == mediawiki.GrantClientCredentials {
+				return false
+			}
+			continue
 		default:
 			if m.KeyEscaped {
 				return false // an escaped spelling of a claim the fast path reads

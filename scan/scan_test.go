@@ -465,13 +465,16 @@ func TestFastJudgeAgrees(t *testing.T) {
 		t.Errorf("fast path accepted only %d tokens over %d variants", accepted, len(variants))
 	}
 	// Shapes the fast path must leave to jwtutil.
-	for _, payload := range []string{`{"aud":["a"],"exp":1}`, `{"exp":"1795342075"}`, `{"jti":"a\u0062"}`, `{"a\u0075d":"x"}`, `{"exp":1,"exp":2}`, `{"a":1,}`, `{"a":[1,2}`, `{"":1}`, "{\"x\":\"\xff\"}", `{"x":"\ud800"}`, `{"exp":1e400}`} {
+	for _, payload := range []string{`{"aud":["a"],"exp":1}`, `{"exp":"1795342075"}`, `{"jti":"a\u0062"}`, `{"a\u0075d":"x"}`, `{"exp":1,"exp":2}`, `{"a":1,}`, `{"a":[1,2}`, `{"":1}`, "{\"x\":\"\xff\"}", `{"x":"\ud800"}`, `{"exp":1e400}`, `{"grant_type":"client_credentials"}`, `{"grant_type":"client_\u0063redentials"}`} {
 		var c claimSet
 		if readClaims([]byte(payload), &c, 5) {
 			t.Errorf("readClaims accepted %s", payload)
 		}
 	}
 	var c claimSet
+	if !readClaims([]byte(`{"grant_type":"authorization_code","exp":1}`), new(claimSet), 5) {
+		t.Error("readClaims refused an authorization_code token")
+	}
 	if !readClaims([]byte(`{"aud":"a","ratelimit":{"requests_per_unit":5000,"unit":"HOUR"},"scopes":["basic"],"x":null,"y":true,"z":-1.5e3,"w":"a\"b","v":"é","exp":1e9}`), &c, 5) || c.aud != (field{8, 9}) || !c.times.HasEXP || c.times.EXP.Sec != 1e9 {
 		t.Error("readClaims refused a valid MediaWiki-like payload")
 	}

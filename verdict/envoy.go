@@ -23,13 +23,16 @@ type EnvoyVerdict struct {
 	Name            string `json:"name"`                  // its enumerator, e.g. JwtExpired
 	Step            string `json:"step"`                  // the check that decided (envoy.Verdict.Step)
 	JWKSStatus      string `json:"jwks_status,omitempty"` // why the key set was unusable
-	Note            string `json:"note,omitempty"`
+	// KeyAssumed: no key was given, so the signature step is assumed to
+	// fail as it would with some other key (Note says so).
+	KeyAssumed bool   `json:"key_assumed,omitempty"`
+	Note       string `json:"note,omitempty"`
 }
 
 // Envoy judges the raw token as Envoy would, whether or not mwoauth's own
 // parser accepts it: Envoy answers every request, malformed tokens included.
 func Envoy(raw string, o Options) EnvoyVerdict {
-	p := envoy.Provider{Issuer: o.Issuer, ClockSkew: o.skew(), RequestURI: o.RequestURI}
+	p := envoy.Provider{Issuer: o.Issuer, ClockSkew: o.EnvoySkew, RequestURI: o.RequestURI}
 	if o.Audience != "" {
 		p.Audiences = []string{o.Audience}
 	}
@@ -38,18 +41,14 @@ func Envoy(raw string, o Options) EnvoyVerdict {
 		p.JWKS, noKey = providerJWKS(o)
 	}
 	v := envoy.Verify(raw, p, o.Now)
-	switch {
-	case noKey && v.Step == "jwks":
+	if noKey && v.Step == "jwks" {
 		// Nothing to check the signature with: say what a gateway holding
-		// some other key would answer, and that it is assumed.
+		// some other key would answer, and that it is assumed. (The
+		// command says which of its flags gives a key.)
 		a := envoy.Respond(envoy.JwtVerificationFail, p)
 		a.Step, a.JWT = "signature", v.JWT
 		out := fromEnvoy(a)
-		out.Note = "no key given: the signature check is assumed to fail (give --public-key or --jwks)"
-		return out
-	case o.EnvoySkew < 0:
-		out := fromEnvoy(v)
-		out.Note = "clock_skew_seconds: 0 is not zero skew in Envoy: it means the default 60 s"
+		out.KeyAssumed, out.Note = true, "no key given: the signature check is assumed to fail"
 		return out
 	}
 	return fromEnvoy(v)

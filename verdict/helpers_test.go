@@ -3,7 +3,6 @@ package verdict
 import (
 	"crypto/rsa"
 	"encoding/base64"
-	"strings"
 	"testing"
 	"time"
 
@@ -58,14 +57,4 @@ func b64(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s
 func craft(t testing.TB, header, payload string, key *rsa.PrivateKey) string {
 	t.Helper()
 	return jwtutil.SignRS256(b64(header), []byte(payload), key)
-}
-
-func decodePayload(t testing.TB, token string) string {
-	t.Helper()
-	parts := strings.Split(token, ".")
-	b, err := base64.RawURLEncoding.DecodeString(parts[1])
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
 }

@@ -27,7 +27,7 @@ func timeline(t *jwtutil.Token, o Options) Timeline {
 		tl = append(tl, TimelineEvent{At: at, UTC: jwtutil.FormatDate(at), Unix: json.Number(at.String()), Event: event})
 	}
 	ej := envoyJWT(t)
-	eskew := envoy.ClockSkew(o.skew())
+	eskew := envoy.ClockSkew(o.EnvoySkew)
 	if iat := t.TimeClaim("iat"); iat.Numeric {
 		add(iat.Date, "issued (iat)")
 	}

@@ -36,7 +36,10 @@ type Options struct {
 	Audience  string           // expected aud (consumer key); "" = not checked
 	Leeway    time.Duration    // mwoauth's time leeway; MediaWiki has none
 	Now       time.Time        // required: the instant to judge at
-	EnvoySkew time.Duration    // 0 = DefaultEnvoySkew; negative = no skew
+	// EnvoySkew is the gateway's clock_skew_seconds. Envoy reads whole
+	// seconds, and anything below one, 0 included, as its default 60 s
+	// (envoy.ClockSkew): no setting gives zero skew.
+	EnvoySkew time.Duration
 	// RequestURI is the original request URI Envoy puts in the realm of
 	// WWW-Authenticate; "" renders a placeholder.
 	RequestURI string
@@ -153,16 +156,6 @@ func (o *Options) algs() []string {
 		return []string{"RS256"}
 	}
 	return o.Algs
-}
-
-func (o *Options) skew() time.Duration {
-	switch {
-	case o.EnvoySkew == 0:
-		return DefaultEnvoySkew
-	case o.EnvoySkew < 0:
-		return 0
-	}
-	return o.EnvoySkew
 }
 
 // VerifySignature checks only algorithm pinning and the signature.

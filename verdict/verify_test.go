@@ -110,8 +110,8 @@ func TestVerdicts(t *testing.T) {
 			false, mediawiki.MWInvalidAuthorization, mediawiki.HintNotVerified, 200, envoy.OK.String()},
 		{"Envoy rejects after exp+skew", realA, Options{MediaWiki: mediawiki.V1_43, Keys: []*rsa.PublicKey{wikiPub}, Now: expSec.Add(61 * time.Second)},
 			false, mediawiki.MWInvalidAuthorization, mediawiki.HintNotVerified, 401, envoy.JwtExpired.String()},
-		// clock_skew_seconds: 0 is Envoy's default, not zero skew.
-		{"Envoy skew 0 is 60 s", realA, Options{MediaWiki: mediawiki.V1_43, Keys: []*rsa.PublicKey{wikiPub}, Now: expSec.Add(time.Second), EnvoySkew: -1},
+		// clock_skew_seconds: below a second is Envoy's default, not zero skew.
+		{"Envoy skew 0.5 s is 60 s", realA, Options{MediaWiki: mediawiki.V1_43, Keys: []*rsa.PublicKey{wikiPub}, Now: expSec.Add(time.Second), EnvoySkew: 500 * time.Millisecond},
 			false, mediawiki.MWInvalidAuthorization, mediawiki.HintNotVerified, 200, envoy.OK.String()},
 		{"bad signature", parseFixture(t, "tokens/crafted/bad-signature-bitflip.jwt"), Options{MediaWiki: mediawiki.V1_43, Keys: []*rsa.PublicKey{wikiPub}, Now: validAt},
 			false, mediawiki.MWInvalidAuthorization, mediawiki.HintNotVerified, 401, envoy.JwtVerificationFail.String()},

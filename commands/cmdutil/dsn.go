@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/go-sql-driver/mysql"
+
+	"github.com/mwoauth/mwoauth/db"
 )
 
 // RedactDSN hides the password of a database DSN. The password is found
@@ -13,13 +15,8 @@ import (
 // password holding @ or / is hidden whole. A DSN the driver cannot parse is
 // redacted from its first : to its last @.
 func RedactDSN(dsn string) string {
-	scheme, rest, ok := strings.Cut(dsn, ":")
-	if !ok {
-		return dsn
-	}
-	switch scheme {
-	case "mysql", "mariadb":
-	default:
+	scheme, dialect, rest := db.SplitDSN(dsn)
+	if dialect != db.MySQL {
 		return dsn
 	}
 	if strings.HasPrefix(rest, "//") {

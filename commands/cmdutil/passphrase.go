@@ -17,8 +17,18 @@ func AddPassphraseFlag(cmd *cobra.Command) {
 // nobody means it to be; an empty passphrase is a usage error.
 func (f *Factory) Passphrase(cmd *cobra.Command) ([]byte, error) {
 	path, err := f.Setting(cmd, "passphrase-file")
-	if err != nil || path == "" {
+	if err != nil {
 		return nil, err
+	}
+	return ReadPassphrase(path)
+}
+
+// ReadPassphrase reads the passphrase file path names, as Passphrase does
+// (nil when path is ""), for run functions that resolved the setting
+// before they started.
+func ReadPassphrase(path string) ([]byte, error) {
+	if path == "" {
+		return nil, nil
 	}
 	b, err := ReadFile(path, 64<<10, ExitUsage)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/mwoauth/mwoauth/db"
 	"github.com/mwoauth/mwoauth/mediawiki"
 )
 
@@ -307,21 +308,7 @@ func checkProfileFile(v Value, spec SettingSpec) error {
 
 // SQLitePath returns the file of a sqlite: DSN ("" for other DSNs), as
 // the db package reads it.
-func SQLitePath(dsn string) string {
-	scheme, rest, ok := strings.Cut(dsn, ":")
-	if !ok {
-		return ""
-	}
-	switch scheme {
-	case "sqlite", "sqlite3", "file":
-		rest = strings.TrimPrefix(rest, "//")
-		if i := strings.IndexByte(rest, '?'); i >= 0 {
-			rest = rest[:i]
-		}
-		return rest
-	}
-	return ""
-}
+func SQLitePath(dsn string) string { return db.SQLiteFile(dsn) }
 
 // Setting resolves one setting for cmd and returns its value alone (see
 // Resolve). Commands that have moved to typed options use Bind.

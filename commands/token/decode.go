@@ -14,16 +14,27 @@ import (
 	"github.com/mwoauth/mwoauth/commands/dbcmd"
 	"github.com/mwoauth/mwoauth/jwtutil"
 	"github.com/mwoauth/mwoauth/mediawiki"
+	"github.com/mwoauth/mwoauth/verdict"
 )
 
-type decodeOptions struct {
-	At         string
-	StaticApps []string
-	Format     string
+// DecodeOptions is everything "token decode" needs; decodeRun never sees
+// cobra.
+type DecodeOptions struct {
+	IO *cmdutil.IOStreams
+	// Now is the clock relative times count from (MWOAUTH_NOW pins it).
+	Now func() time.Time
+	wikiReader
+
+	Args   []string // the token: TOKEN, - or @FILE; none reads stdin
+	At     string
+	Format string
 }
 
-func newCmdDecode(f *cmdutil.Factory) *cobra.Command {
-	opts := &decodeOptions{}
+// NewCmdDecode builds "token decode"; runF, when not nil, replaces
+// decodeRun.
+func NewCmdDecode(f *cmdutil.Factory, runF func(*DecodeOptions) error) *cobra.Command {
+	opts := &DecodeOptions{IO: f.IO, Now: f.Now}
+	var staticApps []string
 	cmd := &cobra.Command{
 		Use:   "decode [<token> | - | @file]",
 		Short: "Show a token's header, claims and MediaWiki meaning without a key",
@@ -41,6 +52,9 @@ token-endpoint JSON response, a URL with access_token= in its query or
     consumer key in aud, scopes, ratelimit, grant_type and rlc;
   - what Wikimedia's edge keys on: sub, the rate-limit class rlc and the
     ratelimit claim (which the gateway does not enforce);
+  - what Envoy's jwt_authn answers without a key: how its parser reads
+    the token and whether its times pass (clock skew 60 s); the
+    signature is token verify's;
   - warnings, for the MediaWiki version --mediawiki names (master by
     default): what its parser refuses and why (padding, a second base64
     spelling, invalid UTF-8, empty keys, enc, dates PHP cannot read), an
@@ -61,7 +75,11 @@ The token comes from the argument, from @FILE, or from stdin ("-", or when
 stdin is piped and no argument is given).
 
 Exit status: 0 when the token decodes (expired or not), 3 when it is
-malformed (not three base64url segments of JSON objects, or over 64 KiB).`,
+malformed (not three base64url segments of JSON objects, or over 64 KiB).
+A malformed token still gets a report, on stdout: what MediaWiki's parser
+and Envoy answer to the same bytes (--output json: {"error", "exit_code",
+"judged_at", "mediawiki": {"version", "parses", "parse_error"},
+"envoy"}).`,
 		Example: `  mwoauth token decode "$TOKEN"
   mwoauth token decode @token.jwt
   pbpaste | mwoauth token decode
@@ -72,17 +90,23 @@ malformed (not three base64url segments of JSON objects, or over 64 KiB).`,
   mwoauth token decode @token.jwt --db sqlite:wiki.sqlite`,
 		Args: cmdutil.Args(cobra.MaximumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			format, err := cmdutil.OutputFormat(cmd, "text", "json")
-			if err != nil {
+			var err error
+			if opts.Format, err = cmdutil.OutputFormat(cmd, "text", "json"); err != nil {
 				return err
 			}
-			opts.Format = format
-			return runDecode(cmd, f, opts, args)
+			if err := opts.wikiReader.bind(cmd, f, staticApps); err != nil {
+				return err
+			}
+			opts.Args = args
+			if runF != nil {
+				return runF(opts)
+			}
+			return decodeRun(opts)
 		},
 	}
 	cmdutil.AddOutputFlag(cmd, "text", "json")
 	cmd.Flags().StringVar(&opts.At, "at", "", "Judge relative times at this `time` (RFC 3339, unix, or +2h / -30m from now) instead of now")
-	addWikiFlags(cmd, &opts.StaticApps)
+	addWikiFlags(cmd, &staticApps)
 	dbcmd.AddFlags(cmd)
 	return cmd
 }
@@ -118,6 +142,23 @@ type decodeJSON struct {
 	JudgedAt   string               `json:"judged_at"`
 	Database   *databaseJSON        `json:"database,omitempty"`
 	WikiState  *mediawiki.WikiState `json:"wiki_state,omitempty"`
+	Envoy      verdict.EnvoyVerdict `json:"envoy"` // no key: key_assumed, the signature decides
+}
+
+// decodeMalformedJSON is decode's --output json for bytes mwoauth cannot
+// parse: why, and what MediaWiki's and Envoy's parsers answer to them.
+type decodeMalformedJSON struct {
+	Error     string               `json:"error"`
+	ExitCode  int                  `json:"exit_code"`
+	JudgedAt  string               `json:"judged_at"`
+	MediaWiki parserJSON           `json:"mediawiki"`
+	Envoy     verdict.EnvoyVerdict `json:"envoy"`
+}
+
+type parserJSON struct {
+	Version    mediawiki.Version `json:"version"`
+	Parses     bool              `json:"parses"`
+	ParseError string            `json:"parse_error,omitempty"`
 }
 
 type signatureJSON struct {
@@ -144,57 +185,83 @@ type mediawikiJSON struct {
 	RLC         string                 `json:"rlc,omitempty"`
 }
 
-func runDecode(cmd *cobra.Command, f *cmdutil.Factory, opts *decodeOptions, args []string) error {
-	now, err := instant(f, opts.At)
+func decodeRun(opts *DecodeOptions) error {
+	now, err := instantAt(opts.Now, opts.At)
 	if err != nil {
 		return err
 	}
-	w, err := resolveWiki(cmd, f, opts.StaticApps)
-	if err != nil {
-		return err
-	}
-	_, tok, err := readToken(f.IO, args)
-	if err != nil {
-		return err
-	}
+	w := opts.Wiki
 	rules := w.Version.Rules()
-	ex := mediawiki.Explain(tok, now, rules)
-	d := decoded{tok: tok, ex: ex, now: now}
-	// Decode is a display command: a database problem is a warning.
-	if st, info, err := openWiki(cmd, f); err != nil {
-		fmt.Fprintf(f.IO.ErrOut, "warning: database not consulted: %s\n", cmdutil.Safe(err.Error()))
-	} else if st != nil {
-		d.db = info
-		d.ws, err = readWikiState(cmd.Context(), st, tok)
-		st.Close()
-		if err != nil {
-			fmt.Fprintf(f.IO.ErrOut, "warning: database not consulted: %s\n", cmdutil.Safe(err.Error()))
-			d.db = nil
+	raw, tok, err := readToken(opts.IO, opts.Args)
+	if err != nil {
+		if raw == "" || cmdutil.ExitCode(err) != cmdutil.ExitMalformed {
+			return err
 		}
+		if werr := writeMalformed(opts, raw, err, now, rules); werr != nil {
+			return werr
+		}
+		return err
+	}
+	ex := mediawiki.Explain(tok, now, rules)
+	d := decoded{tok: tok, ex: ex, now: now, envoy: verdict.Envoy(tok.Raw, verdict.Options{Now: now})}
+	// Decode is a display command: a database problem is a warning.
+	if d.ws, d.db, err = opts.readState(tok); err != nil {
+		fmt.Fprintf(opts.IO.ErrOut, "warning: database not consulted: %s\n", cmdutil.Safe(err.Error()))
 	}
 	// Who the request runs as: the same judgement verify makes of the
 	// wiki's state (the token's times and signature aside).
 	in := mediawiki.Input{Rules: rules, Now: now, Wiki: d.ws, WikiID: w.WikiID, SubjectScope: w.SubjectScope, StaticApps: w.StaticApps}
 	d.user = mediawiki.JudgeWikiState(tok.Raw, ex.Kind, in).User
 	if opts.Format == "json" {
-		return cmdutil.WriteJSON(f.IO.Out, d.json(rules))
+		return cmdutil.WriteJSON(opts.IO.Out, d.json(rules))
 	}
 	// One write, not one per line: each is a system call, and this
 	// command is run once per token in scripts.
 	var buf bytes.Buffer
-	d.print(&buf, f.IO.Styles())
-	_, err = f.IO.Out.Write(buf.Bytes())
+	d.print(&buf, opts.IO.Styles())
+	_, err = opts.IO.Out.Write(buf.Bytes())
 	return err
+}
+
+// writeMalformed reports bytes mwoauth's parser refused (err): what
+// MediaWiki's parser and Envoy's answer to the same bytes, for they answer
+// every request.
+func writeMalformed(opts *DecodeOptions, raw string, err error, now time.Time, rules mediawiki.Rules) error {
+	parsed := mediawiki.ParseLikeLcobucci(raw, rules.LcobucciMajor)
+	env := verdict.Envoy(raw, verdict.Options{Now: now})
+	if opts.Format == "json" {
+		return cmdutil.WriteJSON(opts.IO.Out, decodeMalformedJSON{
+			Error: err.Error(), ExitCode: cmdutil.ExitMalformed, JudgedAt: jwtutil.FormatUTC(now),
+			MediaWiki: parserJSON{Version: rules.Version, Parses: parsed.Token != nil, ParseError: parsed.Reason}, Envoy: env,
+		})
+	}
+	st := opts.IO.Styles()
+	var buf bytes.Buffer
+	w := &buf
+	kv := func(k, v string) { fmt.Fprintf(w, "  %s  %s\n", st.Key.Render(pad(k, 16)), v) }
+	fmt.Fprintf(w, "%s  %s\n", st.Bold.Render(pad("Token", 9)), st.Err.Render("malformed: "+cmdutil.Safe(err.Error())))
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, st.Bold.Render(fmt.Sprintf("MediaWiki %s's parser", rules.Version)))
+	if parsed.Token != nil {
+		kv("verdict", "reads it (mwoauth is stricter here)")
+	} else {
+		kv("verdict", st.Err.Render("refuses it")+": "+cmdutil.Safe(parsed.Reason))
+	}
+	fmt.Fprintln(w)
+	printEnvoy(w, st, &env, kv)
+	_, werr := opts.IO.Out.Write(buf.Bytes())
+	return werr
 }
 
 // decoded is one decoded token and what the wiki says about it.
 type decoded struct {
-	tok  *jwtutil.Token
-	ex   *mediawiki.Explanation
-	now  time.Time
-	db   *databaseJSON
-	ws   *mediawiki.WikiState
-	user *mediawiki.RequestUser
+	tok   *jwtutil.Token
+	ex    *mediawiki.Explanation
+	now   time.Time
+	db    *databaseJSON
+	ws    *mediawiki.WikiState
+	user  *mediawiki.RequestUser
+	envoy verdict.EnvoyVerdict // no key: the signature step is assumed
 }
 
 // consumer is the database's view of aud, when a database was read.
@@ -224,6 +291,7 @@ func (d *decoded) json(rules mediawiki.Rules) decodeJSON {
 		JudgedAt:   jwtutil.FormatUTC(d.now),
 		Database:   d.db,
 		WikiState:  d.ws,
+		Envoy:      d.envoy,
 		MediaWiki: mediawikiJSON{
 			Version: rules.Version, Parses: ex.Parse.Token != nil, ParseError: ex.Parse.Reason, User: d.user,
 			Kind: ex.Kind, KindLabel: ex.KindLabel, Subject: ex.Subject, ConsumerKey: ex.ConsumerKey, Consumer: d.consumer(),
@@ -324,6 +392,7 @@ func (d *decoded) print(w io.Writer, st *cmdutil.Styles) {
 	kv("grant_type", cmdutil.Safe(ex.GrantType))
 	fmt.Fprintln(w)
 	printGateway(w, st, &ex.Gateway, func(k, v string) { fmt.Fprintf(w, "  %s  %s\n", st.Key.Render(pad(k, 10)), v) })
+	d.printEnvoy(w, st)
 
 	if len(ex.Warnings) > 0 {
 		section("Warnings")
@@ -331,4 +400,17 @@ func (d *decoded) print(w io.Writer, st *cmdutil.Styles) {
 			fmt.Fprintf(w, "  %s %s\n", st.Warn.Render("!"), cmdutil.Safe(wn.Message))
 		}
 	}
+}
+
+// printEnvoy is Envoy's answer without a key: its parser's and its times'
+// verdict, or, when the token gets as far as the signature, that the key
+// decides.
+func (d *decoded) printEnvoy(w io.Writer, st *cmdutil.Styles) {
+	env := &d.envoy
+	v := "reads the token and its times pass: the signature decides (token verify checks it)"
+	if !env.KeyAssumed {
+		v = st.Err.Render(fmt.Sprintf("HTTP %d", env.Status)) + " " + cmdutil.Safe(env.Reason)
+	}
+	fmt.Fprintln(w, st.Bold.Render(fmt.Sprintf("Envoy jwt_authn (clock skew %d s)", env.SkewSeconds)))
+	fmt.Fprintf(w, "  %s  %s\n\n", st.Key.Render(pad("verdict", 10)), v)
 }

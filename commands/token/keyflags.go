@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/mwoauth/mwoauth/commands/cmdutil"
+	"github.com/mwoauth/mwoauth/envoy"
 	"github.com/mwoauth/mwoauth/jwtutil/keys"
 	"github.com/mwoauth/mwoauth/verdict"
 	"github.com/spf13/cobra"
@@ -30,30 +31,33 @@ func readKey(ios *cmdutil.IOStreams, what, value string) ([]byte, error) {
 	return b, nil
 }
 
-// privateKeySetting resolves --private-key (flag, MWOAUTH_PRIVATE_KEY,
-// profile) and refuses key text typed on the command line.
-func privateKeySetting(cmd *cobra.Command, f *cmdutil.Factory) (string, error) {
+// bindPrivateKey resolves the private-key setting (--private-key,
+// MWOAUTH_PRIVATE_KEY, profile) into *ref and the passphrase-file setting
+// into *passFile, refusing key text typed on the command line.
+func bindPrivateKey(cmd *cobra.Command, f *cmdutil.Factory, ref, passFile *string) error {
 	if fl := cmd.Flags().Lookup("private-key"); fl != nil && fl.Changed && cmdutil.LooksLikeSecretOnArgv(fl.Value.String()) {
-		return "", cmdutil.FlagErrorf("refusing private key material on the command line (it ends up in shell history and ps): pass a file, - for stdin, or set MWOAUTH_PRIVATE_KEY")
+		return cmdutil.FlagErrorf("refusing private key material on the command line (it ends up in shell history and ps): pass a file, - for stdin, or set MWOAUTH_PRIVATE_KEY")
 	}
-	v, err := f.Setting(cmd, "private-key")
-	if err != nil {
-		return "", err
-	}
-	if v == "" {
-		return "", cmdutil.FlagErrorf("no private key: pass --private-key FILE (or -), set MWOAUTH_PRIVATE_KEY, or add private-key = ... to a profile")
-	}
-	return v, nil
+	return f.Bind(cmd, cmdutil.StringSetting("private-key", ref), cmdutil.StringSetting("passphrase-file", passFile))
 }
 
-// loadPrivateKey reads the private key value names, decrypted with the
-// passphrase-file setting when one is set (master's $wgOAuth2Passphrase).
-func loadPrivateKey(cmd *cobra.Command, f *cmdutil.Factory, value string) (*rsa.PrivateKey, error) {
-	pass, err := f.Passphrase(cmd)
+// requirePrivateKey is the usage error of a command that signs without a
+// private key configured.
+func requirePrivateKey(ref string) error {
+	if ref == "" {
+		return cmdutil.FlagErrorf("no private key: pass --private-key FILE (or -), set MWOAUTH_PRIVATE_KEY, or add private-key = ... to a profile")
+	}
+	return nil
+}
+
+// loadPrivateKey reads the private key ref names, decrypted with the
+// passphrase in passFile when one is set (master's $wgOAuth2Passphrase).
+func loadPrivateKey(ios *cmdutil.IOStreams, ref, passFile string) (*rsa.PrivateKey, error) {
+	pass, err := cmdutil.ReadPassphrase(passFile)
 	if err != nil {
 		return nil, err
 	}
-	return loadKey(f.IO, "private key", value, func(b []byte) (*rsa.PrivateKey, error) {
+	return loadKey(ios, "private key", ref, func(b []byte) (*rsa.PrivateKey, error) {
 		if pass == nil {
 			k, err := keys.ParsePrivateKey(b)
 			return k, cmdutil.HintIf(err, keys.ErrEncryptedKey, "give it with --passphrase-file FILE")
@@ -100,12 +104,16 @@ func keyLabel(value string) string {
 
 // keyFlags are the verification flags token verify and token scan share, so
 // both take the same keys the same way and refuse the same unsafe choices.
+// bind fills the settings in the command's RunE; load reads the files in
+// the run function.
 type keyFlags struct {
-	JWKSFile   string
+	PublicKey  string // the public-key setting: file, file:// path or PEM text
+	JWKSFile   string // the jwks setting
 	SecretFile string
 	Algs       []string
 	Leeway     time.Duration
 	At         string
+	Issuer     string // the issuer setting: the expected iss, "" for any
 }
 
 // addFlags registers --public-key, --jwks, --secret-file, --alg, --issuer,
@@ -115,7 +123,7 @@ type keyFlags struct {
 func (k *keyFlags) addFlags(cmd *cobra.Command) {
 	fl := cmd.Flags()
 	fl.String("public-key", "", "RSA public key: `file`, file:// path or PEM text (env MWOAUTH_PUBLIC_KEY, profile public-key)")
-	fl.StringVar(&k.JWKSFile, "jwks", "", "JWKS `file` with the verification keys")
+	fl.String("jwks", "", "JWKS `file` with the verification keys, as the gateway's local_jwks (env MWOAUTH_JWKS, profile jwks)")
 	fl.StringVar(&k.SecretFile, "secret-file", "", "Shared secret `file` for HS256 (needs --alg HS256)")
 	fl.StringSliceVar(&k.Algs, "alg", []string{"RS256"}, "Allowed `algorithms` (RS256 by default; HS256 only with --secret-file; never none)")
 	fl.String("issuer", "", "Expected iss, e.g. https://meta.wikimedia.org (env MWOAUTH_ISSUER, profile issuer)")
@@ -123,28 +131,39 @@ func (k *keyFlags) addFlags(cmd *cobra.Command) {
 	fl.StringVar(&k.At, "at", "", "Judge at this `time` (RFC 3339, unix, or +2h / -30m / +1d from now) instead of now")
 }
 
-// resolve fills vo's issuer and keys (public key, JWKS, HS256 secret) from
-// the flags, MWOAUTH_* and the profile, and checks the alg allow-list.
-// stdinUser names what else reads stdin ("token", "log"), or is "" when
-// nothing does: a key cannot come from stdin too.
-func (k *keyFlags) resolve(cmd *cobra.Command, f *cmdutil.Factory, vo *verdict.Options, stdinUser string) error {
-	var err error
-	vo.Algs, vo.Leeway = k.Algs, k.Leeway
-	if vo.Issuer, err = f.Setting(cmd, "issuer"); err != nil {
+// bind resolves the issuer, public-key and jwks settings (flag, profile,
+// MWOAUTH_*) and checks what needs no file: the leeway, and that a key is
+// given at all.
+func (k *keyFlags) bind(cmd *cobra.Command, f *cmdutil.Factory) error {
+	if err := f.Bind(cmd, cmdutil.StringSetting("issuer", &k.Issuer), cmdutil.StringSetting("public-key", &k.PublicKey),
+		cmdutil.StringSetting("jwks", &k.JWKSFile)); err != nil {
 		return err
 	}
-	pubSetting, err := f.Setting(cmd, "public-key")
-	if err != nil {
-		return err
+	if k.Leeway < 0 {
+		return cmdutil.FlagErrorf("--leeway cannot be negative")
 	}
-	if pubSetting == "" && k.JWKSFile == "" && k.SecretFile == "" {
+	if k.PublicKey == "" && k.JWKSFile == "" && k.SecretFile == "" {
 		return cmdutil.FlagErrorf("no key: pass --public-key FILE (the wiki's $wgOAuth2PublicKey), --jwks FILE, or --alg HS256 --secret-file FILE")
 	}
-	if stdinUser != "" && (pubSetting == "-" || k.JWKSFile == "-" || k.SecretFile == "-") {
+	return nil
+}
+
+// load fills vo's issuer, algorithms, leeway and keys (public key, JWKS,
+// HS256 secret) from the bound settings, reading the files, and checks the
+// alg allow-list. stdinUser names what else reads stdin ("token", "log"),
+// or is "" when nothing does: a key cannot come from stdin too.
+//
+// The JWKS file is read twice over, as each verifier reads it: jwtutil's
+// keys for mwoauth's own check (RSA keys; an x509 {kid: certificate} map's
+// keys as Envoy takes them), and envoy's reading of the same bytes for the
+// gateway's verdict, EC, oct and OKP keys and all.
+func (k *keyFlags) load(ios *cmdutil.IOStreams, vo *verdict.Options, stdinUser string) error {
+	vo.Algs, vo.Leeway, vo.Issuer = k.Algs, k.Leeway, k.Issuer
+	if stdinUser != "" && (k.PublicKey == "-" || k.JWKSFile == "-" || k.SecretFile == "-") {
 		return cmdutil.FlagErrorf("the %s and a key cannot both come from stdin", stdinUser)
 	}
 	if k.SecretFile != "" {
-		b, err := readKey(f.IO, "secret file", k.SecretFile)
+		b, err := readKey(ios, "secret file", k.SecretFile)
 		if err != nil {
 			return err
 		}
@@ -163,25 +182,51 @@ func (k *keyFlags) resolve(cmd *cobra.Command, f *cmdutil.Factory, vo *verdict.O
 	if vo.Secret != nil && !hasHS(k.Algs) {
 		return cmdutil.FlagErrorf("--secret-file needs --alg HS256 (a shared secret is only used when HMAC is asked for)")
 	}
-	if pubSetting != "" {
-		key, err := loadPublicKey(f.IO, pubSetting)
+	if k.PublicKey != "" {
+		key, err := loadPublicKey(ios, k.PublicKey)
 		if err != nil {
 			return err
 		}
 		vo.Keys = []*rsa.PublicKey{key}
 	}
 	if k.JWKSFile != "" {
-		b, err := readKey(f.IO, "jwks", k.JWKSFile)
+		b, err := readKey(ios, "jwks", k.JWKSFile)
 		if err != nil {
 			return err
 		}
-		keys, err := keys.ParseJWKS(b)
-		if err != nil {
-			return cmdutil.Exitf(cmdutil.ExitUsage, "--jwks %s: %v", k.JWKSFile, err)
+		set, st := envoy.ParseJWKS(b)
+		vo.EnvoyJWKS = set
+		jwks, err := keys.ParseJWKS(b)
+		if err != nil && st == envoy.OK && set.Form == "x509" {
+			jwks, err = x509Keys(set), nil
 		}
-		vo.JWKS = keys
+		if err != nil {
+			return cmdutil.Exitf(cmdutil.ExitUsage, "--jwks %s: %v", cmdutil.Safe(k.JWKSFile), err)
+		}
+		vo.JWKS = jwks
 	}
 	return nil
+}
+
+// resolve is bind and load at once, for commands that have not split
+// their settings from their run yet.
+func (k *keyFlags) resolve(cmd *cobra.Command, f *cmdutil.Factory, vo *verdict.Options, stdinUser string) error {
+	if err := k.bind(cmd, f); err != nil {
+		return err
+	}
+	return k.load(f.IO, vo, stdinUser)
+}
+
+// x509Keys are the RSA keys of Envoy's reading of an x509 {kid:
+// certificate} map, which jwtutil's JWKS parser does not take.
+func x509Keys(set *envoy.JWKS) []keys.JWK {
+	var out []keys.JWK
+	for _, k := range set.Keys {
+		if pub := k.RSAPublicKey(); pub != nil {
+			out = append(out, keys.JWK{Kid: k.Kid, Kty: "RSA", Key: pub})
+		}
+	}
+	return out
 }
 
 func hasHS(algs []string) bool {

@@ -13,22 +13,46 @@ import (
 
 	"github.com/mwoauth/mwoauth/commands/cmdutil"
 	"github.com/mwoauth/mwoauth/commands/dbcmd"
+	"github.com/mwoauth/mwoauth/db"
 	"github.com/mwoauth/mwoauth/jwtutil"
 	"github.com/mwoauth/mwoauth/mediawiki"
 )
 
-type mintOptions struct {
+// MintOptions is everything "token mint" needs, flags checked and settings
+// resolved; mintRun reads the key and signs, and never sees cobra.
+type MintOptions struct {
+	IO *cmdutil.IOStreams
+	// Now is the instant the token is issued at (MWOAUTH_NOW pins it, so
+	// QA and the docs mint reproducible tokens; a token is no wiki write).
+	Now func() time.Time
+
+	MediaWiki         mediawiki.Version
 	ClientID          string
 	User              int64
 	Scopes            []string
 	ExpiresIn         time.Duration
+	ExpiresGiven      bool // --expires-in was given (an owner-only token's 1000 years otherwise)
 	OwnerOnly         bool
 	JTI               string
 	GrantType         string
 	ClientCredentials bool
-	Set               []string
+	Hooks             []jwtutil.RawMember // --set CLAIM=JSON, compacted
+	SubjectScope      string              // the subject-scope setting, or its default
+	Issuer            string
+	PrivateKey        string // the private-key setting: file, - or env:NAME
+	PassphraseFile    string
 	Format            string
-	Row               rowOptions
+
+	// --create-row: the token's oauth2_access_tokens row, written as the
+	// wiki writes it. A write, so it uses the real clock (WallNow);
+	// ClockPinned says MWOAUTH_NOW is set. PlanRow opens the database and
+	// plans the row, WriteRow previews and writes it (or prints it,
+	// --dry-run).
+	Row         rowOptions
+	WallNow     func() time.Time
+	ClockPinned bool
+	PlanRow     func() (*tokenRowPlan, error)
+	WriteRow    func(p *tokenRowPlan, token string, row db.TokenRow) (int64, error)
 }
 
 // Regexps compile on first use: a one-token-per-process verify should not
@@ -38,8 +62,10 @@ var (
 	consumerKey = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9a-f]{32}$`) })
 )
 
-func newCmdMint(f *cmdutil.Factory) *cobra.Command {
-	opts := &mintOptions{}
+// NewCmdMint builds "token mint"; runF, when not nil, replaces mintRun.
+func NewCmdMint(f *cmdutil.Factory, runF func(*MintOptions) error) *cobra.Command {
+	opts := &MintOptions{IO: f.IO, Now: f.Now, WallNow: f.WallNow, ClockPinned: f.ClockPinned}
+	var sets []string
 	cmd := &cobra.Command{
 		Use:   "mint --private-key <file> --client-id <key> --issuer <url> (--user <id> | --client-credentials)",
 		Short: "Sign a new access token shaped exactly as Extension:OAuth issues it",
@@ -92,12 +118,39 @@ prints {"token", "header", "claims", "exp"} (exp as RFC 3339 UTC), and with
   mwoauth token mint --client-id 6b0f3e2a9c8d7e6f5a4b3c2d1e0f9a8b --user 4 --create-row --dry-run`,
 		Args: cmdutil.Args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			format, err := cmdutil.OutputFormat(cmd, "text", "json")
-			if err != nil {
+			var err error
+			if opts.Format, err = cmdutil.OutputFormat(cmd, "text", "json"); err != nil {
 				return err
 			}
-			opts.Format = format
-			return runMint(cmd, f, opts)
+			opts.ExpiresGiven = cmd.Flags().Changed("expires-in")
+			var dbs dbSettings
+			if err := f.Bind(cmd, cmdutil.MediaWikiSetting(&opts.MediaWiki), cmdutil.StringSetting("subject-scope", &opts.SubjectScope),
+				cmdutil.StringSetting("issuer", &opts.Issuer)); err != nil {
+				return err
+			}
+			if opts.SubjectScope == "" {
+				if err := dbs.bind(cmd, f); err != nil {
+					return err
+				}
+			}
+			if err := opts.check(cmd.Flags().Changed("user"), sets, dbs); err != nil {
+				return err
+			}
+			if err := bindPrivateKey(cmd, f, &opts.PrivateKey, &opts.PassphraseFile); err != nil {
+				return err
+			}
+			if err := requirePrivateKey(opts.PrivateKey); err != nil {
+				return err
+			}
+			opts.PlanRow = func() (*tokenRowPlan, error) { return planTokenRow(cmd, f, opts, opts.Scopes) }
+			opts.WriteRow = func(p *tokenRowPlan, token string, row db.TokenRow) (int64, error) {
+				p.preview(f, row)
+				return p.writeRow(cmd, f, &opts.Row, token, row)
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return mintRun(opts)
 		},
 	}
 	fl := cmd.Flags()
@@ -113,21 +166,19 @@ prints {"token", "header", "claims", "exp"} (exp as RFC 3339 UTC), and with
 	fl.StringVar(&opts.JTI, "jti", "", "jti, the oaat_identifier of the token row (default: 80 random hex)")
 	fl.StringVar(&opts.GrantType, "grant-type", "", "The grant_type claim on master: authorization_code (default), refresh_token or client_credentials")
 	fl.BoolVar(&opts.ClientCredentials, "client-credentials", false, "A client_credentials token of a normal client (master: sub is the owner's, whom --user names; 1.43: sub \"\")")
-	fl.StringArrayVar(&opts.Set, "set", nil, "A hook claim: `CLAIM=JSON`, e.g. 'rlc=\"authed-user\"' (repeatable; written before scopes)")
+	fl.StringArrayVar(&sets, "set", nil, "A hook claim: `CLAIM=JSON`, e.g. 'rlc=\"authed-user\"' (repeatable; written before scopes)")
 	addRowFlags(cmd, &opts.Row)
 	cmdutil.AddOutputFlag(cmd, "text", "json")
 	dbcmd.AddFlags(cmd)
 	return cmd
 }
 
-func runMint(cmd *cobra.Command, f *cmdutil.Factory, opts *mintOptions) error {
-	ver, err := f.MediaWiki(cmd)
-	if err != nil {
-		return err
-	}
+// check validates the flags and the settings together, as the version
+// mints (usage errors, exit 2), and fills the hook claims and the default
+// subject scope.
+func (opts *MintOptions) check(userGiven bool, sets []string, dbs dbSettings) error {
+	ver := opts.MediaWiki
 	r := ver.Rules()
-	userGiven := cmd.Flags().Changed("user")
-	expiresGiven := cmd.Flags().Changed("expires-in")
 	switch {
 	case opts.ClientID == "":
 		return cmdutil.FlagErrorf("--client-id is required (the consumer key, the token's aud)")
@@ -143,7 +194,7 @@ func runMint(cmd *cobra.Command, f *cmdutil.Factory, opts *mintOptions) error {
 		return cmdutil.FlagErrorf("--user must be a positive central user id")
 	case opts.ExpiresIn < 0:
 		return cmdutil.FlagErrorf("--expires-in must be positive: mint issues tokens valid from now; for an expired one use mwoauth token remint --expired-by %s", (-opts.ExpiresIn).String())
-	case expiresGiven && opts.ExpiresIn == 0:
+	case opts.ExpiresGiven && opts.ExpiresIn == 0:
 		return cmdutil.FlagErrorf("--expires-in must be positive")
 	case opts.JTI != "" && !jtiRE().MatchString(opts.JTI):
 		return cmdutil.FlagErrorf("--jti must be lowercase hex (an oaat_identifier)")
@@ -162,65 +213,57 @@ func runMint(cmd *cobra.Command, f *cmdutil.Factory, opts *mintOptions) error {
 	if err := opts.Row.check(opts.Format); err != nil {
 		return err
 	}
-	hooks, err := hookClaims(opts.Set)
+	hooks, err := hookClaims(sets)
 	if err != nil {
 		return err
 	}
+	opts.Hooks = hooks
 	var scopes []string
 	for _, s := range opts.Scopes {
 		if s = strings.TrimSpace(s); s != "" {
 			scopes = append(scopes, s)
 		}
 	}
-	scope, err := f.Setting(cmd, "subject-scope")
-	if err != nil {
-		return err
+	opts.Scopes = scopes
+	if opts.SubjectScope == "" {
+		opts.SubjectScope = dbs.subjectScopeDefault()
+	} else if !mediawiki.ValidScope(opts.SubjectScope) {
+		return cmdutil.FlagErrorf("--subject-scope %q: want a CentralIdLookup scope such as CentralAuth: or local:metawiki", cmdutil.Safe(opts.SubjectScope))
 	}
-	if scope == "" {
-		if scope, err = subjectScopeDefault(cmd, f); err != nil {
-			return err
-		}
-	} else if !mediawiki.ValidScope(scope) {
-		return cmdutil.FlagErrorf("--subject-scope %q: want a CentralIdLookup scope such as CentralAuth: or local:metawiki", cmdutil.Safe(scope))
-	}
-	issuer, err := f.Setting(cmd, "issuer")
-	if err != nil {
-		return err
-	}
-	if issuer == "" {
+	if opts.Issuer == "" {
 		return cmdutil.FlagErrorf("no issuer: MediaWiki always writes iss, the central wiki's canonical server: pass --issuer https://meta.wikimedia.org, set MWOAUTH_ISSUER, or add issuer = ... to a profile")
 	}
-	keyRef, err := privateKeySetting(cmd, f)
-	if err != nil {
-		return err
-	}
-	priv, err := loadPrivateKey(cmd, f, keyRef)
+	return nil
+}
+
+func mintRun(opts *MintOptions) error {
+	priv, err := loadPrivateKey(opts.IO, opts.PrivateKey, opts.PassphraseFile)
 	if err != nil {
 		return err
 	}
 	if !consumerKey().MatchString(opts.ClientID) {
-		fmt.Fprintf(f.IO.ErrOut, "warning: --client-id %q is not 32 lowercase hex characters like oarc_consumer_key\n", cmdutil.Safe(opts.ClientID))
+		fmt.Fprintf(opts.IO.ErrOut, "warning: --client-id %q is not 32 lowercase hex characters like oarc_consumer_key\n", cmdutil.Safe(opts.ClientID))
 	}
-	now := f.Now()
+	now := opts.Now()
 	var row *tokenRowPlan
 	if opts.Row.create {
-		if row, err = planTokenRow(cmd, f, opts, scopes); err != nil {
+		if row, err = opts.PlanRow(); err != nil {
 			return err
 		}
 		defer row.st.Close()
 		// A row is a write: the token it is for is minted at the real
 		// time too, so that the row's expiry is the token's.
-		now = f.WallNow()
-		if f.ClockPinned {
-			fmt.Fprintln(f.IO.ErrOut, f.IO.Styles().Warn.Render("warning: MWOAUTH_NOW is set: it judges but never stamps a write; this token and its row use the real time"))
+		now = opts.WallNow()
+		if opts.ClockPinned {
+			fmt.Fprintln(opts.IO.ErrOut, opts.IO.Styles().Warn.Render("warning: MWOAUTH_NOW is set: it judges but never stamps a write; this token and its row use the real time"))
 		}
 	}
 	mo := mediawiki.MintOptions{
-		MediaWiki: ver, ClientID: opts.ClientID, UserID: opts.User, SubjectScope: scope, GrantType: opts.GrantType,
-		ClientCredentials: opts.ClientCredentials, OwnerOnly: opts.OwnerOnly, HookClaims: hooks, Scopes: scopes,
-		Issuer: issuer, JTI: opts.JTI, Now: now.UTC(),
+		MediaWiki: opts.MediaWiki, ClientID: opts.ClientID, UserID: opts.User, SubjectScope: opts.SubjectScope, GrantType: opts.GrantType,
+		ClientCredentials: opts.ClientCredentials, OwnerOnly: opts.OwnerOnly, HookClaims: opts.Hooks, Scopes: opts.Scopes,
+		Issuer: opts.Issuer, JTI: opts.JTI, Now: now.UTC(),
 	}
-	if expiresGiven || !opts.OwnerOnly {
+	if opts.ExpiresGiven || !opts.OwnerOnly {
 		mo.ExpiresIn = opts.ExpiresIn
 	}
 	out, err := mediawiki.Mint(priv, mo)
@@ -237,17 +280,16 @@ func runMint(cmd *cobra.Command, f *cmdutil.Factory, opts *mintOptions) error {
 		if err != nil {
 			return err
 		}
-		row.preview(f, r)
-		id, err := row.writeRow(cmd, f, &opts.Row, out, r)
+		id, err := opts.WriteRow(row, out, r)
 		if err != nil || opts.Row.dryRun {
 			return err
 		}
 		rowJSON = row.json(r, id)
 	}
 	if opts.Format == "json" {
-		return writeMinted(f.IO.Out, tok, rowJSON)
+		return writeMinted(opts.IO.Out, tok, rowJSON)
 	}
-	fmt.Fprintln(f.IO.Out, out)
+	fmt.Fprintln(opts.IO.Out, out)
 	return nil
 }
 

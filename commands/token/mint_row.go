@@ -95,7 +95,7 @@ type tokenRowJSON struct {
 
 // planTokenRow opens the database and finds what the row needs, by
 // MediaWiki's rules, before anything is minted or written.
-func planTokenRow(cmd *cobra.Command, f *cmdutil.Factory, opts *mintOptions, scopes []string) (*tokenRowPlan, error) {
+func planTokenRow(cmd *cobra.Command, f *cmdutil.Factory, opts *MintOptions, scopes []string) (*tokenRowPlan, error) {
 	var dbv, kindv cmdutil.Value
 	if err := f.Bind(cmd, cmdutil.ValueSetting("db", &dbv), cmdutil.ValueSetting("wiki-kind", &kindv)); err != nil {
 		return nil, err

@@ -38,7 +38,7 @@ type ProbeOptions struct {
 	Ctx   context.Context
 
 	URL            string
-	Token          *jwtutil.Token
+	Args           []string // the token: TOKEN, - or @FILE; none reads stdin
 	Endpoint       probe.Endpoint
 	Yes            bool
 	Insecure       bool
@@ -48,14 +48,20 @@ type ProbeOptions struct {
 	Format         string
 
 	MediaWiki        mediawiki.Version // whose rules predict the wiki's answer
-	PublicKey        *rsa.PublicKey    // nil: signatures not checked by the prediction
 	Issuer, Audience string            // the gateway's provider, when known
+	PublicKeyRef     string            // the public-key setting; "": signatures not checked by the prediction
+	PrivateKeyRef    string            // the private-key setting (--expiry only)
+	PassphraseFile   string
 
 	// AnswerFile is a captured answer to judge instead of sending the token.
 	AnswerFile string
 
-	Expiry     bool
-	ExpiresIn  time.Duration
+	Expiry    bool
+	ExpiresIn time.Duration
+
+	// What probeRun reads first: the token and the keys.
+	Token      *jwtutil.Token
+	PublicKey  *rsa.PublicKey  // nil: signatures not checked by the prediction
 	PrivateKey *rsa.PrivateKey // --expiry only
 }
 
@@ -155,9 +161,10 @@ usage errors (and an iss mismatch without --yes off a terminal).`,
 			if opts.Expiry && opts.AnswerFile != "" {
 				return cmdutil.FlagErrorf("--answer judges one captured answer; --expiry sends three requests: use one of them")
 			}
-			if err := resolveProbe(cmd, f, opts, args[1:]); err != nil {
+			if err := bindProbe(cmd, f, opts); err != nil {
 				return err
 			}
+			opts.Args = args[1:]
 			opts.Ctx = cmdutil.CatchInterrupt(cmd)
 			if runF != nil {
 				return runF(opts)
@@ -171,7 +178,7 @@ usage errors (and an iss mismatch without --yes off a terminal).`,
 	fl.BoolVar(&opts.Insecure, "insecure", false, "Do not verify the server's TLS certificate (a test wiki's self-signed one)")
 	fl.DurationVar(&opts.ConnectTimeout, "connect-timeout", probe.DefaultConnectTimeout, "Give up connecting (TCP and TLS) after this `duration`")
 	fl.DurationVar(&opts.ReadTimeout, "timeout", probe.DefaultReadTimeout, "Give up waiting for the answer after this `duration`")
-	fl.DurationVar(&opts.EnvoySkew, "envoy-skew", verdict.DefaultEnvoySkew, "The gateway's clock_skew_seconds, for its prediction and --expiry's last probe")
+	addEnvoySkewFlag(cmd, &opts.EnvoySkew, "for its prediction and --expiry's last probe")
 	fl.String("public-key", "", "Wiki's public key `file`, so the prediction checks signatures (env MWOAUTH_PUBLIC_KEY, profile public-key)")
 	fl.String("issuer", "", "The gateway's expected iss (env MWOAUTH_ISSUER, profile issuer)")
 	fl.String("audience", "", "The gateway's allowed aud (env MWOAUTH_AUDIENCE, profile audience)")
@@ -183,8 +190,8 @@ usage errors (and an iss mismatch without --yes off a terminal).`,
 	return cmd
 }
 
-// resolveProbe reads the settings, keys and token into opts.
-func resolveProbe(cmd *cobra.Command, f *cmdutil.Factory, opts *ProbeOptions, tokenArgs []string) error {
+// bindProbe checks the flags and resolves the settings into opts.
+func bindProbe(cmd *cobra.Command, f *cmdutil.Factory, opts *ProbeOptions) error {
 	if opts.ConnectTimeout <= 0 || opts.ReadTimeout <= 0 {
 		return cmdutil.FlagErrorf("--connect-timeout and --timeout must be positive")
 	}
@@ -197,48 +204,44 @@ func resolveProbe(cmd *cobra.Command, f *cmdutil.Factory, opts *ProbeOptions, to
 	if opts.Expiry && opts.ExpiresIn <= 0 {
 		return cmdutil.FlagErrorf("--expires-in must be positive: the probe watches the token expire")
 	}
-	var err error
-	if opts.MediaWiki, err = f.MediaWiki(cmd); err != nil {
+	if err := f.Bind(cmd, cmdutil.MediaWikiSetting(&opts.MediaWiki), cmdutil.StringSetting("issuer", &opts.Issuer),
+		cmdutil.StringSetting("audience", &opts.Audience), cmdutil.StringSetting("public-key", &opts.PublicKeyRef)); err != nil {
 		return err
 	}
-	if opts.Issuer, err = f.Setting(cmd, "issuer"); err != nil {
-		return err
-	}
-	if opts.Audience, err = f.Setting(cmd, "audience"); err != nil {
-		return err
-	}
-	pubRef, err := f.Setting(cmd, "public-key")
-	if err != nil {
-		return err
-	}
-	privRef := ""
 	if opts.Expiry {
-		if privRef, err = privateKeySetting(cmd, f); err != nil {
+		if err := bindPrivateKey(cmd, f, &opts.PrivateKeyRef, &opts.PassphraseFile); err != nil {
 			return err
 		}
+		return requirePrivateKey(opts.PrivateKeyRef)
 	} else if cmd.Flags().Changed("private-key") {
 		return cmdutil.FlagErrorf("--private-key is for --expiry (a plain probe never signs anything)")
 	}
-	if tokenFromStdin(tokenArgs) && (pubRef == "-" || privRef == "-") {
+	return nil
+}
+
+// load reads the keys and the token the settings name.
+func (opts *ProbeOptions) load() error {
+	if tokenFromStdin(opts.Args) && (opts.PublicKeyRef == "-" || opts.PrivateKeyRef == "-") {
 		return cmdutil.FlagErrorf("the token and a key cannot both come from stdin: pass the token as an argument or @FILE")
 	}
-	if privRef != "" {
-		if opts.PrivateKey, err = loadPrivateKey(cmd, f, privRef); err != nil {
+	var err error
+	if opts.PrivateKeyRef != "" {
+		if opts.PrivateKey, err = loadPrivateKey(opts.IO, opts.PrivateKeyRef, opts.PassphraseFile); err != nil {
 			return err
 		}
 		opts.PublicKey = &opts.PrivateKey.PublicKey
 	}
-	if pubRef != "" {
-		pub, err := loadPublicKey(f.IO, pubRef)
+	if opts.PublicKeyRef != "" {
+		pub, err := loadPublicKey(opts.IO, opts.PublicKeyRef)
 		if err != nil {
 			return err
 		}
 		if opts.PrivateKey != nil && !keys.SamePair(opts.PrivateKey, pub) {
-			return cmdutil.Exitf(cmdutil.ExitRefused, "the private key is not the pair of the public key %s: tokens re-minted with it would not verify on the wiki", keyLabel(pubRef))
+			return cmdutil.Exitf(cmdutil.ExitRefused, "the private key is not the pair of the public key %s: tokens re-minted with it would not verify on the wiki", keyLabel(opts.PublicKeyRef))
 		}
 		opts.PublicKey = pub
 	}
-	_, opts.Token, err = readToken(f.IO, tokenArgs)
+	_, opts.Token, err = readToken(opts.IO, opts.Args)
 	return err
 }
 
@@ -246,6 +249,9 @@ func probeRun(opts *ProbeOptions) error {
 	target, err := probe.ResolveTarget(opts.URL, opts.Endpoint)
 	if err != nil {
 		return cmdutil.FlagErrorf("%v", err)
+	}
+	if err := opts.load(); err != nil {
+		return err
 	}
 	if opts.Ctx == nil {
 		opts.Ctx = context.Background()
@@ -343,16 +349,14 @@ func judgeCaptured(opts *ProbeOptions, target *probe.Target) (*probeResult, erro
 // (verdict.Verify, the same call token verify makes): the MediaWiki answer
 // at the probed endpoint and the gateway's, for tok at at.
 //
-// Who the request runs as is read from sub until the verdict says it (the
-// acceptance decides: a master client-credentials token carries its owner's
-// sub and still runs anonymously); no database is consulted, so the jti
-// row and the consumer's stage are stated as assumptions.
+// Who the request runs as is the verdict's (verdicts.mediawiki.user): with
+// no database it is MediaWiki's guess from the token, in which a master
+// client_credentials token runs anonymously although its sub names the
+// client's owner. No database is consulted, so the jti row and the
+// consumer's stage are stated as assumptions.
 func predict(tok *jwtutil.Token, at time.Time, opts *ProbeOptions, target *probe.Target) probe.Prediction {
 	vo := verdict.Options{MediaWiki: opts.MediaWiki, Now: at, Issuer: opts.Issuer, Audience: opts.Audience, RequestURI: target.URL.String(), EnvoySkew: opts.EnvoySkew,
 		AssumeSignature: opts.PublicKey == nil}
-	if opts.EnvoySkew == 0 {
-		vo.EnvoySkew = -1 // an explicit zero skew, not the default
-	}
 	if opts.PublicKey != nil {
 		vo.Keys = []*rsa.PublicKey{opts.PublicKey}
 	}
@@ -372,9 +376,7 @@ func predict(tok *jwtutil.Token, at time.Time, opts *ProbeOptions, target *probe
 	mw := probe.MediaWikiPrediction{Reason: mwv.Reason, Assumptions: mwAssumed}
 	// Without a key the prediction takes the signature as genuine
 	// (AssumeSignature): the probe's question is what the wiki does with a
-	// genuine token. Who it runs as is the verdict's: from sub, as no
-	// database is read (a master client-credentials token of a normal
-	// client carries its owner's sub and still runs anonymously).
+	// genuine token.
 	accepted := mwv.Accepted != nil && *mwv.Accepted
 	if accepted {
 		mw.Reason = "accepted"
@@ -685,7 +687,9 @@ func expiryRun(opts *ProbeOptions, target *probe.Target) error {
 	if t, ok := short.TimeClaim("exp").Time(); ok {
 		exp = t
 	}
-	plan := probe.ExpiryPlan(exp, opts.Clock.Now(), opts.EnvoySkew)
+	// Envoy reads a clock_skew_seconds below one second as its default.
+	skew := envoy.ClockSkew(opts.EnvoySkew)
+	plan := probe.ExpiryPlan(exp, opts.Clock.Now(), skew)
 	id := tokenID(short.Raw)
 	total := plan[len(plan)-1].At.Sub(opts.Clock.Now()).Round(time.Second)
 	fmt.Fprintf(opts.IO.ErrOut, "re-minted the token (id %s) to expire at %s; probing %s three times over the next %s\n",
@@ -712,12 +716,12 @@ func expiryRun(opts *ProbeOptions, target *probe.Target) error {
 	}
 
 	if opts.Format == "json" {
-		if err := cmdutil.WriteJSON(opts.IO.Out, expiryJSONOf(target, id, exp, opts.EnvoySkew, plan, results)); err != nil {
+		if err := cmdutil.WriteJSON(opts.IO.Out, expiryJSONOf(target, id, exp, skew, plan, results)); err != nil {
 			return err
 		}
 	} else {
 		var buf bytes.Buffer
-		printExpiry(&buf, opts.IO.Styles(), target, id, exp, opts.EnvoySkew, plan, results)
+		printExpiry(&buf, opts.IO.Styles(), target, id, exp, skew, plan, results)
 		if _, err := opts.IO.Out.Write(buf.Bytes()); err != nil {
 			return err
 		}

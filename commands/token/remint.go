@@ -15,17 +15,32 @@ import (
 	"github.com/mwoauth/mwoauth/verdict"
 )
 
-type remintOptions struct {
-	Exp, NBF, IAT   string
-	ExpiresIn       time.Duration
-	ExpiredBy       time.Duration
-	Set, Unset      []string
+// RemintOptions is everything "token remint" needs, flags checked and
+// settings resolved; remintRun reads the keys and the token and never sees
+// cobra.
+type RemintOptions struct {
+	IO *cmdutil.IOStreams
+	// Now is the instant relative times count from (MWOAUTH_NOW pins it).
+	Now func() time.Time
+
+	Args []string // the token: TOKEN, - or @FILE; none reads stdin
+	// Edits is what changes: exp (absolute, or Relative to now once the
+	// token's number form is known), nbf, iat, claims set and unset.
+	Edits    jwtutil.RemintOptions
+	Relative *time.Duration
+
 	AllowUnverified bool
+	PrivateKey      string // the private-key setting
+	PassphraseFile  string
+	PublicKey       string // the public-key setting: what the input must verify against ("" = the private key's half)
 	Format          string
 }
 
-func newCmdRemint(f *cmdutil.Factory) *cobra.Command {
-	opts := &remintOptions{}
+// NewCmdRemint builds "token remint"; runF, when not nil, replaces
+// remintRun.
+func NewCmdRemint(f *cmdutil.Factory, runF func(*RemintOptions) error) *cobra.Command {
+	opts := &RemintOptions{IO: f.IO, Now: f.Now}
+	var fl remintFlags
 	cmd := &cobra.Command{
 		Use:   "remint [<token> | - | @file] --private-key <file> (--exp <time> | --expires-in <duration> | --expired-by <duration>)",
 		Short: "Re-sign a token with a different exp, for expiry testing",
@@ -60,114 +75,136 @@ claims exactly as written, and exp as RFC 3339 UTC.`,
   mwoauth token remint @token.jwt --private-key oauth2-private.pem --expired-by 1m --output json | jq .claims.exp`,
 		Args: cmdutil.Args(cobra.MaximumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			format, err := cmdutil.OutputFormat(cmd, "text", "json")
-			if err != nil {
+			var err error
+			if opts.Format, err = cmdutil.OutputFormat(cmd, "text", "json"); err != nil {
 				return err
 			}
-			opts.Format = format
-			return runRemint(cmd, f, opts, args)
+			fl.expiresGiven, fl.expiredGiven = cmd.Flags().Changed("expires-in"), cmd.Flags().Changed("expired-by")
+			if opts.Edits, opts.Relative, err = fl.edits(); err != nil {
+				return err
+			}
+			if err := bindPrivateKey(cmd, f, &opts.PrivateKey, &opts.PassphraseFile); err != nil {
+				return err
+			}
+			if err := requirePrivateKey(opts.PrivateKey); err != nil {
+				return err
+			}
+			if err := f.Bind(cmd, cmdutil.StringSetting("public-key", &opts.PublicKey)); err != nil {
+				return err
+			}
+			if tokenFromStdin(args) && (opts.PrivateKey == "-" || opts.PublicKey == "-") {
+				return cmdutil.FlagErrorf("the token and a key cannot both come from stdin: pass the token as an argument or @FILE")
+			}
+			opts.Args = args
+			if runF != nil {
+				return runF(opts)
+			}
+			return remintRun(opts)
 		},
 	}
-	fl := cmd.Flags()
-	fl.String("private-key", "", "RSA private key `file`, or - for stdin (env MWOAUTH_PRIVATE_KEY, profile private-key)")
+	flags := cmd.Flags()
+	flags.String("private-key", "", "RSA private key `file`, or - for stdin (env MWOAUTH_PRIVATE_KEY, profile private-key)")
 	cmdutil.AddPassphraseFlag(cmd)
-	fl.String("public-key", "", "Public key `file` the input must verify against (default: the private key's public half)")
-	fl.StringVar(&opts.Exp, "exp", "", "New exp: a `time` (RFC 3339 or unix)")
-	fl.Var(newSpanValue(&opts.ExpiresIn, 0), "expires-in", "New exp this `duration` after now: 30s, 5m, 4h, 1d, 2d3h")
-	fl.Var(newSpanValue(&opts.ExpiredBy, 0), "expired-by", "New exp this `duration` before now (an expired token): 5m, 1h, 1d")
-	fl.StringVar(&opts.NBF, "nbf", "", "New nbf `time`")
-	fl.StringVar(&opts.IAT, "iat", "", "New iat `time`")
-	fl.StringArrayVar(&opts.Set, "set", nil, "Set a claim: `CLAIM=JSON`, e.g. 'scopes=[\"basic\"]' (repeatable)")
-	fl.StringArrayVar(&opts.Unset, "unset", nil, "Remove a `claim` (repeatable)")
-	fl.BoolVar(&opts.AllowUnverified, "allow-unverified", false, "Re-sign even if the input's signature does not verify")
+	flags.String("public-key", "", "Public key `file` the input must verify against (default: the private key's public half)")
+	flags.StringVar(&fl.exp, "exp", "", "New exp: a `time` (RFC 3339 or unix)")
+	flags.Var(newSpanValue(&fl.expiresIn, 0), "expires-in", "New exp this `duration` after now: 30s, 5m, 4h, 1d, 2d3h")
+	flags.Var(newSpanValue(&fl.expiredBy, 0), "expired-by", "New exp this `duration` before now (an expired token): 5m, 1h, 1d")
+	flags.StringVar(&fl.nbf, "nbf", "", "New nbf `time`")
+	flags.StringVar(&fl.iat, "iat", "", "New iat `time`")
+	flags.StringArrayVar(&fl.set, "set", nil, "Set a claim: `CLAIM=JSON`, e.g. 'scopes=[\"basic\"]' (repeatable)")
+	flags.StringArrayVar(&fl.unset, "unset", nil, "Remove a `claim` (repeatable)")
+	flags.BoolVar(&opts.AllowUnverified, "allow-unverified", false, "Re-sign even if the input's signature does not verify")
 	cmdutil.AddOutputFlag(cmd, "text", "json")
 	return cmd
 }
 
-func runRemint(cmd *cobra.Command, f *cmdutil.Factory, opts *remintOptions, args []string) error {
-	now := f.Now().UTC()
-	var ro jwtutil.RemintOptions
+// remintFlags are the flags that say what changes, before they are read
+// into jwtutil.RemintOptions.
+type remintFlags struct {
+	exp, nbf, iat              string
+	expiresIn, expiredBy       time.Duration
+	expiresGiven, expiredGiven bool
+	set, unset                 []string
+}
+
+// edits reads the flags: the new times (exactly one of --exp, --expires-in
+// or --expired-by; a relative exp is resolved once the token is read, see
+// remintRun) and the claim edits. Every mistake is a usage error.
+func (fl *remintFlags) edits() (ro jwtutil.RemintOptions, rel *time.Duration, err error) {
 	n := 0
-	if opts.Exp != "" {
+	if fl.exp != "" {
 		n++
-		t, err := cmdutil.ParseTime(opts.Exp)
+		t, err := cmdutil.ParseTime(fl.exp)
 		if err != nil {
-			return cmdutil.FlagErrorf("--exp: %v", err)
+			return ro, nil, cmdutil.FlagErrorf("--exp: %v", err)
 		}
 		ro.Exp = &t
 	}
-	// A relative exp is resolved once the token is read: see relExp.
-	var rel *time.Duration
-	if cmd.Flags().Changed("expires-in") {
+	if fl.expiresGiven {
 		n++
-		if opts.ExpiresIn < 0 {
-			return cmdutil.FlagErrorf("--expires-in must be positive: for an exp in the past use --expired-by %s", (-opts.ExpiresIn).String())
+		if fl.expiresIn < 0 {
+			return ro, nil, cmdutil.FlagErrorf("--expires-in must be positive: for an exp in the past use --expired-by %s", (-fl.expiresIn).String())
 		}
-		rel = &opts.ExpiresIn
+		d := fl.expiresIn
+		rel = &d
 	}
-	if cmd.Flags().Changed("expired-by") {
+	if fl.expiredGiven {
 		n++
-		if opts.ExpiredBy < 0 {
-			return cmdutil.FlagErrorf("--expired-by must be positive (use --expires-in for a future exp)")
+		if fl.expiredBy < 0 {
+			return ro, nil, cmdutil.FlagErrorf("--expired-by must be positive (use --expires-in for a future exp)")
 		}
-		d := -opts.ExpiredBy
+		d := -fl.expiredBy
 		rel = &d
 	}
 	if n != 1 {
-		return cmdutil.FlagErrorf("give exactly one of --exp, --expires-in or --expired-by")
+		return ro, nil, cmdutil.FlagErrorf("give exactly one of --exp, --expires-in or --expired-by")
 	}
 	for _, p := range []struct {
 		flag, val string
 		dst       **time.Time
-	}{{"--nbf", opts.NBF, &ro.NBF}, {"--iat", opts.IAT, &ro.IAT}} {
+	}{{"--nbf", fl.nbf, &ro.NBF}, {"--iat", fl.iat, &ro.IAT}} {
 		if p.val == "" {
 			continue
 		}
 		t, err := cmdutil.ParseTime(p.val)
 		if err != nil {
-			return cmdutil.FlagErrorf("%s: %v", p.flag, err)
+			return ro, nil, cmdutil.FlagErrorf("%s: %v", p.flag, err)
 		}
 		*p.dst = &t
 	}
 	timeFlags := map[string]bool{"exp": true, "nbf": ro.NBF != nil, "iat": ro.IAT != nil}
-	for _, s := range opts.Set {
+	for _, s := range fl.set {
 		name, val, ok := strings.Cut(s, "=")
 		if !ok || name == "" {
-			return cmdutil.FlagErrorf("--set %q: want CLAIM=JSON", s)
+			return ro, nil, cmdutil.FlagErrorf("--set %q: want CLAIM=JSON", s)
 		}
 		if timeFlags[name] {
-			return cmdutil.FlagErrorf("--set %s conflicts with --%s", name, name)
+			return ro, nil, cmdutil.FlagErrorf("--set %s conflicts with --%s", name, name)
 		}
 		if !json.Valid([]byte(val)) {
-			return cmdutil.FlagErrorf("--set %s: %s is not JSON (strings need quotes: --set 'scopes=[\"basic\"]')", name, cmdutil.Safe(val))
+			return ro, nil, cmdutil.FlagErrorf("--set %s: %s is not JSON (strings need quotes: --set 'scopes=[\"basic\"]')", name, cmdutil.Safe(val))
 		}
 		ro.Set = append(ro.Set, jwtutil.ClaimEdit{Name: name, JSON: []byte(val)})
 	}
-	for _, u := range opts.Unset {
+	for _, u := range fl.unset {
 		if timeFlags[u] {
-			return cmdutil.FlagErrorf("--unset %s conflicts with the flag that sets it", u)
+			return ro, nil, cmdutil.FlagErrorf("--unset %s conflicts with the flag that sets it", u)
 		}
 	}
-	ro.Unset = opts.Unset
+	ro.Unset = fl.unset
+	return ro, rel, nil
+}
 
-	keyRef, err := privateKeySetting(cmd, f)
-	if err != nil {
-		return err
-	}
-	pubRef, err := f.Setting(cmd, "public-key")
-	if err != nil {
-		return err
-	}
-	if tokenFromStdin(args) && (keyRef == "-" || pubRef == "-") {
-		return cmdutil.FlagErrorf("the token and a key cannot both come from stdin: pass the token as an argument or @FILE")
-	}
-	priv, err := loadPrivateKey(cmd, f, keyRef)
+func remintRun(opts *RemintOptions) error {
+	now := opts.Now().UTC()
+	ro, rel := opts.Edits, opts.Relative
+	priv, err := loadPrivateKey(opts.IO, opts.PrivateKey, opts.PassphraseFile)
 	if err != nil {
 		return err
 	}
 	pub := &priv.PublicKey
-	if pubRef != "" {
-		if pub, err = loadPublicKey(f.IO, pubRef); err != nil {
+	if pubRef := opts.PublicKey; pubRef != "" {
+		if pub, err = loadPublicKey(opts.IO, pubRef); err != nil {
 			return err
 		}
 		if !keys.SamePair(priv, pub) {
@@ -175,7 +212,7 @@ func runRemint(cmd *cobra.Command, f *cmdutil.Factory, opts *remintOptions, args
 		}
 	}
 
-	_, tok, err := readToken(f.IO, args)
+	_, tok, err := readToken(opts.IO, opts.Args)
 	if err != nil {
 		return err
 	}
@@ -196,29 +233,29 @@ func runRemint(cmd *cobra.Command, f *cmdutil.Factory, opts *remintOptions, args
 		if !opts.AllowUnverified {
 			return cmdutil.Exitf(cmdutil.ExitSignature, "the input token does not verify (%s); re-minting it would launder a forged token: pass --allow-unverified if you mean it", c.Detail)
 		}
-		fmt.Fprintf(f.IO.ErrOut, "warning: the input token does not verify (%s); re-minting anyway (--allow-unverified)\n", cmdutil.Safe(c.Detail))
+		fmt.Fprintf(opts.IO.ErrOut, "warning: the input token does not verify (%s); re-minting anyway (--allow-unverified)\n", cmdutil.Safe(c.Detail))
 	}
 	out, notes, err := jwtutil.Remint(tok, priv, ro)
 	if err != nil {
 		return cmdutil.Exitf(cmdutil.ExitRefused, "%v", err)
 	}
 	for _, n := range notes {
-		fmt.Fprintf(f.IO.ErrOut, "note: %s\n", cmdutil.Safe(string(n)))
+		fmt.Fprintf(opts.IO.ErrOut, "note: %s\n", cmdutil.Safe(string(n)))
 	}
 	nt, err := jwtutil.Parse(out)
 	if err != nil {
 		return err
 	}
 	exp := nt.TimeClaim("exp")
-	fmt.Fprintf(f.IO.ErrOut, "re-minted: exp %s (%s, %s)\n", cmdutil.Safe(exp.Raw), jwtutil.FormatDate(exp.Date), jwtutil.RelativeDate(jwtutil.Date(judged), exp.Date, "expired", "expires"))
+	fmt.Fprintf(opts.IO.ErrOut, "re-minted: exp %s (%s, %s)\n", cmdutil.Safe(exp.Raw), jwtutil.FormatDate(exp.Date), jwtutil.RelativeDate(jwtutil.Date(judged), exp.Date, "expired", "expires"))
 	for _, c := range []string{"iat", "nbf"} {
 		if tc := nt.TimeClaim(c); tc.Numeric && tc.Date.After(jwtutil.Date(now)) {
-			fmt.Fprintf(f.IO.ErrOut, "note: %s is %s in the future: MediaWiki rejects the token until then (set --%s)\n", c, jwtutil.SpanDate(jwtutil.Date(now), tc.Date), c)
+			fmt.Fprintf(opts.IO.ErrOut, "note: %s is %s in the future: MediaWiki rejects the token until then (set --%s)\n", c, jwtutil.SpanDate(jwtutil.Date(now), tc.Date), c)
 		}
 	}
 	if opts.Format == "json" {
-		return writeMinted(f.IO.Out, nt, nil)
+		return writeMinted(opts.IO.Out, nt, nil)
 	}
-	fmt.Fprintln(f.IO.Out, out)
+	fmt.Fprintln(opts.IO.Out, out)
 	return nil
 }

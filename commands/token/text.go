@@ -94,7 +94,9 @@ func userText(u *mediawiki.RequestUser) string {
 		s = "unknown"
 	}
 	if u.Source == "sub" {
-		return s + " (a guess from sub: MediaWiki reads the user from the token row's acceptance; give a database to read it)"
+		// From the token alone: its sub, or (master) its grant_type
+		// client_credentials; the JSON's note says which.
+		return s + " (a guess from the token: MediaWiki reads the user from the token row's acceptance; give a database to read it)"
 	}
 	if u.Anonymous {
 		return s + " (the token row's acceptance is 0: a client_credentials token of a normal client, whatever its sub says)"

@@ -28,10 +28,10 @@ sessionJwt cookies and OAuth 1 identify JWTs.
   mwoauth token remint @token.jwt --private-key oauth2-private.pem --expires-in 30s > short.jwt
   mwoauth token scan /var/log/nginx/access.log --public-key oauth2-public.pem`,
 	})
-	cmd.AddCommand(newCmdDecode(f))
-	cmd.AddCommand(newCmdVerify(f))
-	cmd.AddCommand(newCmdRemint(f))
-	cmd.AddCommand(newCmdMint(f))
+	cmd.AddCommand(NewCmdDecode(f, nil))
+	cmd.AddCommand(NewCmdVerify(f, nil))
+	cmd.AddCommand(NewCmdRemint(f, nil))
+	cmd.AddCommand(NewCmdMint(f, nil))
 	cmd.AddCommand(newCmdScan(f))
 	cmd.AddCommand(NewCmdProbe(f, nil))
 	return cmd

@@ -17,16 +17,27 @@ import (
 	"github.com/mwoauth/mwoauth/verdict"
 )
 
-type verifyOptions struct {
+// VerifyOptions is everything "token verify" needs: the settings resolved,
+// nothing read yet. verifyRun never sees cobra.
+type VerifyOptions struct {
+	IO *cmdutil.IOStreams
+	// Now is the clock tokens are judged at (MWOAUTH_NOW pins it).
+	Now func() time.Time
+	wikiReader
+
+	Args []string // the token: TOKEN, - or @FILE; none reads stdin
 	keyFlags
+	Audience   string
 	EnvoySkew  time.Duration
 	RequestURI string
-	StaticApps []string
 	Format     string
 }
 
-func newCmdVerify(f *cmdutil.Factory) *cobra.Command {
-	opts := &verifyOptions{}
+// NewCmdVerify builds "token verify"; runF, when not nil, replaces
+// verifyRun (tests of flag parsing).
+func NewCmdVerify(f *cmdutil.Factory, runF func(*VerifyOptions) error) *cobra.Command {
+	opts := &VerifyOptions{IO: f.IO, Now: f.Now}
+	var staticApps []string
 	cmd := &cobra.Command{
 		Use:   "verify [<token> | - | @file] (--public-key <file> | --jwks <file> | --secret-file <file>)",
 		Short: "Check a token and predict what MediaWiki and Envoy answer",
@@ -74,8 +85,10 @@ wiki answering, so consumers and acceptances of another wiki are refused;
 --static-app KEY says $wgOAuthStaticApps configures a stage-5 consumer.
 Without a database, the user is a guess from sub and the report says so.
 
-On failure the report still goes to stdout, one line goes to stderr, and the
-exit status names the most fundamental failure:
+On failure the report still goes to stdout (for a malformed token too:
+MediaWiki's parser and Envoy answer every request, so their answers to the
+same bytes are shown), one line goes to stderr, and the exit status names
+the most fundamental failure:
 3 malformed, 4 signature (wrong key, disallowed alg, tampered),
 5 expired, 6 not yet valid, 7 issuer/audience, 8 wiki state.`,
 		Example: `  mwoauth token verify @token.jwt --public-key /etc/mediawiki/oauth2-public.pem
@@ -88,20 +101,35 @@ exit status names the most fundamental failure:
   mwoauth token verify @token.jwt --public-key oauth2-public.pem --output json | jq .verdicts.envoy`,
 		Args: cmdutil.Args(cobra.MaximumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			format, err := cmdutil.OutputFormat(cmd, "text", "json")
-			if err != nil {
+			var err error
+			if opts.Format, err = cmdutil.OutputFormat(cmd, "text", "json"); err != nil {
 				return err
 			}
-			opts.Format = format
-			return runVerify(cmd, f, opts, args)
+			if opts.EnvoySkew < 0 {
+				return cmdutil.FlagErrorf("--envoy-skew cannot be negative")
+			}
+			if err := opts.keyFlags.bind(cmd, f); err != nil {
+				return err
+			}
+			if err := f.Bind(cmd, cmdutil.StringSetting("audience", &opts.Audience)); err != nil {
+				return err
+			}
+			if err := opts.wikiReader.bind(cmd, f, staticApps); err != nil {
+				return err
+			}
+			opts.Args = args
+			if runF != nil {
+				return runF(opts)
+			}
+			return verifyRun(opts)
 		},
 	}
 	opts.addFlags(cmd)
 	fl := cmd.Flags()
 	fl.String("audience", "", "Expected aud: the consumer key (env MWOAUTH_AUDIENCE, profile audience)")
-	fl.DurationVar(&opts.EnvoySkew, "envoy-skew", verdict.DefaultEnvoySkew, "The gateway's clock_skew_seconds, for the Envoy verdict")
+	addEnvoySkewFlag(cmd, &opts.EnvoySkew, "for the Envoy verdict")
 	fl.StringVar(&opts.RequestURI, "request-uri", "", "Original request `URI`, for the realm of Envoy's WWW-Authenticate")
-	addWikiFlags(cmd, &opts.StaticApps)
+	addWikiFlags(cmd, &staticApps)
 	cmdutil.AddOutputFlag(cmd, "text", "json")
 	dbcmd.AddFlags(cmd)
 	return cmd
@@ -137,111 +165,122 @@ type verdictsJSON struct {
 	Envoy     *verdict.EnvoyVerdict `json:"envoy,omitempty"`
 }
 
-func runVerify(cmd *cobra.Command, f *cmdutil.Factory, opts *verifyOptions, args []string) error {
-	now, err := instant(f, opts.At)
+func verifyRun(opts *VerifyOptions) error {
+	now, err := instantAt(opts.Now, opts.At)
 	if err != nil {
 		return err
 	}
-	vo := verdict.Options{Algs: opts.Algs, Leeway: opts.Leeway, Now: now, RequestURI: opts.RequestURI, EnvoySkew: opts.EnvoySkew}
-	if opts.Leeway < 0 || opts.EnvoySkew < 0 {
-		return cmdutil.FlagErrorf("--leeway and --envoy-skew cannot be negative")
-	}
-	if opts.EnvoySkew == 0 {
-		vo.EnvoySkew = -1 // an explicit zero skew, not the default
-	}
-	if vo.Audience, err = f.Setting(cmd, "audience"); err != nil {
-		return err
-	}
-	w, err := resolveWiki(cmd, f, opts.StaticApps)
-	if err != nil {
-		return err
-	}
-	vo.MediaWiki, vo.SubjectScope, vo.WikiID, vo.StaticApps = w.Version, w.SubjectScope, w.WikiID, w.StaticApps
+	w := opts.Wiki
+	vo := verdict.Options{Now: now, Audience: opts.Audience, RequestURI: opts.RequestURI, EnvoySkew: opts.EnvoySkew,
+		MediaWiki: w.Version, SubjectScope: w.SubjectScope, WikiID: w.WikiID, StaticApps: w.StaticApps}
 	stdinUser := ""
-	if tokenFromStdin(args) {
+	if tokenFromStdin(opts.Args) {
 		stdinUser = "token"
 	}
-	if err := opts.resolve(cmd, f, &vo, stdinUser); err != nil {
+	if err := opts.load(opts.IO, &vo, stdinUser); err != nil {
 		return err
 	}
-	options := map[string]any{"algs": vo.Algs, "leeway": opts.Leeway.String(), "envoy_skew": opts.EnvoySkew.String(),
-		"issuer": vo.Issuer, "audience": vo.Audience, "subject_scope": vo.SubjectScope, "wiki": vo.WikiID, "static_apps": vo.StaticApps}
+	rep := &verifyReport{vo: vo, options: map[string]any{"algs": vo.Algs, "leeway": opts.Leeway.String(), "envoy_skew": opts.EnvoySkew.String(),
+		"issuer": vo.Issuer, "audience": vo.Audience, "subject_scope": vo.SubjectScope, "wiki": vo.WikiID, "static_apps": vo.StaticApps}}
 
-	raw, tok, err := readToken(f.IO, args)
+	raw, tok, err := readToken(opts.IO, opts.Args)
 	if err != nil {
-		if opts.Format == "json" && raw != "" && cmdutil.ExitCode(err) == cmdutil.ExitMalformed {
-			// Scripts still get a report they can parse, saying why, with
-			// MediaWiki's and Envoy's own answers to the same bytes.
-			res := verdict.Malformed(raw, err, vo)
-			_ = cmdutil.WriteJSON(f.IO.Out, verifyJSON{
-				ExitCode: cmdutil.ExitMalformed, Class: jwtutil.ClassMalformed, Error: err.Error(), JudgedAt: jwtutil.FormatUTC(now),
-				MediaWiki: vo.MediaWiki, Checks: res.Checks, Verdicts: verdictsJSON{MediaWiki: res.MediaWiki, Envoy: &res.Envoy},
-				Timeline: verdict.Timeline{}, Options: options,
-			})
-		}
-		return err
-	}
-	st, dbInfo, err := openWiki(cmd, f)
-	if err != nil {
-		return err
-	}
-	if st != nil {
-		vo.WikiState, err = readWikiState(cmd.Context(), st, tok)
-		st.Close()
-		if err != nil {
+		if raw == "" || cmdutil.ExitCode(err) != cmdutil.ExitMalformed {
 			return err
 		}
-	}
-	res := verdict.Verify(tok, vo)
-	code := cmdutil.ClassExitCode(res.Class)
-	failLine := ""
-	if fc := res.Failure(); fc != nil {
-		failLine = fc.Detail
-	}
-	ex := mediawiki.Explain(tok, now, vo.Rules())
-	if opts.Format == "json" {
-		out := verifyJSON{
-			Valid: res.Valid, ExitCode: code, Class: res.Class, Error: failLine, JudgedAt: jwtutil.FormatUTC(now),
-			MediaWiki: vo.MediaWiki,
-			Token:     &verifyTokenJSON{Kind: ex.Kind, Alg: tok.Alg(), ConsumerKey: ex.ConsumerKey, Subject: ex.Subject, JTI: ex.JTI},
-			Checks:    res.Checks,
-			Verdicts:  verdictsJSON{MediaWiki: res.MediaWiki, Envoy: &res.Envoy},
-			Gateway:   &ex.Gateway,
-			Timeline:  res.Timeline, Database: dbInfo, WikiState: vo.WikiState,
-			Options: options,
+		// Bytes mwoauth cannot parse still get a report, saying why,
+		// with MediaWiki's and Envoy's own answers to the same bytes.
+		rep.res, rep.err = verdict.Malformed(raw, err, vo), err
+	} else {
+		var dbInfo *databaseJSON
+		if vo.WikiState, dbInfo, err = opts.readState(tok); err != nil {
+			return err
 		}
-		if err := cmdutil.WriteJSON(f.IO.Out, out); err != nil {
+		rep.vo, rep.tok, rep.db = vo, tok, dbInfo
+		rep.res = verdict.Verify(tok, vo)
+		rep.ex = mediawiki.Explain(tok, now, vo.Rules())
+	}
+	rep.res.Envoy.Note = joinNotes(rep.res.Envoy.Note, envoySkewNote(opts.EnvoySkew))
+	rep.code = cmdutil.ClassExitCode(rep.res.Class)
+	if opts.Format == "json" {
+		if err := cmdutil.WriteJSON(opts.IO.Out, rep.json()); err != nil {
 			return err
 		}
 	} else {
 		// One write, not one per line (see decode).
 		var buf bytes.Buffer
-		printVerify(&buf, f.IO.Styles(), tok, ex, res, vo, code, dbInfo)
-		if _, err := f.IO.Out.Write(buf.Bytes()); err != nil {
+		rep.print(&buf, opts.IO.Styles())
+		if _, err := opts.IO.Out.Write(buf.Bytes()); err != nil {
 			return err
 		}
 	}
-	if res.Valid {
+	switch {
+	case rep.err != nil:
+		return rep.err
+	case rep.res.Valid:
 		return nil
 	}
-	return cmdutil.Exit(code, errors.New(cmdutil.Safe(failLine)))
+	return cmdutil.Exit(rep.code, errors.New(cmdutil.Safe(rep.failLine())))
 }
 
-func printVerify(w io.Writer, st *cmdutil.Styles, tok *jwtutil.Token, ex *mediawiki.Explanation, res *verdict.Result, vo verdict.Options, code int, dbInfo *databaseJSON) {
+// verifyReport is one token judged: the token (nil when mwoauth could not
+// parse it, err saying why), what the database said, and the verdicts.
+type verifyReport struct {
+	tok     *jwtutil.Token
+	err     error
+	ex      *mediawiki.Explanation
+	res     *verdict.Result
+	vo      verdict.Options
+	code    int
+	db      *databaseJSON
+	options map[string]any
+}
+
+func (r *verifyReport) failLine() string {
+	if fc := r.res.Failure(); fc != nil {
+		return fc.Detail
+	}
+	return ""
+}
+
+func (r *verifyReport) json() verifyJSON {
+	out := verifyJSON{
+		Valid: r.res.Valid, ExitCode: r.code, Class: r.res.Class, Error: r.failLine(), JudgedAt: jwtutil.FormatUTC(r.vo.Now),
+		MediaWiki: r.vo.MediaWiki, Checks: r.res.Checks,
+		Verdicts: verdictsJSON{MediaWiki: r.res.MediaWiki, Envoy: &r.res.Envoy},
+		Timeline: r.res.Timeline, Database: r.db, WikiState: r.vo.WikiState, Options: r.options,
+	}
+	if r.err != nil {
+		out.Error = r.err.Error()
+	}
+	if r.tok != nil {
+		ex := r.ex
+		out.Token = &verifyTokenJSON{Kind: ex.Kind, Alg: r.tok.Alg(), ConsumerKey: ex.ConsumerKey, Subject: ex.Subject, JTI: ex.JTI}
+		out.Gateway = &ex.Gateway
+	}
+	return out
+}
+
+func (r *verifyReport) print(w io.Writer, st *cmdutil.Styles) {
+	tok, ex, res, vo, code := r.tok, r.ex, r.res, r.vo, r.code
 	section := func(name string) { fmt.Fprintln(w, st.Bold.Render(name)) }
 	kv := func(k, v string) { fmt.Fprintf(w, "  %s  %s\n", st.Key.Render(pad(k, 16)), v) }
 
 	// Claims are attacker-controlled: every string from the token goes
 	// through cmdutil.Safe on its way to the terminal.
-	sub := ex.Subject.Format
-	if ex.Subject.Raw != "" {
-		sub = fmt.Sprintf("%s (%s)", cmdutil.Safe(ex.Subject.Raw), ex.Subject.Format)
+	if tok != nil {
+		sub := ex.Subject.Format
+		if ex.Subject.Raw != "" {
+			sub = fmt.Sprintf("%s (%s)", cmdutil.Safe(ex.Subject.Raw), ex.Subject.Format)
+		}
+		fmt.Fprintf(w, "%s  %s\n", st.Bold.Render(pad("Token", 9)), cmdutil.Safe(ex.KindLabel))
+		fmt.Fprintf(w, "%s  consumer %s, sub %s, alg %s\n", pad("", 9), cmdutil.Safe(orDash(ex.ConsumerKey)), cmdutil.Safe(sub), cmdutil.Safe(orDash(tok.Alg())))
+	} else {
+		fmt.Fprintf(w, "%s  %s\n", st.Bold.Render(pad("Token", 9)), "not a JWT mwoauth can read")
 	}
-	fmt.Fprintf(w, "%s  %s\n", st.Bold.Render(pad("Token", 9)), cmdutil.Safe(ex.KindLabel))
-	fmt.Fprintf(w, "%s  consumer %s, sub %s, alg %s\n", pad("", 9), cmdutil.Safe(orDash(ex.ConsumerKey)), cmdutil.Safe(sub), cmdutil.Safe(orDash(tok.Alg())))
 	fmt.Fprintf(w, "%s  %s\n", st.Bold.Render(pad("Judged at", 9)), jwtutil.FormatUTC(vo.Now))
-	if dbInfo != nil {
-		fmt.Fprintf(w, "%s  %s\n", st.Bold.Render(pad("Database", 9)), cmdutil.Safe(dbInfo.text()))
+	if r.db != nil {
+		fmt.Fprintf(w, "%s  %s\n", st.Bold.Render(pad("Database", 9)), cmdutil.Safe(r.db.text()))
 	}
 	if res.Valid {
 		fmt.Fprintf(w, "%s  %s\n", st.Bold.Render(pad("Result", 9)), st.OK.Render("VALID"))
@@ -262,10 +301,27 @@ func printVerify(w io.Writer, st *cmdutil.Styles, tok *jwtutil.Token, ex *mediaw
 
 	printMediaWiki(w, st, &res.MediaWiki, kv)
 	fmt.Fprintln(w)
-	printGateway(w, st, &ex.Gateway, kv)
+	if ex != nil {
+		printGateway(w, st, &ex.Gateway, kv)
+	}
+	printEnvoy(w, st, &res.Envoy, kv)
 
-	env := res.Envoy
-	section(fmt.Sprintf("Envoy jwt_authn would answer (clock skew %d s)", env.SkewSeconds))
+	if len(res.Timeline) > 0 {
+		fmt.Fprintln(w)
+		section("Timeline")
+		for _, e := range res.Timeline {
+			line := fmt.Sprintf("  %s  %s", pad(e.UTC, 27), cmdutil.Safe(e.Event))
+			if strings.HasPrefix(e.Event, "now") {
+				line = st.Bold.Render(line)
+			}
+			fmt.Fprintln(w, line)
+		}
+	}
+}
+
+// printEnvoy renders Envoy jwt_authn's verdict (verify's and decode's).
+func printEnvoy(w io.Writer, st *cmdutil.Styles, env *verdict.EnvoyVerdict, kv func(k, v string)) {
+	fmt.Fprintln(w, st.Bold.Render(fmt.Sprintf("Envoy jwt_authn would answer (clock skew %d s)", env.SkewSeconds)))
 	if env.Status == 200 {
 		kv("verdict", st.OK.Render("passed to the upstream"))
 	} else {
@@ -273,16 +329,36 @@ func printVerify(w io.Writer, st *cmdutil.Styles, tok *jwtutil.Token, ex *mediaw
 		kv("WWW-Authenticate", cmdutil.Safe(env.WWWAuthenticate))
 		kv("details", cmdutil.Safe(env.Details))
 	}
-	fmt.Fprintln(w)
-
-	section("Timeline")
-	for _, e := range res.Timeline {
-		line := fmt.Sprintf("  %s  %s", pad(e.UTC, 27), cmdutil.Safe(e.Event))
-		if strings.HasPrefix(e.Event, "now") {
-			line = st.Bold.Render(line)
-		}
-		fmt.Fprintln(w, line)
+	if env.JWKSStatus != "" {
+		kv("jwks", cmdutil.Safe(env.JWKSStatus))
 	}
+	if env.Note != "" {
+		kv("note", cmdutil.Safe(env.Note))
+	}
+}
+
+// addEnvoySkewFlag registers --envoy-skew, the gateway's clock_skew_seconds.
+func addEnvoySkewFlag(cmd *cobra.Command, d *time.Duration, what string) {
+	cmd.Flags().DurationVar(d, "envoy-skew", verdict.DefaultEnvoySkew, "The gateway's clock_skew_seconds, "+what+
+		" (whole seconds; Envoy reads 0, or less than 1s, as its default 60s: it has no zero skew)")
+}
+
+// envoySkewNote explains an --envoy-skew Envoy reads as its default.
+func envoySkewNote(d time.Duration) string {
+	if d >= time.Second {
+		return ""
+	}
+	return fmt.Sprintf("--envoy-skew %s: Envoy reads a clock_skew_seconds of 0 (or below one second) as its default, 60 s; it has no zero skew", d)
+}
+
+func joinNotes(a, b string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	}
+	return a + "; " + b
 }
 
 func httpLine(a *mediawiki.HTTPAnswer) string {

@@ -34,36 +34,36 @@ func addWikiFlags(cmd *cobra.Command, staticApps *[]string) {
 	fl.StringArrayVar(staticApps, "static-app", nil, "Consumer `key` that $wgOAuthStaticApps configures (repeatable): its stage-5 row is judged as approved")
 }
 
-// resolveWiki reads the wiki settings for cmd.
-func resolveWiki(cmd *cobra.Command, f *cmdutil.Factory, staticFlag []string) (wikiSettings, error) {
-	var w wikiSettings
-	var err error
-	if w.Version, err = f.MediaWiki(cmd); err != nil {
-		return w, err
-	}
-	if w.SubjectScope, err = f.Setting(cmd, "subject-scope"); err != nil {
-		return w, err
+// bind resolves the wiki settings for cmd into w: the mediawiki,
+// subject-scope, wiki and static-apps settings (--static-app, when given,
+// wins over static-apps).
+func (w *wikiSettings) bind(cmd *cobra.Command, f *cmdutil.Factory, staticFlag []string) error {
+	var static string
+	if err := f.Bind(cmd, cmdutil.MediaWikiSetting(&w.Version), cmdutil.StringSetting("subject-scope", &w.SubjectScope),
+		cmdutil.StringSetting("wiki", &w.WikiID), cmdutil.StringSetting("static-apps", &static)); err != nil {
+		return err
 	}
 	if w.SubjectScope != "" && !mediawiki.ValidScope(w.SubjectScope) {
-		return w, cmdutil.FlagErrorf("--subject-scope %q: want a CentralIdLookup scope such as CentralAuth: or local:metawiki", cmdutil.Safe(w.SubjectScope))
-	}
-	if w.WikiID, err = f.Setting(cmd, "wiki"); err != nil {
-		return w, err
+		return cmdutil.FlagErrorf("--subject-scope %q: want a CentralIdLookup scope such as CentralAuth: or local:metawiki", cmdutil.Safe(w.SubjectScope))
 	}
 	apps := staticFlag
 	if fl := cmd.Flags().Lookup("static-app"); fl == nil || !fl.Changed {
-		v, err := f.Setting(cmd, "static-apps")
-		if err != nil {
-			return w, err
-		}
-		apps = strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' })
+		apps = strings.FieldsFunc(static, func(r rune) bool { return r == ',' || r == ' ' })
 	}
+	w.StaticApps = nil
 	for _, a := range apps {
 		if a = strings.TrimSpace(a); a != "" {
 			w.StaticApps = append(w.StaticApps, a)
 		}
 	}
-	return w, nil
+	return nil
+}
+
+// resolveWiki reads the wiki settings for cmd.
+func resolveWiki(cmd *cobra.Command, f *cmdutil.Factory, staticFlag []string) (wikiSettings, error) {
+	var w wikiSettings
+	err := w.bind(cmd, f, staticFlag)
+	return w, err
 }
 
 // databaseJSON names the database a report consulted (db.Store.Target:
@@ -103,47 +103,95 @@ func (d *databaseJSON) text() string {
 	return cmdutil.Safe(s)
 }
 
+// wikiOpener is the store factory of the commands that read wiki state:
+// called by their run function, it opens the configured database for
+// reading (nil, nil when none is configured) and says which it is.
+func wikiOpener(cmd *cobra.Command, f *cmdutil.Factory) func() (*db.Store, *databaseJSON, error) {
+	return func() (*db.Store, *databaseJSON, error) {
+		st, err := dbcmd.OpenOptional(cmd, f)
+		if err != nil || st == nil {
+			return nil, nil, err
+		}
+		var dsn cmdutil.Value
+		var ca string
+		if err := f.Bind(cmd, cmdutil.ValueSetting("db", &dsn), cmdutil.StringSetting("centralauth-db", &ca)); err != nil {
+			st.Close()
+			return nil, nil, err
+		}
+		t := st.Target()
+		d := &databaseJSON{Target: t.OAuth, Wiki: t.Wiki, TablePrefix: t.Prefix, From: string(dsn.Source), Profile: dsn.Profile, given: cmdutil.RedactDSN(dsn.Value)}
+		if ca != "" {
+			d.CentralAuth = cmdutil.RedactDSN(ca)
+		}
+		return st, d, nil
+	}
+}
+
 // openWiki opens the configured database, if any, and says which it is.
 func openWiki(cmd *cobra.Command, f *cmdutil.Factory) (*db.Store, *databaseJSON, error) {
-	st, err := dbcmd.OpenOptional(cmd, f)
-	if err != nil || st == nil {
-		return nil, nil, err
-	}
-	v, err := f.Resolve(cmd, "db")
-	if err != nil {
-		st.Close()
-		return nil, nil, err
-	}
-	t := st.Target()
-	d := &databaseJSON{Target: t.OAuth, Wiki: t.Wiki, TablePrefix: t.Prefix, From: string(v.Source), Profile: v.Profile, given: cmdutil.RedactDSN(v.Value)}
-	if ca, err := f.Setting(cmd, "centralauth-db"); err == nil && ca != "" {
-		d.CentralAuth = cmdutil.RedactDSN(ca)
-	}
-	return st, d, nil
+	return wikiOpener(cmd, f)()
+}
+
+// dbSettings are the database settings a command reads without opening
+// the database (token mint's default subject scope).
+type dbSettings struct {
+	DSN, CentralAuth, TablePrefix string
+}
+
+func (d *dbSettings) bind(cmd *cobra.Command, f *cmdutil.Factory) error {
+	return f.Bind(cmd, cmdutil.StringSetting("db", &d.DSN), cmdutil.StringSetting("centralauth-db", &d.CentralAuth),
+		cmdutil.StringSetting("table-prefix", &d.TablePrefix))
 }
 
 // subjectScopeDefault is the scope token mint writes when none is given:
 // CentralAuth's, as on Wikimedia, unless a wiki database is configured
 // without a CentralAuth one: then core's LocalIdLookup scope of that wiki
 // (local:<database name>, -<prefix> with a table prefix).
-func subjectScopeDefault(cmd *cobra.Command, f *cmdutil.Factory) (string, error) {
-	dsn, err := f.Setting(cmd, "db")
-	if err != nil || dsn == "" {
-		return mediawiki.CentralAuthScope, err
+func (d dbSettings) subjectScopeDefault() string {
+	if d.DSN == "" || d.CentralAuth != "" {
+		return mediawiki.CentralAuthScope
 	}
-	ca, err := f.Setting(cmd, "centralauth-db")
-	if err != nil || ca != "" {
-		return mediawiki.CentralAuthScope, err
-	}
-	prefix, err := f.Setting(cmd, "table-prefix")
-	if err != nil {
-		return "", err
-	}
-	name := db.DatabaseName(dsn)
+	name := db.DatabaseName(d.DSN)
 	if name == "" {
-		return mediawiki.CentralAuthScope, nil
+		return mediawiki.CentralAuthScope
 	}
-	return mediawiki.LocalScope(mediawiki.WikiID(name, prefix)), nil
+	return mediawiki.LocalScope(mediawiki.WikiID(name, d.TablePrefix))
+}
+
+// wikiReader is what the commands that judge one token against the wiki
+// carry on their options: the wiki's settings and a store factory for its
+// database.
+type wikiReader struct {
+	Wiki wikiSettings
+	Ctx  context.Context
+	// OpenWiki opens the configured wiki database for reading; a nil store
+	// when none is configured.
+	OpenWiki func() (*db.Store, *databaseJSON, error)
+}
+
+// bind resolves the wiki settings and sets up the store factory.
+func (r *wikiReader) bind(cmd *cobra.Command, f *cmdutil.Factory, staticApps []string) error {
+	if err := r.Wiki.bind(cmd, f, staticApps); err != nil {
+		return err
+	}
+	r.Ctx, r.OpenWiki = cmd.Context(), wikiOpener(cmd, f)
+	return nil
+}
+
+// readState reads what MediaWiki would read for tok from the configured
+// database, and says which database it was; nil, nil when none is
+// configured.
+func (r *wikiReader) readState(tok *jwtutil.Token) (*mediawiki.WikiState, *databaseJSON, error) {
+	st, info, err := r.OpenWiki()
+	if err != nil || st == nil {
+		return nil, nil, err
+	}
+	defer st.Close()
+	ws, err := readWikiState(r.Ctx, st, tok)
+	if err != nil {
+		return nil, nil, err
+	}
+	return ws, info, nil
 }
 
 // readWikiState reads what MediaWiki would read for tok from st.
