@@ -56,22 +56,12 @@ type activityView struct {
 	LastActivity      string `json:"last_activity"`
 }
 
-func tsJSON(ts string) string {
-	if ts == "" || ts == "infinity" {
-		return ts
-	}
-	if t, err := mediawiki.ParseTimestamp(ts); err == nil {
-		return rfc3339(t)
-	}
-	return ts
-}
-
 func auditItemOf(a review.Assessment, now time.Time) auditItem {
 	c := a.Consumer
-	it := auditItem{judgedItem: judgedItemOf(a, now), Approved: tsJSON(c.StageTimestamp)}
+	it := auditItem{judgedItem: judgedItemOf(a, now), Approved: when(c.StageTimestamp)}
 	if act := a.Activity; act != nil {
-		it.Activity = &activityView{Acceptances: act.Acceptances, LatestAcceptance: tsJSON(act.LatestAcceptance), Tokens: act.Tokens,
-			LatestTokenExpiry: tsJSON(act.LatestTokenExpiry), LastActivity: rfc3339(a.LastActivity)}
+		it.Activity = &activityView{Acceptances: act.Acceptances, LatestAcceptance: when(act.LatestAcceptance), Tokens: act.Tokens,
+			LatestTokenExpiry: when(act.LatestTokenExpiry), LastActivity: rfc3339(a.LastActivity)}
 	}
 	return it
 }
@@ -147,6 +137,9 @@ at.`,
 					return cmdutil.FlagErrorf("--fail-on: %v", err)
 				}
 				opts.FailOn = r
+			}
+			if err := opts.bindDB(cmd, f); err != nil {
+				return err
 			}
 			if runF != nil {
 				return runF(opts)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"sort"
 	"strconv"
 	"strings"
@@ -78,20 +77,16 @@ type ownerSelection struct {
 // not the ones it would refuse or leave as they are, and for disable not
 // the suppressed ones it would un-suppress.
 func selectOwner(ctx context.Context, st *db.Store, owner string, action db.Action, suppress bool, now time.Time, age time.Duration) (*ownerSelection, error) {
-	sel := &ownerSelection{owner: owner, leftAlone: map[string]int{}}
-	if id, err := strconv.ParseInt(strings.TrimSpace(owner), 10, 64); err == nil && id > 0 {
-		sel.ownerID = id
-	} else {
-		id, name, err := st.UserIDByName(ctx, owner)
-		if errors.Is(err, db.ErrNotFound) {
-			return nil, cmdutil.Exitf(cmdutil.ExitNotFound, "--owner: no user %q; nothing written", cmdutil.Safe(owner))
-		}
-		if err != nil {
-			return nil, err
-		}
-		sel.ownerID, sel.owner = id, name
+	sel := &ownerSelection{leftAlone: map[string]int{}}
+	var err error
+	sel.ownerID, sel.owner, err = ownerID(ctx, st, owner)
+	if errors.Is(err, db.ErrNotFound) {
+		return nil, cmdutil.Exitf(cmdutil.ExitNotFound, "--owner: no user %q; nothing written", cmdutil.Safe(owner))
 	}
-	err := st.ListConsumers(ctx, db.ListFilter{OwnerID: sel.ownerID, IncludeSuppressed: true}, func(c *db.Consumer) error {
+	if err != nil {
+		return nil, err
+	}
+	err = st.ListConsumers(ctx, db.ListFilter{OwnerID: sel.ownerID, IncludeSuppressed: true}, func(c *db.Consumer) error {
 		effective := c.EffectiveStage(now, age)
 		// A transition the wiki refuses is not an error here: the consumer
 		// is one the action does not change, and is counted as left alone.
@@ -109,6 +104,17 @@ func selectOwner(ctx context.Context, st *db.Store, owner string, action db.Acti
 	return sel, nil
 }
 
+// ownerID resolves an owner as --owner names one (list, and the actions):
+// a central user id, or a user name, which the wiki's user tables (or
+// CentralAuth's) resolve, giving the name as stored. An unknown name is
+// db.ErrNotFound.
+func ownerID(ctx context.Context, st *db.Store, owner string) (id int64, name string, err error) {
+	if id, err := strconv.ParseInt(strings.TrimSpace(owner), 10, 64); err == nil && id > 0 {
+		return id, owner, nil
+	}
+	return st.UserIDByName(ctx, owner)
+}
+
 // leftAloneText is "1 proposed, 3 rejected" (sorted by stage name).
 func (sel *ownerSelection) leftAloneText() string {
 	names := make([]string, 0, len(sel.leftAlone))
@@ -121,48 +127,4 @@ func (sel *ownerSelection) leftAloneText() string {
 		parts[i] = fmt.Sprintf("%d %s", sel.leftAlone[n], n)
 	}
 	return strings.Join(parts, ", ")
-}
-
-// The outcomes a result can have, in JSON.
-const (
-	outcomeChanged   = "changed"
-	outcomeUnchanged = "unchanged"
-	outcomeRefused   = "refused"
-	outcomeFailed    = "failed"
-)
-
-// outcomeOf classifies a result.
-func outcomeOf(err error, changed bool) string {
-	switch {
-	case err == nil && changed:
-		return outcomeChanged
-	case err == nil:
-		return outcomeUnchanged
-	case cmdutil.ExitCode(err) == cmdutil.ExitRefused:
-		return outcomeRefused
-	}
-	return outcomeFailed
-}
-
-// printSummary ends a run with several consumers: counts by outcome, and
-// each refusal or failure on a line of its own.
-func printSummary(w io.Writer, st *cmdutil.Styles, spec actionSpec, results []actionResult, dryRun bool) {
-	counts := map[string]int{}
-	for _, r := range results {
-		counts[r.Outcome]++
-	}
-	done := spec.past
-	if dryRun {
-		done = "to be " + spec.past
-	}
-	line := fmt.Sprintf("Summary: %d %s, %d already so, %d refused", counts[outcomeChanged], done, counts[outcomeUnchanged], counts[outcomeRefused])
-	if counts[outcomeFailed] > 0 {
-		line += fmt.Sprintf(", %d failed", counts[outcomeFailed])
-	}
-	fmt.Fprintln(w, st.Bold.Render(line))
-	for _, r := range results {
-		if r.Outcome == outcomeRefused || r.Outcome == outcomeFailed {
-			fmt.Fprintf(w, "  %s %s %s: %s\n", st.Err.Render(r.Outcome), cmdutil.Safe(r.Key), cmdutil.Safe(r.Name), cmdutil.Safe(r.Error))
-		}
-	}
 }

@@ -51,13 +51,13 @@ where one was looked for. Try everything on the practice wiki first:
   mwoauth consumer audit --fail-on security      # approved consumers with risky findings`,
 	})
 	cmd.AddCommand(
-		newCmdList(f),
-		newCmdShow(f),
-		newCmdAction(f, actionApprove),
-		newCmdAction(f, actionDisable),
-		newCmdAction(f, actionEnable),
-		newCmdAction(f, actionReject),
-		newCmdRevoke(f),
+		newCmdList(f, nil),
+		newCmdShow(f, nil),
+		newCmdAction(f, actionApprove, nil),
+		newCmdAction(f, actionDisable, nil),
+		newCmdAction(f, actionEnable, nil),
+		newCmdAction(f, actionReject, nil),
+		newCmdRevoke(f, nil),
 		newCmdReview(f, nil),
 		newCmdAudit(f, nil),
 	)

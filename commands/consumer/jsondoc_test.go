@@ -47,8 +47,8 @@ func TestJSONFieldsDocumented(t *testing.T) {
 		long string
 		typ  reflect.Type
 	}{
-		{newCmdList(f).Long, reflect.TypeOf(listItem{})},
-		{newCmdShow(f).Long, reflect.TypeOf(showView{})},
+		{newCmdList(f, nil).Long, reflect.TypeOf(listItem{})},
+		{newCmdShow(f, nil).Long, reflect.TypeOf(showView{})},
 		{newCmdReview(f, nil).Long, reflect.TypeOf(reviewItem{})},
 		{newCmdAudit(f, nil).Long, reflect.TypeOf(auditReport{})},
 	} {

@@ -1,12 +1,9 @@
 package consumer
 
 import (
-	"bufio"
-	"encoding/csv"
+	"context"
 	"errors"
 	"fmt"
-	"io"
-	"strconv"
 	"strings"
 	"time"
 
@@ -17,18 +14,27 @@ import (
 	"github.com/mwoauth/mwoauth/db"
 )
 
+// listOptions are what "consumer list" runs with, every flag checked and
+// every setting resolved.
 type listOptions struct {
-	stages            []string
-	owner             string
-	ownerOnly         bool
-	oauthVersion      int
-	grant             string
-	search            string
-	since, before     string
-	includeSuppressed bool
-	limit             int
-	after             int64
-	all               bool
+	IO  *cmdutil.IOStreams
+	Ctx context.Context
+	Now func() time.Time // judges auto-expiry
+	// DB opens the wiki database the settings name (the store factory).
+	DB *dbcmd.Opener
+
+	Format string // table, json, csv or keys
+	// TableAsked: --output was given, so a table is aligned with a header
+	// even when piped.
+	TableAsked bool
+	// Filter is what the flags select; listRun adds the owner's central
+	// id, auto-expiry's cutoff and the page size.
+	Filter db.ListFilter
+	Owner  string // user name or central id
+	// ExpirationAge is $wgMWOAuthRequestExpirationAge (< 0: off).
+	ExpirationAge time.Duration
+	Limit         int
+	All           bool
 }
 
 const defaultLimit = 100
@@ -75,13 +81,13 @@ func itemOf(c *db.Consumer, e expiry) listItem {
 		AutoExpired: auto}
 }
 
-// addExpiryFlag adds request-expiration-age to a reading command.
-func addExpiryFlag(cmd *cobra.Command) {
-	cmd.Flags().String("request-expiration-age", "", "$wgMWOAuthRequestExpirationAge: `age` after which a proposal is expired (default 30d; 0 = never)")
-}
-
-func newCmdList(f *cmdutil.Factory) *cobra.Command {
-	o := &listOptions{}
+// newCmdList builds "consumer list"; runF, when not nil, replaces listRun.
+func newCmdList(f *cmdutil.Factory, runF func(*listOptions) error) *cobra.Command {
+	opts := &listOptions{IO: f.IO, Now: f.Now, Filter: db.ListFilter{Brief: true}}
+	var stages []string
+	var ownerOnly bool
+	var oauthVersion int
+	var since, before string
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List consumers, filtered and paged",
@@ -127,34 +133,52 @@ and matches --stage expired, not --stage proposed.`,
   mwoauth consumer list --grant editpage --all --output keys
   mwoauth consumer list --output json | jq -r '.consumers[].key, .next_after'`,
 		Args: cmdutil.Args(cobra.NoArgs),
-		RunE: func(cmd *cobra.Command, _ []string) error { return runList(cmd, f, o) },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := opts.bind(cmd, f, listFlags{stages, ownerOnly, oauthVersion, since, before}); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return listRun(opts)
+		},
 	}
 	fl := cmd.Flags()
-	fl.StringSliceVar(&o.stages, "stage", nil, "Only consumers in these `stages` (proposed, approved, rejected, expired, disabled, configuration-based)")
-	fl.StringVar(&o.owner, "owner", "", "Only consumers of this owner (user `name` or central id)")
-	fl.BoolVar(&o.ownerOnly, "owner-only", false, "Only owner-only consumers (--owner-only=false: only the others)")
-	fl.IntVar(&o.oauthVersion, "oauth-version", 0, "Only OAuth `version` 1 or 2 consumers")
-	fl.StringVar(&o.grant, "grant", "", "Only consumers requesting this `grant`")
-	fl.StringVar(&o.search, "search", "", "Only consumers whose name or key contains `text` (case-insensitive)")
-	fl.StringVar(&o.since, "registered-since", "", "Only consumers registered at or after `time` (RFC 3339, date or unix)")
-	fl.StringVar(&o.before, "registered-before", "", "Only consumers registered before `time`")
-	fl.BoolVar(&o.includeSuppressed, "include-suppressed", false, "Also list suppressed consumers")
-	fl.IntVar(&o.limit, "limit", defaultLimit, "Show at most `N` consumers")
-	fl.Int64Var(&o.after, "after", 0, "Start after consumer `ID` (the next page)")
-	fl.BoolVar(&o.all, "all", false, "Stream every matching consumer (no limit)")
+	fl.StringSliceVar(&stages, "stage", nil, "Only consumers in these `stages` (proposed, approved, rejected, expired, disabled, configuration-based)")
+	fl.StringVar(&opts.Owner, "owner", "", "Only consumers of this owner (user `name` or central id)")
+	fl.BoolVar(&ownerOnly, "owner-only", false, "Only owner-only consumers (--owner-only=false: only the others)")
+	fl.IntVar(&oauthVersion, "oauth-version", 0, "Only OAuth `version` 1 or 2 consumers")
+	fl.StringVar(&opts.Filter.Grant, "grant", "", "Only consumers requesting this `grant`")
+	fl.StringVar(&opts.Filter.Search, "search", "", "Only consumers whose name or key contains `text` (case-insensitive)")
+	fl.StringVar(&since, "registered-since", "", "Only consumers registered at or after `time` (RFC 3339, date or unix)")
+	fl.StringVar(&before, "registered-before", "", "Only consumers registered before `time`")
+	fl.BoolVar(&opts.Filter.IncludeSuppressed, "include-suppressed", false, "Also list suppressed consumers")
+	fl.IntVar(&opts.Limit, "limit", defaultLimit, "Show at most `N` consumers")
+	fl.Int64Var(&opts.Filter.AfterID, "after", 0, "Start after consumer `ID` (the next page)")
+	fl.BoolVar(&opts.All, "all", false, "Stream every matching consumer (no limit)")
 	addExpiryFlag(cmd)
 	cmdutil.AddOutputFlag(cmd, "table", "json", "csv", "keys")
 	dbcmd.AddFlags(cmd)
 	return cmd
 }
 
-func runList(cmd *cobra.Command, f *cmdutil.Factory, o *listOptions) error {
-	format, err := cmdutil.OutputFormat(cmd, "table", "json", "csv", "keys")
-	if err != nil {
+// listFlags are the flags bind turns into the filter.
+type listFlags struct {
+	stages        []string
+	ownerOnly     bool
+	oauthVersion  int
+	since, before string
+}
+
+// bind checks the flags and resolves the settings of cmd into opts.
+func (opts *listOptions) bind(cmd *cobra.Command, f *cmdutil.Factory, fl listFlags) error {
+	var err error
+	if opts.Format, err = cmdutil.OutputFormat(cmd, "table", "json", "csv", "keys"); err != nil {
 		return err
 	}
-	filter := db.ListFilter{Grant: o.grant, Search: o.search, IncludeSuppressed: o.includeSuppressed, AfterID: o.after, Brief: true}
-	for _, s := range o.stages {
+	opts.TableAsked = cmd.Flags().Changed("output")
+	filter := &opts.Filter
+	for _, s := range fl.stages {
 		for _, part := range strings.Split(s, ",") {
 			if strings.TrimSpace(part) == "" {
 				continue
@@ -167,19 +191,19 @@ func runList(cmd *cobra.Command, f *cmdutil.Factory, o *listOptions) error {
 		}
 	}
 	if cmd.Flags().Changed("owner-only") {
-		v := o.ownerOnly
+		v := fl.ownerOnly
 		filter.OwnerOnly = &v
 	}
-	switch o.oauthVersion {
+	switch fl.oauthVersion {
 	case 0, 1, 2:
-		filter.OAuthVersion = o.oauthVersion
+		filter.OAuthVersion = fl.oauthVersion
 	default:
 		return cmdutil.FlagErrorf("--oauth-version must be 1 or 2")
 	}
 	for _, tf := range []struct {
 		flag, val string
 		dst       *string
-	}{{"registered-since", o.since, &filter.RegisteredSince}, {"registered-before", o.before, &filter.RegisteredBefore}} {
+	}{{"registered-since", fl.since, &filter.RegisteredSince}, {"registered-before", fl.before, &filter.RegisteredBefore}} {
 		if tf.val == "" {
 			continue
 		}
@@ -189,52 +213,55 @@ func runList(cmd *cobra.Command, f *cmdutil.Factory, o *listOptions) error {
 		}
 		*tf.dst = db.FormatTimestamp(t)
 	}
-	age, err := expirationAge(cmd, f)
-	if err != nil {
+	if opts.ExpirationAge, err = expirationAge(cmd, f); err != nil {
 		return err
 	}
-	e := expiry{now: f.Now(), age: age}
-	filter.ExpiredBefore = e.cutoff()
-	if o.limit < 1 && !o.all {
+	if opts.Limit < 1 && !opts.All {
 		return cmdutil.FlagErrorf("--limit must be at least 1 (or use --all)")
 	}
-	if o.after < 0 {
+	if filter.AfterID < 0 {
 		return cmdutil.FlagErrorf("--after must be a consumer id")
 	}
-	if (format == "keys" || format == "csv") && !o.all && !cmd.Flags().Changed("limit") {
-		return cmdutil.FlagErrorf("--output %s has no room for a next-page hint: add --all (every match) or --limit N (at most N)", format)
+	if (opts.Format == "keys" || opts.Format == "csv") && !opts.All && !cmd.Flags().Changed("limit") {
+		return cmdutil.FlagErrorf("--output %s has no room for a next-page hint: add --all (every match) or --limit N (at most N)", opts.Format)
 	}
+	if opts.DB, err = opener(cmd, f); err != nil {
+		return err
+	}
+	opts.Ctx = cmdutil.CatchInterrupt(cmd)
+	return nil
+}
 
-	st, err := dbcmd.Open(cmd, f)
+// listRun streams the matching consumers, a page or all of them.
+func listRun(opts *listOptions) error {
+	e := expiry{now: opts.Now(), age: opts.ExpirationAge}
+	filter := opts.Filter
+	filter.ExpiredBefore = e.cutoff()
+	st, err := opts.DB.Open(opts.Ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	ctx := cmdutil.CatchInterrupt(cmd)
-	if o.owner != "" {
-		if id, err := strconv.ParseInt(o.owner, 10, 64); err == nil && id > 0 {
-			filter.OwnerID = id
-		} else {
-			id, _, err := st.UserIDByName(ctx, o.owner)
-			if errors.Is(err, db.ErrNotFound) {
-				return cmdutil.Exitf(cmdutil.ExitNotFound, "no user %q", o.owner)
-			}
-			if err != nil {
-				return err
-			}
-			filter.OwnerID = id
+	ctx := opts.Ctx
+	if opts.Owner != "" {
+		filter.OwnerID, _, err = ownerID(ctx, st, opts.Owner)
+		if errors.Is(err, db.ErrNotFound) {
+			return cmdutil.Exitf(cmdutil.ExitNotFound, "no user %q", opts.Owner)
+		}
+		if err != nil {
+			return err
 		}
 	}
-	if !o.all {
-		filter.Limit = o.limit + 1 // one more tells whether there is a next page
+	if !opts.All {
+		filter.Limit = opts.Limit + 1 // one more tells whether there is a next page
 	}
 
-	w := newListWriter(f, format, cmd.Flags().Changed("output"), e)
+	w := newListWriter(opts.IO, opts.Format, opts.TableAsked, e)
 	shown := 0
 	var lastID int64
 	more := false
 	err = st.ListConsumers(ctx, filter, func(c *db.Consumer) error {
-		if !o.all && shown == o.limit {
+		if !opts.All && shown == opts.Limit {
 			more = true
 			return errStop
 		}
@@ -246,7 +273,7 @@ func runList(cmd *cobra.Command, f *cmdutil.Factory, o *listOptions) error {
 		return err
 	}
 	var hidden int64
-	if !o.includeSuppressed {
+	if !filter.IncludeSuppressed {
 		hf := filter
 		hf.OnlySuppressed = true
 		if hidden, err = st.CountConsumers(ctx, hf); err != nil {
@@ -261,128 +288,16 @@ func runList(cmd *cobra.Command, f *cmdutil.Factory, o *listOptions) error {
 		return err
 	}
 	if more {
-		fmt.Fprintf(f.IO.ErrOut, "Showing %d consumers; next page: --after %d (or --all)\n", shown, lastID)
-	} else if shown == 0 && format == "table" && hidden == 0 {
-		fmt.Fprintln(f.IO.ErrOut, "No consumers match.")
+		fmt.Fprintf(opts.IO.ErrOut, "Showing %d consumers; next page: --after %d (or --all)\n", shown, lastID)
+	} else if shown == 0 && opts.Format == "table" && hidden == 0 {
+		fmt.Fprintln(opts.IO.ErrOut, "No consumers match.")
 	}
 	if hidden == 1 {
-		fmt.Fprintln(f.IO.ErrOut, "1 suppressed consumer matches and is hidden (--include-suppressed lists it)")
+		fmt.Fprintln(opts.IO.ErrOut, "1 suppressed consumer matches and is hidden (--include-suppressed lists it)")
 	} else if hidden > 1 {
-		fmt.Fprintf(f.IO.ErrOut, "%d suppressed consumers match and are hidden (--include-suppressed lists them)\n", hidden)
+		fmt.Fprintf(opts.IO.ErrOut, "%d suppressed consumers match and are hidden (--include-suppressed lists them)\n", hidden)
 	}
 	return nil
 }
 
 var errStop = errors.New("stop")
-
-// listWriter streams rows in one format; nothing is buffered beyond a
-// terminal table's alignment.
-type listWriter struct {
-	format string
-	out    io.Writer
-	csv    *csv.Writer
-	json   *cmdutil.JSONArray
-	table  *cmdutil.Table
-	st     *cmdutil.Styles
-	e      expiry
-	buf    *bufio.Writer
-	item   []byte // one encoded JSON item
-}
-
-var listHeader = []string{"ID", "KEY", "NAME", "VERSION", "OWNER", "STAGE", "OAUTH", "OWNER-ONLY", "REGISTERED", "SUPPRESSED"}
-
-// newListWriter: the table is aligned with a header on a terminal or when
-// --output table is asked for; piped by default it is tab-separated rows.
-func newListWriter(f *cmdutil.Factory, format string, tableAsked bool, e expiry) *listWriter {
-	// Buffered: one write(2) per 64 KiB, not one per consumer (on 100 k
-	// consumers that was a third of "list --all -o json"); close flushes.
-	bw := bufio.NewWriterSize(f.IO.Out, 64<<10)
-	w := &listWriter{format: format, out: bw, buf: bw, st: f.IO.Styles(), e: e}
-	switch format {
-	case "table":
-		tsv := !f.IO.IsStdoutTTY() && !tableAsked
-		// On a narrow terminal: names and owners are cut, then the
-		// registration time, owner-only, OAuth version, version and
-		// suppressed columns hidden, in that order (-o json has them all).
-		w.table = cmdutil.NewTable(f.IO, listHeader...).KeepWhole(0, 1).Shrink(2, 4).Optional(8, 7, 6, 3, 9).
-			TSV(tsv).StreamTSV(w.out)
-	case "json":
-		io.WriteString(w.out, "{\n  \"consumers\": ") //nolint:errcheck // the buffer's error comes back at close
-		w.json = cmdutil.NewJSONArrayIn(w.out, "  ")
-	case "csv":
-		w.csv = csv.NewWriter(w.out)
-		w.csv.Write([]string{"id", "key", "name", "version", "owner", "owner_id", "stage", "oauth_version", "owner_only", "registered", "suppressed", "auto_expired"}) //nolint:errcheck
-	}
-	return w
-}
-
-func (w *listWriter) row(c *db.Consumer) error {
-	it := itemOf(c, w.e)
-	switch w.format {
-	case "keys":
-		_, err := fmt.Fprintln(w.out, c.Key)
-		return err
-	case "json":
-		w.item = appendItem(w.item[:0], &it)
-		return w.json.AddEncoded(w.item)
-	case "csv":
-		return w.csv.Write([]string{strconv.FormatInt(it.ID, 10), it.Key, it.Name, it.Version, it.Owner, strconv.FormatInt(it.OwnerID, 10),
-			it.Stage, strconv.Itoa(it.OAuthVersion), strconv.FormatBool(it.OwnerOnly), it.Registered, strconv.FormatBool(it.Suppressed),
-			strconv.FormatBool(it.AutoExpired)})
-	}
-	owner := c.OwnerName
-	if owner == "" {
-		owner = "#" + strconv.FormatInt(c.OwnerID, 10)
-	}
-	suppressed := cmdutil.C(yesNo(c.Deleted))
-	if c.Deleted {
-		suppressed = cmdutil.S(yesNo(c.Deleted), w.st.Warn)
-	}
-	stage, stageText, auto := w.e.stage(c)
-	if auto {
-		// As narrow as the widest stage name, so the table keeps its width.
-		stageText = "expired (pending)"
-	}
-	w.table.AddRow(cmdutil.C(strconv.FormatInt(c.ID, 10)), cmdutil.S(c.Key, w.st.Key), cmdutil.C(c.Name), cmdutil.C(c.Version),
-		cmdutil.C(owner), cmdutil.S(stageText, w.st.Stage(stage)), cmdutil.C(strconv.Itoa(c.OAuthVersion)),
-		cmdutil.C(yesNo(c.OwnerOnly)), cmdutil.C(human(c.Registration)), suppressed)
-	return nil
-}
-
-// close ends the output; JSON's object gets the next page's --after value
-// (next, nil on the last page) and the count of suppressed consumers hidden.
-func (w *listWriter) close(next *int64, hidden int64) error {
-	if err := w.finish(next, hidden); err != nil {
-		return err
-	}
-	return w.buf.Flush()
-}
-
-func (w *listWriter) finish(next *int64, hidden int64) error {
-	switch w.format {
-	case "json":
-		if err := w.json.Close(); err != nil {
-			return err
-		}
-		b := append(w.item[:0], ",\n  \"next_after\": "...)
-		if next == nil {
-			b = append(b, "null"...)
-		} else {
-			b = strconv.AppendInt(b, *next, 10)
-		}
-		b = append(b, ",\n  \"suppressed_hidden\": "...)
-		b = strconv.AppendInt(b, hidden, 10)
-		b = append(b, "\n}\n"...)
-		_, err := w.out.Write(b)
-		return err
-	case "csv":
-		w.csv.Flush()
-		return w.csv.Error()
-	case "table":
-		if w.table.Len() == 0 {
-			return w.table.Render(io.Discard) // the streamed rows' error, if any
-		}
-		return w.table.Render(w.out)
-	}
-	return nil
-}

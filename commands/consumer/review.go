@@ -126,7 +126,10 @@ instant proposals are judged at.`,
 			if opts.ApproveLowRisk && opts.Format != "text" {
 				return cmdutil.FlagErrorf("--approve-low-risk prints commands, not --output %s", opts.Format)
 			}
-			opts.ApprovePrefix = approvePrefix(cmd)
+			if err := opts.bindDB(cmd, f); err != nil {
+				return err
+			}
+			opts.ApprovePrefix = approvePrefix(f.Profile, opts.DB.Settings)
 			if runF != nil {
 				return runF(opts)
 			}
@@ -142,21 +145,18 @@ instant proposals are judged at.`,
 }
 
 // approvePrefix carries the database a run was pointed at by flag into the
-// commands it prints, so they act on the same wiki. A DSN's password is
+// commands it prints, so they act on the same wiki: profile is --profile's
+// value ("" when not given), s the database settings. A DSN's password is
 // never printed (MWOAUTH_DB_PASSWORD or ~/.my.cnf supplies it).
-func approvePrefix(cmd *cobra.Command) string {
+func approvePrefix(profile string, s dbcmd.Settings) string {
 	parts := []string{"mwoauth"}
-	if fl := cmd.Flags().Lookup("profile"); fl != nil && fl.Changed {
-		parts = append(parts, "--profile", shellQuote(fl.Value.String()))
+	if profile != "" {
+		parts = append(parts, "--profile", shellQuote(profile))
 	}
 	parts = append(parts, "consumer", "approve")
-	for _, name := range []string{"db", "table-prefix", "centralauth-db"} {
-		if fl := cmd.Flags().Lookup(name); fl != nil && fl.Changed {
-			v := fl.Value.String()
-			if name != "table-prefix" {
-				v = cmdutil.RedactDSN(v)
-			}
-			parts = append(parts, "--"+name, shellQuote(v))
+	for _, v := range []cmdutil.Value{s.DB, s.TablePrefix, s.CentralAuth} {
+		if v.Source == cmdutil.SourceFlag {
+			parts = append(parts, "--"+v.Key, shellQuote(v.Shown()))
 		}
 	}
 	return strings.Join(parts, " ")

@@ -1,6 +1,7 @@
 package consumer
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
@@ -11,15 +12,27 @@ import (
 	"github.com/mwoauth/mwoauth/db"
 )
 
+// revokeOptions are what "consumer revoke" runs with.
 type revokeOptions struct {
-	user   string
-	wiki   string
-	dryRun bool
-	yes    bool
+	IO  *cmdutil.IOStreams
+	Ctx context.Context // Ctrl-C cancels it (cmdutil.CatchInterrupt)
+	// DB opens the wiki database the settings name (the store factory).
+	DB *dbcmd.Opener
+	// Confirm asks on the terminal for one of accept to be typed.
+	Confirm func(ctx context.Context, question string, accept ...string) error
+
+	Ref    string // the consumer's key or id
+	User   string // whose authorization goes
+	Wiki   string // --on-wiki: only this oaac_wiki ("" every wiki)
+	DryRun bool
+	Yes    bool
+	Format string // text or json
 }
 
-func newCmdRevoke(f *cmdutil.Factory) *cobra.Command {
-	o := &revokeOptions{}
+// newCmdRevoke builds "consumer revoke"; runF, when not nil, replaces
+// revokeRun.
+func newCmdRevoke(f *cmdutil.Factory, runF func(*revokeOptions) error) *cobra.Command {
+	opts := &revokeOptions{IO: f.IO, Confirm: confirmOn(f.IO)}
 	cmd := &cobra.Command{
 		Use:   "revoke KEY|ID --user NAME [--on-wiki ID]",
 		Short: "Revoke one user's authorization of a consumer (as the user's own renounce does)",
@@ -48,15 +61,30 @@ declined.`,
   mwoauth consumer revoke 10 --user Bob --dry-run`,
 		Args:              cmdutil.Args(cobra.ExactArgs(1)),
 		ValidArgsFunction: completeConsumers(f, "", false),
-		RunE:              func(cmd *cobra.Command, args []string) error { return runRevoke(cmd, f, o, args[0]) },
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var err error
+			if opts.Format, err = cmdutil.OutputFormat(cmd, "text", "json"); err != nil {
+				return err
+			}
+			if opts.User == "" {
+				return cmdutil.FlagErrorf("--user NAME is required: whose authorization to remove")
+			}
+			if opts.DB, err = opener(cmd, f); err != nil {
+				return err
+			}
+			opts.Ref, opts.Ctx = args[0], cmdutil.CatchInterrupt(cmd)
+			if runF != nil {
+				return runF(opts)
+			}
+			return revokeRun(opts)
+		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&o.user, "user", "", "The user whose authorization is removed (required)")
+	fl.StringVar(&opts.User, "user", "", "The user whose authorization is removed (required)")
 	// Not --wiki: that is the central wiki's id setting (MWOAUTH_WIKI),
 	// which would then also be read from the environment and profile.
-	fl.StringVar(&o.wiki, "on-wiki", "", "Only the authorization for this wiki `ID` (oaac_wiki; default: every wiki)")
-	fl.BoolVar(&o.dryRun, "dry-run", false, "Print the SQL script that would run (stdout) and the preview (stderr); write nothing")
-	fl.BoolVarP(&o.yes, "yes", "y", false, "Do not ask for confirmation")
+	fl.StringVar(&opts.Wiki, "on-wiki", "", "Only the authorization for this wiki `ID` (oaac_wiki; default: every wiki)")
+	addWriteFlags(cmd, &opts.DryRun, &opts.Yes)
 	cmdutil.AddOutputFlag(cmd, "text", "json")
 	dbcmd.AddFlags(cmd)
 	return cmd
@@ -79,37 +107,32 @@ type revokeResult struct {
 	SQL           []string          `json:"sql,omitempty"`
 }
 
-func runRevoke(cmd *cobra.Command, f *cmdutil.Factory, o *revokeOptions, ref string) error {
-	format, err := cmdutil.OutputFormat(cmd, "text", "json")
-	if err != nil {
-		return err
-	}
-	if o.user == "" {
-		return cmdutil.FlagErrorf("--user NAME is required: whose authorization to remove")
-	}
-	st, err := dbcmd.OpenAdmin(cmd, f)
+// revokeRun plans the renounce, previews it, asks, and deletes the rows
+// (or, with --dry-run, prints the SQL).
+func revokeRun(opts *revokeOptions) error {
+	st, err := opts.DB.OpenAdmin(opts.Ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	ctx := cmdutil.CatchInterrupt(cmd)
-	where := dbcmd.Where(f, st)
-	c, err := st.LookupConsumer(ctx, ref)
+	ctx := opts.Ctx
+	where := opts.DB.Where(st)
+	c, err := st.LookupConsumer(ctx, opts.Ref)
 	if errors.Is(err, db.ErrNotFound) {
-		return cmdutil.Exitf(cmdutil.ExitNotFound, "no consumer %q (give the 32-hex key or the numeric id); nothing written", ref)
+		return cmdutil.Exitf(cmdutil.ExitNotFound, "no consumer %q (give the 32-hex key or the numeric id); nothing written", opts.Ref)
 	}
 	if err != nil {
 		return err
 	}
-	p, err := st.PlanRenounce(ctx, c, o.user, o.wiki)
+	p, err := st.PlanRenounce(ctx, c, opts.User, opts.Wiki)
 	if err != nil {
 		return err
 	}
-	r := revokeResult{Key: c.Key, ID: c.ID, Name: c.Name, User: p.UserName, UserID: p.UserID, Wiki: o.wiki,
-		Database: st.Target(), Profile: dbcmd.Profile(f, st), Acceptances: p.Acceptances, RevokedTokens: []db.RevokedToken{}, TokenRows: p.TokenRows}
+	r := revokeResult{Key: c.Key, ID: c.ID, Name: c.Name, User: p.UserName, UserID: p.UserID, Wiki: opts.Wiki,
+		Database: st.Target(), Profile: opts.DB.Profile(st), Acceptances: p.Acceptances, RevokedTokens: []db.RevokedToken{}, TokenRows: p.TokenRows}
 
-	s := f.IO.Styles()
-	w := f.IO.ErrOut
+	s := opts.IO.Styles()
+	w := opts.IO.ErrOut
 	fmt.Fprintf(w, "%s %s %s %s (id %d)\n", s.Bold.Render("revoke"), s.Key.Render(c.Key), cmdutil.Safe(c.Name), cmdutil.Safe(c.Version), c.ID)
 	line := func(k, v string) { fmt.Fprintf(w, "  %-13s %s\n", k, v) }
 	line("database", where)
@@ -122,23 +145,23 @@ func runRevoke(cmd *cobra.Command, f *cmdutil.Factory, o *revokeOptions, ref str
 	}
 	line("log entry", "none (the wiki writes none for a renounce)")
 
-	if o.dryRun {
+	if opts.DryRun {
 		r.DryRun = true
 		r.SQL = st.DryRunRenounce(p)
-		if format == "json" {
-			return cmdutil.WriteJSON(f.IO.Out, r)
+		if opts.Format == "json" {
+			return cmdutil.WriteJSON(opts.IO.Out, r)
 		}
-		fmt.Fprintf(f.IO.Out, "-- mwoauth consumer revoke %s --user %s on %s (dry run: nothing written)\n", c.Key, cmdutil.Safe(p.UserName), cmdutil.Safe(oneLineSQLComment(where)))
+		fmt.Fprintf(opts.IO.Out, "-- mwoauth consumer revoke %s --user %s on %s (dry run: nothing written)\n", c.Key, cmdutil.Safe(p.UserName), cmdutil.Safe(oneLineSQLComment(where)))
 		for _, l := range r.SQL {
-			fmt.Fprintln(f.IO.Out, l)
+			fmt.Fprintln(opts.IO.Out, l)
 		}
 		return nil
 	}
-	if !o.yes {
-		if !f.IO.CanPrompt() {
+	if !opts.Yes {
+		if !opts.IO.CanPrompt() {
 			return cmdutil.FlagErrorf("would revoke %s's authorization of %s on %s (see above); nothing written: pass --yes to confirm from a script, or --dry-run to see the SQL", p.UserName, c.Key, where)
 		}
-		if err := cmdutil.ConfirmTyped(ctx, f.IO, fmt.Sprintf("Type the consumer's key or name to revoke %s's authorization on %s: ", p.UserName, where), c.Key, c.Name); err != nil {
+		if err := opts.Confirm(ctx, fmt.Sprintf("Type the consumer's key or name to revoke %s's authorization on %s: ", p.UserName, where), c.Key, c.Name); err != nil {
 			return err
 		}
 	}
@@ -147,11 +170,11 @@ func runRevoke(cmd *cobra.Command, f *cmdutil.Factory, o *revokeOptions, ref str
 		return err
 	}
 	r.RevokedTokens = res.RevokedTokens
-	if format == "json" {
-		return cmdutil.WriteJSON(f.IO.Out, r)
+	if opts.Format == "json" {
+		return cmdutil.WriteJSON(opts.IO.Out, r)
 	}
-	fmt.Fprintf(f.IO.Out, "%s revoked %s's authorization of %s: %d acceptance(s) and %d token row(s) deleted\n",
+	fmt.Fprintf(opts.IO.Out, "%s revoked %s's authorization of %s: %d acceptance(s) and %d token row(s) deleted\n",
 		s.OK.Render("✓"), cmdutil.Safe(p.UserName), c.Key, len(res.Acceptances), len(res.RevokedTokens))
-	fmt.Fprintf(f.IO.Out, "  written to %s\n", where)
+	fmt.Fprintf(opts.IO.Out, "  written to %s\n", where)
 	return nil
 }

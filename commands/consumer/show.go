@@ -1,10 +1,12 @@
 package consumer
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -47,7 +49,23 @@ type logView struct {
 	Reason    string `json:"reason"`
 }
 
-func newCmdShow(f *cmdutil.Factory) *cobra.Command {
+// showOptions are what "consumer show" runs with.
+type showOptions struct {
+	IO  *cmdutil.IOStreams
+	Ctx context.Context
+	Now func() time.Time // judges auto-expiry and which tokens are live
+	// DB opens the wiki database the settings name (the store factory).
+	DB *dbcmd.Opener
+
+	Ref    string // the consumer's key or id
+	Format string // text or json
+	// ExpirationAge is $wgMWOAuthRequestExpirationAge (< 0: off).
+	ExpirationAge time.Duration
+}
+
+// newCmdShow builds "consumer show"; runF, when not nil, replaces showRun.
+func newCmdShow(f *cmdutil.Factory, runF func(*showOptions) error) *cobra.Command {
+	opts := &showOptions{IO: f.IO, Now: f.Now}
 	cmd := &cobra.Command{
 		Use:   "show KEY|ID",
 		Short: "Show everything about one consumer and its blast radius",
@@ -77,7 +95,23 @@ timestamp, performer, reason}]. Times are RFC 3339 UTC.`,
   mwoauth consumer show 2 --output json | jq .access_tokens`,
 		Args:              cmdutil.Args(cobra.ExactArgs(1), "a consumer KEY or ID"),
 		ValidArgsFunction: completeConsumers(f, "", false),
-		RunE:              func(cmd *cobra.Command, args []string) error { return runShow(cmd, f, args[0]) },
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var err error
+			if opts.Format, err = cmdutil.OutputFormat(cmd, "text", "json"); err != nil {
+				return err
+			}
+			if opts.DB, err = opener(cmd, f); err != nil {
+				return err
+			}
+			if opts.ExpirationAge, err = expirationAge(cmd, f); err != nil {
+				return err
+			}
+			opts.Ref, opts.Ctx = args[0], cmdutil.CatchInterrupt(cmd)
+			if runF != nil {
+				return runF(opts)
+			}
+			return showRun(opts)
+		},
 	}
 	addExpiryFlag(cmd)
 	cmdutil.AddOutputFlag(cmd, "text", "json")
@@ -85,25 +119,18 @@ timestamp, performer, reason}]. Times are RFC 3339 UTC.`,
 	return cmd
 }
 
-func runShow(cmd *cobra.Command, f *cmdutil.Factory, ref string) error {
-	format, err := cmdutil.OutputFormat(cmd, "text", "json")
-	if err != nil {
-		return err
-	}
-	st, err := dbcmd.Open(cmd, f)
+// showRun reads the consumer, its blast radius and its log, and prints them.
+func showRun(opts *showOptions) error {
+	st, err := opts.DB.Open(opts.Ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	ctx := cmdutil.CatchInterrupt(cmd)
-	age, err := expirationAge(cmd, f)
-	if err != nil {
-		return err
-	}
-	e := expiry{now: f.Now(), age: age}
-	c, err := st.LookupConsumer(ctx, ref)
+	ctx := opts.Ctx
+	e := expiry{now: opts.Now(), age: opts.ExpirationAge}
+	c, err := st.LookupConsumer(ctx, opts.Ref)
 	if errors.Is(err, db.ErrNotFound) {
-		return cmdutil.Exitf(cmdutil.ExitNotFound, "no consumer %q (give the 32-hex key or the numeric id)", ref)
+		return cmdutil.Exitf(cmdutil.ExitNotFound, "no consumer %q (give the 32-hex key or the numeric id)", opts.Ref)
 	}
 	if err != nil {
 		return err
@@ -120,7 +147,7 @@ func runShow(cmd *cobra.Command, f *cmdutil.Factory, ref string) error {
 	if v.Acceptances, err = st.AcceptancesByWiki(ctx, c.ID); err != nil {
 		return err
 	}
-	if v.Tokens, err = st.TokenSummary(ctx, c.ID, f.Now()); err != nil {
+	if v.Tokens, err = st.TokenSummary(ctx, c.ID, opts.Now()); err != nil {
 		return err
 	}
 	if n, ok, err := st.TaggedEdits(ctx, c.ID); err != nil {
@@ -136,17 +163,17 @@ func runShow(cmd *cobra.Command, f *cmdutil.Factory, ref string) error {
 	for _, e := range entries {
 		v.Log = append(v.Log, logView{ID: e.ID, Action: e.Action, Timestamp: when(e.Timestamp), Performer: e.Performer, Reason: e.Comment})
 	}
-	if format == "json" {
+	if opts.Format == "json" {
 		v.Tokens.LatestExpiry = when(v.Tokens.LatestExpiry)
-		return cmdutil.WriteJSON(f.IO.Out, v)
+		return cmdutil.WriteJSON(opts.IO.Out, v)
 	}
-	printShow(f, c, v, entries, e)
+	printShow(opts.IO, c, v, entries, e)
 	return nil
 }
 
-func printShow(f *cmdutil.Factory, c *db.Consumer, v showView, entries []db.LogEntry, e expiry) {
-	st := f.IO.Styles()
-	out := f.IO.Out
+func printShow(ios *cmdutil.IOStreams, c *db.Consumer, v showView, entries []db.LogEntry, e expiry) {
+	st := ios.Styles()
+	out := ios.Out
 	fmt.Fprintf(out, "%s %s\n", st.Bold.Render(cmdutil.Safe(c.Name)), cmdutil.Safe(c.Version))
 	field := func(name, value string) { fmt.Fprintf(out, "  %-20s %s\n", name, value) }
 	field("key", st.Key.Render(cmdutil.Safe(c.Key)))

@@ -1,16 +1,20 @@
 // Package dbcmd wires the database flags (--db, --wiki-db, --table-prefix,
 // --centralauth-db) into commands and opens the configured wiki database.
+// A command resolves them into Settings while it checks its flags and
+// keeps an Opener on its options; its run function opens through that.
 // It never falls back to the sandbox: a command that needs a database and has
 // none configured is a usage error.
 package dbcmd
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"os/user"
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -29,81 +33,160 @@ func AddFlags(cmd *cobra.Command) {
 	fl.String("centralauth-db", "", "CentralAuth database `DSN`, to name owners from globaluser (env MWOAUTH_CENTRALAUTH_DB)")
 }
 
-// Open opens the configured database for reading only (a replica, a file
-// the user may only read). No database configured is a usage error (exit 2)
-// that says where to configure one.
-func Open(cmd *cobra.Command, f *cmdutil.Factory) (*db.Store, error) {
-	return open(cmd, f, false, false)
+// Settings are a command's database settings, resolved by cmdutil's one
+// resolver (flag > chosen profile > environment > default profile) before
+// its run function starts: the run function opens the database through
+// an Opener and never looks a setting up by flag name.
+type Settings struct {
+	DB          cmdutil.Value // the OAuth tables' DSN, and where it came from
+	TablePrefix cmdutil.Value // $wgDBprefix
+	CentralAuth cmdutil.Value // CentralAuth's DSN, to name owners from globaluser
+	WikiDB      cmdutil.Value // the central wiki's own DSN, when not DB's
 }
 
-// OpenAdmin is Open for commands that write the audit trail: it also checks
-// logging, log_search and comment.
-func OpenAdmin(cmd *cobra.Command, f *cmdutil.Factory) (*db.Store, error) {
-	return open(cmd, f, false, true)
+// ResolveSettings resolves the database settings for cmd. When no
+// database is configured the others are not read: nothing would use them.
+func ResolveSettings(cmd *cobra.Command, f *cmdutil.Factory) (Settings, error) {
+	var s Settings
+	if err := f.Bind(cmd, cmdutil.ValueSetting("db", &s.DB)); err != nil || s.DB.Value == "" {
+		return s, err
+	}
+	err := f.Bind(cmd, cmdutil.ValueSetting("table-prefix", &s.TablePrefix), cmdutil.ValueSetting("centralauth-db", &s.CentralAuth),
+		cmdutil.ValueSetting("wiki-db", &s.WikiDB))
+	return s, err
+}
+
+// Opener is the store factory of a command's options: its settings,
+// resolved, and what opening needs from the factory (~/.my.cnf warnings,
+// MWOAUTH_DB_PASSWORD, the selected profile, the clocks).
+type Opener struct {
+	Settings
+	// Now judges group memberships and blocks (MWOAUTH_NOW pins it);
+	// WallNow stamps writes, whatever MWOAUTH_NOW says.
+	Now, WallNow func() time.Time
+
+	f *cmdutil.Factory
+}
+
+// NewOpener resolves cmd's database settings into an Opener.
+func NewOpener(cmd *cobra.Command, f *cmdutil.Factory) (*Opener, error) {
+	s, err := ResolveSettings(cmd, f)
+	if err != nil {
+		return nil, err
+	}
+	return OpenerFor(f, s), nil
+}
+
+// OpenerFor is the Opener of settings already resolved.
+func OpenerFor(f *cmdutil.Factory, s Settings) *Opener {
+	return &Opener{Settings: s, Now: f.Now, WallNow: f.WallNow, f: f}
+}
+
+// Configured: a database is configured (by flag, environment or profile).
+func (o *Opener) Configured() bool { return o.DB.Value != "" }
+
+// Require is the usage error (exit 2) of a command that needs a database
+// and has none configured, saying where to configure one; nil when one is.
+// Commands call it while checking their flags, so the mistake is reported
+// before any work starts.
+func (o *Opener) Require() error {
+	if o.Configured() {
+		return nil
+	}
+	return cmdutil.FlagErrorf("no database configured: pass --db mysql:user@unix(/run/mysqld/mysqld.sock)/wikidb (or sqlite:<path>), set MWOAUTH_DB, or add db = ... to a profile (try: mwoauth sandbox)")
+}
+
+// Open opens the configured database for reading only (a replica, a file
+// the user may only read). No database configured is a usage error (exit 2)
+// that says where to configure one. ctx is the command's, Ctrl-C caught
+// (cmdutil.CatchInterrupt): a server that hangs or a transaction that must
+// roll back is cancelled, not killed.
+func (o *Opener) Open(ctx context.Context) (*db.Store, error) {
+	return o.open(ctx, false, false, true)
+}
+
+// OpenAdmin is Open for commands that write the audit trail: read-write,
+// and logging, log_search and comment are checked too.
+func (o *Opener) OpenAdmin(ctx context.Context) (*db.Store, error) {
+	return o.open(ctx, false, true, false)
 }
 
 // OpenWritable opens the configured database to write rows that are not
 // consumer actions (token mint --create-row): read-write, without the
 // audit-trail tables' check.
-func OpenWritable(cmd *cobra.Command, f *cmdutil.Factory) (*db.Store, error) {
-	return openWith(cmd, f, false, false, false)
+func (o *Opener) OpenWritable(ctx context.Context) (*db.Store, error) {
+	return o.open(ctx, false, false, false)
 }
 
 // OpenOptional returns (nil, nil) when no database is configured (token
 // verify/decode/scan use the database only when there is one). It reads
-// only; group memberships and blocks are judged at f.Now.
-func OpenOptional(cmd *cobra.Command, f *cmdutil.Factory) (*db.Store, error) {
-	return open(cmd, f, true, false)
+// only; group memberships and blocks are judged at Now.
+func (o *Opener) OpenOptional(ctx context.Context) (*db.Store, error) {
+	return o.open(ctx, true, false, true)
 }
 
-func open(cmd *cobra.Command, f *cmdutil.Factory, optional, admin bool) (*db.Store, error) {
-	return openWith(cmd, f, optional, admin, !admin)
-}
+// Where names the database(s) st touches (see the function Where).
+func (o *Opener) Where(st *db.Store) string { return Where(o.f, st) }
 
-func openWith(cmd *cobra.Command, f *cmdutil.Factory, optional, admin, readOnly bool) (*db.Store, error) {
-	dbValue, err := f.Resolve(cmd, "db")
-	if err != nil {
-		return nil, err
-	}
-	dsn := dbValue.Value
+// Profile names the profile st's database came from (see the function
+// Profile).
+func (o *Opener) Profile(st *db.Store) string { return Profile(o.f, st) }
+
+func (o *Opener) open(ctx context.Context, optional, admin, readOnly bool) (*db.Store, error) {
+	dsn := o.DB.Value
 	if dsn == "" {
 		if optional {
 			return nil, nil
 		}
-		return nil, cmdutil.FlagErrorf("no database configured: pass --db mysql:user@unix(/run/mysqld/mysqld.sock)/wikidb (or sqlite:<path>), set MWOAUTH_DB, or add db = ... to a profile (try: mwoauth sandbox)")
+		return nil, o.Require()
 	}
-	prefix, err := f.Setting(cmd, "table-prefix")
-	if err != nil {
-		return nil, err
-	}
-	central, err := f.Setting(cmd, "centralauth-db")
-	if err != nil {
-		return nil, err
-	}
-	wiki, err := f.Setting(cmd, "wiki-db")
-	if err != nil {
-		return nil, err
-	}
-	var lg *login
+	wiki, central := o.WikiDB.Value, o.CentralAuth.Value
+	lg := &login{}
 	if isMySQL(dsn) || isMySQL(wiki) || isMySQL(central) {
-		if lg, err = readLogin(f); err != nil {
+		var err error
+		if lg, err = readLogin(o.f); err != nil {
 			return nil, err
 		}
-	} else {
-		lg = &login{}
 	}
-	// From here on the command talks to a server that may hang or a
-	// transaction that must roll back: Ctrl-C cancels instead of killing.
-	ctx := cmdutil.CatchInterrupt(cmd)
 	st, err := db.Open(ctx, dsn, db.Options{
-		TablePrefix: prefix, Password: lg.password, Client: lg.client, WikiDSN: wiki, CentralAuthDSN: central, CentralAuthPassword: lg.password,
-		Admin: admin, ReadOnly: readOnly, Now: f.Now, WallNow: f.WallNow,
+		TablePrefix: o.TablePrefix.Value, Password: lg.password, Client: lg.client, WikiDSN: wiki, CentralAuthDSN: central, CentralAuthPassword: lg.password,
+		Admin: admin, ReadOnly: readOnly, Now: o.Now, WallNow: o.WallNow,
 	})
 	if err != nil {
 		return nil, lg.explain(err, dsn)
 	}
-	origins.Store(st, dbValue)
+	origins.Store(st, o.DB)
 	return st, nil
+}
+
+// Open, OpenAdmin, OpenWritable and OpenOptional open cmd's database as
+// the Opener methods of the same names do, for commands whose run
+// function still takes cmd. From here on Ctrl-C cancels cmd's context.
+func Open(cmd *cobra.Command, f *cmdutil.Factory) (*db.Store, error) {
+	return openFor(cmd, f, (*Opener).Open)
+}
+
+// OpenAdmin: see Open.
+func OpenAdmin(cmd *cobra.Command, f *cmdutil.Factory) (*db.Store, error) {
+	return openFor(cmd, f, (*Opener).OpenAdmin)
+}
+
+// OpenWritable: see Open.
+func OpenWritable(cmd *cobra.Command, f *cmdutil.Factory) (*db.Store, error) {
+	return openFor(cmd, f, (*Opener).OpenWritable)
+}
+
+// OpenOptional: see Open.
+func OpenOptional(cmd *cobra.Command, f *cmdutil.Factory) (*db.Store, error) {
+	return openFor(cmd, f, (*Opener).OpenOptional)
+}
+
+func openFor(cmd *cobra.Command, f *cmdutil.Factory, open func(*Opener, context.Context) (*db.Store, error)) (*db.Store, error) {
+	o, err := NewOpener(cmd, f)
+	if err != nil {
+		return nil, err
+	}
+	return open(o, cmdutil.CatchInterrupt(cmd))
 }
 
 // origins remembers where each open store's DSN came from (flag, env or

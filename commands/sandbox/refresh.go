@@ -1,11 +1,13 @@
 package sandbox
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -15,7 +17,32 @@ import (
 	"github.com/mwoauth/mwoauth/jwtutil/keys"
 )
 
-func newCmdRefresh(f *cmdutil.Factory) *cobra.Command {
+// refreshOptions are what "mwoauth sandbox refresh" runs with.
+type refreshOptions struct {
+	IO  *cmdutil.IOStreams
+	Ctx context.Context  // Ctrl-C cancels it (cmdutil.CatchInterrupt)
+	Now func() time.Time // when the new sample tokens are minted
+	// OpenDB opens the sandbox's SQLite database (the store factory).
+	OpenDB func(ctx context.Context, path string) (*db.Store, error)
+
+	// Dir is the sandbox: "" for ./mwoauth-sandbox, or else the folder
+	// of the sandbox profile's database.
+	Dir    string
+	Format string // text or json
+	// ConfigPath is the configuration file whose sandbox profile names
+	// the folder when Dir is "".
+	ConfigPath string
+}
+
+// openSQLite opens the SQLite database at path, as the sandbox's own.
+func openSQLite(ctx context.Context, path string) (*db.Store, error) {
+	return db.Open(ctx, "sqlite:"+path, db.Options{})
+}
+
+// newCmdRefresh builds "sandbox refresh"; runF, when not nil, replaces
+// refreshRun.
+func newCmdRefresh(f *cmdutil.Factory, runF func(*refreshOptions) error) *cobra.Command {
+	opts := &refreshOptions{IO: f.IO, Now: f.Now, OpenDB: openSQLite}
 	cmd := &cobra.Command{
 		Use:   "refresh [DIR]",
 		Short: "Mint the sandbox's sample tokens and access log anew",
@@ -35,11 +62,19 @@ profile's database is in. A folder that holds no sandbox marker is refused
   mwoauth token verify @mwoauth-sandbox/tokens/valid.jwt`,
 		Args: cmdutil.Args(cobra.MaximumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			dir := ""
-			if len(args) == 1 {
-				dir = args[0]
+			opts.Ctx = cmdutil.CatchInterrupt(cmd)
+			var err error
+			if opts.Format, err = cmdutil.OutputFormat(cmd, "text", "json"); err != nil {
+				return err
 			}
-			return runRefresh(cmd, f, dir)
+			if len(args) == 1 {
+				opts.Dir = args[0]
+			}
+			opts.ConfigPath = cmdutil.ConfigPath(f.ConfigPath)
+			if runF != nil {
+				return runF(opts)
+			}
+			return refreshRun(opts)
 		},
 	}
 	cmdutil.AddOutputFlag(cmd, "text", "json")
@@ -48,14 +83,14 @@ profile's database is in. A folder that holds no sandbox marker is refused
 
 // findSandbox picks the folder to refresh: DIR, ./mwoauth-sandbox, or the
 // folder of the sandbox profile's database.
-func findSandbox(f *cmdutil.Factory, dir string) (string, error) {
+func findSandbox(configPath, dir string) (string, error) {
 	if dir != "" {
 		return dir, nil
 	}
 	if _, err := os.Stat(filepath.Join(DefaultDir, Marker)); err == nil {
 		return DefaultDir, nil
 	}
-	if cf, _, err := cmdutil.ReadConfigFile(cmdutil.ConfigPath(f.ConfigPath)); err == nil && cf.HasProfile(ProfileName) {
+	if cf, _, err := cmdutil.ReadConfigFile(configPath); err == nil && cf.HasProfile(ProfileName) {
 		if p := cmdutil.SQLitePath(cf.Profile(ProfileName)["db"]); p != "" {
 			if _, err := os.Stat(filepath.Join(filepath.Dir(p), Marker)); err == nil {
 				return filepath.Dir(p), nil
@@ -65,13 +100,12 @@ func findSandbox(f *cmdutil.Factory, dir string) (string, error) {
 	return "", cmdutil.Exitf(cmdutil.ExitNotFound, "no sandbox in ./%s and no sandbox profile pointing at one: run \"mwoauth sandbox\" to make one, or name its folder", DefaultDir)
 }
 
-func runRefresh(cmd *cobra.Command, f *cmdutil.Factory, dir string) error {
-	ctx := cmdutil.CatchInterrupt(cmd)
-	format, err := cmdutil.OutputFormat(cmd, "text", "json")
+// refreshRun mints the sample tokens anew, replaces their rows and writes
+// the token files and the access log.
+func refreshRun(opts *refreshOptions) error {
+	ctx := opts.Ctx
+	dir, err := findSandbox(opts.ConfigPath, opts.Dir)
 	if err != nil {
-		return err
-	}
-	if dir, err = findSandbox(f, dir); err != nil {
 		return err
 	}
 	abs, err := filepath.Abs(dir)
@@ -100,14 +134,14 @@ func runRefresh(cmd *cobra.Command, f *cmdutil.Factory, dir string) error {
 		return cmdutil.Exitf(cmdutil.ExitFailure, "%s: %v", cmdutil.Safe(privPath), err)
 	}
 	dbPath := filepath.Join(abs, "wiki.sqlite")
-	st, err := db.Open(ctx, "sqlite:"+dbPath, db.Options{})
+	st, err := opts.OpenDB(ctx, dbPath)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return cmdutil.Exitf(cmdutil.ExitNotFound, "%s has no wiki.sqlite: recreate it with \"mwoauth sandbox %s --force\"", cmdutil.Safe(dir), cmdutil.Safe(dir))
 		}
 		return err
 	}
-	now := f.Now()
+	now := opts.Now()
 	var tokens map[string]string
 	err = st.Seed(ctx, func(sd *db.Seeder) error {
 		// The rows of the tokens being replaced go; rows of anything
@@ -142,15 +176,15 @@ func runRefresh(cmd *cobra.Command, f *cmdutil.Factory, dir string) error {
 	if err != nil {
 		return err
 	}
-	if format == "json" {
-		return cmdutil.WriteJSON(f.IO.Out, map[string]any{"dir": abs, "db": "sqlite:" + dbPath, "tokens": tokenFiles,
+	if opts.Format == "json" {
+		return cmdutil.WriteJSON(opts.IO.Out, map[string]any{"dir": abs, "db": "sqlite:" + dbPath, "tokens": tokenFiles,
 			"access_log": logPath, "tokens_valid_until": validUntil(now)})
 	}
-	s := f.IO.Styles()
-	fmt.Fprintf(f.IO.Out, "%s Sample tokens minted anew in %s\n", s.OK.Render("✓"), cmdutil.Safe(filepath.Join(dir, "tokens")))
-	fmt.Fprintf(f.IO.Out, "  tokens       %s (live ones valid until %s)\n", sampleNames(), validUntil(now))
-	fmt.Fprintf(f.IO.Out, "  access log   %s\n", cmdutil.Safe(filepath.Join(dir, AccessLog)))
-	fmt.Fprintf(f.IO.Out, "  database     %s (their oauth2_access_tokens rows replaced)\n", cmdutil.Safe(filepath.Join(dir, "wiki.sqlite")))
+	s := opts.IO.Styles()
+	fmt.Fprintf(opts.IO.Out, "%s Sample tokens minted anew in %s\n", s.OK.Render("✓"), cmdutil.Safe(filepath.Join(dir, "tokens")))
+	fmt.Fprintf(opts.IO.Out, "  tokens       %s (live ones valid until %s)\n", sampleNames(), validUntil(now))
+	fmt.Fprintf(opts.IO.Out, "  access log   %s\n", cmdutil.Safe(filepath.Join(dir, AccessLog)))
+	fmt.Fprintf(opts.IO.Out, "  database     %s (their oauth2_access_tokens rows replaced)\n", cmdutil.Safe(filepath.Join(dir, "wiki.sqlite")))
 	return nil
 }
 

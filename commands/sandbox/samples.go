@@ -6,9 +6,13 @@ import (
 	"crypto/rsa"
 	"encoding/base64"
 	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
+	"github.com/mwoauth/mwoauth/commands/cmdutil"
 	"github.com/mwoauth/mwoauth/db"
 	"github.com/mwoauth/mwoauth/jwtutil"
 	"github.com/mwoauth/mwoauth/mediawiki"
@@ -212,4 +216,63 @@ func accessLog(tokens map[string]string, now time.Time) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// writeSamples writes the token files and the access log into the sandbox
+// folder abs, each whole or not at all (written aside, then renamed).
+func writeSamples(abs string, tokens map[string]string, now time.Time) (tokenFiles []string, logPath string, err error) {
+	for _, name := range SampleFiles() {
+		p := filepath.Join(abs, "tokens", name)
+		if err := writeFileAtomic(p, []byte(tokens[name]+"\n"), 0o600); err != nil {
+			return nil, "", cmdutil.Exitf(cmdutil.ExitFailure, "write token: %v", err)
+		}
+		tokenFiles = append(tokenFiles, p)
+	}
+	sort.Strings(tokenFiles)
+	log, err := accessLog(tokens, now)
+	if err != nil {
+		return nil, "", cmdutil.Exitf(cmdutil.ExitFailure, "write access log: %v", err)
+	}
+	logPath = filepath.Join(abs, AccessLog)
+	if err := writeFileAtomic(logPath, log, 0o600); err != nil {
+		return nil, "", cmdutil.Exitf(cmdutil.ExitFailure, "write access log: %v", err)
+	}
+	return tokenFiles, logPath, nil
+}
+
+func writeFileAtomic(path string, data []byte, mode os.FileMode) error {
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, data, mode); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return nil
+}
+
+// sampleNames lists the token files without .jwt, for people.
+func sampleNames() string {
+	names := SampleFiles()
+	for i, n := range names {
+		names[i] = strings.TrimSuffix(n, ".jwt")
+	}
+	return strings.Join(names, ", ")
+}
+
+// validUntil is when the first of the live sample tokens minted at now
+// expires.
+func validUntil(now time.Time) string {
+	now = now.UTC().Truncate(time.Second)
+	var first time.Time
+	for _, s := range samples(now) {
+		if s.o.OwnerOnly || s.o.ExpiresIn == 0 || s.o.Now.After(now) {
+			continue
+		}
+		if exp := s.o.Now.Add(s.o.ExpiresIn); first.IsZero() || exp.Before(first) {
+			first = exp
+		}
+	}
+	return first.Format(time.RFC3339)
 }

@@ -5,11 +5,11 @@
 package sandbox
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"time"
 
@@ -35,9 +35,37 @@ const Marker = ".mwoauth-sandbox"
 var owned = []string{"wiki.sqlite", "wiki.sqlite-journal", "wiki.sqlite-wal", "wiki.sqlite-shm",
 	"oauth2-private.pem", "oauth2-public.pem", "tokens", AccessLog, Marker}
 
+// createOptions are what "mwoauth sandbox" runs with.
+type createOptions struct {
+	IO  *cmdutil.IOStreams
+	Ctx context.Context // Ctrl-C cancels it (cmdutil.CatchInterrupt)
+	// Now is when the sandbox's history happened and its tokens were
+	// minted: with a pinned clock (MWOAUTH_NOW) all but the key pair and
+	// the token ids are reproducible.
+	Now func() time.Time
+	// CreateDB creates the sandbox's SQLite database (the store factory).
+	CreateDB func(ctx context.Context, path string) (*db.Store, error)
+
+	Dir    string
+	Force  bool
+	Format string // text or json
+	// ConfigPath is the configuration file the profile is written to.
+	ConfigPath string
+	// Chosen is the profile --profile or MWOAUTH_PROFILE chooses ("" when
+	// neither does): another one means the sandbox is not what a bare
+	// command uses.
+	Chosen string
+}
+
 // NewCmdSandbox builds the "sandbox" command.
 func NewCmdSandbox(f *cmdutil.Factory) *cobra.Command {
-	var force bool
+	return newCmdSandbox(f, nil, nil)
+}
+
+// newCmdSandbox builds "sandbox" with its refresh; runF and refreshF, when
+// not nil, replace createRun and refreshRun.
+func newCmdSandbox(f *cmdutil.Factory, runF func(*createOptions) error, refreshF func(*refreshOptions) error) *cobra.Command {
+	opts := &createOptions{IO: f.IO, Now: f.Now, CreateDB: db.CreateSQLite, Dir: DefaultDir}
 	cmd := &cobra.Command{
 		Use:   "sandbox [DIR]",
 		Short: "Create a practice wiki (SQLite) with consumers, tokens and keys",
@@ -86,19 +114,33 @@ access log anew, keeping everything else.`,
   mwoauth --profile sandbox consumer list`,
 		Args: cmdutil.Args(cobra.MaximumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			dir := DefaultDir
 			if len(args) == 1 {
-				dir = args[0]
-				if err := refuseNearSubcommand(cmd, dir); err != nil {
+				opts.Dir = args[0]
+				if err := refuseNearSubcommand(cmd, opts.Dir); err != nil {
 					return err
 				}
 			}
-			return run(cmd, f, dir, force)
+			opts.Ctx = cmdutil.CatchInterrupt(cmd)
+			var err error
+			if opts.Format, err = cmdutil.OutputFormat(cmd, "text", "json"); err != nil {
+				return err
+			}
+			opts.ConfigPath = cmdutil.ConfigPath(f.ConfigPath)
+			// MWOAUTH_PROFILE chooses a profile over the file's default,
+			// and --profile over both.
+			opts.Chosen = f.Env("MWOAUTH_PROFILE")
+			if f.Profile != "" {
+				opts.Chosen = f.Profile
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return createRun(opts)
 		},
 	}
-	cmd.Flags().BoolVar(&force, "force", false, "Replace an existing sandbox in DIR")
+	cmd.Flags().BoolVar(&opts.Force, "force", false, "Replace an existing sandbox in DIR")
 	cmdutil.AddOutputFlag(cmd, "text", "json")
-	cmd.AddCommand(newCmdRefresh(f))
+	cmd.AddCommand(newCmdRefresh(f, refreshF))
 	return cmd
 }
 
@@ -120,18 +162,16 @@ func refuseNearSubcommand(cmd *cobra.Command, dir string) error {
 	return nil
 }
 
-func run(cmd *cobra.Command, f *cmdutil.Factory, dir string, force bool) error {
-	ctx := cmdutil.CatchInterrupt(cmd)
-	format, err := cmdutil.OutputFormat(cmd, "text", "json")
-	if err != nil {
-		return err
-	}
+// createRun makes the sandbox: folder, key pair, database, sample tokens,
+// access log and profile.
+func createRun(opts *createOptions) error {
+	ctx, dir := opts.Ctx, opts.Dir
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return err
 	}
 	if entries, err := os.ReadDir(abs); err == nil && len(entries) > 0 {
-		if !force {
+		if !opts.Force {
 			return cmdutil.Exitf(cmdutil.ExitRefused, "%s already exists and is not empty; pass --force to replace the sandbox in it", dir)
 		}
 		if _, err := os.Stat(filepath.Join(abs, Marker)); err != nil {
@@ -167,7 +207,7 @@ func run(cmd *cobra.Command, f *cmdutil.Factory, dir string, force bool) error {
 	}
 
 	dbPath := filepath.Join(abs, "wiki.sqlite")
-	st, err := db.CreateSQLite(ctx, dbPath)
+	st, err := opts.CreateDB(ctx, dbPath)
 	if err != nil {
 		return cmdutil.Exitf(cmdutil.ExitFailure, "create %s: %v", dbPath, err)
 	}
@@ -175,7 +215,7 @@ func run(cmd *cobra.Command, f *cmdutil.Factory, dir string, force bool) error {
 		st.Close()
 		return cmdutil.Exitf(cmdutil.ExitFailure, "%v", err)
 	}
-	now := f.Now()
+	now := opts.Now()
 	tokens, err := seed(ctx, st, key, now)
 	st.Close()
 	if err != nil {
@@ -186,7 +226,7 @@ func run(cmd *cobra.Command, f *cmdutil.Factory, dir string, force bool) error {
 		return err
 	}
 
-	cfgPath := cmdutil.ConfigPath(f.ConfigPath)
+	cfgPath := opts.ConfigPath
 	profile := [][2]string{
 		{"db", "sqlite:" + dbPath},
 		{"public-key", pubPath},
@@ -199,22 +239,19 @@ func run(cmd *cobra.Command, f *cmdutil.Factory, dir string, force bool) error {
 	if err != nil {
 		return cmdutil.Exitf(cmdutil.ExitFailure, "write profile: %v", err)
 	}
-	// MWOAUTH_PROFILE chooses a profile over the file's default: then the
-	// sandbox is not what a bare command uses, whatever the file says.
-	chosen := f.Env("MWOAUTH_PROFILE")
-	if f.Profile != "" {
-		chosen = f.Profile
-	}
+	// A chosen profile wins over the file's default: then the sandbox is
+	// not what a bare command uses, whatever the file says.
+	chosen := opts.Chosen
 	isDefault := def.IsDefault() && (chosen == "" || chosen == ProfileName)
 
-	if format == "json" {
+	if opts.Format == "json" {
 		m := map[string]any{"dir": abs, "db": "sqlite:" + dbPath, "public_key": pubPath, "private_key": privPath,
 			"issuer": Issuer, "config": cfgPath, "profile": ProfileName, "default_profile": isDefault, "tokens": tokenFiles,
 			"access_log": logPath, "tokens_valid_until": validUntil(now)}
-		return cmdutil.WriteJSON(f.IO.Out, m)
+		return cmdutil.WriteJSON(opts.IO.Out, m)
 	}
-	s := f.IO.Styles()
-	out := f.IO.Out
+	s := opts.IO.Styles()
+	out := opts.IO.Out
 	safeDir := func(name string) string { return cmdutil.Safe(filepath.Join(dir, name)) }
 	fmt.Fprintf(out, "%s Sandbox wiki created in %s\n", s.OK.Render("✓"), cmdutil.Safe(dir))
 	fmt.Fprintf(out, "  database     %s (%d consumers in every stage and of every risk, %d users with and without rights, log history)\n", safeDir("wiki.sqlite"),
@@ -252,137 +289,4 @@ func run(cmd *cobra.Command, f *cmdutil.Factory, dir string, force bool) error {
 		fmt.Fprintf(out, "  %s\n", cmdutil.Safe(line))
 	}
 	return nil
-}
-
-// DefaultStatus says whether a profile WriteProfile wrote is the file's
-// default.
-type DefaultStatus int
-
-const (
-	otherDefault DefaultStatus = iota // the file names another default
-	madeDefault                       // the file had none: now it is this one
-	wasDefault                        // the file already named this one
-)
-
-// IsDefault: the profile is the file's default after the write.
-func (d DefaultStatus) IsDefault() bool { return d != otherDefault }
-
-// writeSamples writes the token files and the access log into the sandbox
-// folder abs, each whole or not at all (written aside, then renamed).
-func writeSamples(abs string, tokens map[string]string, now time.Time) (tokenFiles []string, logPath string, err error) {
-	for _, name := range SampleFiles() {
-		p := filepath.Join(abs, "tokens", name)
-		if err := writeFileAtomic(p, []byte(tokens[name]+"\n"), 0o600); err != nil {
-			return nil, "", cmdutil.Exitf(cmdutil.ExitFailure, "write token: %v", err)
-		}
-		tokenFiles = append(tokenFiles, p)
-	}
-	sort.Strings(tokenFiles)
-	log, err := accessLog(tokens, now)
-	if err != nil {
-		return nil, "", cmdutil.Exitf(cmdutil.ExitFailure, "write access log: %v", err)
-	}
-	logPath = filepath.Join(abs, AccessLog)
-	if err := writeFileAtomic(logPath, log, 0o600); err != nil {
-		return nil, "", cmdutil.Exitf(cmdutil.ExitFailure, "write access log: %v", err)
-	}
-	return tokenFiles, logPath, nil
-}
-
-func writeFileAtomic(path string, data []byte, mode os.FileMode) error {
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, data, mode); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return nil
-}
-
-// sampleNames lists the token files without .jwt, for people.
-func sampleNames() string {
-	names := SampleFiles()
-	for i, n := range names {
-		names[i] = strings.TrimSuffix(n, ".jwt")
-	}
-	return strings.Join(names, ", ")
-}
-
-// validUntil is when the first of the live sample tokens minted at now
-// expires.
-func validUntil(now time.Time) string {
-	now = now.UTC().Truncate(time.Second)
-	var first time.Time
-	for _, s := range samples(now) {
-		if s.o.OwnerOnly || s.o.ExpiresIn == 0 || s.o.Now.After(now) {
-			continue
-		}
-		if exp := s.o.Now.Add(s.o.ExpiresIn); first.IsZero() || exp.Before(first) {
-			first = exp
-		}
-	}
-	return first.Format(time.RFC3339)
-}
-
-// WriteProfile adds or replaces the [profile NAME] section of the INI file
-// at path, keeping every other line as it was. It sets "default = NAME" only
-// when the file has no default, and reports whether NAME is the default
-// now, and since when.
-func WriteProfile(path, name string, values [][2]string) (def DefaultStatus, err error) {
-	old, err := os.ReadFile(path)
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return otherDefault, err
-	}
-	ini, err := cmdutil.ParseINI(strings.NewReader(string(old)))
-	if err != nil {
-		return otherDefault, fmt.Errorf("%s: %v", path, err)
-	}
-	var kept []string
-	inTarget := false
-	for _, line := range strings.Split(strings.TrimRight(string(old), "\n"), "\n") {
-		t := strings.TrimSpace(line)
-		if strings.HasPrefix(t, "[") {
-			end := strings.IndexByte(t, ']')
-			sec := t
-			if end > 0 {
-				sec = strings.Join(strings.Fields(t[1:end]), " ")
-			}
-			inTarget = sec == "profile "+name
-		}
-		if !inTarget {
-			kept = append(kept, line)
-		}
-	}
-	for len(kept) > 0 && strings.TrimSpace(kept[len(kept)-1]) == "" {
-		kept = kept[:len(kept)-1]
-	}
-	switch ini.Global["default"] {
-	case "":
-		kept = append([]string{"default = " + name}, kept...)
-		def = madeDefault
-	case name:
-		def = wasDefault
-	}
-	var b strings.Builder
-	for _, l := range kept {
-		b.WriteString(l + "\n")
-	}
-	if len(kept) > 0 {
-		b.WriteString("\n")
-	}
-	b.WriteString("[profile " + name + "]\n")
-	b.WriteString("# Written by mwoauth sandbox; rerun it to recreate.\n")
-	for _, kv := range values {
-		b.WriteString(kv[0] + " = " + kv[1] + "\n")
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return otherDefault, err
-	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, []byte(b.String()), 0o600); err != nil {
-		return otherDefault, err
-	}
-	return def, os.Rename(tmp, path)
 }

@@ -199,20 +199,16 @@ func noAcceptance(cmd *cobra.Command, st *db.Store, c *mediawiki.Consumer, user 
 // currentWikiID is the wiki the token is issued on: the wiki setting, else
 // the database's wiki id (its name, -prefix with a table prefix).
 func currentWikiID(cmd *cobra.Command, f *cmdutil.Factory) (string, error) {
-	wiki, err := f.Setting(cmd, "wiki")
-	if err != nil || wiki != "" {
+	var wiki string
+	if err := f.Bind(cmd, cmdutil.StringSetting("wiki", &wiki)); err != nil || wiki != "" {
 		return wiki, err
 	}
-	dsn, err := f.Setting(cmd, "db")
+	s, err := dbcmd.ResolveSettings(cmd, f)
 	if err != nil {
 		return "", err
 	}
-	prefix, err := f.Setting(cmd, "table-prefix")
-	if err != nil {
-		return "", err
-	}
-	if name := db.DatabaseName(dsn); name != "" {
-		return mediawiki.WikiID(name, prefix), nil
+	if name := db.DatabaseName(s.DB.Value); name != "" {
+		return mediawiki.WikiID(name, s.TablePrefix.Value), nil
 	}
 	return "", nil
 }

@@ -1,0 +1,114 @@
+package consumer
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mwoauth/mwoauth/commands/cmdutil"
+	"github.com/mwoauth/mwoauth/commands/dbcmd"
+	"github.com/mwoauth/mwoauth/mediawiki"
+)
+
+// The settings the consumer commands share, beyond the database's
+// (dbcmd): the performer's rights as $wgGroupPermissions grants them, and
+// $wgMWOAuthRequestExpirationAge. Each is resolved here, once, into a
+// typed option before a run function starts.
+
+// addRightsFlags adds the performer-rights settings.
+func addRightsFlags(cmd *cobra.Command, skip *bool) {
+	fl := cmd.Flags()
+	fl.String("manager-groups", "", "Groups holding mwoauthmanageconsumer, as $wgGroupPermissions says (`list`; default sysop,oauthadmin,steward)")
+	fl.String("suppressor-groups", "", "Groups holding mwoauthsuppress, as $wgGroupPermissions says (`list`; default sysop,oauthadmin,steward,suppress)")
+	fl.String("request-expiration-age", "", "$wgMWOAuthRequestExpirationAge: `age` after which a proposal is expired (default 30d; 0 = never)")
+	fl.BoolVar(skip, "skip-rights-check", false, "Write even if MediaWiki would refuse the performer (shown loudly in the preview)")
+}
+
+// addExpiryFlag adds request-expiration-age to a reading command.
+func addExpiryFlag(cmd *cobra.Command) {
+	cmd.Flags().String("request-expiration-age", "", "$wgMWOAuthRequestExpirationAge: `age` after which a proposal is expired (default 30d; 0 = never)")
+}
+
+// addWriteFlags adds --dry-run and --yes, which every command that writes
+// to the wiki (the actions, revoke) takes.
+func addWriteFlags(cmd *cobra.Command, dryRun, yes *bool) {
+	fl := cmd.Flags()
+	fl.BoolVar(dryRun, "dry-run", false, "Print the SQL script that would run (stdout) and the preview (stderr); write nothing")
+	fl.BoolVarP(yes, "yes", "y", false, "Do not ask for confirmation")
+}
+
+// groupRights resolves manager-groups and suppressor-groups.
+func groupRights(cmd *cobra.Command, f *cmdutil.Factory) (mediawiki.GroupRights, error) {
+	g := mediawiki.DefaultGroupRights()
+	var manager, suppressor string
+	if err := f.Bind(cmd, cmdutil.StringSetting("manager-groups", &manager), cmdutil.StringSetting("suppressor-groups", &suppressor)); err != nil {
+		return g, err
+	}
+	for _, s := range []struct {
+		value string
+		dst   *[]string
+	}{{manager, &g.Manager}, {suppressor, &g.Suppressor}} {
+		if strings.TrimSpace(s.value) == "" {
+			continue
+		}
+		var groups []string
+		for _, p := range strings.Split(s.value, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				groups = append(groups, p)
+			}
+		}
+		*s.dst = groups
+	}
+	return g, nil
+}
+
+// expirationAge resolves request-expiration-age: a Go duration, a number of
+// days with d ("30d"), or seconds as MediaWiki writes it ("2592000"). 0 (or
+// a negative value) turns auto-expiry off.
+func expirationAge(cmd *cobra.Command, f *cmdutil.Factory) (time.Duration, error) {
+	var v string
+	if err := f.Bind(cmd, cmdutil.StringSetting("request-expiration-age", &v)); err != nil || strings.TrimSpace(v) == "" {
+		return mediawiki.DefaultRequestExpirationAge, err
+	}
+	d, ok := parseAge(v)
+	if !ok {
+		return 0, cmdutil.FlagErrorf("request-expiration-age %q: want seconds, 30d or a duration like 720h", strings.TrimSpace(v))
+	}
+	if d <= 0 {
+		return -1, nil // off
+	}
+	return d, nil
+}
+
+// parseAge reads an age as MediaWiki settings and people write it: a Go
+// duration (720h), days with d (30d, 1.5d), or seconds (2592000).
+func parseAge(v string) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	var n float64
+	switch {
+	case strings.HasSuffix(v, "d") && scanFloat(strings.TrimSuffix(v, "d"), &n):
+		return time.Duration(n * float64(24*time.Hour)), true
+	case scanFloat(v, &n):
+		return time.Duration(n * float64(time.Second)), true
+	}
+	d, err := time.ParseDuration(v)
+	return d, err == nil
+}
+
+func scanFloat(s string, n *float64) bool {
+	_, err := fmt.Sscanf(s, "%g", n)
+	return err == nil && strings.Trim(s, "0123456789.") == ""
+}
+
+// opener resolves cmd's database settings into the store factory of a
+// command that needs the database: none configured is a usage error at
+// once, before any work.
+func opener(cmd *cobra.Command, f *cmdutil.Factory) (*dbcmd.Opener, error) {
+	o, err := dbcmd.NewOpener(cmd, f)
+	if err != nil {
+		return nil, err
+	}
+	return o, o.Require()
+}
