@@ -123,7 +123,7 @@ func (w *worker) observe(cand []byte, at pos, t jwtutil.NumericDate, timed bool)
 	}
 	k := w.keyer.key(cand)
 	var u *use
-	class := jwtutil.ClassOK
+	var class jwtutil.Class
 	if tl := w.local.find(&k); tl != nil {
 		u, class = &tl.use, tl.class
 	} else {

@@ -37,9 +37,6 @@ func tokenFromStdin(args []string) bool {
 	return len(args) == 0 || args[0] == "-"
 }
 
-// instant is instantAt on the factory's clock.
-func instant(f *cmdutil.Factory, at string) (time.Time, error) { return instantAt(f.Now, at) }
-
 // instantAt resolves --at (or the clock): a time, or a span from the clock
 // such as +2h, -30m or +1d (QA's "two hours from now").
 func instantAt(clock func() time.Time, at string) (time.Time, error) {

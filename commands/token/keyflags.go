@@ -208,15 +208,6 @@ func (k *keyFlags) load(ios *cmdutil.IOStreams, vo *verdict.Options, stdinUser s
 	return nil
 }
 
-// resolve is bind and load at once, for commands that have not split
-// their settings from their run yet.
-func (k *keyFlags) resolve(cmd *cobra.Command, f *cmdutil.Factory, vo *verdict.Options, stdinUser string) error {
-	if err := k.bind(cmd, f); err != nil {
-		return err
-	}
-	return k.load(f.IO, vo, stdinUser)
-}
-
 // x509Keys are the RSA keys of Envoy's reading of an x509 {kid:
 // certificate} map, which jwtutil's JWKS parser does not take.
 func x509Keys(set *envoy.JWKS) []keys.JWK {
