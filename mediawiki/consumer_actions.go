@@ -75,9 +75,11 @@ func (e *TransitionError) Error() string { return fmt.Sprintf("%s (%s)", e.Msg, 
 //	disable  from approved, or disabled when only the flag changes → disabled, suppressed = suppress
 //	reenable from disabled                    → approved, not suppressed
 func Transition(action ConsumerAction, stage int, deleted, suppress bool) (toStage int, toDeleted, noChange bool, err *TransitionError) {
+	refuse := func(key, msg string) (int, bool, bool, *TransitionError) {
+		return stage, deleted, false, &TransitionError{Key: key, Msg: msg}
+	}
 	if stage == StageConfigurationBased {
-		return stage, deleted, false, &TransitionError{Key: "mwoauthmanageconsumers-error-configuration-based",
-			Msg: "the consumer is configuration-based ($wgOAuthStaticApps): its row is a shadow and editing it has no effect"}
+		return refuse("mwoauthmanageconsumers-error-configuration-based", "the consumer is configuration-based ($wgOAuthStaticApps): its row is a shadow and editing it has no effect")
 	}
 	switch action {
 	case ActionApprove:
@@ -89,8 +91,7 @@ func Transition(action ConsumerAction, stage int, deleted, suppress bool) (toSta
 				return stage, deleted, true, nil
 			}
 		}
-		return stage, deleted, false, &TransitionError{Key: "mwoauth-consumer-not-proposed",
-			Msg: fmt.Sprintf("the consumer is %s: only proposed, rejected or expired consumers can be approved", StageName(stage))}
+		return refuse("mwoauth-consumer-not-proposed", fmt.Sprintf("the consumer is %s: only proposed, rejected or expired consumers can be approved", StageName(stage)))
 	case ActionReject:
 		switch {
 		case stage == StageProposed:
@@ -102,7 +103,7 @@ func Transition(action ConsumerAction, stage int, deleted, suppress bool) (toSta
 		if stage == StageExpired {
 			msg = "the proposal has expired (the wiki's auto-maintenance makes proposals older than $wgMWOAuthRequestExpirationAge expired): expired consumers cannot be rejected, only approved"
 		}
-		return stage, deleted, false, &TransitionError{Key: "mwoauth-consumer-not-proposed", Msg: msg}
+		return refuse("mwoauth-consumer-not-proposed", msg)
 	case ActionDisable:
 		switch {
 		case stage == StageApproved:
@@ -112,8 +113,7 @@ func Transition(action ConsumerAction, stage int, deleted, suppress bool) (toSta
 		case stage == StageDisabled:
 			return StageDisabled, suppress, false, nil
 		}
-		return stage, deleted, false, &TransitionError{Key: "mwoauth-consumer-not-approved",
-			Msg: fmt.Sprintf("the consumer is %s, not approved: only approved consumers can be disabled", StageName(stage))}
+		return refuse("mwoauth-consumer-not-approved", fmt.Sprintf("the consumer is %s, not approved: only approved consumers can be disabled", StageName(stage)))
 	case ActionReenable:
 		switch {
 		case stage == StageDisabled:
@@ -121,10 +121,9 @@ func Transition(action ConsumerAction, stage int, deleted, suppress bool) (toSta
 		case stage == StageApproved && !deleted:
 			return stage, deleted, true, nil
 		}
-		return stage, deleted, false, &TransitionError{Key: "mwoauth-consumer-not-disabled",
-			Msg: fmt.Sprintf("the consumer is %s, not disabled: only disabled consumers can be re-enabled", StageName(stage))}
+		return refuse("mwoauth-consumer-not-disabled", fmt.Sprintf("the consumer is %s, not disabled: only disabled consumers can be re-enabled", StageName(stage)))
 	}
-	return stage, deleted, false, &TransitionError{Key: "unknown-action", Msg: fmt.Sprintf("unknown action %q", action)}
+	return refuse("unknown-action", fmt.Sprintf("unknown action %q", action))
 }
 
 // SuppressFlag reports whether action takes the form's suppress flag.

@@ -516,24 +516,25 @@ func Malformed(raw string, err error, o Options) *Result {
 	return r
 }
 
+// deviationWords say what each deviation lcobucci refuses is (%s is the
+// segment); a deviation not named here (a duplicate member, which lcobucci
+// reads past) adds no words.
+var deviationWords = map[string]string{
+	jwtutil.DevPadding:      "the %s carries '=' padding",
+	jwtutil.DevTrailingBits: "the %s's last character has non-zero unused bits",
+	jwtutil.DevInvalidUTF8:  "the %s holds invalid UTF-8",
+	jwtutil.DevSurrogate:    "the %s holds an unpaired surrogate escape",
+	jwtutil.DevDepth:        "the %s nests deeper than 512 levels",
+	jwtutil.DevEmptyKey:     "the %s has a member named \"\"",
+}
+
 // deviationNote explains, from Parse's record, why a token's bytes differ
 // from what the parser accepts.
 func deviationNote(t *jwtutil.Token) string {
 	var parts []string
 	for _, d := range t.Deviations {
-		switch d.Code {
-		case jwtutil.DevPadding:
-			parts = append(parts, "the "+d.Segment+" carries '=' padding")
-		case jwtutil.DevTrailingBits:
-			parts = append(parts, "the "+d.Segment+"'s last character has non-zero unused bits")
-		case jwtutil.DevInvalidUTF8:
-			parts = append(parts, "the "+d.Segment+" holds invalid UTF-8")
-		case jwtutil.DevSurrogate:
-			parts = append(parts, "the "+d.Segment+" holds an unpaired surrogate escape")
-		case jwtutil.DevDepth:
-			parts = append(parts, "the "+d.Segment+" nests deeper than 512 levels")
-		case jwtutil.DevEmptyKey:
-			parts = append(parts, "the "+d.Segment+" has a member named \"\"")
+		if w, ok := deviationWords[d.Code]; ok {
+			parts = append(parts, fmt.Sprintf(w, d.Segment))
 		}
 	}
 	if len(parts) == 0 {

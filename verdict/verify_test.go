@@ -277,6 +277,32 @@ func TestHostileTokensAgree(t *testing.T) {
 	}
 }
 
+// The format check names, after the parser's reason, each deviation of
+// the bytes that the parser refuses; a duplicate member adds nothing.
+func TestFormatDetailNamesDeviations(t *testing.T) {
+	key := privateKey(t, "oauth2-private.pem")
+	pub := []*rsa.PublicKey{&key.PublicKey}
+	hdr := `{"typ":"JWT","alg":"RS256"}`
+	body := `{"aud":"5096568cc6652b5ad36358427f1bd60c","jti":"j","iat":1795338475,"nbf":1795338475,"exp":1795342075,"sub":"1","scopes":["basic"]}`
+	p := strings.Split(craft(t, hdr, body, key), ".")
+	for _, tt := range []struct{ name, raw, note string }{
+		{"padding", p[0] + "=." + p[1] + "." + p[2], " (the header carries '=' padding)"},
+		{"invalid utf-8", craft(t, hdr, strings.Replace(body, `"sub":"1"`, "\"sub\":\"\xff\"", 1), key), " (the payload holds invalid UTF-8)"},
+		{"empty key and duplicate", craft(t, hdr, strings.Replace(body, `{`, `{"":1,"jti":"k",`, 1), key), " (the payload has a member named \"\")"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			tok, err := jwtutil.Parse(tt.raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := Verify(tok, Options{Keys: pub, Now: validAt})
+			if d := r.Checks[0].Detail; r.Checks[0].Name != "format" || !strings.HasSuffix(d, tt.note) {
+				t.Errorf("format check %q: %q; want it to end %q", r.Checks[0].Name, d, tt.note)
+			}
+		})
+	}
+}
+
 // The real owner-only token's exp (year 3026) judged at many instants:
 // no overflow anywhere.
 func TestOwnerOnlyTokenAtAnyTime(t *testing.T) {

@@ -206,21 +206,20 @@ func checkRun(opts *checkOptions) error {
 	asPath, onArgv := opts.GivenAs == "path", !opts.FromSettings
 	var keys []*checkedKey
 	res := checkJSON{MediaWiki: opts.MediaWiki, Lints: []checkLintJSON{}}
-	if opts.Private != "" {
-		ck, err := checkOne(opts, opts.Private, mediawiki.RolePrivate, onArgv, asPath)
+	for _, k := range []struct {
+		arg  string
+		role mediawiki.KeyRole
+		out  **checkKeyJSON
+	}{{opts.Private, mediawiki.RolePrivate, &res.Private}, {opts.Public, mediawiki.RolePublic, &res.Public}} {
+		if k.arg == "" {
+			continue
+		}
+		ck, err := checkOne(opts, k.arg, k.role, onArgv, asPath)
 		if err != nil {
 			return err
 		}
 		keys = append(keys, ck)
-		res.Private = ck.json
-	}
-	if opts.Public != "" {
-		ck, err := checkOne(opts, opts.Public, mediawiki.RolePublic, onArgv, asPath)
-		if err != nil {
-			return err
-		}
-		keys = append(keys, ck)
-		res.Public = ck.json
+		*k.out = ck.json
 	}
 	if len(keys) == 2 && keys[0].info != nil && keys[1].info != nil {
 		m := keys[0].info.Public.Equal(keys[1].info.Public)

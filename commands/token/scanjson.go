@@ -32,24 +32,14 @@ func writeScanJSON(w io.Writer, rep *logscan.Report) error {
 }
 
 func appendTokenLine(b []byte, tr *logscan.TokenReport) []byte {
-	b = append(b, `{"id":`...)
-	b = str(b, tr.ID)
-	b = append(b, `,"jti":`...)
-	b = str(b, tr.JTI)
-	b = append(b, `,"aud":`...)
-	b = str(b, tr.Aud)
-	b = append(b, `,"sub":`...)
-	b = str(b, tr.Sub)
-	b = append(b, `,"verdict":`...)
-	b = str(b, tr.Verdict.String())
-	b = append(b, `,"exit_code":`...)
-	b = strconv.AppendInt(b, int64(cmdutil.ClassExitCode(tr.Verdict)), 10)
-	if tr.Detail != "" {
-		b = append(b, `,"detail":`...)
-		b = str(b, tr.Detail)
-	}
-	b = append(b, `,"count":`...)
-	b = strconv.AppendInt(b, tr.Count, 10)
+	b = member(b, `{"id":`, tr.ID)
+	b = member(b, `,"jti":`, tr.JTI)
+	b = member(b, `,"aud":`, tr.Aud)
+	b = member(b, `,"sub":`, tr.Sub)
+	b = member(b, `,"verdict":`, tr.Verdict.String())
+	b = intMember(b, `,"exit_code":`, int64(cmdutil.ClassExitCode(tr.Verdict)))
+	b = optStr(b, `,"detail":`, tr.Detail)
+	b = intMember(b, `,"count":`, tr.Count)
 	b = append(b, `,"first_seen":`...)
 	b = appendSeen(b, &tr.FirstSeen)
 	b = append(b, `,"last_seen":`...)
@@ -61,8 +51,7 @@ func appendTokenLine(b []byte, tr *logscan.TokenReport) []byte {
 	if m := tr.MediaWiki; m != nil {
 		b = append(b, `,"mediawiki":{"accepted":`...)
 		b = appendBoolPtr(b, m.Accepted)
-		b = append(b, `,"reason":`...)
-		b = str(b, m.Reason)
+		b = member(b, `,"reason":`, m.Reason)
 		if u := m.User; u != nil {
 			b = append(b, `,"user":`...)
 			b = appendUser(b, u)
@@ -70,22 +59,16 @@ func appendTokenLine(b []byte, tr *logscan.TokenReport) []byte {
 		b = append(b, '}')
 	}
 	if r := tr.TokenRow; r != nil {
-		b = append(b, `,"token_row":{"found":`...)
-		b = strconv.AppendBool(b, r.Found)
-		b = append(b, `,"revoked":`...)
-		b = strconv.AppendBool(b, r.Revoked)
-		b = append(b, `,"acceptance_id":`...)
-		b = strconv.AppendInt(b, r.AcceptanceID, 10)
+		b = boolMember(b, `,"token_row":{"found":`, r.Found)
+		b = boolMember(b, `,"revoked":`, r.Revoked)
+		b = intMember(b, `,"acceptance_id":`, r.AcceptanceID)
 		b = append(b, '}')
 	}
 	if c := tr.Consumer; c != nil {
 		b = append(b, `,"consumer":`...)
 		b = appendConsumerRef(b, c)
 	}
-	if tr.Token != "" {
-		b = append(b, `,"token":`...)
-		b = str(b, tr.Token)
-	}
+	b = optStr(b, `,"token":`, tr.Token)
 	return append(b, "}\n"...)
 }
 
@@ -103,24 +86,17 @@ func writeSummaryLine(w io.Writer, rep *logscan.Report) error {
 	}
 	b = append(b, ']')
 	for _, f := range []struct {
-		name string
-		n    int64
-	}{{"bytes", s.Bytes}, {"lines", s.Lines}, {"lines_with_tokens", s.LinesWithTokens}, {"skipped_binary", s.SkippedBinary},
-		{"skipped_too_long", s.SkippedTooLong}, {"lines_without_time", s.LinesWithoutTime}, {"occurrences", s.Occurrences},
-		{"unique_tokens", int64(s.UniqueTokens)}} {
-		b = append(b, `,"`...)
-		b = append(b, f.name...)
-		b = append(b, `":`...)
-		b = strconv.AppendInt(b, f.n, 10)
+		key string
+		n   int64
+	}{{`,"bytes":`, s.Bytes}, {`,"lines":`, s.Lines}, {`,"lines_with_tokens":`, s.LinesWithTokens}, {`,"skipped_binary":`, s.SkippedBinary},
+		{`,"skipped_too_long":`, s.SkippedTooLong}, {`,"lines_without_time":`, s.LinesWithoutTime}, {`,"occurrences":`, s.Occurrences},
+		{`,"unique_tokens":`, int64(s.UniqueTokens)}} {
+		b = intMember(b, f.key, f.n)
 	}
-	b = append(b, `,"valid":`...)
-	b = strconv.AppendBool(b, s.Valid)
-	b = append(b, `,"judged_at":`...)
-	b = str(b, s.JudgedAt)
-	b = append(b, `,"time_source":`...)
-	b = str(b, s.TimeSource)
-	b = append(b, `,"database":`...)
-	b = strconv.AppendBool(b, s.Database)
+	b = boolMember(b, `,"valid":`, s.Valid)
+	b = member(b, `,"judged_at":`, s.JudgedAt)
+	b = member(b, `,"time_source":`, s.TimeSource)
+	b = boolMember(b, `,"database":`, s.Database)
 	b = append(b, `,"tokens_by_verdict":`...)
 	b = appendCounts(b, s.TokensByVerdict)
 	b = append(b, `,"uses_by_verdict":`...)
@@ -131,14 +107,10 @@ func writeSummaryLine(w io.Writer, rep *logscan.Report) error {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = append(b, `{"verdict":`...)
-		b = str(b, v.Verdict.String())
-		b = append(b, `,"exit_code":`...)
-		b = strconv.AppendInt(b, int64(cmdutil.ClassExitCode(v.Verdict)), 10)
-		b = append(b, `,"tokens":`...)
-		b = strconv.AppendInt(b, int64(v.Tokens), 10)
-		b = append(b, `,"uses":`...)
-		b = strconv.AppendInt(b, v.Uses, 10)
+		b = member(b, `{"verdict":`, v.Verdict.String())
+		b = intMember(b, `,"exit_code":`, int64(cmdutil.ClassExitCode(v.Verdict)))
+		b = intMember(b, `,"tokens":`, int64(v.Tokens))
+		b = intMember(b, `,"uses":`, v.Uses)
 		b = append(b, `,"first_seen":`...)
 		b = appendSeenPtr(b, v.FirstSeen)
 		b = append(b, `,"last_seen":`...)
@@ -163,8 +135,7 @@ func writeSummaryLine(w io.Writer, rep *logscan.Report) error {
 	if err != nil {
 		return err
 	}
-	b = append(b, `],"mediawiki_version":`...)
-	b = str(b, rep.Meta.MediaWiki)
+	b = member(b, `],"mediawiki_version":`, rep.Meta.MediaWiki)
 	if len(rep.Meta.DatabaseConsulted) > 0 {
 		b = append(b, `,"database_consulted":`...)
 		b = append(b, rep.Meta.DatabaseConsulted...)
@@ -175,16 +146,13 @@ func writeSummaryLine(w io.Writer, rep *logscan.Report) error {
 }
 
 func appendConsumerSummary(b []byte, c *logscan.ConsumerSummary) []byte {
-	b = append(b, `{"aud":`...)
-	b = str(b, c.Aud)
+	b = member(b, `{"aud":`, c.Aud)
 	if c.Consumer != nil {
 		b = append(b, `,"consumer":`...)
 		b = appendConsumerRef(b, c.Consumer)
 	}
-	b = append(b, `,"tokens":`...)
-	b = strconv.AppendInt(b, int64(c.Tokens), 10)
-	b = append(b, `,"uses":`...)
-	b = strconv.AppendInt(b, c.Uses, 10)
+	b = intMember(b, `,"tokens":`, int64(c.Tokens))
+	b = intMember(b, `,"uses":`, c.Uses)
 	b = append(b, `,"tokens_by_verdict":`...)
 	b = appendCounts(b, c.TokensByVerdict)
 	b = append(b, `,"uses_by_verdict":`...)
@@ -197,24 +165,15 @@ func appendConsumerSummary(b []byte, c *logscan.ConsumerSummary) []byte {
 }
 
 func appendConsumerRef(b []byte, c *logscan.ConsumerRef) []byte {
-	b = append(b, `{"found":`...)
-	b = strconv.AppendBool(b, c.Found)
-	if c.Name != "" {
-		b = append(b, `,"name":`...)
-		b = str(b, c.Name)
-	}
-	b = append(b, `,"stage":`...)
-	b = strconv.AppendInt(b, int64(c.Stage), 10)
-	if c.StageName != "" {
-		b = append(b, `,"stage_name":`...)
-		b = str(b, c.StageName)
-	}
+	b = boolMember(b, `{"found":`, c.Found)
+	b = optStr(b, `,"name":`, c.Name)
+	b = intMember(b, `,"stage":`, int64(c.Stage))
+	b = optStr(b, `,"stage_name":`, c.StageName)
 	return append(b, '}')
 }
 
 func appendUser(b []byte, u *mediawiki.RequestUser) []byte {
-	b = append(b, `{"anonymous":`...)
-	b = strconv.AppendBool(b, u.Anonymous)
+	b = boolMember(b, `{"anonymous":`, u.Anonymous)
 	b = append(b, `,"central_id":`...)
 	if u.CentralID == nil {
 		b = append(b, "null"...)
@@ -227,24 +186,15 @@ func appendUser(b []byte, u *mediawiki.RequestUser) []byte {
 	} else {
 		b = str(b, *u.Name)
 	}
-	b = append(b, `,"source":`...)
-	b = str(b, u.Source)
-	if u.Note != "" {
-		b = append(b, `,"note":`...)
-		b = str(b, u.Note)
-	}
+	b = member(b, `,"source":`, u.Source)
+	b = optStr(b, `,"note":`, u.Note)
 	return append(b, '}')
 }
 
 func appendSeen(b []byte, s *logscan.Seen) []byte {
-	b = append(b, `{"file":`...)
-	b = str(b, s.File)
-	b = append(b, `,"line":`...)
-	b = strconv.AppendInt(b, s.Line, 10)
-	if s.Time != "" {
-		b = append(b, `,"time":`...)
-		b = str(b, s.Time)
-	}
+	b = member(b, `{"file":`, s.File)
+	b = intMember(b, `,"line":`, s.Line)
+	b = optStr(b, `,"time":`, s.Time)
 	return append(b, '}')
 }
 
@@ -283,3 +233,23 @@ func appendCounts[N int | int64](b []byte, m map[string]N) []byte {
 }
 
 func str(b []byte, s string) []byte { return cmdutil.AppendJSONString(b, s) }
+
+// member appends a string member; key is what precedes the value
+// (`,"name":`, or `{"name":` for the first).
+func member(b []byte, key, s string) []byte { return str(append(b, key...), s) }
+
+// intMember appends a number member.
+func intMember(b []byte, key string, n int64) []byte {
+	return strconv.AppendInt(append(b, key...), n, 10)
+}
+
+// boolMember appends a true/false member.
+func boolMember(b []byte, key string, v bool) []byte { return strconv.AppendBool(append(b, key...), v) }
+
+// optStr appends a string member only when s is not empty (omitempty).
+func optStr(b []byte, key, s string) []byte {
+	if s == "" {
+		return b
+	}
+	return member(b, key, s)
+}

@@ -5,6 +5,7 @@ import (
 	"crypto/rsa"
 	"encoding/base64"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"math/big"
 	"slices"
@@ -101,6 +102,31 @@ func TestParseKeyFiles(t *testing.T) {
 				if _, err := ParsePrivateKey(readKey(t, tt.file)); !errors.Is(err, ErrPublicKeyPEM) {
 					t.Errorf("ParsePrivateKey on public material: err = %v", err)
 				}
+			}
+		})
+	}
+}
+
+// Every PEM form is also read as bare DER, as the same format; a block of
+// each form whose bytes do not parse says which form it failed as.
+func TestDERForms(t *testing.T) {
+	for _, tt := range []struct{ file, format, fails string }{
+		{"oauth2-private.pem", FormatPKCS8, "PRIVATE KEY block is not valid PKCS#8: "},
+		{"oauth2-private-pkcs1.pem", FormatPKCS1, "RSA PRIVATE KEY block is not valid PKCS#1: "},
+		{"oauth2-public.pem", FormatPKIX, "PUBLIC KEY block is not valid PKIX: "},
+		{"oauth2-public-pkcs1.pem", FormatPKCS1, "RSA PUBLIC KEY block is not valid PKCS#1: "},
+		{"oauth2-cert.pem", FormatCertificate, "CERTIFICATE block does not parse: "},
+	} {
+		t.Run(tt.file, func(t *testing.T) {
+			block, _ := pem.Decode(readKey(t, tt.file))
+			k, err := ParseKey(block.Bytes)
+			if err != nil || k.Format != tt.format || k.PEMType != "" || !k.Public.Equal(realPublic(t)) {
+				t.Fatalf("bare DER of %s: %+v, %v; want the real key as %s", tt.file, k, err, tt.format)
+			}
+			block.Bytes = block.Bytes[:len(block.Bytes)/2]
+			_, err = ParseKey(pem.EncodeToMemory(block))
+			if !errors.Is(err, ErrBadKey) || !strings.Contains(err.Error(), tt.fails) {
+				t.Errorf("truncated %s block: %v; want ErrBadKey saying %q", block.Type, err, tt.fails)
 			}
 		})
 	}

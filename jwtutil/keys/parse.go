@@ -197,40 +197,22 @@ func parseBlock(block *pem.Block, passphrase []byte) (*KeyInfo, error) {
 		}
 		return k, err
 	}
-	switch block.Type {
-	case "PRIVATE KEY":
-		k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
+	for _, form := range derForms {
+		if form.pemType != block.Type {
+			continue
+		}
+		k, err := form.parse(block.Bytes)
 		if err != nil {
-			if alg := pkcs8Algorithm(block.Bytes); alg != "" && alg != "RSA" {
-				return nil, fmt.Errorf("%w: PRIVATE KEY block holds a %s key: MediaWiki OAuth 2 tokens are RS256 and need an RSA key", ErrNotRSA, alg)
+			if form.format == FormatPKCS8 {
+				if alg := pkcs8Algorithm(block.Bytes); alg != "" && alg != "RSA" {
+					return nil, fmt.Errorf("%w: PRIVATE KEY block holds a %s key: MediaWiki OAuth 2 tokens are RS256 and need an RSA key", ErrNotRSA, alg)
+				}
 			}
-			return nil, fmt.Errorf("%w: PRIVATE KEY block is not valid PKCS#8: %v", ErrBadKey, cleanX509Err(err))
+			return nil, fmt.Errorf("%w: %s block %s: %v", ErrBadKey, block.Type, form.fails, cleanX509Err(err))
 		}
-		return fromAny(k, FormatPKCS8, block.Type)
-	case "RSA PRIVATE KEY":
-		k, err := x509.ParsePKCS1PrivateKey(block.Bytes)
-		if err != nil {
-			return nil, fmt.Errorf("%w: RSA PRIVATE KEY block is not valid PKCS#1: %v", ErrBadKey, cleanX509Err(err))
-		}
-		return fromAny(k, FormatPKCS1, block.Type)
-	case "PUBLIC KEY":
-		k, err := x509.ParsePKIXPublicKey(block.Bytes)
-		if err != nil {
-			return nil, fmt.Errorf("%w: PUBLIC KEY block is not valid PKIX: %v", ErrBadKey, cleanX509Err(err))
-		}
-		return fromAny(k, FormatPKIX, block.Type)
-	case "RSA PUBLIC KEY":
-		k, err := x509.ParsePKCS1PublicKey(block.Bytes)
-		if err != nil {
-			return nil, fmt.Errorf("%w: RSA PUBLIC KEY block is not valid PKCS#1: %v", ErrBadKey, cleanX509Err(err))
-		}
-		return fromAny(k, FormatPKCS1, block.Type)
-	case "CERTIFICATE":
-		c, err := x509.ParseCertificate(block.Bytes)
-		if err != nil {
-			return nil, fmt.Errorf("%w: CERTIFICATE block does not parse: %v", ErrBadKey, cleanX509Err(err))
-		}
-		return fromAny(c.PublicKey, FormatCertificate, block.Type)
+		return fromAny(k, form.format, block.Type)
+	}
+	switch block.Type {
 	case "EC PRIVATE KEY", "EC PUBLIC KEY":
 		return nil, fmt.Errorf("%w: %s: MediaWiki OAuth 2 tokens are RS256 and need an RSA key", ErrNotRSA, block.Type)
 	case "DSA PRIVATE KEY", "OPENSSH PRIVATE KEY":
@@ -239,21 +221,31 @@ func parseBlock(block *pem.Block, passphrase []byte) (*KeyInfo, error) {
 	return nil, errSkipBlock
 }
 
+// derForms are the DER encodings of a key this package reads: the PEM
+// block type that names each, and the order bare DER is tried in.
+var derForms = []struct {
+	pemType, format string
+	fails           string // what the error says of a block that does not parse
+	parse           func([]byte) (any, error)
+}{
+	{"PRIVATE KEY", FormatPKCS8, "is not valid PKCS#8", x509.ParsePKCS8PrivateKey},
+	{"RSA PRIVATE KEY", FormatPKCS1, "is not valid PKCS#1", func(der []byte) (any, error) { return x509.ParsePKCS1PrivateKey(der) }},
+	{"PUBLIC KEY", FormatPKIX, "is not valid PKIX", x509.ParsePKIXPublicKey},
+	{"RSA PUBLIC KEY", FormatPKCS1, "is not valid PKCS#1", func(der []byte) (any, error) { return x509.ParsePKCS1PublicKey(der) }},
+	{"CERTIFICATE", FormatCertificate, "does not parse", func(der []byte) (any, error) {
+		c, err := x509.ParseCertificate(der)
+		if err != nil {
+			return nil, err
+		}
+		return c.PublicKey, nil
+	}},
+}
+
 func parseDER(der []byte) (*KeyInfo, error) {
-	if k, err := x509.ParsePKCS8PrivateKey(der); err == nil {
-		return fromAny(k, FormatPKCS8, "")
-	}
-	if k, err := x509.ParsePKCS1PrivateKey(der); err == nil {
-		return fromAny(k, FormatPKCS1, "")
-	}
-	if k, err := x509.ParsePKIXPublicKey(der); err == nil {
-		return fromAny(k, FormatPKIX, "")
-	}
-	if k, err := x509.ParsePKCS1PublicKey(der); err == nil {
-		return fromAny(k, FormatPKCS1, "")
-	}
-	if c, err := x509.ParseCertificate(der); err == nil {
-		return fromAny(c.PublicKey, FormatCertificate, "")
+	for _, form := range derForms {
+		if k, err := form.parse(der); err == nil {
+			return fromAny(k, form.format, "")
+		}
 	}
 	return nil, ErrNoKey
 }
