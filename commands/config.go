@@ -311,21 +311,26 @@ func profileChoiceOf(f *cmdutil.Factory) profileChoice {
 	return profileChoice{Flag: f.Profile, Env: f.Env("MWOAUTH_PROFILE"), None: f.NoProfile}
 }
 
-// target is the profile config set/unset change: --profile, else
+// open reads the configuration file at path (exists is false when there is
+// none yet) and names the profile config set/unset change: --profile, else
 // MWOAUTH_PROFILE, else the file's default.
-func (c profileChoice) target(cf *cmdutil.ConfigFile) (string, error) {
-	if c.None {
-		return "", cmdutil.FlagErrorf("--no-profile: there is no profile to change")
+func (c profileChoice) open(path string) (cf *cmdutil.ConfigFile, profile string, exists bool, err error) {
+	if cf, exists, err = cmdutil.ReadConfigFile(path); err != nil {
+		return nil, "", false, err
 	}
 	switch {
+	case c.None:
+		err = cmdutil.FlagErrorf("--no-profile: there is no profile to change")
 	case c.Flag != "":
-		return c.Flag, nil
+		profile = c.Flag
 	case c.Env != "":
-		return c.Env, nil
+		profile = c.Env
 	case cf.Default() != "":
-		return cf.Default(), nil
+		profile = cf.Default()
+	default:
+		err = cmdutil.FlagErrorf("no profile to change: give --profile NAME (it is created if missing)")
 	}
-	return "", cmdutil.FlagErrorf("no profile to change: give --profile NAME (it is created if missing)")
+	return cf, profile, exists, err
 }
 
 // ConfigSetOptions is one key = value to write into a profile.
@@ -388,11 +393,7 @@ name the file instead.`,
 }
 
 func configSetRun(opts *ConfigSetOptions) error {
-	cf, _, err := cmdutil.ReadConfigFile(opts.Path)
-	if err != nil {
-		return err
-	}
-	profile, err := opts.Profile.target(cf)
+	cf, profile, _, err := opts.Profile.open(opts.Path)
 	if err != nil {
 		return err
 	}
@@ -462,11 +463,7 @@ that is not there is reported and nothing changes (exit 0).`,
 }
 
 func configUnsetRun(opts *ConfigUnsetOptions) error {
-	cf, exists, err := cmdutil.ReadConfigFile(opts.Path)
-	if err != nil {
-		return err
-	}
-	profile, err := opts.Profile.target(cf)
+	cf, profile, exists, err := opts.Profile.open(opts.Path)
 	if err != nil {
 		return err
 	}
