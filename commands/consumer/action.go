@@ -265,10 +265,7 @@ func (r *actionPass) choose() (consumers []*db.Consumer, owner *ownerSelection, 
 		}
 		seen := map[int64]bool{}
 		for _, ref := range refs {
-			c, err := r.st.LookupConsumer(ctx, ref)
-			if errors.Is(err, db.ErrNotFound) {
-				return nil, nil, false, cmdutil.Exitf(cmdutil.ExitNotFound, "no consumer %q (give the 32-hex key or the numeric id); nothing written", cmdutil.Safe(ref))
-			}
+			c, err := findConsumer(ctx, r.st, ref, "; nothing written")
 			if err != nil {
 				return nil, nil, false, err
 			}

@@ -33,6 +33,18 @@ what changed, what was already so and what was refused, and exits 10 if
 any was refused (JSON: each result's outcome is changed, unchanged,
 refused or failed).`
 
+// findConsumer looks up the consumer a user named by KEY or ID. An unknown
+// one is exit 9 saying what to give; after ends the message ("; nothing
+// written" for a write). The reference is quoted, not escaped: the error
+// printer (cmdutil.ErrorLine) escapes the whole line once.
+func findConsumer(ctx context.Context, st *db.Store, ref, after string) (*db.Consumer, error) {
+	c, err := st.LookupConsumer(ctx, ref)
+	if errors.Is(err, db.ErrNotFound) {
+		return nil, cmdutil.Exitf(cmdutil.ExitNotFound, "no consumer %q (give the 32-hex key or the numeric id)%s", ref, after)
+	}
+	return c, err
+}
+
 // maxStdinKeys bounds a key list read from stdin (cmdutil.ReadInput's 1 MiB
 // holds about 30,000 keys).
 const maxStdinKeys = 100_000

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mwoauth/mwoauth/commands/cmdutil"
 	"github.com/mwoauth/mwoauth/commands/sandbox"
 	"github.com/mwoauth/mwoauth/internal/mariadbtest"
 )
@@ -147,5 +148,31 @@ func TestBulkOnRealWikiMariaDB(t *testing.T) {
 	}
 	if got := row(t, db, "SELECT GROUP_CONCAT(oarc_stage ORDER BY oarc_id) FROM oauth_registered_consumer"); got != "4,1,1,0,4" {
 		t.Errorf("stages %s, want 4,1,1,0,4 (1 and 5 still disabled, 2 and 3 re-enabled, the proposal untouched)", got)
+	}
+}
+
+// An unknown consumer is named the same way by every command that looks one
+// up (findConsumer), escaped: the reference is the user's, but it may come
+// from a pasted log line or stdin.
+func TestUnknownConsumerNamedSafely(t *testing.T) {
+	home := isolate(t)
+	sb := filepath.Join(home, "sb")
+	if r := mwoauth(t, false, "", "2026-11-22T12:00:00Z", "sandbox", sb); r.code != 0 {
+		t.Fatalf("sandbox: %s", r.stderr)
+	}
+	const ref = "\x1b[2Jab\u202ecd"
+	want := `no consumer "\\x1b[2Jab\\u202ecd" (give the 32-hex key or the numeric id)`
+	for _, tt := range []struct {
+		args  []string
+		after string
+	}{
+		{[]string{"consumer", "show", ref}, ""},
+		{[]string{"consumer", "revoke", ref, "--user", "Alice", "--yes"}, "; nothing written"},
+		{[]string{"consumer", "disable", ref, "--reason", "leak", "--yes"}, "; nothing written"},
+	} {
+		r := mwoauth(t, false, "", "2026-11-22T12:00:00Z", tt.args...)
+		if r.code != cmdutil.ExitNotFound || r.stdout != "" || r.stderr != "error: "+want+tt.after+"\n" {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q; want exit %d and %q", tt.args[1], r.code, r.stdout, r.stderr, cmdutil.ExitNotFound, want+tt.after)
+		}
 	}
 }

@@ -2,7 +2,6 @@ package consumer
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -117,10 +116,7 @@ func revokeRun(opts *revokeOptions) error {
 	defer st.Close()
 	ctx := opts.Ctx
 	where := opts.DB.Where(st)
-	c, err := st.LookupConsumer(ctx, opts.Ref)
-	if errors.Is(err, db.ErrNotFound) {
-		return cmdutil.Exitf(cmdutil.ExitNotFound, "no consumer %q (give the 32-hex key or the numeric id); nothing written", opts.Ref)
-	}
+	c, err := findConsumer(ctx, st, opts.Ref, "; nothing written")
 	if err != nil {
 		return err
 	}

@@ -22,11 +22,12 @@ func addRightsFlags(cmd *cobra.Command, skip *bool) {
 	fl := cmd.Flags()
 	fl.String("manager-groups", "", "Groups holding mwoauthmanageconsumer, as $wgGroupPermissions says (`list`; default sysop,oauthadmin,steward)")
 	fl.String("suppressor-groups", "", "Groups holding mwoauthsuppress, as $wgGroupPermissions says (`list`; default sysop,oauthadmin,steward,suppress)")
-	fl.String("request-expiration-age", "", "$wgMWOAuthRequestExpirationAge: `age` after which a proposal is expired (default 30d; 0 = never)")
+	addExpiryFlag(cmd)
 	fl.BoolVar(skip, "skip-rights-check", false, "Write even if MediaWiki would refuse the performer (shown loudly in the preview)")
 }
 
-// addExpiryFlag adds request-expiration-age to a reading command.
+// addExpiryFlag adds request-expiration-age (to the writing commands too,
+// through addRightsFlags).
 func addExpiryFlag(cmd *cobra.Command) {
 	cmd.Flags().String("request-expiration-age", "", "$wgMWOAuthRequestExpirationAge: `age` after which a proposal is expired (default 30d; 0 = never)")
 }

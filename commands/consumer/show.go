@@ -3,7 +3,6 @@ package consumer
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -128,10 +127,7 @@ func showRun(opts *showOptions) error {
 	defer st.Close()
 	ctx := opts.Ctx
 	e := expiry{now: opts.Now(), age: opts.ExpirationAge}
-	c, err := st.LookupConsumer(ctx, opts.Ref)
-	if errors.Is(err, db.ErrNotFound) {
-		return cmdutil.Exitf(cmdutil.ExitNotFound, "no consumer %q (give the 32-hex key or the numeric id)", opts.Ref)
-	}
+	c, err := findConsumer(ctx, st, opts.Ref, "")
 	if err != nil {
 		return err
 	}

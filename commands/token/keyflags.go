@@ -31,6 +31,13 @@ func readKey(ios *cmdutil.IOStreams, what, value string) ([]byte, error) {
 	return b, nil
 }
 
+// addPrivateKeyFlags registers --private-key and --passphrase-file, the
+// signing key of mint and remint that bindPrivateKey reads back.
+func addPrivateKeyFlags(cmd *cobra.Command) {
+	cmd.Flags().String("private-key", "", "RSA private key `file`, or - for stdin (env MWOAUTH_PRIVATE_KEY, profile private-key)")
+	cmdutil.AddPassphraseFlag(cmd)
+}
+
 // bindPrivateKey resolves the private-key setting (--private-key,
 // MWOAUTH_PRIVATE_KEY, profile) into *ref and the passphrase-file setting
 // into *passFile, refusing key text typed on the command line.

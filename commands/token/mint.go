@@ -154,8 +154,7 @@ prints {"token", "header", "claims", "exp"} (exp as RFC 3339 UTC), and with
 		},
 	}
 	fl := cmd.Flags()
-	fl.String("private-key", "", "RSA private key `file`, or - for stdin (env MWOAUTH_PRIVATE_KEY, profile private-key)")
-	cmdutil.AddPassphraseFlag(cmd)
+	addPrivateKeyFlags(cmd)
 	fl.StringVar(&opts.ClientID, "client-id", "", "Consumer key, the aud claim")
 	fl.Int64Var(&opts.User, "user", 0, "Central user `id` the token is for (with --client-credentials: the client's owner)")
 	fl.String("subject-scope", "", "CentralIdLookup `scope` of a mw: sub (default CentralAuth:, or local:<wiki id> with a database and no CentralAuth one)")

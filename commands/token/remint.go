@@ -103,8 +103,7 @@ claims exactly as written, and exp as RFC 3339 UTC.`,
 		},
 	}
 	flags := cmd.Flags()
-	flags.String("private-key", "", "RSA private key `file`, or - for stdin (env MWOAUTH_PRIVATE_KEY, profile private-key)")
-	cmdutil.AddPassphraseFlag(cmd)
+	addPrivateKeyFlags(cmd)
 	flags.String("public-key", "", "Public key `file` the input must verify against (default: the private key's public half)")
 	flags.StringVar(&fl.exp, "exp", "", "New exp: a `time` (RFC 3339 or unix)")
 	flags.Var(newSpanValue(&fl.expiresIn, 0), "expires-in", "New exp this `duration` after now: 30s, 5m, 4h, 1d, 2d3h")
