@@ -67,16 +67,12 @@ input is not a usable RSA key, 9 when the file does not exist.`,
 }
 
 func fingerprintRun(opts *fingerprintOptions) error {
-	src, err := readKeySource(opts.IO, opts.Key, true)
+	k, label, err := readArgKey(opts.IO, opts.Key)
 	if err != nil {
 		return err
 	}
-	k, err := jwtkeys.ParseKey(src.Data)
-	if err != nil {
-		return parseErr(src.Label, err)
-	}
 	out := fingerprintJSON{
-		Source: src.Label, Kind: keyKind(k), KeyType: "RSA", Bits: k.Bits(), Format: k.Format,
+		Source: label, Kind: keyKind(k), KeyType: "RSA", Bits: k.Bits(), Format: k.Format,
 		Fingerprint: jwtkeys.Fingerprint(k.Public), Thumbprint: jwtkeys.Thumbprint(k.Public),
 	}
 	if opts.Format == "json" {

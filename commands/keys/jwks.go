@@ -89,26 +89,22 @@ func jwksRun(opts *jwksOptions) error {
 	var pubs []*rsa.PublicKey
 	seen := map[string]string{}
 	for _, a := range args {
-		src, err := readKeySource(ios, a, true)
+		k, label, err := readArgKey(ios, a)
 		if err != nil {
 			return err
 		}
-		k, err := jwtkeys.ParseKey(src.Data)
-		if err != nil {
-			return parseErr(src.Label, err)
-		}
 		if k.IsPrivate() {
-			fmt.Fprintf(ios.ErrOut, "note: %s is a private key; using its public half (no private material is printed)\n", cmdutil.Safe(src.Label))
+			fmt.Fprintf(ios.ErrOut, "note: %s is a private key; using its public half (no private material is printed)\n", cmdutil.Safe(label))
 		}
 		if k.Bits() < jwtkeys.MinRSABits {
-			fmt.Fprintf(ios.ErrOut, "warning: %s has %d bits, below the %d MediaWiki requires\n", cmdutil.Safe(src.Label), k.Bits(), jwtkeys.MinRSABits)
+			fmt.Fprintf(ios.ErrOut, "warning: %s has %d bits, below the %d MediaWiki requires\n", cmdutil.Safe(label), k.Bits(), jwtkeys.MinRSABits)
 		}
 		kid := jwtkeys.Thumbprint(k.Public)
 		if prev, dup := seen[kid]; dup {
-			fmt.Fprintf(ios.ErrOut, "note: %s is the same key as %s; listed once\n", cmdutil.Safe(src.Label), cmdutil.Safe(prev))
+			fmt.Fprintf(ios.ErrOut, "note: %s is the same key as %s; listed once\n", cmdutil.Safe(label), cmdutil.Safe(prev))
 			continue
 		}
-		seen[kid] = src.Label
+		seen[kid] = label
 		pubs = append(pubs, k.Public)
 	}
 	doc, err := jwtkeys.JWKS(pubs...)

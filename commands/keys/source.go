@@ -54,10 +54,20 @@ func readKeySource(ios *cmdutil.IOStreams, value string, onArgv bool) (*keySourc
 	return src, nil
 }
 
-// parseErr turns a key parse failure into the command error: a file that
-// holds no usable RSA key is a bad argument (exit 2), named by its label.
-func parseErr(label string, err error) error {
-	return cmdutil.Exitf(cmdutil.ExitUsage, "%s: %v", label, err)
+// readArgKey reads and parses the key a command-line argument names (keys
+// fingerprint, keys jwks): unreadable is readKeySource's error; material
+// that holds no usable RSA key is a bad argument (exit 2), named by the
+// source's label, which is also returned.
+func readArgKey(ios *cmdutil.IOStreams, arg string) (*jwtkeys.KeyInfo, string, error) {
+	src, err := readKeySource(ios, arg, true)
+	if err != nil {
+		return nil, "", err
+	}
+	k, err := jwtkeys.ParseKey(src.Data)
+	if err != nil {
+		return nil, "", cmdutil.Exitf(cmdutil.ExitUsage, "%s: %v", src.Label, err)
+	}
+	return k, src.Label, nil
 }
 
 // keyKind names public/private for people.
