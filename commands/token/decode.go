@@ -281,8 +281,8 @@ func (d *decoded) consumer() *consumerInfo {
 func (d *decoded) json(rules mediawiki.Rules) decodeJSON {
 	tok, ex := d.tok, d.ex
 	out := decodeJSON{
-		Header:     rawObject(tok.RawHeader()),
-		Claims:     rawObject(tok.RawClaims()),
+		Header:     orderedRaw(tok.RawHeader()),
+		Claims:     orderedRaw(tok.RawClaims()),
 		Signature:  signatureJSON{Alg: tok.Alg(), Bytes: len(tok.Signature)},
 		Deviations: tok.Deviations,
 		Times:      map[string]timeJSON{},

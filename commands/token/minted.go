@@ -1,8 +1,6 @@
 package token
 
 import (
-	"bytes"
-	"encoding/json"
 	"io"
 
 	"github.com/mwoauth/mwoauth/commands/cmdutil"
@@ -22,7 +20,7 @@ type mintedJSON struct {
 }
 
 func writeMinted(w io.Writer, tok *jwtutil.Token, row *tokenRowJSON) error {
-	v := mintedJSON{Token: tok.Raw, Header: rawObject(tok.RawHeader()), Claims: rawObject(tok.RawClaims()), TokenRow: row}
+	v := mintedJSON{Token: tok.Raw, Header: orderedRaw(tok.RawHeader()), Claims: orderedRaw(tok.RawClaims()), TokenRow: row}
 	if exp := tok.TimeClaim("exp"); exp.Numeric {
 		v.Exp = jwtutil.FormatDate(exp.Date)
 	}
@@ -31,34 +29,8 @@ func writeMinted(w io.Writer, tok *jwtutil.Token, row *tokenRowJSON) error {
 
 // orderedRaw renders a JSON object from a token segment with its keys in
 // written order and every value's bytes as written (numbers stay
-// 1795342075.525625, never 1.795342075525625e+09).
-type orderedRaw []rawMember
+// 1795342075.525625, never 1.795342075525625e+09): jwtutil.ObjectJSON,
+// the one writer of such an object.
+type orderedRaw []jwtutil.RawMember
 
-type rawMember struct {
-	Key   string
-	Value json.RawMessage
-}
-
-func (o orderedRaw) MarshalJSON() ([]byte, error) {
-	var b bytes.Buffer
-	b.WriteByte('{')
-	for i, m := range o {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		k, _ := json.Marshal(m.Key)
-		b.Write(k)
-		b.WriteByte(':')
-		b.Write(m.Value)
-	}
-	b.WriteByte('}')
-	return b.Bytes(), nil
-}
-
-func rawObject(members []jwtutil.RawMember) orderedRaw {
-	out := make(orderedRaw, 0, len(members))
-	for _, m := range members {
-		out = append(out, rawMember{Key: m.Name, Value: json.RawMessage(m.JSON)})
-	}
-	return out
-}
+func (o orderedRaw) MarshalJSON() ([]byte, error) { return jwtutil.ObjectJSON(o), nil }

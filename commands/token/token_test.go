@@ -3,6 +3,7 @@ package token
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
@@ -184,4 +185,27 @@ func bigFile(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// TestDecodeJSONKeepsMembers: decode -o json shows the header and claims
+// in written order with names and values as written; a name is not
+// HTML-escaped (it once was, "\u003c", while the values beside it were
+// not), and a number keeps its digits.
+func TestDecodeJSONKeepsMembers(t *testing.T) {
+	unsetEnv(t)
+	seg := func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+	tok := seg(`{"typ":"JWT","alg":"RS256"}`) + "." + seg(`{"z<&>":"a<&>b","aud":"k","exp":1795342075.525625}`) + "." + seg("sig")
+	r := run(t, false, "", "decode", tok, "-o", "json")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	var compact bytes.Buffer
+	if err := json.Compact(&compact, []byte(r.stdout)); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"header":{"typ":"JWT","alg":"RS256"}`, `"claims":{"z<&>":"a<&>b","aud":"k","exp":1795342075.525625}`} {
+		if !strings.Contains(compact.String(), want) {
+			t.Errorf("decode -o json lacks %s:\n%s", want, r.stdout)
+		}
+	}
 }
