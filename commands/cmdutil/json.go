@@ -83,18 +83,23 @@ func escapeJSONControls(b []byte) []byte {
 		}
 		r, size := utf8.DecodeRune(b[i:])
 		if r == 0x7f || needsEscape(r) {
-			if r > 0xffff {
-				hi, lo := utf16.EncodeRune(r)
-				out = appendU(appendU(out, hi), lo)
-			} else {
-				out = appendU(out, r)
-			}
+			out = appendEscapedRune(out, r)
 		} else {
 			out = append(out, b[i:i+size]...)
 		}
 		i += size
 	}
 	return out
+}
+
+// appendEscapedRune writes r as \uXXXX, or beyond the BMP as the
+// surrogate pair JSON spells it with.
+func appendEscapedRune(out []byte, r rune) []byte {
+	if r > 0xffff {
+		hi, lo := utf16.EncodeRune(r)
+		return appendU(appendU(out, hi), lo)
+	}
+	return appendU(out, r)
 }
 
 func appendU(out []byte, r rune) []byte {

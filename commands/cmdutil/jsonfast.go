@@ -1,9 +1,6 @@
 package cmdutil
 
-import (
-	"unicode/utf16"
-	"unicode/utf8"
-)
+import "unicode/utf8"
 
 // AppendJSONString appends s as a JSON string exactly as WriteJSON writes
 // it (encoding/json with HTML escaping off, then escapeJSONControls):
@@ -51,12 +48,7 @@ func AppendJSONString(b []byte, s string) []byte {
 			b = append(b, `\ufffd`...)
 		case needsEscape(r):
 			b = append(b, s[start:i]...)
-			if r > 0xffff {
-				hi, lo := utf16.EncodeRune(r)
-				b = appendU(appendU(b, hi), lo)
-			} else {
-				b = appendU(b, r)
-			}
+			b = appendEscapedRune(b, r)
 		default:
 			i += size
 			continue
