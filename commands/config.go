@@ -530,7 +530,7 @@ func configUseRun(opts *ConfigUseOptions) error {
 		if p := cf.Profiles(); len(p) > 0 {
 			have = "have: " + strings.Join(p, ", ")
 		}
-		return cmdutil.FlagErrorf("no profile %q in %s (%s)", cmdutil.Safe(name), cmdutil.Safe(path), have)
+		return cmdutil.FlagErrorf("no profile %q in %s (%s)", name, path, have)
 	}
 	changed := cf.Default() != name
 	if changed {

@@ -185,3 +185,30 @@ func TestHostileStringsNeverReachTheTerminal(t *testing.T) {
 		}
 	}
 }
+
+// TestErrorsEscapeOnce: an error's text is escaped once, where it is
+// printed (cmdutil.ErrorLine). An error built with cmdutil.Safe would be
+// escaped again there: an ESC in --at printed as "\\x1b", and a backslash
+// the user typed shown doubled twice.
+func TestErrorsEscapeOnce(t *testing.T) {
+	freshHome(t)
+	tok := "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln"
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"token", "decode", tok, "--at", "\x1b[2J"}, `invalid time "\x1b[2J"`},
+		{[]string{"config", "get", "a\x1b]0;t\a"}, `unknown setting "a\x1b]0;t\a"`},
+		{[]string{"keys", "fingerprint", "/nonexistent/\x1b]0;t\a.pem"}, `/nonexistent/\x1b]0;t\x07.pem`},
+	} {
+		ios, _, _, errOut := cmdutil.Test()
+		if code := Run(ios, tt.args); code == 0 {
+			t.Errorf("%q: exit 0", tt.args)
+		}
+		got := errOut.String()
+		checkTerminalSafe(t, strings.Join(tt.args, " "), got, false)
+		if !strings.Contains(got, tt.want) || strings.Contains(got, `\\x`) {
+			t.Errorf("%q: stderr %q, want %q escaped once", tt.args, got, tt.want)
+		}
+	}
+}

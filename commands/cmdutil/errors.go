@@ -204,7 +204,7 @@ func FlagRequired(flag, why string) error {
 // newlines must not become several lines for scripts and log collectors),
 // through Safe, because a message can quote a token, a log or a database.
 func ErrorLine(err error) string {
-	return "error: " + Safe(strings.Join(strings.Fields(err.Error()), " "))
+	return "error: " + escape(strings.Join(strings.Fields(err.Error()), " "), false)
 }
 
 // IsSilent reports whether the error should not be printed again.

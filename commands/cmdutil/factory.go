@@ -79,7 +79,7 @@ func (f *Factory) Config() (*Config, error) {
 	f.once.Do(func() {
 		f.config, f.cfgErr = LoadConfig(ConfigPath(f.ConfigPath), f.Profile, f.NoProfile, f.getenv)
 		if f.cfgErr == nil && f.ConfigExplicit && !f.config.Exists {
-			f.config, f.cfgErr = nil, FlagErrorf("--config %s: no such file (mwoauth config set KEY VALUE --profile NAME --config FILE creates one)", Safe(f.ConfigPath))
+			f.config, f.cfgErr = nil, FlagErrorf("--config %s: no such file (mwoauth config set KEY VALUE --profile NAME --config FILE creates one)", f.ConfigPath)
 		}
 	})
 	return f.config, f.cfgErr

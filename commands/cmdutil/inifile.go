@@ -66,28 +66,28 @@ func ParseConfigFile(path string, r io.Reader) (*ConfigFile, error) {
 			}
 			f := strings.Fields(t[1:end])
 			if len(f) != 2 || f[0] != "profile" {
-				return nil, fail("section [%s] is not [profile NAME]", Safe(strings.Join(f, " ")))
+				return nil, fail("section [%s] is not [profile NAME]", strings.Join(f, " "))
 			}
 			if first, dup := seenSection[f[1]]; dup {
-				return nil, fail("[profile %s] appears twice (first on line %d)", Safe(f[1]), first)
+				return nil, fail("[profile %s] appears twice (first on line %d)", f[1], first)
 			}
 			seenSection[f[1]] = n
 			section = f[1]
 			ln.section, ln.header = section, true
 		case t[0] == '!':
-			return nil, fail("%s is not supported here (this is not a my.cnf)", Safe(strings.Fields(t)[0]))
+			return nil, fail("%s is not supported here (this is not a my.cnf)", strings.Fields(t)[0])
 		default:
 			k, v, ok := strings.Cut(t, "=")
 			if !ok {
 				if kk, _, colon := strings.Cut(t, ":"); colon && !strings.ContainsAny(kk, " \t") {
-					return nil, fail("%q: want key = value, not key: value", Safe(kk)+":")
+					return nil, fail("%q: want key = value, not key: value", kk+":")
 				}
-				return nil, fail("%q has no value (want key = value)", Safe(t))
+				return nil, fail("%q has no value (want key = value)", t)
 			}
 			key := CanonicalKey(k)
 			if section == "" {
 				if key != "default" {
-					return nil, fail("%q before any [profile NAME] section (only default = NAME belongs there)", Safe(key))
+					return nil, fail("%q before any [profile NAME] section (only default = NAME belongs there)", key)
 				}
 			} else if _, known := LookupSetting(key); !known {
 				return nil, fail("%s", UnknownSettingMessage(key))

@@ -35,7 +35,7 @@ func ReadPassphrase(path string) ([]byte, error) {
 		return nil, err
 	}
 	if b = bytes.TrimSuffix(bytes.TrimSuffix(b, []byte("\n")), []byte("\r")); len(b) == 0 {
-		return nil, FlagErrorf("passphrase file %s is empty", Safe(path))
+		return nil, FlagErrorf("passphrase file %s is empty", path)
 	}
 	return b, nil
 }

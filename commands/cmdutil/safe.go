@@ -29,7 +29,16 @@ import (
 //
 // Safe is for human output only. JSON output keeps the exact string (JSON
 // escaping already makes it inert); see WriteJSON.
-func Safe(s string) string {
+func Safe(s string) string { return escape(s, true) }
+
+// SafeError renders an error's text for a terminal. The text may already
+// hold escapes (Go's %q quoting, or a string an error took from Safe), so
+// backslashes are left as they are, and only what a terminal would act on
+// is escaped: escaping twice would print an ESC as \\x1b.
+func SafeError(err error) string { return escape(err.Error(), false) }
+
+// escape is Safe; with distinguish false, backslashes are not doubled.
+func escape(s string, distinguish bool) string {
 	if isPlain(s) {
 		return s
 	}
@@ -44,7 +53,7 @@ func Safe(s string) string {
 			writeRuneEscape(&b, r)
 		case r == '\\':
 			b.WriteByte('\\')
-			if backslashNeedsDoubling(s[i+size:]) {
+			if distinguish && backslashNeedsDoubling(s[i+size:]) {
 				b.WriteByte('\\')
 			}
 		default:

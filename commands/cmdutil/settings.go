@@ -95,7 +95,7 @@ func SettingKeys() []string {
 
 // UnknownSettingMessage words an unknown key, with the nearest known one.
 func UnknownSettingMessage(key string) string {
-	msg := fmt.Sprintf("unknown setting %q", Safe(key))
+	msg := fmt.Sprintf("unknown setting %q", key)
 	if s := nearest(key, SettingKeys()); s != "" {
 		return msg + fmt.Sprintf("; did you mean %s?", s)
 	}
@@ -303,7 +303,7 @@ func checkProfileFile(v Value, spec SettingSpec) error {
 	if v.Profile == "sandbox" { // commands/sandbox.ProfileName; that package imports this one
 		fix = fmt.Sprintf("run \"mwoauth sandbox\" to recreate the sandbox, or \"mwoauth config unset %s --profile sandbox\"", v.Key)
 	}
-	return Exitf(ExitNotFound, "profile %s: %s %s does not exist (%s)", v.Profile, v.Key, Safe(path), fix)
+	return Exitf(ExitNotFound, "profile %s: %s %s does not exist (%s)", v.Profile, v.Key, path, fix)
 }
 
 // SQLitePath returns the file of a sqlite: DSN ("" for other DSNs), as

@@ -367,7 +367,7 @@ func (r *actionPass) apply(plans []*db.Plan, refused []actionResult, summarize b
 				failed = err
 			}
 			if opts.Format != "json" {
-				fmt.Fprintf(opts.IO.ErrOut, "%s %s: %s\n", opts.IO.Styles().Err.Render("✗"), cmdutil.Safe(p.Consumer.Key), cmdutil.Safe(err.Error()))
+				fmt.Fprintf(opts.IO.ErrOut, "%s %s: %s\n", opts.IO.Styles().Err.Render("✗"), cmdutil.Safe(p.Consumer.Key), cmdutil.SafeError(err))
 			}
 			continue
 		}

@@ -93,7 +93,7 @@ func selectOwner(ctx context.Context, st *db.Store, owner string, action db.Acti
 	var err error
 	sel.ownerID, sel.owner, err = ownerID(ctx, st, owner)
 	if errors.Is(err, db.ErrNotFound) {
-		return nil, cmdutil.Exitf(cmdutil.ExitNotFound, "--owner: no user %q; nothing written", cmdutil.Safe(owner))
+		return nil, cmdutil.Exitf(cmdutil.ExitNotFound, "--owner: no user %q; nothing written", owner)
 	}
 	if err != nil {
 		return nil, err

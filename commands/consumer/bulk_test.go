@@ -161,7 +161,7 @@ func TestUnknownConsumerNamedSafely(t *testing.T) {
 		t.Fatalf("sandbox: %s", r.stderr)
 	}
 	const ref = "\x1b[2Jab\u202ecd"
-	want := `no consumer "\\x1b[2Jab\\u202ecd" (give the 32-hex key or the numeric id)`
+	want := `no consumer "\x1b[2Jab\u202ecd" (give the 32-hex key or the numeric id)`
 	for _, tt := range []struct {
 		args  []string
 		after string

@@ -62,11 +62,11 @@ func printPreview(ios *cmdutil.IOStreams, spec actionSpec, p *db.Plan, where str
 	line("performer", perf)
 	switch {
 	case refused != nil:
-		fmt.Fprintf(w, "  %s %s\n", st.Err.Render("refused:"), cmdutil.Safe(refused.Error()))
+		fmt.Fprintf(w, "  %s %s\n", st.Err.Render("refused:"), cmdutil.SafeError(refused))
 		fmt.Fprintln(w, "           MediaWiki writes nothing for this performer; neither does mwoauth (--skip-rights-check overrides, loudly).")
 		return
 	case p.RightsSkipped:
-		fmt.Fprintf(w, "  %s %s\n", st.Err.Render("RIGHTS CHECK SKIPPED:"), cmdutil.Safe(p.RightsProblem.Error()))
+		fmt.Fprintf(w, "  %s %s\n", st.Err.Render("RIGHTS CHECK SKIPPED:"), cmdutil.SafeError(p.RightsProblem))
 		fmt.Fprintln(w, "           MediaWiki would refuse this performer; the log entry will name them all the same.")
 	}
 	_, acc := acceptances(p.Acceptances)

@@ -263,7 +263,7 @@ func readLogin(f *cmdutil.Factory) (*login, error) {
 		path := filepath.Join(home, ".my.cnf")
 		var err error
 		if res, err = mycnf.Read(path, mycnf.ClientGroups...); err != nil {
-			return nil, cmdutil.Exitf(cmdutil.ExitUsage, "%s (the mysql client refuses this file too)", cmdutil.Safe(tildeHome(err.Error(), home)))
+			return nil, cmdutil.Exitf(cmdutil.ExitUsage, "%s (the mysql client refuses this file too)", tildeHome(err.Error(), home))
 		}
 		for _, w := range res.Warnings {
 			f.WarnOnce("mycnf "+w, "warning: "+cmdutil.Safe(tildeHome(w, home)))

@@ -115,9 +115,9 @@ func refreshRun(opts *refreshOptions) error {
 	if _, err := os.Stat(filepath.Join(abs, Marker)); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			if _, derr := os.Stat(abs); derr != nil {
-				return cmdutil.Exitf(cmdutil.ExitNotFound, "%s does not exist (make a sandbox with: mwoauth sandbox %s)", cmdutil.Safe(dir), cmdutil.Safe(dir))
+				return cmdutil.Exitf(cmdutil.ExitNotFound, "%s does not exist (make a sandbox with: mwoauth sandbox %s)", dir, dir)
 			}
-			return cmdutil.Exitf(cmdutil.ExitRefused, "%s was not made by mwoauth sandbox (no %s marker file); refusing to write anything in it", cmdutil.Safe(dir), Marker)
+			return cmdutil.Exitf(cmdutil.ExitRefused, "%s was not made by mwoauth sandbox (no %s marker file); refusing to write anything in it", dir, Marker)
 		}
 		return cmdutil.Exitf(cmdutil.ExitFailure, "%v", err)
 	}
@@ -125,19 +125,19 @@ func refreshRun(opts *refreshOptions) error {
 	pem, err := os.ReadFile(privPath)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return cmdutil.Exitf(cmdutil.ExitNotFound, "%s has no oauth2-private.pem: recreate it with \"mwoauth sandbox %s --force\"", cmdutil.Safe(dir), cmdutil.Safe(dir))
+			return cmdutil.Exitf(cmdutil.ExitNotFound, "%s has no oauth2-private.pem: recreate it with \"mwoauth sandbox %s --force\"", dir, dir)
 		}
 		return cmdutil.Exitf(cmdutil.ExitFailure, "read key: %v", err)
 	}
 	key, err := keys.ParsePrivateKey(pem)
 	if err != nil {
-		return cmdutil.Exitf(cmdutil.ExitFailure, "%s: %v", cmdutil.Safe(privPath), err)
+		return cmdutil.Exitf(cmdutil.ExitFailure, "%s: %v", privPath, err)
 	}
 	dbPath := filepath.Join(abs, "wiki.sqlite")
 	st, err := opts.OpenDB(ctx, dbPath)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return cmdutil.Exitf(cmdutil.ExitNotFound, "%s has no wiki.sqlite: recreate it with \"mwoauth sandbox %s --force\"", cmdutil.Safe(dir), cmdutil.Safe(dir))
+			return cmdutil.Exitf(cmdutil.ExitNotFound, "%s has no wiki.sqlite: recreate it with \"mwoauth sandbox %s --force\"", dir, dir)
 		}
 		return err
 	}

@@ -157,7 +157,7 @@ func refuseNearSubcommand(cmd *cobra.Command, dir string) error {
 	}
 	if s := cmdutil.Suggest(dir, names); len(s) > 0 {
 		return cmdutil.FlagErrorf("unknown command %q for \"mwoauth sandbox\"; did you mean %q? (a new sandbox in a folder of that name: mwoauth sandbox ./%s)",
-			cmdutil.Safe(dir), s[0], cmdutil.Safe(dir))
+			dir, s[0], dir)
 	}
 	return nil
 }

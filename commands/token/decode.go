@@ -206,7 +206,7 @@ func decodeRun(opts *DecodeOptions) error {
 	d := decoded{tok: tok, ex: ex, now: now, envoy: verdict.Envoy(tok.Raw, verdict.Options{Now: now})}
 	// Decode is a display command: a database problem is a warning.
 	if d.ws, d.db, err = opts.readState(tok); err != nil {
-		fmt.Fprintf(opts.IO.ErrOut, "warning: database not consulted: %s\n", cmdutil.Safe(err.Error()))
+		fmt.Fprintf(opts.IO.ErrOut, "warning: database not consulted: %s\n", cmdutil.SafeError(err))
 	}
 	// Who the request runs as: the same judgement verify makes of the
 	// wiki's state (the token's times and signature aside).
@@ -239,7 +239,7 @@ func writeMalformed(opts *DecodeOptions, raw string, err error, now time.Time, r
 	var buf bytes.Buffer
 	w := &buf
 	kv := func(k, v string) { fmt.Fprintf(w, "  %s  %s\n", st.Key.Render(pad(k, 16)), v) }
-	fmt.Fprintf(w, "%s  %s\n", st.Bold.Render(pad("Token", 9)), st.Err.Render("malformed: "+cmdutil.Safe(err.Error())))
+	fmt.Fprintf(w, "%s  %s\n", st.Bold.Render(pad("Token", 9)), st.Err.Render("malformed: "+cmdutil.SafeError(err)))
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, st.Bold.Render(fmt.Sprintf("MediaWiki %s's parser", rules.Version)))
 	if parsed.Token != nil {

@@ -47,7 +47,7 @@ func instantAt(clock func() time.Time, at string) (time.Time, error) {
 	if s := strings.TrimSpace(at); len(s) > 1 && (s[0] == '+' || s[0] == '-') && !isNumber(s[1:]) {
 		d, err := parseSpan(s[1:])
 		if err != nil {
-			return time.Time{}, cmdutil.FlagErrorf("--at %s: %v", cmdutil.Safe(at), err)
+			return time.Time{}, cmdutil.FlagErrorf("--at %s: %v", at, err)
 		}
 		if s[0] == '-' {
 			d = -d

@@ -179,7 +179,7 @@ func (k *keyFlags) load(ios *cmdutil.IOStreams, vo *verdict.Options, stdinUser s
 		case errors.Is(err, verdict.ErrSecretIsKey):
 			return cmdutil.Exitf(cmdutil.ExitSignature, "--secret-file holds key material, not a shared secret: HMAC is never computed with a key (the RS256→HS256 confusion attack)")
 		case err != nil:
-			return cmdutil.FlagErrorf("--secret-file %s is empty", cmdutil.Safe(k.SecretFile))
+			return cmdutil.FlagErrorf("--secret-file %s is empty", k.SecretFile)
 		}
 		vo.Secret = secret
 	}
@@ -208,7 +208,7 @@ func (k *keyFlags) load(ios *cmdutil.IOStreams, vo *verdict.Options, stdinUser s
 			jwks, err = x509Keys(set), nil
 		}
 		if err != nil {
-			return cmdutil.Exitf(cmdutil.ExitUsage, "--jwks %s: %v", cmdutil.Safe(k.JWKSFile), err)
+			return cmdutil.Exitf(cmdutil.ExitUsage, "--jwks %s: %v", k.JWKSFile, err)
 		}
 		vo.JWKS = jwks
 	}

@@ -202,12 +202,12 @@ func (opts *MintOptions) check(userGiven bool, sets []string, dbs dbSettings) er
 	case opts.GrantType != "" && opts.OwnerOnly:
 		return cmdutil.FlagErrorf("owner-only tokens carry no grant_type")
 	case opts.GrantType != "" && opts.ClientCredentials && opts.GrantType != mediawiki.GrantClientCredentials:
-		return cmdutil.FlagErrorf("--client-credentials tokens carry grant_type client_credentials, not %s", cmdutil.Safe(opts.GrantType))
+		return cmdutil.FlagErrorf("--client-credentials tokens carry grant_type client_credentials, not %s", opts.GrantType)
 	}
 	switch opts.GrantType {
 	case "", mediawiki.GrantAuthorizationCode, mediawiki.GrantRefreshToken, mediawiki.GrantClientCredentials:
 	default:
-		return cmdutil.FlagErrorf("--grant-type %s: want authorization_code, refresh_token or client_credentials", cmdutil.Safe(opts.GrantType))
+		return cmdutil.FlagErrorf("--grant-type %s: want authorization_code, refresh_token or client_credentials", opts.GrantType)
 	}
 	if err := opts.Row.check(opts.Format); err != nil {
 		return err
@@ -227,7 +227,7 @@ func (opts *MintOptions) check(userGiven bool, sets []string, dbs dbSettings) er
 	if opts.SubjectScope == "" {
 		opts.SubjectScope = dbs.subjectScopeDefault()
 	} else if !mediawiki.ValidScope(opts.SubjectScope) {
-		return cmdutil.FlagErrorf("--subject-scope %q: want a CentralIdLookup scope such as CentralAuth: or local:metawiki", cmdutil.Safe(opts.SubjectScope))
+		return cmdutil.FlagErrorf("--subject-scope %q: want a CentralIdLookup scope such as CentralAuth: or local:metawiki", opts.SubjectScope)
 	}
 	if opts.Issuer == "" {
 		return cmdutil.FlagErrorf("no issuer: MediaWiki always writes iss, the central wiki's canonical server: pass --issuer https://meta.wikimedia.org, set MWOAUTH_ISSUER, or add issuer = ... to a profile")
@@ -241,7 +241,7 @@ func mintRun(opts *MintOptions) error {
 		return err
 	}
 	if !consumerKey().MatchString(opts.ClientID) {
-		fmt.Fprintf(opts.IO.ErrOut, "warning: --client-id %q is not 32 lowercase hex characters like oarc_consumer_key\n", cmdutil.Safe(opts.ClientID))
+		fmt.Fprintf(opts.IO.ErrOut, "warning: --client-id %q is not 32 lowercase hex characters like oarc_consumer_key\n", opts.ClientID)
 	}
 	now := opts.Now()
 	var row *tokenRowPlan
@@ -299,17 +299,17 @@ func hookClaims(sets []string) ([]jwtutil.RawMember, error) {
 	for _, s := range sets {
 		name, val, ok := strings.Cut(s, "=")
 		if !ok || name == "" {
-			return nil, cmdutil.FlagErrorf("--set %q: want CLAIM=JSON", cmdutil.Safe(s))
+			return nil, cmdutil.FlagErrorf("--set %q: want CLAIM=JSON", s)
 		}
 		if err := mediawiki.CheckHookClaim(name); err != nil {
-			return nil, cmdutil.FlagErrorf("--set %s: %v", cmdutil.Safe(name), err)
+			return nil, cmdutil.FlagErrorf("--set %s: %v", name, err)
 		}
 		if _, p := jwtutil.ValidateJSON([]byte(val)); p != jwtutil.JSONOK {
-			return nil, cmdutil.FlagErrorf("--set %s: the value is %s (strings need JSON quotes: %s='\"text\"')", cmdutil.Safe(name), p, cmdutil.Safe(name))
+			return nil, cmdutil.FlagErrorf("--set %s: the value is %s (strings need JSON quotes: %s='\"text\"')", name, p, name)
 		}
 		var buf bytes.Buffer
 		if err := json.Compact(&buf, []byte(val)); err != nil {
-			return nil, cmdutil.FlagErrorf("--set %s: %v", cmdutil.Safe(name), err)
+			return nil, cmdutil.FlagErrorf("--set %s: %v", name, err)
 		}
 		out = append(out, jwtutil.RawMember{Name: name, JSON: buf.Bytes()})
 	}

@@ -104,7 +104,7 @@ func planTokenRow(cmd *cobra.Command, f *cmdutil.Factory, opts *MintOptions, sco
 	switch kind {
 	case "", "production", "test", "sandbox":
 	default:
-		return nil, cmdutil.FlagErrorf("%s: wiki-kind %q: want production, test or sandbox", kindv.Origin(), cmdutil.Safe(kind))
+		return nil, cmdutil.FlagErrorf("%s: wiki-kind %q: want production, test or sandbox", kindv.Origin(), kind)
 	}
 	// A mark counts only where the database is named: the sandbox
 	// profile's wiki-kind says nothing of a --db given next to it, nor an
@@ -124,7 +124,7 @@ func planTokenRow(cmd *cobra.Command, f *cmdutil.Factory, opts *MintOptions, sco
 	ctx := cmd.Context()
 	c, err := st.ConsumerByKey(ctx, opts.ClientID)
 	if errors.Is(err, db.ErrNotFound) {
-		return fail(cmdutil.Exitf(cmdutil.ExitNotFound, "no consumer %s in %s: a token row needs the consumer it is for; nothing written", cmdutil.Safe(opts.ClientID), p.where))
+		return fail(cmdutil.Exitf(cmdutil.ExitNotFound, "no consumer %s in %s: a token row needs the consumer it is for; nothing written", opts.ClientID, p.where))
 	}
 	if err != nil {
 		return fail(err)
@@ -160,7 +160,7 @@ func planTokenRow(cmd *cobra.Command, f *cmdutil.Factory, opts *MintOptions, sco
 		}
 		if missing := mediawiki.UngrantedScopes(a, scopes); len(missing) > 0 {
 			return fail(cmdutil.FlagErrorf("acceptance %d (user %d on %s) does not grant %s: the wiki finds no approval for a token with them; mint with --scopes %s",
-				a.ID, a.UserID, cmdutil.Safe(a.Wiki), cmdutil.Safe(strings.Join(missing, ", ")), cmdutil.Safe(strings.Join(a.Grants, ","))))
+				a.ID, a.UserID, a.Wiki, strings.Join(missing, ", "), strings.Join(a.Grants, ",")))
 		}
 		p.acceptance = a
 	}
@@ -193,7 +193,7 @@ func noAcceptance(cmd *cobra.Command, st *db.Store, c *mediawiki.Consumer, user 
 		other = "; their authorizations are for " + strings.Join(ws, ", ")
 	}
 	return cmdutil.Exitf(cmdutil.ExitNotFound, "%s (central id %d) has not authorized consumer %s for %s%s: the wiki ties a token to that authorization (oauth_accepted_consumer) and mwoauth creates none; authorize the consumer as that user on the wiki, or mint --client-credentials; nothing written",
-		cmdutil.Safe(u.Name), user, c.Key, cmdutil.Safe(on), cmdutil.Safe(other))
+		u.Name, user, c.Key, on, other)
 }
 
 // currentWikiID is the wiki the token is issued on: the wiki setting, else
@@ -259,7 +259,7 @@ func (p *tokenRowPlan) preview(f *cmdutil.Factory, row db.TokenRow) {
 	s := f.IO.Styles()
 	fmt.Fprintf(w, "%s\n", s.Bold.Render("Token row (oauth2_access_tokens, as the wiki writes it when it issues a token)"))
 	fmt.Fprintf(w, "  database    %s\n", cmdutil.Safe(p.where))
-	fmt.Fprintf(w, "  consumer    %s %q (%s)\n", p.consumer.Key, cmdutil.Safe(p.consumer.Name), p.consumer.StageName())
+	fmt.Fprintf(w, "  consumer    %s %q (%s)\n", p.consumer.Key, p.consumer.Name, p.consumer.StageName())
 	if a := p.acceptance; a != nil {
 		fmt.Fprintf(w, "  acceptance  %d: central user %d on %s, grants %s\n", a.ID, a.UserID, cmdutil.Safe(a.Wiki), cmdutil.Safe(strings.Join(a.Grants, ", ")))
 	} else {
@@ -285,7 +285,7 @@ func (p *tokenRowPlan) writeRow(cmd *cobra.Command, f *cmdutil.Factory, o *rowOp
 	}
 	if p.production != "" && !o.yes {
 		if !f.IO.CanPrompt() {
-			return 0, cmdutil.FlagErrorf("would write a token row to %s, which looks like a production wiki's database (see above); nothing written: pass --yes to confirm from a script, or --dry-run to see the SQL", cmdutil.Safe(p.where))
+			return 0, cmdutil.FlagErrorf("would write a token row to %s, which looks like a production wiki's database (see above); nothing written: pass --yes to confirm from a script, or --dry-run to see the SQL", p.where)
 		}
 		ctx := cmdutil.CatchInterrupt(cmd)
 		if err := cmdutil.ConfirmTyped(ctx, f.IO, fmt.Sprintf("Type the database name (%s) to write the token row to it: ", cmdutil.Safe(p.confirm)), p.confirm); err != nil {

@@ -306,7 +306,7 @@ func probeOnce(opts *ProbeOptions, target *probe.Target, tok *jwtutil.Token, at 
 			return nil, interrupted()
 		}
 		// A broken answer's bytes can end up in the error text.
-		return nil, cmdutil.Exitf(cmdutil.ExitFailure, "%s", cmdutil.Safe(err.Error()))
+		return nil, cmdutil.Exitf(cmdutil.ExitFailure, "%s", err.Error())
 	}
 	return judge(resp, target, &pred, at), nil
 }
@@ -334,7 +334,7 @@ func judgeCaptured(opts *ProbeOptions, target *probe.Target) (*probeResult, erro
 		err = rerr
 	}
 	if err != nil {
-		return nil, cmdutil.Exitf(cmdutil.ExitUsage, "--answer %s: not an HTTP response: %s", opts.AnswerFile, cmdutil.Safe(err.Error()))
+		return nil, cmdutil.Exitf(cmdutil.ExitUsage, "--answer %s: not an HTTP response: %s", opts.AnswerFile, err.Error())
 	}
 	resp.Redirect = probe.RedirectOf(target.URL, resp.Status, resp.Header.Get("Location"))
 	at := opts.Now().UTC()
@@ -466,7 +466,7 @@ func mismatchError(r *probeResult, at string) error {
 	if at != "" {
 		at = " " + at
 	}
-	return cmdutil.Exitf(cmdutil.ExitMismatch, "answer%s does not match the prediction: %s", at, cmdutil.Safe(firstDifference(r)))
+	return cmdutil.Exitf(cmdutil.ExitMismatch, "answer%s does not match the prediction: %s", at, firstDifference(r))
 }
 
 // firstDifference says in one line why an answer is not the predicted one.

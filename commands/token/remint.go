@@ -181,7 +181,7 @@ func (fl *remintFlags) edits() (ro jwtutil.RemintOptions, rel *time.Duration, er
 			return ro, nil, cmdutil.FlagErrorf("--set %s conflicts with --%s", name, name)
 		}
 		if !json.Valid([]byte(val)) {
-			return ro, nil, cmdutil.FlagErrorf("--set %s: %s is not JSON (strings need quotes: --set 'scopes=[\"basic\"]')", name, cmdutil.Safe(val))
+			return ro, nil, cmdutil.FlagErrorf("--set %s: %s is not JSON (strings need quotes: --set 'scopes=[\"basic\"]')", name, val)
 		}
 		ro.Set = append(ro.Set, jwtutil.ClaimEdit{Name: name, JSON: []byte(val)})
 	}

@@ -233,9 +233,9 @@ func memoryLimitSetting(cmd *cobra.Command, f *cmdutil.Factory) (int64, error) {
 	n, err := parseSize(v.Value)
 	switch {
 	case err != nil:
-		return 0, cmdutil.FlagErrorf("%s %s: %v", v.Origin(), cmdutil.Safe(v.Value), err)
+		return 0, cmdutil.FlagErrorf("%s %s: %v", v.Origin(), v.Value, err)
 	case n < minMemoryLimit:
-		return 0, cmdutil.FlagErrorf("%s %s: the smallest limit is %s", v.Origin(), cmdutil.Safe(v.Value), humanSize(minMemoryLimit))
+		return 0, cmdutil.FlagErrorf("%s %s: the smallest limit is %s", v.Origin(), v.Value, humanSize(minMemoryLimit))
 	}
 	return n, nil
 }
@@ -258,7 +258,7 @@ func scanRun(opts *ScanOptions) error {
 	case errors.Is(err, logscan.ErrTimeSourceBoth):
 		return cmdutil.FlagErrorf("--time-field and --time-regex are exclusive")
 	case errors.Is(err, logscan.ErrNoCaptureGroup):
-		return cmdutil.FlagErrorf("--time-regex %q has no capture group: put the time in (…)", cmdutil.Safe(opts.TimeRegex))
+		return cmdutil.FlagErrorf("--time-regex %q has no capture group: put the time in (…)", opts.TimeRegex)
 	case err != nil:
 		return cmdutil.FlagErrorf("--time-regex: %v", err)
 	}
@@ -441,12 +441,12 @@ func openLogs(inputs []string) ([]*os.File, func(), error) {
 			if errors.Is(err, fs.ErrNotExist) {
 				code = cmdutil.ExitNotFound // as for every other file the tool reads
 			}
-			return nil, nil, cmdutil.Exitf(code, "open %s: %v", cmdutil.Safe(in), unwrapPathError(err))
+			return nil, nil, cmdutil.Exitf(code, "open %s: %v", in, unwrapPathError(err))
 		}
 		if st, err := fh.Stat(); err == nil && st.IsDir() {
 			fh.Close()
 			closeAll()
-			return nil, nil, cmdutil.Exitf(cmdutil.ExitUsage, "%s is a directory, not a file", cmdutil.Safe(in))
+			return nil, nil, cmdutil.Exitf(cmdutil.ExitUsage, "%s is a directory, not a file", in)
 		}
 		files[i] = fh
 	}
@@ -462,11 +462,11 @@ func checkTempDir(dir string) error {
 	st, err := os.Stat(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return cmdutil.Exitf(cmdutil.ExitNotFound, "--temp-dir %s does not exist", cmdutil.Safe(dir))
+		return cmdutil.Exitf(cmdutil.ExitNotFound, "--temp-dir %s does not exist", dir)
 	case err != nil:
 		return cmdutil.Exitf(cmdutil.ExitFailure, "--temp-dir: %v", err)
 	case !st.IsDir():
-		return cmdutil.Exitf(cmdutil.ExitUsage, "--temp-dir %s is not a directory", cmdutil.Safe(dir))
+		return cmdutil.Exitf(cmdutil.ExitUsage, "--temp-dir %s is not a directory", dir)
 	}
 	return nil
 }
@@ -488,7 +488,7 @@ func readIDKey(ios *cmdutil.IOStreams, path string) ([]byte, error) {
 		b = b[:len(b)-1]
 	}
 	if len(b) < minIDKey {
-		return nil, cmdutil.FlagErrorf("--id-key-file %s holds %d bytes; a key needs at least %d (e.g. head -c 32 /dev/urandom > FILE)", cmdutil.Safe(path), len(b), minIDKey)
+		return nil, cmdutil.FlagErrorf("--id-key-file %s holds %d bytes; a key needs at least %d (e.g. head -c 32 /dev/urandom > FILE)", path, len(b), minIDKey)
 	}
 	return b, nil
 }

@@ -154,7 +154,7 @@ func scanMergeRun(opts *ScanMergeOptions) error {
 
 func mergeError(ctx context.Context, err error) error {
 	if errors.Is(err, logscan.ErrBadPartial) {
-		return cmdutil.Exit(cmdutil.ExitUsage, errors.New(cmdutil.Safe(err.Error())))
+		return cmdutil.Exit(cmdutil.ExitUsage, errors.New(err.Error()))
 	}
 	return scanError(ctx, err)
 }

@@ -220,7 +220,7 @@ func verifyRun(opts *VerifyOptions) error {
 	case rep.res.Valid:
 		return nil
 	}
-	return cmdutil.Exit(rep.code, errors.New(cmdutil.Safe(rep.failLine())))
+	return cmdutil.Exit(rep.code, errors.New(rep.failLine()))
 }
 
 // verifyReport is one token judged: the token (nil when mwoauth could not

@@ -44,7 +44,7 @@ func (w *wikiSettings) bind(cmd *cobra.Command, f *cmdutil.Factory, staticFlag [
 		return err
 	}
 	if w.SubjectScope != "" && !mediawiki.ValidScope(w.SubjectScope) {
-		return cmdutil.FlagErrorf("--subject-scope %q: want a CentralIdLookup scope such as CentralAuth: or local:metawiki", cmdutil.Safe(w.SubjectScope))
+		return cmdutil.FlagErrorf("--subject-scope %q: want a CentralIdLookup scope such as CentralAuth: or local:metawiki", w.SubjectScope)
 	}
 	apps := staticFlag
 	if fl := cmd.Flags().Lookup("static-app"); fl == nil || !fl.Changed {
