@@ -17,8 +17,9 @@ const MaxTokenSize = 64 << 10
 var (
 	// "access_token":"…" from a pasted token-endpoint response.
 	accessTokenJSON = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`"access_token"\s*:\s*"([^"]*)"`) })
-	// sessionJwt=… as a cookie pair, in a Cookie: or Set-Cookie: header or alone.
-	sessionCookie = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?:^|[\s;,"'])sessionJwt=([^;\s"',]*)`) })
+	// sessionJwt=… as a cookie pair, in a Cookie: or Set-Cookie: header or
+	// alone; quotes of any kind (a backtick from Markdown too) may wrap it.
+	sessionCookie = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?:^|[\s;,"'` + "`" + `])sessionJwt=([^;\s"',` + "`" + `]*)`) })
 	// An Authorization header, in a pasted request or a curl -H argument.
 	authHeader = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?im)authorization\s*:\s*(.*)$`) })
 	// "Bearer" with any case, then whitespace; league strips it the same way.
@@ -26,7 +27,7 @@ var (
 	// access_token=… in a pasted URL: the query of a resource request or
 	// the fragment of an implicit-grant redirect (#access_token=…&…).
 	urlParam = sync.OnceValue(func() *regexp.Regexp {
-		return regexp.MustCompile(`(?:^|[?#&;\s"'])access_token=([^&#;\s"']*)`)
+		return regexp.MustCompile(`(?:^|[?#&;\s"'` + "`" + `])access_token=([^&#;\s"'` + "`" + `]*)`)
 	})
 )
 
