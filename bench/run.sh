@@ -43,6 +43,10 @@ need_apt=()
 command -v hyperfine >/dev/null 2>&1 || need_apt+=(hyperfine)
 command -v jose >/dev/null 2>&1 || need_apt+=(jose)
 command -v parallel >/dev/null 2>&1 || need_apt+=(parallel)
+# The admin-query benchmarks start a throwaway MariaDB (internal/mariadbtest)
+# and compare with the mariadb client.
+{ command -v mariadbd || [ -x /usr/sbin/mariadbd ]; } >/dev/null 2>&1 || need_apt+=(mariadb-server)
+command -v mariadb >/dev/null 2>&1 || need_apt+=(mariadb-client)
 if [ ${#need_apt[@]} -gt 0 ]; then
   say "installing ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
@@ -243,6 +247,19 @@ run_timed "$MW" token scan "$W/flood.log" --public-key "$PUB" --at 2026-11-22T12
 FLOOD_T=$T; FLOOD_RSS=$RSS
 [ -z "$(ls -A "$W/spill")" ] || { echo "the scan left files in --temp-dir" >&2; exit 1; }
 
+# ---------------------------------------------------------------- admin queries (issue 13 point 6)
+# Go benchmarks on a throwaway MariaDB: revoking a consumer's tokens on a
+# wiki with 3 M token rows, and listing 100 k consumers as JSON against the
+# mariadb client's own JSON_OBJECT query (interleaved inside the benchmark).
+# bench_metric OUTPUT UNIT: the value reported before UNIT.
+bench_metric() { awk -v u="$2" '/^Benchmark/{for (i = 2; i <= NF; i++) if ($i == u) print $(i-1)}' <<<"$1" | tail -1; }
+say "admin queries: revoke on 3 M token rows, list 100 k consumers (MariaDB)"
+REVOKE_OUT=$(go test ./db -run '^$' -bench '^BenchmarkRevoke3M$' -benchtime 1x 2>&1) || { echo "$REVOKE_OUT" >&2; exit 1; }
+REVOKE_MS=$(bench_metric "$REVOKE_OUT" ms/revoke)
+LIST_OUT=$(go test ./commands/consumer -run '^$' -bench '^BenchmarkListJSONVsClient$' -benchtime 3x 2>&1) || { echo "$LIST_OUT" >&2; exit 1; }
+LIST_MS=$(bench_metric "$LIST_OUT" ms/mwoauth)
+LIST_CLIENT_MS=$(bench_metric "$LIST_OUT" ms/mariadb-client)
+
 # ---------------------------------------------------------------- table
 ok() { awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN{ if (v=="n/a") {print "-"; exit} r = (op=="<=") ? (v<=t) : (v>=t); print r ? "yes" : "NO" }'; }
 echo
@@ -285,6 +302,10 @@ row "flood: $FLOOD forged, peak RSS (MB)" "$((FLOOD_RSS / 1024))" "--memory-limi
 row "  same, tokens/s (exact counts, runs removed)" "$(fmt_int "$(awk -v n="$FLOOD" -v t="$FLOOD_T" 'BEGIN{print n/t}')")" "-" "-" "-" "-"
 R=$(ratio "$PAR_T" "$ONE_T")
 row "$SMALL lines: 4 shards, parallel + merge (s)" "$PAR_T" "one scan $ONE_T, report $SAME" "$R" "-" "-"
+R=$(awk -v r="$REVOKE_MS" 'BEGIN{printf "%.2f", r/50}')
+row "disable --revoke-tokens, 3 M token rows (ms)" "$REVOKE_MS" "50 ms" "$R" "<= 1.0" "$(ok "$R" '<=' 1.0)"
+R=$(ratio "$LIST_MS" "$LIST_CLIENT_MS")
+row "consumer list --all -o json, 100 k consumers (ms)" "$LIST_MS" "mariadb JSON_OBJECT $LIST_CLIENT_MS" "$R" "<= 1.5" "$(ok "$R" '<=' 1.5)"
 echo
 echo "Counts: every scan's summary matched the generator's expectation (mwoauth-loggen check); the merged"
 echo "report is byte for byte the one scan's; the flood's --temp-dir was empty afterwards."

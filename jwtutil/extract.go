@@ -17,16 +17,20 @@ const MaxTokenSize = 64 << 10
 var (
 	// "access_token":"…" from a pasted token-endpoint response.
 	accessTokenJSON = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`"access_token"\s*:\s*"([^"]*)"`) })
-	// sessionJwt=… as a cookie pair, in a Cookie: or Set-Cookie: header or alone.
-	sessionCookie = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?:^|[\s;,"'])sessionJwt=([^;\s"',]*)`) })
+	// sessionJwt=… as a cookie pair, in a Cookie: or Set-Cookie: header or
+	// alone: the name starts the text or follows a character that cannot
+	// be part of a token (a separator, a quote of any kind, Markdown's
+	// backtick, any space TrimSpace removes).
+	sessionCookie = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?:^|[^A-Za-z0-9_.=+/-])sessionJwt=([^;\s\v"',` + "`" + `]*)`) })
 	// An Authorization header, in a pasted request or a curl -H argument.
 	authHeader = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?im)authorization\s*:\s*(.*)$`) })
 	// "Bearer" with any case, then whitespace; league strips it the same way.
 	bearerPrefix = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)^\s*bearer(\s+|$)`) })
 	// access_token=… in a pasted URL: the query of a resource request or
-	// the fragment of an implicit-grant redirect (#access_token=…&…).
+	// the fragment of an implicit-grant redirect (#access_token=…&…),
+	// after any character that cannot be part of a token.
 	urlParam = sync.OnceValue(func() *regexp.Regexp {
-		return regexp.MustCompile(`(?:^|[?#&;\s"'])access_token=([^&#;\s"']*)`)
+		return regexp.MustCompile(`(?:^|[^A-Za-z0-9_.=+/-])access_token=([^&#;\s\v"'` + "`" + `]*)`)
 	})
 )
 
@@ -62,8 +66,22 @@ func bareToken(s string) bool {
 		!strings.Contains(s, "sessionJwt=") && !strings.Contains(s, "access_token=")
 }
 
-// extractPasted finds the token in trimmed pasted text.
+// extractPasted finds the token in trimmed pasted text. What one pass
+// finds may itself be pasted text ("Bearer Bearer x", "sessionJwt=" inside
+// a cookie's value), so passes repeat until one changes nothing: Extract
+// of its own answer is that answer. Each pass that changes the text
+// shortens it, so this ends.
 func extractPasted(s string) (string, error) {
+	for {
+		next, err := extractOnce(s)
+		if err != nil || next == s {
+			return next, err
+		}
+		s = next
+	}
+}
+
+func extractOnce(s string) (string, error) {
 	switch {
 	case s == "":
 		return "", malformedf("no token in the input")

@@ -67,9 +67,12 @@ func (m *Member) RawKey(b []byte) []byte { return b[m.keyFrom:m.keyTo] }
 // Key is the key decoded: "\u0061" and "a" are the same key, as PHP and Go
 // both read them.
 func (m *Member) Key(b []byte) string {
-	if !m.KeyEscaped {
+	if !m.KeyEscaped && utf8.Valid(b[m.keyFrom:m.keyTo]) {
 		return string(b[m.keyFrom:m.keyTo])
 	}
+	// Escapes, or bytes that are not UTF-8 (a tolerant scan lets those
+	// through): the key as encoding/json spells it, each bad byte a U+FFFD,
+	// so the key names the same member in the decoded map.
 	var s string
 	if json.Unmarshal(b[m.keyFrom-1:m.keyTo+1], &s) != nil {
 		return string(b[m.keyFrom:m.keyTo]) // unreachable for a validated document

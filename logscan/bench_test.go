@@ -2,7 +2,6 @@ package logscan
 
 import (
 	"bytes"
-	"context"
 	"crypto"
 	"crypto/rsa"
 	"crypto/sha256"
@@ -35,14 +34,7 @@ func benchScan(b *testing.B, log []byte, o Options) {
 	b.SetBytes(int64(len(log)))
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		s := New(o)
-		if err := s.Feed(context.Background(), "bench.log", bytes.NewReader(log)); err != nil {
-			b.Fatal(err)
-		}
-		rep, err := s.Finish()
-		if err != nil {
-			b.Fatal(err)
-		}
+		rep := scanReport(b, o, map[string][]byte{"bench.log": log}, "bench.log")
 		if err := rep.EachToken(func(*TokenReport) error { return nil }); err != nil {
 			b.Fatal(err)
 		}

@@ -22,14 +22,7 @@ func shards(log []byte, n int) [][]byte {
 func scanToPartial(t testing.TB, o Options, name string, log []byte) []byte {
 	t.Helper()
 	o.Output = OutputPartial
-	s := New(o)
-	if err := s.Feed(context.Background(), name, bytes.NewReader(log)); err != nil {
-		t.Fatal(err)
-	}
-	rep, err := s.Finish()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rep := scanReport(t, o, map[string][]byte{name: log}, name)
 	defer rep.Close()
 	var buf bytes.Buffer
 	if err := rep.WritePartial(&buf); err != nil {
@@ -99,16 +92,7 @@ func TestMergeMatchesOneScan(t *testing.T) {
 			// A merge's partial is the one scan's partial.
 			op := o
 			op.Output = OutputPartial
-			s := New(op)
-			for _, n := range names {
-				if err := s.Feed(context.Background(), n, bytes.NewReader(inputs[n])); err != nil {
-					t.Fatal(err)
-				}
-			}
-			whole, err := s.Finish()
-			if err != nil {
-				t.Fatal(err)
-			}
+			whole := scanReport(t, op, inputs, names...)
 			var want, got bytes.Buffer
 			if err := whole.WritePartial(&want); err != nil {
 				t.Fatal(err)

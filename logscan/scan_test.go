@@ -149,6 +149,12 @@ func collect(t testing.TB, rep *Report) *collected {
 
 func runScan(t testing.TB, o Options, inputs map[string][]byte, order ...string) *collected {
 	t.Helper()
+	return collect(t, scanReport(t, o, inputs, order...))
+}
+
+// scanReport feeds the inputs in order to one scan and finishes it.
+func scanReport(t testing.TB, o Options, inputs map[string][]byte, order ...string) *Report {
+	t.Helper()
 	s := New(o)
 	for _, name := range order {
 		if err := s.Feed(context.Background(), name, bytes.NewReader(inputs[name])); err != nil {
@@ -159,7 +165,7 @@ func runScan(t testing.TB, o Options, inputs map[string][]byte, order ...string)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return collect(t, rep)
+	return rep
 }
 
 func summaryMap(t *testing.T, s Summary) map[string]any {

@@ -78,14 +78,7 @@ func TestSpillMatchesMemory(t *testing.T) {
 			mem := runScan(t, o, map[string][]byte{"access.log": log}, "access.log")
 			tmp := t.TempDir()
 			o.MemoryLimit, o.TempDir, o.Workers = 1, tmp, 3 // the smallest budget: a spill every few dozen tokens
-			s := New(o)
-			if err := s.Feed(context.Background(), "access.log", bytes.NewReader(log)); err != nil {
-				t.Fatal(err)
-			}
-			rep, err := s.Finish()
-			if err != nil {
-				t.Fatal(err)
-			}
+			rep := scanReport(t, o, map[string][]byte{"access.log": log}, "access.log")
 			runs, _ := filepath.Glob(filepath.Join(tmp, "mwoauth-scan-*", "run-*"))
 			if len(runs) < 3 {
 				t.Errorf("%d runs: the scan did not spill", len(runs))

@@ -69,8 +69,10 @@ func samples(now time.Time) []sample {
 		// Signed with the wiki's key, but the wiki never stored its jti.
 		{file: "no-row.jwt", acceptance: 2, noRow: true, o: mediawiki.MintOptions{ClientID: KeyWebEditor, UserID: 4, Scopes: []string{"basic"},
 			ExpiresIn: life, Now: now.Add(-45 * time.Minute)}, verdict: "wiki-state"},
-		// The leaky app's client_credentials token: acceptance 0, sub "".
-		{file: "client-credentials.jwt", o: mediawiki.MintOptions{ClientID: KeyLeaky, ClientCredentials: true,
+		// The leaky app's client_credentials token: acceptance 0, and, as
+		// master writes it, the owner's (Dev User's) id in sub; the request
+		// still runs anonymously.
+		{file: "client-credentials.jwt", o: mediawiki.MintOptions{ClientID: KeyLeaky, ClientCredentials: true, UserID: 3,
 			Scopes: []string{"basic", "highvolume", "editpage"}, ExpiresIn: life, Now: now.Add(-40 * time.Minute)}, verdict: "ok"},
 		// The disabled mirror tool's token.
 		{file: "disabled-consumer.jwt", acceptance: 4, o: mediawiki.MintOptions{ClientID: KeyDisabled, UserID: 3, Scopes: []string{"basic"},

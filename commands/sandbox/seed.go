@@ -258,7 +258,7 @@ func seedRows(sd *db.Seeder, key *rsa.PrivateKey, now time.Time) (map[string]str
 		o          mediawiki.MintOptions
 	}{
 		{2, mediawiki.MintOptions{ClientID: KeyWebEditor, UserID: 4, Now: now.Add(-48 * time.Hour)}},
-		{0, mediawiki.MintOptions{ClientID: KeyLeaky, ClientCredentials: true, Now: now.Add(-26 * time.Hour)}},
+		{0, mediawiki.MintOptions{ClientID: KeyLeaky, ClientCredentials: true, UserID: 3, Now: now.Add(-26 * time.Hour)}},
 	} {
 		if _, err := mintRow(sd, key, o.acceptance, false, o.o); err != nil {
 			return nil, fmt.Errorf("mint sample token: %v", err)
