@@ -21,7 +21,9 @@ var (
 	// alone: the name starts the text or follows a character that cannot
 	// be part of a token (a separator, a quote of any kind, Markdown's
 	// backtick, any space TrimSpace removes).
-	sessionCookie = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?:^|[^A-Za-z0-9_.=+/-])sessionJwt=([^;\s\v"',` + "`" + `]*)`) })
+	sessionCookie = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?:^|[^A-Za-z0-9_.=+/-])sessionJwt=([^;\s\v"',` + "`" + `]*)`)
+	})
 	// An Authorization header, in a pasted request or a curl -H argument.
 	authHeader = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?im)authorization\s*:\s*(.*)$`) })
 	// "Bearer" with any case, then whitespace; league strips it the same way.
