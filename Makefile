@@ -21,11 +21,9 @@ docs:
 	go run ./cmd/gendocs -out docs/reference -man docs/man
 sandbox:
 	go run ./cmd/mwoauth sandbox
+# Every fuzz target, 30 s each (FUZZTIME=10m make fuzz for a release).
 fuzz:
-	go test ./jwtutil -run '^$$' -fuzz FuzzExtract -fuzztime 30s
-	go test ./jwtutil -run '^$$' -fuzz FuzzParse -fuzztime 30s
-	go test ./docs/doctest -run '^$$' -fuzz FuzzParse -fuzztime 30s
-	go test ./db/mycnf -run '^$$' -fuzz FuzzParse -fuzztime 30s
+	./scripts/fuzz.sh
 bench:
 	go test -run '^$$' -bench . -benchmem ./...
 release-check:
