@@ -1,6 +1,7 @@
 package cmdutil
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 	"testing"
@@ -96,6 +97,19 @@ func checkSafe(t *testing.T, in string) {
 	}
 	if back := unsafeDecode(t, out); back != in {
 		t.Fatalf("Safe(%q) = %q decodes to %q: two inputs would print alike", in, out, back)
+	}
+	// SafeError: as inert, and the same as Safe but for backslashes.
+	e := SafeError(errors.New(in))
+	for _, r := range e {
+		if unicode.In(r, unicode.Cc, unicode.Cf, unicode.Zl, unicode.Zp) {
+			t.Fatalf("SafeError(%q) = %q holds %U", in, e, r)
+		}
+	}
+	if !strings.Contains(in, `\`) && e != out {
+		t.Fatalf("SafeError(%q) = %q, Safe gives %q", in, e, out)
+	}
+	if SafeError(errors.New(e)) != e {
+		t.Fatalf("SafeError is not idempotent on %q: %q", in, e)
 	}
 }
 
