@@ -84,7 +84,7 @@ the text.`,
 		Args:    cmdutil.Args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var err error
-			if opts.Format, err = cmdutil.OutputFormat(cmd, "text", "json"); err != nil {
+			if opts.Format, err = cmdutil.OutputFormat(cmd); err != nil {
 				return err
 			}
 			if opts.Config, err = f.Config(); err != nil {
@@ -176,7 +176,7 @@ null, profiles a list of {"name", "default"}.`,
 		Args:    cmdutil.Args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var err error
-			if opts.Format, err = cmdutil.OutputFormat(cmd, "text", "json"); err != nil {
+			if opts.Format, err = cmdutil.OutputFormat(cmd); err != nil {
 				return err
 			}
 			opts.Path = cmdutil.ConfigPath(f.ConfigPath)
@@ -265,7 +265,7 @@ from one).`,
 		Args:    cmdutil.Args(cobra.ExactArgs(1), "a setting KEY"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var err error
-			if opts.Format, err = cmdutil.OutputFormat(cmd, "text", "json"); err != nil {
+			if opts.Format, err = cmdutil.OutputFormat(cmd); err != nil {
 				return err
 			}
 			key := args[0]
@@ -366,7 +366,7 @@ name the file instead.`,
 		Args: cmdutil.Args(cobra.ExactArgs(2), "a setting KEY and its VALUE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var err error
-			if opts.Format, err = cmdutil.OutputFormat(cmd, "text", "json"); err != nil {
+			if opts.Format, err = cmdutil.OutputFormat(cmd); err != nil {
 				return err
 			}
 			opts.Key, opts.Value = args[0], args[1]
@@ -444,7 +444,7 @@ that is not there is reported and nothing changes (exit 0).`,
 		Args:    cmdutil.Args(cobra.ExactArgs(1), "a setting KEY"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var err error
-			if opts.Format, err = cmdutil.OutputFormat(cmd, "text", "json"); err != nil {
+			if opts.Format, err = cmdutil.OutputFormat(cmd); err != nil {
 				return err
 			}
 			opts.Key = args[0]
@@ -505,7 +505,7 @@ MWOAUTH_PROFILE names one. The profile must exist.`,
 		Args:    cmdutil.Args(cobra.ExactArgs(1), "a profile NAME"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var err error
-			if opts.Format, err = cmdutil.OutputFormat(cmd, "text", "json"); err != nil {
+			if opts.Format, err = cmdutil.OutputFormat(cmd); err != nil {
 				return err
 			}
 			opts.Name, opts.Path = args[0], cmdutil.ConfigPath(f.ConfigPath)

@@ -91,7 +91,7 @@ platform. --output json prints {"version", "commit", "date", "go",
 		Args:    cmdutil.Args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var err error
-			if opts.Format, err = cmdutil.OutputFormat(cmd, "text", "json"); err != nil {
+			if opts.Format, err = cmdutil.OutputFormat(cmd); err != nil {
 				return err
 			}
 			opts.Version, opts.Commit, opts.Built = buildInfo()

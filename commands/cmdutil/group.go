@@ -97,7 +97,7 @@ func useArgs(cmd *cobra.Command) string {
 
 // AddOutputFlag registers -o/--output on cmd, naming the allowed formats
 // (the first is the default), so every command spells it the same way.
-// RunE reads it back with OutputFormat(cmd, allowed...).
+// RunE reads it back with OutputFormat(cmd).
 func AddOutputFlag(cmd *cobra.Command, allowed ...string) {
 	list := allowed[0]
 	if n := len(allowed); n > 1 {
@@ -107,12 +107,17 @@ func AddOutputFlag(cmd *cobra.Command, allowed ...string) {
 	SetFlagValues(cmd, "output", allowed...)
 }
 
-// OutputFormat returns the --output value for cmd, checked against allowed.
-// The first allowed value is the default.
-func OutputFormat(cmd *cobra.Command, allowed ...string) (string, error) {
+// OutputFormat returns the --output value for cmd, checked against the
+// formats AddOutputFlag registered (the first is the default), so a
+// command names its formats once.
+func OutputFormat(cmd *cobra.Command) (string, error) {
 	v := ""
+	var allowed []string
 	if fl := cmd.Flags().Lookup("output"); fl != nil {
-		v = fl.Value.String()
+		v, allowed = fl.Value.String(), fl.Annotations[ValuesAnnotation]
+	}
+	if len(allowed) == 0 {
+		return "", fmt.Errorf("%s has no --output formats (AddOutputFlag)", cmd.CommandPath())
 	}
 	if v == "" {
 		return allowed[0], nil

@@ -155,7 +155,7 @@ user, 10 transition not allowed / performer refused / changed / declined,
 // rights, expiry, then the database.
 func (opts *actionOptions) bind(cmd *cobra.Command, f *cmdutil.Factory) error {
 	var err error
-	if opts.Format, err = cmdutil.OutputFormat(cmd, "text", "json"); err != nil {
+	if opts.Format, err = cmdutil.OutputFormat(cmd); err != nil {
 		return err
 	}
 	// One wording whether --reason is missing or empty.

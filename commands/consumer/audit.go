@@ -119,7 +119,7 @@ at.`,
   mwoauth consumer audit -o csv --group-permissions groups.json`,
 		Args: cmdutil.Args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := opts.bind(cmd, f, "text", "json", "csv"); err != nil {
+			if err := opts.bind(cmd, f); err != nil {
 				return err
 			}
 			if dormant != "" {

@@ -173,7 +173,7 @@ type listFlags struct {
 // bind checks the flags and resolves the settings of cmd into opts.
 func (opts *listOptions) bind(cmd *cobra.Command, f *cmdutil.Factory, fl listFlags) error {
 	var err error
-	if opts.Format, err = cmdutil.OutputFormat(cmd, "table", "json", "csv", "keys"); err != nil {
+	if opts.Format, err = cmdutil.OutputFormat(cmd); err != nil {
 		return err
 	}
 	opts.TableAsked = cmd.Flags().Changed("output")

@@ -133,12 +133,12 @@ type JudgeOptions struct {
 	Format string
 }
 
-// bind fills the options from cmd: the output format (one of formats)
-// and the policy (the wiki's grant settings, the factory's clock). The
-// command then checks its own flags, and calls bindDB.
-func (o *JudgeOptions) bind(cmd *cobra.Command, f *cmdutil.Factory, formats ...string) error {
+// bind fills the options from cmd: the output format (one of those the
+// command registered) and the policy (the wiki's grant settings, the
+// factory's clock). The command then checks its own flags, and calls bindDB.
+func (o *JudgeOptions) bind(cmd *cobra.Command, f *cmdutil.Factory) error {
 	var err error
-	if o.Format, err = cmdutil.OutputFormat(cmd, formats...); err != nil {
+	if o.Format, err = cmdutil.OutputFormat(cmd); err != nil {
 		return err
 	}
 	o.Policy, err = policy(f, cmd)

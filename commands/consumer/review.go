@@ -120,7 +120,7 @@ instant proposals are judged at.`,
   mwoauth consumer review --approve-low-risk`,
 		Args: cmdutil.Args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := opts.bind(cmd, f, "text", "json"); err != nil {
+			if err := opts.bind(cmd, f); err != nil {
 				return err
 			}
 			if opts.ApproveLowRisk && opts.Format != "text" {

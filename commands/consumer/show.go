@@ -96,7 +96,7 @@ timestamp, performer, reason}]. Times are RFC 3339 UTC.`,
 		ValidArgsFunction: completeConsumers(f, "", false),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var err error
-			if opts.Format, err = cmdutil.OutputFormat(cmd, "text", "json"); err != nil {
+			if opts.Format, err = cmdutil.OutputFormat(cmd); err != nil {
 				return err
 			}
 			if opts.DB, err = opener(cmd, f); err != nil {

@@ -105,7 +105,7 @@ info are printed but pass); 4 when the two keys are not a pair (wrong key);
 		Args: cmdutil.Args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var err error
-			if opts.Format, err = cmdutil.OutputFormat(cmd, "text", "json"); err != nil {
+			if opts.Format, err = cmdutil.OutputFormat(cmd); err != nil {
 				return err
 			}
 			if opts.GivenAs != "value" && opts.GivenAs != "path" {

@@ -52,7 +52,7 @@ input is not a usable RSA key, 9 when the file does not exist.`,
 		Args: cmdutil.Args(cobra.ExactArgs(1), "one key file (or - for stdin)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var err error
-			if opts.Format, err = cmdutil.OutputFormat(cmd, "text", "json"); err != nil {
+			if opts.Format, err = cmdutil.OutputFormat(cmd); err != nil {
 				return err
 			}
 			opts.Key = args[0]

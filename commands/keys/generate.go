@@ -75,7 +75,7 @@ it to that user, or chgrp it to that group and chmod 640.`,
 		Args: cmdutil.Args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var err error
-			if opts.Output, err = cmdutil.OutputFormat(cmd, "text", "json"); err != nil {
+			if opts.Output, err = cmdutil.OutputFormat(cmd); err != nil {
 				return err
 			}
 			if opts.Out == "" {

@@ -53,7 +53,7 @@ not exist.`,
   mwoauth keys jwks oauth2-public.pem --envoy --issuer https://meta.wikimedia.org`,
 		Args: cmdutil.Args(cobra.MinimumNArgs(1), "one or more public key files"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			format, err := cmdutil.OutputFormat(cmd, "json")
+			format, err := cmdutil.OutputFormat(cmd)
 			if err != nil {
 				return err
 			}

@@ -64,7 +64,7 @@ profile's database is in. A folder that holds no sandbox marker is refused
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Ctx = cmdutil.CatchInterrupt(cmd)
 			var err error
-			if opts.Format, err = cmdutil.OutputFormat(cmd, "text", "json"); err != nil {
+			if opts.Format, err = cmdutil.OutputFormat(cmd); err != nil {
 				return err
 			}
 			if len(args) == 1 {

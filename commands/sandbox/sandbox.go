@@ -122,7 +122,7 @@ access log anew, keeping everything else.`,
 			}
 			opts.Ctx = cmdutil.CatchInterrupt(cmd)
 			var err error
-			if opts.Format, err = cmdutil.OutputFormat(cmd, "text", "json"); err != nil {
+			if opts.Format, err = cmdutil.OutputFormat(cmd); err != nil {
 				return err
 			}
 			opts.ConfigPath = cmdutil.ConfigPath(f.ConfigPath)

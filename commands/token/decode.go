@@ -91,7 +91,7 @@ and Envoy answer to the same bytes (--output json: {"error", "exit_code",
 		Args: cmdutil.Args(cobra.MaximumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var err error
-			if opts.Format, err = cmdutil.OutputFormat(cmd, "text", "json"); err != nil {
+			if opts.Format, err = cmdutil.OutputFormat(cmd); err != nil {
 				return err
 			}
 			if err := opts.wikiReader.bind(cmd, f, staticApps); err != nil {

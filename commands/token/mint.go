@@ -119,7 +119,7 @@ prints {"token", "header", "claims", "exp"} (exp as RFC 3339 UTC), and with
 		Args: cmdutil.Args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var err error
-			if opts.Format, err = cmdutil.OutputFormat(cmd, "text", "json"); err != nil {
+			if opts.Format, err = cmdutil.OutputFormat(cmd); err != nil {
 				return err
 			}
 			opts.ExpiresGiven = cmd.Flags().Changed("expires-in")

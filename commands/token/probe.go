@@ -145,7 +145,7 @@ usage errors (and an iss mismatch without --yes off a terminal).`,
   mwoauth token probe https://wiki.example/w/ @token.jwt --answer answer.http`,
 		Args: cmdutil.Args(cobra.RangeArgs(1, 2)),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			format, err := cmdutil.OutputFormat(cmd, "text", "json")
+			format, err := cmdutil.OutputFormat(cmd)
 			if err != nil {
 				return err
 			}

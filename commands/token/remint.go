@@ -76,7 +76,7 @@ claims exactly as written, and exp as RFC 3339 UTC.`,
 		Args: cmdutil.Args(cobra.MaximumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var err error
-			if opts.Format, err = cmdutil.OutputFormat(cmd, "text", "json"); err != nil {
+			if opts.Format, err = cmdutil.OutputFormat(cmd); err != nil {
 				return err
 			}
 			fl.expiresGiven, fl.expiredGiven = cmd.Flags().Changed("expires-in"), cmd.Flags().Changed("expired-by")

@@ -162,7 +162,7 @@ directory), 2 on a usage error.`,
 		Args: cmdutil.Args(cobra.ArbitraryArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var err error
-			if opts.Format, err = cmdutil.OutputFormat(cmd, "text", "json", "partial"); err != nil {
+			if opts.Format, err = cmdutil.OutputFormat(cmd); err != nil {
 				return err
 			}
 			opts.Inputs, opts.At = args, opts.Keys.At

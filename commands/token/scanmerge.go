@@ -97,7 +97,7 @@ file does not exist, 1 on another error.`,
 		Args: cmdutil.Args(cobra.ArbitraryArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var err error
-			if opts.Format, err = cmdutil.OutputFormat(cmd, "text", "json", "partial"); err != nil {
+			if opts.Format, err = cmdutil.OutputFormat(cmd); err != nil {
 				return err
 			}
 			if opts.MemoryLimit, err = memoryLimitSetting(cmd, f); err != nil {

@@ -102,7 +102,7 @@ the most fundamental failure:
 		Args: cmdutil.Args(cobra.MaximumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var err error
-			if opts.Format, err = cmdutil.OutputFormat(cmd, "text", "json"); err != nil {
+			if opts.Format, err = cmdutil.OutputFormat(cmd); err != nil {
 				return err
 			}
 			if opts.EnvoySkew < 0 {
