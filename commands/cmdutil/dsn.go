@@ -19,7 +19,13 @@ func RedactDSN(dsn string) string {
 	if dialect != db.MySQL {
 		return dsn
 	}
-	if strings.HasPrefix(rest, "//") {
+	// What the driver reads decides the form: a text it parses is redacted
+	// as it parses it, even one that starts with // like a URL.
+	cfg, err := mysql.ParseDSN(rest)
+	switch {
+	case err == nil && cfg.Passwd == "":
+		return dsn
+	case err != nil && strings.HasPrefix(rest, "//"):
 		// URL form (mysql://user:pass@host/db): not the driver's, but
 		// people type it; never show its password either.
 		if u, err := url.Parse(dsn); err == nil && u.User != nil {
@@ -30,11 +36,8 @@ func RedactDSN(dsn string) string {
 			return dsn
 		}
 		return scheme + ":" + redactLoose(rest)
-	}
-	if cfg, err := mysql.ParseDSN(rest); err != nil {
+	case err != nil:
 		return scheme + ":" + redactLoose(rest)
-	} else if cfg.Passwd == "" {
-		return dsn
 	}
 	slash := strings.LastIndexByte(rest, '/')
 	at := strings.LastIndexByte(rest[:slash], '@')
