@@ -97,10 +97,7 @@ the text.`,
 			if n := f.UnusedDefaultProfile(cmd); n != "" {
 				opts.Notes = append(opts.Notes, n)
 			}
-			if runF != nil {
-				return runF(opts)
-			}
-			return configShowRun(opts)
+			return cmdutil.Pick(runF, configShowRun)(opts)
 		},
 	}
 	cmdutil.AddOutputFlag(cmd, "text", "json")
@@ -180,10 +177,7 @@ null, profiles a list of {"name", "default"}.`,
 				return err
 			}
 			opts.Path = cmdutil.ConfigPath(f.ConfigPath)
-			if runF != nil {
-				return runF(opts)
-			}
-			return configListRun(opts)
+			return cmdutil.Pick(runF, configListRun)(opts)
 		},
 	}
 	cmdutil.AddOutputFlag(cmd, "text", "json")
@@ -275,10 +269,7 @@ from one).`,
 			if err := f.Bind(cmd, cmdutil.ValueSetting(key, &opts.Value)); err != nil {
 				return err
 			}
-			if runF != nil {
-				return runF(opts)
-			}
-			return configGetRun(opts)
+			return cmdutil.Pick(runF, configGetRun)(opts)
 		},
 	}
 	cmdutil.AddOutputFlag(cmd, "text", "json")
@@ -382,10 +373,7 @@ name the file instead.`,
 				return cmdutil.FlagErrorf("a setting is one line")
 			}
 			opts.Path, opts.Profile = cmdutil.ConfigPath(f.ConfigPath), profileChoiceOf(f)
-			if runF != nil {
-				return runF(opts)
-			}
-			return configSetRun(opts)
+			return cmdutil.Pick(runF, configSetRun)(opts)
 		},
 	}
 	cmdutil.AddOutputFlag(cmd, "text", "json")
@@ -452,10 +440,7 @@ that is not there is reported and nothing changes (exit 0).`,
 				return err
 			}
 			opts.Path, opts.Profile = cmdutil.ConfigPath(f.ConfigPath), profileChoiceOf(f)
-			if runF != nil {
-				return runF(opts)
-			}
-			return configUnsetRun(opts)
+			return cmdutil.Pick(runF, configUnsetRun)(opts)
 		},
 	}
 	cmdutil.AddOutputFlag(cmd, "text", "json")
@@ -509,10 +494,7 @@ MWOAUTH_PROFILE names one. The profile must exist.`,
 				return err
 			}
 			opts.Name, opts.Path = args[0], cmdutil.ConfigPath(f.ConfigPath)
-			if runF != nil {
-				return runF(opts)
-			}
-			return configUseRun(opts)
+			return cmdutil.Pick(runF, configUseRun)(opts)
 		},
 	}
 	cmdutil.AddOutputFlag(cmd, "text", "json")

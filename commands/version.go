@@ -95,10 +95,7 @@ platform. --output json prints {"version", "commit", "date", "go",
 				return err
 			}
 			opts.Version, opts.Commit, opts.Built = buildInfo()
-			if runF != nil {
-				return runF(opts)
-			}
-			return versionRun(opts)
+			return cmdutil.Pick(runF, versionRun)(opts)
 		},
 	}
 	cmdutil.AddOutputFlag(cmd, "text", "json")

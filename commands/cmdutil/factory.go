@@ -137,3 +137,14 @@ func ParseTime(s string) (time.Time, error) {
 	}
 	return time.Time{}, fmt.Errorf("invalid time %q (want RFC 3339 like 2026-11-22T10:00:00Z, or unix seconds)", s)
 }
+
+// Pick is cli/cli's runF seam written once: a command's RunE ends with
+// Pick(runF, xRun)(opts), which runs the test's runF when one was given
+// (to check what the flags parsed into) and the command's own run
+// function otherwise.
+func Pick[T any](runF, run func(T) error) func(T) error {
+	if runF != nil {
+		return runF
+	}
+	return run
+}

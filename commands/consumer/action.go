@@ -127,10 +127,7 @@ user, 10 transition not allowed / performer refused / changed / declined,
 				return err
 			}
 			opts.Refs = args
-			if runF != nil {
-				return runF(opts)
-			}
-			return actionRun(opts)
+			return cmdutil.Pick(runF, actionRun)(opts)
 		},
 	}
 	fl := cmd.Flags()

@@ -141,10 +141,7 @@ at.`,
 			if err := opts.bindDB(cmd, f); err != nil {
 				return err
 			}
-			if runF != nil {
-				return runF(opts)
-			}
-			return auditRun(opts)
+			return cmdutil.Pick(runF, auditRun)(opts)
 		},
 	}
 	fl := cmd.Flags()

@@ -137,10 +137,7 @@ and matches --stage expired, not --stage proposed.`,
 			if err := opts.bind(cmd, f, listFlags{stages, ownerOnly, oauthVersion, since, before}); err != nil {
 				return err
 			}
-			if runF != nil {
-				return runF(opts)
-			}
-			return listRun(opts)
+			return cmdutil.Pick(runF, listRun)(opts)
 		},
 	}
 	fl := cmd.Flags()

@@ -130,10 +130,7 @@ instant proposals are judged at.`,
 				return err
 			}
 			opts.ApprovePrefix = approvePrefix(f.Profile, opts.DB.Settings)
-			if runF != nil {
-				return runF(opts)
-			}
-			return reviewRun(opts)
+			return cmdutil.Pick(runF, reviewRun)(opts)
 		},
 	}
 	cmd.Flags().BoolVar(&opts.ApproveLowRisk, "approve-low-risk", false, "Print the approve commands for the low-risk proposals (writes nothing)")

@@ -72,10 +72,7 @@ declined.`,
 				return err
 			}
 			opts.Ref, opts.Ctx = args[0], cmdutil.CatchInterrupt(cmd)
-			if runF != nil {
-				return runF(opts)
-			}
-			return revokeRun(opts)
+			return cmdutil.Pick(runF, revokeRun)(opts)
 		},
 	}
 	fl := cmd.Flags()

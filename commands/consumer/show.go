@@ -106,10 +106,7 @@ timestamp, performer, reason}]. Times are RFC 3339 UTC.`,
 				return err
 			}
 			opts.Ref, opts.Ctx = args[0], cmdutil.CatchInterrupt(cmd)
-			if runF != nil {
-				return runF(opts)
-			}
-			return showRun(opts)
+			return cmdutil.Pick(runF, showRun)(opts)
 		},
 	}
 	addExpiryFlag(cmd)

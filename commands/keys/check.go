@@ -129,10 +129,7 @@ info are printed but pass); 4 when the two keys are not a pair (wrong key);
 			if opts.Passphrase, err = f.Passphrase(cmd); err != nil {
 				return err
 			}
-			if runF != nil {
-				return runF(opts)
-			}
-			return checkRun(opts)
+			return cmdutil.Pick(runF, checkRun)(opts)
 		},
 	}
 	fl := cmd.Flags()

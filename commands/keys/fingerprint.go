@@ -56,10 +56,7 @@ input is not a usable RSA key, 9 when the file does not exist.`,
 				return err
 			}
 			opts.Key = args[0]
-			if runF != nil {
-				return runF(opts)
-			}
-			return fingerprintRun(opts)
+			return cmdutil.Pick(runF, fingerprintRun)(opts)
 		},
 	}
 	cmdutil.AddOutputFlag(cmd, "text", "json")

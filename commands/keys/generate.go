@@ -93,10 +93,7 @@ it to that user, or chgrp it to that group and chmod 640.`,
 			// Ctrl-C must not stop the program between writing the
 			// two files: it is caught, and honoured before writing only.
 			opts.Ctx = cmdutil.CatchInterrupt(cmd)
-			if runF != nil {
-				return runF(opts)
-			}
-			return generateRun(opts)
+			return cmdutil.Pick(runF, generateRun)(opts)
 		},
 	}
 	fl := cmd.Flags()

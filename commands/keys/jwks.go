@@ -65,10 +65,7 @@ not exist.`,
 				return err
 			}
 			opts.Keys = args
-			if runF != nil {
-				return runF(opts)
-			}
-			return jwksRun(opts)
+			return cmdutil.Pick(runF, jwksRun)(opts)
 		},
 	}
 	fl := cmd.Flags()

@@ -71,10 +71,7 @@ profile's database is in. A folder that holds no sandbox marker is refused
 				opts.Dir = args[0]
 			}
 			opts.ConfigPath = cmdutil.ConfigPath(f.ConfigPath)
-			if runF != nil {
-				return runF(opts)
-			}
-			return refreshRun(opts)
+			return cmdutil.Pick(runF, refreshRun)(opts)
 		},
 	}
 	cmdutil.AddOutputFlag(cmd, "text", "json")

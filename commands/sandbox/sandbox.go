@@ -132,10 +132,7 @@ access log anew, keeping everything else.`,
 			if f.Profile != "" {
 				opts.Chosen = f.Profile
 			}
-			if runF != nil {
-				return runF(opts)
-			}
-			return createRun(opts)
+			return cmdutil.Pick(runF, createRun)(opts)
 		},
 	}
 	cmd.Flags().BoolVar(&opts.Force, "force", false, "Replace an existing sandbox in DIR")

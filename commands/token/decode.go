@@ -98,10 +98,7 @@ and Envoy answer to the same bytes (--output json: {"error", "exit_code",
 				return err
 			}
 			opts.Args = args
-			if runF != nil {
-				return runF(opts)
-			}
-			return decodeRun(opts)
+			return cmdutil.Pick(runF, decodeRun)(opts)
 		},
 	}
 	cmdutil.AddOutputFlag(cmd, "text", "json")

@@ -147,10 +147,7 @@ prints {"token", "header", "claims", "exp"} (exp as RFC 3339 UTC), and with
 				p.preview(f, row)
 				return p.writeRow(cmd, f, &opts.Row, token, row)
 			}
-			if runF != nil {
-				return runF(opts)
-			}
-			return mintRun(opts)
+			return cmdutil.Pick(runF, mintRun)(opts)
 		},
 	}
 	fl := cmd.Flags()

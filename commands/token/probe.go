@@ -166,10 +166,7 @@ usage errors (and an iss mismatch without --yes off a terminal).`,
 			}
 			opts.Args = args[1:]
 			opts.Ctx = cmdutil.CatchInterrupt(cmd)
-			if runF != nil {
-				return runF(opts)
-			}
-			return probeRun(opts)
+			return cmdutil.Pick(runF, probeRun)(opts)
 		},
 	}
 	fl := cmd.Flags()

@@ -96,10 +96,7 @@ claims exactly as written, and exp as RFC 3339 UTC.`,
 				return cmdutil.FlagErrorf("the token and a key cannot both come from stdin: pass the token as an argument or @FILE")
 			}
 			opts.Args = args
-			if runF != nil {
-				return runF(opts)
-			}
-			return remintRun(opts)
+			return cmdutil.Pick(runF, remintRun)(opts)
 		},
 	}
 	flags := cmd.Flags()

@@ -189,10 +189,7 @@ directory), 2 on a usage error.`,
 				}
 				return st, info, st, nil
 			}
-			if runF != nil {
-				return runF(opts)
-			}
-			return scanRun(opts)
+			return cmdutil.Pick(runF, scanRun)(opts)
 		},
 	}
 	opts.Keys.addFlags(cmd)

@@ -105,10 +105,7 @@ file does not exist, 1 on another error.`,
 			}
 			opts.Inputs = args
 			opts.Context = cmdutil.CatchInterrupt(cmd)
-			if runF != nil {
-				return runF(opts)
-			}
-			return scanMergeRun(opts)
+			return cmdutil.Pick(runF, scanMergeRun)(opts)
 		},
 	}
 	addScaleFlags(cmd, &opts.TempDir)

@@ -118,10 +118,7 @@ the most fundamental failure:
 				return err
 			}
 			opts.Args = args
-			if runF != nil {
-				return runF(opts)
-			}
-			return verifyRun(opts)
+			return cmdutil.Pick(runF, verifyRun)(opts)
 		},
 	}
 	opts.addFlags(cmd)
