@@ -11,8 +11,7 @@ import (
 )
 
 func newCmdConfig(f *cmdutil.Factory) *cobra.Command {
-	cmd := cmdutil.Group(&cobra.Command{
-		Use:   "config <command>",
+	return cmdutil.Noun("config", &cobra.Command{
 		Short: "Show and change the configuration file and its profiles",
 		Long: "Profiles hold per-wiki settings so commands need fewer flags; \"mwoauth\n" +
 			"sandbox\" writes one named sandbox and makes it the default when no\n" +
@@ -22,8 +21,7 @@ func newCmdConfig(f *cmdutil.Factory) *cobra.Command {
   mwoauth config set public-key /etc/mediawiki/oauth2-public.pem --profile metawiki
   mwoauth config use metawiki
   mwoauth --profile metawiki config show --output json`,
-	})
-	cmd.AddCommand(
+	},
 		NewCmdConfigShow(f, nil),
 		NewCmdConfigList(f, nil),
 		NewCmdConfigGet(f, nil),
@@ -31,7 +29,6 @@ func newCmdConfig(f *cmdutil.Factory) *cobra.Command {
 		NewCmdConfigUnset(f, nil),
 		NewCmdConfigUse(f, nil),
 	)
-	return cmd
 }
 
 // settingJSON is one setting in config show/get --output json.

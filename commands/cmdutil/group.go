@@ -9,10 +9,13 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// Group makes a command group reject unknown subcommands with a usage error
-// (exit 2) instead of printing help and exiting 0, which is cobra's default
-// for nested groups.
-func Group(cmd *cobra.Command) *cobra.Command {
+// Group makes cmd a command group holding subs: it rejects unknown
+// subcommands with a usage error (exit 2) instead of printing help and
+// exiting 0, which is cobra's default for nested groups. A noun's group
+// (token, keys, config, ...) is then its help text and its subcommands, in
+// one call.
+func Group(cmd *cobra.Command, subs ...*cobra.Command) *cobra.Command {
+	cmd.AddCommand(subs...)
 	cmd.SuggestionsMinimumDistance = 2
 	cmd.Args = func(c *cobra.Command, args []string) error {
 		if len(args) == 0 {
@@ -24,6 +27,14 @@ func Group(cmd *cobra.Command) *cobra.Command {
 		return c.Help()
 	}
 	return cmd
+}
+
+// Noun builds the group of one noun's commands ("mwoauth keys ...") from
+// its help text and subcommands: every noun's usage line is "NOUN
+// <command>", written here once.
+func Noun(name string, help *cobra.Command, subs ...*cobra.Command) *cobra.Command {
+	help.Use = name + " <command>"
+	return Group(help, subs...)
 }
 
 // UnknownCommandError is the usage error for a subcommand c does not have,

@@ -11,8 +11,7 @@ import (
 
 // NewCmdKeys builds the "keys" group.
 func NewCmdKeys(f *cmdutil.Factory) *cobra.Command {
-	cmd := cmdutil.Group(&cobra.Command{
-		Use:   "keys <command>",
+	return cmdutil.Noun("keys", &cobra.Command{
 		Short: "Generate, fingerprint, publish (JWKS) and check the wiki's OAuth 2 RSA keys",
 		Long: `The wiki signs OAuth 2 access tokens with $wgOAuth2PrivateKey and
 verifies them with $wgOAuth2PublicKey (RS256, RSA of at least 2048 bits).
@@ -26,12 +25,10 @@ command line, and are never printed.`,
   mwoauth keys fingerprint /etc/mediawiki/oauth/oauth2-public.pem
   mwoauth keys jwks /etc/mediawiki/oauth/oauth2-public.pem --envoy
   mwoauth keys check --private /etc/mediawiki/oauth/oauth2-private.pem --public /etc/mediawiki/oauth/oauth2-public.pem`,
-	})
-	cmd.AddCommand(
+	},
 		newCmdGenerate(f, nil),
 		newCmdFingerprint(f, nil),
 		newCmdJWKS(f, nil),
 		newCmdCheck(f, nil),
 	)
-	return cmd
 }

@@ -9,8 +9,7 @@ import (
 
 // NewCmdToken builds the "token" group.
 func NewCmdToken(f *cmdutil.Factory) *cobra.Command {
-	cmd := cmdutil.Group(&cobra.Command{
-		Use:   "token <command>",
+	return cmdutil.Noun("token", &cobra.Command{
 		Short: "Decode, verify, re-mint, mint and scan OAuth 2 access tokens",
 		Long: `Work with the JWTs MediaWiki's Extension:OAuth issues: OAuth 2 access
 tokens (RS256, signed with $wgOAuth2PrivateKey), the owner-only token, core
@@ -27,12 +26,12 @@ sessionJwt cookies and OAuth 1 identify JWTs.
   mwoauth token verify @token.jwt --public-key oauth2-public.pem
   mwoauth token remint @token.jwt --private-key oauth2-private.pem --expires-in 30s > short.jwt
   mwoauth token scan /var/log/nginx/access.log --public-key oauth2-public.pem`,
-	})
-	cmd.AddCommand(NewCmdDecode(f, nil))
-	cmd.AddCommand(NewCmdVerify(f, nil))
-	cmd.AddCommand(NewCmdRemint(f, nil))
-	cmd.AddCommand(NewCmdMint(f, nil))
-	cmd.AddCommand(NewCmdScan(f, nil))
-	cmd.AddCommand(NewCmdProbe(f, nil))
-	return cmd
+	},
+		NewCmdDecode(f, nil),
+		NewCmdVerify(f, nil),
+		NewCmdRemint(f, nil),
+		NewCmdMint(f, nil),
+		NewCmdScan(f, nil),
+		NewCmdProbe(f, nil),
+	)
 }
