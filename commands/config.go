@@ -31,6 +31,45 @@ func newCmdConfig(f *cmdutil.Factory) *cobra.Command {
 	)
 }
 
+// configBase is what every config subcommand's options hold: where it
+// prints, its -o format (text or json) and the configuration file's path.
+type configBase struct {
+	IO     *cmdutil.IOStreams
+	Path   string
+	Format string
+}
+
+func (b *configBase) base() *configBase { return b }
+
+// configCommand wires one config subcommand around its help text: -o
+// text|json and the file's path are resolved first, then parse (when not
+// nil) reads the arguments into the options, so a usage error stops the
+// command before the file is read or written; then run does the work, or
+// runF, when not nil, sees what run would have been given.
+func configCommand[T any, P interface {
+	*T
+	base() *configBase
+}](f *cmdutil.Factory, cmd *cobra.Command, parse func(opts P, cmd *cobra.Command, args []string) error, runF, run func(P) error) *cobra.Command {
+	opts := P(new(T))
+	b := opts.base()
+	b.IO = f.IO
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		var err error
+		if b.Format, err = cmdutil.OutputFormat(cmd); err != nil {
+			return err
+		}
+		b.Path = cmdutil.ConfigPath(f.ConfigPath)
+		if parse != nil {
+			if err := parse(opts, cmd, args); err != nil {
+				return err
+			}
+		}
+		return cmdutil.Pick(runF, run)(opts)
+	}
+	cmdutil.AddOutputFlag(cmd, "text", "json")
+	return cmd
+}
+
 // settingJSON is one setting in config show/get --output json.
 type settingJSON struct {
 	Value   string  `json:"value"`
@@ -50,18 +89,16 @@ func settingOf(v cmdutil.Value) settingJSON {
 // ConfigShowOptions is what "config show" prints: the configuration in
 // use and every setting as commands resolve it.
 type ConfigShowOptions struct {
-	IO     *cmdutil.IOStreams
+	configBase
 	Config *cmdutil.Config
 	Values []cmdutil.Value
 	Notes  []string // why the default profile's identity settings do not apply
-	Format string
 }
 
 // NewCmdConfigShow builds "config show"; runF, when not nil, replaces
 // configShowRun.
 func NewCmdConfigShow(f *cmdutil.Factory, runF func(*ConfigShowOptions) error) *cobra.Command {
-	opts := &ConfigShowOptions{IO: f.IO}
-	cmd := &cobra.Command{
+	return configCommand(f, &cobra.Command{
 		Use:   "show",
 		Short: "Print every setting as commands resolve it, and where it came from",
 		Long: `Show prints the configuration file in use, the selected profile (--profile,
@@ -79,26 +116,20 @@ profile is the selected profile's name or null; settings maps every key to
 the text.`,
 		Example: "  mwoauth config show\n  mwoauth --profile sandbox config show --output json",
 		Args:    cmdutil.Args(cobra.NoArgs),
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			var err error
-			if opts.Format, err = cmdutil.OutputFormat(cmd); err != nil {
-				return err
-			}
-			if opts.Config, err = f.Config(); err != nil {
-				return err
-			}
-			if opts.Values, err = f.ResolveAll(cmd); err != nil {
-				return err
-			}
-			opts.Notes = []string{}
-			if n := f.UnusedDefaultProfile(cmd); n != "" {
-				opts.Notes = append(opts.Notes, n)
-			}
-			return cmdutil.Pick(runF, configShowRun)(opts)
-		},
-	}
-	cmdutil.AddOutputFlag(cmd, "text", "json")
-	return cmd
+	}, func(opts *ConfigShowOptions, cmd *cobra.Command, _ []string) error {
+		var err error
+		if opts.Config, err = f.Config(); err != nil {
+			return err
+		}
+		if opts.Values, err = f.ResolveAll(cmd); err != nil {
+			return err
+		}
+		opts.Notes = []string{}
+		if n := f.UnusedDefaultProfile(cmd); n != "" {
+			opts.Notes = append(opts.Notes, n)
+		}
+		return nil
+	}, runF, configShowRun)
 }
 
 func configShowRun(opts *ConfigShowOptions) error {
@@ -149,16 +180,13 @@ func configShowRun(opts *ConfigShowOptions) error {
 
 // ConfigListOptions is what "config list" reads: the configuration file.
 type ConfigListOptions struct {
-	IO     *cmdutil.IOStreams
-	Path   string
-	Format string
+	configBase
 }
 
 // NewCmdConfigList builds "config list"; runF, when not nil, replaces
 // configListRun.
 func NewCmdConfigList(f *cmdutil.Factory, runF func(*ConfigListOptions) error) *cobra.Command {
-	opts := &ConfigListOptions{IO: f.IO}
-	cmd := &cobra.Command{
+	return configCommand(f, &cobra.Command{
 		Use:   "list",
 		Short: "List the profiles, the default one marked",
 		Long: `List prints the profiles of the configuration file in file order; the
@@ -168,17 +196,7 @@ default one (default = NAME) is marked.
 null, profiles a list of {"name", "default"}.`,
 		Example: "  mwoauth config list\n  mwoauth config list --output json",
 		Args:    cmdutil.Args(cobra.NoArgs),
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			var err error
-			if opts.Format, err = cmdutil.OutputFormat(cmd); err != nil {
-				return err
-			}
-			opts.Path = cmdutil.ConfigPath(f.ConfigPath)
-			return cmdutil.Pick(runF, configListRun)(opts)
-		},
-	}
-	cmdutil.AddOutputFlag(cmd, "text", "json")
-	return cmd
+	}, nil, runF, configListRun)
 }
 
 func configListRun(opts *ConfigListOptions) error {
@@ -233,16 +251,14 @@ func checkKey(key *string) (cmdutil.SettingSpec, error) {
 
 // ConfigGetOptions is one setting, resolved as commands resolve it.
 type ConfigGetOptions struct {
-	IO     *cmdutil.IOStreams
-	Value  cmdutil.Value
-	Format string
+	configBase
+	Value cmdutil.Value
 }
 
 // NewCmdConfigGet builds "config get"; runF, when not nil, replaces
 // configGetRun.
 func NewCmdConfigGet(f *cmdutil.Factory, runF func(*ConfigGetOptions) error) *cobra.Command {
-	opts := &ConfigGetOptions{IO: f.IO}
-	cmd := &cobra.Command{
+	return configCommand(f, &cobra.Command{
 		Use:   "get <key>",
 		Short: "Print one setting's value as commands resolve it",
 		Long: `Get prints the value of one setting exactly as a command would resolve it
@@ -254,23 +270,13 @@ exits 9.
 from one).`,
 		Example: "  mwoauth config get db\n  mwoauth --profile metawiki config get issuer --output json",
 		Args:    cmdutil.Args(cobra.ExactArgs(1), "a setting KEY"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			var err error
-			if opts.Format, err = cmdutil.OutputFormat(cmd); err != nil {
-				return err
-			}
-			key := args[0]
-			if _, err := checkKey(&key); err != nil {
-				return err
-			}
-			if err := f.Bind(cmd, cmdutil.ValueSetting(key, &opts.Value)); err != nil {
-				return err
-			}
-			return cmdutil.Pick(runF, configGetRun)(opts)
-		},
-	}
-	cmdutil.AddOutputFlag(cmd, "text", "json")
-	return cmd
+	}, func(opts *ConfigGetOptions, cmd *cobra.Command, args []string) error {
+		key := args[0]
+		if _, err := checkKey(&key); err != nil {
+			return err
+		}
+		return f.Bind(cmd, cmdutil.ValueSetting(key, &opts.Value))
+	}, runF, configGetRun)
 }
 
 func configGetRun(opts *ConfigGetOptions) error {
@@ -321,22 +327,31 @@ func (c profileChoice) open(path string) (cf *cmdutil.ConfigFile, profile string
 	return cf, profile, exists, err
 }
 
+// profileKey is what config set and unset change: a setting's key in the
+// profile the user named.
+type profileKey struct {
+	Profile profileChoice
+	Key     string
+}
+
+// read takes the key as typed (checkKey) and the profile choice from f.
+func (k *profileKey) read(f *cmdutil.Factory, key string) (cmdutil.SettingSpec, error) {
+	k.Key, k.Profile = key, profileChoiceOf(f)
+	return checkKey(&k.Key)
+}
+
 // ConfigSetOptions is one key = value to write into a profile.
 type ConfigSetOptions struct {
-	IO      *cmdutil.IOStreams
-	Path    string
-	Profile profileChoice
-	Spec    cmdutil.SettingSpec
-	Key     string
-	Value   string
-	Format  string
+	configBase
+	profileKey
+	Spec  cmdutil.SettingSpec
+	Value string
 }
 
 // NewCmdConfigSet builds "config set"; runF, when not nil, replaces
 // configSetRun.
 func NewCmdConfigSet(f *cmdutil.Factory, runF func(*ConfigSetOptions) error) *cobra.Command {
-	opts := &ConfigSetOptions{IO: f.IO}
-	cmd := &cobra.Command{
+	return configCommand(f, &cobra.Command{
 		Use:   "set <key> <value> [--profile <name>]",
 		Short: "Set a setting in a profile (creating the file or profile if needed)",
 		Long: `Set writes key = value into the profile named by --profile (else
@@ -352,29 +367,22 @@ name the file instead.`,
   mwoauth config set mediawiki 1.43
   mwoauth --config ./test-config config set db sqlite:./wiki.sqlite --profile test`,
 		Args: cmdutil.Args(cobra.ExactArgs(2), "a setting KEY and its VALUE"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			var err error
-			if opts.Format, err = cmdutil.OutputFormat(cmd); err != nil {
-				return err
+	}, func(opts *ConfigSetOptions, _ *cobra.Command, args []string) error {
+		var err error
+		if opts.Spec, err = opts.read(f, args[0]); err != nil {
+			return err
+		}
+		opts.Value = args[1]
+		if opts.Spec.Key == "mediawiki" {
+			if _, err := mediawiki.ParseVersion(opts.Value); err != nil {
+				return cmdutil.FlagErrorf("%v", err)
 			}
-			opts.Key, opts.Value = args[0], args[1]
-			if opts.Spec, err = checkKey(&opts.Key); err != nil {
-				return err
-			}
-			if opts.Spec.Key == "mediawiki" {
-				if _, err := mediawiki.ParseVersion(opts.Value); err != nil {
-					return cmdutil.FlagErrorf("%v", err)
-				}
-			}
-			if strings.ContainsAny(opts.Value, "\n\r") {
-				return cmdutil.FlagErrorf("a setting is one line")
-			}
-			opts.Path, opts.Profile = cmdutil.ConfigPath(f.ConfigPath), profileChoiceOf(f)
-			return cmdutil.Pick(runF, configSetRun)(opts)
-		},
-	}
-	cmdutil.AddOutputFlag(cmd, "text", "json")
-	return cmd
+		}
+		if strings.ContainsAny(opts.Value, "\n\r") {
+			return cmdutil.FlagErrorf("a setting is one line")
+		}
+		return nil
+	}, runF, configSetRun)
 }
 
 func configSetRun(opts *ConfigSetOptions) error {
@@ -386,15 +394,9 @@ func configSetRun(opts *ConfigSetOptions) error {
 		fmt.Fprintln(opts.IO.ErrOut, opts.IO.Styles().Warn.Render("warning: the DSN holds a password, which ps and your shell history can show; the file keeps it (mode 0600), but MWOAUTH_DB_PASSWORD or ~/.my.cnf [client] keep it off the command line"))
 	}
 	cf.Set(profile, opts.Key, opts.Value)
-	if err := cf.Write(); err != nil {
-		return fmt.Errorf("write %s: %w", opts.Path, err)
-	}
 	shown := cmdutil.Value{Key: opts.Key, Value: opts.Value}.Shown()
-	if opts.Format == "json" {
-		return cmdutil.WriteJSON(opts.IO.Out, configChange{Path: opts.Path, Profile: profile, Key: opts.Key, Value: &shown, Changed: true})
-	}
-	fmt.Fprintf(opts.IO.Out, "%s profile %s in %s: %s = %s\n", opts.IO.Styles().OK.Render("✓"), cmdutil.Safe(profile), cmdutil.Safe(opts.Path), opts.Key, cmdutil.Safe(shown))
-	return nil
+	return opts.commit(cf, configChange{Profile: profile, Key: opts.Key, Value: &shown, Changed: true},
+		fmt.Sprintf("profile %s in %s: %s = %s", cmdutil.Safe(profile), cmdutil.Safe(opts.Path), opts.Key, cmdutil.Safe(shown)))
 }
 
 // configChange is the --output json result of config set, unset and use.
@@ -406,20 +408,33 @@ type configChange struct {
 	Changed bool    `json:"changed"`
 }
 
+// commit is how config set, unset and use end: the file is written when
+// the change changed it, and the change is reported, as configChange with
+// --output json, else as "✓ done".
+func (b *configBase) commit(cf *cmdutil.ConfigFile, ch configChange, done string) error {
+	if ch.Changed {
+		if err := cf.Write(); err != nil {
+			return fmt.Errorf("write %s: %w", b.Path, err)
+		}
+	}
+	if b.Format == "json" {
+		ch.Path = b.Path
+		return cmdutil.WriteJSON(b.IO.Out, ch)
+	}
+	fmt.Fprintf(b.IO.Out, "%s %s\n", b.IO.Styles().OK.Render("✓"), done)
+	return nil
+}
+
 // ConfigUnsetOptions is one key to remove from a profile.
 type ConfigUnsetOptions struct {
-	IO      *cmdutil.IOStreams
-	Path    string
-	Profile profileChoice
-	Key     string
-	Format  string
+	configBase
+	profileKey
 }
 
 // NewCmdConfigUnset builds "config unset"; runF, when not nil, replaces
 // configUnsetRun.
 func NewCmdConfigUnset(f *cmdutil.Factory, runF func(*ConfigUnsetOptions) error) *cobra.Command {
-	opts := &ConfigUnsetOptions{IO: f.IO}
-	cmd := &cobra.Command{
+	return configCommand(f, &cobra.Command{
 		Use:   "unset <key> [--profile <name>]",
 		Short: "Remove a setting from a profile",
 		Long: `Unset removes key's line from the profile named by --profile (else
@@ -427,21 +442,10 @@ MWOAUTH_PROFILE, else the default profile); every other line stays. A key
 that is not there is reported and nothing changes (exit 0).`,
 		Example: "  mwoauth config unset public-key --profile sandbox\n  mwoauth config unset as",
 		Args:    cmdutil.Args(cobra.ExactArgs(1), "a setting KEY"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			var err error
-			if opts.Format, err = cmdutil.OutputFormat(cmd); err != nil {
-				return err
-			}
-			opts.Key = args[0]
-			if _, err := checkKey(&opts.Key); err != nil {
-				return err
-			}
-			opts.Path, opts.Profile = cmdutil.ConfigPath(f.ConfigPath), profileChoiceOf(f)
-			return cmdutil.Pick(runF, configUnsetRun)(opts)
-		},
-	}
-	cmdutil.AddOutputFlag(cmd, "text", "json")
-	return cmd
+	}, func(opts *ConfigUnsetOptions, _ *cobra.Command, args []string) error {
+		_, err := opts.read(f, args[0])
+		return err
+	}, runF, configUnsetRun)
 }
 
 func configUnsetRun(opts *ConfigUnsetOptions) error {
@@ -450,52 +454,34 @@ func configUnsetRun(opts *ConfigUnsetOptions) error {
 		return err
 	}
 	changed := exists && cf.Unset(profile, opts.Key)
-	if changed {
-		if err := cf.Write(); err != nil {
-			return fmt.Errorf("write %s: %w", opts.Path, err)
-		}
-	}
-	if opts.Format == "json" {
-		return cmdutil.WriteJSON(opts.IO.Out, configChange{Path: opts.Path, Profile: profile, Key: opts.Key, Changed: changed})
-	}
-	if !changed {
+	if !changed && opts.Format != "json" {
 		fmt.Fprintf(opts.IO.ErrOut, "%s is not set in profile %s; nothing changed\n", opts.Key, cmdutil.Safe(profile))
 		return nil
 	}
-	fmt.Fprintf(opts.IO.Out, "%s profile %s in %s: %s removed\n", opts.IO.Styles().OK.Render("✓"), cmdutil.Safe(profile), cmdutil.Safe(opts.Path), opts.Key)
-	return nil
+	return opts.commit(cf, configChange{Profile: profile, Key: opts.Key, Changed: changed},
+		fmt.Sprintf("profile %s in %s: %s removed", cmdutil.Safe(profile), cmdutil.Safe(opts.Path), opts.Key))
 }
 
 // ConfigUseOptions is the profile to make the default.
 type ConfigUseOptions struct {
-	IO     *cmdutil.IOStreams
-	Path   string
-	Name   string
-	Format string
+	configBase
+	Name string
 }
 
 // NewCmdConfigUse builds "config use"; runF, when not nil, replaces
 // configUseRun.
 func NewCmdConfigUse(f *cmdutil.Factory, runF func(*ConfigUseOptions) error) *cobra.Command {
-	opts := &ConfigUseOptions{IO: f.IO}
-	cmd := &cobra.Command{
+	return configCommand(f, &cobra.Command{
 		Use:   "use <profile>",
 		Short: "Make a profile the default",
 		Long: `Use sets default = NAME, the profile commands use when neither --profile nor
 MWOAUTH_PROFILE names one. The profile must exist.`,
 		Example: "  mwoauth config use metawiki\n  mwoauth config use sandbox",
 		Args:    cmdutil.Args(cobra.ExactArgs(1), "a profile NAME"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			var err error
-			if opts.Format, err = cmdutil.OutputFormat(cmd); err != nil {
-				return err
-			}
-			opts.Name, opts.Path = args[0], cmdutil.ConfigPath(f.ConfigPath)
-			return cmdutil.Pick(runF, configUseRun)(opts)
-		},
-	}
-	cmdutil.AddOutputFlag(cmd, "text", "json")
-	return cmd
+	}, func(opts *ConfigUseOptions, _ *cobra.Command, args []string) error {
+		opts.Name = args[0]
+		return nil
+	}, runF, configUseRun)
 }
 
 func configUseRun(opts *ConfigUseOptions) error {
@@ -514,13 +500,7 @@ func configUseRun(opts *ConfigUseOptions) error {
 	changed := cf.Default() != name
 	if changed {
 		cf.Set("", "default", name)
-		if err := cf.Write(); err != nil {
-			return fmt.Errorf("write %s: %w", path, err)
-		}
 	}
-	if opts.Format == "json" {
-		return cmdutil.WriteJSON(opts.IO.Out, configChange{Path: path, Profile: name, Key: "default", Value: &name, Changed: changed})
-	}
-	fmt.Fprintf(opts.IO.Out, "%s default profile is now %s (%s)\n", opts.IO.Styles().OK.Render("✓"), cmdutil.Safe(name), cmdutil.Safe(path))
-	return nil
+	return opts.commit(cf, configChange{Profile: name, Key: "default", Value: &name, Changed: changed},
+		fmt.Sprintf("default profile is now %s (%s)", cmdutil.Safe(name), cmdutil.Safe(path)))
 }
