@@ -40,13 +40,10 @@ func appendTokenLine(b []byte, tr *logscan.TokenReport) []byte {
 	b = intMember(b, `,"exit_code":`, int64(cmdutil.ClassExitCode(tr.Verdict)))
 	b = optStr(b, `,"detail":`, tr.Detail)
 	b = intMember(b, `,"count":`, tr.Count)
-	b = append(b, `,"first_seen":`...)
-	b = appendSeen(b, &tr.FirstSeen)
-	b = append(b, `,"last_seen":`...)
-	b = appendSeen(b, &tr.LastSeen)
+	b = seenMember(b, `,"first_seen":`, &tr.FirstSeen)
+	b = seenMember(b, `,"last_seen":`, &tr.LastSeen)
 	if len(tr.Uses) > 0 {
-		b = append(b, `,"uses":`...)
-		b = appendCounts(b, tr.Uses)
+		b = countsMember(b, `,"uses":`, tr.Uses)
 	}
 	if m := tr.MediaWiki; m != nil {
 		b = append(b, `,"mediawiki":{"accepted":`...)
@@ -97,10 +94,8 @@ func writeSummaryLine(w io.Writer, rep *logscan.Report) error {
 	b = member(b, `,"judged_at":`, s.JudgedAt)
 	b = member(b, `,"time_source":`, s.TimeSource)
 	b = boolMember(b, `,"database":`, s.Database)
-	b = append(b, `,"tokens_by_verdict":`...)
-	b = appendCounts(b, s.TokensByVerdict)
-	b = append(b, `,"uses_by_verdict":`...)
-	b = appendCounts(b, s.UsesByVerdict)
+	b = countsMember(b, `,"tokens_by_verdict":`, s.TokensByVerdict)
+	b = countsMember(b, `,"uses_by_verdict":`, s.UsesByVerdict)
 	b = append(b, `,"verdicts":[`...)
 	for i := range s.Verdicts {
 		v := &s.Verdicts[i]
@@ -111,10 +106,8 @@ func writeSummaryLine(w io.Writer, rep *logscan.Report) error {
 		b = intMember(b, `,"exit_code":`, int64(cmdutil.ClassExitCode(v.Verdict)))
 		b = intMember(b, `,"tokens":`, int64(v.Tokens))
 		b = intMember(b, `,"uses":`, v.Uses)
-		b = append(b, `,"first_seen":`...)
-		b = appendSeenPtr(b, v.FirstSeen)
-		b = append(b, `,"last_seen":`...)
-		b = appendSeenPtr(b, v.LastSeen)
+		b = seenMember(b, `,"first_seen":`, v.FirstSeen)
+		b = seenMember(b, `,"last_seen":`, v.LastSeen)
 		b = append(b, '}')
 	}
 	b = append(b, `],"consumers":[`...)
@@ -153,14 +146,10 @@ func appendConsumerSummary(b []byte, c *logscan.ConsumerSummary) []byte {
 	}
 	b = intMember(b, `,"tokens":`, int64(c.Tokens))
 	b = intMember(b, `,"uses":`, c.Uses)
-	b = append(b, `,"tokens_by_verdict":`...)
-	b = appendCounts(b, c.TokensByVerdict)
-	b = append(b, `,"uses_by_verdict":`...)
-	b = appendCounts(b, c.UsesByVerdict)
-	b = append(b, `,"first_seen":`...)
-	b = appendSeen(b, &c.FirstSeen)
-	b = append(b, `,"last_seen":`...)
-	b = appendSeen(b, &c.LastSeen)
+	b = countsMember(b, `,"tokens_by_verdict":`, c.TokensByVerdict)
+	b = countsMember(b, `,"uses_by_verdict":`, c.UsesByVerdict)
+	b = seenMember(b, `,"first_seen":`, &c.FirstSeen)
+	b = seenMember(b, `,"last_seen":`, &c.LastSeen)
 	return append(b, '}')
 }
 
@@ -191,18 +180,16 @@ func appendUser(b []byte, u *mediawiki.RequestUser) []byte {
 	return append(b, '}')
 }
 
-func appendSeen(b []byte, s *logscan.Seen) []byte {
+// seenMember appends a {"file","line","time"} member, null when s is nil.
+func seenMember(b []byte, key string, s *logscan.Seen) []byte {
+	b = append(b, key...)
+	if s == nil {
+		return append(b, "null"...)
+	}
 	b = member(b, `{"file":`, s.File)
 	b = intMember(b, `,"line":`, s.Line)
 	b = optStr(b, `,"time":`, s.Time)
 	return append(b, '}')
-}
-
-func appendSeenPtr(b []byte, s *logscan.Seen) []byte {
-	if s == nil {
-		return append(b, "null"...)
-	}
-	return appendSeen(b, s)
 }
 
 func appendBoolPtr(b []byte, v *bool) []byte {
@@ -212,9 +199,10 @@ func appendBoolPtr(b []byte, v *bool) []byte {
 	return strconv.AppendBool(b, *v)
 }
 
-// appendCounts writes a map of counts with its keys sorted, as
+// countsMember appends a map of counts with its keys sorted, as
 // encoding/json does.
-func appendCounts[N int | int64](b []byte, m map[string]N) []byte {
+func countsMember[N int | int64](b []byte, key string, m map[string]N) []byte {
+	b = append(b, key...)
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
