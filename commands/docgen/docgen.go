@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/cobra/doc"
@@ -16,9 +15,6 @@ import (
 	"github.com/mwoauth/mwoauth/commands"
 	"github.com/mwoauth/mwoauth/commands/cmdutil"
 )
-
-// manDate is fixed so regenerating the man pages does not churn them.
-var manDate = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 
 // GenDocs writes the Markdown command reference to mdDir (with a page per
 // help topic) and man pages to manDir; an empty directory name skips that

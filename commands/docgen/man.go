@@ -36,6 +36,9 @@ var CommandSections = []string{"NAME", "SYNOPSIS", "DESCRIPTION", "OPTIONS", "EX
 // TopicSections are the sections of a help topic's page.
 var TopicSections = []string{"NAME", "DESCRIPTION", "SEE ALSO"}
 
+// manDate is fixed so regenerating the man pages does not churn them.
+var manDate = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+
 // genMan writes a page for every available command (mwoauth-token-verify.1)
 // and every help topic (mwoauth-exit-codes.7) of root to dir.
 func genMan(root *cobra.Command, dir string, date time.Time) error {
