@@ -491,11 +491,7 @@ func configUseRun(opts *ConfigUseOptions) error {
 		return err
 	}
 	if !cf.HasProfile(name) {
-		have := "none defined"
-		if p := cf.Profiles(); len(p) > 0 {
-			have = "have: " + strings.Join(p, ", ")
-		}
-		return cmdutil.FlagErrorf("no profile %q in %s (%s)", name, path, have)
+		return cmdutil.FlagErrorf("no profile %q in %s (%s)", name, path, cf.ProfilesHint())
 	}
 	changed := cf.Default() != name
 	if changed {

@@ -82,16 +82,11 @@ func LoadConfig(path, profile string, noProfile bool, getenv func(string) string
 		return c, nil
 	}
 	if !cf.HasProfile(profile) {
-		names := cf.Profiles()
-		hint := "none defined"
-		if len(names) > 0 {
-			hint = "have: " + strings.Join(names, ", ")
-		}
 		where := from
 		if from == "default" {
 			where = "default = " + profile
 		}
-		return nil, Exitf(ExitUsage, "no profile %q in %s (%s; named by %s)", profile, path, hint, where)
+		return nil, Exitf(ExitUsage, "no profile %q in %s (%s; named by %s)", profile, path, cf.ProfilesHint(), where)
 	}
 	c.ProfileName, c.Profile = profile, cf.Profile(profile)
 	c.ProfileExplicit, c.ProfileFrom = from != "default", from
@@ -257,6 +252,15 @@ func (cf *ConfigFile) Profiles() []string {
 		}
 	}
 	return names
+}
+
+// ProfilesHint is what an error naming a missing profile says the file
+// has: "have: a, b" in file order, or "none defined".
+func (cf *ConfigFile) ProfilesHint() string {
+	if p := cf.Profiles(); len(p) > 0 {
+		return "have: " + strings.Join(p, ", ")
+	}
+	return "none defined"
 }
 
 // HasProfile reports whether [profile name] exists.

@@ -34,7 +34,6 @@ type DecodeOptions struct {
 // decodeRun.
 func NewCmdDecode(f *cmdutil.Factory, runF func(*DecodeOptions) error) *cobra.Command {
 	opts := &DecodeOptions{IO: f.IO, Now: f.Now}
-	var staticApps []string
 	cmd := &cobra.Command{
 		Use:   "decode [<token> | - | @file]",
 		Short: "Show a token's header, claims and MediaWiki meaning without a key",
@@ -94,7 +93,7 @@ and Envoy answer to the same bytes (--output json: {"error", "exit_code",
 			if opts.Format, err = cmdutil.OutputFormat(cmd); err != nil {
 				return err
 			}
-			if err := opts.wikiReader.bind(cmd, f, staticApps); err != nil {
+			if err := opts.wikiReader.bind(cmd, f); err != nil {
 				return err
 			}
 			opts.Args = args
@@ -103,7 +102,7 @@ and Envoy answer to the same bytes (--output json: {"error", "exit_code",
 	}
 	cmdutil.AddOutputFlag(cmd, "text", "json")
 	cmd.Flags().StringVar(&opts.At, "at", "", "Judge relative times at this `time` (RFC 3339, unix, or +2h / -30m from now) instead of now")
-	addWikiFlags(cmd, &staticApps)
+	opts.wikiReader.addFlags(cmd)
 	dbcmd.AddFlags(cmd)
 	return cmd
 }

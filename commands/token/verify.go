@@ -37,7 +37,6 @@ type VerifyOptions struct {
 // verifyRun (tests of flag parsing).
 func NewCmdVerify(f *cmdutil.Factory, runF func(*VerifyOptions) error) *cobra.Command {
 	opts := &VerifyOptions{IO: f.IO, Now: f.Now}
-	var staticApps []string
 	cmd := &cobra.Command{
 		Use:   "verify [<token> | - | @file] (--public-key <file> | --jwks <file> | --secret-file <file>)",
 		Short: "Check a token and predict what MediaWiki and Envoy answer",
@@ -114,19 +113,19 @@ the most fundamental failure:
 			if err := f.Bind(cmd, cmdutil.StringSetting("audience", &opts.Audience)); err != nil {
 				return err
 			}
-			if err := opts.wikiReader.bind(cmd, f, staticApps); err != nil {
+			if err := opts.wikiReader.bind(cmd, f); err != nil {
 				return err
 			}
 			opts.Args = args
 			return cmdutil.Pick(runF, verifyRun)(opts)
 		},
 	}
-	opts.addFlags(cmd)
+	opts.keyFlags.addFlags(cmd)
 	fl := cmd.Flags()
 	fl.String("audience", "", "Expected aud: the consumer key (env MWOAUTH_AUDIENCE, profile audience)")
 	addEnvoySkewFlag(cmd, &opts.EnvoySkew, "for the Envoy verdict")
 	fl.StringVar(&opts.RequestURI, "request-uri", "", "Original request `URI`, for the realm of Envoy's WWW-Authenticate")
-	addWikiFlags(cmd, &staticApps)
+	opts.wikiReader.addFlags(cmd)
 	cmdutil.AddOutputFlag(cmd, "text", "json")
 	dbcmd.AddFlags(cmd)
 	return cmd

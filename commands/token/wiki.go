@@ -167,11 +167,16 @@ type wikiReader struct {
 	// OpenWiki opens the configured wiki database for reading; a nil store
 	// when none is configured.
 	OpenWiki func() (*db.Store, *databaseJSON, error)
+
+	staticFlag []string // --static-app as given
 }
 
+// addFlags registers the wiki flags (addWikiFlags) bind reads.
+func (r *wikiReader) addFlags(cmd *cobra.Command) { addWikiFlags(cmd, &r.staticFlag) }
+
 // bind resolves the wiki settings and sets up the store factory.
-func (r *wikiReader) bind(cmd *cobra.Command, f *cmdutil.Factory, staticApps []string) error {
-	if err := r.Wiki.bind(cmd, f, staticApps); err != nil {
+func (r *wikiReader) bind(cmd *cobra.Command, f *cmdutil.Factory) error {
+	if err := r.Wiki.bind(cmd, f, r.staticFlag); err != nil {
 		return err
 	}
 	r.Ctx, r.OpenWiki = cmd.Context(), wikiOpener(cmd, f)
