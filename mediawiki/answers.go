@@ -3,6 +3,7 @@ package mediawiki
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 )
 
 // MediaWiki's answers: Extension:OAuth's message keys and English texts
@@ -12,6 +13,7 @@ const (
 	MWInvalidAuthorization = "mwoauth-invalid-authorization"
 	MWWrongWiki            = "mwoauth-invalid-authorization-wrong-wiki"
 	MWInvalidUser          = "mwoauth-invalid-authorization-invalid-user"
+	MWWrongUser            = "mwoauth-invalid-authorization-wrong-user"
 	MWNotApproved          = "mwoauth-invalid-authorization-not-approved"
 	MWBlockedUser          = "mwoauth-invalid-authorization-blocked-user"
 	MWInvalidJWTCookie     = "mwoauth-invalid-authorization-jwt"
@@ -20,6 +22,7 @@ const (
 	MWNoUserApproval     = "Cannot create access token, user did not approve issuing this access token" // mwoauth-oauth2-error-create-at-no-user-approval
 	MWInvalidUserMsg     = "The authorization headers in your request are for a user that does not exist here"
 	MWBlockedUserMsg     = "The authorization headers in your request are for a user who is blocked"
+	MWWrongUserMsg       = "The authorization headers in your request are for a different user"
 
 	LeagueAccessDenied     = "access_denied"
 	LeagueAccessDeniedDesc = "The resource owner or authorization server denied the request."
@@ -47,6 +50,44 @@ func MWWrongWikiMsg(wiki string) string {
 // consumer's name is disclosed even when the consumer is suppressed.
 func MWNotApprovedMsg(consumerName string) string {
 	return `The app that you are trying to connect seems to be set up incorrectly. Contact the author of "` + consumerName + `" for help.`
+}
+
+// MWInvalidJWTCookieMsg is core's text for a refused sessionJwt cookie
+// (mwoauth-invalid-authorization-jwt) with the reason lcobucci gave.
+func MWInvalidJWTCookieMsg(reason string) string {
+	return "Invalid 'sessionJwt' cookie: " + reason
+}
+
+// sessionErrorTexts tell the session provider's errors apart by their
+// English texts, for an answer that carries only the text (core REST in
+// the versions that send messageTranslations and no errorKey): a part of
+// each text that the texts before it in the list do not hold, the most
+// specific first. TestSessionErrorCode checks each against the whole text
+// above.
+var sessionErrorTexts = []struct{ text, code string }{
+	{"are not valid: " + MWInvalidAccessToken, MWInvalidAuthorization},
+	{"seems to be set up incorrectly", MWNotApproved},
+	{"are not valid for ", MWWrongWiki},
+	{"for a user that does not exist here", MWInvalidUser},
+	{"are for a different user", MWWrongUser},
+	{"for a user who is blocked", MWBlockedUser},
+	{"Invalid 'sessionJwt' cookie", MWInvalidJWTCookie},
+	{"The authorization headers in your request are not valid", MWInvalidAuthorization},
+}
+
+// SessionErrorCode is the Extension:OAuth error code an answer's error
+// stands for: its own code when it is one (mwoauth-…), else the code whose
+// English text message carries; "" when neither.
+func SessionErrorCode(code, message string) string {
+	if strings.HasPrefix(code, "mwoauth-") {
+		return code
+	}
+	for _, t := range sessionErrorTexts {
+		if strings.Contains(message, t.text) {
+			return t.code
+		}
+	}
+	return ""
 }
 
 // HTTPAnswer is one predicted HTTP response.

@@ -2,6 +2,7 @@ package mediawiki
 
 import (
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -64,6 +65,29 @@ type TransitionError struct {
 
 func (e *TransitionError) Error() string { return fmt.Sprintf("%s (%s)", e.Msg, e.Key) }
 
+// transitions are ConsumerSubmitControl's stage rules, one row an action:
+// the stages it acts from, the stage it leaves, and MediaWiki's refusal
+// (%s: the stage's name) for any other stage. The suppression the action
+// leaves is the form's flag for the actions that take it (SuppressFlag),
+// else none; a consumer already in that stage with that suppression is
+// left as it is.
+var transitions = map[ConsumerAction]struct {
+	from    []int
+	to      int
+	key     string
+	refusal string
+}{
+	ActionApprove: {[]int{StageProposed, StageRejected, StageExpired}, StageApproved,
+		"mwoauth-consumer-not-proposed", "the consumer is %s: only proposed, rejected or expired consumers can be approved"},
+	ActionReject: {[]int{StageProposed}, StageRejected,
+		"mwoauth-consumer-not-proposed", "the consumer is %s, not proposed: only proposed consumers can be rejected"},
+	// From disabled, when only the suppress flag changes.
+	ActionDisable: {[]int{StageApproved, StageDisabled}, StageDisabled,
+		"mwoauth-consumer-not-approved", "the consumer is %s, not approved: only approved consumers can be disabled"},
+	ActionReenable: {[]int{StageDisabled}, StageApproved,
+		"mwoauth-consumer-not-disabled", "the consumer is %s, not disabled: only disabled consumers can be re-enabled"},
+}
+
 // Transition applies ConsumerSubmitControl's stage rules to a consumer in
 // stage (the effective stage: see EffectiveStage) with suppression deleted.
 // suppress is the form's suppress flag (reject and disable only). It returns
@@ -81,49 +105,20 @@ func Transition(action ConsumerAction, stage int, deleted, suppress bool) (toSta
 	if stage == StageConfigurationBased {
 		return refuse("mwoauthmanageconsumers-error-configuration-based", "the consumer is configuration-based ($wgOAuthStaticApps): its row is a shadow and editing it has no effect")
 	}
-	switch action {
-	case ActionApprove:
-		switch stage {
-		case StageProposed, StageRejected, StageExpired:
-			return StageApproved, false, false, nil
-		case StageApproved:
-			if !deleted {
-				return stage, deleted, true, nil
-			}
-		}
-		return refuse("mwoauth-consumer-not-proposed", fmt.Sprintf("the consumer is %s: only proposed, rejected or expired consumers can be approved", StageName(stage)))
-	case ActionReject:
-		switch {
-		case stage == StageProposed:
-			return StageRejected, suppress, false, nil
-		case stage == StageRejected && deleted == suppress:
-			return stage, deleted, true, nil
-		}
-		msg := fmt.Sprintf("the consumer is %s, not proposed: only proposed consumers can be rejected", StageName(stage))
-		if stage == StageExpired {
-			msg = "the proposal has expired (the wiki's auto-maintenance makes proposals older than $wgMWOAuthRequestExpirationAge expired): expired consumers cannot be rejected, only approved"
-		}
-		return refuse("mwoauth-consumer-not-proposed", msg)
-	case ActionDisable:
-		switch {
-		case stage == StageApproved:
-			return StageDisabled, suppress, false, nil
-		case stage == StageDisabled && deleted == suppress:
-			return stage, deleted, true, nil
-		case stage == StageDisabled:
-			return StageDisabled, suppress, false, nil
-		}
-		return refuse("mwoauth-consumer-not-approved", fmt.Sprintf("the consumer is %s, not approved: only approved consumers can be disabled", StageName(stage)))
-	case ActionReenable:
-		switch {
-		case stage == StageDisabled:
-			return StageApproved, false, false, nil
-		case stage == StageApproved && !deleted:
-			return stage, deleted, true, nil
-		}
-		return refuse("mwoauth-consumer-not-disabled", fmt.Sprintf("the consumer is %s, not disabled: only disabled consumers can be re-enabled", StageName(stage)))
+	t, ok := transitions[action]
+	if !ok {
+		return refuse("unknown-action", fmt.Sprintf("unknown action %q", action))
 	}
-	return refuse("unknown-action", fmt.Sprintf("unknown action %q", action))
+	toDeleted = suppress && action.SuppressFlag()
+	switch {
+	case stage == t.to && deleted == toDeleted:
+		return stage, deleted, true, nil
+	case slices.Contains(t.from, stage):
+		return t.to, toDeleted, false, nil
+	case action == ActionReject && stage == StageExpired:
+		return refuse(t.key, "the proposal has expired (the wiki's auto-maintenance makes proposals older than $wgMWOAuthRequestExpirationAge expired): expired consumers cannot be rejected, only approved")
+	}
+	return refuse(t.key, fmt.Sprintf(t.refusal, StageName(stage)))
 }
 
 // SuppressFlag reports whether action takes the form's suppress flag.

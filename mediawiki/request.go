@@ -600,7 +600,7 @@ func (j *judge) sessionJWT(raw string) Verdict {
 		reason = "JWT error: hard-expired"
 	}
 	j.v.Accepted, j.v.Reason = boolPtr(false), reason
-	j.v.ActionAPI = actionAPIError(MWInvalidJWTCookie, "Invalid 'sessionJwt' cookie: "+reason)
+	j.v.ActionAPI = actionAPIError(MWInvalidJWTCookie, MWInvalidJWTCookieMsg(reason))
 	j.v.RESTProfile = nil
 	return j.v
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/mwoauth/mwoauth/envoy"
+	"github.com/mwoauth/mwoauth/mediawiki"
 )
 
 // Advice is what a client should do with an answer.
@@ -23,26 +24,27 @@ const (
 	AdviceUnknown     Advice = "unknown"     // nothing in the answer says what would help
 )
 
-// MediaWiki's session-provider error codes (Extension:OAuth i18n,
-// mediawiki-oauth-facts §6.1) and the Action API's own, with the advice for
-// each. The same codes are the REST errorKey of newer cores.
+// MediaWiki's session-provider error codes (Extension:OAuth i18n, named
+// in package mediawiki; mediawiki-oauth-facts §6.1) and the Action API's
+// own, with the advice for each. The same codes are the REST errorKey of
+// newer cores.
 var mediaWikiCodes = map[string]struct {
 	advice Advice
 	why    string
 }{
-	"mwoauth-invalid-authorization": {AdviceRefresh,
+	mediawiki.MWInvalidAuthorization: {AdviceRefresh,
 		"MediaWiki refused the token (invalid, expired, badly signed, unknown or revoked: it says the same for all): refresh the access token and retry once"},
-	"mwoauth-invalid-authorization-not-approved": {AdviceReauthorize,
+	mediawiki.MWNotApproved: {AdviceReauthorize,
 		"the consumer is not usable (disabled, or not approved): a refreshed token is refused too; the app works again only once an admin re-enables or approves it"},
-	"mwoauth-invalid-authorization-wrong-wiki": {AdviceReauthorize,
+	mediawiki.MWWrongWiki: {AdviceReauthorize,
 		"the consumer or the user's authorization is for another wiki: authorize on this wiki (or send the request to the right one)"},
-	"mwoauth-invalid-authorization-invalid-user": {AdviceReauthorize,
+	mediawiki.MWInvalidUser: {AdviceReauthorize,
 		"the token's user does not exist on this wiki: authorize again as a user of this wiki"},
-	"mwoauth-invalid-authorization-wrong-user": {AdviceReauthorize,
+	mediawiki.MWWrongUser: {AdviceReauthorize,
 		"the token belongs to a different user than the request's session: drop the session cookies or authorize again"},
-	"mwoauth-invalid-authorization-blocked-user": {AdviceReauthorize,
+	mediawiki.MWBlockedUser: {AdviceReauthorize,
 		"the user is blocked: no token for this user works until the block ends (refreshing will not help)"},
-	"mwoauth-invalid-authorization-jwt": {AdviceRefresh,
+	mediawiki.MWInvalidJWTCookie: {AdviceRefresh,
 		"the sessionJwt cookie was refused: log in again to get a fresh one"},
 	"mwoauth-api-module-disabled": {AdviceFixRequest, "this API module is not available with OAuth: use another module"},
 	"mwoauth-not-api":             {AdviceFixRequest, "OAuth only works with api.php and rest.php: send the request there"},
@@ -65,35 +67,15 @@ var mediaWikiCodes = map[string]struct {
 		"no read right on this request: MediaWiki 1.43's core REST API answers this when it refuses the token (it does not surface the OAuth error, T252591), so refresh the token; on a private wiki it can also mean the user may not read"},
 }
 
-// English texts of the session-provider errors, for a REST answer that
-// carries only messageTranslations (facts §6.1).
-var mediaWikiTexts = []struct{ text, code string }{
-	{"are not valid: Invalid access token", "mwoauth-invalid-authorization"},
-	{"seems to be set up incorrectly", "mwoauth-invalid-authorization-not-approved"},
-	{"are not valid for ", "mwoauth-invalid-authorization-wrong-wiki"},
-	{"for a user that does not exist here", "mwoauth-invalid-authorization-invalid-user"},
-	{"are for a different user", "mwoauth-invalid-authorization-wrong-user"},
-	{"for a user who is blocked", "mwoauth-invalid-authorization-blocked-user"},
-	{"Invalid 'sessionJwt' cookie", "mwoauth-invalid-authorization-jwt"},
-	{"The authorization headers in your request are not valid", "mwoauth-invalid-authorization"},
-}
-
-// MediaWikiCode is the session-provider error code an error stands for:
-// its own code when MediaWiki names one, else the code whose English text
-// the message carries (core REST in the versions that send only texts).
+// MediaWikiCode is the session-provider error code an error stands for
+// (mediawiki.SessionErrorCode): its own code when MediaWiki names one, else
+// the code whose English text the message carries (core REST in the
+// versions that send only texts).
 func MediaWikiCode(e *Error) string {
 	if e == nil {
 		return ""
 	}
-	if strings.HasPrefix(e.Code, "mwoauth-") {
-		return e.Code
-	}
-	for _, t := range mediaWikiTexts {
-		if strings.Contains(e.Message, t.text) {
-			return t.code
-		}
-	}
-	return ""
+	return mediawiki.SessionErrorCode(e.Code, e.Message)
 }
 
 // IsTokenError reports whether the answer is MediaWiki or the gateway

@@ -125,6 +125,7 @@ func Classify(resp *Response, ep Endpoint) *Answer {
 	}
 
 	obj := jsonObject(resp.Body)
+	gwStatus, gwMember := gatewayJSON(obj)
 	switch {
 	case resp.Header.Get("MediaWiki-API-Error") != "":
 		a.AnsweredBy = LayerActionAPI
@@ -134,8 +135,8 @@ func Classify(resp *Response, ep Endpoint) *Answer {
 		a.AnsweredBy = LayerActionAPI
 		a.Evidence = append(a.Evidence, "body: Action API error member")
 		a.readActionAPI(obj, resp)
-	case obj != nil && gatewayJSON(obj) != "":
-		a.readGateway(gatewayJSON(obj), resp, "body: JSON whose "+gatewayJSONMember(obj)+" is a jwt_verify_lib status")
+	case obj != nil && gwStatus != "":
+		a.readGateway(gwStatus, resp, "body: JSON whose "+gwMember+" is a jwt_verify_lib status")
 	case obj != nil && isString(obj["error"]) && (obj["error_description"] != nil || obj["hint"] != nil):
 		a.AnsweredBy = LayerOAuth2Resource
 		a.readLeague(obj)
@@ -378,32 +379,23 @@ func (a *Answer) readOther(resp *Response, text string) {
 }
 
 // gatewayJSON returns the jwt_verify_lib status carried by a JSON body
-// (Wikimedia's local reply {"httpCode":401,"httpReason":"Jwt is expired"}),
-// unless the body is one of MediaWiki's own error shapes.
-func gatewayJSON(obj map[string]json.RawMessage) string {
+// (Wikimedia's local reply {"httpCode":401,"httpReason":"Jwt is expired"})
+// and the member that carries it, unless the body is one of MediaWiki's
+// own error shapes.
+func gatewayJSON(obj map[string]json.RawMessage) (status, member string) {
 	if obj["messageTranslations"] != nil || obj["error_description"] != nil || isObject(obj["error"]) {
-		return ""
+		return "", ""
 	}
 	for _, k := range gatewayMembers {
 		var s string
 		if json.Unmarshal(obj[k], &s) == nil && IsGatewayStatus(s) {
-			return s
+			return s, k
 		}
 	}
-	return ""
+	return "", ""
 }
 
 var gatewayMembers = []string{"httpReason", "message", "error", "reason", "detail"}
-
-func gatewayJSONMember(obj map[string]json.RawMessage) string {
-	for _, k := range gatewayMembers {
-		var s string
-		if json.Unmarshal(obj[k], &s) == nil && IsGatewayStatus(s) {
-			return k
-		}
-	}
-	return ""
-}
 
 var wwwErrorRE = regexp.MustCompile(`(?i)(?:^|[\s,])error\s*=\s*"?([^",\s]*)`)
 
