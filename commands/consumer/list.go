@@ -1,7 +1,6 @@
 package consumer
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -10,20 +9,13 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mwoauth/mwoauth/commands/cmdutil"
-	"github.com/mwoauth/mwoauth/commands/dbcmd"
 	"github.com/mwoauth/mwoauth/db"
 )
 
 // listOptions are what "consumer list" runs with, every flag checked and
 // every setting resolved.
 type listOptions struct {
-	IO  *cmdutil.IOStreams
-	Ctx context.Context
-	Now func() time.Time // judges auto-expiry
-	// DB opens the wiki database the settings name (the store factory).
-	DB *dbcmd.Opener
-
-	Format string // table, json, csv or keys
+	baseOptions // Format: table, json, csv or keys
 	// TableAsked: --output was given, so a table is aligned with a header
 	// even when piped.
 	TableAsked bool
@@ -83,7 +75,7 @@ func itemOf(c *db.Consumer, e expiry) listItem {
 
 // newCmdList builds "consumer list"; runF, when not nil, replaces listRun.
 func newCmdList(f *cmdutil.Factory, runF func(*listOptions) error) *cobra.Command {
-	opts := &listOptions{IO: f.IO, Now: f.Now, Filter: db.ListFilter{Brief: true}}
+	opts := &listOptions{baseOptions: newBaseOptions(f), Filter: db.ListFilter{Brief: true}}
 	var stages []string
 	var ownerOnly bool
 	var oauthVersion int
@@ -134,7 +126,9 @@ and matches --stage expired, not --stage proposed.`,
   mwoauth consumer list --output json | jq -r '.consumers[].key, .next_after'`,
 		Args: cmdutil.Args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := opts.bind(cmd, f, listFlags{stages, ownerOnly, oauthVersion, since, before}); err != nil {
+			if err := opts.resolve(cmd, f, func() error {
+				return opts.bind(cmd, f, listFlags{stages, ownerOnly, oauthVersion, since, before})
+			}); err != nil {
 				return err
 			}
 			return cmdutil.Pick(runF, listRun)(opts)
@@ -154,8 +148,7 @@ and matches --stage expired, not --stage proposed.`,
 	fl.Int64Var(&opts.Filter.AfterID, "after", 0, "Start after consumer `ID` (the next page)")
 	fl.BoolVar(&opts.All, "all", false, "Stream every matching consumer (no limit)")
 	addExpiryFlag(cmd)
-	cmdutil.AddOutputFlag(cmd, "table", "json", "csv", "keys")
-	dbcmd.AddFlags(cmd)
+	addBaseFlags(cmd, "table", "json", "csv", "keys")
 	return cmd
 }
 
@@ -167,12 +160,9 @@ type listFlags struct {
 	since, before string
 }
 
-// bind checks the flags and resolves the settings of cmd into opts.
+// bind checks list's own flags and resolves its settings into opts
+// (opts.resolve calls it after the output format, before the database).
 func (opts *listOptions) bind(cmd *cobra.Command, f *cmdutil.Factory, fl listFlags) error {
-	var err error
-	if opts.Format, err = cmdutil.OutputFormat(cmd); err != nil {
-		return err
-	}
 	opts.TableAsked = cmd.Flags().Changed("output")
 	filter := &opts.Filter
 	for _, s := range fl.stages {
@@ -210,6 +200,7 @@ func (opts *listOptions) bind(cmd *cobra.Command, f *cmdutil.Factory, fl listFla
 		}
 		*tf.dst = db.FormatTimestamp(t)
 	}
+	var err error
 	if opts.ExpirationAge, err = expirationAge(cmd, f); err != nil {
 		return err
 	}
@@ -222,10 +213,6 @@ func (opts *listOptions) bind(cmd *cobra.Command, f *cmdutil.Factory, fl listFla
 	if (opts.Format == "keys" || opts.Format == "csv") && !opts.All && !cmd.Flags().Changed("limit") {
 		return cmdutil.FlagErrorf("--output %s has no room for a next-page hint: add --all (every match) or --limit N (at most N)", opts.Format)
 	}
-	if opts.DB, err = opener(cmd, f); err != nil {
-		return err
-	}
-	opts.Ctx = cmdutil.CatchInterrupt(cmd)
 	return nil
 }
 
@@ -234,12 +221,13 @@ func listRun(opts *listOptions) error {
 	e := expiry{now: opts.Now(), age: opts.ExpirationAge}
 	filter := opts.Filter
 	filter.ExpiredBefore = e.cutoff()
-	st, err := opts.DB.Open(opts.Ctx)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
+	return opts.withStore(opts.DB.Open, func(st *db.Store) error { return listOn(opts, st, e, filter) })
+}
+
+// listOn is listRun on the open database.
+func listOn(opts *listOptions, st *db.Store, e expiry, filter db.ListFilter) error {
 	ctx := opts.Ctx
+	var err error
 	if opts.Owner != "" {
 		filter.OwnerID, _, err = ownerID(ctx, st, opts.Owner)
 		if errors.Is(err, db.ErrNotFound) {
