@@ -232,13 +232,6 @@ func printShow(ios *cmdutil.IOStreams, c *db.Consumer, v showView, entries []db.
 	}
 }
 
-func orNone(s string) string {
-	if s == "" {
-		return "(none)"
-	}
-	return s
-}
-
 // usesClientCredentials: such a client's tokens (not owner-only) carry
 // acceptance id 0, so the database cannot attribute them to it.
 func usesClientCredentials(c *db.Consumer) bool {
