@@ -1,7 +1,6 @@
 package consumer
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -35,7 +34,7 @@ type actionOptions struct {
 	// ClockPinned: MWOAUTH_NOW is set, which a write says it ignores.
 	ClockPinned bool
 	// Confirm asks on the terminal for one of accept to be typed.
-	Confirm func(ctx context.Context, question string, accept ...string) error
+	Confirm confirmFunc
 
 	Spec  actionSpec
 	Refs  []string // consumer keys or ids; ["-"]: read them from stdin

@@ -239,12 +239,8 @@ func writeAuditCSV(w io.Writer, found []review.Assessment) error {
 	cw.Write([]string{"key", "id", "name", "owner", "risk", "code", "level", "detail"}) //nolint:errcheck
 	for _, a := range found {
 		c := a.Consumer
-		owner := c.OwnerName
-		if a.Owner.State != nil {
-			owner = a.Owner.State.Name
-		}
 		for _, r := range a.Reasons {
-			cw.Write([]string{c.Key, strconv.FormatInt(c.ID, 10), c.Name, owner, string(a.Risk), r.Code, string(r.Level), r.Detail}) //nolint:errcheck
+			cw.Write([]string{c.Key, strconv.FormatInt(c.ID, 10), c.Name, ownerName(a), string(a.Risk), r.Code, string(r.Level), r.Detail}) //nolint:errcheck
 		}
 	}
 	cw.Flush()

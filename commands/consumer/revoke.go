@@ -1,7 +1,6 @@
 package consumer
 
 import (
-	"context"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -14,7 +13,7 @@ import (
 type revokeOptions struct {
 	baseOptions // Format: text or json
 	// Confirm asks on the terminal for one of accept to be typed.
-	Confirm func(ctx context.Context, question string, accept ...string) error
+	Confirm confirmFunc
 
 	Ref    string // the consumer's key or id
 	User   string // whose authorization goes
