@@ -43,8 +43,7 @@ type actionOptions struct {
 	Reason string
 	As     string // the performer
 	Rights mediawiki.GroupRights
-	// ExpirationAge is $wgMWOAuthRequestExpirationAge (< 0: off).
-	ExpirationAge time.Duration
+	expirySetting
 
 	Suppress, RevokeTokens, SkipRightsCheck bool
 	DryRun, Yes                             bool

@@ -8,7 +8,6 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -27,10 +26,9 @@ type listOptions struct {
 	// id, auto-expiry's cutoff and the page size.
 	Filter db.ListFilter
 	Owner  string // user name or central id
-	// ExpirationAge is $wgMWOAuthRequestExpirationAge (< 0: off).
-	ExpirationAge time.Duration
-	Limit         int
-	All           bool
+	expirySetting
+	Limit int
+	All   bool
 }
 
 const defaultLimit = 100
@@ -49,25 +47,6 @@ type listItem struct {
 	Registered   string `json:"registered"`
 	Suppressed   bool   `json:"suppressed"`
 	AutoExpired  bool   `json:"auto_expired"`
-}
-
-// expiry is when auto-expiry is judged and after how long.
-type expiry struct {
-	now time.Time
-	age time.Duration // <= 0: off
-}
-
-// cutoff is the TS_MW a proposal's stage timestamp must reach to be live.
-func (e expiry) cutoff() string {
-	if e.age <= 0 {
-		return ""
-	}
-	return db.FormatTimestamp(e.now.Add(-e.age))
-}
-
-// stage is the consumer's stage as the wiki acts on it, and as people read it.
-func (e expiry) stage(c *db.Consumer) (stage int, text string, auto bool) {
-	return c.EffectiveStage(e.now, e.age), c.EffectiveStageName(e.now, e.age), c.AutoExpired(e.now, e.age)
 }
 
 func itemOf(c *db.Consumer, e expiry) listItem {
@@ -222,7 +201,7 @@ func (opts *listOptions) bind(cmd *cobra.Command, f *cmdutil.Factory, fl listFla
 
 // listRun streams the matching consumers, a page or all of them.
 func listRun(opts *listOptions) error {
-	e := expiry{now: opts.Now(), age: opts.ExpirationAge}
+	e := opts.expiryAt(opts.Now())
 	filter := opts.Filter
 	filter.ExpiredBefore = e.cutoff()
 	return opts.withStore(opts.DB.Open, func(st *db.Store) error { return listOn(opts, st, e, filter) })

@@ -86,6 +86,37 @@ func expirationAge(cmd *cobra.Command, f *cmdutil.Factory) (time.Duration, error
 	return d, nil
 }
 
+// expirySetting is $wgMWOAuthRequestExpirationAge as list, show and the
+// actions hold it (review and audit hold it in their review.Policy):
+// addExpiryFlag registers it, expirationAge resolves it.
+type expirySetting struct {
+	ExpirationAge time.Duration // < 0: off
+}
+
+// expiryAt is the setting judged at now.
+func (s expirySetting) expiryAt(now time.Time) expiry {
+	return expiry{now: now, age: s.ExpirationAge}
+}
+
+// expiry is when auto-expiry is judged and after how long.
+type expiry struct {
+	now time.Time
+	age time.Duration // <= 0: off
+}
+
+// cutoff is the TS_MW a proposal's stage timestamp must reach to be live.
+func (e expiry) cutoff() string {
+	if e.age <= 0 {
+		return ""
+	}
+	return db.FormatTimestamp(e.now.Add(-e.age))
+}
+
+// stage is the consumer's stage as the wiki acts on it, and as people read it.
+func (e expiry) stage(c *db.Consumer) (stage int, text string, auto bool) {
+	return c.EffectiveStage(e.now, e.age), c.EffectiveStageName(e.now, e.age), c.AutoExpired(e.now, e.age)
+}
+
 // parseAge reads an age as MediaWiki settings and people write it: a Go
 // duration (720h), days with d (30d, 1.5d), or seconds (2592000).
 func parseAge(v string) (time.Duration, bool) {

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -50,8 +49,7 @@ type logView struct {
 type showOptions struct {
 	baseOptions        // Format: text or json
 	Ref         string // the consumer's key or id
-	// ExpirationAge is $wgMWOAuthRequestExpirationAge (< 0: off).
-	ExpirationAge time.Duration
+	expirySetting
 }
 
 // newCmdShow builds "consumer show"; runF, when not nil, replaces showRun.
@@ -111,7 +109,7 @@ func showRun(opts *showOptions) error {
 // showOn is showRun on the open database.
 func showOn(opts *showOptions, st *db.Store) error {
 	ctx := opts.Ctx
-	e := expiry{now: opts.Now(), age: opts.ExpirationAge}
+	e := opts.expiryAt(opts.Now())
 	c, err := findConsumer(ctx, st, opts.Ref, "")
 	if err != nil {
 		return err
