@@ -1,7 +1,6 @@
 package consumer
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -10,7 +9,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mwoauth/mwoauth/commands/cmdutil"
-	"github.com/mwoauth/mwoauth/commands/dbcmd"
 	"github.com/mwoauth/mwoauth/db"
 	"github.com/mwoauth/mwoauth/mediawiki"
 )
@@ -32,17 +30,11 @@ type actionSpec struct {
 
 // actionOptions are what an action runs with, every setting resolved.
 type actionOptions struct {
-	IO  *cmdutil.IOStreams
-	Ctx context.Context // Ctrl-C cancels it (cmdutil.CatchInterrupt)
-	// Now judges (auto-expiry, which tokens are live); a write is stamped
-	// by the store with DB.WallNow, never with Now. ClockPinned:
-	// MWOAUTH_NOW is set, which a write says it ignores.
-	Now         func() time.Time
+	baseOptions
+	// ClockPinned: MWOAUTH_NOW is set, which a write says it ignores.
 	ClockPinned bool
-	// DB opens the wiki database the settings name (the store factory).
-	DB *dbcmd.Opener
 	// Confirm asks on the terminal for one of accept to be typed.
-	Confirm func(ctx context.Context, question string, accept ...string) error
+	Confirm confirmFunc
 
 	Spec  actionSpec
 	Refs  []string // consumer keys or ids; ["-"]: read them from stdin
@@ -51,12 +43,10 @@ type actionOptions struct {
 	Reason string
 	As     string // the performer
 	Rights mediawiki.GroupRights
-	// ExpirationAge is $wgMWOAuthRequestExpirationAge (< 0: off).
-	ExpirationAge time.Duration
+	expirySetting
 
 	Suppress, RevokeTokens, SkipRightsCheck bool
 	DryRun, Yes                             bool
-	Format                                  string // text or json
 }
 
 // rightsHelp is the performer paragraph every action's help shares.
@@ -77,7 +67,7 @@ loudly, and nothing records it (MediaWiki has nowhere to).`
 // newCmdAction builds the command of one action (approve, disable,
 // enable, reject); runF, when not nil, replaces actionRun.
 func newCmdAction(f *cmdutil.Factory, spec actionSpec, runF func(*actionOptions) error) *cobra.Command {
-	opts := &actionOptions{IO: f.IO, Now: f.Now, ClockPinned: f.ClockPinned, Spec: spec,
+	opts := &actionOptions{baseOptions: newBaseOptions(f), ClockPinned: f.ClockPinned, Spec: spec,
 		Confirm: confirmOn(f.IO)}
 	cmd := &cobra.Command{
 		Use:   spec.use + " KEY|ID...|- --reason TEXT --as USER",
@@ -123,7 +113,7 @@ user, 10 transition not allowed / performer refused / changed / declined,
 		},
 		ValidArgsFunction: completeConsumers(f, spec.action, true),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := opts.bind(cmd, f); err != nil {
+			if err := opts.resolve(cmd, f, func() error { return opts.bind(cmd, f) }); err != nil {
 				return err
 			}
 			opts.Refs = args
@@ -142,23 +132,20 @@ user, 10 transition not allowed / performer refused / changed / declined,
 	}
 	addRightsFlags(cmd, &opts.SkipRightsCheck)
 	addWriteFlags(cmd, &opts.DryRun, &opts.Yes)
-	cmdutil.AddOutputFlag(cmd, "text", "json")
-	dbcmd.AddFlags(cmd)
+	addBaseFlags(cmd, "text", "json")
 	return cmd
 }
 
-// bind checks the flags and resolves the settings of cmd into opts, in
-// the order a user's mistakes are reported: output, reason, performer,
-// rights, expiry, then the database.
+// bind checks the action's own flags and resolves its settings into opts
+// (opts.resolve calls it after the output format, before the database), in
+// the order a user's mistakes are reported: reason, performer, rights,
+// expiry.
 func (opts *actionOptions) bind(cmd *cobra.Command, f *cmdutil.Factory) error {
-	var err error
-	if opts.Format, err = cmdutil.OutputFormat(cmd); err != nil {
-		return err
-	}
 	// One wording whether --reason is missing or empty.
 	if !cmd.Flags().Changed("reason") || strings.TrimSpace(opts.Reason) == "" {
 		return cmdutil.FlagRequired("--reason", "it is stored in the wiki's log, as the form requires")
 	}
+	var err error
 	if opts.Reason, err = db.ValidateReason(opts.Reason); err != nil {
 		return cmdutil.FlagErrorf("--reason: %v", err)
 	}
@@ -171,24 +158,18 @@ func (opts *actionOptions) bind(cmd *cobra.Command, f *cmdutil.Factory) error {
 	if opts.Rights, err = groupRights(cmd, f); err != nil {
 		return err
 	}
-	if opts.ExpirationAge, err = expirationAge(cmd, f); err != nil {
-		return err
-	}
-	if opts.DB, err = opener(cmd, f); err != nil {
-		return err
-	}
-	opts.Ctx = cmdutil.CatchInterrupt(cmd)
-	return nil
+	opts.ExpirationAge, err = expirationAge(cmd, f)
+	return err
 }
 
 // actionRun performs an action: opens the database, chooses and plans,
 // previews, asks, and writes (or, with --dry-run, prints the SQL).
 func actionRun(opts *actionOptions) error {
-	st, err := opts.DB.OpenAdmin(opts.Ctx)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
+	return opts.withStore(opts.DB.OpenAdmin, func(st *db.Store) error { return actionOn(opts, st) })
+}
+
+// actionOn is actionRun on the open database.
+func actionOn(opts *actionOptions, st *db.Store) error {
 	if opts.ClockPinned && !opts.DryRun {
 		fmt.Fprintln(opts.IO.ErrOut, "warning: MWOAUTH_NOW is set: it judges (token expiry, auto-expiry of proposals) but never stamps; this write is stamped with the real time")
 	}

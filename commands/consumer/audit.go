@@ -12,7 +12,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mwoauth/mwoauth/commands/cmdutil"
-	"github.com/mwoauth/mwoauth/commands/dbcmd"
 	"github.com/mwoauth/mwoauth/mediawiki"
 	"github.com/mwoauth/mwoauth/review"
 )
@@ -67,7 +66,7 @@ func auditItemOf(a review.Assessment, now time.Time) auditItem {
 }
 
 func newCmdAudit(f *cmdutil.Factory, runF func(*AuditOptions) error) *cobra.Command {
-	opts := &AuditOptions{JudgeOptions: JudgeOptions{IO: f.IO}}
+	opts := &AuditOptions{JudgeOptions: JudgeOptions{baseOptions: newBaseOptions(f)}}
 	var dormant, failOn string
 	cmd := &cobra.Command{
 		Use:   "audit",
@@ -119,26 +118,7 @@ at.`,
   mwoauth consumer audit -o csv --group-permissions groups.json`,
 		Args: cmdutil.Args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := opts.bind(cmd, f); err != nil {
-				return err
-			}
-			if dormant != "" {
-				var err error
-				if opts.Policy.Dormant, err = parseDays(dormant); err != nil {
-					return cmdutil.FlagErrorf("--dormant: %v", err)
-				}
-			}
-			if failOn != "" {
-				r, err := mediawiki.ParseRiskGroup(failOn)
-				if err != nil && strings.EqualFold(strings.TrimSpace(failOn), string(mediawiki.RiskUnknown)) {
-					r, err = mediawiki.RiskUnknown, nil
-				}
-				if err != nil {
-					return cmdutil.FlagErrorf("--fail-on: %v", err)
-				}
-				opts.FailOn = r
-			}
-			if err := opts.bindDB(cmd, f); err != nil {
+			if err := opts.bind(cmd, f, func() error { return opts.bindAudit(dormant, failOn) }); err != nil {
 				return err
 			}
 			return cmdutil.Pick(runF, auditRun)(opts)
@@ -147,10 +127,30 @@ at.`,
 	fl := cmd.Flags()
 	fl.StringVar(&dormant, "dormant", "", "Report consumers without activity for this `long` (180d, 4320h)")
 	fl.StringVar(&failOn, "fail-on", "", "Exit 13 when a finding reaches this `level` (security, vandalism)")
-	cmdutil.AddOutputFlag(cmd, "text", "json", "csv")
 	addGrantFlags(cmd, true)
-	dbcmd.AddFlags(cmd)
+	addBaseFlags(cmd, "text", "json", "csv")
 	return cmd
+}
+
+// bindAudit checks audit's own flags, --dormant and --fail-on, into opts.
+func (opts *AuditOptions) bindAudit(dormant, failOn string) error {
+	if dormant != "" {
+		var err error
+		if opts.Policy.Dormant, err = parseDays(dormant); err != nil {
+			return cmdutil.FlagErrorf("--dormant: %v", err)
+		}
+	}
+	if failOn != "" {
+		r, err := mediawiki.ParseRiskGroup(failOn)
+		if err != nil && strings.EqualFold(strings.TrimSpace(failOn), string(mediawiki.RiskUnknown)) {
+			r, err = mediawiki.RiskUnknown, nil
+		}
+		if err != nil {
+			return cmdutil.FlagErrorf("--fail-on: %v", err)
+		}
+		opts.FailOn = r
+	}
+	return nil
 }
 
 // parseDays reads --dormant: an age as parseAge reads it (180d, 4320h,
@@ -167,7 +167,7 @@ func auditRun(opts *AuditOptions) error {
 	var found []review.Assessment
 	var audited int
 	err := opts.withSource(func(src review.Source) (err error) {
-		found, audited, err = review.Audit(opts.Context, src, opts.Policy)
+		found, audited, err = review.Audit(opts.Ctx, src, opts.Policy)
 		return err
 	})
 	if err != nil {
@@ -239,12 +239,8 @@ func writeAuditCSV(w io.Writer, found []review.Assessment) error {
 	cw.Write([]string{"key", "id", "name", "owner", "risk", "code", "level", "detail"}) //nolint:errcheck
 	for _, a := range found {
 		c := a.Consumer
-		owner := c.OwnerName
-		if a.Owner.State != nil {
-			owner = a.Owner.State.Name
-		}
 		for _, r := range a.Reasons {
-			cw.Write([]string{c.Key, strconv.FormatInt(c.ID, 10), c.Name, owner, string(a.Risk), r.Code, string(r.Level), r.Detail}) //nolint:errcheck
+			cw.Write([]string{c.Key, strconv.FormatInt(c.ID, 10), c.Name, ownerName(a), string(a.Risk), r.Code, string(r.Level), r.Detail}) //nolint:errcheck
 		}
 	}
 	cw.Flush()

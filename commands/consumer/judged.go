@@ -111,9 +111,9 @@ type ownerConsumers struct {
 
 func ownerOf(a review.Assessment, now time.Time) ownerView {
 	c := a.Consumer
-	v := ownerView{Name: c.OwnerName, CentralID: c.OwnerID, Groups: []string{}}
+	v := ownerView{Name: ownerName(a), CentralID: c.OwnerID, Groups: []string{}}
 	if u := a.Owner.State; u != nil {
-		v.Exists, v.Name, v.EditCount = true, u.Name, u.EditCount
+		v.Exists, v.EditCount = true, u.EditCount
 		v.Blocked, v.BlockSitewide, v.Locked, v.LockKnown = u.Blocked, u.BlockSitewide, u.Locked, u.LockKnown
 		if u.Groups != nil {
 			v.Groups = u.Groups
@@ -143,6 +143,15 @@ func ownerOf(a review.Assessment, now time.Time) ownerView {
 		}
 	}
 	return v
+}
+
+// ownerName is the owner's name as the user table has it, or, when the
+// owner was not found there, as the consumer row was read with.
+func ownerName(a review.Assessment) string {
+	if u := a.Owner.State; u != nil {
+		return u.Name
+	}
+	return a.Consumer.OwnerName
 }
 
 // ownerLine is the owner for people: "Bob (central id 5): registered
@@ -231,10 +240,7 @@ func summaryTable(ios *cmdutil.IOStreams, extra string) *cmdutil.Table {
 // table escapes every cell.
 func summaryRow(t *cmdutil.Table, st *cmdutil.Styles, a review.Assessment, extra string) {
 	c := a.Consumer
-	owner := c.OwnerName
-	if a.Owner.State != nil {
-		owner = a.Owner.State.Name
-	}
+	owner := ownerName(a)
 	if owner == "" {
 		owner = fmt.Sprintf("#%d", c.OwnerID)
 	}

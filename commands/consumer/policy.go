@@ -1,14 +1,12 @@
 package consumer
 
 import (
-	"context"
 	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/mwoauth/mwoauth/commands/cmdutil"
-	"github.com/mwoauth/mwoauth/commands/dbcmd"
 	"github.com/mwoauth/mwoauth/db"
 	"github.com/mwoauth/mwoauth/mediawiki"
 	"github.com/mwoauth/mwoauth/review"
@@ -125,42 +123,26 @@ func codesHelp(lens string) string {
 
 // JudgeOptions are what review and audit both run with.
 type JudgeOptions struct {
-	IO      *cmdutil.IOStreams
-	Context context.Context
-	// DB opens the wiki database the settings name (the store factory).
-	DB     *dbcmd.Opener
+	baseOptions
 	Policy review.Policy
-	Format string
 }
 
-// bind fills the options from cmd: the output format (one of those the
-// command registered) and the policy (the wiki's grant settings, the
-// factory's clock). The command then checks its own flags, and calls bindDB.
-func (o *JudgeOptions) bind(cmd *cobra.Command, f *cmdutil.Factory) error {
-	var err error
-	if o.Format, err = cmdutil.OutputFormat(cmd); err != nil {
-		return err
-	}
-	o.Policy, err = policy(f, cmd)
-	return err
+// bind resolves the options of cmd in the order a user's mistakes are
+// reported: the output format, the policy (the wiki's grant settings, the
+// factory's clock), then what the command checks itself (own, when not
+// nil), then the database.
+func (o *JudgeOptions) bind(cmd *cobra.Command, f *cmdutil.Factory, own func() error) error {
+	return o.resolve(cmd, f, func() error {
+		var err error
+		if o.Policy, err = policy(f, cmd); err != nil || own == nil {
+			return err
+		}
+		return own()
+	})
 }
 
-// bindDB resolves the database to open and the interrupt-aware context.
-func (o *JudgeOptions) bindDB(cmd *cobra.Command, f *cmdutil.Factory) error {
-	var err error
-	if o.DB, err = opener(cmd, f); err != nil {
-		return err
-	}
-	o.Context = cmdutil.CatchInterrupt(cmd)
-	return nil
-}
-
-// withSource opens the database, runs fn on it and closes it.
+// withSource opens the database, runs fn on what judging reads of it (a
+// review.Source) and closes it.
 func (o *JudgeOptions) withSource(fn func(review.Source) error) error {
-	st, err := o.DB.Open(o.Context)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	return fn(st)
+	return o.withStore(o.DB.Open, func(st *db.Store) error { return fn(st) })
 }

@@ -127,9 +127,12 @@ func printBulkPreview(ios *cmdutil.IOStreams, spec actionSpec, owner *ownerSelec
 	}
 }
 
-// confirmOn is the Confirm of an action's or a revoke's options: the
-// question on ios's terminal, answered by typing one of accept.
-func confirmOn(ios *cmdutil.IOStreams) func(ctx context.Context, question string, accept ...string) error {
+// confirmFunc asks question on the terminal for one of accept to be typed
+// (the Confirm of the commands that write: the actions and revoke).
+type confirmFunc func(ctx context.Context, question string, accept ...string) error
+
+// confirmOn is the confirmFunc on ios's terminal.
+func confirmOn(ios *cmdutil.IOStreams) confirmFunc {
 	return func(ctx context.Context, question string, accept ...string) error {
 		return cmdutil.ConfirmTyped(ctx, ios, question, accept...)
 	}

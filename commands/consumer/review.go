@@ -66,7 +66,7 @@ func reviewItemOf(a review.Assessment, now time.Time) reviewItem {
 }
 
 func newCmdReview(f *cmdutil.Factory, runF func(*ReviewOptions) error) *cobra.Command {
-	opts := &ReviewOptions{JudgeOptions: JudgeOptions{IO: f.IO}}
+	opts := &ReviewOptions{JudgeOptions: JudgeOptions{baseOptions: newBaseOptions(f)}}
 	cmd := &cobra.Command{
 		Use:   "review",
 		Short: "The proposal queue, riskiest first, with the reasons the guidelines care about",
@@ -120,13 +120,12 @@ instant proposals are judged at.`,
   mwoauth consumer review --approve-low-risk`,
 		Args: cmdutil.Args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := opts.bind(cmd, f); err != nil {
-				return err
-			}
-			if opts.ApproveLowRisk && opts.Format != "text" {
-				return cmdutil.FlagErrorf("--approve-low-risk prints commands, not --output %s", opts.Format)
-			}
-			if err := opts.bindDB(cmd, f); err != nil {
+			if err := opts.bind(cmd, f, func() error {
+				if opts.ApproveLowRisk && opts.Format != "text" {
+					return cmdutil.FlagErrorf("--approve-low-risk prints commands, not --output %s", opts.Format)
+				}
+				return nil
+			}); err != nil {
 				return err
 			}
 			opts.ApprovePrefix = approvePrefix(f.Profile, opts.DB.Settings)
@@ -134,10 +133,9 @@ instant proposals are judged at.`,
 		},
 	}
 	cmd.Flags().BoolVar(&opts.ApproveLowRisk, "approve-low-risk", false, "Print the approve commands for the low-risk proposals (writes nothing)")
-	cmdutil.AddOutputFlag(cmd, "text", "json")
 	addGrantFlags(cmd, false)
 	addExpiryFlag(cmd)
-	dbcmd.AddFlags(cmd)
+	addBaseFlags(cmd, "text", "json")
 	return cmd
 }
 
@@ -170,7 +168,7 @@ func shellQuote(s string) string {
 func reviewRun(opts *ReviewOptions) error {
 	var queue []review.Assessment
 	err := opts.withSource(func(src review.Source) (err error) {
-		queue, err = review.Queue(opts.Context, src, opts.Policy)
+		queue, err = review.Queue(opts.Ctx, src, opts.Policy)
 		return err
 	})
 	if err != nil {

@@ -1,37 +1,31 @@
 package consumer
 
 import (
-	"context"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
 	"github.com/mwoauth/mwoauth/commands/cmdutil"
-	"github.com/mwoauth/mwoauth/commands/dbcmd"
 	"github.com/mwoauth/mwoauth/db"
 )
 
 // revokeOptions are what "consumer revoke" runs with.
 type revokeOptions struct {
-	IO  *cmdutil.IOStreams
-	Ctx context.Context // Ctrl-C cancels it (cmdutil.CatchInterrupt)
-	// DB opens the wiki database the settings name (the store factory).
-	DB *dbcmd.Opener
+	baseOptions // Format: text or json
 	// Confirm asks on the terminal for one of accept to be typed.
-	Confirm func(ctx context.Context, question string, accept ...string) error
+	Confirm confirmFunc
 
 	Ref    string // the consumer's key or id
 	User   string // whose authorization goes
 	Wiki   string // --on-wiki: only this oaac_wiki ("" every wiki)
 	DryRun bool
 	Yes    bool
-	Format string // text or json
 }
 
 // newCmdRevoke builds "consumer revoke"; runF, when not nil, replaces
 // revokeRun.
 func newCmdRevoke(f *cmdutil.Factory, runF func(*revokeOptions) error) *cobra.Command {
-	opts := &revokeOptions{IO: f.IO, Confirm: confirmOn(f.IO)}
+	opts := &revokeOptions{baseOptions: newBaseOptions(f), Confirm: confirmOn(f.IO)}
 	cmd := &cobra.Command{
 		Use:   "revoke KEY|ID --user NAME [--on-wiki ID]",
 		Short: "Revoke one user's authorization of a consumer (as the user's own renounce does)",
@@ -61,17 +55,15 @@ declined.`,
 		Args:              cmdutil.Args(cobra.ExactArgs(1)),
 		ValidArgsFunction: completeConsumers(f, "", false),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var err error
-			if opts.Format, err = cmdutil.OutputFormat(cmd); err != nil {
+			if err := opts.resolve(cmd, f, func() error {
+				if opts.User == "" {
+					return cmdutil.FlagErrorf("--user NAME is required: whose authorization to remove")
+				}
+				return nil
+			}); err != nil {
 				return err
 			}
-			if opts.User == "" {
-				return cmdutil.FlagErrorf("--user NAME is required: whose authorization to remove")
-			}
-			if opts.DB, err = opener(cmd, f); err != nil {
-				return err
-			}
-			opts.Ref, opts.Ctx = args[0], cmdutil.CatchInterrupt(cmd)
+			opts.Ref = args[0]
 			return cmdutil.Pick(runF, revokeRun)(opts)
 		},
 	}
@@ -81,8 +73,7 @@ declined.`,
 	// which would then also be read from the environment and profile.
 	fl.StringVar(&opts.Wiki, "on-wiki", "", "Only the authorization for this wiki `ID` (oaac_wiki; default: every wiki)")
 	addWriteFlags(cmd, &opts.DryRun, &opts.Yes)
-	cmdutil.AddOutputFlag(cmd, "text", "json")
-	dbcmd.AddFlags(cmd)
+	addBaseFlags(cmd, "text", "json")
 	return cmd
 }
 
@@ -106,11 +97,11 @@ type revokeResult struct {
 // revokeRun plans the renounce, previews it, asks, and deletes the rows
 // (or, with --dry-run, prints the SQL).
 func revokeRun(opts *revokeOptions) error {
-	st, err := opts.DB.OpenAdmin(opts.Ctx)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
+	return opts.withStore(opts.DB.OpenAdmin, func(st *db.Store) error { return revokeOn(opts, st) })
+}
+
+// revokeOn is revokeRun on the open database.
+func revokeOn(opts *revokeOptions, st *db.Store) error {
 	ctx := opts.Ctx
 	where := opts.DB.Where(st)
 	c, err := findConsumer(ctx, st, opts.Ref, "; nothing written")

@@ -1,6 +1,7 @@
 package consumer
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -9,11 +10,13 @@ import (
 
 	"github.com/mwoauth/mwoauth/commands/cmdutil"
 	"github.com/mwoauth/mwoauth/commands/dbcmd"
+	"github.com/mwoauth/mwoauth/db"
 	"github.com/mwoauth/mwoauth/mediawiki"
 )
 
-// The settings the consumer commands share, beyond the database's
-// (dbcmd): the performer's rights as $wgGroupPermissions grants them, and
+// The settings the consumer commands share: what every one of them runs
+// with (baseOptions: the output format, the database, the interrupt-aware
+// context), the performer's rights as $wgGroupPermissions grants them, and
 // $wgMWOAuthRequestExpirationAge. Each is resolved here, once, into a
 // typed option before a run function starts.
 
@@ -83,6 +86,37 @@ func expirationAge(cmd *cobra.Command, f *cmdutil.Factory) (time.Duration, error
 	return d, nil
 }
 
+// expirySetting is $wgMWOAuthRequestExpirationAge as list, show and the
+// actions hold it (review and audit hold it in their review.Policy):
+// addExpiryFlag registers it, expirationAge resolves it.
+type expirySetting struct {
+	ExpirationAge time.Duration // < 0: off
+}
+
+// expiryAt is the setting judged at now.
+func (s expirySetting) expiryAt(now time.Time) expiry {
+	return expiry{now: now, age: s.ExpirationAge}
+}
+
+// expiry is when auto-expiry is judged and after how long.
+type expiry struct {
+	now time.Time
+	age time.Duration // <= 0: off
+}
+
+// cutoff is the TS_MW a proposal's stage timestamp must reach to be live.
+func (e expiry) cutoff() string {
+	if e.age <= 0 {
+		return ""
+	}
+	return db.FormatTimestamp(e.now.Add(-e.age))
+}
+
+// stage is the consumer's stage as the wiki acts on it, and as people read it.
+func (e expiry) stage(c *db.Consumer) (stage int, text string, auto bool) {
+	return c.EffectiveStage(e.now, e.age), c.EffectiveStageName(e.now, e.age), c.AutoExpired(e.now, e.age)
+}
+
 // parseAge reads an age as MediaWiki settings and people write it: a Go
 // duration (720h), days with d (30d, 1.5d), or seconds (2592000).
 func parseAge(v string) (time.Duration, bool) {
@@ -103,13 +137,64 @@ func scanFloat(s string, n *float64) bool {
 	return err == nil && strings.Trim(s, "0123456789.") == ""
 }
 
-// opener resolves cmd's database settings into the store factory of a
-// command that needs the database: none configured is a usage error at
-// once, before any work.
-func opener(cmd *cobra.Command, f *cmdutil.Factory) (*dbcmd.Opener, error) {
-	o, err := dbcmd.NewOpener(cmd, f)
-	if err != nil {
-		return nil, err
+// baseOptions are what every consumer command runs with, whatever else it
+// takes: the streams, the judging clock, the output format, the store
+// factory and the interrupt-aware context. Each command's options embed
+// them; resolve fills them.
+type baseOptions struct {
+	IO  *cmdutil.IOStreams
+	Ctx context.Context // Ctrl-C cancels it (cmdutil.CatchInterrupt)
+	// Now judges (auto-expiry, which tokens are live); a write is stamped
+	// by the store with DB.WallNow, never with Now.
+	Now func() time.Time
+	// DB opens the wiki database the settings name (the store factory).
+	DB     *dbcmd.Opener
+	Format string // one of the formats the command registered (-o)
+}
+
+func newBaseOptions(f *cmdutil.Factory) baseOptions {
+	return baseOptions{IO: f.IO, Now: f.Now}
+}
+
+// addBaseFlags adds the flags resolve reads: --output, offering formats
+// (the first is the default), and the database settings (dbcmd).
+func addBaseFlags(cmd *cobra.Command, formats ...string) {
+	cmdutil.AddOutputFlag(cmd, formats...)
+	dbcmd.AddFlags(cmd)
+}
+
+// resolve checks cmd's flags and resolves its settings in the order a
+// user's mistakes are reported: the output format, then what the command
+// checks itself (own, when not nil), then the database, which every
+// consumer command needs: none configured is a usage error at once, before
+// any work.
+func (o *baseOptions) resolve(cmd *cobra.Command, f *cmdutil.Factory, own func() error) error {
+	var err error
+	if o.Format, err = cmdutil.OutputFormat(cmd); err != nil {
+		return err
 	}
-	return o, o.Require()
+	if own != nil {
+		if err := own(); err != nil {
+			return err
+		}
+	}
+	if o.DB, err = dbcmd.NewOpener(cmd, f); err != nil {
+		return err
+	}
+	if err := o.DB.Require(); err != nil {
+		return err
+	}
+	o.Ctx = cmdutil.CatchInterrupt(cmd)
+	return nil
+}
+
+// withStore opens the database with open (o.DB.Open to read, OpenAdmin
+// to write the audit trail), runs fn on it and closes it.
+func (o *baseOptions) withStore(open func(context.Context) (*db.Store, error), fn func(*db.Store) error) error {
+	st, err := open(o.Ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return fn(st)
 }

@@ -1,16 +1,13 @@
 package consumer
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/mwoauth/mwoauth/commands/cmdutil"
-	"github.com/mwoauth/mwoauth/commands/dbcmd"
 	"github.com/mwoauth/mwoauth/db"
 )
 
@@ -50,21 +47,14 @@ type logView struct {
 
 // showOptions are what "consumer show" runs with.
 type showOptions struct {
-	IO  *cmdutil.IOStreams
-	Ctx context.Context
-	Now func() time.Time // judges auto-expiry and which tokens are live
-	// DB opens the wiki database the settings name (the store factory).
-	DB *dbcmd.Opener
-
-	Ref    string // the consumer's key or id
-	Format string // text or json
-	// ExpirationAge is $wgMWOAuthRequestExpirationAge (< 0: off).
-	ExpirationAge time.Duration
+	baseOptions        // Format: text or json
+	Ref         string // the consumer's key or id
+	expirySetting
 }
 
 // newCmdShow builds "consumer show"; runF, when not nil, replaces showRun.
 func newCmdShow(f *cmdutil.Factory, runF func(*showOptions) error) *cobra.Command {
-	opts := &showOptions{IO: f.IO, Now: f.Now}
+	opts := &showOptions{baseOptions: newBaseOptions(f)}
 	cmd := &cobra.Command{
 		Use:   "show KEY|ID",
 		Short: "Show everything about one consumer and its blast radius",
@@ -95,35 +85,31 @@ timestamp, performer, reason}]. Times are RFC 3339 UTC.`,
 		Args:              cmdutil.Args(cobra.ExactArgs(1), "a consumer KEY or ID"),
 		ValidArgsFunction: completeConsumers(f, "", false),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := opts.resolve(cmd, f, nil); err != nil {
+				return err
+			}
 			var err error
-			if opts.Format, err = cmdutil.OutputFormat(cmd); err != nil {
-				return err
-			}
-			if opts.DB, err = opener(cmd, f); err != nil {
-				return err
-			}
 			if opts.ExpirationAge, err = expirationAge(cmd, f); err != nil {
 				return err
 			}
-			opts.Ref, opts.Ctx = args[0], cmdutil.CatchInterrupt(cmd)
+			opts.Ref = args[0]
 			return cmdutil.Pick(runF, showRun)(opts)
 		},
 	}
 	addExpiryFlag(cmd)
-	cmdutil.AddOutputFlag(cmd, "text", "json")
-	dbcmd.AddFlags(cmd)
+	addBaseFlags(cmd, "text", "json")
 	return cmd
 }
 
 // showRun reads the consumer, its blast radius and its log, and prints them.
 func showRun(opts *showOptions) error {
-	st, err := opts.DB.Open(opts.Ctx)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
+	return opts.withStore(opts.DB.Open, func(st *db.Store) error { return showOn(opts, st) })
+}
+
+// showOn is showRun on the open database.
+func showOn(opts *showOptions, st *db.Store) error {
 	ctx := opts.Ctx
-	e := expiry{now: opts.Now(), age: opts.ExpirationAge}
+	e := opts.expiryAt(opts.Now())
 	c, err := findConsumer(ctx, st, opts.Ref, "")
 	if err != nil {
 		return err
@@ -242,13 +228,6 @@ func printShow(ios *cmdutil.IOStreams, c *db.Consumer, v showView, entries []db.
 	for _, e := range entries {
 		fmt.Fprintf(out, "  %s  %-17s by %s: %s\n", human(e.Timestamp), cmdutil.Safe(e.Action), cmdutil.Safe(e.Performer), cmdutil.Safe(e.Comment))
 	}
-}
-
-func orNone(s string) string {
-	if s == "" {
-		return "(none)"
-	}
-	return s
 }
 
 // usesClientCredentials: such a client's tokens (not owner-only) carry

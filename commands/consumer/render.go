@@ -1,0 +1,74 @@
+package consumer
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/mwoauth/mwoauth/commands/cmdutil"
+	"github.com/mwoauth/mwoauth/db"
+)
+
+// How the consumer commands write the values of the wiki's rows, for
+// people and for JSON, each the same in every command that shows it.
+
+// when renders a TS_MW value as RFC 3339 for JSON ("" stays "").
+func when(ts string) string {
+	if ts == "" || ts == "infinity" {
+		return ts
+	}
+	t, err := db.ParseTimestamp(ts)
+	if err != nil {
+		return ts
+	}
+	return t.Format(time.RFC3339)
+}
+
+// human renders a TS_MW value for people (a value that is no timestamp
+// is shown as it is, through cmdutil.Safe).
+func human(ts string) string {
+	if ts == "" || ts == "infinity" {
+		return ts
+	}
+	t, err := db.ParseTimestamp(ts)
+	if err != nil {
+		return cmdutil.Safe(ts)
+	}
+	return t.Format("2006-01-02 15:04:05 UTC")
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+func setEmpty(b bool) string {
+	if b {
+		return "set"
+	}
+	return "empty"
+}
+
+// acceptances totals a consumer's acceptances and renders them for people:
+// "none", or "3 (*: 2, enwiki: 1)". Show and the action preview agree.
+func acceptances(accs []db.AcceptanceCount) (total int, text string) {
+	parts := make([]string, 0, len(accs))
+	for _, a := range accs {
+		total += a.Count
+		parts = append(parts, fmt.Sprintf("%s: %d", a.Wiki, a.Count))
+	}
+	if total == 0 {
+		return 0, "none"
+	}
+	return total, fmt.Sprintf("%d (%s)", total, strings.Join(parts, ", "))
+}
+
+// orNone is an empty value for people: "(none)".
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
+}
