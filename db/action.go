@@ -15,13 +15,6 @@ import (
 // Action is a Special:OAuthManageConsumers action (mediawiki's).
 type Action = mediawiki.ConsumerAction
 
-const (
-	ActionApprove  = mediawiki.ActionApprove
-	ActionReject   = mediawiki.ActionReject
-	ActionDisable  = mediawiki.ActionDisable
-	ActionReenable = mediawiki.ActionReenable
-)
-
 // RefusedError is a change the wiki would not make, or a safety guard:
 // nothing was written. Err, when set, is the reason in its own type (a
 // *PermissionError).
@@ -148,7 +141,7 @@ func (s *Store) PlanAction(ctx context.Context, c *Consumer, req Request) (*Plan
 	if err != nil {
 		return nil, err
 	}
-	if req.RevokeTokens && req.Action != ActionDisable {
+	if req.RevokeTokens && req.Action != mediawiki.ActionDisable {
 		return nil, ErrRevokeNeedsDisable
 	}
 	age := req.ExpirationAge

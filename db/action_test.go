@@ -93,19 +93,19 @@ func TestRealDumps(t *testing.T) {
 			s := e.load(t, dumpA1, "")
 			assertMatchesDump(t, s, dumpA1)
 
-			res := mustAct(t, s, keyA, Request{Action: ActionDisable, Reason: "E2E disable test", Performer: "Admin", Now: ts(t, "20261122090809")})
+			res := mustAct(t, s, keyA, Request{Action: mediawiki.ActionDisable, Reason: "E2E disable test", Performer: "Admin", Now: ts(t, "20261122090809")})
 			if !res.Changed || res.LogID != 10 || res.CommentID != 10 || res.CommentReused || res.ActorCreated {
 				t.Errorf("disable A result = %+v", res)
 			}
 			assertMatchesDump(t, s, dumpA2)
 
-			res = mustAct(t, s, keyA, Request{Action: ActionReenable, Reason: "E2E reenable test", Performer: "Admin", Now: ts(t, "20261122090815")})
+			res = mustAct(t, s, keyA, Request{Action: mediawiki.ActionReenable, Reason: "E2E reenable test", Performer: "Admin", Now: ts(t, "20261122090815")})
 			if res.LogID != 11 {
 				t.Errorf("reenable log id = %d, want 11", res.LogID)
 			}
 			assertMatchesDump(t, s, dumpE1) // E's "before" is the state right after A's re-enable
 
-			mustAct(t, s, "5", Request{Action: ActionDisable, Suppress: true, Reason: "E2E disable and suppress test", Performer: "Admin", Now: ts(t, "20261122090818")})
+			mustAct(t, s, "5", Request{Action: mediawiki.ActionDisable, Suppress: true, Reason: "E2E disable and suppress test", Performer: "Admin", Now: ts(t, "20261122090818")})
 			assertMatchesDump(t, s, dumpE2)
 		})
 	}
@@ -116,7 +116,7 @@ func TestRealDumpE(t *testing.T) {
 	for _, e := range engines(t) {
 		t.Run(e.name, func(t *testing.T) {
 			s := e.load(t, dumpE1, "")
-			mustAct(t, s, keyE, Request{Action: ActionDisable, Suppress: true, Reason: "  E2E disable and suppress test\t", Performer: "Admin", Now: ts(t, "20261122090818")})
+			mustAct(t, s, keyE, Request{Action: mediawiki.ActionDisable, Suppress: true, Reason: "  E2E disable and suppress test\t", Performer: "Admin", Now: ts(t, "20261122090818")})
 			assertMatchesDump(t, s, dumpE2)
 		})
 	}
@@ -126,7 +126,7 @@ func TestTablePrefix(t *testing.T) {
 	for _, e := range engines(t) {
 		t.Run(e.name, func(t *testing.T) {
 			s := e.load(t, dumpA1, "mw_")
-			mustAct(t, s, keyA, Request{Action: ActionDisable, Reason: "E2E disable test", Performer: "Admin", Now: ts(t, "20261122090809")})
+			mustAct(t, s, keyA, Request{Action: mediawiki.ActionDisable, Reason: "E2E disable test", Performer: "Admin", Now: ts(t, "20261122090809")})
 			assertMatchesDump(t, s, dumpA2)
 			if _, err := Open(context.Background(), dsnOf(t, s), Options{}); err == nil {
 				t.Errorf("opening a prefixed database without the prefix succeeded")
@@ -241,7 +241,7 @@ func TestOtherOwnerAndCommentReuse(t *testing.T) {
 			s := e.load(t, dumpA2, "")
 			addConsumerF(t, s)
 			comments := count(t, s, "comment", "")
-			res := mustAct(t, s, keyF, Request{Action: ActionDisable, Reason: "E2E disable test", Performer: "Admin", Now: ts(t, "20261122090900")})
+			res := mustAct(t, s, keyF, Request{Action: mediawiki.ActionDisable, Reason: "E2E disable test", Performer: "Admin", Now: ts(t, "20261122090900")})
 			if !res.CommentReused || res.CommentID != 10 {
 				t.Errorf("comment not reused: %+v", res)
 			}
@@ -257,7 +257,7 @@ func TestOtherOwnerAndCommentReuse(t *testing.T) {
 			// Dev User, in no group, may not re-enable their own consumer
 			// (the issue's audit-log hole): refused, nothing written.
 			logs := count(t, s, "logging", "")
-			_, _, err := act(t, s, keyF, Request{Action: ActionReenable, Reason: "Fixed", Performer: "dev_User", Now: ts(t, "20261122091000")})
+			_, _, err := act(t, s, keyF, Request{Action: mediawiki.ActionReenable, Reason: "Fixed", Performer: "dev_User", Now: ts(t, "20261122091000")})
 			var pe *PermissionError
 			if !errors.As(err, &pe) || !strings.Contains(err.Error(), "Dev User lacks mwoauthmanageconsumer") {
 				t.Errorf("re-enable by Dev User: %v", err)
@@ -266,12 +266,12 @@ func TestOtherOwnerAndCommentReuse(t *testing.T) {
 				t.Errorf("refused performer was logged")
 			}
 			// With the check skipped the write goes through as Dev User: actor 3.
-			res = mustAct(t, s, keyF, Request{Action: ActionReenable, Reason: "Fixed", Performer: "dev_User", SkipRightsCheck: true, Now: ts(t, "20261122091000")})
+			res = mustAct(t, s, keyF, Request{Action: mediawiki.ActionReenable, Reason: "Fixed", Performer: "dev_User", SkipRightsCheck: true, Now: ts(t, "20261122091000")})
 			if got := readLog(t, s, res.LogID); got.Actor != 3 || got.Action != "reenable" || got.Title != "Dev_User" {
 				t.Errorf("reenable by Dev User: %+v", got)
 			}
 			c, _ := s.ConsumerByKey(context.Background(), keyF)
-			if c.Stage != StageApproved || c.Deleted || c.StageTimestamp != "20261122091000" {
+			if c.Stage != mediawiki.StageApproved || c.Deleted || c.StageTimestamp != "20261122091000" {
 				t.Errorf("consumer after reenable: stage %d deleted %v ts %s", c.Stage, c.Deleted, c.StageTimestamp)
 			}
 		})
@@ -289,7 +289,7 @@ func TestPerformerAndOwnerResolution(t *testing.T) {
 			exec(t, s, "INSERT INTO "+s.T("page")+" (page_id, page_namespace, page_title, page_random, page_touched, page_latest, page_len) VALUES (42, 2, 'Admin', 0.5, '20261122000000', 1, 10)")
 			exec(t, s, "INSERT INTO "+s.T("user_groups")+" (ug_user, ug_group) VALUES (7, 'steward')")
 
-			res := mustAct(t, s, keyA, Request{Action: ActionDisable, Reason: "leak", Performer: "New_Admin", Now: ts(t, "20261122100000")})
+			res := mustAct(t, s, keyA, Request{Action: mediawiki.ActionDisable, Reason: "leak", Performer: "New_Admin", Now: ts(t, "20261122100000")})
 			if !res.ActorCreated {
 				t.Errorf("actor not created: %+v", res)
 			}
@@ -301,7 +301,7 @@ func TestPerformerAndOwnerResolution(t *testing.T) {
 				t.Errorf("log actor %d page %d; want %d, 42", got.Actor, got.Page, aid)
 			}
 
-			_, _, err := act(t, s, keyE, Request{Action: ActionDisable, Reason: "x", Performer: "Nobody", Now: ts(t, "20261122100000")})
+			_, _, err := act(t, s, keyE, Request{Action: mediawiki.ActionDisable, Reason: "x", Performer: "Nobody", Now: ts(t, "20261122100000")})
 			var pnf *PerformerNotFoundError
 			if !errors.As(err, &pnf) || !errors.Is(err, ErrNotFound) {
 				t.Errorf("unknown performer: %v", err)
@@ -309,7 +309,7 @@ func TestPerformerAndOwnerResolution(t *testing.T) {
 
 			exec(t, s, "UPDATE "+s.T("oauth_registered_consumer")+" SET oarc_user_id = 99 WHERE oarc_id = 5")
 			before := count(t, s, "logging", "")
-			_, _, err = act(t, s, keyE, Request{Action: ActionDisable, Reason: "x", Performer: "Admin", Now: ts(t, "20261122100000")})
+			_, _, err = act(t, s, keyE, Request{Action: mediawiki.ActionDisable, Reason: "x", Performer: "Admin", Now: ts(t, "20261122100000")})
 			var ref *RefusedError
 			if !errors.As(err, &ref) || !strings.Contains(err.Error(), "cannot name the owner") {
 				t.Errorf("unnamed owner: %v", err)
@@ -337,43 +337,43 @@ func TestTransitions(t *testing.T) {
 		suppress bool
 		want     string // "ok", "noop", "refused"
 	}{
-		{1, false, ActionDisable, false, "ok"},
-		{1, false, ActionDisable, true, "ok"},
-		{4, false, ActionDisable, false, "noop"},
-		{4, true, ActionDisable, true, "noop"},
-		{4, false, ActionDisable, true, "ok"},
-		{4, true, ActionDisable, false, "ok"},
-		{0, false, ActionDisable, false, "refused"},
-		{0, false, ActionDisable, true, "refused"},
-		{2, false, ActionDisable, false, "refused"},
-		{3, false, ActionDisable, false, "refused"},
-		{5, false, ActionDisable, false, "refused"},
-		{4, false, ActionReenable, false, "ok"},
-		{4, true, ActionReenable, false, "ok"},
-		{1, false, ActionReenable, false, "noop"},
-		{1, true, ActionReenable, false, "refused"},
-		{0, false, ActionReenable, false, "refused"},
-		{2, false, ActionReenable, false, "refused"},
-		{3, false, ActionReenable, false, "refused"},
-		{5, false, ActionReenable, false, "refused"},
-		{0, false, ActionReject, false, "ok"},
-		{0, false, ActionReject, true, "ok"},
-		{2, false, ActionReject, false, "noop"},
-		{2, true, ActionReject, true, "noop"},
-		{2, false, ActionReject, true, "refused"},
-		{1, false, ActionReject, false, "refused"},
-		{3, false, ActionReject, false, "refused"},
-		{4, false, ActionReject, false, "refused"},
-		{5, false, ActionReject, false, "refused"},
-		{0, false, ActionApprove, false, "ok"},
-		{2, false, ActionApprove, false, "ok"},
-		{2, true, ActionApprove, false, "ok"},
-		{3, false, ActionApprove, false, "ok"},
-		{1, false, ActionApprove, false, "noop"},
-		{1, true, ActionApprove, false, "refused"},
-		{4, false, ActionApprove, false, "refused"},
-		{4, true, ActionApprove, false, "refused"},
-		{5, false, ActionApprove, false, "refused"},
+		{1, false, mediawiki.ActionDisable, false, "ok"},
+		{1, false, mediawiki.ActionDisable, true, "ok"},
+		{4, false, mediawiki.ActionDisable, false, "noop"},
+		{4, true, mediawiki.ActionDisable, true, "noop"},
+		{4, false, mediawiki.ActionDisable, true, "ok"},
+		{4, true, mediawiki.ActionDisable, false, "ok"},
+		{0, false, mediawiki.ActionDisable, false, "refused"},
+		{0, false, mediawiki.ActionDisable, true, "refused"},
+		{2, false, mediawiki.ActionDisable, false, "refused"},
+		{3, false, mediawiki.ActionDisable, false, "refused"},
+		{5, false, mediawiki.ActionDisable, false, "refused"},
+		{4, false, mediawiki.ActionReenable, false, "ok"},
+		{4, true, mediawiki.ActionReenable, false, "ok"},
+		{1, false, mediawiki.ActionReenable, false, "noop"},
+		{1, true, mediawiki.ActionReenable, false, "refused"},
+		{0, false, mediawiki.ActionReenable, false, "refused"},
+		{2, false, mediawiki.ActionReenable, false, "refused"},
+		{3, false, mediawiki.ActionReenable, false, "refused"},
+		{5, false, mediawiki.ActionReenable, false, "refused"},
+		{0, false, mediawiki.ActionReject, false, "ok"},
+		{0, false, mediawiki.ActionReject, true, "ok"},
+		{2, false, mediawiki.ActionReject, false, "noop"},
+		{2, true, mediawiki.ActionReject, true, "noop"},
+		{2, false, mediawiki.ActionReject, true, "refused"},
+		{1, false, mediawiki.ActionReject, false, "refused"},
+		{3, false, mediawiki.ActionReject, false, "refused"},
+		{4, false, mediawiki.ActionReject, false, "refused"},
+		{5, false, mediawiki.ActionReject, false, "refused"},
+		{0, false, mediawiki.ActionApprove, false, "ok"},
+		{2, false, mediawiki.ActionApprove, false, "ok"},
+		{2, true, mediawiki.ActionApprove, false, "ok"},
+		{3, false, mediawiki.ActionApprove, false, "ok"},
+		{1, false, mediawiki.ActionApprove, false, "noop"},
+		{1, true, mediawiki.ActionApprove, false, "refused"},
+		{4, false, mediawiki.ActionApprove, false, "refused"},
+		{4, true, mediawiki.ActionApprove, false, "refused"},
+		{5, false, mediawiki.ActionApprove, false, "refused"},
 	}
 	for _, e := range engines(t) {
 		t.Run(e.name, func(t *testing.T) {
@@ -418,7 +418,7 @@ func TestConcurrentDisable(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			plan, err := s.PlanAction(ctx, c, Request{Action: ActionDisable, Reason: "race", Performer: "Admin", Now: ts(t, "20261122100000")})
+			plan, err := s.PlanAction(ctx, c, Request{Action: mediawiki.ActionDisable, Reason: "race", Performer: "Admin", Now: ts(t, "20261122100000")})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -478,7 +478,7 @@ func TestKilledMidTransaction(t *testing.T) {
 		t.Run(step, func(t *testing.T) {
 			s := loadMariaDB(t, srv, dumpA1, "")
 			s.testHook = killAt(t, srv, step)
-			_, _, err := act(t, s, keyA, Request{Action: ActionDisable, Reason: "E2E disable test", Performer: "Admin", Now: ts(t, "20261122090809")})
+			_, _, err := act(t, s, keyA, Request{Action: mediawiki.ActionDisable, Reason: "E2E disable test", Performer: "Admin", Now: ts(t, "20261122090809")})
 			if err == nil {
 				t.Fatalf("action succeeded on a killed connection")
 			}
@@ -494,7 +494,7 @@ func TestKilledMidTransaction(t *testing.T) {
 			}
 			return nil
 		}
-		if _, _, err := act(t, s, keyA, Request{Action: ActionDisable, Reason: "E2E disable test", Performer: "Admin", Now: ts(t, "20261122090809")}); err == nil {
+		if _, _, err := act(t, s, keyA, Request{Action: mediawiki.ActionDisable, Reason: "E2E disable test", Performer: "Admin", Now: ts(t, "20261122090809")}); err == nil {
 			t.Fatal("no error")
 		}
 		s.testHook = nil
@@ -508,7 +508,7 @@ func TestChangedSincePreview(t *testing.T) {
 		t.Run(e.name, func(t *testing.T) {
 			s := e.load(t, dumpA1, "")
 			ctx := context.Background()
-			p := plan(t, s, keyA, Request{Action: ActionDisable, Reason: "r", Performer: "Admin", Now: ts(t, "20261122100000")})
+			p := plan(t, s, keyA, Request{Action: mediawiki.ActionDisable, Reason: "r", Performer: "Admin", Now: ts(t, "20261122100000")})
 			exec(t, s, "UPDATE "+s.T("oauth_registered_consumer")+" SET oarc_stage_timestamp = '20261122095959' WHERE oarc_id = 2")
 			_, err := s.Apply(ctx, p)
 			var ref *RefusedError
@@ -531,7 +531,7 @@ func TestHostileInput(t *testing.T) {
 			exec(t, s, "INSERT INTO "+s.T("actor")+" VALUES (9, NULL, ?)", "1.2.3.4") // an IP actor cannot perform
 			exec(t, s, "INSERT INTO "+s.T("actor")+" VALUES (10, 10, ?)", `Ro'bert"); DROP TABLE actor;--`)
 			exec(t, s, "INSERT INTO "+s.T("user_groups")+" (ug_user, ug_group) VALUES (10, 'oauthadmin')")
-			res := mustAct(t, s, keyA, Request{Action: ActionDisable, Reason: evil, Performer: `Ro'bert"); DROP TABLE actor;--`, Now: ts(t, "20261122100000")})
+			res := mustAct(t, s, keyA, Request{Action: mediawiki.ActionDisable, Reason: evil, Performer: `Ro'bert"); DROP TABLE actor;--`, Now: ts(t, "20261122100000")})
 			var text []byte
 			if err := s.db.QueryRow("SELECT comment_text FROM "+s.T("comment")+" WHERE comment_id = ?", res.CommentID).Scan(&text); err != nil || string(text) != evil {
 				t.Errorf("comment = %q, %v", text, err)
@@ -539,7 +539,7 @@ func TestHostileInput(t *testing.T) {
 			if got := readLog(t, s, res.LogID); got.Actor != 10 {
 				t.Errorf("actor = %d", got.Actor)
 			}
-			if _, _, err := act(t, s, keyE, Request{Action: ActionDisable, Reason: "x", Performer: "1.2.3.4", Now: ts(t, "20261122100000")}); !errors.Is(err, ErrNotFound) {
+			if _, _, err := act(t, s, keyE, Request{Action: mediawiki.ActionDisable, Reason: "x", Performer: "1.2.3.4", Now: ts(t, "20261122100000")}); !errors.Is(err, ErrNotFound) {
 				t.Errorf("IP performer: %v", err)
 			}
 			if _, err := s.LookupConsumer(context.Background(), "1 OR 1=1"); !errors.Is(err, ErrNotFound) {
@@ -566,7 +566,7 @@ func TestRevokeTokens(t *testing.T) {
 			exec(t, s, "INSERT INTO "+s.T("oauth2_access_tokens")+" VALUES (20, 'expiredjti', '20261122080000', 1, 0)")
 			exec(t, s, "INSERT INTO "+s.T("oauth2_access_tokens")+" VALUES (21, 'infjti', 'infinity', 1, 1)")
 			before := count(t, s, "oauth2_access_tokens", "")
-			p, res, err := act(t, s, keyB, Request{Action: ActionDisable, Reason: "leak", Performer: "Admin", RevokeTokens: true, Now: now})
+			p, res, err := act(t, s, keyB, Request{Action: mediawiki.ActionDisable, Reason: "leak", Performer: "Admin", RevokeTokens: true, Now: now})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -597,11 +597,11 @@ func TestRevokeTokens(t *testing.T) {
 				t.Errorf("the acceptance was deleted; only its tokens go")
 			}
 			// Revoking again on the disabled consumer: no change, nothing to delete.
-			_, res, err = act(t, s, keyB, Request{Action: ActionDisable, Reason: "again", Performer: "Admin", RevokeTokens: true, Now: now})
+			_, res, err = act(t, s, keyB, Request{Action: mediawiki.ActionDisable, Reason: "again", Performer: "Admin", RevokeTokens: true, Now: now})
 			if err != nil || res.Changed || len(res.RevokedTokens) != 0 {
 				t.Errorf("second revoke: %+v, %v", res, err)
 			}
-			if _, _, err := act(t, s, keyD, Request{Action: ActionReject, Reason: "x", Performer: "Admin", RevokeTokens: true, Now: now}); !errors.Is(err, ErrRevokeNeedsDisable) {
+			if _, _, err := act(t, s, keyD, Request{Action: mediawiki.ActionReject, Reason: "x", Performer: "Admin", RevokeTokens: true, Now: now}); !errors.Is(err, ErrRevokeNeedsDisable) {
 				t.Errorf("revoking with reject: %v", err)
 			}
 		})
@@ -612,7 +612,7 @@ func TestDryRunWritesNothing(t *testing.T) {
 	for _, e := range engines(t) {
 		t.Run(e.name, func(t *testing.T) {
 			s := e.load(t, dumpA1, "")
-			p := plan(t, s, keyA, Request{Action: ActionDisable, Reason: "it's leaked", Performer: "Admin", Now: ts(t, "20261122090809")})
+			p := plan(t, s, keyA, Request{Action: mediawiki.ActionDisable, Reason: "it's leaked", Performer: "Admin", Now: ts(t, "20261122090809")})
 			s.writeNow = func() time.Time { return ts(t, "20261122090809") }
 			all := strings.Join(s.DryRun(p), "\n")
 			b := &script{s: s, gated: true}

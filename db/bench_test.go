@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/mwoauth/mwoauth/internal/mariadbtest"
+	"github.com/mwoauth/mwoauth/mediawiki"
 )
 
 const benchConsumers = 100_000
@@ -75,7 +76,7 @@ func benchList(b *testing.B, s *Store) {
 	}{
 		{"all", ListFilter{IncludeSuppressed: true}},
 		{"page100", ListFilter{Limit: 100, AfterID: 50_000}},
-		{"approved-search", ListFilter{Stages: []int{StageApproved}, Search: "app 99"}},
+		{"approved-search", ListFilter{Stages: []int{mediawiki.StageApproved}, Search: "app 99"}},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()

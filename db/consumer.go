@@ -19,22 +19,6 @@ import (
 // keep the database layer's callers short.
 type Consumer = mediawiki.Consumer
 
-const (
-	StageProposed           = mediawiki.StageProposed
-	StageApproved           = mediawiki.StageApproved
-	StageRejected           = mediawiki.StageRejected
-	StageExpired            = mediawiki.StageExpired
-	StageDisabled           = mediawiki.StageDisabled
-	StageConfigurationBased = mediawiki.StageConfigurationBased
-)
-
-// StageName, ParseStage and StageNames are mediawiki's.
-var (
-	StageName  = mediawiki.StageName
-	ParseStage = mediawiki.ParseStage
-	StageNames = mediawiki.StageNames
-)
-
 // backCompatGrants maps the names MediaWiki stores to the names it shows
 // (Consumer::$mapBackCompatGrants).
 var backCompatGrants = map[string]string{

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/mwoauth/mwoauth/mediawiki"
 )
 
 // ListFilter selects consumers. Zero values mean "any".
@@ -162,10 +164,10 @@ func (s *Store) listWhere(f ListFilter) (string, []any) {
 		var plain []any
 		for _, st := range f.Stages {
 			switch {
-			case f.ExpiredBefore != "" && st == StageProposed:
+			case f.ExpiredBefore != "" && st == mediawiki.StageProposed:
 				ors = append(ors, "(oarc_stage = 0 AND oarc_stage_timestamp >= ?)")
 				args = append(args, f.ExpiredBefore)
-			case f.ExpiredBefore != "" && st == StageExpired:
+			case f.ExpiredBefore != "" && st == mediawiki.StageExpired:
 				ors = append(ors, "(oarc_stage = 0 AND oarc_stage_timestamp < ?)")
 				args = append(args, f.ExpiredBefore)
 				plain = append(plain, st)

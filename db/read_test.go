@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/mwoauth/mwoauth/internal/mariadbtest"
+	"github.com/mwoauth/mwoauth/mediawiki"
 )
 
 func keys(t *testing.T, s *Store, f ListFilter) []string {
@@ -44,7 +45,7 @@ func TestReadRealRows(t *testing.T) {
 				t.Errorf("consumer C = %+v", c)
 			}
 			ce, _ := s.consumerByID(ctx, 5)
-			if ce.Key != keyE || ce.Stage != StageDisabled || !ce.Deleted || strings.Join(ce.OAuth2AllowedGrants, ",") != "client_credentials" ||
+			if ce.Key != keyE || ce.Stage != mediawiki.StageDisabled || !ce.Deleted || strings.Join(ce.OAuth2AllowedGrants, ",") != "client_credentials" ||
 				string(ce.Restrictions) != `{"IPAddresses":["0.0.0.0/0","::/0"]}` {
 				t.Errorf("consumer E = %+v", ce)
 			}
@@ -57,7 +58,7 @@ func TestReadRealRows(t *testing.T) {
 			if got := keys(t, s, ListFilter{}); strings.Join(got, ",") != strings.Join([]string{keyC, keyA, keyB, keyD, keyF}, ",") {
 				t.Errorf("list = %v", got)
 			}
-			if got := keys(t, s, ListFilter{IncludeSuppressed: true, Stages: []int{StageDisabled}}); strings.Join(got, ",") != keyE {
+			if got := keys(t, s, ListFilter{IncludeSuppressed: true, Stages: []int{mediawiki.StageDisabled}}); strings.Join(got, ",") != keyE {
 				t.Errorf("disabled = %v", got)
 			}
 			if got := keys(t, s, ListFilter{Grant: "basic", OAuthVersion: 1}); strings.Join(got, ",") != keyC {
@@ -128,9 +129,9 @@ func TestUsableBy(t *testing.T) {
 		user      int64
 		want      bool
 	}{
-		{StageApproved, false, 9, true}, {StageApproved, true, 9, false}, {StageApproved, true, 1, true},
-		{StageProposed, false, 1, true}, {StageProposed, false, 9, false}, {StageDisabled, false, 1, false},
-		{StageRejected, false, 1, false}, {StageExpired, false, 1, false}, {StageConfigurationBased, false, 1, false},
+		{mediawiki.StageApproved, false, 9, true}, {mediawiki.StageApproved, true, 9, false}, {mediawiki.StageApproved, true, 1, true},
+		{mediawiki.StageProposed, false, 1, true}, {mediawiki.StageProposed, false, 9, false}, {mediawiki.StageDisabled, false, 1, false},
+		{mediawiki.StageRejected, false, 1, false}, {mediawiki.StageExpired, false, 1, false}, {mediawiki.StageConfigurationBased, false, 1, false},
 	} {
 		c := &Consumer{Stage: tc.stage, OwnerOnly: tc.ownerOnly, OwnerID: 1}
 		if got := c.UsableBy(tc.user); got != tc.want {
@@ -153,7 +154,7 @@ func TestCentralAuthOwners(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	res := mustAct(t, s, keyA, Request{Action: ActionDisable, Reason: "x", Performer: "Admin", Now: ts(t, "20261122100000")})
+	res := mustAct(t, s, keyA, Request{Action: mediawiki.ActionDisable, Reason: "x", Performer: "Admin", Now: ts(t, "20261122100000")})
 	if got := readLog(t, s, res.LogID); got.Title != "Global_Admin" {
 		t.Errorf("title = %q", got.Title)
 	}
@@ -321,7 +322,7 @@ func TestCountConsumersAgreesWithList(t *testing.T) {
 			addConsumerF(t, s)
 			ctx := context.Background()
 			yes := true
-			for _, f := range []ListFilter{{}, {IncludeSuppressed: true}, {OnlySuppressed: true}, {Stages: []int{StageDisabled}, OnlySuppressed: true},
+			for _, f := range []ListFilter{{}, {IncludeSuppressed: true}, {OnlySuppressed: true}, {Stages: []int{mediawiki.StageDisabled}, OnlySuppressed: true},
 				{Grant: "basic", OnlySuppressed: true}, {Grant: "basic"}, {OwnerOnly: &yes, IncludeSuppressed: true}, {Search: "suppress", OnlySuppressed: true},
 				{AfterID: 3, Limit: 1, OnlySuppressed: true}} {
 				n, err := s.CountConsumers(ctx, f)

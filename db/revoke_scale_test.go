@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/mwoauth/mwoauth/internal/mariadbtest"
+	"github.com/mwoauth/mwoauth/mediawiki"
 )
 
 // fillTokens writes acceptances and token rows in bulk with MariaDB's
@@ -131,7 +132,7 @@ func BenchmarkRevoke3M(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		p, err := s.PlanAction(ctx, c, Request{Action: ActionDisable, RevokeTokens: true, Reason: "leak", Performer: "Admin", Now: time.Now()})
+		p, err := s.PlanAction(ctx, c, Request{Action: mediawiki.ActionDisable, RevokeTokens: true, Reason: "leak", Performer: "Admin", Now: time.Now()})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -39,22 +39,22 @@ func TestRightsMatrix(t *testing.T) {
 					t.Errorf("%s: something was written", name)
 				}
 			}
-			refused("no group", Request{Action: ActionDisable, Reason: "x", Performer: "Dev User", Now: now}, "Dev User lacks mwoauthmanageconsumer")
-			refused("suppress without the right", Request{Action: ActionDisable, Suppress: true, Reason: "x", Performer: "Olive", Now: now, Rights: onlySuppress},
+			refused("no group", Request{Action: mediawiki.ActionDisable, Reason: "x", Performer: "Dev User", Now: now}, "Dev User lacks mwoauthmanageconsumer")
+			refused("suppress without the right", Request{Action: mediawiki.ActionDisable, Suppress: true, Reason: "x", Performer: "Olive", Now: now, Rights: onlySuppress},
 				"Olive lacks mwoauthsuppress")
 			exec(t, s, "INSERT INTO "+s.T("block_target")+" (bt_id, bt_user, bt_user_text, bt_count) VALUES (7, 1, 'Admin', 1)")
 			exec(t, s, "INSERT INTO "+s.T("block")+" (bl_id, bl_target, bl_by_actor, bl_reason_id, bl_timestamp, bl_expiry, bl_sitewide) VALUES (7, 7, 2, 1, '20261122000000', 'infinity', 1)")
-			refused("blocked", Request{Action: ActionDisable, Reason: "x", Performer: "Admin", Now: now}, "Admin is blocked sitewide")
+			refused("blocked", Request{Action: mediawiki.ActionDisable, Reason: "x", Performer: "Admin", Now: now}, "Admin is blocked sitewide")
 			exec(t, s, "DELETE FROM "+s.T("block"))
 			// The manager may: disable, then (with the suppress right) suppress.
-			res := mustAct(t, s, keyA, Request{Action: ActionDisable, Reason: "E2E disable test", Performer: "Olive", Now: now, Rights: onlySuppress})
+			res := mustAct(t, s, keyA, Request{Action: mediawiki.ActionDisable, Reason: "E2E disable test", Performer: "Olive", Now: now, Rights: onlySuppress})
 			if got := readLog(t, s, res.LogID); got.Actor != 4 {
 				t.Errorf("log actor %d, want Olive's 4", got.Actor)
 			}
-			mustAct(t, s, keyA, Request{Action: ActionDisable, Suppress: true, Reason: "hide", Performer: "Admin", Now: now})
+			mustAct(t, s, keyA, Request{Action: mediawiki.ActionDisable, Suppress: true, Reason: "hide", Performer: "Admin", Now: now})
 			// A suppressed consumer needs the suppress right for any action.
 			logs := count(t, s, "logging", "")
-			_, _, err := act(t, s, keyA, Request{Action: ActionReenable, Reason: "x", Performer: "Olive", Now: now, Rights: onlySuppress})
+			_, _, err := act(t, s, keyA, Request{Action: mediawiki.ActionReenable, Reason: "x", Performer: "Olive", Now: now, Rights: onlySuppress})
 			if !errors.As(err, new(*PermissionError)) || count(t, s, "logging", "") != logs {
 				t.Errorf("re-enable a suppressed consumer without mwoauthsuppress: %v", err)
 			}
@@ -99,7 +99,7 @@ CREATE TABLE global_user_groups (gug_user INT NOT NULL, gug_group VARCHAR(255) N
 				{"Dev User", "Dev User is locked"},
 				{"Nolocal", "Nolocal has no global (CentralAuth) account"},
 			} {
-				_, _, err := act(t, s, keyA, Request{Action: ActionDisable, Reason: "x", Performer: tc.performer, Now: now})
+				_, _, err := act(t, s, keyA, Request{Action: mediawiki.ActionDisable, Reason: "x", Performer: tc.performer, Now: now})
 				if !errors.As(err, new(*PermissionError)) || !strings.Contains(err.Error(), tc.want) {
 					t.Errorf("%s: %v", tc.performer, err)
 				}
@@ -107,7 +107,7 @@ CREATE TABLE global_user_groups (gug_user INT NOT NULL, gug_group VARCHAR(255) N
 			if n := count(t, s, "logging", ""); n != 9 {
 				t.Errorf("%d log rows after refusals, want 9", n)
 			}
-			mustAct(t, s, keyA, Request{Action: ActionDisable, Reason: "E2E disable test", Performer: "Admin", Now: now})
+			mustAct(t, s, keyA, Request{Action: mediawiki.ActionDisable, Reason: "E2E disable test", Performer: "Admin", Now: now})
 		})
 	}
 }
@@ -124,7 +124,7 @@ func TestApproveShape(t *testing.T) {
 			for _, tb := range tables {
 				before[tb] = canon(tableRows(t, s, tb))
 			}
-			res := mustAct(t, s, keyD, Request{Action: ActionApprove, Reason: "E2E approve D", Performer: "Admin", Now: ts(t, "20261122091500")})
+			res := mustAct(t, s, keyD, Request{Action: mediawiki.ActionApprove, Reason: "E2E approve D", Performer: "Admin", Now: ts(t, "20261122091500")})
 			var changed []string
 			for _, tb := range tables {
 				if strings.Join(canon(tableRows(t, s, tb)), "\n") != strings.Join(before[tb], "\n") {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/mwoauth/mwoauth/internal/mariadbtest"
+	"github.com/mwoauth/mwoauth/mediawiki"
 )
 
 // dryRunCases are actions on the real 1.43 wiki's rows whose printed
@@ -19,16 +20,16 @@ var dryRunCases = []struct {
 	req  Request
 }{
 	// The real wiki's own disable of A (dumps/30-31-A-disable).
-	{"disable A", keyA, Request{Action: ActionDisable, Reason: "E2E disable test", Performer: "Admin"}},
+	{"disable A", keyA, Request{Action: mediawiki.ActionDisable, Reason: "E2E disable test", Performer: "Admin"}},
 	// Approve of the proposal D: the shape of the real wiki's approve of F
 	// (consumer row, comment, logging, log_search; facts delta §4).
-	{"approve D", keyD, Request{Action: ActionApprove, Reason: "E2E approve test", Performer: "Admin"}},
+	{"approve D", keyD, Request{Action: mediawiki.ActionApprove, Reason: "E2E approve test", Performer: "Admin"}},
 	// A reused comment (row 5 holds "E2E approve test"): no new comment row.
-	{"reject+suppress D, reused comment", keyD, Request{Action: ActionReject, Suppress: true, Reason: "E2E approve test", Performer: "Admin"}},
+	{"reject+suppress D, reused comment", keyD, Request{Action: mediawiki.ActionReject, Suppress: true, Reason: "E2E approve test", Performer: "Admin"}},
 	// Token rows deleted through the acceptance index.
-	{"disable B revoking tokens", keyB, Request{Action: ActionDisable, RevokeTokens: true, Reason: "owner-only leak", Performer: "Admin"}},
+	{"disable B revoking tokens", keyB, Request{Action: mediawiki.ActionDisable, RevokeTokens: true, Reason: "owner-only leak", Performer: "Admin"}},
 	// A hostile reason: quotes, a backslash, an escape sequence, bidi.
-	{"hostile reason", keyE, Request{Action: ActionDisable, Reason: "it's \\ leaked \x1b[2J \u202egnp.exe", Performer: "Admin"}},
+	{"hostile reason", keyE, Request{Action: mediawiki.ActionDisable, Reason: "it's \\ leaked \x1b[2J \u202egnp.exe", Performer: "Admin"}},
 }
 
 // TestDryRunScriptEqualsApply runs each dry run's script with the
@@ -83,7 +84,7 @@ func TestDryRunScriptGuard(t *testing.T) {
 	for _, e := range engines(t) {
 		t.Run(e.name, func(t *testing.T) {
 			s := e.load(t, dumpA1, "")
-			p := plan(t, s, keyA, Request{Action: ActionDisable, Reason: "late", Performer: "Admin", Now: ts(t, "20261122100000")})
+			p := plan(t, s, keyA, Request{Action: mediawiki.ActionDisable, Reason: "late", Performer: "Admin", Now: ts(t, "20261122100000")})
 			script := strings.Join(s.DryRun(p), "\n") + "\n"
 			exec(t, s, "UPDATE "+s.T("oauth_registered_consumer")+" SET oarc_stage_timestamp = '20261122095959' WHERE oarc_id = 2")
 			out := runClient(t, s, script)
@@ -156,11 +157,11 @@ func TestSplitSameServer(t *testing.T) {
 	if !strings.HasPrefix(s.T("logging"), "`"+wikiDB+"`.") || strings.Contains(s.T("oauth_registered_consumer"), wikiDB) {
 		t.Errorf("table names: %s, %s", s.T("logging"), s.T("oauth_registered_consumer"))
 	}
-	mustAct(t, s, keyA, Request{Action: ActionDisable, Reason: "E2E disable test", Performer: "Admin", Now: ts(t, "20261122090809")})
+	mustAct(t, s, keyA, Request{Action: mediawiki.ActionDisable, Reason: "E2E disable test", Performer: "Admin", Now: ts(t, "20261122090809")})
 	assertMatchesDump(t, s, dumpA2)
 	// The dry run is one script for both schemas.
 	c, _ := s.ConsumerByKey(context.Background(), keyA)
-	p, err := s.PlanAction(context.Background(), c, Request{Action: ActionReenable, Reason: "E2E reenable test", Performer: "Admin", Now: ts(t, "20261122090815")})
+	p, err := s.PlanAction(context.Background(), c, Request{Action: mediawiki.ActionReenable, Reason: "E2E reenable test", Performer: "Admin", Now: ts(t, "20261122090815")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -236,13 +237,13 @@ func TestSplitTwoServers(t *testing.T) {
 
 	t.Run("ok", func(t *testing.T) {
 		s, _ := open(t)
-		mustAct(t, s, keyA, Request{Action: ActionDisable, Reason: "E2E disable test", Performer: "Admin", Now: ts(t, "20261122090809")})
+		mustAct(t, s, keyA, Request{Action: mediawiki.ActionDisable, Reason: "E2E disable test", Performer: "Admin", Now: ts(t, "20261122090809")})
 		rows(t, s, dumpA2)
 	})
 	t.Run("first commit fails", func(t *testing.T) {
 		s, _ := open(t)
 		s.testHook = killAt(t, srv1, "before-commit")
-		if _, _, err := act(t, s, keyA, Request{Action: ActionDisable, Reason: "E2E disable test", Performer: "Admin", Now: ts(t, "20261122090809")}); err == nil {
+		if _, _, err := act(t, s, keyA, Request{Action: mediawiki.ActionDisable, Reason: "E2E disable test", Performer: "Admin", Now: ts(t, "20261122090809")}); err == nil {
 			t.Fatal("no error")
 		}
 		s.testHook = nil
@@ -251,7 +252,7 @@ func TestSplitTwoServers(t *testing.T) {
 	t.Run("second commit fails", func(t *testing.T) {
 		s, wikiDB := open(t)
 		s.testHook = killAt(t, srv2, "between-commits")
-		_, _, err := act(t, s, keyA, Request{Action: ActionDisable, Reason: "E2E disable test", Performer: "Admin", Now: ts(t, "20261122090809")})
+		_, _, err := act(t, s, keyA, Request{Action: mediawiki.ActionDisable, Reason: "E2E disable test", Performer: "Admin", Now: ts(t, "20261122090809")})
 		var te *TwoDatabaseError
 		if !asTwo(err, &te) {
 			t.Fatalf("err = %v; want *TwoDatabaseError", err)

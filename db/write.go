@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/mwoauth/mwoauth/mediawiki"
 )
 
 // Apply runs an action's script (script.go) in its transaction(s), on
@@ -86,7 +88,7 @@ func (s *Store) changedSincePreview(ctx context.Context, tx *sql.Tx, key string)
 		return fmt.Errorf("lock consumer: %s", oneLine(err))
 	}
 	return &RefusedError{Msg: fmt.Sprintf("%s: changed since preview (now %s%s, stage timestamp %s); nothing written — look again and retry",
-		key, StageName(stage), suppressedWord(deleted != 0), string(stageTS))}
+		key, mediawiki.StageName(stage), suppressedWord(deleted != 0), string(stageTS))}
 }
 
 // scriptVar reads an integer script variable (0 when NULL).
@@ -194,7 +196,7 @@ func (s *Store) Apply(ctx context.Context, p *Plan) (*Result, error) {
 func (s *Store) twoDatabaseError(p *Plan, res *Result, cause error) error {
 	var what []string
 	if !p.NoChange {
-		what = append(what, fmt.Sprintf("the consumer row (%s → %s%s, stamped %s)", StageName(p.FromStage), StageName(p.ToStage),
+		what = append(what, fmt.Sprintf("the consumer row (%s → %s%s, stamped %s)", mediawiki.StageName(p.FromStage), mediawiki.StageName(p.ToStage),
 			suppressedWord(p.ToDeleted), res.Timestamp))
 	}
 	if p.Revoke {

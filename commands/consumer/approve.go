@@ -1,10 +1,10 @@
 package consumer
 
-import "github.com/mwoauth/mwoauth/db"
+import "github.com/mwoauth/mwoauth/mediawiki"
 
 // actionApprove is "consumer approve": approve proposed, rejected or
 // expired consumers. The command is newCmdAction's; this is what differs.
-var actionApprove = actionSpec{use: "approve", verb: "approve", past: "approved", action: db.ActionApprove,
+var actionApprove = actionSpec{use: "approve", verb: "approve", past: "approved", action: mediawiki.ActionApprove,
 	short: "Approve proposed, rejected or expired consumers",
 	long: `Approve consumers as Special:OAuthManageConsumers does: oarc_stage becomes 1
 (approved), oarc_stage_timestamp now, oarc_deleted 0, and one log entry with

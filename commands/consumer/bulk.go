@@ -103,7 +103,7 @@ func selectOwner(ctx context.Context, st *db.Store, owner string, action db.Acti
 		// A transition the wiki refuses is not an error here: the consumer
 		// is one the action does not change, and is counted as left alone.
 		_, toDeleted, noChange, refused := mediawiki.Transition(action, effective, c.Deleted, suppress)
-		if refused == nil && !noChange && !(action == db.ActionDisable && c.Deleted && !toDeleted) {
+		if refused == nil && !noChange && !(action == mediawiki.ActionDisable && c.Deleted && !toDeleted) {
 			sel.consumers = append(sel.consumers, c)
 		} else {
 			sel.leftAlone[c.EffectiveStageName(now, age)]++

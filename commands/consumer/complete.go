@@ -63,7 +63,7 @@ func completeConsumers(f *cmdutil.Factory, action mediawiki.ConsumerAction, many
 			if action != "" && !changes(action, stage, c.Deleted, suppress) {
 				return nil
 			}
-			desc := c.Name + " (" + db.StageName(stage)
+			desc := c.Name + " (" + mediawiki.StageName(stage)
 			if auto {
 				desc += ", auto-maintenance pending"
 			}

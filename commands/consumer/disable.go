@@ -1,11 +1,11 @@
 package consumer
 
-import "github.com/mwoauth/mwoauth/db"
+import "github.com/mwoauth/mwoauth/mediawiki"
 
 // actionDisable is "consumer disable": disable (and optionally suppress)
 // approved consumers, the first thing to do when a secret leaks. The
 // command is newCmdAction's; this is what differs.
-var actionDisable = actionSpec{use: "disable", verb: "disable", past: "disabled", action: db.ActionDisable, suppress: true, revoke: true,
+var actionDisable = actionSpec{use: "disable", verb: "disable", past: "disabled", action: mediawiki.ActionDisable, suppress: true, revoke: true,
 	short: "Disable (and optionally suppress) approved consumers",
 	long: `Disable consumers as Special:OAuthManageConsumers does: oarc_stage becomes 4
 (disabled), oarc_stage_timestamp now, oarc_deleted 0 (or 1 with --suppress),

@@ -1,10 +1,10 @@
 package consumer
 
-import "github.com/mwoauth/mwoauth/db"
+import "github.com/mwoauth/mwoauth/mediawiki"
 
 // actionEnable is "consumer enable": re-enable disabled consumers. The
 // command is newCmdAction's; this is what differs.
-var actionEnable = actionSpec{use: "enable", verb: "re-enable", past: "re-enabled", action: db.ActionReenable,
+var actionEnable = actionSpec{use: "enable", verb: "re-enable", past: "re-enabled", action: mediawiki.ActionReenable,
 	short: "Re-enable disabled consumers (clears suppression)",
 	long: `Re-enable disabled consumers as Special:OAuthManageConsumers does: oarc_stage
 becomes 1 (approved), oarc_stage_timestamp now, oarc_deleted 0 (re-enabling

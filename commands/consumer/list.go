@@ -13,6 +13,7 @@ import (
 
 	"github.com/mwoauth/mwoauth/commands/cmdutil"
 	"github.com/mwoauth/mwoauth/db"
+	"github.com/mwoauth/mwoauth/mediawiki"
 )
 
 // listOptions are what "consumer list" runs with, every flag checked and
@@ -52,7 +53,7 @@ type listItem struct {
 func itemOf(c *db.Consumer, e expiry) listItem {
 	stage, _, auto := e.stage(c)
 	return listItem{ID: c.ID, Key: c.Key, Name: c.Name, Version: c.Version, Owner: c.OwnerName, OwnerID: c.OwnerID,
-		Stage: db.StageName(stage), OAuthVersion: c.OAuthVersion, OwnerOnly: c.OwnerOnly, Registered: when(c.Registration), Suppressed: c.Deleted,
+		Stage: mediawiki.StageName(stage), OAuthVersion: c.OAuthVersion, OwnerOnly: c.OwnerOnly, Registered: when(c.Registration), Suppressed: c.Deleted,
 		AutoExpired: auto}
 }
 
@@ -153,9 +154,9 @@ func (opts *listOptions) bind(cmd *cobra.Command, f *cmdutil.Factory, fl listFla
 			if strings.TrimSpace(part) == "" {
 				continue
 			}
-			st, ok := db.ParseStage(part)
+			st, ok := mediawiki.ParseStage(part)
 			if !ok {
-				return cmdutil.FlagErrorf("--stage %q is not one of: %s", part, strings.Join(db.StageNames(), ", "))
+				return cmdutil.FlagErrorf("--stage %q is not one of: %s", part, strings.Join(mediawiki.StageNames(), ", "))
 			}
 			filter.Stages = append(filter.Stages, st)
 		}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/mwoauth/mwoauth/commands/cmdutil"
 	"github.com/mwoauth/mwoauth/db"
+	"github.com/mwoauth/mwoauth/mediawiki"
 )
 
 // The preview an action shows on stderr before it writes anything, and
@@ -15,7 +16,7 @@ import (
 // stateText is a stage for people, suppression shown: "disabled +
 // suppressed".
 func stateText(stage int, deleted bool) string {
-	s := db.StageName(stage)
+	s := mediawiki.StageName(stage)
 	if deleted {
 		s += " + suppressed"
 	}
@@ -25,7 +26,7 @@ func stateText(stage int, deleted bool) string {
 // fromText is the state an action starts from, auto-expiry shown.
 func fromText(p *db.Plan) string {
 	if p.AutoExpired {
-		return stateText(db.StageExpired, p.FromDeleted) + " (auto-maintenance pending)"
+		return stateText(mediawiki.StageExpired, p.FromDeleted) + " (auto-maintenance pending)"
 	}
 	return stateText(p.FromStage, p.FromDeleted)
 }
@@ -79,7 +80,7 @@ func printPreview(ios *cmdutil.IOStreams, spec actionSpec, p *db.Plan, where str
 	if !p.NoChange {
 		line("log entry", fmt.Sprintf("mwoauthconsumer/%s on User:%s by %s: %q", p.Action, cmdutil.Safe(p.LogTitle), cmdutil.Safe(p.Performer.Name), p.Comment))
 	}
-	if spec.action == db.ActionDisable && !p.NoChange && c.OAuthVersion == 2 {
+	if spec.action == mediawiki.ActionDisable && !p.NoChange && c.OAuthVersion == 2 {
 		fmt.Fprintf(w, "  %s MediaWiki refuses this consumer's tokens on the next request, but a gateway that validates JWTs alone keeps accepting them until they expire", st.Warn.Render("warning:"))
 		if p.Tokens.LatestExpiry != "" {
 			fmt.Fprintf(w, " (latest: %s)", human(p.Tokens.LatestExpiry))
@@ -95,7 +96,7 @@ func printPreview(ios *cmdutil.IOStreams, spec actionSpec, p *db.Plan, where str
 			fmt.Fprintln(w, "           Its client-credentials tokens (acceptance id 0) cannot be attributed: they die only at their exp.")
 		}
 	}
-	if spec.action == db.ActionReenable && !p.NoChange {
+	if spec.action == mediawiki.ActionReenable && !p.NoChange {
 		switch {
 		case usesClientCredentials(c):
 			// Acceptance-0 tokens are not in the count above, and they

@@ -1,10 +1,10 @@
 package consumer
 
-import "github.com/mwoauth/mwoauth/db"
+import "github.com/mwoauth/mwoauth/mediawiki"
 
 // actionReject is "consumer reject": reject (and optionally suppress)
 // proposed consumers. The command is newCmdAction's; this is what differs.
-var actionReject = actionSpec{use: "reject", verb: "reject", past: "rejected", action: db.ActionReject, suppress: true,
+var actionReject = actionSpec{use: "reject", verb: "reject", past: "rejected", action: mediawiki.ActionReject, suppress: true,
 	short: "Reject (and optionally suppress) proposed consumers",
 	long: `Reject proposed consumers as Special:OAuthManageConsumers does: oarc_stage
 becomes 2 (rejected), oarc_stage_timestamp now, oarc_deleted 0 (or 1 with

@@ -9,6 +9,7 @@ import (
 
 	"github.com/mwoauth/mwoauth/commands/cmdutil"
 	"github.com/mwoauth/mwoauth/db"
+	"github.com/mwoauth/mwoauth/mediawiki"
 )
 
 // What an action reports per consumer: the stable JSON shape
@@ -64,7 +65,7 @@ type actionResult struct {
 // refusedResult is the result of a consumer refused while planning.
 func refusedResult(spec actionSpec, c *db.Consumer, err error) actionResult {
 	return actionResult{Key: c.Key, ID: c.ID, Name: c.Name, Owner: c.OwnerName, Action: string(spec.action),
-		From: stateView{Stage: db.StageName(c.Stage), Suppressed: c.Deleted}, To: stateView{Stage: db.StageName(c.Stage), Suppressed: c.Deleted},
+		From: stateView{Stage: mediawiki.StageName(c.Stage), Suppressed: c.Deleted}, To: stateView{Stage: mediawiki.StageName(c.Stage), Suppressed: c.Deleted},
 		Performer: performerView{Groups: []string{}}, RevokedTokens: []db.RevokedToken{}, Outcome: outcomeRefused, Error: err.Error()}
 }
 
@@ -103,8 +104,8 @@ func resultOf(spec actionSpec, p *db.Plan, st *db.Store, profile string) actionR
 	c := p.Consumer
 	total, _ := acceptances(p.Acceptances)
 	r := actionResult{Key: c.Key, ID: c.ID, Name: c.Name, Owner: c.OwnerName, Action: string(spec.action),
-		From:        stateView{Stage: db.StageName(p.EffectiveStage), Suppressed: p.FromDeleted},
-		To:          stateView{Stage: db.StageName(p.ToStage), Suppressed: p.ToDeleted},
+		From:        stateView{Stage: mediawiki.StageName(p.EffectiveStage), Suppressed: p.FromDeleted},
+		To:          stateView{Stage: mediawiki.StageName(p.ToStage), Suppressed: p.ToDeleted},
 		AutoExpired: p.AutoExpired, Database: st.Target(), Profile: profile,
 		Performer: performerView{Name: p.Performer.Name, UserID: p.Performer.UserID, Groups: []string{}, RightsSkipped: p.RightsSkipped},
 		Reason:    p.Comment, Acceptances: total, Tokens: p.Tokens, RevokedTokens: []db.RevokedToken{}}
