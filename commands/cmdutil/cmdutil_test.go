@@ -6,47 +6,12 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/mwoauth/mwoauth/db"
 	"github.com/mwoauth/mwoauth/jwtutil"
 )
-
-func TestParseINI(t *testing.T) {
-	ini, err := ParseINI(strings.NewReader(`
-# comment
-default = wiki1
-[client]
-user = root
-password = "s3cret"
-skip_ssl
-; another comment
-[profile  wiki1]
-db = mysql:root@tcp(db:3306)/metawiki
-table_prefix = mw_
-!includedir /etc/mysql/conf.d/
-`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	checks := map[string][2]string{
-		"default":                {ini.Global["default"], "wiki1"},
-		"client password quoted": {ini.Sections["client"]["password"], "s3cret"},
-		"bare key is true":       {ini.Sections["client"]["skip-ssl"], "true"},
-		"section spaces folded":  {ini.Sections["profile wiki1"]["db"], "mysql:root@tcp(db:3306)/metawiki"},
-		"underscore to dash":     {ini.Sections["profile wiki1"]["table-prefix"], "mw_"},
-	}
-	for name, c := range checks {
-		if c[0] != c[1] {
-			t.Errorf("%s: got %q, want %q", name, c[0], c[1])
-		}
-	}
-	if _, err := ParseINI(strings.NewReader("[broken\n")); err == nil {
-		t.Error("unterminated section: want an error")
-	}
-}
 
 func TestParseTime(t *testing.T) {
 	for in, want := range map[string]time.Time{

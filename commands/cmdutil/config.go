@@ -335,6 +335,34 @@ func (cf *ConfigFile) Unset(profile, key string) bool {
 	return false
 }
 
+// ReplaceProfile makes [profile name] hold just values, in that order,
+// under comment: the section is dropped wherever it stood and written again
+// at the end of the file, after one blank line. Every other line stays as
+// it was. It is how a tool that owns a profile (sandbox) rewrites it.
+func (cf *ConfigFile) ReplaceProfile(name, comment string, values [][2]string) {
+	kept := cf.lines[:0]
+	for _, l := range cf.lines {
+		if l.section != name {
+			kept = append(kept, l)
+		}
+	}
+	for len(kept) > 0 && strings.TrimSpace(kept[len(kept)-1].text) == "" {
+		kept = kept[:len(kept)-1]
+	}
+	cf.lines = kept
+	if len(cf.lines) > 0 {
+		cf.lines = append(cf.lines, cfgLine{section: cf.lastSection()})
+	}
+	cf.lines = append(cf.lines, cfgLine{text: "[profile " + name + "]", section: name, header: true})
+	if comment != "" {
+		cf.lines = append(cf.lines, cfgLine{text: "# " + comment, section: name})
+	}
+	for _, kv := range values {
+		key := CanonicalKey(kv[0])
+		cf.lines = append(cf.lines, cfgLine{text: key + " = " + quoteIfNeeded(kv[1]), section: name, key: key, value: kv[1]})
+	}
+}
+
 // globalInsertAt is where a new global key goes: after the last global
 // key, else after the comment block that opens the file (up to its first
 // blank line: comments right above a section belong to the section), else
@@ -419,56 +447,4 @@ func (cf *ConfigFile) Write() error {
 		return err
 	}
 	return os.Rename(tmp.Name(), cf.Path)
-}
-
-// INI is a parsed INI file: keys before any section are Global.
-type INI struct {
-	Global   map[string]string
-	Sections map[string]map[string]string
-}
-
-// ParseINI reads the lenient INI dialect of my.cnf (for ~/.my.cnf; the
-// configuration file has its own strict reader, ParseConfigFile): [section], key = value, key
-// alone (true), # and ; comments, optional quotes around values.
-func ParseINI(r io.Reader) (*INI, error) {
-	ini := &INI{Global: map[string]string{}, Sections: map[string]map[string]string{}}
-	cur := ini.Global
-	sc := bufio.NewScanner(r)
-	n := 0
-	for sc.Scan() {
-		n++
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || line[0] == '#' || line[0] == ';' {
-			continue
-		}
-		if line[0] == '[' {
-			end := strings.IndexByte(line, ']')
-			if end < 0 {
-				return nil, fmt.Errorf("line %d: unterminated section header", n)
-			}
-			name := strings.Join(strings.Fields(line[1:end]), " ")
-			if ini.Sections[name] == nil {
-				ini.Sections[name] = map[string]string{}
-			}
-			cur = ini.Sections[name]
-			continue
-		}
-		if line[0] == '!' { // my.cnf !include directives: not followed
-			continue
-		}
-		k, v, found := strings.Cut(line, "=")
-		k = strings.TrimSpace(k)
-		v = strings.TrimSpace(v)
-		if !found {
-			v = "true"
-		}
-		if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0] {
-			v = v[1 : len(v)-1]
-		}
-		cur[strings.ReplaceAll(k, "_", "-")] = v
-	}
-	if errors.Is(sc.Err(), bufio.ErrTooLong) {
-		return nil, fmt.Errorf("line %d is over %d KiB: not an INI file", n+1, bufio.MaxScanTokenSize/1024)
-	}
-	return ini, sc.Err()
 }

@@ -233,6 +233,10 @@ func createRun(opts *createOptions) error {
 		{"wiki-kind", "sandbox"},
 	}
 	def, err := WriteProfile(cfgPath, ProfileName, profile)
+	var exit *cmdutil.ExitError
+	if errors.As(err, &exit) {
+		return err // a configuration file the other commands would refuse: its line, exit 2
+	}
 	if err != nil {
 		return cmdutil.Exitf(cmdutil.ExitFailure, "write profile: %v", err)
 	}

@@ -12,9 +12,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mwoauth/mwoauth/commands/cmdutil"
 	"github.com/mwoauth/mwoauth/db"
 	"github.com/mwoauth/mwoauth/jwtutil"
 	"github.com/mwoauth/mwoauth/jwtutil/keys"
+	"github.com/mwoauth/mwoauth/mediawiki"
 	"github.com/mwoauth/mwoauth/verdict"
 )
 
@@ -128,15 +130,15 @@ func TestTokensMatchRows(t *testing.T) {
 		stage         int
 		noRow, forged bool
 	}{
-		"valid.jwt":              {live: true, stage: db.StageApproved},
-		"expired.jwt":            {stage: db.StageApproved},
-		"not-yet-valid.jwt":      {stage: db.StageApproved, noRow: true},
-		"forged.jwt":             {live: true, stage: db.StageApproved, noRow: true, forged: true},
-		"revoked.jwt":            {live: true, revoked: true, stage: db.StageApproved},
-		"no-row.jwt":             {live: true, stage: db.StageApproved, noRow: true},
-		"owner-only.jwt":         {live: true, stage: db.StageApproved},
-		"client-credentials.jwt": {live: true, stage: db.StageApproved},
-		"disabled-consumer.jwt":  {live: true, stage: db.StageDisabled},
+		"valid.jwt":              {live: true, stage: mediawiki.StageApproved},
+		"expired.jwt":            {stage: mediawiki.StageApproved},
+		"not-yet-valid.jwt":      {stage: mediawiki.StageApproved, noRow: true},
+		"forged.jwt":             {live: true, stage: mediawiki.StageApproved, noRow: true, forged: true},
+		"revoked.jwt":            {live: true, revoked: true, stage: mediawiki.StageApproved},
+		"no-row.jwt":             {live: true, stage: mediawiki.StageApproved, noRow: true},
+		"owner-only.jwt":         {live: true, stage: mediawiki.StageApproved},
+		"client-credentials.jwt": {live: true, stage: mediawiki.StageApproved},
+		"disabled-consumer.jwt":  {live: true, stage: mediawiki.StageDisabled},
 	}
 	if len(tokens) != len(want) {
 		t.Fatalf("tokens: %v", tokens)
@@ -189,7 +191,7 @@ func TestWriteProfile(t *testing.T) {
 	if err != nil || def != wasDefault || !def.IsDefault() {
 		t.Fatalf("rewrite: %v %v", def, err)
 	}
-	if err := os.WriteFile(path, []byte("; keep me\n[profile prod]\ndb = mysql:x@tcp(h)/w\n\n[profile sandbox]\ndb = old\nas = Old\n[other]\nk = v\n"), 0o600); err != nil {
+	if err := os.WriteFile(path, []byte("; keep me\n[profile prod]\ndb = mysql:x@tcp(h)/w\n\n[profile sandbox]\ndb = old\nas = Old\n[profile qa]\n# the QA wiki\nas = QA\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	def, err = WriteProfile(path, "sandbox", [][2]string{{"db", "sqlite:/b"}, {"as", "Admin"}})
@@ -197,9 +199,23 @@ func TestWriteProfile(t *testing.T) {
 		t.Fatalf("second write: %v %v", def, err)
 	}
 	got, _ := os.ReadFile(path)
-	want := "default = sandbox\n; keep me\n[profile prod]\ndb = mysql:x@tcp(h)/w\n\n[other]\nk = v\n\n[profile sandbox]\n# Written by mwoauth sandbox; rerun it to recreate.\ndb = sqlite:/b\nas = Admin\n"
+	want := "default = sandbox\n; keep me\n[profile prod]\ndb = mysql:x@tcp(h)/w\n\n[profile qa]\n# the QA wiki\nas = QA\n\n[profile sandbox]\n# Written by mwoauth sandbox; rerun it to recreate.\ndb = sqlite:/b\nas = Admin\n"
 	if string(got) != want {
 		t.Errorf("config:\n%s\nwant:\n%s", got, want)
+	}
+	// A file the other commands refuse (a section that is not a profile)
+	// is refused here too, and left as it was: sandbox once kept it, and
+	// the next command failed on it.
+	broken := "[profile prod]\ndb = mysql:x@tcp(h)/w\n[other]\nk = v\n"
+	if err := os.WriteFile(path, []byte(broken), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err = WriteProfile(path, "sandbox", [][2]string{{"db", "sqlite:/b"}})
+	if err == nil || !strings.Contains(err.Error(), "line 3: section [other] is not [profile NAME]") || cmdutil.ExitCode(err) != cmdutil.ExitUsage {
+		t.Errorf("broken file: %v (exit %d)", err, cmdutil.ExitCode(err))
+	}
+	if got, _ := os.ReadFile(path); string(got) != broken {
+		t.Errorf("broken file changed:\n%s", got)
 	}
 	if st, _ := os.Stat(path); st.Mode().Perm() != 0o600 {
 		t.Errorf("mode %v", st.Mode())
