@@ -492,7 +492,10 @@ func (r *Report) EachToken(fn func(*TokenReport) error) error {
 // encode (the command's JSON encoder, say). When the lines are all in
 // memory, batches are encoded on every core and written in order: for an
 // incident's log, a line per distinct token is tens of thousands of
-// lines, and the workers' cores are idle by now.
+// lines, and the workers' cores are idle by now. Each goroutine encodes
+// into one buffer of its own, reused batch after batch, and writes it when
+// its turn comes: the report is never held whole (27 MB for 40,000
+// tokens; growing a fresh buffer per batch was most of the encoding's cost).
 func (r *Report) WriteTokens(w io.Writer, encode func(dst []byte, tr *TokenReport) []byte) error {
 	if r.ordered == nil {
 		return nil
@@ -507,37 +510,58 @@ func (r *Report) WriteTokens(w io.Writer, encode func(dst []byte, tr *TokenRepor
 	}
 	r.ordered.sortItems()
 	items := r.ordered.inMemory()
-	const batch = 2048
+	// A batch is a few hundred KB of lines: it stays in the core's cache
+	// between its encoding and its write.
+	const batch = 256
 	n := (len(items) + batch - 1) / batch
-	out := make([][]byte, n)
-	next := atomic.Int64{}
-	var wg sync.WaitGroup
+	var (
+		next    atomic.Int64
+		mu      sync.Mutex
+		turn    = sync.NewCond(&mu)
+		written int // batches written so far, in order
+		err     error
+		failed  atomic.Bool // err is set: the batches left are not encoded
+		wg      sync.WaitGroup
+	)
 	for range min(runtime.GOMAXPROCS(0), n) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			var tr TokenReport
+			var buf []byte
+			// Batches are taken in order and each one taken is written
+			// (or skipped after an error) in its turn: the goroutine
+			// holding the next batch to write never waits.
 			for b := int(next.Add(1) - 1); b < n; b = int(next.Add(1) - 1) {
-				var buf []byte
+				buf = buf[:0]
 				for _, rec := range items[b*batch : min((b+1)*batch, len(items))] {
+					if failed.Load() {
+						break
+					}
 					r.st.tokenReport(rec, &tr)
 					buf = encode(buf, &tr)
 				}
-				out[b] = buf
+				mu.Lock()
+				for written != b {
+					turn.Wait()
+				}
+				if err == nil && r.st.ctx != nil {
+					err = r.st.ctx.Err()
+				}
+				if err == nil {
+					_, err = w.Write(buf)
+				}
+				if err != nil {
+					failed.Store(true)
+				}
+				written++
+				turn.Broadcast()
+				mu.Unlock()
 			}
 		}()
 	}
 	wg.Wait()
-	for i, b := range out {
-		if r.st.ctx != nil && r.st.ctx.Err() != nil {
-			return r.st.ctx.Err()
-		}
-		if _, err := w.Write(b); err != nil {
-			return err
-		}
-		out[i] = nil
-	}
-	return nil
+	return err
 }
 
 // EachConsumer gives the by-consumer table, most uses first.
