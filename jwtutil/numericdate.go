@@ -170,6 +170,55 @@ func PHPDate(kind ValueKind, raw []byte) (d NumericDate, status DateStatus, text
 	return d, DateOK, text
 }
 
+// PHPDateValue is PHPDate without the text, for readers that need only
+// the date. The JSON numbers MediaWiki writes (seconds, a '.', up to six
+// digits of microseconds, as 1795342075.525625) are read directly when the
+// seconds are below 2^32: json_decode's double is then within 2^-21 of
+// the literal, so number_format's six decimals give the literal back, and
+// createFromFormat reads those seconds and microseconds
+// (TestPHPDateValue holds the two to the same dates).
+func PHPDateValue(kind ValueKind, raw []byte) (NumericDate, DateStatus) {
+	if kind == KindNumber {
+		if d, ok := plainDate(raw); ok {
+			return d, DateOK
+		}
+	}
+	d, st, _ := PHPDate(kind, raw)
+	return d, st
+}
+
+// plainDate reads digits with an optional fraction of one to six digits,
+// the seconds below 2^32; ok is false for anything else.
+func plainDate(raw []byte) (NumericDate, bool) {
+	var sec int64
+	i := 0
+	for ; i < len(raw) && raw[i] >= '0' && raw[i] <= '9'; i++ {
+		if sec = sec*10 + int64(raw[i]-'0'); sec >= 1<<32 {
+			return NumericDate{}, false
+		}
+	}
+	if i == 0 {
+		return NumericDate{}, false
+	}
+	if i == len(raw) {
+		return NumericDate{Sec: sec}, true
+	}
+	if raw[i] != '.' || len(raw)-i-1 < 1 || len(raw)-i-1 > 6 {
+		return NumericDate{}, false
+	}
+	var usec int32
+	for _, c := range raw[i+1:] {
+		if c < '0' || c > '9' {
+			return NumericDate{}, false
+		}
+		usec = usec*10 + int32(c-'0')
+	}
+	for n := len(raw) - i - 1; n < 6; n++ {
+		usec *= 10
+	}
+	return NumericDate{Sec: sec, Usec: usec}, true
+}
+
 // phpJSONNumber is the float json_decode gives a JSON number: an integer
 // literal that fits int64 is an int (then cast to float, rounding to
 // nearest as C does), anything else a correctly rounded double (±Inf on

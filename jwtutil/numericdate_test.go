@@ -1,7 +1,11 @@
 package jwtutil
 
 import (
+	"fmt"
 	"math"
+	"math/rand/v2"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -115,5 +119,38 @@ func TestParseDate(t *testing.T) {
 	}
 	if _, err := ParseNumericDate("1e16"); err == nil {
 		t.Error("ParseNumericDate gave a time.Time beyond year 9999")
+	}
+}
+
+// PHPDateValue's shortcut for plain seconds and microseconds gives
+// PHPDate's date: around the shortcut's bounds (2^32 seconds, six
+// decimals), leading zeros, values it leaves to PHPDate, and random
+// seconds with random fractions of every length.
+func TestPHPDateValue(t *testing.T) {
+	raws := []string{"0", "7", "00", "0123", "1795342075", "1795342075.525625", "1795338475.52743", "4294967295.999999",
+		"4294967296", "4294967296.5", "4294967295.9999995", "1795342075.", "1795342075.1234567", ".5", "1.5e3",
+		"999999999999999", "99999999999999999999", "-5", "-5.5", "1e9", " 1795342075", "1795342075 ", "0.000001", "0.0000005"}
+	for n := int64(1); n < 1e18; n = n*10 + 3 {
+		raws = append(raws, strconv.FormatInt(n, 10))
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 200000 {
+		sec := r.Int64N(1 << 32)
+		if r.IntN(4) == 0 {
+			sec = 1<<32 - 1 - r.Int64N(1000)
+		}
+		frac := strconv.FormatInt(r.Int64N(1e6), 10)
+		frac = strings.Repeat("0", 6-len(frac)) + frac
+		raws = append(raws, fmt.Sprintf("%d.%s", sec, frac[:1+r.IntN(6)]))
+	}
+	for _, raw := range raws {
+		want, wantSt, _ := PHPDate(KindNumber, []byte(raw))
+		got, st := PHPDateValue(KindNumber, []byte(raw))
+		if got != want || st != wantSt {
+			t.Errorf("PHPDateValue(%q) = %v, %v; PHPDate: %v, %v", raw, got, st, want, wantSt)
+		}
+	}
+	if d, st := PHPDateValue(KindString, []byte(`"1795342075"`)); st != DateOK || d != (NumericDate{Sec: 1795342075}) {
+		t.Errorf("string date: %v %v", d, st)
 	}
 }

@@ -330,7 +330,7 @@ func ParseDate(s string) (NumericDate, error) {
 	if k, p := ValidateJSON(raw); p != JSONOK || k != KindNumber {
 		return NumericDate{}, fmt.Errorf("not a number")
 	}
-	d, st, _ := PHPDate(KindNumber, raw)
+	d, st := PHPDateValue(KindNumber, raw)
 	if st != DateOK {
 		return NumericDate{}, fmt.Errorf("out of range")
 	}

@@ -311,7 +311,7 @@ func readClaims(b []byte, c *claimSet, lcobucciMajor int) bool {
 			if m.Kind != jwtutil.KindNumber {
 				return false
 			}
-			d, st, _ := jwtutil.PHPDate(m.Kind, m.Value(b))
+			d, st := jwtutil.PHPDateValue(m.Kind, m.Value(b))
 			if st != jwtutil.DateOK {
 				return false
 			}
