@@ -136,10 +136,11 @@ func FuzzScanObject(f *testing.F) {
 	})
 }
 
-// FuzzPHPDate: every JSON value gets a status, never a panic, and a
-// number and its string spelling get the same date.
+// FuzzPHPDate: every JSON value gets a status, never a panic, a number
+// and its string spelling get the same date, and PHPDateValue (the scan's
+// shortcut for the numbers MediaWiki writes) gives PHPDate's date.
 func FuzzPHPDate(f *testing.F) {
-	for _, s := range []string{`1795342075.525625`, `1e16`, `-1.5`, `"12 "`, `true`, `1e400`, `33352247249.88423`, `9223372036854775807`} {
+	for _, s := range []string{`1795342075.525625`, `4294967295.999999`, `4294967296.5`, `0.0000005`, `1e16`, `-1.5`, `"12 "`, `true`, `1e400`, `33352247249.88423`, `9223372036854775807`} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -148,6 +149,9 @@ func FuzzPHPDate(f *testing.F) {
 			return
 		}
 		d, st, _ := PHPDate(kind, []byte(s))
+		if dv, stv := PHPDateValue(kind, []byte(s)); dv != d || stv != st {
+			t.Fatalf("PHPDateValue(%s) = %+v/%d, PHPDate %+v/%d", s, dv, stv, d, st)
+		}
 		if st == DateOK && (d.Usec < 0 || d.Usec > 999999) {
 			t.Fatalf("PHPDate(%s) microseconds out of range: %+v", s, d)
 		}
