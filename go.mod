@@ -3,6 +3,7 @@ module github.com/mwoauth/mwoauth
 go 1.26.8
 
 require (
+	filippo.io/bigmod v0.1.0
 	github.com/charmbracelet/lipgloss v1.1.0
 	github.com/creack/pty v1.1.24
 	github.com/go-sql-driver/mysql v1.10.1

@@ -11,7 +11,6 @@ import (
 	"bufio"
 	"compress/gzip"
 	"context"
-	"crypto/rsa"
 	"errors"
 	"fmt"
 	"io"
@@ -22,6 +21,7 @@ import (
 	"time"
 
 	"github.com/mwoauth/mwoauth/jwtutil"
+	"github.com/mwoauth/mwoauth/jwtutil/rs256"
 	"github.com/mwoauth/mwoauth/mediawiki"
 	"github.com/mwoauth/mwoauth/verdict"
 	"github.com/mwoauth/mwoauth/wikistate"
@@ -172,10 +172,10 @@ type Scanner struct {
 	carry   []byte
 
 	shards [nShards]shard
-	rules  mediawiki.Rules  // the MediaWiki version's rules (Options.Verify.MediaWiki)
-	secret []byte           // the workers' tokenKey secret
-	fast   []*rsa.PublicKey // keys for the fast path; nil when it does not apply
-	stable bool             // tokens get stable digests (the report names them)
+	rules  mediawiki.Rules // the MediaWiki version's rules (Options.Verify.MediaWiki)
+	secret []byte          // the workers' tokenKey secret
+	fast   []*rs256.Key    // keys for the fast path; nil when it does not apply
+	stable bool            // tokens get stable digests (the report names them)
 
 	// gate lets a spill stop the workers between chunks: each holds it
 	// shared while it works on a chunk, a spill holds it alone.
