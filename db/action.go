@@ -273,13 +273,7 @@ type Result struct {
 	Timestamp     string
 }
 
-func suppressedWord(b bool) string {
-	if b {
-		return ", suppressed"
-	}
-	return ""
-}
-
+// boolInt is a flag as the schema's tinyint columns hold it.
 func boolInt(b bool) int {
 	if b {
 		return 1

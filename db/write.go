@@ -91,6 +91,15 @@ func (s *Store) changedSincePreview(ctx context.Context, tx *sql.Tx, key string)
 		key, mediawiki.StageName(stage), suppressedWord(deleted != 0), string(stageTS))}
 }
 
+// suppressedWord follows a stage in the messages of a write that stopped:
+// "approved, suppressed".
+func suppressedWord(b bool) string {
+	if b {
+		return ", suppressed"
+	}
+	return ""
+}
+
 // scriptVar reads an integer script variable (0 when NULL).
 func (s *Store) scriptVar(ctx context.Context, q querier, name string) (int64, error) {
 	b := &script{s: s}

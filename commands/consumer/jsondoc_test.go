@@ -1,6 +1,8 @@
 package consumer
 
 import (
+	"bytes"
+	"encoding/json"
 	"reflect"
 	"regexp"
 	"strings"
@@ -68,5 +70,57 @@ func TestJSONFieldsDocumented(t *testing.T) {
 	// The nested db types keep their names too.
 	if got := jsonNames(reflect.TypeOf(db.TokenSummary{})); strings.Join(got, ",") != "live,revoked,expired,latest_live_expiry" {
 		t.Errorf("access_tokens fields = %v", got)
+	}
+}
+
+// topNames lists t's JSON member names, embedded structs flattened, as
+// the struct declares them.
+func topNames(t reflect.Type) []string {
+	var names []string
+	for i := 0; i < t.NumField(); i++ {
+		fl := t.Field(i)
+		if fl.Anonymous {
+			names = append(names, topNames(fl.Type)...)
+			continue
+		}
+		if name, _, _ := strings.Cut(fl.Tag.Get("json"), ","); name != "" && name != "-" {
+			names = append(names, name)
+		}
+	}
+	return names
+}
+
+// TestEmbeddedViewsKeepEveryField: the shared views (listItem, judgedItem,
+// callbackView, oauth2View) that show, review and audit embed put each of
+// their members where they are embedded, and no name clash makes
+// encoding/json drop one.
+func TestEmbeddedViewsKeepEveryField(t *testing.T) {
+	for _, v := range []any{showView{}, reviewItem{}, auditItem{}} {
+		b, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		dec := json.NewDecoder(bytes.NewReader(b))
+		if _, err := dec.Token(); err != nil { // {
+			t.Fatal(err)
+		}
+		for dec.More() {
+			tok, err := dec.Token()
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, tok.(string))
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if want := topNames(reflect.TypeOf(v)); strings.Join(got, ",") != strings.Join(want, ",") {
+			t.Errorf("%T members = %v, want %v", v, got, want)
+		}
+	}
+	if b, _ := json.Marshal(oauth2Of(&db.Consumer{})); !strings.Contains(string(b), `"oauth2_allowed_grants":[]`) {
+		t.Errorf("oauth2Of without grants = %s, want []", b)
 	}
 }

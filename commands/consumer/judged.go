@@ -57,17 +57,16 @@ type judgedItem struct {
 	Reasons          []review.Reason     `json:"reasons"`
 	Grants           []review.GrantRisk  `json:"grants"`
 	HighestGrantRisk mediawiki.RiskGroup `json:"highest_grant_risk"`
-	CallbackURL      string              `json:"callback_url"`
-	CallbackIsPrefix bool                `json:"callback_is_prefix"`
-	OwnerOnly        bool                `json:"owner_only"`
-	OAuthVersion     int                 `json:"oauth_version"`
-	Owner            ownerView           `json:"owner"`
+	callbackView
+	OwnerOnly    bool      `json:"owner_only"`
+	OAuthVersion int       `json:"oauth_version"`
+	Owner        ownerView `json:"owner"`
 }
 
 func judgedItemOf(a review.Assessment, now time.Time) judgedItem {
 	c := a.Consumer
 	return judgedItem{Key: c.Key, Name: c.Name, Version: c.Version, ID: c.ID, Risk: a.Risk, Reasons: a.Reasons, Grants: a.Grants,
-		HighestGrantRisk: a.Highest, CallbackURL: c.CallbackURL, CallbackIsPrefix: c.CallbackIsPrefix, OwnerOnly: c.OwnerOnly,
+		HighestGrantRisk: a.Highest, callbackView: callbackOf(c), OwnerOnly: c.OwnerOnly,
 		OAuthVersion: c.OAuthVersion, Owner: ownerOf(a, now)}
 }
 
@@ -109,6 +108,26 @@ type ownerConsumers struct {
 	Suppressed int `json:"suppressed"`
 }
 
+// add counts n other consumers that ended as ending (a stage name, or
+// "suppressed").
+func (oc *ownerConsumers) add(ending string, n int) {
+	oc.Total += n
+	switch ending {
+	case "suppressed":
+		oc.Suppressed += n
+	case mediawiki.StageName(mediawiki.StageProposed):
+		oc.Proposed += n
+	case mediawiki.StageName(mediawiki.StageApproved):
+		oc.Approved += n
+	case mediawiki.StageName(mediawiki.StageRejected):
+		oc.Rejected += n
+	case mediawiki.StageName(mediawiki.StageExpired):
+		oc.Expired += n
+	case mediawiki.StageName(mediawiki.StageDisabled):
+		oc.Disabled += n
+	}
+}
+
 func ownerOf(a review.Assessment, now time.Time) ownerView {
 	c := a.Consumer
 	v := ownerView{Name: ownerName(a), CentralID: c.OwnerID, Groups: []string{}}
@@ -124,23 +143,8 @@ func ownerOf(a review.Assessment, now time.Time) ownerView {
 			v.AgeDays = &d
 		}
 	}
-	counts := a.Owner.OtherCounts()
-	for ending, n := range counts {
-		v.Consumers.Total += n
-		switch ending {
-		case "suppressed":
-			v.Consumers.Suppressed += n
-		case mediawiki.StageName(mediawiki.StageProposed):
-			v.Consumers.Proposed += n
-		case mediawiki.StageName(mediawiki.StageApproved):
-			v.Consumers.Approved += n
-		case mediawiki.StageName(mediawiki.StageRejected):
-			v.Consumers.Rejected += n
-		case mediawiki.StageName(mediawiki.StageExpired):
-			v.Consumers.Expired += n
-		case mediawiki.StageName(mediawiki.StageDisabled):
-			v.Consumers.Disabled += n
-		}
+	for ending, n := range a.Owner.OtherCounts() {
+		v.Consumers.add(ending, n)
 	}
 	return v
 }

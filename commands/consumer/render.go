@@ -51,6 +51,33 @@ func setEmpty(b bool) string {
 	return "empty"
 }
 
+// callbackView is a consumer's callback as the JSON of show, review and
+// audit gives it.
+type callbackView struct {
+	CallbackURL      string `json:"callback_url"`
+	CallbackIsPrefix bool   `json:"callback_is_prefix"`
+}
+
+func callbackOf(c *db.Consumer) callbackView {
+	return callbackView{CallbackURL: c.CallbackURL, CallbackIsPrefix: c.CallbackIsPrefix}
+}
+
+// oauth2View is a consumer's OAuth 2 settings as the JSON of show and
+// review gives them: oauth2_allowed_grants is [] (not null) when the row
+// holds none.
+type oauth2View struct {
+	Confidential bool     `json:"oauth2_is_confidential"`
+	OAuth2Grants []string `json:"oauth2_allowed_grants"`
+}
+
+func oauth2Of(c *db.Consumer) oauth2View {
+	v := oauth2View{Confidential: c.OAuth2Confidential, OAuth2Grants: c.OAuth2AllowedGrants}
+	if v.OAuth2Grants == nil {
+		v.OAuth2Grants = []string{}
+	}
+	return v
+}
+
 // acceptances totals a consumer's acceptances and renders them for people:
 // "none", or "3 (*: 2, enwiki: 1)". Show and the action preview agree.
 func acceptances(accs []db.AcceptanceCount) (total int, text string) {

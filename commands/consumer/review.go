@@ -27,17 +27,16 @@ type ReviewOptions struct {
 // reviewItem is the stable JSON shape of one proposal.
 type reviewItem struct {
 	judgedItem
-	Stage              string         `json:"stage"`
-	AutoExpired        bool           `json:"auto_expired"`
-	AutoExpires        string         `json:"auto_expires"`
-	Proposed           string         `json:"proposed"`
-	AgeDays            int            `json:"age_days"`
-	Wiki               string         `json:"wiki"`
-	IPRestrictions     []string       `json:"ip_restrictions"`
-	AnyAddress         bool           `json:"any_address"`
-	PageRestrictions   []string       `json:"page_restrictions"`
-	Confidential       bool           `json:"oauth2_is_confidential"`
-	OAuth2Grants       []string       `json:"oauth2_allowed_grants"`
+	Stage            string   `json:"stage"`
+	AutoExpired      bool     `json:"auto_expired"`
+	AutoExpires      string   `json:"auto_expires"`
+	Proposed         string   `json:"proposed"`
+	AgeDays          int      `json:"age_days"`
+	Wiki             string   `json:"wiki"`
+	IPRestrictions   []string `json:"ip_restrictions"`
+	AnyAddress       bool     `json:"any_address"`
+	PageRestrictions []string `json:"page_restrictions"`
+	oauth2View
 	DescriptionLength  int            `json:"description_length"`
 	Email              string         `json:"email"`
 	EmailAuthenticated bool           `json:"email_authenticated"`
@@ -49,15 +48,12 @@ func reviewItemOf(a review.Assessment, now time.Time) reviewItem {
 	c := a.Consumer
 	it := reviewItem{judgedItem: judgedItemOf(a, now), Stage: a.Stage, AutoExpired: a.AutoExpired, AutoExpires: rfc3339(a.ExpiresAt),
 		Wiki: c.Wiki, IPRestrictions: a.Restrictions.IPAddresses, AnyAddress: a.Restrictions.AnyAddress(),
-		PageRestrictions: a.Restrictions.Pages, Confidential: c.OAuth2Confidential, OAuth2Grants: c.OAuth2AllowedGrants,
+		PageRestrictions: a.Restrictions.Pages, oauth2View: oauth2Of(c),
 		DescriptionLength: utf8.RuneCountInString(c.Description), Email: c.Email,
 		EmailAuthenticated: strings.TrimSpace(c.EmailAuthenticated) != "", SimilarNames: a.Similar, SimilarCount: a.SimilarCount}
 	if t, err := mediawiki.ParseTimestamp(c.StageTimestamp); err == nil {
 		it.Proposed = rfc3339(t)
 		it.AgeDays = int(now.Sub(t).Hours() / 24)
-	}
-	if it.OAuth2Grants == nil {
-		it.OAuth2Grants = []string{}
 	}
 	if it.SimilarNames == nil {
 		it.SimilarNames = []review.Known{}

@@ -15,26 +15,24 @@ import (
 // list item (so a script can switch from list to show), then the rest.
 type showView struct {
 	listItem
-	StageTimestamp       string               `json:"stage_timestamp"`
-	Confidential         bool                 `json:"oauth2_is_confidential"`
-	OAuth2Grants         []string             `json:"oauth2_allowed_grants"`
-	Wiki                 string               `json:"wiki"`
-	Grants               []string             `json:"grants"`
-	GrantsStoredAsObject bool                 `json:"grants_stored_as_object"`
-	CallbackURL          string               `json:"callback_url"`
-	CallbackIsPrefix     bool                 `json:"callback_is_prefix"`
-	Restrictions         json.RawMessage      `json:"restrictions"`
-	Description          string               `json:"description"`
-	Email                string               `json:"email"`
-	EmailAuthenticated   string               `json:"email_authenticated"`
-	DeveloperAgreement   bool                 `json:"developer_agreement"`
-	Secret               string               `json:"secret"`  // "set" or "empty", never the value
-	RSAKey               string               `json:"rsa_key"` // "set" or "empty"
-	Acceptances          []db.AcceptanceCount `json:"acceptances"`
-	Tokens               db.TokenSummary      `json:"access_tokens"`
-	TaggedEdits          *int64               `json:"tagged_edits"` // null when change_tag_def is absent
-	Tag                  string               `json:"tag"`
-	Log                  []logView            `json:"log"`
+	StageTimestamp string `json:"stage_timestamp"`
+	oauth2View
+	Wiki                 string   `json:"wiki"`
+	Grants               []string `json:"grants"`
+	GrantsStoredAsObject bool     `json:"grants_stored_as_object"`
+	callbackView
+	Restrictions       json.RawMessage      `json:"restrictions"`
+	Description        string               `json:"description"`
+	Email              string               `json:"email"`
+	EmailAuthenticated string               `json:"email_authenticated"`
+	DeveloperAgreement bool                 `json:"developer_agreement"`
+	Secret             string               `json:"secret"`  // "set" or "empty", never the value
+	RSAKey             string               `json:"rsa_key"` // "set" or "empty"
+	Acceptances        []db.AcceptanceCount `json:"acceptances"`
+	Tokens             db.TokenSummary      `json:"access_tokens"`
+	TaggedEdits        *int64               `json:"tagged_edits"` // null when change_tag_def is absent
+	Tag                string               `json:"tag"`
+	Log                []logView            `json:"log"`
 }
 
 type logView struct {
@@ -114,15 +112,12 @@ func showOn(opts *showOptions, st *db.Store) error {
 	if err != nil {
 		return err
 	}
-	v := showView{listItem: itemOf(c, e), StageTimestamp: when(c.StageTimestamp), Confidential: c.OAuth2Confidential, OAuth2Grants: c.OAuth2AllowedGrants, Wiki: c.Wiki,
-		Grants: c.Grants, GrantsStoredAsObject: c.GrantsStoredAsObject, CallbackURL: c.CallbackURL,
-		CallbackIsPrefix: c.CallbackIsPrefix, Restrictions: c.Restrictions, Description: c.Description, Email: c.Email,
+	v := showView{listItem: itemOf(c, e), StageTimestamp: when(c.StageTimestamp), oauth2View: oauth2Of(c), Wiki: c.Wiki,
+		Grants: c.Grants, GrantsStoredAsObject: c.GrantsStoredAsObject, callbackView: callbackOf(c),
+		Restrictions: c.Restrictions, Description: c.Description, Email: c.Email,
 		EmailAuthenticated: when(c.EmailAuthenticated), DeveloperAgreement: c.DeveloperAgreement,
 		Secret: setEmpty(c.HasSecret), RSAKey: setEmpty(c.HasRSAKey),
 		Tag: fmt.Sprintf("OAuth CID: %d", c.ID)}
-	if v.OAuth2Grants == nil {
-		v.OAuth2Grants = []string{}
-	}
 	if v.Acceptances, err = st.AcceptancesByWiki(ctx, c.ID); err != nil {
 		return err
 	}
