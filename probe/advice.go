@@ -90,7 +90,7 @@ func IsTokenError(a *Answer) bool {
 	case MediaWikiCode(a.Error) != "":
 		return true
 	case a.AnsweredBy == LayerOAuth2Resource:
-		return a.Error.Code == "access_denied" || a.Error.Code == "invalid_token"
+		return a.Error.Code == mediawiki.LeagueAccessDenied || a.Error.Code == "invalid_token"
 	case a.AnsweredBy == LayerREST:
 		return a.Error.Code == "rest-read-denied" || a.Status == 401
 	}
@@ -167,10 +167,15 @@ func gatewayWhy(st envoy.Status, adv Advice) string {
 	return "the gateway's own configuration failed (" + st.String() + "): report it to its admins"
 }
 
+// leagueAdvice reads league's error and, for access_denied, its hint: by a
+// part of the texts package mediawiki has (HintRevoked, HintNotVerified,
+// HintMissingBearer) and of Extension:OAuth's "Client <key> is not usable
+// by user with ID <id>", lower-cased, so that a league version's rewording
+// still reads. TestLeagueHints holds the parts to those texts.
 func leagueAdvice(a *Answer) (Advice, string) {
 	hint := strings.ToLower(a.Hint)
 	switch a.Error.Code {
-	case "access_denied":
+	case mediawiki.LeagueAccessDenied:
 		switch {
 		case strings.Contains(hint, "not usable by user"):
 			return AdviceReauthorize, "the consumer is not usable (disabled or not approved): new tokens are refused; it works again only once an admin re-enables it"

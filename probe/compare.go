@@ -14,10 +14,13 @@ type Prediction struct {
 	Gateway   GatewayPrediction   `json:"gateway"`
 }
 
-// Runs-as values of a MediaWiki prediction.
+// RunsAs is who a MediaWiki prediction says the request runs as.
+type RunsAs string
+
+// The runs-as values of a MediaWiki prediction.
 const (
-	RunsAsAnonymous = "anonymous"
-	RunsAsUser      = "user"
+	RunsAsAnonymous RunsAs = "anonymous"
+	RunsAsUser      RunsAs = "user"
 )
 
 // MediaWikiPrediction is the wiki's predicted answer at the probed endpoint.
@@ -26,7 +29,7 @@ type MediaWikiPrediction struct {
 	Accepted bool   `json:"accepted"`
 	Reason   string `json:"reason"`
 	// RunsAs is "anonymous", "user", or "" when the rules cannot tell.
-	RunsAs  string `json:"runs_as,omitempty"`
+	RunsAs  RunsAs `json:"runs_as,omitempty"`
 	Status  int    `json:"status,omitempty"`
 	Code    string `json:"code,omitempty"`
 	Message string `json:"message,omitempty"`
@@ -34,9 +37,7 @@ type MediaWikiPrediction struct {
 	// Assumptions the prediction had to make (no key, no database).
 	Assumptions []string `json:"assumptions,omitempty"`
 
-	Matches    *bool  `json:"matches"` // null: this layer's answer was not seen
-	Difference string `json:"difference,omitempty"`
-	Note       string `json:"note,omitempty"`
+	Match
 }
 
 // GatewayPrediction is Envoy jwt_authn's predicted verdict.
@@ -48,7 +49,14 @@ type GatewayPrediction struct {
 	SkewSeconds     int64    `json:"skew_seconds"`
 	Assumptions     []string `json:"assumptions,omitempty"`
 
-	Matches    *bool  `json:"matches"`
+	Match
+}
+
+// Match is how the answer of one layer compared with its prediction:
+// Compare fills it, the caller leaves it zero. Its members follow the
+// prediction's own in the JSON.
+type Match struct {
+	Matches    *bool  `json:"matches"` // null: this layer's answer was not seen
 	Difference string `json:"difference,omitempty"`
 	Note       string `json:"note,omitempty"`
 }
@@ -61,8 +69,7 @@ type GatewayPrediction struct {
 // there is no gateway, not that it erred.
 func Compare(a *Answer, p *Prediction) bool {
 	mw, gw := &p.MediaWiki, &p.Gateway
-	mw.Matches, mw.Difference, mw.Note = nil, "", ""
-	gw.Matches, gw.Difference, gw.Note = nil, "", ""
+	mw.Match, gw.Match = Match{}, Match{}
 	switch {
 	case a.AnsweredBy == LayerGateway:
 		gw.Matches, gw.Difference = judge(gatewayDifference(a, gw))

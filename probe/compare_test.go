@@ -1,6 +1,7 @@
 package probe_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -113,5 +114,25 @@ func TestExpiryPlan(t *testing.T) {
 	// An exp less than a margin away: the first probe goes at once.
 	if p := probe.ExpiryPlan(start.Add(300*time.Millisecond), start, 0); !p[0].At.Equal(start) {
 		t.Errorf("first probe at %s", p[0].At)
+	}
+}
+
+// TestPredictionJSON pins the prediction's JSON (token probe -o json): each
+// layer's Match members follow its prediction's own, in this order.
+func TestPredictionJSON(t *testing.T) {
+	p := probe.Prediction{MediaWiki: mwAnon, Gateway: gwExpired}
+	p.MediaWiki.Hint, p.MediaWiki.Assumptions = "h", []string{"no database"}
+	p.Gateway.WWWAuthenticate, p.Gateway.Assumptions = `Bearer error="invalid_token"`, []string{"no key"}
+	probe.Compare(classifyWire(t, probetest.Raw("200 OK", []string{"Content-Type: application/json"}, userBody), probe.EndpointAction), &p)
+	b, err := json.Marshal(&p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"mediawiki":{"accepted":true,"reason":"accepted","runs_as":"anonymous","status":200,"hint":"h","assumptions":["no database"],` +
+		`"matches":false,"difference":"the request ran as Admin; predicted to run anonymously"},` +
+		`"gateway":{"passes":false,"status":401,"reason":"Jwt is expired","www_authenticate":"Bearer error=\"invalid_token\"","skew_seconds":60,"assumptions":["no key"],` +
+		`"matches":null,"note":"no gateway seen in the answer (no server: envoy); a gateway would refuse the token (Jwt is expired)"}}`
+	if string(b) != want {
+		t.Errorf("JSON:\n got %s\nwant %s", b, want)
 	}
 }

@@ -608,7 +608,7 @@ func mediaWikiText(p *probe.MediaWikiPrediction) string {
 	if p.Accepted {
 		s := "accepts"
 		if p.RunsAs != "" {
-			s += ", runs " + map[string]string{probe.RunsAsAnonymous: "anonymously", probe.RunsAsUser: "as the token's user"}[p.RunsAs]
+			s += ", runs " + map[probe.RunsAs]string{probe.RunsAsAnonymous: "anonymously", probe.RunsAsUser: "as the token's user"}[p.RunsAs]
 		}
 		return s
 	}
