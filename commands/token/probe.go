@@ -272,7 +272,9 @@ func probeRun(opts *ProbeOptions) error {
 		if err := cmdutil.WriteJSON(opts.IO.Out, res.json(target)); err != nil {
 			return err
 		}
-	} else if err := writeText(opts.IO, func(w io.Writer, st *cmdutil.Styles) { printProbe(w, st, target, res, tokenID(opts.Token.Raw)) }); err != nil {
+	} else if err := writeText(opts.IO, func(w io.Writer, st *cmdutil.Styles) {
+		printProbe(w, st, target, res, tokenID(opts.Token.Raw))
+	}); err != nil {
 		return err
 	}
 	return mismatchError(res, "")
@@ -711,7 +713,9 @@ func expiryRun(opts *ProbeOptions, target *probe.Target) error {
 		if err := cmdutil.WriteJSON(opts.IO.Out, expiryJSONOf(target, id, exp, skew, plan, results)); err != nil {
 			return err
 		}
-	} else if err := writeText(opts.IO, func(w io.Writer, st *cmdutil.Styles) { printExpiry(w, st, target, id, exp, skew, plan, results) }); err != nil {
+	} else if err := writeText(opts.IO, func(w io.Writer, st *cmdutil.Styles) {
+		printExpiry(w, st, target, id, exp, skew, plan, results)
+	}); err != nil {
 		return err
 	}
 	for i, r := range results {
