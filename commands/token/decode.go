@@ -189,7 +189,7 @@ func decodeRun(opts *DecodeOptions) error {
 	rules := w.Version.Rules()
 	raw, tok, err := readToken(opts.IO, opts.Args)
 	if err != nil {
-		if raw == "" || cmdutil.ExitCode(err) != cmdutil.ExitMalformed {
+		if !malformedRaw(raw, err) {
 			return err
 		}
 		if werr := writeMalformed(opts, raw, err, now, rules); werr != nil {

@@ -180,7 +180,7 @@ func verifyRun(opts *VerifyOptions) error {
 
 	raw, tok, err := readToken(opts.IO, opts.Args)
 	if err != nil {
-		if raw == "" || cmdutil.ExitCode(err) != cmdutil.ExitMalformed {
+		if !malformedRaw(raw, err) {
 			return err
 		}
 		// Bytes mwoauth cannot parse still get a report, saying why,
