@@ -45,8 +45,10 @@ func GenDocs(mdDir, manDir string) error {
 		}
 	}
 	if manDir != "" {
-		if err := genMan(root, manDir, manDate); err != nil {
-			return fmt.Errorf("man: %w", err)
+		for _, p := range manPages(root, manDate) {
+			if err := os.WriteFile(filepath.Join(manDir, p.file), p.text, 0o644); err != nil {
+				return fmt.Errorf("man: %w", err)
+			}
 		}
 	}
 	return nil

@@ -2,8 +2,6 @@ package docgen
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -39,9 +37,17 @@ var TopicSections = []string{"NAME", "DESCRIPTION", "SEE ALSO"}
 // manDate is fixed so regenerating the man pages does not churn them.
 var manDate = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 
-// genMan writes a page for every available command (mwoauth-token-verify.1)
-// and every help topic (mwoauth-exit-codes.7) of root to dir.
-func genMan(root *cobra.Command, dir string, date time.Time) error {
+// manPage is one rendered man page: its file name (mwoauth-token-verify.1)
+// and its roff.
+type manPage struct {
+	file string
+	text []byte
+}
+
+// manPages renders a page for every available command
+// (mwoauth-token-verify.1) and every help topic (mwoauth-exit-codes.7) of
+// root; GenDocs writes them.
+func manPages(root *cobra.Command, date time.Time) []manPage {
 	var cmds, topics []*cobra.Command
 	var walk func(c *cobra.Command)
 	walk = func(c *cobra.Command) {
@@ -56,17 +62,14 @@ func genMan(root *cobra.Command, dir string, date time.Time) error {
 		}
 	}
 	walk(root)
+	var pages []manPage
 	for _, c := range cmds {
-		if err := writePage(dir, pageName(c), sectionCommand, commandPage(root, c, topics), date); err != nil {
-			return err
-		}
+		pages = append(pages, renderPage(pageName(c), sectionCommand, commandPage(root, c, topics), date))
 	}
 	for _, c := range topics {
-		if err := writePage(dir, pageName(c), sectionTopic, topicPage(root, c, topics), date); err != nil {
-			return err
-		}
+		pages = append(pages, renderPage(pageName(c), sectionTopic, topicPage(root, c, topics), date))
 	}
-	return nil
+	return pages
 }
 
 func pageName(c *cobra.Command) string { return strings.ReplaceAll(c.CommandPath(), " ", "-") }
@@ -87,7 +90,7 @@ type page struct {
 func (p *page) section(name string) { fmt.Fprintf(&p.b, ".SH %s\n", name) }
 func (p *page) line(s string)       { p.b.WriteString(s + "\n") }
 
-func writePage(dir, name, section string, body *page, date time.Time) error {
+func renderPage(name, section string, body *page, date time.Time) manPage {
 	var b strings.Builder
 	// No hyphenation, so paths, DSNs and variable names stay whole; groff's
 	// man macros read HY at .TH (.nh after it is undone by every paragraph).
@@ -95,7 +98,7 @@ func writePage(dir, name, section string, body *page, date time.Time) error {
 	fmt.Fprintf(&b, ".TH %s %s %s %s %s\n", roffArg(strings.ToUpper(name)), section,
 		roffArg(date.Format("2006-01-02")), roffArg("mwoauth"), roffArg("mwoauth manual"))
 	b.WriteString(body.b.String())
-	return os.WriteFile(filepath.Join(dir, name+"."+section), []byte(b.String()), 0o644)
+	return manPage{file: name + "." + section, text: []byte(b.String())}
 }
 
 func commandPage(root, c *cobra.Command, topics []*cobra.Command) *page {

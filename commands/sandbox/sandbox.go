@@ -255,8 +255,9 @@ func createRun(opts *createOptions) error {
 	out := opts.IO.Out
 	safeDir := func(name string) string { return cmdutil.Safe(filepath.Join(dir, name)) }
 	fmt.Fprintf(out, "%s Sandbox wiki created in %s\n", s.OK.Render("✓"), cmdutil.Safe(dir))
+	seeded, _ := loadConsumers() // read (once) by the seeding above
 	fmt.Fprintf(out, "  database     %s (%d consumers in every stage and of every risk, %d users with and without rights, log history)\n", safeDir("wiki.sqlite"),
-		len(consumers)+len(reviewConsumers), len(users)+len(reviewUsers))
+		len(seeded), len(users)+len(reviewUsers))
 	fmt.Fprintf(out, "  keys         %s, %s\n", safeDir("oauth2-private.pem"), safeDir("oauth2-public.pem"))
 	fmt.Fprintf(out, "  tokens       %s/*.jwt (%s; live ones valid until %s)\n", safeDir("tokens"), sampleNames(), validUntil(now))
 	fmt.Fprintf(out, "  access log   %s (every token in use, and malformed ones)\n", safeDir(AccessLog))

@@ -1,12 +1,16 @@
 package sandbox
 
 import (
+	"bytes"
 	"context"
 	"crypto/rsa"
 	"crypto/sha256"
+	_ "embed"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/mwoauth/mwoauth/db"
@@ -47,89 +51,76 @@ var users = []struct {
 	{4, "Alice", true, nil}, {5, "Bob", true, nil}, {6, "Mallory", true, []string{"oauthadmin"}}, {7, "Sam", false, []string{"steward"}},
 }
 
+// consumerSeed is one consumer of consumers.json: its row, as
+// Special:OAuthConsumerRegistration and the management actions leave it,
+// and its log history. Times are days before the sandbox's now. The review
+// cases set wiki, restrictions, email_unconfirmed and public_client; left
+// out, they are the tutorial's: every wiki, no IP restriction, a confirmed
+// email, a confidential client.
 type consumerSeed struct {
-	id                           int64
-	key, name, version, desc, cb string
-	owner                        int64
-	ownerOnly                    bool
-	oauthVersion                 int
-	grants, oauth2Grants         string
-	stage                        int
-	deleted                      bool
-	registeredAgo, stageAgo      time.Duration
-	prefix                       string // oarc_callback_is_prefix
-	email                        string
-	log                          []logSeed
-	// The review cases vary these; the zero values are the tutorial's:
-	// every wiki, no IP restriction, a confirmed email, a confidential client.
-	wiki, restrictions       string
-	emailUnconfirmed, public bool
+	ID               int64           `json:"id"`
+	Key              string          `json:"key"`
+	Name             string          `json:"name"`
+	Version          string          `json:"version"`
+	Desc             string          `json:"description"`
+	Callback         string          `json:"callback"`
+	IsPrefix         string          `json:"callback_is_prefix"` // oarc_callback_is_prefix, "0" or "1"
+	Owner            int64           `json:"owner"`
+	OwnerOnly        bool            `json:"owner_only"`
+	OAuthVersion     int             `json:"oauth_version"`
+	Grants           json.RawMessage `json:"grants"` // stored compacted, as written
+	OAuth2Grants     json.RawMessage `json:"oauth2_grants"`
+	Wiki             string          `json:"wiki"`
+	Restrictions     json.RawMessage `json:"restrictions"`
+	Stage            int             `json:"stage"`
+	Deleted          bool            `json:"deleted"`
+	RegisteredAgo    int             `json:"registered_days_ago"`
+	StageAgo         int             `json:"stage_days_ago"`
+	Email            string          `json:"email"`
+	EmailUnconfirmed bool            `json:"email_unconfirmed"`
+	Public           bool            `json:"public_client"`
+	Log              []logSeed       `json:"log"`
 }
 
 type logSeed struct {
-	action string
-	actor  int64
-	ago    time.Duration
-	reason string
+	Action  string `json:"action"`
+	Actor   int64  `json:"actor"`
+	DaysAgo int    `json:"days_ago"`
+	Reason  string `json:"reason"`
 }
 
 const day = 24 * time.Hour
 
-var consumers = []consumerSeed{
-	{id: 1, key: KeyOAuth1, name: "Sandbox OAuth1 Tool", version: "1.0", desc: "OAuth 1.0a consumer created by createOAuthConsumer.php",
-		cb: "https://tool.sandbox.test/oauth1/callback", prefix: "1", owner: 1, oauthVersion: 1,
-		grants: `{"0":"useoauth","2":"editpage"}`, oauth2Grants: `["authorization_code","refresh_token"]`, stage: 1,
-		registeredAgo: 90 * day, stageAgo: 90 * day, email: "admin@sandbox.test",
-		log: []logSeed{{"propose", 1, 90 * day, "OAuth 1.0a consumer created by createOAuthConsumer.php"}, {"approve", 1, 90 * day, "Approved by maintenance script"}}},
-	{id: 2, key: KeyLeaky, name: "Leaky Client Credentials App", version: "2.3", desc: "Nightly report bot (client_credentials)",
-		cb: "https://reports.sandbox.test/oauth2/callback", prefix: "0", owner: 3, oauthVersion: 2,
-		grants: `["useoauth","highvolume","editpage"]`, oauth2Grants: `["client_credentials"]`, stage: 1,
-		registeredAgo: 60 * day, stageAgo: 59 * day, email: "dev@sandbox.test",
-		log: []logSeed{{"propose", 3, 60 * day, "Nightly report bot (client_credentials)"}, {"approve", 1, 59 * day, "Looks fine"}}},
-	{id: 3, key: KeyOwnerOnly, name: "Alice's Owner-only Bot", version: "1.0", desc: "Personal maintenance bot",
-		cb: "/index.php/Special:OAuth/verified", prefix: "0", owner: 4, ownerOnly: true, oauthVersion: 2,
-		grants: `["useoauth","editpage"]`, oauth2Grants: `["client_credentials"]`, stage: 1,
-		registeredAgo: 30 * day, stageAgo: 30 * day, email: "alice@sandbox.test",
-		log: []logSeed{{"create-owner-only", 4, 30 * day, "Personal maintenance bot"}}},
-	{id: 4, key: KeyProposed, name: "Proposed Wiki Tool", version: "0.1", desc: "Waiting for review",
-		cb: "https://wikitool.sandbox.test/callback", prefix: "0", owner: 5, oauthVersion: 2,
-		grants: `["useoauth","editpage","createeditmovepage"]`, oauth2Grants: `["authorization_code","refresh_token"]`, stage: 0,
-		registeredAgo: 2 * day, stageAgo: 2 * day, email: "bob@sandbox.test",
-		log: []logSeed{{"propose", 5, 2 * day, "Waiting for review"}}},
-	{id: 5, key: KeyRejected, name: "Rejected Spam App", version: "1.0", desc: "Buy cheap watches",
-		cb: "https://spam.sandbox.test/", prefix: "0", owner: 5, oauthVersion: 2,
-		grants: `["useoauth","editpage"]`, oauth2Grants: `["authorization_code"]`, stage: 2,
-		registeredAgo: 20 * day, stageAgo: 19 * day, email: "bob@sandbox.test",
-		log: []logSeed{{"propose", 5, 20 * day, "Buy cheap watches"}, {"reject", 1, 19 * day, "Spam"}}},
-	{id: 6, key: KeyExpired, name: "Old Expired Proposal", version: "1.0", desc: "Never reviewed",
-		cb: "https://old.sandbox.test/callback", prefix: "0", owner: 3, oauthVersion: 1,
-		grants: `["useoauth"]`, oauth2Grants: `["authorization_code","refresh_token"]`, stage: 3,
-		registeredAgo: 120 * day, stageAgo: 89 * day, email: "dev@sandbox.test",
-		log: []logSeed{{"propose", 3, 120 * day, "Never reviewed"}}},
-	{id: 7, key: KeyDisabled, name: "Disabled Mirror Tool", version: "1.2", desc: "Mirrors pages elsewhere",
-		cb: "https://mirror.sandbox.test/callback", prefix: "0", owner: 3, oauthVersion: 2,
-		grants: `["useoauth"]`, oauth2Grants: `["authorization_code","refresh_token"]`, stage: 4,
-		registeredAgo: 80 * day, stageAgo: 10 * day, email: "dev@sandbox.test",
-		log: []logSeed{{"propose", 3, 80 * day, "Mirrors pages elsewhere"}, {"approve", 1, 79 * day, "OK"}, {"disable", 1, 10 * day, "Scraping too fast"}}},
-	{id: 8, key: KeySuppressed, name: "Suppressed Abuse App", version: "6.6", desc: "Harassment tool",
-		cb: "https://abuse.sandbox.test/callback", prefix: "0", owner: 5, oauthVersion: 2,
-		grants: `["useoauth","editpage"]`, oauth2Grants: `["client_credentials"]`, stage: 4, deleted: true,
-		registeredAgo: 40 * day, stageAgo: 35 * day, email: "bob@sandbox.test",
-		log: []logSeed{{"propose", 5, 40 * day, "Harassment tool"}, {"approve", 1, 39 * day, "OK"}, {"disable", 1, 35 * day, "Used for harassment"}}},
-	{id: 9, key: KeyConfigBased, name: "Static Config App", version: "1.0", desc: "Defined in $wgOAuthStaticApps",
-		cb: "https://static.sandbox.test/callback", prefix: "0", owner: 1, oauthVersion: 2,
-		grants: `["useoauth"]`, oauth2Grants: `["client_credentials"]`, stage: 5,
-		registeredAgo: 200 * day, stageAgo: 200 * day, email: "admin@sandbox.test"},
-	{id: 10, key: KeyWebEditor, name: "Web Editor", version: "3.0", desc: "Edit from the web, with refresh tokens",
-		cb: "https://editor.sandbox.test/oauth2/callback", prefix: "0", owner: 1, oauthVersion: 2,
-		grants: `["useoauth","editpage","highvolume"]`, oauth2Grants: `["authorization_code","refresh_token"]`, stage: 1,
-		registeredAgo: 100 * day, stageAgo: 99 * day, email: "admin@sandbox.test",
-		log: []logSeed{{"propose", 1, 100 * day, "Edit from the web, with refresh tokens"}, {"approve", 1, 99 * day, "Approved"}}},
-	{id: 11, key: KeyStale, name: "Forgotten Proposal", version: "0.9", desc: "Proposed and never reviewed",
-		cb: "https://forgotten.sandbox.test/callback", prefix: "0", owner: 4, oauthVersion: 2,
-		grants: `["useoauth","editpage"]`, oauth2Grants: `["authorization_code","refresh_token"]`, stage: 0,
-		registeredAgo: 45 * day, stageAgo: 45 * day, email: "alice@sandbox.test",
-		log: []logSeed{{"propose", 4, 45 * day, "Proposed and never reviewed"}}},
+// consumersJSON is every consumer of the sandbox, in id order: the
+// tutorial's (1 to 11, with their log history) and then the review cases
+// (12 to 24; their owners and keys are in seed_review.go), which go through
+// the same seeding without log entries of their own, so that the
+// tutorial's log, comment, actor and token ids stay what its guides show.
+// The Key constants name them (TestConsumerKeys holds them together).
+//
+//go:embed consumers.json
+var consumersJSON []byte
+
+// loadConsumers reads consumersJSON once, when a sandbox is seeded: the
+// other commands do not pay for it.
+var loadConsumers = sync.OnceValues(func() ([]consumerSeed, error) {
+	var cs []consumerSeed
+	dec := json.NewDecoder(bytes.NewReader(consumersJSON))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&cs); err != nil {
+		return nil, fmt.Errorf("consumers.json: %w", err)
+	}
+	return cs, nil
+})
+
+// compactJSON is a JSON value of consumers.json as the row stores it,
+// without the file's spacing.
+func compactJSON(raw json.RawMessage) string {
+	var b bytes.Buffer
+	if err := json.Compact(&b, raw); err != nil {
+		return string(raw) // the decoder has checked it
+	}
+	return b.String()
 }
 
 // seed fills an empty sandbox database and mints its sample tokens. Every
@@ -191,30 +182,34 @@ func seedRows(sd *db.Seeder, key *rsa.PrivateKey, now time.Time) (map[string]str
 	for _, u := range reviewUsers {
 		names[u.id] = u.name
 	}
-	for _, c := range append(consumers, reviewConsumers...) {
+	cs, err := loadConsumers()
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cs {
 		// A stored secret (oarc_secret_key), deterministic like everything
 		// but the keys; commands must only ever say "set".
-		sum := sha256.Sum256([]byte("sandbox secret " + c.key))
-		row := db.ConsumerRow{ID: c.id, Key: c.key, Name: c.name, Version: c.version, CallbackURL: c.cb, IsPrefix: c.prefix,
-			Description: c.desc, Email: c.email, EmailAuthenticated: ts(c.registeredAgo), Wiki: "*", OwnerID: c.owner, OwnerOnly: c.ownerOnly,
-			Grants: c.grants, Registration: ts(c.registeredAgo), Secret: hex.EncodeToString(sum[:16]),
-			Restrictions: `{"IPAddresses":["0.0.0.0/0","::/0"]}`, Stage: c.stage, StageTimestamp: ts(c.stageAgo), Deleted: c.deleted,
-			OAuthVersion: c.oauthVersion, OAuth2AllowedGrants: c.oauth2Grants, Confidential: !c.public, DeveloperAgreement: true}
-		if c.wiki != "" {
-			row.Wiki = c.wiki
+		sum := sha256.Sum256([]byte("sandbox secret " + c.Key))
+		registered := ts(time.Duration(c.RegisteredAgo) * day)
+		row := db.ConsumerRow{ID: c.ID, Key: c.Key, Name: c.Name, Version: c.Version, CallbackURL: c.Callback, IsPrefix: c.IsPrefix,
+			Description: c.Desc, Email: c.Email, EmailAuthenticated: registered, Wiki: "*", OwnerID: c.Owner, OwnerOnly: c.OwnerOnly,
+			Grants: compactJSON(c.Grants), Registration: registered, Secret: hex.EncodeToString(sum[:16]),
+			Restrictions: `{"IPAddresses":["0.0.0.0/0","::/0"]}`, Stage: c.Stage, StageTimestamp: ts(time.Duration(c.StageAgo) * day), Deleted: c.Deleted,
+			OAuthVersion: c.OAuthVersion, OAuth2AllowedGrants: compactJSON(c.OAuth2Grants), Confidential: !c.Public, DeveloperAgreement: true}
+		if c.Wiki != "" {
+			row.Wiki = c.Wiki
 		}
-		if c.restrictions != "" {
-			row.Restrictions = c.restrictions
+		if c.Restrictions != nil {
+			row.Restrictions = compactJSON(c.Restrictions)
 		}
-		if c.emailUnconfirmed {
+		if c.EmailUnconfirmed {
 			row.EmailAuthenticated = ""
 		}
-		err := sd.Consumer(row)
-		if err != nil {
+		if err := sd.Consumer(row); err != nil {
 			return nil, err
 		}
-		for _, l := range c.log {
-			logs = append(logs, logRow{at: ts(l.ago), action: l.action, actor: l.actor, owner: names[c.owner], reason: l.reason, key: c.key})
+		for _, l := range c.Log {
+			logs = append(logs, logRow{at: ts(time.Duration(l.DaysAgo) * day), action: l.Action, actor: l.Actor, owner: names[c.Owner], reason: l.Reason, key: c.Key})
 		}
 	}
 	// Log entries in time order, as the wiki wrote them.

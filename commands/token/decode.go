@@ -1,7 +1,6 @@
 package token
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -190,7 +189,7 @@ func decodeRun(opts *DecodeOptions) error {
 	rules := w.Version.Rules()
 	raw, tok, err := readToken(opts.IO, opts.Args)
 	if err != nil {
-		if raw == "" || cmdutil.ExitCode(err) != cmdutil.ExitMalformed {
+		if !malformedRaw(raw, err) {
 			return err
 		}
 		if werr := writeMalformed(opts, raw, err, now, rules); werr != nil {
@@ -211,12 +210,7 @@ func decodeRun(opts *DecodeOptions) error {
 	if opts.Format == "json" {
 		return cmdutil.WriteJSON(opts.IO.Out, d.json(rules))
 	}
-	// One write, not one per line: each is a system call, and this
-	// command is run once per token in scripts.
-	var buf bytes.Buffer
-	d.print(&buf, opts.IO.Styles())
-	_, err = opts.IO.Out.Write(buf.Bytes())
-	return err
+	return writeText(opts.IO, d.print)
 }
 
 // writeMalformed reports bytes mwoauth's parser refused (err): what
@@ -231,22 +225,19 @@ func writeMalformed(opts *DecodeOptions, raw string, err error, now time.Time, r
 			MediaWiki: parserJSON{Version: rules.Version, Parses: parsed.Token != nil, ParseError: parsed.Reason}, Envoy: env,
 		})
 	}
-	st := opts.IO.Styles()
-	var buf bytes.Buffer
-	w := &buf
-	kv := func(k, v string) { fmt.Fprintf(w, "  %s  %s\n", st.Key.Render(pad(k, 16)), v) }
-	fmt.Fprintf(w, "%s  %s\n", st.Bold.Render(pad("Token", 9)), st.Err.Render("malformed: "+cmdutil.SafeError(err)))
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, st.Bold.Render(fmt.Sprintf("MediaWiki %s's parser", rules.Version)))
-	if parsed.Token != nil {
-		kv("verdict", "reads it (mwoauth is stricter here)")
-	} else {
-		kv("verdict", st.Err.Render("refuses it")+": "+cmdutil.Safe(parsed.Reason))
-	}
-	fmt.Fprintln(w)
-	printEnvoy(w, st, &env, kv)
-	_, werr := opts.IO.Out.Write(buf.Bytes())
-	return werr
+	return writeText(opts.IO, func(w io.Writer, st *cmdutil.Styles) {
+		kv := func(k, v string) { fmt.Fprintf(w, "  %s  %s\n", st.Key.Render(pad(k, 16)), v) }
+		fmt.Fprintf(w, "%s  %s\n", st.Bold.Render(pad("Token", 9)), st.Err.Render("malformed: "+cmdutil.SafeError(err)))
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, st.Bold.Render(fmt.Sprintf("MediaWiki %s's parser", rules.Version)))
+		if parsed.Token != nil {
+			kv("verdict", "reads it (mwoauth is stricter here)")
+		} else {
+			kv("verdict", st.Err.Render("refuses it")+": "+cmdutil.Safe(parsed.Reason))
+		}
+		fmt.Fprintln(w)
+		printEnvoy(w, st, &env, kv)
+	})
 }
 
 // decoded is one decoded token and what the wiki says about it.

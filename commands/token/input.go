@@ -31,6 +31,14 @@ func readToken(ios *cmdutil.IOStreams, args []string) (raw string, tok *jwtutil.
 	return raw, tok, nil
 }
 
+// malformedRaw reports whether readToken's err still leaves bytes to report
+// on: it found a token (raw) that mwoauth's parser refused (exit 3). Decode
+// and verify then say what MediaWiki's and Envoy's parsers, which answer
+// every request, make of the same bytes.
+func malformedRaw(raw string, err error) bool {
+	return raw != "" && cmdutil.ExitCode(err) == cmdutil.ExitMalformed
+}
+
 // tokenFromStdin reports whether readToken will consume stdin, so a key
 // cannot also be read from it.
 func tokenFromStdin(args []string) bool {

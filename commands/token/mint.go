@@ -223,8 +223,8 @@ func (opts *MintOptions) check(userGiven bool, sets []string, dbs dbSettings) er
 	opts.Scopes = scopes
 	if opts.SubjectScope == "" {
 		opts.SubjectScope = dbs.subjectScopeDefault()
-	} else if !mediawiki.ValidScope(opts.SubjectScope) {
-		return cmdutil.FlagErrorf("--subject-scope %q: want a CentralIdLookup scope such as CentralAuth: or local:metawiki", opts.SubjectScope)
+	} else if err := checkSubjectScope(opts.SubjectScope); err != nil {
+		return err
 	}
 	if opts.Issuer == "" {
 		return cmdutil.FlagErrorf("no issuer: MediaWiki always writes iss, the central wiki's canonical server: pass --issuer https://meta.wikimedia.org, set MWOAUTH_ISSUER, or add issuer = ... to a profile")

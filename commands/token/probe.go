@@ -2,7 +2,6 @@ package token
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"crypto/rsa"
 	"crypto/sha256"
@@ -273,12 +272,10 @@ func probeRun(opts *ProbeOptions) error {
 		if err := cmdutil.WriteJSON(opts.IO.Out, res.json(target)); err != nil {
 			return err
 		}
-	} else {
-		var buf bytes.Buffer
-		printProbe(&buf, opts.IO.Styles(), target, res, tokenID(opts.Token.Raw))
-		if _, err := opts.IO.Out.Write(buf.Bytes()); err != nil {
-			return err
-		}
+	} else if err := writeText(opts.IO, func(w io.Writer, st *cmdutil.Styles) {
+		printProbe(w, st, target, res, tokenID(opts.Token.Raw))
+	}); err != nil {
+		return err
 	}
 	return mismatchError(res, "")
 }
@@ -716,12 +713,10 @@ func expiryRun(opts *ProbeOptions, target *probe.Target) error {
 		if err := cmdutil.WriteJSON(opts.IO.Out, expiryJSONOf(target, id, exp, skew, plan, results)); err != nil {
 			return err
 		}
-	} else {
-		var buf bytes.Buffer
-		printExpiry(&buf, opts.IO.Styles(), target, id, exp, skew, plan, results)
-		if _, err := opts.IO.Out.Write(buf.Bytes()); err != nil {
-			return err
-		}
+	} else if err := writeText(opts.IO, func(w io.Writer, st *cmdutil.Styles) {
+		printExpiry(w, st, target, id, exp, skew, plan, results)
+	}); err != nil {
+		return err
 	}
 	for i, r := range results {
 		if err := mismatchError(r, plan[i].Label); err != nil {

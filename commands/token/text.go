@@ -9,7 +9,18 @@ import (
 
 	"github.com/mwoauth/mwoauth/commands/cmdutil"
 	"github.com/mwoauth/mwoauth/mediawiki"
+	"github.com/mwoauth/mwoauth/verdict"
 )
+
+// writeText writes a text report, as print renders it, in one write, not
+// one per line: each write is a system call, and these commands run once
+// per token in scripts.
+func writeText(ios *cmdutil.IOStreams, print func(w io.Writer, st *cmdutil.Styles)) error {
+	var buf bytes.Buffer
+	print(&buf, ios.Styles())
+	_, err := ios.Out.Write(buf.Bytes())
+	return err
+}
 
 // pad renders label padded to width, then styled (padding first, so ANSI
 // codes do not break the alignment).
@@ -119,6 +130,56 @@ func printGateway(w io.Writer, st *cmdutil.Styles, g *mediawiki.Gateway, kv func
 func quoteIfEmpty(s string) string {
 	if s == "" {
 		return `""`
+	}
+	return s
+}
+
+// printEnvoy renders Envoy jwt_authn's verdict (verify's and decode's).
+func printEnvoy(w io.Writer, st *cmdutil.Styles, env *verdict.EnvoyVerdict, kv func(k, v string)) {
+	fmt.Fprintln(w, st.Bold.Render(fmt.Sprintf("Envoy jwt_authn would answer (clock skew %d s)", env.SkewSeconds)))
+	if env.Status == 200 {
+		kv("verdict", st.OK.Render("passed to the upstream"))
+	} else {
+		kv("verdict", st.Err.Render(fmt.Sprintf("HTTP %d", env.Status))+" "+cmdutil.Safe(env.Reason))
+		kv("WWW-Authenticate", cmdutil.Safe(env.WWWAuthenticate))
+		kv("details", cmdutil.Safe(env.Details))
+	}
+	if env.JWKSStatus != "" {
+		kv("jwks", cmdutil.Safe(env.JWKSStatus))
+	}
+	if env.Note != "" {
+		kv("note", cmdutil.Safe(env.Note))
+	}
+}
+
+// httpLine words one of MediaWiki's HTTP answers on a line: status,
+// headers but the content type, error code, and hint or message.
+func httpLine(a *mediawiki.HTTPAnswer) string {
+	parts := []string{fmt.Sprintf("HTTP %d", a.Status)}
+	for _, h := range a.Headers {
+		if !strings.HasPrefix(h, "Content-type") {
+			parts = append(parts, h)
+		}
+	}
+	if a.Code != "" && !strings.Contains(strings.Join(a.Headers, " "), a.Code) {
+		parts = append(parts, a.Code)
+	}
+	if a.Hint != "" {
+		parts = append(parts, `hint "`+a.Hint+`"`)
+	} else if a.Message != "" {
+		parts = append(parts, `"`+a.Message+`"`)
+	}
+	line := strings.Join(parts, ", ")
+	if a.Note != "" {
+		line += " (" + a.Note + ")"
+	}
+	return line
+}
+
+// orDash shows an empty value as "-".
+func orDash(s string) string {
+	if s == "" {
+		return "-"
 	}
 	return s
 }

@@ -1,7 +1,6 @@
 package token
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -181,7 +180,7 @@ func verifyRun(opts *VerifyOptions) error {
 
 	raw, tok, err := readToken(opts.IO, opts.Args)
 	if err != nil {
-		if raw == "" || cmdutil.ExitCode(err) != cmdutil.ExitMalformed {
+		if !malformedRaw(raw, err) {
 			return err
 		}
 		// Bytes mwoauth cannot parse still get a report, saying why,
@@ -202,13 +201,8 @@ func verifyRun(opts *VerifyOptions) error {
 		if err := cmdutil.WriteJSON(opts.IO.Out, rep.json()); err != nil {
 			return err
 		}
-	} else {
-		// One write, not one per line (see decode).
-		var buf bytes.Buffer
-		rep.print(&buf, opts.IO.Styles())
-		if _, err := opts.IO.Out.Write(buf.Bytes()); err != nil {
-			return err
-		}
+	} else if err := writeText(opts.IO, rep.print); err != nil {
+		return err
 	}
 	switch {
 	case rep.err != nil:
@@ -315,24 +309,6 @@ func (r *verifyReport) print(w io.Writer, st *cmdutil.Styles) {
 	}
 }
 
-// printEnvoy renders Envoy jwt_authn's verdict (verify's and decode's).
-func printEnvoy(w io.Writer, st *cmdutil.Styles, env *verdict.EnvoyVerdict, kv func(k, v string)) {
-	fmt.Fprintln(w, st.Bold.Render(fmt.Sprintf("Envoy jwt_authn would answer (clock skew %d s)", env.SkewSeconds)))
-	if env.Status == 200 {
-		kv("verdict", st.OK.Render("passed to the upstream"))
-	} else {
-		kv("verdict", st.Err.Render(fmt.Sprintf("HTTP %d", env.Status))+" "+cmdutil.Safe(env.Reason))
-		kv("WWW-Authenticate", cmdutil.Safe(env.WWWAuthenticate))
-		kv("details", cmdutil.Safe(env.Details))
-	}
-	if env.JWKSStatus != "" {
-		kv("jwks", cmdutil.Safe(env.JWKSStatus))
-	}
-	if env.Note != "" {
-		kv("note", cmdutil.Safe(env.Note))
-	}
-}
-
 // addEnvoySkewFlag registers --envoy-skew, the gateway's clock_skew_seconds.
 func addEnvoySkewFlag(cmd *cobra.Command, d *time.Duration, what string) {
 	cmd.Flags().DurationVar(d, "envoy-skew", verdict.DefaultEnvoySkew, "The gateway's clock_skew_seconds, "+what+
@@ -355,33 +331,4 @@ func joinNotes(a, b string) string {
 		return a
 	}
 	return a + "; " + b
-}
-
-func httpLine(a *mediawiki.HTTPAnswer) string {
-	parts := []string{fmt.Sprintf("HTTP %d", a.Status)}
-	for _, h := range a.Headers {
-		if !strings.HasPrefix(h, "Content-type") {
-			parts = append(parts, h)
-		}
-	}
-	if a.Code != "" && !strings.Contains(strings.Join(a.Headers, " "), a.Code) {
-		parts = append(parts, a.Code)
-	}
-	if a.Hint != "" {
-		parts = append(parts, `hint "`+a.Hint+`"`)
-	} else if a.Message != "" {
-		parts = append(parts, `"`+a.Message+`"`)
-	}
-	line := strings.Join(parts, ", ")
-	if a.Note != "" {
-		line += " (" + a.Note + ")"
-	}
-	return line
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }

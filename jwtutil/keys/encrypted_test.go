@@ -1,6 +1,7 @@
 package keys
 
 import (
+	"encoding/pem"
 	"errors"
 	"os"
 	"path/filepath"
@@ -79,4 +80,29 @@ func FuzzParseKeyWithPassphrase(f *testing.F) {
 			t.Fatalf("key %v and error %v", k, err)
 		}
 	})
+}
+
+// A legacy PEM block whose Proc-Type says ENCRYPTED but that has lost its
+// DEK-Info is encrypted to ParseKey (which refuses it for its passphrase)
+// and so to IsEncrypted, which mediawiki's key lint relies on: one rule,
+// encryptedBlock, for both.
+func TestEncryptedProcTypeWithoutDEKInfo(t *testing.T) {
+	b, _ := pem.Decode(fixtures.Key("oauth2-private-pkcs1.pem"))
+	if b == nil {
+		t.Fatal("fixture is not PEM")
+	}
+	b.Headers = map[string]string{"Proc-Type": "4,ENCRYPTED"}
+	material := pem.EncodeToMemory(b)
+	if _, err := ParseKey(material); !errors.Is(err, ErrEncryptedKey) {
+		t.Errorf("ParseKey: %v, want %v", err, ErrEncryptedKey)
+	}
+	if !IsEncrypted(material) {
+		t.Error("IsEncrypted false for a Proc-Type ENCRYPTED block ParseKey refuses as encrypted")
+	}
+	if _, err := ParseKeyWithPassphrase(material, []byte("secret")); !errors.Is(err, ErrBadKey) {
+		t.Errorf("ParseKeyWithPassphrase: %v, want %v (no DEK-Info to decrypt with)", err, ErrBadKey)
+	}
+	if IsEncrypted(fixtures.Key("oauth2-private-pkcs1.pem")) {
+		t.Error("IsEncrypted true for a plain key")
+	}
 }

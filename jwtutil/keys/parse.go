@@ -14,8 +14,6 @@ import (
 	"crypto/ed25519"
 	"crypto/rsa"
 	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/asn1"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -177,7 +175,7 @@ func normalizeKeyText(material []byte) []byte {
 }
 
 func parseBlock(block *pem.Block, passphrase []byte) (*KeyInfo, error) {
-	if encryptedBlock(block) || strings.Contains(block.Headers["Proc-Type"], "ENCRYPTED") {
+	if encryptedBlock(block) {
 		if passphrase == nil {
 			what := block.Type
 			if block.Type != "ENCRYPTED PRIVATE KEY" {
@@ -269,35 +267,6 @@ func describe(format, pemType string) string {
 		return pemType + " block"
 	}
 	return format + " data"
-}
-
-// pkcs8Algorithm names the key algorithm inside PKCS#8 DER that Go's
-// parser rejected (DSA, for one), so the error can say "not RSA" instead
-// of "malformed". "" when the DER is not PKCS#8 at all.
-func pkcs8Algorithm(der []byte) string {
-	var p struct {
-		Version int
-		Algo    pkix.AlgorithmIdentifier
-		Key     []byte
-	}
-	if _, err := asn1.Unmarshal(der, &p); err != nil {
-		return ""
-	}
-	switch p.Algo.Algorithm.String() {
-	case "1.2.840.113549.1.1.1":
-		return "RSA"
-	case "1.2.840.10040.4.1":
-		return "DSA"
-	case "1.2.840.10045.2.1":
-		return "EC"
-	case "1.3.101.112":
-		return "Ed25519"
-	case "1.3.101.110", "1.3.101.111":
-		return "X25519/X448"
-	case "1.3.101.113":
-		return "Ed448"
-	}
-	return "OID " + p.Algo.Algorithm.String()
 }
 
 // cleanX509Err drops the "x509: " prefix; our messages already say what was parsed.
