@@ -3,7 +3,12 @@ package logscan
 import "bytes"
 
 // Span is a token candidate's position in a line: line[Start:End].
-type Span struct{ Start, End int }
+type Span struct {
+	Start, End int
+	// dots are a bare JWT's two dots, relative to Start (0 for other
+	// candidates): the extractor found them, the spelling check reads them.
+	dots [2]int32
+}
 
 var (
 	jwtPrefix     = []byte("eyJ") // base64url of `{"`: every JWT header starts with it
@@ -26,7 +31,9 @@ func init() {
 	for c := '0'; c <= '9'; c++ {
 		tokenChar[c] = true
 	}
-	tokenChar['-'], tokenChar['_'], tokenChar['.'] = true, true, true
+	tokenChar['-'], tokenChar['_'] = true, true
+	plainTokenChar = tokenChar
+	tokenChar['.'] = true
 	b64tokenChar = tokenChar
 	b64tokenChar['~'], b64tokenChar['+'], b64tokenChar['/'] = true, true, true
 }
@@ -65,7 +72,8 @@ func Extract(line []byte, dst []Span) []Span {
 		if j == len(line) {
 			return dst
 		}
-		end := runEnd(line, j+len(jwtPrefix), &tokenChar)
+		var dots runDots
+		end := tokenRun(line, j+len(jwtPrefix), &dots)
 		i = end
 		if covered(dst[first:], j) {
 			continue
@@ -76,16 +84,18 @@ func Extract(line []byte, dst []Span) []Span {
 		if ctxJWT {
 			if full := b64tokenEnd(line, end); full > end {
 				// "Bearer eyJ…~junk": the whole credential, which will not parse.
-				dst = append(dst, Span{j, full})
+				dst = append(dst, Span{Start: j, End: full})
 				i = full
 				continue
 			}
 		}
-		e, ok := bareJWT(line, j, end)
-		if ok || ctxJWT {
+		e, ok := bareJWT(end, &dots)
+		if ok {
+			dst = append(dst, Span{Start: j, End: e, dots: [2]int32{int32(dots.at[0] - j), int32(dots.at[1] - j)}})
+		} else if ctxJWT {
 			// A mis-shaped JWT in a credential position is a malformed
 			// token, not noise; elsewhere it is ignored.
-			dst = append(dst, Span{j, e})
+			dst = append(dst, Span{Start: j, End: e})
 		}
 	}
 }
@@ -129,22 +139,16 @@ func indexWord(line []byte, i int, word []byte) int {
 	return -1
 }
 
-// bareJWT checks that line[start:end] has JWT shape: exactly two dots and
-// non-empty header and payload. A trailing sentence dot is dropped.
-func bareJWT(line []byte, start, end int) (int, bool) {
-	seg := line[start:end]
-	d1 := bytes.IndexByte(seg, '.')
-	if d1 <= 0 {
+// bareJWT checks that a run of token characters ending at end, with dots
+// d, has JWT shape: exactly two dots, neither at the run's start nor next
+// to each other (non-empty header and payload). A third dot is tolerated
+// as the run's last byte (the end of a sentence) and dropped.
+func bareJWT(end int, d *runDots) (int, bool) {
+	if d.n < 2 || d.n > 3 || d.at[1] == d.at[0]+1 {
 		return end, false
 	}
-	d2 := bytes.IndexByte(seg[d1+1:], '.')
-	if d2 <= 0 {
-		return end, false
-	}
-	d2 += d1 + 1
-	if d3 := bytes.IndexByte(seg[d2+1:], '.'); d3 >= 0 {
-		// Only a single trailing dot (end of a sentence) is tolerated.
-		if d2+1+d3 != len(seg)-1 {
+	if d.n == 3 {
+		if d.at[2] != end-1 {
 			return end, false
 		}
 		end--
@@ -190,7 +194,7 @@ func contextCandidates(line []byte, from, to int, dst []Span) ([]Span, bool) {
 			if covered(dst, start) {
 				continue
 			}
-			dst = append(dst, Span{start, end})
+			dst = append(dst, Span{Start: start, End: end})
 			i = max(i, min(end, to))
 		}
 	}

@@ -1,7 +1,9 @@
 package logscan
 
 import (
+	"bytes"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -120,4 +122,45 @@ func TestLineClock(t *testing.T) {
 	if _, err := NewTimeSource("time", `(x)`); err == nil {
 		t.Error("both sources were accepted")
 	}
+}
+
+// FuzzExtract holds the extractor to its own rules on any line: spans lie
+// in the line; the vector token loop and the table loop find the same
+// spans; and a bare JWT's recorded dots are its
+// dots, so the spelling check that reads them agrees with the one that
+// searches.
+func FuzzExtract(f *testing.F) {
+	tok := fixtureToken(f, "15-tokenA-cc.jwt")
+	for _, s := range []string{
+		"Authorization: Bearer " + tok, "the token " + tok + ". was used", tok + " " + tok,
+		"x eyJa.b.c.d.e y", "Authorization: Bearer " + tok + "~x", `{"access_token":"` + tok + `"}`,
+		"eyJa.b.. eyJa..b eyJ.a.b", "access_token=eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0A.c2ln=",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, line []byte) {
+		spans := Extract(line, nil)
+		for k, sp := range spans {
+			if sp.Start < 0 || sp.End > len(line) || sp.Start >= sp.End {
+				t.Fatalf("span %d %+v outside %q", k, sp, line)
+			}
+			cand := line[sp.Start:sp.End]
+			if d1, d2 := int(sp.dots[0]), int(sp.dots[1]); d1 != 0 {
+				if bytes.Count(cand, []byte{'.'}) != 2 || cand[d1] != '.' || cand[d2] != '.' {
+					t.Fatalf("span %q: dots recorded at %d and %d", cand, d1, d2)
+				}
+			}
+			if spanNeedsRespelling(cand, sp) != needsRespelling(cand) {
+				t.Fatalf("span %q: the spelling checks disagree", cand)
+			}
+		}
+		if haveAVX2 {
+			haveAVX2 = false
+			table := Extract(line, nil)
+			haveAVX2 = true
+			if !slices.Equal(spans, table) {
+				t.Fatalf("Extract(%q): vector %v, table %v", line, spans, table)
+			}
+		}
+	})
 }

@@ -29,12 +29,21 @@ func (s *Scanner) lookup(k tokenKey, cand []byte, oversize bool, w *worker) (*en
 	e.judged.Add(1)
 	e.own = use{e: e, counts: noCounts}
 	e.info.oversize = oversize
-	if s.o.KeepTokens && !oversize {
-		e.text = string(cand)
-	}
 	sh.m[k] = e
 	sh.mu.Unlock()
 	s.unique.Add(1)
+	// cand may lie in a mapped file that shrinks under it: the fault is a
+	// panic (mapped.go), and the workers waiting for this entry must not
+	// wait for ever. Nothing reads cand while the shard is locked.
+	defer func() {
+		if r := recover(); r != nil {
+			e.judged.Done()
+			panic(r)
+		}
+	}()
+	if s.o.KeepTokens && !oversize {
+		e.text = string(cand) // read by the report only, after every Wait
+	}
 	s.judge(s.ctx, e, cand, w)
 	s.held.Add(e.cost())
 	e.judged.Done()

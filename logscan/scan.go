@@ -15,7 +15,9 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"runtime"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -153,10 +155,16 @@ func (c *counts) add(o *counts) {
 }
 
 type chunk struct {
-	buf       []byte
-	data      []byte
-	file      int32
-	firstLine int64
+	buf  []byte  // the read buffer data is in, or nil
+	win  *window // the mapped window data is in, or nil
+	data []byte
+	file int32
+	// The reader does not count lines (lines.go): start says where the
+	// chunk before ends, skipped how many lines the reader dropped since,
+	// and end is where this one's end goes. firstLine is set by number.
+	start, end *lineMark
+	skipped    int64
+	firstLine  int64
 }
 
 // Scanner runs one scan over any number of inputs.
@@ -165,11 +173,14 @@ type Scanner struct {
 	workers []*worker
 	chunks  chan chunk
 	free    chan []byte
-	wg      sync.WaitGroup
-	started bool
-	made    int // chunk buffers made so far
-	files   []string
-	carry   []byte
+	windows chan struct{} // a slot per mapped window (mapped.go)
+	// mappedWindows counts the windows mapped (the reader's; for tests).
+	mappedWindows int
+	wg            sync.WaitGroup
+	started       bool
+	made          int // chunk buffers made so far
+	files         []string
+	carry         []byte
 
 	shards [nShards]shard
 	rules  mediawiki.Rules // the MediaWiki version's rules (Options.Verify.MediaWiki)
@@ -251,7 +262,7 @@ func queueLen(o Options) int { return min(8*o.Workers, 64) }
 
 func bufferBytes(o Options) int64 {
 	n := int64(queueLen(o) + o.Workers + 4)
-	return n * 2 * readTarget
+	return n*2*readTarget + maxWindows*max(mapWindow, 2*MaxLine)
 }
 
 // Progress returns bytes read (decompressed), lines read and distinct tokens so far.
@@ -279,17 +290,20 @@ func (s *Scanner) start(ctx context.Context) {
 	// small input never pays for megabytes of zeroed memory. Enough for a
 	// full queue, one chunk in each worker's hands and a few being filled.
 	s.free = make(chan []byte, q+n+4)
+	s.windows = make(chan struct{}, maxWindows)
 	for i := 0; i < n; i++ {
 		w := newWorker(s)
 		s.workers = append(s.workers, w)
 		s.wg.Add(1)
 		go func() {
 			defer s.wg.Done()
+			debug.SetPanicOnFault(true) // a mapped file that shrinks: processChunk
 			for c := range s.chunks {
+				c.firstLine = s.number(&c)
 				s.gate.RLock()
-				w.process(c)
+				s.processChunk(w, c)
 				s.gate.RUnlock()
-				s.putBuf(c.buf)
+				s.doneWith(c)
 				if s.over() {
 					s.spill()
 				}
@@ -306,6 +320,11 @@ func (s *Scanner) fail(err error) {
 // bytes and decompressed. name labels positions in the report.
 func (s *Scanner) Feed(ctx context.Context, name string, r io.Reader) error {
 	s.start(ctx)
+	if f, ok := r.(*os.File); ok {
+		if handled, err := s.feedMapped(ctx, name, f); handled {
+			return err
+		}
+	}
 	file := int32(len(s.files))
 	s.files = append(s.files, name)
 
@@ -314,11 +333,7 @@ func (s *Scanner) Feed(ctx context.Context, name string, r io.Reader) error {
 	// (bufio skips its own buffer), so plain input is copied once, by the
 	// kernel. Gzip's decompressor gets a buffer of its own.
 	//
-	// Not mmap: logrotate's copytruncate truncates a log while it is being
-	// read, and a mapped page past the new end raises SIGBUS, which Go
-	// turns into a crash; guarding against it (re-checking the size,
-	// catching the signal) costs more than the kernel's copy saves, about
-	// 4 % of a scan of repeated tokens (perf: _copy_to_iter).
+	// (Large regular files are mapped instead: mapped.go.)
 	br := bufio.NewReaderSize(r, 16)
 	var in io.Reader = br
 	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
@@ -330,7 +345,7 @@ func (s *Scanner) Feed(ctx context.Context, name string, r io.Reader) error {
 		in = zr
 	}
 
-	line := int64(1)
+	lines := newFileLines()
 	skipping := false
 	eof := false
 	for !eof {
@@ -381,7 +396,7 @@ func (s *Scanner) Feed(ctx context.Context, name string, r io.Reader) error {
 			if n == len(buf) { // a buffer full of one line: far over MaxLine
 				s.readerTooLong.Add(1)
 				s.lines.Add(1)
-				line++
+				lines.skip()
 				skipping = true
 			} else {
 				s.carry = append(s.carry, data...)
@@ -398,18 +413,14 @@ func (s *Scanner) Feed(ctx context.Context, name string, r io.Reader) error {
 			s.putBuf(buf)
 			continue
 		}
-		nl := int64(countNL(body))
-		if body[len(body)-1] != '\n' {
-			nl++
-		}
+		c := chunk{buf: buf, data: body, file: file}
+		lines.stamp(&c)
 		select {
-		case s.chunks <- chunk{buf: buf, data: body, file: file, firstLine: line}:
+		case s.chunks <- c:
 		case <-ctx.Done():
 			s.putBuf(buf)
 			return ctx.Err()
 		}
-		line += nl
-		s.lines.Add(nl)
 	}
 	if s.failed.Load() {
 		return s.err

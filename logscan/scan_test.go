@@ -317,27 +317,32 @@ func TestTokenKey(t *testing.T) {
 	}
 }
 
+func gzipped(t testing.TB, b []byte) []byte {
+	t.Helper()
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	if _, err := zw.Write(b); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return gz.Bytes()
+}
+
 // TestScanDeterministic: worker count, gzip and chunking do not change the report.
 func TestScanDeterministic(t *testing.T) {
 	g := testLog(t)
 	k := loadKeys(t)
 	regex, _ := NewTimeSource("", loggen.TimeRegex)
 	at, _ := time.Parse(time.RFC3339Nano, g.g.Expect.JudgedAt)
-	var gz bytes.Buffer
-	zw := gzip.NewWriter(&gz)
-	if _, err := zw.Write(g.log); err != nil {
-		t.Fatal(err)
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
 	base := Options{Output: OutputTokens, Verify: verdict.Options{Keys: []*rsa.PublicKey{k.pub}}, At: at, Times: regex}
 	o1 := base
 	o1.Workers = 1
 	o4 := base
 	o4.Workers = 4
 	a := runScan(t, o1, map[string][]byte{"access.log": g.log}, "access.log")
-	b := runScan(t, o4, map[string][]byte{"access.log": gz.Bytes()}, "access.log")
+	b := runScan(t, o4, map[string][]byte{"access.log": gzipped(t, g.log)}, "access.log")
 	ja, _ := json.Marshal(a)
 	jb, _ := json.Marshal(b)
 	if !bytes.Equal(ja, jb) {

@@ -64,16 +64,30 @@ func needsRespelling(cand []byte) bool {
 		} else {
 			cand = nil
 		}
-		if len(seg) == 0 {
-			continue
-		}
-		if seg[len(seg)-1] == '=' {
+		if len(seg) > 0 && (seg[len(seg)-1] == '=' || spareBits(seg)) {
 			return true
 		}
-		if n := len(seg) % 4; trailingMask[n] != 0 {
-			if v := b64urlValue[seg[len(seg)-1]]; v >= 0 && v&^trailingMask[n] != 0 {
-				return true
-			}
+	}
+	return false
+}
+
+// spanNeedsRespelling is needsRespelling for a candidate the extractor
+// found: a bare JWT's dots are known (and it has no '=', which is not a
+// token character), so only its three segments' last characters are read.
+func spanNeedsRespelling(cand []byte, sp Span) bool {
+	d1, d2 := int(sp.dots[0]), int(sp.dots[1])
+	if d1 == 0 {
+		return needsRespelling(cand)
+	}
+	return spareBits(cand[:d1]) || spareBits(cand[d1+1:d2]) || spareBits(cand[d2+1:])
+}
+
+// spareBits reports whether a non-padded segment's last character has bits
+// set beyond the bytes it encodes.
+func spareBits(seg []byte) bool {
+	if n := len(seg) % 4; n > 0 && trailingMask[n] != 0 {
+		if v := b64urlValue[seg[len(seg)-1]]; v >= 0 && v&^trailingMask[n] != 0 {
+			return true
 		}
 	}
 	return false

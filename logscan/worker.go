@@ -120,7 +120,7 @@ func (w *worker) process(c chunk) {
 			}
 		}
 		for _, sp := range w.spans {
-			w.queue(line[sp.Start:sp.End], at, t, timed)
+			w.queue(line[sp.Start:sp.End], sp, at, t, timed)
 		}
 	}
 	w.flush()
@@ -143,8 +143,8 @@ type pendingUse struct {
 // queue tallies a use, in the next flush. A candidate that must be
 // respelled is tallied at once: its spelling lives in w.spelling, which
 // the next one would overwrite.
-func (w *worker) queue(cand []byte, at pos, t jwtutil.NumericDate, timed bool) {
-	if needsRespelling(cand) {
+func (w *worker) queue(cand []byte, sp Span, at pos, t jwtutil.NumericDate, timed bool) {
+	if spanNeedsRespelling(cand, sp) {
 		w.flush()
 		w.observe(cand, at, t, timed)
 		return

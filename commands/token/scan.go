@@ -95,6 +95,13 @@ digits of sha256(token) (of HMAC-SHA256 under the key, with --id-key-file).
 Lines with a NUL byte or invalid UTF-8 (binary junk) and lines over 1 MiB are
 counted and skipped. On a terminal a progress line is shown on stderr.
 
+A log file of 1 MiB or more is read where it lies in the page cache, mapped
+a few MiB at a time, rather than copied. If such a file shrinks while it is
+scanned (logrotate's copytruncate rotating the live log), the scan stops
+with an error (exit 1) rather than report part of it: scan the rotated copy,
+or pipe the log in (cat access.log | mwoauth token scan -), which reads as
+far as the file goes.
+
 Memory grows with the number of distinct tokens, not with the size of the
 logs, and is bounded by --memory-limit (setting memory-limit; default a
 quarter of the memory the machine or container has, at most 1 GiB): past
@@ -513,6 +520,9 @@ func scanContext(ctx context.Context) (context.Context, context.CancelFunc) {
 func scanError(ctx context.Context, err error) error {
 	if ctx.Err() != nil {
 		return cmdutil.Exit(cmdutil.ExitInterrupted, fmt.Errorf("interrupted"))
+	}
+	if errors.Is(err, logscan.ErrTruncated) {
+		return cmdutil.Exitf(cmdutil.ExitFailure, "%v: scan the rotated copy, or pipe the log in (cat LOG | mwoauth token scan -)", err)
 	}
 	if errors.Is(err, logscan.ErrKeepTokensOverLimit) {
 		return cmdutil.Exitf(cmdutil.ExitFailure, "%v: drop --show-tokens (the per-token lines still name each token by id) or raise --memory-limit", err)

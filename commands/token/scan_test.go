@@ -1,12 +1,15 @@
 package token
 
 import (
+	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/mwoauth/mwoauth/commands/cmdutil"
+	"github.com/mwoauth/mwoauth/logscan"
 )
 
 // scanLog is a small log with the real wiki's tokens.
@@ -126,5 +129,41 @@ func TestScanOptions(t *testing.T) {
 	merge.SilenceErrors, merge.SilenceUsage = true, true
 	if err := merge.Execute(); err != nil || strings.Join(m.Inputs, " ") != "a.partial -" || m.MemoryLimit != 64<<20 || m.Format != "json" || m.Context == nil {
 		t.Errorf("merge: %+v %v", m, err)
+	}
+}
+
+// A log file large enough to be mapped gives the report the same bytes
+// piped in give (only the file's name differs).
+func TestScanMappedFileMatchesStdin(t *testing.T) {
+	pub := filepath.Join(fixtures, "keys", "oauth2-public.pem")
+	log := strings.Repeat(scanLog(t), 1200) // over 1 MiB: mapped
+	if len(log) < 1<<20 {
+		t.Fatalf("log of %d bytes is not mapped", len(log))
+	}
+	path := filepath.Join(t.TempDir(), "access.log")
+	if err := os.WriteFile(path, []byte(log), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"--public-key", pub, "--at", "2026-11-22T09:30:00Z", "-o", "json"}
+	file := run(t, false, "", append([]string{"scan", path}, args...)...)
+	piped := run(t, false, log, append([]string{"scan", "-"}, args...)...)
+	if file.code != 11 || piped.code != 11 || file.stderr != "" || piped.stderr != "" {
+		t.Fatalf("exit %d / %d, stderr %q / %q", file.code, piped.code, file.stderr, piped.stderr)
+	}
+	if got := strings.ReplaceAll(file.stdout, path, "(stdin)"); got != piped.stdout {
+		t.Errorf("mapped file:\n%s\npiped:\n%s", got, piped.stdout)
+	}
+	if !strings.Contains(piped.stdout, `"count":2400`) {
+		t.Errorf("token A's 2,400 uses not counted:\n%s", piped.stdout)
+	}
+}
+
+// A mapped log that shrinks under the scan: exit 1, and the hint the
+// library leaves to the command.
+func TestScanTruncatedError(t *testing.T) {
+	err := scanError(context.Background(), fmt.Errorf("access.log: %w", logscan.ErrTruncated))
+	if cmdutil.ExitCode(err) != cmdutil.ExitFailure || !strings.Contains(err.Error(), "access.log: the file shrank") ||
+		!strings.HasSuffix(err.Error(), "or pipe the log in (cat LOG | mwoauth token scan -)") {
+		t.Errorf("exit %d: %v", cmdutil.ExitCode(err), err)
 	}
 }

@@ -1,0 +1,66 @@
+package logscan
+
+// Line numbers are counted by the workers, not the reader. Counting is a
+// pass over every byte, and the first pass over a chunk is the one that
+// brings it into a core's cache: done by the reader, it left the worker
+// to read the chunk from memory a second time (a mapped file is not
+// copied, so nothing else touches it first). A worker counts its chunk's
+// lines as soon as it takes it, then waits for the chunk before to say
+// where its lines end. Workers take chunks in order and count before they
+// do anything that can block (the gate, the database), so the wait is for
+// a count already under way.
+
+// lineMark is where a chunk's lines end: the line after its last one.
+// line is written before done is closed, and read after.
+type lineMark struct {
+	done chan struct{}
+	line int64
+}
+
+// fileLines numbers one input's chunks as the reader queues them.
+type fileLines struct {
+	next    *lineMark // where the next chunk starts
+	skipped int64     // lines the reader dropped since the last chunk
+}
+
+func newFileLines() *fileLines {
+	m := &lineMark{done: make(chan struct{}), line: 1}
+	close(m.done)
+	return &fileLines{next: m}
+}
+
+// stamp gives c the mark it starts at and the mark its end goes to.
+func (f *fileLines) stamp(c *chunk) {
+	c.start, c.skipped = f.next, f.skipped
+	f.skipped = 0
+	f.next = &lineMark{done: make(chan struct{})}
+	c.end = f.next
+}
+
+// skip counts a line the reader dropped (too long to search) before the
+// next chunk.
+func (f *fileLines) skip() { f.skipped++ }
+
+// number counts c's lines, waits for where the chunk before ends, and
+// says where c ends; it returns c's first line. It runs for every chunk,
+// a failed or aborted scan's too, or the next chunk's worker would wait
+// for ever.
+func (s *Scanner) number(c *chunk) int64 {
+	n := s.countLines(c)
+	<-c.start.done
+	first := c.start.line + c.skipped
+	c.end.line = first + n
+	close(c.end.done)
+	s.lines.Add(n)
+	return first
+}
+
+// linesIn counts the lines in data: its newlines, and a last line
+// without one (at the end of an input).
+func linesIn(data []byte) int64 {
+	n := int64(countNL(data))
+	if len(data) > 0 && data[len(data)-1] != '\n' {
+		n++
+	}
+	return n
+}

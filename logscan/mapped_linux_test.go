@@ -1,0 +1,134 @@
+package logscan
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// truncatedScan scans a copy of the test log that is truncated to nothing
+// when hook says so, and returns Feed's and Finish's errors. Each must be
+// ErrTruncated: the fault is an error, not a crash, and nothing waits for
+// ever (the test would time out).
+func truncatedScan(t *testing.T, workers int, hook func(s *Scanner, stage string, truncate func()) bool) (feedErr, finishErr error) {
+	t.Helper()
+	smallWindows(t)
+	path := filepath.Join(t.TempDir(), "access.log")
+	if err := os.WriteFile(path, mappedInput(t), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	o := scanModes(t)["tokens"]
+	o.Workers = workers
+	s := New(o)
+	done := false
+	mapHook = func(stage string) {
+		if !done {
+			done = hook(s, stage, func() {
+				if err := os.Truncate(path, 0); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+	}
+	t.Cleanup(func() { mapHook = nil })
+	feedErr = s.Feed(context.Background(), "access.log", f)
+	_, finishErr = s.Finish()
+	return feedErr, finishErr
+}
+
+// TestMappedTruncatedUnderTheReader: copytruncate while the reader cuts a
+// window into chunks.
+func TestMappedTruncatedUnderTheReader(t *testing.T) {
+	feedErr, finishErr := truncatedScan(t, 2, func(s *Scanner, stage string, truncate func()) bool {
+		if stage != "mapped" || s.mappedWindows < 2 {
+			return false
+		}
+		truncate()
+		return true
+	})
+	if !errors.Is(feedErr, ErrTruncated) || !errors.Is(finishErr, ErrTruncated) {
+		t.Fatalf("Feed: %v; Finish: %v; want ErrTruncated", feedErr, finishErr)
+	}
+}
+
+// TestMappedTruncatedUnderAWorker: the truncation comes after a chunk is
+// queued; the reader waits until the scan has failed, which only the
+// worker that faulted on the chunk can have made it.
+func TestMappedTruncatedUnderAWorker(t *testing.T) {
+	var workerFailed atomic.Bool
+	feedErr, finishErr := truncatedScan(t, 1, func(s *Scanner, stage string, truncate func()) bool {
+		if stage != "queued" {
+			return false
+		}
+		truncate()
+		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+			if s.failed.Load() {
+				workerFailed.Store(true)
+				break
+			}
+		}
+		return true
+	})
+	if !workerFailed.Load() {
+		t.Error("the worker did not fail the scan on a truncated chunk")
+	}
+	if !errors.Is(feedErr, ErrTruncated) || !errors.Is(finishErr, ErrTruncated) {
+		t.Fatalf("Feed: %v; Finish: %v; want ErrTruncated", feedErr, finishErr)
+	}
+}
+
+// TestMappedFaultWhileJudging: a fault while a token is judged (its bytes
+// gone under the judge) still releases the workers waiting for that
+// token's verdict.
+func TestMappedFaultWhileJudging(t *testing.T) {
+	tok := fixtureToken(t, "15-tokenA-cc.jwt")
+	path := filepath.Join(t.TempDir(), "token")
+	if err := os.WriteFile(path, []byte(tok), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	mem, err := unix.Mmap(int(f.Fd()), 0, len(tok), unix.PROT_READ, unix.MAP_SHARED)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = unix.Munmap(mem) }()
+	if err := os.Truncate(path, 0); err != nil {
+		t.Fatal(err)
+	}
+	s := New(scanModes(t)["tokens"])
+	w := newWorker(s)
+	var k tokenKey
+	faulted := make(chan any, 1)
+	go func() {
+		defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+		defer func() { faulted <- recover() }()
+		s.lookup(k, mem, false, w)
+	}()
+	if r := <-faulted; !isFault(r) {
+		t.Fatalf("recovered %v, want a memory fault", r)
+	}
+	e := s.shards[k.shard()].m[k]
+	waited := make(chan struct{})
+	go func() { e.judged.Wait(); close(waited) }()
+	select {
+	case <-waited:
+	case <-time.After(10 * time.Second):
+		t.Fatal("a worker waiting for the faulted token's verdict waits for ever")
+	}
+}

@@ -1,0 +1,7 @@
+//go:build !amd64 || purego
+
+package logscan
+
+var haveAVX2 = false
+
+func tokenRunVector(line []byte, i int, d *runDots) int { return i }
