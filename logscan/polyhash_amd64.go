@@ -1,0 +1,36 @@
+//go:build !purego
+
+package logscan
+
+import "golang.org/x/sys/cpu"
+
+var (
+	havePCLMUL  = cpu.X86.HasPCLMULQDQ && cpu.X86.HasAVX
+	haveVPCLMUL = havePCLMUL && cpu.X86.HasAVX2 && cpu.X86.HasAVX512VPCLMULQDQ
+)
+
+// polyBlocksPCLMUL adds the 16-byte blocks of blocks to acc, as
+// polyBlocksGeneric does, eight at a time.
+//
+//go:noescape
+func polyBlocksPCLMUL(acc *[2]uint64, powers *[8][2]uint64, blocks []byte)
+
+// polyGroupsVPCLMUL is polyBlocksPCLMUL for whole groups of eight blocks,
+// with 256-bit carry-less multiplies (two blocks each).
+//
+//go:noescape
+func polyGroupsVPCLMUL(acc *[2]uint64, k *polyKey, blocks []byte)
+
+func polyBlocks(acc *[2]uint64, k *polyKey, blocks []byte) {
+	powers := &k.powers
+	if haveVPCLMUL {
+		n := len(blocks) &^ 127
+		polyGroupsVPCLMUL(acc, k, blocks[:n])
+		blocks = blocks[n:]
+	}
+	if havePCLMUL {
+		polyBlocksPCLMUL(acc, powers, blocks)
+		return
+	}
+	polyBlocksGeneric(acc, powers, blocks)
+}

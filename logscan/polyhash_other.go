@@ -1,0 +1,11 @@
+//go:build !amd64 || purego
+
+package logscan
+
+var havePCLMUL = false
+
+var haveVPCLMUL = false
+
+func polyBlocks(acc *[2]uint64, k *polyKey, blocks []byte) {
+	polyBlocksGeneric(acc, &k.powers, blocks)
+}
