@@ -65,7 +65,7 @@ func (s *Scanner) spill() {
 }
 
 // fold adds every worker's tallies to the entry's own, which holds its
-// first sighting.
+// first sighting (all counted against the same verdict: settled later).
 func (s *Scanner) fold() {
 	for _, w := range s.workers {
 		w.local.each(func(u *use) { u.e.own.add(&u.counts) })
@@ -140,7 +140,7 @@ func (s *Scanner) eachEntry(fn func(*record) error) error {
 // recordOf fills r from e, keeping what the report will show.
 func (s *Scanner) recordOf(e *entry, r *record) {
 	in, u := &e.info, &e.own
-	*r = record{jti: in.jti, aud: in.aud, sub: in.sub, counts: u.counts}
+	*r = record{jti: in.jti, aud: in.aud, sub: in.sub, counts: u.settled(in.atClass)}
 	if s.stable {
 		r.ident = in.digest
 	} else {

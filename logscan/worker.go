@@ -198,6 +198,7 @@ func (w *worker) observeKey(cand []byte, k tokenKey, at pos, t jwtutil.NumericDa
 		}
 		class = e.info.atClass
 	}
+	base := class
 	if timed {
 		class = u.e.info.classAt(t, w.leeway)
 	}
@@ -207,12 +208,23 @@ func (w *worker) observeKey(cand []byte, k tokenKey, at pos, t jwtutil.NumericDa
 	// Seen times are the times of the first and last lines (by position).
 	w.totals.Occurrences++
 	u.count++
-	u.byClass[class]++
-	if at.less(u.first) {
-		u.first, u.firstT = at, t
+	if class != base {
+		u.byClass[class]++ // the verdict's own uses are count less these (counts.settled)
 	}
-	if u.last.less(at) {
-		u.last, u.lastT = at, t
+	// Uses mostly come in the order of their lines, so a use is mostly a
+	// new last sighting: first (the slot's next cache line) is read only
+	// when it is not. first <= last once there is a use.
+	switch {
+	case u.last.less(at):
+		u.last = at
+		if w.perLine {
+			u.lastT = t // else every time is noTime, as noCounts has it
+		}
+		if u.count == 1 {
+			u.first, u.firstT = at, t
+		}
+	case at.less(u.first):
+		u.first, u.firstT = at, t
 	}
 	tt := &w.totals
 	if at.less(tt.vFirst[class]) {
@@ -230,7 +242,13 @@ type tally struct {
 	key   tokenKey
 	class jwtutil.Class
 	use   // e == nil: an empty slot
+	_     [32]byte
 }
+
+// A slot is three cache lines, so that the fields a use reads and writes
+// (key, class, entry, count and last: counts) stay in the first of its
+// lines: the table is allocated whole, page-aligned.
+var _ [0]struct{} = [unsafe.Sizeof(tally{}) % 64]struct{}{}
 
 // tallies is an open-addressing table of tallies by key, probed
 // linearly. The keys are GMAC tags, as good as random, so their first
