@@ -34,6 +34,7 @@ func init() {
 	tokenChar['-'], tokenChar['_'] = true, true
 	plainTokenChar = tokenChar
 	tokenChar['.'] = true
+	tokenTables = makeTokenTables(&tokenChar)
 	b64tokenChar = tokenChar
 	b64tokenChar['~'], b64tokenChar['+'], b64tokenChar['/'] = true, true, true
 }

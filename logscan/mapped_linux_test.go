@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"os"
-	"path/filepath"
 	"runtime/debug"
 	"sync/atomic"
 	"testing"
@@ -20,10 +19,7 @@ import (
 func truncatedScan(t *testing.T, workers int, hook func(s *Scanner, stage string, truncate func()) bool) (feedErr, finishErr error) {
 	t.Helper()
 	smallWindows(t)
-	path := filepath.Join(t.TempDir(), "access.log")
-	if err := os.WriteFile(path, mappedInput(t), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	path := writeFile(t, "access.log", mappedInput(t))
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -94,10 +90,7 @@ func TestMappedTruncatedUnderAWorker(t *testing.T) {
 // token's verdict.
 func TestMappedFaultWhileJudging(t *testing.T) {
 	tok := fixtureToken(t, "15-tokenA-cc.jwt")
-	path := filepath.Join(t.TempDir(), "token")
-	if err := os.WriteFile(path, []byte(tok), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	path := writeFile(t, "token", []byte(tok))
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)

@@ -38,35 +38,49 @@ func mappedInput(t *testing.T) []byte {
 	return in.Bytes()
 }
 
+// writeFile writes b to a file of that name in a temporary directory.
+func writeFile(t *testing.T, name string, b []byte) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// scanFile scans the file at path as the command does (an *os.File) and
+// returns the report and how many windows were mapped.
+func scanFile(t *testing.T, o Options, path string) (*collected, int) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	s := New(o)
+	if err := s.Feed(context.Background(), filepath.Base(path), f); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := s.Finish()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return collect(t, rep), s.mappedWindows
+}
+
 // TestMappedMatchesRead: a file scanned through mapped windows gives the
 // report a read of the same bytes gives, in every scan mode.
 func TestMappedMatchesRead(t *testing.T) {
 	smallWindows(t)
 	input := mappedInput(t)
-	path := filepath.Join(t.TempDir(), "access.log")
-	if err := os.WriteFile(path, input, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	path := writeFile(t, "access.log", input)
 	for name, o := range scanModes(t) {
 		t.Run(name, func(t *testing.T) {
 			read := runScan(t, o, map[string][]byte{"access.log": input}, "access.log")
-			f, err := os.Open(path)
-			if err != nil {
-				t.Fatal(err)
+			mapped, windows := scanFile(t, o, path)
+			if runtime.GOOS == "linux" && windows < 10 {
+				t.Errorf("%d windows mapped: the file was read", windows)
 			}
-			defer f.Close()
-			s := New(o)
-			if err := s.Feed(context.Background(), "access.log", f); err != nil {
-				t.Fatal(err)
-			}
-			if runtime.GOOS == "linux" && s.mappedWindows < 10 {
-				t.Errorf("%d windows mapped: the file was read", s.mappedWindows)
-			}
-			rep, err := s.Finish()
-			if err != nil {
-				t.Fatal(err)
-			}
-			mapped := collect(t, rep)
 			if a, b := reportJSON(t, read), reportJSON(t, mapped); !bytes.Equal(a, b) {
 				t.Errorf("mapped report differs:\nread   %s\nmapped %s", a, b)
 			}
@@ -83,29 +97,14 @@ func TestMappedMatchesRead(t *testing.T) {
 func TestMappedGzipIsRead(t *testing.T) {
 	smallWindows(t)
 	g := testLog(t)
-	path := filepath.Join(t.TempDir(), "access.log.gz")
-	if err := os.WriteFile(path, gzipped(t, g.log), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	path := writeFile(t, "access.log.gz", gzipped(t, g.log))
 	o := scanModes(t)["summary"]
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	s := New(o)
-	if err := s.Feed(context.Background(), "access.log.gz", f); err != nil {
-		t.Fatal(err)
-	}
-	if s.mappedWindows != 0 {
-		t.Errorf("%d windows of a gzip file mapped", s.mappedWindows)
-	}
-	rep, err := s.Finish()
-	if err != nil {
-		t.Fatal(err)
+	got, windows := scanFile(t, o, path)
+	if windows != 0 {
+		t.Errorf("%d windows of a gzip file mapped", windows)
 	}
 	want := runScan(t, o, map[string][]byte{"access.log.gz": g.log}, "access.log.gz")
-	if a, b := reportJSON(t, want), reportJSON(t, collect(t, rep)); !bytes.Equal(a, b) {
+	if a, b := reportJSON(t, want), reportJSON(t, got); !bytes.Equal(a, b) {
 		t.Errorf("gzip report differs:\nplain %s\ngzip  %s", a, b)
 	}
 }

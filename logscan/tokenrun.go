@@ -54,3 +54,51 @@ func tokenRunTable(line []byte, i int, d *runDots) int {
 
 // plainTokenChar is tokenChar without the dot (filled in with it).
 var plainTokenChar [256]bool
+
+// tokenTables is tokenChar as the vector loop tests it, 32 bytes a row:
+// a lookup by low nibble, one by high nibble, the nibble mask 0x0f and the
+// dot. A byte c is in the set when lo[c&15] & hi[c>>4] is not zero. Each
+// distinct row of the set (which low nibbles are in it, for a high
+// nibble) has a bit, set in hi for the high nibbles with that row and in
+// lo for the low nibbles in it. VPSHUFB looks up within each 16-byte
+// lane, so each table is there twice. Made from tokenChar (in extract.go's
+// init), so that the set is written once.
+var tokenTables [4][32]byte
+
+func makeTokenTables(set *[256]bool) (t [4][32]byte) {
+	var rows [][16]bool
+	for h := 0; h < 16; h++ {
+		var row [16]bool
+		for l := range row {
+			row[l] = set[h<<4|l]
+		}
+		if row == ([16]bool{}) {
+			continue
+		}
+		bit := -1
+		for i, r := range rows {
+			if r == row {
+				bit = i
+			}
+		}
+		if bit < 0 {
+			bit = len(rows)
+			rows = append(rows, row)
+		}
+		if bit >= 8 {
+			panic("logscan: more than eight distinct rows in a byte set")
+		}
+		for lane := 0; lane < 32; lane += 16 {
+			t[1][lane+h] |= 1 << bit
+			for l, in := range row {
+				if in {
+					t[0][lane+l] |= 1 << bit
+				}
+			}
+		}
+	}
+	for i := range t[2] {
+		t[2][i], t[3][i] = 0x0f, '.'
+	}
+	return t
+}

@@ -2,36 +2,8 @@
 
 #include "textflag.h"
 
-// Set membership by nibbles (the base64url alphabet plus '.'): a byte c is
-// in the set when lo[c&15] & hi[c>>4] is not zero. Each bit stands for one
-// range of the set within a row of 16 characters:
-//   1: 0x2D-0x2E (- .)   2: 0x30-0x39 (0-9)   4: 0x41-0x4F, 0x61-0x6F
-//   8: 0x50-0x5A, 0x70-0x7A   16: 0x5F (_)
-// Rows 8-F (bytes over 0x7F) are all zero. VPSHUFB looks up within each
-// 16-byte lane, so each table is there twice.
-DATA tokenlo<>+0x00(SB)/8, $0x0e0e0e0e0e0e0e0a
-DATA tokenlo<>+0x08(SB)/8, $0x14050504040c0e0e
-DATA tokenlo<>+0x10(SB)/8, $0x0e0e0e0e0e0e0e0a
-DATA tokenlo<>+0x18(SB)/8, $0x14050504040c0e0e
-GLOBL tokenlo<>(SB), RODATA|NOPTR, $32
-
-DATA tokenhi<>+0x00(SB)/8, $0x0804180402010000
-DATA tokenhi<>+0x08(SB)/8, $0x0000000000000000
-DATA tokenhi<>+0x10(SB)/8, $0x0804180402010000
-DATA tokenhi<>+0x18(SB)/8, $0x0000000000000000
-GLOBL tokenhi<>(SB), RODATA|NOPTR, $32
-
-DATA tokennib<>+0x00(SB)/8, $0x0f0f0f0f0f0f0f0f
-DATA tokennib<>+0x08(SB)/8, $0x0f0f0f0f0f0f0f0f
-DATA tokennib<>+0x10(SB)/8, $0x0f0f0f0f0f0f0f0f
-DATA tokennib<>+0x18(SB)/8, $0x0f0f0f0f0f0f0f0f
-GLOBL tokennib<>(SB), RODATA|NOPTR, $32
-
-DATA tokendot<>+0x00(SB)/8, $0x2e2e2e2e2e2e2e2e
-DATA tokendot<>+0x08(SB)/8, $0x2e2e2e2e2e2e2e2e
-DATA tokendot<>+0x10(SB)/8, $0x2e2e2e2e2e2e2e2e
-DATA tokendot<>+0x18(SB)/8, $0x2e2e2e2e2e2e2e2e
-GLOBL tokendot<>(SB), RODATA|NOPTR, $32
+// The set's tables are tokenTables (tokenrun.go): by low nibble, by high
+// nibble, 0x0f, '.'; a byte is in the set when its two lookups share a bit.
 
 // func tokenRunAVX2(line []byte, i int, d *runDots) int
 TEXT ·tokenRunAVX2(SB), NOSPLIT, $0-48
@@ -40,11 +12,11 @@ TEXT ·tokenRunAVX2(SB), NOSPLIT, $0-48
 	MOVQ i+24(FP), AX
 	MOVQ d+32(FP), R8
 	MOVQ 24(R8), R9          // d.n
-	VMOVDQU tokenlo<>(SB), Y6
-	VMOVDQU tokenhi<>(SB), Y7
-	VMOVDQU tokennib<>(SB), Y8
+	VMOVDQU ·tokenTables+0(SB), Y6
+	VMOVDQU ·tokenTables+32(SB), Y7
+	VMOVDQU ·tokenTables+64(SB), Y8
 	VPXOR Y9, Y9, Y9
-	VMOVDQU tokendot<>(SB), Y10
+	VMOVDQU ·tokenTables+96(SB), Y10
 
 	// Two blocks a step while neither has a dot or a byte outside the set
 	// (most of a token), then one block at a time.
@@ -96,21 +68,31 @@ loop:
 	TESTL BX, BX
 	JNZ  last
 	TESTL DI, DI
-	JNZ  dots
-	MOVQ DX, AX
-	JMP  loop64
+	JZ   whole
+	// The block's dots, then on to the next block (R12 = 0) or, after
+	// the last block, to the end (R12 = 1).
+	XORL R12, R12
 
 dots:
+	TESTL DI, DI
+	JZ   dotsdone
 	BSFL DI, R10
 	ADDQ AX, R10
 	CMPQ R9, $3
-	JAE  dotcounted
+	JAE  counted
 	MOVQ R10, (R8)(R9*8)
-dotcounted:
+
+counted:
 	INCQ R9
 	LEAL -1(DI), R11
 	ANDL R11, DI
-	JNZ  dots
+	JMP  dots
+
+dotsdone:
+	TESTL R12, R12
+	JNZ  lastdone
+
+whole:
 	MOVQ DX, AX
 	JMP  loop64
 
@@ -121,19 +103,9 @@ last:
 	ANDL BX, R11             // the bits below the lowest bit of the old BX
 	NOTL BX
 	ANDL R11, DI
-lastdots:
-	TESTL DI, DI
-	JZ   lastdone
-	BSFL DI, R10
-	ADDQ AX, R10
-	CMPQ R9, $3
-	JAE  lastcounted
-	MOVQ R10, (R8)(R9*8)
-lastcounted:
-	INCQ R9
-	LEAL -1(DI), R11
-	ANDL R11, DI
-	JMP  lastdots
+	MOVL $1, R12
+	JMP  dots
+
 lastdone:
 	BSFL BX, BX
 	ADDQ BX, AX

@@ -67,6 +67,19 @@ func TestTokenRunAgrees(t *testing.T) {
 	}
 }
 
+// TestTokenTables: the vector loop's tables say what tokenChar says, for
+// every byte.
+func TestTokenTables(t *testing.T) {
+	for c := 0; c < 256; c++ {
+		for lane := 0; lane < 32; lane += 16 {
+			in := tokenTables[0][lane+c&15]&tokenTables[1][lane+c>>4] != 0
+			if in != tokenChar[c] {
+				t.Errorf("byte %#x: tables say %v, tokenChar %v", c, in, tokenChar[c])
+			}
+		}
+	}
+}
+
 func FuzzTokenRun(f *testing.F) {
 	f.Add([]byte("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlc2lnbmF0dXJlc2lnbmF0dXJl. x"), 0)
 	f.Add([]byte("a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s.t.u.v.w.x.y.z.0.1.2.3.4.5.6.7"), 3)
