@@ -13,7 +13,7 @@ var (
 // polyBlocksGeneric does, eight at a time.
 //
 //go:noescape
-func polyBlocksPCLMUL(acc *[2]uint64, powers *[8][2]uint64, blocks []byte)
+func polyBlocksPCLMUL(acc *[2]uint64, k *polyKey, blocks []byte)
 
 // polyGroupsVPCLMUL is polyBlocksPCLMUL for whole groups of eight blocks,
 // with 256-bit carry-less multiplies (two blocks each).
@@ -22,15 +22,14 @@ func polyBlocksPCLMUL(acc *[2]uint64, powers *[8][2]uint64, blocks []byte)
 func polyGroupsVPCLMUL(acc *[2]uint64, k *polyKey, blocks []byte)
 
 func polyBlocks(acc *[2]uint64, k *polyKey, blocks []byte) {
-	powers := &k.powers
 	if haveVPCLMUL {
 		n := len(blocks) &^ 127
 		polyGroupsVPCLMUL(acc, k, blocks[:n])
 		blocks = blocks[n:]
 	}
 	if havePCLMUL {
-		polyBlocksPCLMUL(acc, powers, blocks)
+		polyBlocksPCLMUL(acc, k, blocks)
 		return
 	}
-	polyBlocksGeneric(acc, powers, blocks)
+	polyBlocksGeneric(acc, &k.powers, blocks)
 }

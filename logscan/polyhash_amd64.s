@@ -2,28 +2,22 @@
 
 #include "textflag.h"
 
-// MULADD adds X1 times the power of H in register H to the low (X2),
-// middle (X3) and high (X4) halves of the products' sum; X5 and X6 are
-// scratch. YMULADD does the same for two blocks in Y1, with two powers.
-#define MULADD(H) \
-	VPCLMULQDQ $0x00, H, X1, X5; \
-	VPXOR X5, X2, X2; \
-	VPCLMULQDQ $0x11, H, X1, X6; \
-	VPXOR X6, X4, X4; \
-	VPCLMULQDQ $0x01, H, X1, X5; \
-	VPXOR X5, X3, X3; \
-	VPCLMULQDQ $0x10, H, X1, X6; \
-	VPXOR X6, X3, X3
+// MULADD adds B times the power of H in register H to the low, middle and
+// high halves of the products' sum (LO, MID, HI), T0 and T1 scratch: on
+// 128-bit registers (X), one block; on 256-bit ones (Y), two blocks, each
+// with the power in its lane.
+#define MULADD(H, B, T0, T1, LO, MID, HI) \
+	VPCLMULQDQ $0x00, H, B, T0; \
+	VPXOR T0, LO, LO; \
+	VPCLMULQDQ $0x11, H, B, T1; \
+	VPXOR T1, HI, HI; \
+	VPCLMULQDQ $0x01, H, B, T0; \
+	VPXOR T0, MID, MID; \
+	VPCLMULQDQ $0x10, H, B, T1; \
+	VPXOR T1, MID, MID
 
-#define YMULADD(H) \
-	VPCLMULQDQ $0x00, H, Y1, Y5; \
-	VPXOR Y5, Y2, Y2; \
-	VPCLMULQDQ $0x11, H, Y1, Y6; \
-	VPXOR Y6, Y4, Y4; \
-	VPCLMULQDQ $0x01, H, Y1, Y5; \
-	VPXOR Y5, Y3, Y3; \
-	VPCLMULQDQ $0x10, H, Y1, Y6; \
-	VPXOR Y6, Y3, Y3
+#define XMULADD(H) MULADD(H, X1, X5, X6, X2, X3, X4)
+#define YMULADD(H) MULADD(H, Y1, Y5, Y6, Y2, Y3, Y4)
 
 // REDUCE sets X0 to (X4:X2 + X3·x^64) modulo x^128 + x^7 + x^2 + x + 1,
 // x^128 being 0x87 (X8): the product p3·x^192 + p2·x^128 + p1·x^64 + p0
@@ -49,20 +43,26 @@
 	VPXOR X3, X3, X3; \
 	VPXOR X4, X4, X4
 
-// func polyBlocksPCLMUL(acc *[2]uint64, powers *[8][2]uint64, blocks []byte)
+// ARGS loads the arguments: acc into X0, k into R8, the blocks into SI and
+// their count (len >> shift) into CX, and 0x87 into X8; it jumps to none
+// when there is nothing to add.
+#define ARGS(shift, none) \
+	MOVQ acc+0(FP), DI; \
+	MOVQ k+8(FP), R8; \
+	MOVQ blocks_base+16(FP), SI; \
+	MOVQ blocks_len+24(FP), CX; \
+	SHRQ $shift, CX; \
+	JZ   none; \
+	VMOVDQU (DI), X0; \
+	MOVQ $0x87, AX; \
+	MOVQ AX, X8
+
+// func polyBlocksPCLMUL(acc *[2]uint64, k *polyKey, blocks []byte)
 //
 // Adds len(blocks)/16 blocks to acc by Horner's rule, up to eight at a
 // time with one reduction: acc = (acc + b1)·H^k + b2·H^(k-1) + … + bk·H.
 TEXT ·polyBlocksPCLMUL(SB), NOSPLIT, $0-40
-	MOVQ acc+0(FP), DI
-	MOVQ powers+8(FP), R8
-	MOVQ blocks_base+16(FP), SI
-	MOVQ blocks_len+24(FP), CX
-	SHRQ $4, CX
-	JZ   done
-	VMOVDQU (DI), X0
-	MOVQ $0x87, AX
-	MOVQ AX, X8
+	ARGS(4, done)           // k.powers: H^1 … H^8
 
 group:
 	MOVQ CX, DX              // this group's blocks: min(CX, 8)
@@ -84,7 +84,7 @@ mul:
 	MOVQ DX, R9
 	SHLQ $4, R9
 	VMOVDQU -16(R8)(R9*1), X9  // H^DX: DX counts down
-	MULADD(X9)
+	XMULADD(X9)
 	ADDQ $16, SI
 	DECQ DX
 	JNZ  next
@@ -103,15 +103,7 @@ done:
 // two blocks, and two powers of H (polyKey.pairs: H^8 and H^7, H^6 and
 // H^5, …). The lanes' sums are added before the reduction.
 TEXT ·polyGroupsVPCLMUL(SB), NOSPLIT, $0-40
-	MOVQ acc+0(FP), DI
-	MOVQ k+8(FP), R8
-	MOVQ blocks_base+16(FP), SI
-	MOVQ blocks_len+24(FP), CX
-	SHRQ $7, CX
-	JZ   ydone
-	VMOVDQU (DI), X0         // the upper lane of Y0 is zero
-	MOVQ $0x87, AX
-	MOVQ AX, X8
+	ARGS(7, ydone)          // the upper lane of Y0 is zero
 	VMOVDQU 128(R8), Y9      // H^8, H^7
 	VMOVDQU 160(R8), Y10     // H^6, H^5
 	VMOVDQU 192(R8), Y11     // H^4, H^3
