@@ -78,7 +78,7 @@ func (s *Scanner) feedMapped(ctx context.Context, name string, f *os.File) (hand
 		case <-ctx.Done():
 			return true, ctx.Err()
 		}
-		mem, err := unix.Mmap(int(f.Fd()), base, int(n), unix.PROT_READ, unix.MAP_SHARED|unix.MAP_POPULATE)
+		mem, err := unix.Mmap(int(f.Fd()), base, int(n), unix.PROT_READ, unix.MAP_SHARED)
 		if err != nil {
 			<-s.windows
 			if first {
