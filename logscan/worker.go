@@ -238,17 +238,21 @@ func (w *worker) observeKey(cand []byte, k tokenKey, at pos, t jwtutil.NumericDa
 // tally is a worker's count of one token's uses: a slot of its table.
 // The verdict at Options.At is copied in, so that a use (most uses, in a
 // log where tokens repeat) touches this slot alone, not the entry.
+//
+// A slot is padded to whole cache lines (three on 64-bit machines), so
+// that the fields a use reads and writes (key, class, entry, count and
+// last: counts) stay in the first of its lines: the table is allocated
+// whole, page-aligned.
 type tally struct {
+	slot
+	_ [(64 - unsafe.Sizeof(slot{})%64) % 64]byte
+}
+
+type slot struct {
 	key   tokenKey
 	class jwtutil.Class
 	use   // e == nil: an empty slot
-	_     [32]byte
 }
-
-// A slot is three cache lines, so that the fields a use reads and writes
-// (key, class, entry, count and last: counts) stay in the first of its
-// lines: the table is allocated whole, page-aligned.
-var _ [0]struct{} = [unsafe.Sizeof(tally{}) % 64]struct{}{}
 
 // tallies is an open-addressing table of tallies by key, probed
 // linearly. The keys are GMAC tags, as good as random, so their first
@@ -302,7 +306,7 @@ func (t *tallies) add(k tokenKey, e *entry) *tally {
 	}
 	t.n++
 	s := &t.slots[i]
-	*s = tally{key: k, class: e.info.atClass, use: use{e: e, counts: noCounts}}
+	*s = tally{slot: slot{key: k, class: e.info.atClass, use: use{e: e, counts: noCounts}}}
 	return s
 }
 
