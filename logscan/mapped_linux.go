@@ -141,14 +141,14 @@ func (s *Scanner) feedMapped(ctx context.Context, name string, f *os.File) (hand
 }
 
 // queueWindow cuts body (whole lines, the last perhaps without its
-// newline at the end of the file) into chunks of about readTarget bytes
+// newline at the end of the file) into chunks of about mappedChunk bytes
 // and queues them.
 func (s *Scanner) queueWindow(ctx context.Context, w *window, body []byte, file int32, lines *fileLines) error {
 	for len(body) > 0 {
 		cut := len(body)
-		if cut > readTarget {
-			if i := bytes.IndexByte(body[readTarget:], '\n'); i >= 0 {
-				cut = readTarget + i + 1
+		if cut > mappedChunk {
+			if i := bytes.IndexByte(body[mappedChunk:], '\n'); i >= 0 {
+				cut = mappedChunk + i + 1
 			}
 		}
 		c := chunk{data: body[:cut], file: file, win: w}
