@@ -290,9 +290,11 @@ func covered(spans []Span, pos int) bool {
 	return false
 }
 
+// runEnd extends a run over set from i: a credential's b64token after
+// "Bearer " or access_token. A JWT's own run is tokenRun's (tokenrun.go),
+// which also finds its dots.
 func runEnd(line []byte, i int, set *[256]bool) int {
-	// Eight bytes per step while they are all in the set: tokens are
-	// hundreds of bytes long and this loop is the extractor's hot spot.
+	// Eight bytes per step while they are all in the set.
 	for ; i+8 <= len(line); i += 8 {
 		b := line[i : i+8 : i+8]
 		if !(set[b[0]] && set[b[1]] && set[b[2]] && set[b[3]] && set[b[4]] && set[b[5]] && set[b[6]] && set[b[7]]) {
