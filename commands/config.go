@@ -340,6 +340,24 @@ func (k *profileKey) read(f *cmdutil.Factory, key string) (cmdutil.SettingSpec, 
 	return checkKey(&k.Key)
 }
 
+// edit is how config set and unset change a profile's key: the file is
+// read and the profile named (open), change edits cf and returns the key's
+// new value (nil once removed), whether the file changed and what was done
+// for the "✓" line, and commit writes and reports it. A change that returns
+// no done text has told the user itself; nothing is written or reported.
+func (k *profileKey) edit(b *configBase, change func(cf *cmdutil.ConfigFile, profile string, exists bool) (value *string, changed bool, done string)) error {
+	cf, profile, exists, err := k.Profile.open(b.Path)
+	if err != nil {
+		return err
+	}
+	value, changed, done := change(cf, profile, exists)
+	if done == "" {
+		return nil
+	}
+	return b.commit(cf, configChange{Profile: profile, Key: k.Key, Value: value, Changed: changed},
+		fmt.Sprintf("profile %s in %s: %s %s", cmdutil.Safe(profile), cmdutil.Safe(b.Path), k.Key, done))
+}
+
 // ConfigSetOptions is one key = value to write into a profile.
 type ConfigSetOptions struct {
 	configBase
@@ -386,17 +404,14 @@ name the file instead.`,
 }
 
 func configSetRun(opts *ConfigSetOptions) error {
-	cf, profile, _, err := opts.Profile.open(opts.Path)
-	if err != nil {
-		return err
-	}
-	if opts.Spec.Kind == cmdutil.KindDSN && cmdutil.DSNHasPassword(opts.Value) {
-		fmt.Fprintln(opts.IO.ErrOut, opts.IO.Styles().Warn.Render("warning: the DSN holds a password, which ps and your shell history can show; the file keeps it (mode 0600), but MWOAUTH_DB_PASSWORD or ~/.my.cnf [client] keep it off the command line"))
-	}
-	cf.Set(profile, opts.Key, opts.Value)
-	shown := cmdutil.Value{Key: opts.Key, Value: opts.Value}.Shown()
-	return opts.commit(cf, configChange{Profile: profile, Key: opts.Key, Value: &shown, Changed: true},
-		fmt.Sprintf("profile %s in %s: %s = %s", cmdutil.Safe(profile), cmdutil.Safe(opts.Path), opts.Key, cmdutil.Safe(shown)))
+	return opts.edit(&opts.configBase, func(cf *cmdutil.ConfigFile, profile string, _ bool) (*string, bool, string) {
+		if opts.Spec.Kind == cmdutil.KindDSN && cmdutil.DSNHasPassword(opts.Value) {
+			fmt.Fprintln(opts.IO.ErrOut, opts.IO.Styles().Warn.Render("warning: the DSN holds a password, which ps and your shell history can show; the file keeps it (mode 0600), but MWOAUTH_DB_PASSWORD or ~/.my.cnf [client] keep it off the command line"))
+		}
+		cf.Set(profile, opts.Key, opts.Value)
+		shown := cmdutil.Value{Key: opts.Key, Value: opts.Value}.Shown()
+		return &shown, true, "= " + cmdutil.Safe(shown)
+	})
 }
 
 // configChange is the --output json result of config set, unset and use.
@@ -449,17 +464,14 @@ that is not there is reported and nothing changes (exit 0).`,
 }
 
 func configUnsetRun(opts *ConfigUnsetOptions) error {
-	cf, profile, exists, err := opts.Profile.open(opts.Path)
-	if err != nil {
-		return err
-	}
-	changed := exists && cf.Unset(profile, opts.Key)
-	if !changed && opts.Format != "json" {
-		fmt.Fprintf(opts.IO.ErrOut, "%s is not set in profile %s; nothing changed\n", opts.Key, cmdutil.Safe(profile))
-		return nil
-	}
-	return opts.commit(cf, configChange{Profile: profile, Key: opts.Key, Changed: changed},
-		fmt.Sprintf("profile %s in %s: %s removed", cmdutil.Safe(profile), cmdutil.Safe(opts.Path), opts.Key))
+	return opts.edit(&opts.configBase, func(cf *cmdutil.ConfigFile, profile string, exists bool) (*string, bool, string) {
+		changed := exists && cf.Unset(profile, opts.Key)
+		if !changed && opts.Format != "json" {
+			fmt.Fprintf(opts.IO.ErrOut, "%s is not set in profile %s; nothing changed\n", opts.Key, cmdutil.Safe(profile))
+			return nil, false, ""
+		}
+		return nil, changed, "removed"
+	})
 }
 
 // ConfigUseOptions is the profile to make the default.
