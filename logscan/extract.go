@@ -47,7 +47,8 @@ const minOpaqueBearer = 20
 // Extract appends the token candidates found in line to dst and returns it.
 // It never allocates beyond growing dst and never uses regular expressions:
 // it runs on every line of a log, and each byte of a token is looked at
-// once (the token is most of a typical line).
+// once (the token is most of a typical line). A line ends at its first
+// newline; what follows is not searched.
 //
 // Candidates are
 //   - bare JWTs: a run of base64url with exactly two dots whose header
@@ -58,35 +59,78 @@ const minOpaqueBearer = 20
 //
 // A candidate found through a context and as a bare JWT is reported once.
 func Extract(line []byte, dst []Span) []Span {
+	dst, _, _ = scanLine(line, dst)
+	return dst
+}
+
+// scanLine is Extract over the first line of data, which the worker hands
+// it unsplit: the pass that looks for where JWTs and keywords start also
+// finds the newline, so a line is read once, its JWTs by tokenRun and the
+// rest by gapNext. It returns the line's length (where its newline is, or
+// len(data)) and whether every byte it looked at (all but the JWT runs,
+// which are base64url) was ASCII other than NUL: then the line is text
+// (textOutside) without another pass. A trailing '\r' is not searched.
+func scanLine(data []byte, dst []Span) (_ []Span, n int, plain bool) {
 	first := len(dst)
-	i := 0
+	plain = true
+	from, i := 0, 0 // the gap (the text before the next JWT) starts at from
+	firstB, firstU := -1, -1
 	for {
-		// One pass from left to right: the next JWT start, and the
-		// contexts in the plain text before it. Token bytes are never
-		// searched for keywords (base64 is full of 'B' and '_').
-		j := indexJWTPrefix(line, i)
-		if j < 0 {
-			j = len(line)
+		// One pass from left to right over the gap: the next JWT start
+		// ("eyJ", found by its rare 'J'), the keywords' rare bytes ('B' of
+		// Bearer, '_' of access_token) and the line's end. Token bytes are
+		// never searched for keywords (base64 is full of 'B' and '_').
+		k := gapNext(data, i)
+		if k == len(data) || data[k] == '\n' {
+			// The line ends at k: the contexts in its last gap.
+			line := data[:k]
+			if m := len(line); m > 0 && line[m-1] == '\r' {
+				line = line[:m-1]
+			}
+			dst, _ = contextCandidates(line, from, len(line), dst, firstB, firstU)
+			return dst, k, plain
 		}
+		i = k + 1
+		switch data[k] {
+		case 'J':
+			if k-2 < from || data[k-1] != 'y' || data[k-2] != 'e' {
+				continue
+			}
+		case 'B':
+			if firstB < 0 {
+				firstB = k
+			}
+			continue
+		case '_':
+			if firstU < 0 {
+				firstU = k
+			}
+			continue
+		default: // NUL or not ASCII
+			plain = false
+			continue
+		}
+		// A JWT starts at j; first the contexts in the gap before it. What
+		// they and the JWT's run read stops at the line's end ('\r' and
+		// '\n' are in neither alphabet and match no separator).
+		j := k - 2
 		var ctxJWT bool
-		dst, ctxJWT = contextCandidates(line, i, j, dst)
-		if j == len(line) {
-			return dst
-		}
+		dst, ctxJWT = contextCandidates(data, from, j, dst, firstB, firstU)
+		firstB, firstU = -1, -1
 		var dots runDots
-		end := tokenRun(line, j+len(jwtPrefix), &dots)
-		i = end
+		end := tokenRun(data, j+len(jwtPrefix), &dots)
+		from, i = end, end
 		if covered(dst[first:], j) {
 			continue
 		}
-		if !ctxJWT && j > 0 && tokenChar[line[j-1]] && !afterPercentEscape(line, j) {
+		if !ctxJWT && j > 0 && tokenChar[data[j-1]] && !afterPercentEscape(data, j) {
 			continue // inside a longer base64 blob: not a token boundary
 		}
 		if ctxJWT {
-			if full := b64tokenEnd(line, end); full > end {
+			if full := b64tokenEnd(data, end); full > end {
 				// "Bearer eyJ…~junk": the whole credential, which will not parse.
 				dst = append(dst, Span{Start: j, End: full})
-				i = full
+				from, i = full, full
 				continue
 			}
 		}
@@ -101,22 +145,43 @@ func Extract(line []byte, dst []Span) []Span {
 	}
 }
 
-// indexJWTPrefix finds "eyJ" at or after i. It looks for the rare 'J'
-// and checks the two bytes before it: bytes.Index would stop at every 'e'
-// of the surrounding text.
-func indexJWTPrefix(line []byte, i int) int {
-	for j := i + 2; j < len(line); {
-		k := bytes.IndexByte(line[j:], 'J')
-		if k < 0 {
-			return -1
-		}
-		j += k
-		if line[j-1] == 'y' && line[j-2] == 'e' {
-			return j - 2
-		}
-		j++
+// gapStop is what the text between JWTs is searched for (scanLine): the
+// JWT prefix's rare 'J', the keywords' rare bytes, the newline, and the
+// bytes that make a line binary (NUL, anything over 0x7f).
+var gapStop = func() (t [256]bool) {
+	for _, c := range gapBytes {
+		t[c] = true
 	}
-	return -1
+	for c := 0x80; c < 0x100; c++ {
+		t[c] = true
+	}
+	return t
+}()
+
+// gapBytes are gapStop's ASCII bytes; the vector loop compares with each
+// (gapTables) and takes the bytes over 0x7f by their top bit.
+var gapBytes = [...]byte{'J', 'B', '_', '\n', 0}
+
+// gapTables is gapBytes as the vector loop loads them: each 32 times.
+var gapTables = func() (t [len(gapBytes)][32]byte) {
+	for i, c := range gapBytes {
+		for j := range t[i] {
+			t[i][j] = c
+		}
+	}
+	return t
+}()
+
+// gapNext returns the first position at or after i of a gapStop byte, or
+// len(line).
+func gapNext(line []byte, i int) int {
+	if len(line)-i >= 32 {
+		i = gapNextVector(line, i)
+	}
+	for i < len(line) && !gapStop[line[i]] {
+		i++
+	}
+	return i
 }
 
 // indexWord finds word at or after i, searching for its rarest byte
@@ -160,11 +225,22 @@ func bareJWT(end int, d *runDots) (int, bool) {
 // contextCandidates reports the values after "Bearer " and access_token
 // whose keyword lies in line[from:to]. Non-JWT values are appended to dst;
 // a value starting exactly at to (where a JWT starts) is only reported by
-// the returned bool, the caller handles the JWT.
-func contextCandidates(line []byte, from, to int, dst []Span) ([]Span, bool) {
+// the returned bool, the caller handles the JWT. firstB and firstU are
+// where the gap's first 'B' and '_' are (-1: there is none): a keyword
+// cannot start before its rare byte, so its search starts there, or not
+// at all.
+func contextCandidates(line []byte, from, to int, dst []Span, firstB, firstU int) ([]Span, bool) {
 	atJWT := false
 	for _, word := range [...][]byte{bearerWord, accessToken} {
-		i := from
+		i := max(from, firstB)
+		if word[0] != 'B' {
+			i = max(from, firstU-len("access"))
+			if firstU < 0 {
+				continue
+			}
+		} else if firstB < 0 {
+			continue
+		}
 		for {
 			at := indexWord(line[:to], i, word)
 			if at < 0 {

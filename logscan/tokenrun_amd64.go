@@ -19,3 +19,16 @@ func tokenRunVector(line []byte, i int, d *runDots) int {
 	}
 	return tokenRunAVX2(line, i, d)
 }
+
+// gapNextAVX2 advances i over whole 32-byte blocks without a gapStop byte
+// and stops at the first one or where fewer than 32 bytes are left.
+//
+//go:noescape
+func gapNextAVX2(line []byte, i int) int
+
+func gapNextVector(line []byte, i int) int {
+	if !haveAVX2 {
+		return i
+	}
+	return gapNextAVX2(line, i)
+}

@@ -115,3 +115,46 @@ done:
 	VZEROUPPER
 	MOVQ AX, ret+40(FP)
 	RET
+
+// func gapNextAVX2(line []byte, i int) int
+// The stop bytes are gapTables' five (extract.go) and any byte with its
+// top bit set, which VPMOVMSKB reads from the data itself.
+TEXT ·gapNextAVX2(SB), NOSPLIT, $0-40
+	MOVQ line_base+0(FP), SI
+	MOVQ line_len+8(FP), CX
+	MOVQ i+24(FP), AX
+	VMOVDQU ·gapTables+0(SB), Y6
+	VMOVDQU ·gapTables+32(SB), Y7
+	VMOVDQU ·gapTables+64(SB), Y8
+	VMOVDQU ·gapTables+96(SB), Y9
+	VMOVDQU ·gapTables+128(SB), Y10
+
+gaploop:
+	LEAQ 32(AX), DX
+	CMPQ DX, CX
+	JA   gapdone
+	VMOVDQU (SI)(AX*1), Y0
+	VPCMPEQB Y6, Y0, Y1
+	VPCMPEQB Y7, Y0, Y2
+	VPCMPEQB Y8, Y0, Y3
+	VPCMPEQB Y9, Y0, Y4
+	VPCMPEQB Y10, Y0, Y5
+	VPOR Y1, Y2, Y1
+	VPOR Y3, Y4, Y3
+	VPOR Y5, Y0, Y5
+	VPOR Y1, Y3, Y1
+	VPOR Y1, Y5, Y1
+	VPMOVMSKB Y1, BX
+	TESTL BX, BX
+	JNZ  gapfound
+	MOVQ DX, AX
+	JMP  gaploop
+
+gapfound:
+	BSFL BX, BX
+	ADDQ BX, AX
+
+gapdone:
+	VZEROUPPER
+	MOVQ AX, ret+32(FP)
+	RET

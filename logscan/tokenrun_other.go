@@ -5,3 +5,5 @@ package logscan
 var haveAVX2 = false
 
 func tokenRunVector(line []byte, i int, d *runDots) int { return i }
+
+func gapNextVector(line []byte, i int) int { return i }

@@ -83,29 +83,42 @@ func (w *worker) process(c chunk) {
 	ln := c.firstLine - 1
 	for len(data) > 0 {
 		ln++
-		var line []byte
-		if i := indexNL(data); i >= 0 {
-			line, data = data[:i], data[i+1:]
-		} else {
-			line, data = data, nil
-		}
-		if len(line) > MaxLine {
+		// The line is found by the extractor's own pass (scanLine), which
+		// looks no further than one byte past the longest line searched.
+		var n int
+		var plain bool
+		w.spans, n, plain = scanLine(data[:min(len(data), MaxLine+1)], w.spans[:0])
+		if n > MaxLine {
 			w.totals.SkippedTooLong++
+			if i := indexNL(data[n:]); i >= 0 {
+				data = data[n+i+1:]
+			} else {
+				data = nil
+			}
 			continue
 		}
-		if n := len(line); n > 0 && line[n-1] == '\r' {
-			line = line[:n-1]
+		line := data[:n]
+		if n < len(data) {
+			data = data[n+1:]
+		} else {
+			data = nil
 		}
-		w.spans = Extract(line, w.spans[:0])
+		if m := len(line); m > 0 && line[m-1] == '\r' {
+			line = line[:m-1]
+		}
 		if len(w.spans) == 0 {
 			// Binary lines without candidates cost nothing to skip; only
 			// lines that would contribute are checked.
-			if hasNUL(line) {
+			if !plain && hasNUL(line) {
 				w.totals.SkippedBinary++
 			}
 			continue
 		}
-		if !textOutside(line, w.spans) {
+		// A plain line is text (scanLine saw no NUL and nothing over 0x7f
+		// outside its JWTs); another is checked between its spans.
+		if plain {
+			sortSpans(w.spans)
+		} else if !textOutside(line, w.spans) {
 			w.totals.SkippedBinary++
 			continue
 		}
@@ -356,11 +369,7 @@ func hasNUL(b []byte) bool { return bytes.IndexByte(b, 0) >= 0 }
 // saw that spans are ASCII token characters, which are neither (a token
 // is most of a line). It sorts spans by position.
 func textOutside(line []byte, spans []Span) bool {
-	for i := 1; i < len(spans); i++ {
-		for j := i; j > 0 && spans[j].Start < spans[j-1].Start; j-- {
-			spans[j], spans[j-1] = spans[j-1], spans[j]
-		}
-	}
+	sortSpans(spans)
 	text := func(b []byte) bool { return !hasNUL(b) && utf8.Valid(b) }
 	at := 0
 	for _, sp := range spans {
@@ -370,6 +379,16 @@ func textOutside(line []byte, spans []Span) bool {
 		at = max(at, sp.End)
 	}
 	return text(line[at:])
+}
+
+// sortSpans orders a line's spans by position (an insertion sort: a line
+// has one or two).
+func sortSpans(spans []Span) {
+	for i := 1; i < len(spans); i++ {
+		for j := i; j > 0 && spans[j].Start < spans[j-1].Start; j-- {
+			spans[j], spans[j-1] = spans[j-1], spans[j]
+		}
+	}
 }
 
 // forget drops what the worker holds of entries (a spill frees them).

@@ -1,0 +1,146 @@
+package logscan
+
+import (
+	"bytes"
+	"slices"
+	"testing"
+	"unicode/utf8"
+)
+
+// referenceExtract is the extractor as it was before scanLine: on a line
+// already split and stripped of its '\r', "eyJ" found by bytes.Index and
+// each keyword searched for over its whole gap.
+func referenceExtract(line []byte) []Span {
+	var dst []Span
+	i := 0
+	for {
+		j := bytes.Index(line[i:], jwtPrefix)
+		if j < 0 {
+			j = len(line)
+		} else {
+			j += i
+		}
+		var ctxJWT bool
+		dst, ctxJWT = contextCandidates(line, i, j, dst, i, i+len("access"))
+		if j == len(line) {
+			return dst
+		}
+		var dots runDots
+		end := tokenRunTable(line, j+len(jwtPrefix), &dots)
+		i = end
+		if covered(dst, j) {
+			continue
+		}
+		if !ctxJWT && j > 0 && tokenChar[line[j-1]] && !afterPercentEscape(line, j) {
+			continue
+		}
+		if ctxJWT {
+			if full := b64tokenEnd(line, end); full > end {
+				dst = append(dst, Span{Start: j, End: full})
+				i = full
+				continue
+			}
+		}
+		e, ok := bareJWT(end, &dots)
+		if ok {
+			dst = append(dst, Span{Start: j, End: e, dots: [2]int32{int32(dots.at[0] - j), int32(dots.at[1] - j)}})
+		} else if ctxJWT {
+			dst = append(dst, Span{Start: j, End: e})
+		}
+	}
+}
+
+// checkScanLines walks data line by line as the worker does, and holds
+// scanLine to the reference: the same line end, the same spans in the same
+// order, and plain exactly when the line's bytes outside its bare JWT runs
+// hold no NUL and nothing over 0x7f (then the line is text).
+func checkScanLines(t *testing.T, data []byte) {
+	t.Helper()
+	for len(data) > 0 {
+		spans, n, plain := scanLine(data, nil)
+		want := bytes.IndexByte(data, '\n')
+		if want < 0 {
+			want = len(data)
+		}
+		if n != want {
+			t.Fatalf("scanLine(%q): line ends at %d, want %d", data, n, want)
+		}
+		line := bytes.TrimSuffix(data[:n], []byte{'\r'})
+		if ref := referenceExtract(line); !slices.Equal(spans, ref) {
+			t.Fatalf("scanLine(%q): spans %v, reference %v", line, spans, ref)
+		}
+		ascii := !bytes.ContainsFunc(data[:n], func(r rune) bool { return r == 0 || r >= utf8.RuneSelf })
+		if plain && !ascii {
+			t.Fatalf("scanLine(%q): plain, but the line has a NUL or a byte over 0x7f", line)
+		}
+		if ascii && !plain {
+			t.Fatalf("scanLine(%q): not plain, but the line is ASCII without NUL", line)
+		}
+		if plain && len(spans) > 0 && !textOutside(line, slices.Clone(spans)) {
+			t.Fatalf("scanLine(%q): plain, but not text outside %v", line, spans)
+		}
+		if n == len(data) {
+			return
+		}
+		data = data[n+1:]
+	}
+}
+
+func TestScanLineAgrees(t *testing.T) {
+	tok := fixtureToken(t, "15-tokenA-cc.jwt")
+	for _, s := range []string{
+		"Authorization: Bearer " + tok + "\r\nnext line eyJ" + tok[3:] + "\n",
+		"a\x00b Bearer " + tok + "\nx\xffy " + tok + " Bearer\n\n\r\n",
+		`{"client_ip":"1","access_token":"` + tok + `","b":"Bearer short"}` + "\n" + tok,
+		"access_token=abc~Bearer+" + tok + "\nBearer%20" + tok + "\r",
+		"ééé Bearer " + tok + " ünd access_token=" + tok + "~x\n",
+		tok + tok + "\n" + tok + "." + tok,
+		"Authorization: Bearer opaque\nHTTP_AUTHORIZATION=Bearer x\n",
+	} {
+		checkScanLines(t, []byte(s))
+		if haveAVX2 {
+			haveAVX2 = false
+			checkScanLines(t, []byte(s))
+			haveAVX2 = true
+		}
+	}
+}
+
+func FuzzScanLine(f *testing.F) {
+	tok := fixtureToken(f, "15-tokenA-cc.jwt")
+	for _, s := range []string{
+		"Authorization: Bearer " + tok + "\r\nnext " + tok, "a\x00b eyJa.b.c\n\xff Bearer " + tok,
+		`{"access_token":"` + tok + `"}` + "\n_B_J\n", "access_token=abc~Bearer+" + tok,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		checkScanLines(t, data)
+	})
+}
+
+func TestGapNextAgrees(t *testing.T) {
+	if !haveAVX2 {
+		t.Skip("no vector loop on this CPU")
+	}
+	for _, c := range []byte{'J', 'B', '_', '\n', 0, 0x80, 0xff, 'a', '.', '\r', 'I', 'A', '^', '`'} {
+		for size := 0; size < 100; size++ {
+			for at := 0; at <= size; at++ {
+				line := bytes.Repeat([]byte{'a'}, size)
+				if at < size {
+					line[at] = c
+				}
+				for from := 0; from <= min(size, 40); from += 7 {
+					got := gapNext(line, from)
+					want := from
+					for want < len(line) && !gapStop[line[want]] {
+						want++
+					}
+					if got != want {
+						t.Fatalf("gapNext(%q, %d) = %d, want %d", line, from, got, want)
+					}
+				}
+			}
+		}
+	}
+}
