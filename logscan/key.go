@@ -25,8 +25,8 @@ import (
 // the inputs are. A non-cryptographic hash such as hash/maphash gives no
 // such bound against chosen inputs; SHA-256 does but costs three times as
 // much per use on the hot path of a log where tokens repeat. Where the CPU
-// multiplies carry-less, the polynomial is summed by polyhash.go, eight
-// blocks at a time; elsewhere (and in FIPS 140 mode) the key is GMAC, the
+// multiplies carry-less, the polynomial is summed by polyhash.go, many
+// blocks to a reduction; elsewhere (and in FIPS 140 mode) the key is GMAC, the
 // same sum plus an AES block, from crypto/cipher. The point is drawn per
 // scan and the keys never leave the process (reports name tokens by
 // sha256), so GMAC's one nonce for every tag gives an observer nothing:

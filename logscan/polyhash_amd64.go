@@ -15,16 +15,17 @@ var (
 //go:noescape
 func polyBlocksPCLMUL(acc *[2]uint64, k *polyKey, blocks []byte)
 
-// polyGroupsVPCLMUL is polyBlocksPCLMUL for whole groups of eight blocks,
-// with 256-bit carry-less multiplies (two blocks each).
+// polyWideVPCLMUL is polyBlocksPCLMUL for whole pairs of blocks
+// (len(blocks) a multiple of 32), with 256-bit carry-less multiplies (two
+// blocks each) and one reduction per polyWide blocks.
 //
 //go:noescape
-func polyGroupsVPCLMUL(acc *[2]uint64, k *polyKey, blocks []byte)
+func polyWideVPCLMUL(acc *[2]uint64, k *polyKey, blocks []byte)
 
 func polyBlocks(acc *[2]uint64, k *polyKey, blocks []byte) {
 	if haveVPCLMUL {
-		n := len(blocks) &^ 127
-		polyGroupsVPCLMUL(acc, k, blocks[:n])
+		n := len(blocks) &^ 31
+		polyWideVPCLMUL(acc, k, blocks[:n])
 		blocks = blocks[n:]
 	}
 	if havePCLMUL {

@@ -96,30 +96,54 @@ mul:
 done:
 	RET
 
-// func polyGroupsVPCLMUL(acc *[2]uint64, k *polyKey, blocks []byte)
+// func polyWideVPCLMUL(acc *[2]uint64, k *polyKey, blocks []byte)
 //
-// polyBlocksPCLMUL for whole groups of eight blocks (len(blocks) a
-// multiple of 128), two blocks an instruction: each 256-bit register holds
-// two blocks, and two powers of H (polyKey.pairs: H^8 and H^7, H^6 and
-// H^5, …). The lanes' sums are added before the reduction.
-TEXT ·polyGroupsVPCLMUL(SB), NOSPLIT, $0-40
-	ARGS(7, ydone)          // the upper lane of Y0 is zero
-	VMOVDQU 128(R8), Y9      // H^8, H^7
-	VMOVDQU 160(R8), Y10     // H^6, H^5
-	VMOVDQU 192(R8), Y11     // H^4, H^3
-	VMOVDQU 224(R8), Y12     // H^2, H^1
+// polyBlocksPCLMUL for whole pairs of blocks (len(blocks) a multiple of
+// 32), up to polyWide blocks (32 pairs) to a reduction: the m blocks of a
+// run are multiplied by H^m … H^1, read two at a time from k.wide (which
+// starts at byte 128 of the key, H^64 first) from its (64-m)th entry on,
+// each 256-bit register holding two blocks and their two powers. No
+// product waits for another or for a reduction; the lanes' sums are added
+// before the one reduction.
+TEXT ·polyWideVPCLMUL(SB), NOSPLIT, $0-40
+	ARGS(5, wdone)          // CX: pairs; the upper lane of Y0 is zero
 
-ygroup:
+wrun:
+	MOVQ CX, DX              // this run's pairs: min(CX, 32)
+	CMPQ DX, $32
+	JBE  wsized
+	MOVQ $32, DX
+
+wsized:
+	SUBQ DX, CX
+	MOVQ $32, R9
+	SUBQ DX, R9
+	SHLQ $5, R9
+	LEAQ 128(R8)(R9*1), R9   // &k.wide[64-2*DX]: H^(2*DX) first
 	ZEROSUMS
 	VMOVDQU (SI), Y1
 	VPXOR Y0, Y1, Y1
-	YMULADD(Y9)
-	VMOVDQU 32(SI), Y1
-	YMULADD(Y10)
-	VMOVDQU 64(SI), Y1
-	YMULADD(Y11)
-	VMOVDQU 96(SI), Y1
-	YMULADD(Y12)
+	JMP  wmul
+
+wnext:
+	VMOVDQU (SI), Y1
+
+wmul:
+	VMOVDQU (R9), Y9
+	VPCLMULQDQ $0x00, Y9, Y1, Y5
+	VPXOR Y5, Y2, Y2
+	VPCLMULQDQ $0x11, Y9, Y1, Y6
+	VPXOR Y6, Y4, Y4
+	VPSHUFD $0x4e, Y1, Y7
+	VPXOR Y1, Y7, Y7         // a1+a0 in both halves
+	VPCLMULQDQ $0x00, 1024(R9), Y7, Y5 // (a1+a0)(h1+h0): k.wideMid
+	VPXOR Y5, Y3, Y3
+	ADDQ $32, SI
+	ADDQ $32, R9
+	DECQ DX
+	JNZ  wnext
+	VPXOR Y2, Y3, Y3         // the middle product less a1h1 and a0h0
+	VPXOR Y4, Y3, Y3
 	VEXTRACTI128 $1, Y2, X5
 	VPXOR X5, X2, X2
 	VEXTRACTI128 $1, Y3, X5
@@ -127,11 +151,10 @@ ygroup:
 	VEXTRACTI128 $1, Y4, X5
 	VPXOR X5, X4, X4
 	REDUCE
-	ADDQ $128, SI
-	DECQ CX
-	JNZ  ygroup
+	TESTQ CX, CX
+	JNZ  wrun
 	VMOVDQU X0, (DI)
 	VZEROUPPER
 
-ydone:
+wdone:
 	RET

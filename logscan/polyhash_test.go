@@ -51,8 +51,8 @@ func TestGFMul(t *testing.T) {
 
 func xor(a, b [2]uint64) [2]uint64 { return [2]uint64{a[0] ^ b[0], a[1] ^ b[1]} }
 
-// TestPolyKeyAgrees: the eight-block vector sum is the definition's value,
-// for every length around the block and group sizes.
+// TestPolyKeyAgrees: every path's sum is the definition's value, for every
+// length around the block, pair, group and polyWide run sizes.
 func TestPolyKeyAgrees(t *testing.T) {
 	if !havePCLMUL {
 		t.Log("no carry-less multiply on this CPU: the portable sum alone is checked")
@@ -65,11 +65,12 @@ func TestPolyKeyAgrees(t *testing.T) {
 		}
 		k := newPolyKey(secret)
 		h := k.powers[0]
-		b := make([]byte, r.IntN(1100))
+		b := make([]byte, r.IntN(3300))
 		for i := range b {
 			b[i] = byte(r.IntN(256))
 		}
-		for _, l := range []int{len(b), len(b) / 2, 0, 1, 15, 16, 17, 112, 113, 127, 128, 129, 255, 256, 257} {
+		for _, l := range []int{len(b), len(b) / 2, 0, 1, 15, 16, 17, 31, 32, 33, 112, 113, 127, 128, 129, 255, 256, 257,
+			1007, 1008, 1023, 1024, 1025, 1040, 1056, 2047, 2048, 2064, 3100} {
 			if l > len(b) {
 				continue
 			}
