@@ -145,29 +145,31 @@ func scanLine(data []byte, dst []Span) (_ []Span, n int, plain bool) {
 	}
 }
 
-// gapStop is what the text between JWTs is searched for (scanLine): the
-// JWT prefix's rare 'J', the keywords' rare bytes, the newline, and the
-// bytes that make a line binary (NUL, anything over 0x7f).
-var gapStop = func() (t [256]bool) {
-	for _, c := range gapBytes {
-		t[c] = true
-	}
-	for c := 0x80; c < 0x100; c++ {
-		t[c] = true
-	}
-	return t
-}()
-
-// gapBytes are gapStop's ASCII bytes; the vector loop compares with each
-// (gapTables) and takes the bytes over 0x7f by their top bit.
+// gapBytes are the ASCII bytes the text between JWTs is searched for
+// (scanLine): the JWT prefix's rare 'J', the keywords' rare bytes, the
+// newline, and NUL. Bytes over 0x7f stop the search too (they make a line
+// binary when they are not UTF-8).
 var gapBytes = [...]byte{'J', 'B', '_', '\n', 0}
 
-// gapTables is gapBytes as the vector loop loads them: each 32 times.
+// gapTables is gapBytes as the vector loop compares with them, each 32
+// times; it takes the bytes over 0x7f by their top bit.
 var gapTables = func() (t [len(gapBytes)][32]byte) {
 	for i, c := range gapBytes {
 		for j := range t[i] {
 			t[i][j] = c
 		}
+	}
+	return t
+}()
+
+// gapStop is the same set as the table loop looks it up, made from
+// gapTables so that both loops stop at the bytes the vector loop loads.
+var gapStop = func() (t [256]bool) {
+	for _, row := range gapTables {
+		t[row[0]] = true
+	}
+	for c := 0x80; c < 0x100; c++ {
+		t[c] = true
 	}
 	return t
 }()
