@@ -119,30 +119,37 @@ func scanLine(data []byte, dst []Span) (_ []Span, n int, plain bool) {
 		firstB, firstU = -1, -1
 		var dots runDots
 		end := tokenRun(data, j+len(jwtPrefix), &dots)
-		from, i = end, end
-		if covered(dst[first:], j) {
-			continue
-		}
-		if !ctxJWT && j > 0 && tokenChar[data[j-1]] && !afterPercentEscape(data, j) {
-			continue // inside a longer base64 blob: not a token boundary
-		}
-		if ctxJWT {
-			if full := b64tokenEnd(data, end); full > end {
-				// "Bearer eyJ…~junk": the whole credential, which will not parse.
-				dst = append(dst, Span{Start: j, End: full})
-				from, i = full, full
-				continue
-			}
-		}
-		e, ok := bareJWT(end, &dots)
-		if ok {
-			dst = append(dst, Span{Start: j, End: e, dots: [2]int32{int32(dots.at[0] - j), int32(dots.at[1] - j)}})
-		} else if ctxJWT {
-			// A mis-shaped JWT in a credential position is a malformed
-			// token, not noise; elsewhere it is ignored.
-			dst = append(dst, Span{Start: j, End: e})
+		dst, from = jwtCandidate(data, j, end, &dots, ctxJWT, dst, first)
+		i = from
+	}
+}
+
+// jwtCandidate is what the run of token bytes from a JWT prefix at j to
+// end (with dots) adds to dst, ctxJWT when a context's value starts at j;
+// first is where this line's spans start in dst. It returns dst and where
+// the search goes on.
+func jwtCandidate(line []byte, j, end int, dots *runDots, ctxJWT bool, dst []Span, first int) ([]Span, int) {
+	if covered(dst[first:], j) {
+		return dst, end
+	}
+	if !ctxJWT && j > 0 && tokenChar[line[j-1]] && !afterPercentEscape(line, j) {
+		return dst, end // inside a longer base64 blob: not a token boundary
+	}
+	if ctxJWT {
+		if full := b64tokenEnd(line, end); full > end {
+			// "Bearer eyJ…~junk": the whole credential, which will not parse.
+			return append(dst, Span{Start: j, End: full}), full
 		}
 	}
+	e, ok := bareJWT(end, dots)
+	if ok {
+		dst = append(dst, Span{Start: j, End: e, dots: [2]int32{int32(dots.at[0] - j), int32(dots.at[1] - j)}})
+	} else if ctxJWT {
+		// A mis-shaped JWT in a credential position is a malformed
+		// token, not noise; elsewhere it is ignored.
+		dst = append(dst, Span{Start: j, End: e})
+	}
+	return dst, end
 }
 
 // gapBytes are the ASCII bytes the text between JWTs is searched for

@@ -8,8 +8,9 @@ import (
 )
 
 // referenceExtract is the extractor as it was before scanLine: on a line
-// already split and stripped of its '\r', "eyJ" found by bytes.Index and
-// each keyword searched for over its whole gap.
+// already split and stripped of its '\r', "eyJ" found by bytes.Index, each
+// keyword searched for over its whole gap, the token run by the table
+// loop. What a JWT's run adds (jwtCandidate) is the one rule both call.
 func referenceExtract(line []byte) []Span {
 	var dst []Span
 	i := 0
@@ -27,26 +28,7 @@ func referenceExtract(line []byte) []Span {
 		}
 		var dots runDots
 		end := tokenRunTable(line, j+len(jwtPrefix), &dots)
-		i = end
-		if covered(dst, j) {
-			continue
-		}
-		if !ctxJWT && j > 0 && tokenChar[line[j-1]] && !afterPercentEscape(line, j) {
-			continue
-		}
-		if ctxJWT {
-			if full := b64tokenEnd(line, end); full > end {
-				dst = append(dst, Span{Start: j, End: full})
-				i = full
-				continue
-			}
-		}
-		e, ok := bareJWT(end, &dots)
-		if ok {
-			dst = append(dst, Span{Start: j, End: e, dots: [2]int32{int32(dots.at[0] - j), int32(dots.at[1] - j)}})
-		} else if ctxJWT {
-			dst = append(dst, Span{Start: j, End: e})
-		}
+		dst, i = jwtCandidate(line, j, end, &dots, ctxJWT, dst, 0)
 	}
 }
 
