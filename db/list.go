@@ -48,6 +48,7 @@ func (s *Store) ListConsumers(ctx context.Context, f ListFilter, fn func(*Consum
 	where, args := s.listWhere(f)
 	after := f.AfterID
 	remaining := f.Limit
+	owners := map[int64]string{} // names already read, for the pages after
 	for {
 		n := pageSize
 		if f.Limit > 0 && remaining < n {
@@ -69,7 +70,7 @@ func (s *Store) ListConsumers(ctx context.Context, f ListFilter, fn func(*Consum
 		if err != nil {
 			return err
 		}
-		if err := s.nameOwners(ctx, page); err != nil {
+		if err := s.nameOwners(ctx, page, owners); err != nil {
 			return err
 		}
 		for _, c := range page {
@@ -141,17 +142,26 @@ func (s *Store) queryConsumers(ctx context.Context, brief bool, q string, args .
 	return out, rows.Err()
 }
 
-func (s *Store) nameOwners(ctx context.Context, cs []*Consumer) error {
-	ids := make([]int64, len(cs))
-	for i, c := range cs {
-		ids[i] = c.OwnerID
+// nameOwners sets the owners' names of a page of consumers. known holds
+// the names read for the pages before (an owner not found is there as "",
+// as shown): only owners new to the listing are read, so a listing of
+// every consumer reads each owner's name once, not once a page.
+func (s *Store) nameOwners(ctx context.Context, cs []*Consumer, known map[int64]string) error {
+	var ids []int64
+	for _, c := range cs {
+		if _, ok := known[c.OwnerID]; !ok {
+			ids = append(ids, c.OwnerID)
+		}
 	}
 	names, err := s.ownerNames(ctx, ids)
 	if err != nil {
 		return err
 	}
+	for _, id := range ids {
+		known[id] = names[id]
+	}
 	for _, c := range cs {
-		c.OwnerName = names[c.OwnerID]
+		c.OwnerName = known[c.OwnerID]
 	}
 	return nil
 }

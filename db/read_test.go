@@ -346,3 +346,47 @@ func TestCountConsumersAgreesWithList(t *testing.T) {
 		})
 	}
 }
+
+// TestListNamesOwnersOnEveryPage: a listing longer than a page names each
+// consumer's owner on every page, the owners read on an earlier page (and
+// one that has no name) included.
+func TestListNamesOwnersOnEveryPage(t *testing.T) {
+	for _, eng := range engines(t) {
+		t.Run(eng.name, func(t *testing.T) {
+			s := eng.load(t, dumpE2, "")
+			addConsumerF(t, s)
+			ctx := context.Background()
+			c, err := s.ConsumerByKey(ctx, keyC)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := map[int64]string{3: "Dev User", c.OwnerID: "Admin", 424242: ""}
+			owners := []int64{3, c.OwnerID, 424242}
+			const n = 2*pageSize + 50
+			for from := 0; from < n; from += 100 {
+				var rows []string
+				for i := from; i < min(from+100, n); i++ {
+					rows = append(rows, fmt.Sprintf(`(%d,'%032x','Paged App %d',%d,'1.0','https://tool.example.org/cb','0','d','dev@example.org',NULL,1,0,'*','["useoauth"]','20261122090820','','','{}',1,'20261122090825',0,2,'["client_credentials"]',1)`,
+						100+i, 100+i, i, owners[i%len(owners)]))
+				}
+				exec(t, s, "INSERT INTO "+s.T("oauth_registered_consumer")+" VALUES "+strings.Join(rows, ","))
+			}
+			paged := 0
+			if err := s.ListConsumers(ctx, ListFilter{IncludeSuppressed: true, Brief: true}, func(c *Consumer) error {
+				if !strings.HasPrefix(c.Name, "Paged App ") {
+					return nil
+				}
+				paged++
+				if name, ok := want[c.OwnerID]; !ok || c.OwnerName != name {
+					t.Errorf("consumer %d, owner %d: named %q, want %q", c.ID, c.OwnerID, c.OwnerName, name)
+				}
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if paged != n {
+				t.Errorf("listed %d of the %d paged consumers", paged, n)
+			}
+		})
+	}
+}
