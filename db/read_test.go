@@ -14,6 +14,19 @@ import (
 	"github.com/mwoauth/mwoauth/mediawiki"
 )
 
+// onRealRows runs fn on every engine against the real wiki's rows
+// (dumpE2) and consumer F.
+func onRealRows(t *testing.T, fn func(t *testing.T, s *Store)) {
+	t.Helper()
+	for _, eng := range engines(t) {
+		t.Run(eng.name, func(t *testing.T) {
+			s := eng.load(t, dumpE2, "")
+			addConsumerF(t, s)
+			fn(t, s)
+		})
+	}
+}
+
 func keys(t *testing.T, s *Store, f ListFilter) []string {
 	t.Helper()
 	var out []string
@@ -30,95 +43,91 @@ func keys(t *testing.T, s *Store, f ListFilter) []string {
 // object, back-compat names, owners named from actor (the dumps have no
 // user rows), tokens and acceptances, log history.
 func TestReadRealRows(t *testing.T) {
-	for _, eng := range engines(t) {
-		t.Run(eng.name, func(t *testing.T) {
-			s := eng.load(t, dumpE2, "")
-			addConsumerF(t, s)
-			ctx := context.Background()
+	onRealRows(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
 
-			c, err := s.ConsumerByKey(ctx, keyC)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if strings.Join(c.Grants, ",") != "basic,editpage" || !c.GrantsStoredAsObject || c.OwnerName != "Admin" ||
-				c.OAuthVersion != 1 || !c.CallbackIsPrefix || !c.HasSecret || c.HasRSAKey || c.Registration != "20261122090649" {
-				t.Errorf("consumer C = %+v", c)
-			}
-			ce, _ := s.consumerByID(ctx, 5)
-			if ce.Key != keyE || ce.Stage != mediawiki.StageDisabled || !ce.Deleted || strings.Join(ce.OAuth2AllowedGrants, ",") != "client_credentials" ||
-				string(ce.Restrictions) != `{"IPAddresses":["0.0.0.0/0","::/0"]}` {
-				t.Errorf("consumer E = %+v", ce)
-			}
-			f, _ := s.ConsumerByKey(ctx, keyF)
-			if f.OwnerName != "Dev User" {
-				t.Errorf("F owner = %q", f.OwnerName)
-			}
+		c, err := s.ConsumerByKey(ctx, keyC)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Join(c.Grants, ",") != "basic,editpage" || !c.GrantsStoredAsObject || c.OwnerName != "Admin" ||
+			c.OAuthVersion != 1 || !c.CallbackIsPrefix || !c.HasSecret || c.HasRSAKey || c.Registration != "20261122090649" {
+			t.Errorf("consumer C = %+v", c)
+		}
+		ce, _ := s.consumerByID(ctx, 5)
+		if ce.Key != keyE || ce.Stage != mediawiki.StageDisabled || !ce.Deleted || strings.Join(ce.OAuth2AllowedGrants, ",") != "client_credentials" ||
+			string(ce.Restrictions) != `{"IPAddresses":["0.0.0.0/0","::/0"]}` {
+			t.Errorf("consumer E = %+v", ce)
+		}
+		f, _ := s.ConsumerByKey(ctx, keyF)
+		if f.OwnerName != "Dev User" {
+			t.Errorf("F owner = %q", f.OwnerName)
+		}
 
-			// Every consumer, suppressed hidden by default.
-			if got := keys(t, s, ListFilter{}); strings.Join(got, ",") != strings.Join([]string{keyC, keyA, keyB, keyD, keyF}, ",") {
-				t.Errorf("list = %v", got)
-			}
-			if got := keys(t, s, ListFilter{IncludeSuppressed: true, Stages: []int{mediawiki.StageDisabled}}); strings.Join(got, ",") != keyE {
-				t.Errorf("disabled = %v", got)
-			}
-			if got := keys(t, s, ListFilter{Grant: "basic", OAuthVersion: 1}); strings.Join(got, ",") != keyC {
-				t.Errorf("basic oauth1 = %v", got)
-			}
-			if got := keys(t, s, ListFilter{Grant: "highvolume"}); strings.Join(got, ",") != keyA {
-				t.Errorf("highvolume = %v", got)
-			}
-			yes := true
-			if got := keys(t, s, ListFilter{OwnerOnly: &yes}); strings.Join(got, ",") != keyB {
-				t.Errorf("owner-only = %v", got)
-			}
-			if got := keys(t, s, ListFilter{OwnerID: 3}); strings.Join(got, ",") != keyF {
-				t.Errorf("owner 3 = %v", got)
-			}
-			if got := keys(t, s, ListFilter{Search: "suppress", IncludeSuppressed: true}); strings.Join(got, ",") != keyE {
-				t.Errorf("search = %v", got)
-			}
-			if got := keys(t, s, ListFilter{Search: "42653E"}); strings.Join(got, ",") != keyB {
-				t.Errorf("key search = %v", got)
-			}
-			if got := keys(t, s, ListFilter{RegisteredSince: "20261122090729", RegisteredBefore: "20261122090737"}); strings.Join(got, ",") != keyB+","+keyD {
-				t.Errorf("registered window = %v", got)
-			}
-			if got := keys(t, s, ListFilter{AfterID: 2, Limit: 2}); strings.Join(got, ",") != keyB+","+keyD {
-				t.Errorf("page = %v", got)
-			}
-			if id, name, err := s.UserIDByName(ctx, "dev_User"); err != nil || id != 3 || name != "Dev User" {
-				t.Errorf("UserIDByName = %d %q %v", id, name, err)
-			}
-			if _, _, err := s.UserIDByName(ctx, "MediaWiki default "); err != nil {
-				t.Errorf("UserIDByName(MediaWiki default): %v", err)
-			}
+		// Every consumer, suppressed hidden by default.
+		if got := keys(t, s, ListFilter{}); strings.Join(got, ",") != strings.Join([]string{keyC, keyA, keyB, keyD, keyF}, ",") {
+			t.Errorf("list = %v", got)
+		}
+		if got := keys(t, s, ListFilter{IncludeSuppressed: true, Stages: []int{mediawiki.StageDisabled}}); strings.Join(got, ",") != keyE {
+			t.Errorf("disabled = %v", got)
+		}
+		if got := keys(t, s, ListFilter{Grant: "basic", OAuthVersion: 1}); strings.Join(got, ",") != keyC {
+			t.Errorf("basic oauth1 = %v", got)
+		}
+		if got := keys(t, s, ListFilter{Grant: "highvolume"}); strings.Join(got, ",") != keyA {
+			t.Errorf("highvolume = %v", got)
+		}
+		yes := true
+		if got := keys(t, s, ListFilter{OwnerOnly: &yes}); strings.Join(got, ",") != keyB {
+			t.Errorf("owner-only = %v", got)
+		}
+		if got := keys(t, s, ListFilter{OwnerID: 3}); strings.Join(got, ",") != keyF {
+			t.Errorf("owner 3 = %v", got)
+		}
+		if got := keys(t, s, ListFilter{Search: "suppress", IncludeSuppressed: true}); strings.Join(got, ",") != keyE {
+			t.Errorf("search = %v", got)
+		}
+		if got := keys(t, s, ListFilter{Search: "42653E"}); strings.Join(got, ",") != keyB {
+			t.Errorf("key search = %v", got)
+		}
+		if got := keys(t, s, ListFilter{RegisteredSince: "20261122090729", RegisteredBefore: "20261122090737"}); strings.Join(got, ",") != keyB+","+keyD {
+			t.Errorf("registered window = %v", got)
+		}
+		if got := keys(t, s, ListFilter{AfterID: 2, Limit: 2}); strings.Join(got, ",") != keyB+","+keyD {
+			t.Errorf("page = %v", got)
+		}
+		if id, name, err := s.UserIDByName(ctx, "dev_User"); err != nil || id != 3 || name != "Dev User" {
+			t.Errorf("UserIDByName = %d %q %v", id, name, err)
+		}
+		if _, _, err := s.UserIDByName(ctx, "MediaWiki default "); err != nil {
+			t.Errorf("UserIDByName(MediaWiki default): %v", err)
+		}
 
-			// Token rows and acceptances.
-			tok, err := s.AccessTokenByJTI(ctx, "f356730fe4cab73257f2c1d06545cdc9cc2c9f6af99855da3c9947bfb7815de9f4f7ce3597a369bc")
-			if err != nil || tok.Expires != "30261122090729" || tok.AcceptanceID != 1 || tok.Revoked {
-				t.Fatalf("token = %+v, %v", tok, err)
-			}
-			if _, err := s.AccessTokenByJTI(ctx, "nope"); !errors.Is(err, ErrNotFound) {
-				t.Errorf("unknown jti: %v", err)
-			}
-			a, err := s.AcceptanceByID(ctx, 1)
-			if err != nil || a.ConsumerID != 3 || a.UserName != "Admin" || strings.Join(a.Grants, ",") != "basic,editpage" || a.Wiki != "*" {
-				t.Errorf("acceptance = %+v, %v", a, err)
-			}
-			acc, _ := s.AcceptancesByWiki(ctx, 3)
-			if len(acc) != 1 || acc[0] != (AcceptanceCount{Wiki: "*", Count: 1}) {
-				t.Errorf("acceptances = %+v", acc)
-			}
+		// Token rows and acceptances.
+		tok, err := s.AccessTokenByJTI(ctx, "f356730fe4cab73257f2c1d06545cdc9cc2c9f6af99855da3c9947bfb7815de9f4f7ce3597a369bc")
+		if err != nil || tok.Expires != "30261122090729" || tok.AcceptanceID != 1 || tok.Revoked {
+			t.Fatalf("token = %+v, %v", tok, err)
+		}
+		if _, err := s.AccessTokenByJTI(ctx, "nope"); !errors.Is(err, ErrNotFound) {
+			t.Errorf("unknown jti: %v", err)
+		}
+		a, err := s.AcceptanceByID(ctx, 1)
+		if err != nil || a.ConsumerID != 3 || a.UserName != "Admin" || strings.Join(a.Grants, ",") != "basic,editpage" || a.Wiki != "*" {
+			t.Errorf("acceptance = %+v, %v", a, err)
+		}
+		acc, _ := s.AcceptancesByWiki(ctx, 3)
+		if len(acc) != 1 || acc[0] != (AcceptanceCount{Wiki: "*", Count: 1}) {
+			t.Errorf("acceptances = %+v", acc)
+		}
 
-			hist, err := s.LogHistory(ctx, keyE)
-			if err != nil || len(hist) != 3 || hist[2].Action != "disable" || hist[2].Comment != "E2E disable and suppress test" || hist[2].Performer != "Admin" {
-				t.Errorf("history = %+v, %v", hist, err)
-			}
-			if n, ok, err := s.TaggedEdits(ctx, 2); err != nil || (eng.name == "sqlite") != ok || n != 0 {
-				t.Errorf("tagged edits: %d %v %v", n, ok, err)
-			}
-		})
-	}
+		hist, err := s.LogHistory(ctx, keyE)
+		if err != nil || len(hist) != 3 || hist[2].Action != "disable" || hist[2].Comment != "E2E disable and suppress test" || hist[2].Performer != "Admin" {
+			t.Errorf("history = %+v, %v", hist, err)
+		}
+		if n, ok, err := s.TaggedEdits(ctx, 2); err != nil || (s.Dialect == SQLite) != ok || n != 0 {
+			t.Errorf("tagged edits: %d %v %v", n, ok, err)
+		}
+	})
 }
 
 // TestUsableBy follows Consumer::isUsableBy.
@@ -316,77 +325,69 @@ func columnsByTable(sqlText string) map[string][]string {
 // ListConsumers lists, for the same filters, on every page; OnlySuppressed
 // is what a listing without IncludeSuppressed hides.
 func TestCountConsumersAgreesWithList(t *testing.T) {
-	for _, eng := range engines(t) {
-		t.Run(eng.name, func(t *testing.T) {
-			s := eng.load(t, dumpE2, "")
-			addConsumerF(t, s)
-			ctx := context.Background()
-			yes := true
-			for _, f := range []ListFilter{{}, {IncludeSuppressed: true}, {OnlySuppressed: true}, {Stages: []int{mediawiki.StageDisabled}, OnlySuppressed: true},
-				{Grant: "basic", OnlySuppressed: true}, {Grant: "basic"}, {OwnerOnly: &yes, IncludeSuppressed: true}, {Search: "suppress", OnlySuppressed: true},
-				{AfterID: 3, Limit: 1, OnlySuppressed: true}} {
-				n, err := s.CountConsumers(ctx, f)
-				if err != nil {
-					t.Fatal(err)
-				}
-				all := f
-				all.AfterID, all.Limit = 0, 0
-				listed := keys(t, s, all)
-				if int(n) != len(listed) {
-					t.Errorf("%+v: count %d, list %v", f, n, listed)
-				}
-				if f.OnlySuppressed {
-					hidden := len(keys(t, s, ListFilter{Stages: f.Stages, Grant: f.Grant, Search: f.Search, IncludeSuppressed: true})) -
-						len(keys(t, s, ListFilter{Stages: f.Stages, Grant: f.Grant, Search: f.Search}))
-					if int(n) != hidden {
-						t.Errorf("%+v: %d suppressed, but the listing hides %d", f, n, hidden)
-					}
+	onRealRows(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		yes := true
+		for _, f := range []ListFilter{{}, {IncludeSuppressed: true}, {OnlySuppressed: true}, {Stages: []int{mediawiki.StageDisabled}, OnlySuppressed: true},
+			{Grant: "basic", OnlySuppressed: true}, {Grant: "basic"}, {OwnerOnly: &yes, IncludeSuppressed: true}, {Search: "suppress", OnlySuppressed: true},
+			{AfterID: 3, Limit: 1, OnlySuppressed: true}} {
+			n, err := s.CountConsumers(ctx, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			all := f
+			all.AfterID, all.Limit = 0, 0
+			listed := keys(t, s, all)
+			if int(n) != len(listed) {
+				t.Errorf("%+v: count %d, list %v", f, n, listed)
+			}
+			if f.OnlySuppressed {
+				hidden := len(keys(t, s, ListFilter{Stages: f.Stages, Grant: f.Grant, Search: f.Search, IncludeSuppressed: true})) -
+					len(keys(t, s, ListFilter{Stages: f.Stages, Grant: f.Grant, Search: f.Search}))
+				if int(n) != hidden {
+					t.Errorf("%+v: %d suppressed, but the listing hides %d", f, n, hidden)
 				}
 			}
-		})
-	}
+		}
+	})
 }
 
 // TestListNamesOwnersOnEveryPage: a listing longer than a page names each
 // consumer's owner on every page, the owners read on an earlier page (and
 // one that has no name) included.
 func TestListNamesOwnersOnEveryPage(t *testing.T) {
-	for _, eng := range engines(t) {
-		t.Run(eng.name, func(t *testing.T) {
-			s := eng.load(t, dumpE2, "")
-			addConsumerF(t, s)
-			ctx := context.Background()
-			c, err := s.ConsumerByKey(ctx, keyC)
-			if err != nil {
-				t.Fatal(err)
+	onRealRows(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		c, err := s.ConsumerByKey(ctx, keyC)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[int64]string{3: "Dev User", c.OwnerID: "Admin", 424242: ""}
+		owners := []int64{3, c.OwnerID, 424242}
+		const n = 2*pageSize + 50
+		for from := 0; from < n; from += 100 {
+			var rows []string
+			for i := from; i < min(from+100, n); i++ {
+				rows = append(rows, fmt.Sprintf(`(%d,'%032x','Paged App %d',%d,'1.0','https://tool.example.org/cb','0','d','dev@example.org',NULL,1,0,'*','["useoauth"]','20261122090820','','','{}',1,'20261122090825',0,2,'["client_credentials"]',1)`,
+					100+i, 100+i, i, owners[i%len(owners)]))
 			}
-			want := map[int64]string{3: "Dev User", c.OwnerID: "Admin", 424242: ""}
-			owners := []int64{3, c.OwnerID, 424242}
-			const n = 2*pageSize + 50
-			for from := 0; from < n; from += 100 {
-				var rows []string
-				for i := from; i < min(from+100, n); i++ {
-					rows = append(rows, fmt.Sprintf(`(%d,'%032x','Paged App %d',%d,'1.0','https://tool.example.org/cb','0','d','dev@example.org',NULL,1,0,'*','["useoauth"]','20261122090820','','','{}',1,'20261122090825',0,2,'["client_credentials"]',1)`,
-						100+i, 100+i, i, owners[i%len(owners)]))
-				}
-				exec(t, s, "INSERT INTO "+s.T("oauth_registered_consumer")+" VALUES "+strings.Join(rows, ","))
-			}
-			paged := 0
-			if err := s.ListConsumers(ctx, ListFilter{IncludeSuppressed: true, Brief: true}, func(c *Consumer) error {
-				if !strings.HasPrefix(c.Name, "Paged App ") {
-					return nil
-				}
-				paged++
-				if name, ok := want[c.OwnerID]; !ok || c.OwnerName != name {
-					t.Errorf("consumer %d, owner %d: named %q, want %q", c.ID, c.OwnerID, c.OwnerName, name)
-				}
+			exec(t, s, "INSERT INTO "+s.T("oauth_registered_consumer")+" VALUES "+strings.Join(rows, ","))
+		}
+		paged := 0
+		if err := s.ListConsumers(ctx, ListFilter{IncludeSuppressed: true, Brief: true}, func(c *Consumer) error {
+			if !strings.HasPrefix(c.Name, "Paged App ") {
 				return nil
-			}); err != nil {
-				t.Fatal(err)
 			}
-			if paged != n {
-				t.Errorf("listed %d of the %d paged consumers", paged, n)
+			paged++
+			if name, ok := want[c.OwnerID]; !ok || c.OwnerName != name {
+				t.Errorf("consumer %d, owner %d: named %q, want %q", c.ID, c.OwnerID, c.OwnerName, name)
 			}
-		})
-	}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if paged != n {
+			t.Errorf("listed %d of the %d paged consumers", paged, n)
+		}
+	})
 }
