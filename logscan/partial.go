@@ -46,11 +46,6 @@ type wireTotals struct {
 	Verdicts map[string]wireSpan `json:"verdicts"` // first and last use per verdict
 }
 
-type wireSpan struct {
-	First wireSighting `json:"first"`
-	Last  wireSighting `json:"last"`
-}
-
 type partialLine struct {
 	Token    *wireRecord      `json:"token,omitempty"`
 	Consumer *ConsumerSummary `json:"consumer,omitempty"`
@@ -66,7 +61,7 @@ func (t *totals) wire() wireTotals {
 	w := wireTotals{LineCounts: t.LineCounts, Verdicts: map[string]wireSpan{}}
 	for c := 0; c < nClasses; c++ {
 		if t.vFirst[c] != maxPos {
-			w.Verdicts[jwtutil.Class(c).String()] = wireSpan{toWireSighting(t.vFirst[c], t.vFirstT[c]), toWireSighting(t.vLast[c], t.vLastT[c])}
+			w.Verdicts[jwtutil.Class(c).String()] = toWireSpan(t.vFirst[c], t.vFirstT[c], t.vLast[c], t.vLastT[c])
 		}
 	}
 	return w
@@ -86,10 +81,7 @@ func (w *wireTotals) totals(files int32) (totals, error) {
 			return t, fmt.Errorf("unknown verdict %q in totals", name)
 		}
 		var err error
-		if t.vFirst[c], t.vFirstT[c], err = sp.First.check(files); err != nil {
-			return t, fmt.Errorf("totals %s: %w", name, err)
-		}
-		if t.vLast[c], t.vLastT[c], err = sp.Last.check(files); err != nil {
+		if t.vFirst[c], t.vFirstT[c], t.vLast[c], t.vLastT[c], err = sp.check(files); err != nil {
 			return t, fmt.Errorf("totals %s: %w", name, err)
 		}
 	}

@@ -157,19 +157,28 @@ func TestMergeRefuses(t *testing.T) {
 	lines := strings.SplitAfter(string(good), "\n")
 	later := o
 	later.At = later.At.Add(1)
+	// lateFirst moves the first span in line i of the partial past its
+	// last sighting: i 0 is the header's totals, 1 the first token.
+	lateFirst := func(i int) string {
+		l := append([]string(nil), lines...)
+		l[i] = strings.Replace(l[i], `"first":{"file":0,"line":`, `"first":{"file":0,"line":99999999`, 1)
+		return strings.Join(l, "")
+	}
 	cases := map[string]struct {
 		in   []string
 		want string
 	}{
-		"empty":         {[]string{""}, "p0:1: no partial in the input"},
-		"a log":         {[]string{string(g.log[:2000])}, "p0:1: not a partial"},
-		"version 2":     {[]string{strings.Replace(string(good), `{"mwoauth_scan_partial":1`, `{"mwoauth_scan_partial":2`, 1)}, "partial format version 2; this mwoauth reads version 1"},
-		"truncated":     {[]string{strings.Join(lines[:len(lines)-3], "")}, "ends without its end line"},
-		"count off":     {[]string{strings.Replace(string(good), `"count":`, `"count":1`, 1)}, "is not the sum of the uses"},
-		"unknown field": {[]string{strings.Replace(string(good), `{"token":{`, `{"token":{"x":1,`, 1)}, `unknown field "x"`},
-		"end off":       {[]string{strings.Replace(string(good), `{"end":{"tokens":`, `{"end":{"tokens":9`, 1)}, "the end line counts"},
-		"other --at":    {[]string{string(good), string(scanToPartial(t, later, "b", shards(g.log, 4)[1]))}, "p1:1: judged otherwise than the partials before it: judged_at"},
-		"bad file":      {[]string{strings.Replace(string(good), `"first":{"file":0`, `"first":{"file":7`, 1)}, "file 7: there are 1"},
+		"empty":                         {[]string{""}, "p0:1: no partial in the input"},
+		"a log":                         {[]string{string(g.log[:2000])}, "p0:1: not a partial"},
+		"version 2":                     {[]string{strings.Replace(string(good), `{"mwoauth_scan_partial":1`, `{"mwoauth_scan_partial":2`, 1)}, "partial format version 2; this mwoauth reads version 1"},
+		"truncated":                     {[]string{strings.Join(lines[:len(lines)-3], "")}, "ends without its end line"},
+		"count off":                     {[]string{strings.Replace(string(good), `"count":`, `"count":1`, 1)}, "is not the sum of the uses"},
+		"unknown field":                 {[]string{strings.Replace(string(good), `{"token":{`, `{"token":{"x":1,`, 1)}, `unknown field "x"`},
+		"end off":                       {[]string{strings.Replace(string(good), `{"end":{"tokens":`, `{"end":{"tokens":9`, 1)}, "the end line counts"},
+		"other --at":                    {[]string{string(good), string(scanToPartial(t, later, "b", shards(g.log, 4)[1]))}, "p1:1: judged otherwise than the partials before it: judged_at"},
+		"bad file":                      {[]string{strings.Replace(string(good), `"first":{"file":0`, `"first":{"file":7`, 1)}, "file 7: there are 1"},
+		"verdict ends before it starts": {[]string{lateFirst(0)}, "p0:1: totals expired: last sighting before the first"},
+		"token ends before it starts":   {[]string{lateFirst(1)}, "p0:2: token: last sighting before the first"},
 	}
 	for name, c := range cases {
 		var in [][]byte

@@ -110,14 +110,13 @@ var byFirstSeen = &codec[record]{cmp: cmpFirstSeen, size: (*record).size, enc: a
 // The record's JSON form, in spill runs and (as the member "token") in
 // partials; docs: the partial format in "mwoauth token scan merge --help".
 type wireRecord struct {
-	ID        string            `json:"id"` // 64 hex digits
-	JTI       string            `json:"jti"`
-	Aud       string            `json:"aud"`
-	Sub       string            `json:"sub"`
-	Count     int64             `json:"count"`
-	Uses      map[string]int64  `json:"uses"`
-	First     wireSighting      `json:"first"`
-	Last      wireSighting      `json:"last"`
+	ID    string           `json:"id"` // 64 hex digits
+	JTI   string           `json:"jti"`
+	Aud   string           `json:"aud"`
+	Sub   string           `json:"sub"`
+	Count int64            `json:"count"`
+	Uses  map[string]int64 `json:"uses"`
+	wireSpan
 	Details   map[string]string `json:"details,omitempty"`
 	MediaWiki *MediaWikiRef     `json:"mediawiki,omitempty"`
 	TokenRow  *TokenRowRef      `json:"token_row,omitempty"`
@@ -131,6 +130,42 @@ type wireSighting struct {
 	Line int64  `json:"line"`
 	Sec  *int64 `json:"sec,omitempty"`
 	Usec int32  `json:"usec,omitempty"`
+}
+
+// wireSpan is where something was first and last seen: a token, a
+// consumer or a verdict, in spill runs and partials. Embedded, so that its
+// members stand where "first" and "last" always stood.
+type wireSpan struct {
+	First wireSighting `json:"first"`
+	Last  wireSighting `json:"last"`
+}
+
+func toWireSpan(first pos, firstT jwtutil.NumericDate, last pos, lastT jwtutil.NumericDate) wireSpan {
+	return wireSpan{First: toWireSighting(first, firstT), Last: toWireSighting(last, lastT)}
+}
+
+// sightings is the span as it was written, unchecked: for spill runs,
+// which this scan wrote itself.
+func (sp wireSpan) sightings() (first pos, firstT jwtutil.NumericDate, last pos, lastT jwtutil.NumericDate) {
+	first, firstT = sp.First.sighting()
+	last, lastT = sp.Last.sighting()
+	return first, firstT, last, lastT
+}
+
+// check is the span read from a partial, which anyone may have written:
+// both sightings in the partial's files, and the last not before the
+// first.
+func (sp wireSpan) check(files int32) (first pos, firstT jwtutil.NumericDate, last pos, lastT jwtutil.NumericDate, err error) {
+	if first, firstT, err = sp.First.check(files); err != nil {
+		return first, firstT, last, lastT, fmt.Errorf("first: %w", err)
+	}
+	if last, lastT, err = sp.Last.check(files); err != nil {
+		return first, firstT, last, lastT, fmt.Errorf("last: %w", err)
+	}
+	if last.less(first) {
+		return first, firstT, last, lastT, fmt.Errorf("last sighting before the first")
+	}
+	return first, firstT, last, lastT, nil
 }
 
 func toWireSighting(p pos, t jwtutil.NumericDate) wireSighting {
@@ -152,7 +187,7 @@ func (w wireSighting) sighting() (pos, jwtutil.NumericDate) {
 
 func (r *record) wire() *wireRecord {
 	w := &wireRecord{ID: hex.EncodeToString(r.ident[:]), JTI: r.jti, Aud: r.aud, Sub: r.sub, Count: r.count,
-		Uses: map[string]int64{}, First: toWireSighting(r.first, r.firstT), Last: toWireSighting(r.last, r.lastT),
+		Uses: map[string]int64{}, wireSpan: toWireSpan(r.first, r.firstT, r.last, r.lastT),
 		MediaWiki: r.mw, TokenRow: r.tokenRow, Consumer: r.consumer}
 	for c, n := range r.byClass {
 		if n > 0 {
@@ -233,14 +268,8 @@ func (w *wireRecord) record(r *record, files int32) error {
 		r.details[c] = d
 	}
 	var err error
-	if r.first, r.firstT, err = w.First.check(files); err != nil {
-		return fmt.Errorf("first: %w", err)
-	}
-	if r.last, r.lastT, err = w.Last.check(files); err != nil {
-		return fmt.Errorf("last: %w", err)
-	}
-	if r.last.less(r.first) {
-		return fmt.Errorf("last sighting before the first")
+	if r.first, r.firstT, r.last, r.lastT, err = w.check(files); err != nil {
+		return err
 	}
 	if m := r.mw; m != nil && m.User != nil && m.User.Source == "" {
 		return fmt.Errorf("mediawiki.user without a source")

@@ -322,13 +322,12 @@ type consWire struct {
 	TokensBy    [nClasses]int   `json:"tokens_by"`
 	UsesBy      [nClasses]int64 `json:"uses_by"`
 	UsesByFound [nClasses]bool  `json:"uses_by_found"`
-	First       wireSighting    `json:"first"`
-	Last        wireSighting    `json:"last"`
+	wireSpan
 }
 
 func appendConsJSON(b []byte, a *consAcc) []byte {
 	out, err := json.Marshal(consWire{Aud: a.Aud, Consumer: a.Consumer, Tokens: a.Tokens, Uses: a.Uses, TokensBy: a.TokensBy,
-		UsesBy: a.UsesBy, UsesByFound: a.UsesByFound, First: toWireSighting(a.first, a.firstT), Last: toWireSighting(a.last, a.lastT)})
+		UsesBy: a.UsesBy, UsesByFound: a.UsesByFound, wireSpan: toWireSpan(a.first, a.firstT, a.last, a.lastT)})
 	if err != nil {
 		panic(err)
 	}
@@ -341,8 +340,7 @@ func decodeConsJSON(line []byte, a *consAcc) error {
 		return err
 	}
 	*a = consAcc{Aud: w.Aud, Consumer: w.Consumer, Tokens: w.Tokens, Uses: w.Uses, TokensBy: w.TokensBy, UsesBy: w.UsesBy, UsesByFound: w.UsesByFound}
-	a.first, a.firstT = w.First.sighting()
-	a.last, a.lastT = w.Last.sighting()
+	a.first, a.firstT, a.last, a.lastT = w.sightings()
 	return nil
 }
 
