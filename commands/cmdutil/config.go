@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/mwoauth/mwoauth/internal/atomicfile"
 )
 
 // Config is the configuration file and the profile selected for this run.
@@ -430,21 +432,5 @@ func (cf *ConfigFile) Write() error {
 	if err := os.MkdirAll(filepath.Dir(cf.Path), 0o700); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(cf.Path), "."+filepath.Base(cf.Path)+".*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // no-op after the rename
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return err
-	}
-	if _, err := tmp.Write(cf.Bytes()); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), cf.Path)
+	return atomicfile.Replace(cf.Path, cf.Bytes(), 0o600)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mwoauth/mwoauth/commands/cmdutil"
+	"github.com/mwoauth/mwoauth/internal/atomicfile"
 	jwtkeys "github.com/mwoauth/mwoauth/jwtutil/keys"
 )
 
@@ -177,73 +177,38 @@ func phpString(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `\'`) + "'"
 }
 
-// writePair writes both files or neither. Each is written to a temporary
-// file in dir with its final mode (set explicitly, so the umask cannot widen
-// or narrow it), synced, then hard-linked to its name: link fails if the
-// name exists, so even a racing writer is never overwritten.
+// writePair writes both files or neither: each goes to a temporary file in
+// dir with its final mode, and is then linked to its name, which fails if
+// the name exists, so even a racing writer is never overwritten.
 func writePair(dir, privPath string, privPEM []byte, pubPath string, pubPEM []byte) error {
-	privTmp, err := writeTemp(dir, ".oauth2-private-*.tmp", privPEM, privateMode)
+	privTmp, err := atomicfile.Temp(dir, ".oauth2-private-*.tmp", privPEM, privateMode)
 	if err != nil {
-		return err
+		return cmdutil.Exit(cmdutil.ExitFailure, err)
 	}
 	defer os.Remove(privTmp)
-	pubTmp, err := writeTemp(dir, ".oauth2-public-*.tmp", pubPEM, publicMode)
+	pubTmp, err := atomicfile.Temp(dir, ".oauth2-public-*.tmp", pubPEM, publicMode)
 	if err != nil {
-		return err
+		return cmdutil.Exit(cmdutil.ExitFailure, err)
 	}
 	defer os.Remove(pubTmp)
 
-	if err := linkNoClobber(privTmp, privPath); err != nil {
+	if err := linkKey(privTmp, privPath); err != nil {
 		return err
 	}
-	if err := linkNoClobber(pubTmp, pubPath); err != nil {
+	if err := linkKey(pubTmp, pubPath); err != nil {
 		os.Remove(privPath) // ours: we just created it
 		return err
 	}
 	return nil
 }
 
-func writeTemp(dir, pattern string, data []byte, mode fs.FileMode) (string, error) {
-	tf, err := os.CreateTemp(dir, pattern)
+func linkKey(tmp, final string) error {
+	err := atomicfile.LinkNew(tmp, final)
+	if errors.Is(err, atomicfile.ErrExist) {
+		return cmdutil.Exitf(cmdutil.ExitRefused, "%s already exists; refusing to overwrite a key", final)
+	}
 	if err != nil {
-		return "", cmdutil.Exit(cmdutil.ExitFailure, err)
-	}
-	name := tf.Name()
-	fail := func(err error) (string, error) {
-		tf.Close()
-		os.Remove(name)
-		return "", cmdutil.Exit(cmdutil.ExitFailure, err)
-	}
-	if err := tf.Chmod(mode); err != nil {
-		return fail(err)
-	}
-	if _, err := tf.Write(data); err != nil {
-		return fail(err)
-	}
-	if err := tf.Sync(); err != nil {
-		return fail(err)
-	}
-	if err := tf.Close(); err != nil {
-		return fail(err)
-	}
-	return name, nil
-}
-
-func linkNoClobber(tmp, final string) error {
-	err := os.Link(tmp, final)
-	switch {
-	case err == nil:
-		return nil
-	case errors.Is(err, fs.ErrExist):
-		return cmdutil.Exitf(cmdutil.ExitRefused, "%s already exists; refusing to overwrite a key", final)
-	}
-	// Some filesystems have no hard links; fall back to a checked rename
-	// (a tiny race window, which only such filesystems have).
-	if _, serr := os.Lstat(final); serr == nil {
-		return cmdutil.Exitf(cmdutil.ExitRefused, "%s already exists; refusing to overwrite a key", final)
-	}
-	if rerr := os.Rename(tmp, final); rerr != nil {
-		return cmdutil.Exit(cmdutil.ExitFailure, rerr)
+		return cmdutil.Exit(cmdutil.ExitFailure, err)
 	}
 	return nil
 }

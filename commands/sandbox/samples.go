@@ -6,7 +6,6 @@ import (
 	"crypto/rsa"
 	"encoding/base64"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/mwoauth/mwoauth/commands/cmdutil"
 	"github.com/mwoauth/mwoauth/db"
+	"github.com/mwoauth/mwoauth/internal/atomicfile"
 	"github.com/mwoauth/mwoauth/jwtutil"
 	"github.com/mwoauth/mwoauth/mediawiki"
 )
@@ -225,7 +225,7 @@ func accessLog(tokens map[string]string, now time.Time) ([]byte, error) {
 func writeSamples(abs string, tokens map[string]string, now time.Time) (tokenFiles []string, logPath string, err error) {
 	for _, name := range SampleFiles() {
 		p := filepath.Join(abs, "tokens", name)
-		if err := writeFileAtomic(p, []byte(tokens[name]+"\n"), 0o600); err != nil {
+		if err := atomicfile.Replace(p, []byte(tokens[name]+"\n"), 0o600); err != nil {
 			return nil, "", cmdutil.Exitf(cmdutil.ExitFailure, "write token: %v", err)
 		}
 		tokenFiles = append(tokenFiles, p)
@@ -236,22 +236,10 @@ func writeSamples(abs string, tokens map[string]string, now time.Time) (tokenFil
 		return nil, "", cmdutil.Exitf(cmdutil.ExitFailure, "write access log: %v", err)
 	}
 	logPath = filepath.Join(abs, AccessLog)
-	if err := writeFileAtomic(logPath, log, 0o600); err != nil {
+	if err := atomicfile.Replace(logPath, log, 0o600); err != nil {
 		return nil, "", cmdutil.Exitf(cmdutil.ExitFailure, "write access log: %v", err)
 	}
 	return tokenFiles, logPath, nil
-}
-
-func writeFileAtomic(path string, data []byte, mode os.FileMode) error {
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, data, mode); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return nil
 }
 
 // sampleNames lists the token files without .jwt, for people.

@@ -17,6 +17,7 @@ import (
 
 	"github.com/mwoauth/mwoauth/commands/cmdutil"
 	"github.com/mwoauth/mwoauth/db"
+	"github.com/mwoauth/mwoauth/internal/atomicfile"
 	"github.com/mwoauth/mwoauth/jwtutil/keys"
 )
 
@@ -187,7 +188,7 @@ func createRun(opts *createOptions) error {
 	if err := os.MkdirAll(filepath.Join(abs, "tokens"), 0o700); err != nil {
 		return cmdutil.Exitf(cmdutil.ExitFailure, "create %s: %v", dir, err)
 	}
-	if err := os.WriteFile(filepath.Join(abs, Marker), []byte("This folder was made by \"mwoauth sandbox\"; \"mwoauth sandbox --force\" may replace it.\n"), 0o600); err != nil {
+	if err := atomicfile.Replace(filepath.Join(abs, Marker), []byte("This folder was made by \"mwoauth sandbox\"; \"mwoauth sandbox --force\" may replace it.\n"), 0o600); err != nil {
 		return cmdutil.Exitf(cmdutil.ExitFailure, "create %s: %v", dir, err)
 	}
 
@@ -196,10 +197,10 @@ func createRun(opts *createOptions) error {
 		return err
 	}
 	privPath, pubPath := filepath.Join(abs, "oauth2-private.pem"), filepath.Join(abs, "oauth2-public.pem")
-	if err := os.WriteFile(privPath, keys.EncodePrivatePKCS8(key), 0o600); err != nil {
+	if err := atomicfile.Replace(privPath, keys.EncodePrivatePKCS8(key), 0o600); err != nil {
 		return cmdutil.Exitf(cmdutil.ExitFailure, "write key: %v", err)
 	}
-	if err := os.WriteFile(pubPath, keys.EncodePublicPKIX(&key.PublicKey), 0o644); err != nil {
+	if err := atomicfile.Replace(pubPath, keys.EncodePublicPKIX(&key.PublicKey), 0o644); err != nil {
 		return cmdutil.Exitf(cmdutil.ExitFailure, "write key: %v", err)
 	}
 

@@ -12,7 +12,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
+
+	"github.com/mwoauth/mwoauth/internal/procgroup"
 )
 
 // Failure is one way a document and the tool disagreed.
@@ -58,12 +59,10 @@ func Run(ctx context.Context, blocks []Block, dir string, env []string) ([]Failu
 	cmd := exec.CommandContext(ctx, "bash", "--noprofile", "--norc", scriptPath)
 	cmd.Dir, cmd.Env = dir, env
 	cmd.Stdout, cmd.Stderr = outFile, outFile // one file: output stays in order
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	procgroup.Own(cmd)
+	cmd.Cancel = func() error { return procgroup.Kill(cmd) }
 	runErr := cmd.Run()
-	if cmd.Process != nil {
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) // background leftovers
-	}
+	_ = procgroup.Kill(cmd) // background leftovers
 	outBytes, err := os.ReadFile(outFile.Name())
 	if err != nil {
 		return nil, nil, err

@@ -29,6 +29,8 @@ import (
 	"time"
 
 	"github.com/go-sql-driver/mysql"
+
+	"github.com/mwoauth/mwoauth/internal/procgroup"
 )
 
 // Server is a running mariadbd.
@@ -165,7 +167,7 @@ func Start() (*Server, error) {
 		srvArgs = append(srvArgs, "--user=root")
 	}
 	s.cmd = exec.Command(server, srvArgs...)
-	s.cmd.SysProcAttr = sysProcAttr()
+	procgroup.Own(s.cmd)
 	if err := s.cmd.Start(); err != nil {
 		os.RemoveAll(dir)
 		return nil, err
@@ -221,7 +223,7 @@ func (s *Server) Stop() {
 			select {
 			case <-s.done:
 			case <-time.After(30 * time.Second):
-				syscall.Kill(-s.cmd.Process.Pid, syscall.SIGKILL) //nolint:errcheck
+				procgroup.Kill(s.cmd) //nolint:errcheck
 				<-s.done
 			}
 		}
