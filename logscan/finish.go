@@ -148,17 +148,17 @@ func (s *Scanner) recordOf(e *entry, r *record) {
 	}
 	ws := in.wiki
 	if ws != nil {
-		r.consumer = consumerRef(ws)
+		r.wiki.Consumer = consumerRef(ws)
 	}
 	if s.o.Output == OutputSummary {
 		return
 	}
 	r.details = in.details
-	r.mw = s.mediaWikiRef(in)
+	r.wiki.MediaWiki = s.mediaWikiRef(in)
 	if ws != nil {
-		r.tokenRow = &TokenRowRef{Found: ws.TokenRow != nil}
+		r.wiki.TokenRow = &TokenRowRef{Found: ws.TokenRow != nil}
 		if ws.TokenRow != nil {
-			r.tokenRow.Revoked, r.tokenRow.AcceptanceID = ws.TokenRow.Revoked, ws.TokenRow.AcceptanceID
+			r.wiki.TokenRow.Revoked, r.wiki.TokenRow.AcceptanceID = ws.TokenRow.Revoked, ws.TokenRow.AcceptanceID
 		}
 	}
 	if s.o.KeepTokens && !in.oversize {

@@ -34,6 +34,10 @@ const PartialVersion = 1
 // partials cannot be merged (they were judged differently).
 var ErrBadPartial = errors.New("bad partial")
 
+// ErrJudgedOtherwise comes with ErrBadPartial when a partial's settings
+// differ from the first one's; the error names the setting that differs.
+var ErrJudgedOtherwise = errors.New("judged otherwise than the partials before it")
+
 type partialHeader struct {
 	Version int        `json:"mwoauth_scan_partial"`
 	Meta    Meta       `json:"settings"`
@@ -208,7 +212,7 @@ func (m *Merger) Feed(ctx context.Context, name string, r io.Reader) error {
 				return bad("%v", err)
 			}
 			if err := m.begin(h); err != nil {
-				return bad("%v", err)
+				return fmt.Errorf("%w: %s:%d: %w", ErrBadPartial, name, n, err)
 			}
 			in, any, files, tokens, consumers = true, true, int32(len(h.Files)), 0, 0
 			offset = int32(len(m.st.files) - len(h.Files))
@@ -283,7 +287,7 @@ func (m *Merger) begin(h *partialHeader) error {
 		m.st.ctx = m.ctx
 		m.st.tokens = newSorter(byIdentIndexed, m.st.budget, m.st.dir)
 	} else if diff := metaDiff(&m.st.meta, &h.Meta); diff != "" {
-		return fmt.Errorf("judged otherwise than the partials before it: %s; scan every part with the same settings (--at, keys, --mediawiki, --db, --id-key-file)", diff)
+		return fmt.Errorf("%w: %s", ErrJudgedOtherwise, diff)
 	}
 	if len(m.st.files)+len(h.Files) > 1<<24 {
 		return errors.New("too many files")

@@ -25,9 +25,7 @@ type record struct {
 	ident         [32]byte
 	jti, aud, sub string
 	details       *[nClasses]string // first failing check's detail per class
-	mw            *MediaWikiRef
-	tokenRow      *TokenRowRef
-	consumer      *ConsumerRef
+	wiki          WikiView
 	counts
 	text string
 }
@@ -73,19 +71,7 @@ func (r *record) size() int64 {
 			n += int64(len(d))
 		}
 	}
-	if r.mw != nil {
-		n += 64 + int64(len(r.mw.Reason))
-		if r.mw.User != nil {
-			n += 96
-		}
-	}
-	if r.tokenRow != nil {
-		n += 24
-	}
-	if r.consumer != nil {
-		n += 64 + int64(len(r.consumer.Name))
-	}
-	return n
+	return n + r.wiki.size()
 }
 
 func cmpIdent(a, b *record) int { return bytes.Compare(a.ident[:], b.ident[:]) }
@@ -117,10 +103,8 @@ type wireRecord struct {
 	Count int64            `json:"count"`
 	Uses  map[string]int64 `json:"uses"`
 	wireSpan
-	Details   map[string]string `json:"details,omitempty"`
-	MediaWiki *MediaWikiRef     `json:"mediawiki,omitempty"`
-	TokenRow  *TokenRowRef      `json:"token_row,omitempty"`
-	Consumer  *ConsumerRef      `json:"consumer,omitempty"`
+	Details map[string]string `json:"details,omitempty"`
+	WikiView
 }
 
 // wireSighting is a position (file index, line) and, for uses judged at
@@ -187,8 +171,7 @@ func (w wireSighting) sighting() (pos, jwtutil.NumericDate) {
 
 func (r *record) wire() *wireRecord {
 	w := &wireRecord{ID: hex.EncodeToString(r.ident[:]), JTI: r.jti, Aud: r.aud, Sub: r.sub, Count: r.count,
-		Uses: map[string]int64{}, wireSpan: toWireSpan(r.first, r.firstT, r.last, r.lastT),
-		MediaWiki: r.mw, TokenRow: r.tokenRow, Consumer: r.consumer}
+		Uses: map[string]int64{}, wireSpan: toWireSpan(r.first, r.firstT, r.last, r.lastT), WikiView: r.wiki}
 	for c, n := range r.byClass {
 		if n > 0 {
 			w.Uses[jwtutil.Class(c).String()] = n
@@ -235,7 +218,7 @@ var classByName = func() map[string]jwtutil.Class {
 // record checks w and turns it into r; files is how many files the
 // positions may name.
 func (w *wireRecord) record(r *record, files int32) error {
-	*r = record{jti: w.JTI, aud: w.Aud, sub: w.Sub, counts: counts{count: w.Count}, mw: w.MediaWiki, tokenRow: w.TokenRow, consumer: w.Consumer}
+	*r = record{jti: w.JTI, aud: w.Aud, sub: w.Sub, counts: counts{count: w.Count}, wiki: w.WikiView}
 	if len(w.ID) != 64 {
 		return fmt.Errorf("token id %q is not 64 hex digits", w.ID)
 	}
@@ -271,7 +254,7 @@ func (w *wireRecord) record(r *record, files int32) error {
 	if r.first, r.firstT, r.last, r.lastT, err = w.check(files); err != nil {
 		return err
 	}
-	if m := r.mw; m != nil && m.User != nil && m.User.Source == "" {
+	if m := r.wiki.MediaWiki; m != nil && m.User != nil && m.User.Source == "" {
 		return fmt.Errorf("mediawiki.user without a source")
 	}
 	return nil

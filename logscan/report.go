@@ -52,10 +52,36 @@ type TokenReport struct {
 	FirstSeen Seen             `json:"first_seen"`
 	LastSeen  Seen             `json:"last_seen"`
 	Uses      map[string]int64 `json:"uses,omitempty"` // per verdict; only with per-line times
-	MediaWiki *MediaWikiRef    `json:"mediawiki,omitempty"`
-	TokenRow  *TokenRowRef     `json:"token_row,omitempty"`
-	Consumer  *ConsumerRef     `json:"consumer,omitempty"`
-	Token     string           `json:"token,omitempty"` // only with --show-tokens
+	WikiView
+	Token string `json:"token,omitempty"` // only with --show-tokens
+}
+
+// WikiView is what the wiki makes of a token: MediaWiki's verdict and,
+// when the scan consulted a database, the jti's row and the token's
+// consumer. A token's record holds one, and its spill, partial and report
+// forms carry the same three members.
+type WikiView struct {
+	MediaWiki *MediaWikiRef `json:"mediawiki,omitempty"`
+	TokenRow  *TokenRowRef  `json:"token_row,omitempty"`
+	Consumer  *ConsumerRef  `json:"consumer,omitempty"`
+}
+
+// size is about what the view takes in memory.
+func (v *WikiView) size() int64 {
+	var n int64
+	if v.MediaWiki != nil {
+		n += 64 + int64(len(v.MediaWiki.Reason))
+		if v.MediaWiki.User != nil {
+			n += 96
+		}
+	}
+	if v.TokenRow != nil {
+		n += 24
+	}
+	if v.Consumer != nil {
+		n += 64 + int64(len(v.Consumer.Name))
+	}
+	return n
 }
 
 // TokenRowRef is the jti's oauth2_access_tokens row as the database has it.
@@ -265,7 +291,7 @@ type consAcc struct {
 // addRecord counts one token, of verdict v, into the consumer.
 func (a *consAcc) addRecord(r *record, v jwtutil.Class) {
 	if a.Consumer == nil {
-		a.Consumer = r.consumer
+		a.Consumer = r.wiki.Consumer
 	}
 	a.Tokens++
 	a.Uses += r.count
@@ -403,7 +429,7 @@ func (st *state) reportFrom(direct func(func(*record) error) error) (*Report, er
 		if acc := byAud.find(r.aud); acc != nil {
 			acc.addRecord(r, v) // most tokens' consumer is known by now: no allocation
 		} else {
-			acc := &consAcc{Aud: r.aud, Consumer: r.consumer, first: maxPos, firstT: noTime, lastT: noTime}
+			acc := &consAcc{Aud: r.aud, Consumer: r.wiki.Consumer, first: maxPos, firstT: noTime, lastT: noTime}
 			acc.addRecord(r, v)
 			if err := byAud.add(acc); err != nil {
 				return err
@@ -590,7 +616,7 @@ func (st *state) tokenReport(r *record, tr *TokenReport) {
 	*tr = TokenReport{
 		ID: r.id(), JTI: r.jti, Aud: r.aud, Sub: r.sub, Verdict: v, Count: r.count,
 		FirstSeen: st.seen(r.first, r.firstT), LastSeen: st.seen(r.last, r.lastT),
-		MediaWiki: r.mw, TokenRow: r.tokenRow, Consumer: r.consumer, Token: r.text,
+		WikiView: r.wiki, Token: r.text,
 	}
 	if v != jwtutil.ClassOK {
 		tr.Detail = r.detail(v)

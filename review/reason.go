@@ -93,7 +93,7 @@ var Codes = []CodeDoc{
 	{CodeNameSimilar, "vandalism", "review", "the name is near another owner's consumer's name (see the similarity rule)"},
 	{CodeDescriptionShort, "low", "review", "the description is shorter than 50 characters"},
 	{CodeEmailUnconfirmed, "low", "review", "the contact email is not confirmed (oarc_email_authenticated empty)"},
-	{CodeDormant, "low", "audit", "no acceptance or attributable token for the --dormant period (see last activity)"},
+	{CodeDormant, "low", "audit", "no acceptance or attributable token within the dormancy period (see last activity)"},
 	{CodeActivityUnknown, "low", "audit", "client_credentials-only client: its tokens carry acceptance id 0, so the database cannot show its use"},
 	{CodeOwnerLacksRights, "vandalism", "audit", "owner-only consumer whose owner holds none of the privileged rights a grant needs ($wgGrantPermissions, $wgGroupPermissions)"},
 }

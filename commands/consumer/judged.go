@@ -49,24 +49,31 @@ func riskStyle(st *cmdutil.Styles, r mediawiki.RiskGroup) cmdutil.Style {
 
 // judgedItem is what review's and audit's JSON say of every consumer.
 type judgedItem struct {
-	Key              string              `json:"key"`
-	Name             string              `json:"name"`
-	Version          string              `json:"version"`
-	ID               int64               `json:"id"`
-	Risk             mediawiki.RiskGroup `json:"risk"`
-	Reasons          []review.Reason     `json:"reasons"`
-	Grants           []review.GrantRisk  `json:"grants"`
-	HighestGrantRisk mediawiki.RiskGroup `json:"highest_grant_risk"`
+	Key     string `json:"key"`
+	Name    string `json:"name"`
+	Version string `json:"version"`
+	ID      int64  `json:"id"`
+	riskView
 	callbackView
 	OwnerOnly    bool      `json:"owner_only"`
 	OAuthVersion int       `json:"oauth_version"`
 	Owner        ownerView `json:"owner"`
 }
 
+// riskView is the assessment's verdict: the risk, the reasons for it, and
+// the grants with their own risk groups.
+type riskView struct {
+	Risk             mediawiki.RiskGroup `json:"risk"`
+	Reasons          []review.Reason     `json:"reasons"`
+	Grants           []review.GrantRisk  `json:"grants"`
+	HighestGrantRisk mediawiki.RiskGroup `json:"highest_grant_risk"`
+}
+
 func judgedItemOf(a review.Assessment, now time.Time) judgedItem {
 	c := a.Consumer
-	return judgedItem{Key: c.Key, Name: c.Name, Version: c.Version, ID: c.ID, Risk: a.Risk, Reasons: a.Reasons, Grants: a.Grants,
-		HighestGrantRisk: a.Highest, callbackView: callbackOf(c), OwnerOnly: c.OwnerOnly,
+	return judgedItem{Key: c.Key, Name: c.Name, Version: c.Version, ID: c.ID,
+		riskView:     riskView{Risk: a.Risk, Reasons: a.Reasons, Grants: a.Grants, HighestGrantRisk: a.Highest},
+		callbackView: callbackOf(c), OwnerOnly: c.OwnerOnly,
 		OAuthVersion: c.OAuthVersion, Owner: ownerOf(a, now)}
 }
 

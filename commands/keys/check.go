@@ -26,32 +26,6 @@ type checkOptions struct {
 	Passphrase   []byte            // the passphrase-file setting's content; nil when unset
 }
 
-type checkKeyJSON struct {
-	Setting     string `json:"setting"` // $wgOAuth2PrivateKey / $wgOAuth2PublicKey
-	Source      string `json:"source"`
-	Parsed      bool   `json:"parsed"`
-	Kind        string `json:"kind,omitempty"` // what the material is: public or private
-	Bits        int    `json:"bits,omitempty"`
-	Format      string `json:"format,omitempty"`
-	Fingerprint string `json:"fingerprint_sha256,omitempty"`
-	Thumbprint  string `json:"thumbprint,omitempty"`
-	Mode        string `json:"mode,omitempty"` // octal, files only
-}
-
-type checkLintJSON struct {
-	Key string `json:"key"` // private or public
-	mediawiki.Lint
-}
-
-type checkJSON struct {
-	OK        bool              `json:"ok"`
-	MediaWiki mediawiki.Version `json:"mediawiki_version"`
-	PairMatch *bool             `json:"pair_match"` // null when only one key was checked
-	Private   *checkKeyJSON     `json:"private"`
-	Public    *checkKeyJSON     `json:"public"`
-	Lints     []checkLintJSON   `json:"lints"`
-}
-
 // newCmdCheck builds "keys check"; runF, when not nil, replaces checkRun
 // (tests of flag parsing).
 func newCmdCheck(f *cmdutil.Factory, runF func(*checkOptions) error) *cobra.Command {
@@ -141,6 +115,34 @@ info are printed but pass); 4 when the two keys are not a pair (wrong key);
 	cmdutil.AddPassphraseFlag(cmd)
 	cmdutil.AddOutputFlag(cmd, "text", "json")
 	return cmd
+}
+
+// checkKeyJSON, checkLintJSON and checkJSON are what --output json
+// prints: one object, a key under each role checked.
+type checkKeyJSON struct {
+	Setting     string `json:"setting"` // $wgOAuth2PrivateKey / $wgOAuth2PublicKey
+	Source      string `json:"source"`
+	Parsed      bool   `json:"parsed"`
+	Kind        string `json:"kind,omitempty"` // what the material is: public or private
+	Bits        int    `json:"bits,omitempty"`
+	Format      string `json:"format,omitempty"`
+	Fingerprint string `json:"fingerprint_sha256,omitempty"`
+	Thumbprint  string `json:"thumbprint,omitempty"`
+	Mode        string `json:"mode,omitempty"` // octal, files only
+}
+
+type checkLintJSON struct {
+	Key string `json:"key"` // private or public
+	mediawiki.Lint
+}
+
+type checkJSON struct {
+	OK        bool              `json:"ok"`
+	MediaWiki mediawiki.Version `json:"mediawiki_version"`
+	PairMatch *bool             `json:"pair_match"` // null when only one key was checked
+	Private   *checkKeyJSON     `json:"private"`
+	Public    *checkKeyJSON     `json:"public"`
+	Lints     []checkLintJSON   `json:"lints"`
 }
 
 type checkedKey struct {

@@ -28,21 +28,11 @@ const (
 // sees cobra.
 type generateOptions struct {
 	IO     *cmdutil.IOStreams
-	Ctx    context.Context // cancelled by Ctrl-C
 	Out    string
 	Bits   int
-	Format string // private key encoding: pkcs8 or pkcs1
-	Output string // text or json
-}
-
-type generateJSON struct {
-	PrivateKey    string   `json:"private_key"`
-	PublicKey     string   `json:"public_key"`
-	PrivateFormat string   `json:"private_format"`
-	Bits          int      `json:"bits"`
-	Fingerprint   string   `json:"fingerprint_sha256"`
-	Thumbprint    string   `json:"thumbprint"`
-	LocalSettings []string `json:"local_settings"`
+	Format string          // private key encoding: pkcs8 or pkcs1
+	Output string          // text or json
+	Ctx    context.Context // cancelled by Ctrl-C
 }
 
 // newCmdGenerate builds "keys generate"; runF, when not nil, replaces
@@ -102,6 +92,18 @@ it to that user, or chgrp it to that group and chmod 640.`,
 	fl.StringVar(&opts.Format, "format", "pkcs8", "Private key encoding: `pkcs8` (BEGIN PRIVATE KEY) or pkcs1 (BEGIN RSA PRIVATE KEY)")
 	cmdutil.AddOutputFlag(cmd, "text", "json")
 	return cmd
+}
+
+// generateJSON is what --output json prints; it names the key files and
+// never holds key material.
+type generateJSON struct {
+	PrivateKey    string   `json:"private_key"`
+	PublicKey     string   `json:"public_key"`
+	PrivateFormat string   `json:"private_format"`
+	Bits          int      `json:"bits"`
+	Fingerprint   string   `json:"fingerprint_sha256"`
+	Thumbprint    string   `json:"thumbprint"`
+	LocalSettings []string `json:"local_settings"`
 }
 
 func generateRun(opts *generateOptions) error {

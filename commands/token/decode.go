@@ -88,6 +88,7 @@ and Envoy answer to the same bytes (--output json: {"error", "exit_code",
   mwoauth token decode @token.jwt --db sqlite:wiki.sqlite`,
 		Args: cmdutil.Args(cobra.MaximumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Args = args
 			var err error
 			if opts.Format, err = cmdutil.OutputFormat(cmd); err != nil {
 				return err
@@ -95,7 +96,6 @@ and Envoy answer to the same bytes (--output json: {"error", "exit_code",
 			if err := opts.wikiReader.bind(cmd, f); err != nil {
 				return err
 			}
-			opts.Args = args
 			return cmdutil.Pick(runF, decodeRun)(opts)
 		},
 	}

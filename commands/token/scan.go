@@ -9,7 +9,6 @@ import (
 	"io/fs"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -33,20 +32,19 @@ type ScanOptions struct {
 	// or returns a nil source when none is configured.
 	OpenWiki func() (wikistate.Source, *databaseJSON, io.Closer, error)
 
-	Inputs      []string // log files; none or "-" is stdin
-	Keys        keyFlags // the key settings, bound; read by scanRun
-	Audience    string   // from the flag only: a log holds many consumers
-	At          string
-	Wiki        wikiSettings
-	TimeField   string
-	TimeRegex   string
-	ShowTokens  bool
-	Jobs        int
-	MemoryLimit int64  // bytes (setting memory-limit)
-	TempDir     string // "" is $TMPDIR
-	IDKeyFile   string // setting id-key-file; "" names tokens by sha256
-	Label       string // prefixes every input's name in the report
-	Format      string // text, json or partial
+	Inputs     []string // log files; none or "-" is stdin
+	Keys       keyFlags // the key settings, bound; read by scanRun
+	Audience   string   // from the flag only: a log holds many consumers
+	At         string
+	Wiki       wikiSettings
+	TimeField  string
+	TimeRegex  string
+	ShowTokens bool
+	Jobs       int
+	scaleSettings
+	IDKeyFile string // setting id-key-file; "" names tokens by sha256
+	Label     string // prefixes every input's name in the report
+	Format    string // text, json or partial
 
 	staticApps []string
 }
@@ -179,7 +177,7 @@ directory), 2 on a usage error.`,
 			if opts.Wiki, err = resolveWiki(cmd, f, opts.staticApps); err != nil {
 				return err
 			}
-			if opts.MemoryLimit, err = memoryLimitSetting(cmd, f); err != nil {
+			if err := opts.scaleSettings.bind(cmd, f); err != nil {
 				return err
 			}
 			if err := f.Bind(cmd, cmdutil.StringSetting("id-key-file", &opts.IDKeyFile)); err != nil {
@@ -206,7 +204,7 @@ directory), 2 on a usage error.`,
 	fl.StringVar(&opts.TimeRegex, "time-regex", "", "Judge each use at its line's time: the first capture group (that matched) of this `regexp`")
 	fl.BoolVar(&opts.ShowTokens, "show-tokens", false, "Include the token text in the JSON output (it is a credential)")
 	fl.IntVar(&opts.Jobs, "jobs", 0, "Worker goroutines (default: one per core)")
-	addScaleFlags(cmd, &opts.TempDir)
+	opts.scaleSettings.addFlags(cmd)
 	fl.StringVar(&opts.Label, "label", "", "Prefix every input's name in the report with this `text` (e.g. the host, when partials of many hosts are merged)")
 	fl.String("id-key-file", "", "Name tokens by HMAC-SHA256 under the key in this `file` (at least 16 bytes; the same file on every host whose partials are merged)")
 	cmdutil.AddOutputFlag(cmd, "text", "json", "partial")
@@ -214,34 +212,6 @@ directory), 2 on a usage error.`,
 	dbcmd.AddFlags(cmd)
 	cmd.AddCommand(NewCmdScanMerge(f, nil))
 	return cmd
-}
-
-// addScaleFlags registers --memory-limit and --temp-dir, which token scan
-// and token scan merge share.
-func addScaleFlags(cmd *cobra.Command, tempDir *string) {
-	fl := cmd.Flags()
-	fl.String("memory-limit", "", "Memory bound, e.g. 256MiB, 1GiB, 512M (default: a quarter of the memory, at most 1 GiB); past it the state spills to --temp-dir")
-	fl.StringVar(tempDir, "temp-dir", "", "`Directory` for the state past --memory-limit (default $TMPDIR, else /tmp)")
-}
-
-// memoryLimitSetting resolves memory-limit (flag, profile, environment;
-// default min(1 GiB, RAM/4)).
-func memoryLimitSetting(cmd *cobra.Command, f *cmdutil.Factory) (int64, error) {
-	var v cmdutil.Value
-	if err := f.Bind(cmd, cmdutil.ValueSetting("memory-limit", &v)); err != nil {
-		return 0, err
-	}
-	if v.Value == "" {
-		return defaultMemoryLimit(), nil
-	}
-	n, err := parseSize(v.Value)
-	switch {
-	case err != nil:
-		return 0, cmdutil.FlagErrorf("%s %s: %v", v.Origin(), v.Value, err)
-	case n < minMemoryLimit:
-		return 0, cmdutil.FlagErrorf("%s %s: the smallest limit is %s", v.Origin(), v.Value, humanSize(minMemoryLimit))
-	}
-	return n, nil
 }
 
 func scanRun(opts *ScanOptions) error {
@@ -278,7 +248,7 @@ func scanRun(opts *ScanOptions) error {
 		// nothing would leave the user looking for the tokens.
 		return cmdutil.FlagErrorf("--show-tokens puts tokens in the per-token lines of --output json; the text report has none")
 	}
-	if err := checkTempDir(opts.TempDir); err != nil {
+	if err := opts.scaleSettings.check(); err != nil {
 		return err
 	}
 	vo := verdict.Options{Audience: opts.Audience, MediaWiki: opts.Wiki.Version, SubjectScope: opts.Wiki.SubjectScope,
@@ -316,7 +286,7 @@ func scanRun(opts *ScanOptions) error {
 		}
 		o.DatabaseText = dbInfo.text()
 	}
-	defer limitMemory(opts.MemoryLimit)()
+	defer opts.scaleSettings.limitRuntime()()
 
 	sc := logscan.New(o)
 	defer sc.Close() // the runs of an interrupted scan; nothing after Finish
@@ -374,33 +344,6 @@ func scanOutput(format string) logscan.Output {
 	return logscan.OutputSummary
 }
 
-// limitMemory sets the Go runtime's memory limit to limit (GOMEMLIMIT,
-// when set, is the user's) and the collector's GOGC to 200 (GOGC, when
-// set, likewise); it returns the function that restores both.
-//
-// What a scan keeps grows slowly (one entry per distinct token); what it
-// throws away is crypto/rsa's few KiB per verification. At GOGC 100 the
-// collector then runs every few megabytes while the kept heap is small:
-// about 2 % of a scan of distinct tokens. At 200 it runs half as often;
-// the memory limit keeps the heap within --memory-limit all the same.
-func limitMemory(limit int64) (restore func()) {
-	oldGC, oldLimit := -2, int64(-1)
-	if _, set := os.LookupEnv("GOGC"); !set { //nolint:forbidigo // the Go runtime's variable, not a setting
-		oldGC = debug.SetGCPercent(200)
-	}
-	if _, set := os.LookupEnv("GOMEMLIMIT"); !set && limit > 0 { //nolint:forbidigo // the Go runtime's variable, not a setting
-		oldLimit = debug.SetMemoryLimit(limit)
-	}
-	return func() {
-		if oldGC != -2 {
-			debug.SetGCPercent(oldGC)
-		}
-		if oldLimit >= 0 {
-			debug.SetMemoryLimit(oldLimit)
-		}
-	}
-}
-
 // inputList is the inputs to read: those given, or stdin ("-") when none
 // are and stdin is not a terminal (hint says what to give then). Stdin may
 // be named once; fromStdin says whether it is.
@@ -455,24 +398,6 @@ func openLogs(inputs []string) ([]*os.File, func(), error) {
 		files[i] = fh
 	}
 	return files, closeAll, nil
-}
-
-// checkTempDir refuses a --temp-dir that is not a directory now, rather
-// than when the scan first spills, maybe an hour in.
-func checkTempDir(dir string) error {
-	if dir == "" {
-		return nil
-	}
-	st, err := os.Stat(dir)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return cmdutil.Exitf(cmdutil.ExitNotFound, "--temp-dir %s does not exist", dir)
-	case err != nil:
-		return cmdutil.Exitf(cmdutil.ExitFailure, "--temp-dir: %v", err)
-	case !st.IsDir():
-		return cmdutil.Exitf(cmdutil.ExitUsage, "--temp-dir %s is not a directory", dir)
-	}
-	return nil
 }
 
 // minIDKey is the shortest --id-key-file key: 128 bits.

@@ -97,10 +97,12 @@ func FuzzScanJSONLine(f *testing.F) {
 		id2 := n * 7
 		tr := logscan.TokenReport{ID: id, JTI: jti, Aud: aud, Sub: sub, Verdict: jwtutil.Class(uint64(n) % 7), Detail: detail, Count: n,
 			FirstSeen: logscan.Seen{File: file, Line: n, Time: tm}, LastSeen: logscan.Seen{File: name, Line: -n},
-			Uses:      map[string]int64{detail: n, sub: 1},
-			MediaWiki: &logscan.MediaWikiRef{Accepted: &flag, Reason: note, User: &mediawiki.RequestUser{Anonymous: flag, CentralID: &id2, Name: &name, Source: sub, Note: note}},
-			TokenRow:  &logscan.TokenRowRef{Found: flag, Revoked: !flag, AcceptanceID: n},
-			Consumer:  &logscan.ConsumerRef{Found: flag, Name: name, Stage: int(n % 9), StageName: note}, Token: jti + aud}
+			Uses: map[string]int64{detail: n, sub: 1},
+			WikiView: logscan.WikiView{
+				MediaWiki: &logscan.MediaWikiRef{Accepted: &flag, Reason: note, User: &mediawiki.RequestUser{Anonymous: flag, CentralID: &id2, Name: &name, Source: sub, Note: note}},
+				TokenRow:  &logscan.TokenRowRef{Found: flag, Revoked: !flag, AcceptanceID: n},
+				Consumer:  &logscan.ConsumerRef{Found: flag, Name: name, Stage: int(n % 9), StageName: note}},
+			Token: jti + aud}
 		if flag {
 			tr.MediaWiki.Accepted, tr.MediaWiki.User.CentralID, tr.MediaWiki.User.Name, tr.Uses = nil, nil, nil, nil
 		}

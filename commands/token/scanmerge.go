@@ -13,12 +13,11 @@ import (
 
 // ScanMergeOptions is everything "token scan merge" needs.
 type ScanMergeOptions struct {
-	IO          *cmdutil.IOStreams
-	Context     context.Context // cancelled by Ctrl-C
-	Inputs      []string        // partial files; "-" (or none) is stdin
-	MemoryLimit int64
-	TempDir     string
-	Format      string // text, json or partial
+	IO      *cmdutil.IOStreams
+	Context context.Context // cancelled by Ctrl-C
+	Inputs  []string        // partial files; "-" (or none) is stdin
+	Format  string          // text, json or partial
+	scaleSettings
 }
 
 // NewCmdScanMerge builds "token scan merge"; runF, when not nil, replaces
@@ -100,7 +99,7 @@ file does not exist, 1 on another error.`,
 			if opts.Format, err = cmdutil.OutputFormat(cmd); err != nil {
 				return err
 			}
-			if opts.MemoryLimit, err = memoryLimitSetting(cmd, f); err != nil {
+			if err := opts.scaleSettings.bind(cmd, f); err != nil {
 				return err
 			}
 			opts.Inputs = args
@@ -108,7 +107,7 @@ file does not exist, 1 on another error.`,
 			return cmdutil.Pick(runF, scanMergeRun)(opts)
 		},
 	}
-	addScaleFlags(cmd, &opts.TempDir)
+	opts.scaleSettings.addFlags(cmd)
 	cmdutil.AddOutputFlag(cmd, "text", "json", "partial")
 	return cmd
 }
@@ -120,7 +119,7 @@ func scanMergeRun(opts *ScanMergeOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := checkTempDir(opts.TempDir); err != nil {
+	if err := opts.scaleSettings.check(); err != nil {
 		return err
 	}
 	files, closeFiles, err := openLogs(inputs)
@@ -128,7 +127,7 @@ func scanMergeRun(opts *ScanMergeOptions) error {
 		return err
 	}
 	defer closeFiles()
-	defer limitMemory(opts.MemoryLimit)()
+	defer opts.scaleSettings.limitRuntime()()
 	m := logscan.NewMerger(logscan.MergeOptions{Output: scanOutput(opts.Format), MemoryLimit: opts.MemoryLimit, TempDir: opts.TempDir})
 	defer m.Close()
 	for i, in := range inputs {
@@ -150,6 +149,9 @@ func scanMergeRun(opts *ScanMergeOptions) error {
 }
 
 func mergeError(ctx context.Context, err error) error {
+	if errors.Is(err, logscan.ErrJudgedOtherwise) {
+		return cmdutil.Exitf(cmdutil.ExitUsage, "%v; scan every part with the same settings (--at, keys, --mediawiki, --db, --id-key-file)", err)
+	}
 	if errors.Is(err, logscan.ErrBadPartial) {
 		return cmdutil.Exit(cmdutil.ExitUsage, errors.New(err.Error()))
 	}
