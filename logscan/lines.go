@@ -5,10 +5,12 @@ package logscan
 // brings it into a core's cache: done by the reader, it left the worker
 // to read the chunk from memory a second time (a mapped file is not
 // copied, so nothing else touches it first). A worker counts its chunk's
-// lines as soon as it takes it, then waits for the chunk before to say
-// where its lines end. Workers take chunks in order and count before they
-// do anything that can block (the gate, the database), so the wait is for
-// a count already under way.
+// lines as soon as it takes it (the chunk it holds next, while it
+// searches the one before: ahead.go), then waits for the chunk before to
+// say where its lines end. Workers take chunks in order and count before
+// they do anything that can block (the gate, the database; a chunk held
+// next is numbered before a token is judged), so the wait is for a count
+// already under way.
 
 // lineMark is where a chunk's lines end: the line after its last one.
 // line is written before done is closed, and read after.
@@ -42,17 +44,40 @@ func (f *fileLines) stamp(c *chunk) {
 func (f *fileLines) skip() { f.skipped++ }
 
 // number counts c's lines, waits for where the chunk before ends, and
-// says where c ends; it returns c's first line. It runs for every chunk,
+// sets c's first line and where it ends. It runs for every chunk,
 // a failed or aborted scan's too, or the next chunk's worker would wait
 // for ever.
-func (s *Scanner) number(c *chunk) int64 {
-	n := s.countLines(c)
+func (s *Scanner) number(c *chunk) {
+	if !c.counted {
+		c.n, c.counted = s.countLines(c), true
+	}
 	<-c.start.done
-	first := c.start.line + c.skipped
-	c.end.line = first + n
+	s.setFirstLine(c)
+}
+
+// tryNumber is number without the wait: when the chunk before is not
+// numbered yet, it only counts, and reports false.
+func (s *Scanner) tryNumber(c *chunk) bool {
+	if !c.counted {
+		c.n, c.counted = s.countLines(c), true
+	}
+	select {
+	case <-c.start.done:
+		s.setFirstLine(c)
+		return true
+	default:
+		return false
+	}
+}
+
+// setFirstLine sets c's first line once the chunk before it has ended, and
+// says where c ends.
+func (s *Scanner) setFirstLine(c *chunk) {
+	c.firstLine = c.start.line + c.skipped
+	c.end.line = c.firstLine + c.n
+	c.numbered = true
 	close(c.end.done)
-	s.lines.Add(n)
-	return first
+	s.lines.Add(c.n)
 }
 
 // linesIn counts the lines in data: its newlines, and a last line

@@ -78,7 +78,9 @@ func (s *Scanner) feedMapped(ctx context.Context, name string, f *os.File) (hand
 		case <-ctx.Done():
 			return true, ctx.Err()
 		}
-		mem, err := unix.Mmap(int(f.Fd()), base, int(n), unix.PROT_READ, unix.MAP_SHARED)
+		// MAP_POPULATE: the workers prefetch chunks (ahead.go), and a
+		// prefetch of a page with no page-table entry yet is dropped.
+		mem, err := unix.Mmap(int(f.Fd()), base, int(n), unix.PROT_READ, unix.MAP_SHARED|unix.MAP_POPULATE)
 		if err != nil {
 			<-s.windows
 			if first {

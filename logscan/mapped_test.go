@@ -52,6 +52,14 @@ func writeFile(t *testing.T, name string, b []byte) string {
 // returns the report and how many windows were mapped.
 func scanFile(t *testing.T, o Options, path string) (*collected, int) {
 	t.Helper()
+	rep, windows, _ := scanFileAhead(t, o, path)
+	return rep, windows
+}
+
+// scanFileAhead is scanFile that also says how many chunks were numbered
+// ahead of their search.
+func scanFileAhead(t *testing.T, o Options, path string) (*collected, int, int64) {
+	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -65,7 +73,7 @@ func scanFile(t *testing.T, o Options, path string) (*collected, int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return collect(t, rep), s.mappedWindows
+	return collect(t, rep), s.mappedWindows, s.numberedAhead.Load()
 }
 
 // TestMappedMatchesRead: a file scanned through mapped windows gives the
@@ -74,10 +82,19 @@ func TestMappedMatchesRead(t *testing.T) {
 	smallWindows(t)
 	input := mappedInput(t)
 	path := writeFile(t, "access.log", input)
+	var ahead int64
+	t.Cleanup(func() {
+		// Workers fetch their next chunk while they search one (ahead.go);
+		// over every mode's scan, some chunk must have been numbered so.
+		if runtime.GOOS == "linux" && runtime.NumCPU() > 1 && ahead == 0 && !t.Failed() {
+			t.Error("no chunk was numbered ahead of its search")
+		}
+	})
 	for name, o := range scanModes(t) {
 		t.Run(name, func(t *testing.T) {
 			read := runScan(t, o, map[string][]byte{"access.log": input}, "access.log")
-			mapped, windows := scanFile(t, o, path)
+			mapped, windows, numbered := scanFileAhead(t, o, path)
+			ahead += numbered
 			if runtime.GOOS == "linux" && windows < 10 {
 				t.Errorf("%d windows mapped: the file was read", windows)
 			}

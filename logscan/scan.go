@@ -185,6 +185,10 @@ type chunk struct {
 	start, end *lineMark
 	skipped    int64
 	firstLine  int64
+	// counted: n is the chunk's line count; numbered: firstLine is set
+	// and the end mark given (number, tryNumber).
+	n                 int64
+	counted, numbered bool
 }
 
 // Scanner runs one scan over any number of inputs.
@@ -196,6 +200,9 @@ type Scanner struct {
 	windows chan struct{} // a slot per mapped window (mapped.go)
 	// mappedWindows counts the windows mapped (the reader's; for tests).
 	mappedWindows int
+	// numberedAhead counts the chunks numbered while the chunk before
+	// them was searched (ahead.go; for tests).
+	numberedAhead atomic.Int64
 	wg            sync.WaitGroup
 	started       bool
 	made          int // chunk buffers made so far
@@ -318,16 +325,7 @@ func (s *Scanner) start(ctx context.Context) {
 		go func() {
 			defer s.wg.Done()
 			debug.SetPanicOnFault(true) // a mapped file that shrinks: processChunk
-			for c := range s.chunks {
-				c.firstLine = s.number(&c)
-				s.gate.RLock()
-				s.processChunk(w, c)
-				s.gate.RUnlock()
-				s.doneWith(c)
-				if s.over() {
-					s.spill()
-				}
-			}
+			w.run()
 		}()
 	}
 }

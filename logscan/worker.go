@@ -34,6 +34,12 @@ type worker struct {
 	sink  byte // what the reads read, so that they are not optimised away
 
 	totals totals // lines with tokens, skipped lines, uses, first and last use by verdict
+
+	// ahead is the chunk this worker takes next, fetched into its cache
+	// while this one is searched (ahead.go); aheadOff is how much of it
+	// has been asked for.
+	ahead    *chunk
+	aheadOff int
 }
 
 func newWorker(s *Scanner) *worker {
@@ -83,6 +89,9 @@ func (w *worker) process(c chunk) {
 	ln := c.firstLine - 1
 	for len(data) > 0 {
 		ln++
+		if w.ahead != nil {
+			w.fetchAhead()
+		}
 		// The line is found by the extractor's own pass (scanLine), which
 		// looks no further than one byte past the longest line searched.
 		var n int
@@ -199,6 +208,7 @@ func (w *worker) observeKey(cand []byte, k tokenKey, at pos, t jwtutil.NumericDa
 	if tl := w.local.find(&k); tl != nil {
 		u, class = &tl.use, tl.class
 	} else {
+		w.settleAhead() // the lookup may judge the token
 		e, created := w.s.lookup(k, cand, len(cand) > jwtutil.MaxTokenSize, w)
 		if created {
 			// The first sighting is tallied in the entry: a token seen
