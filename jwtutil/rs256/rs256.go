@@ -9,7 +9,10 @@
 //
 // The arithmetic is filippo.io/bigmod, the standard library's own
 // crypto/internal/fips140/bigmod published as a module by its author (with
-// the same assembly), so the per-token work is exactly crypto/rsa's. Verify
+// the same assembly), so the per-token work is crypto/rsa's; except that a
+// 2048-bit key, on a CPU with AVX-512 IFMA, is exponentiated by mont52.go's
+// vector code, three times as fast (BenchmarkVerify: 8.5 µs against 27.7
+// on an AMD EPYC Zen 4 VM). Verify
 // accepts exactly what crypto/rsa.VerifyPKCS1v15 accepts (FuzzVerify holds
 // the two side by side); keys crypto/rsa treats specially (under 1024 bits,
 // an unusual exponent, FIPS 140-only mode) are not prepared, and their Key
@@ -34,6 +37,7 @@ var digestInfo = []byte{0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x
 type Key struct {
 	pub *rsa.PublicKey
 	n   *bigmod.Modulus // nil: crypto/rsa verifies
+	m   *mont52         // non-nil: the vector code exponentiates (mont52.go)
 
 	e    uint
 	size int    // the modulus in bytes: a signature's only valid length
@@ -66,6 +70,7 @@ func New(pub *rsa.PublicKey) *Key {
 	}
 	copy(head[ps+1:], digestInfo)
 	k.n, k.e, k.size, k.head = n, uint(pub.E), size, head
+	k.m = newMont52(pub.N, k.e)
 	return k
 }
 
@@ -84,6 +89,9 @@ func (k *Key) Verify(digest, sig []byte) bool {
 	}
 	if len(digest) != sha256.Size || len(sig) != k.size {
 		return false
+	}
+	if k.m != nil {
+		return k.m.verify(k.head, digest, sig)
 	}
 	s, err := bigmod.NewNat().SetBytes(sig, k.n)
 	if err != nil {
