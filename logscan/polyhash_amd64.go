@@ -7,6 +7,8 @@ import "golang.org/x/sys/cpu"
 var (
 	havePCLMUL  = cpu.X86.HasPCLMULQDQ && cpu.X86.HasAVX
 	haveVPCLMUL = havePCLMUL && cpu.X86.HasAVX2 && cpu.X86.HasAVX512VPCLMULQDQ
+	// 512-bit carry-less multiplies (EVEX): AVX-512 Foundation as well.
+	haveVPCLMUL512 = haveVPCLMUL && cpu.X86.HasAVX512F
 )
 
 // polyBlocksPCLMUL adds the 16-byte blocks of blocks to acc, as
@@ -22,7 +24,17 @@ func polyBlocksPCLMUL(acc *[2]uint64, k *polyKey, blocks []byte)
 //go:noescape
 func polyWideVPCLMUL(acc *[2]uint64, k *polyKey, blocks []byte)
 
+// polyWide512 is polyWideVPCLMUL with 512-bit multiplies (four blocks
+// each), for any whole number of blocks.
+//
+//go:noescape
+func polyWide512(acc *[2]uint64, k *polyKey, blocks []byte)
+
 func polyBlocks(acc *[2]uint64, k *polyKey, blocks []byte) {
+	if haveVPCLMUL512 {
+		polyWide512(acc, k, blocks)
+		return
+	}
 	if haveVPCLMUL {
 		n := len(blocks) &^ 31
 		polyWideVPCLMUL(acc, k, blocks[:n])

@@ -158,3 +158,110 @@ wmul:
 
 wdone:
 	RET
+
+// FOLD4 adds the four 128-bit lanes of Z (its Y and X views) into its
+// low lane, T scratch; the upper lanes are zero after it (VEX writes).
+#define FOLD4(Z, Y, X, T, TX) \
+	VEXTRACTI64X4 $1, Z, T; \
+	VPXOR T, Y, Y; \
+	VEXTRACTI128 $1, Y, TX; \
+	VPXOR TX, X, X
+
+// func polyWide512(acc *[2]uint64, k *polyKey, blocks []byte)
+//
+// polyWideVPCLMUL with 512-bit carry-less multiplies, four blocks an
+// instruction, for any whole number of blocks: a run of m blocks (up to
+// polyWide) is multiplied by H^m … H^1 four, then two, then one at a
+// time, with one reduction. acc is added to the run's first block (Z0,
+// cleared once used), as Horner's rule has it. Where a 512-bit multiply
+// costs what a 256-bit one does (AMD Zen 4 here: 0.9 to 1.1 ns either),
+// this halves the key's cost.
+TEXT ·polyWide512(SB), NOSPLIT, $0-40
+	ARGS(4, zdone)          // CX: blocks; the upper lanes of Z0 are zero
+
+zrun:
+	MOVQ CX, DX              // this run's blocks: min(CX, 64)
+	CMPQ DX, $64
+	JBE  zsized
+	MOVQ $64, DX
+
+zsized:
+	SUBQ DX, CX
+	MOVQ $64, R9
+	SUBQ DX, R9
+	SHLQ $4, R9
+	LEAQ 128(R8)(R9*1), R9   // &k.wide[64-DX]: H^DX first
+	VPXORQ Z2, Z2, Z2
+	VPXORQ Z3, Z3, Z3
+	VPXORQ Z4, Z4, Z4
+	CMPQ DX, $4
+	JB   zpair
+
+zquad:
+	VMOVDQU64 (SI), Z1
+	VPXORQ Z0, Z1, Z1
+	VPXORQ Z0, Z0, Z0
+	VMOVDQU64 (R9), Z9
+	VPCLMULQDQ $0x00, Z9, Z1, Z5
+	VPXORQ Z5, Z2, Z2
+	VPCLMULQDQ $0x11, Z9, Z1, Z6
+	VPXORQ Z6, Z4, Z4
+	VPSHUFD $0x4e, Z1, Z7
+	VPXORQ Z1, Z7, Z7        // a1+a0 in both halves
+	VPCLMULQDQ $0x00, 1024(R9), Z7, Z5 // (a1+a0)(h1+h0): k.wideMid
+	VPXORQ Z5, Z3, Z3
+	ADDQ $64, SI
+	ADDQ $64, R9
+	SUBQ $4, DX
+	CMPQ DX, $4
+	JAE  zquad
+
+zpair:
+	CMPQ DX, $2
+	JB   zsingle
+	VMOVDQU (SI), Y1
+	VPXOR Y0, Y1, Y1
+	VPXOR Y0, Y0, Y0
+	VMOVDQU (R9), Y9
+	VPCLMULQDQ $0x00, Y9, Y1, Y5 // VEX writes: the upper lanes of Z5-Z7 are zero
+	VPXORQ Z5, Z2, Z2
+	VPCLMULQDQ $0x11, Y9, Y1, Y6
+	VPXORQ Z6, Z4, Z4
+	VPSHUFD $0x4e, Y1, Y7
+	VPXOR Y1, Y7, Y7
+	VPCLMULQDQ $0x00, 1024(R9), Y7, Y5
+	VPXORQ Z5, Z3, Z3
+	ADDQ $32, SI
+	ADDQ $32, R9
+	SUBQ $2, DX
+
+zsingle:
+	TESTQ DX, DX
+	JZ   zfold
+	VMOVDQU (SI), X1
+	VPXOR X0, X1, X1
+	VMOVDQU (R9), X9
+	VPCLMULQDQ $0x00, X9, X1, X5
+	VPXORQ Z5, Z2, Z2
+	VPCLMULQDQ $0x11, X9, X1, X6
+	VPXORQ Z6, Z4, Z4
+	VPSHUFD $0x4e, X1, X7
+	VPXOR X1, X7, X7
+	VPCLMULQDQ $0x00, 1024(R9), X7, X5
+	VPXORQ Z5, Z3, Z3
+	ADDQ $16, SI
+
+zfold:
+	VPXORQ Z2, Z3, Z3        // the middle product less a1h1 and a0h0
+	VPXORQ Z4, Z3, Z3
+	FOLD4(Z2, Y2, X2, Y5, X5)
+	FOLD4(Z3, Y3, X3, Y5, X5)
+	FOLD4(Z4, Y4, X4, Y5, X5)
+	REDUCE
+	TESTQ CX, CX
+	JNZ  zrun
+	VMOVDQU X0, (DI)
+	VZEROUPPER
+
+zdone:
+	RET

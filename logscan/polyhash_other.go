@@ -6,6 +6,8 @@ var havePCLMUL = false
 
 var haveVPCLMUL = false
 
+var haveVPCLMUL512 = false
+
 func polyBlocks(acc *[2]uint64, k *polyKey, blocks []byte) {
 	polyBlocksGeneric(acc, &k.powers, blocks)
 }

@@ -121,20 +121,23 @@ type polyPath struct {
 // polyPaths are the ways this CPU can sum: each vector path it has, with
 // those after it turned off, and the portable one.
 func polyPaths() []polyPath {
-	with := func(vpclmul, pclmul bool) func(*polyKey, []byte) tokenKey {
+	with := func(v512, vpclmul, pclmul bool) func(*polyKey, []byte) tokenKey {
 		return func(k *polyKey, b []byte) tokenKey {
-			v, p := haveVPCLMUL, havePCLMUL
-			haveVPCLMUL, havePCLMUL = vpclmul, pclmul
-			defer func() { haveVPCLMUL, havePCLMUL = v, p }()
+			z, v, p := haveVPCLMUL512, haveVPCLMUL, havePCLMUL
+			haveVPCLMUL512, haveVPCLMUL, havePCLMUL = v512, vpclmul, pclmul
+			defer func() { haveVPCLMUL512, haveVPCLMUL, havePCLMUL = z, v, p }()
 			return k.sum(b)
 		}
 	}
-	paths := []polyPath{{"portable", with(false, false)}}
+	paths := []polyPath{{"portable", with(false, false, false)}}
 	if havePCLMUL {
-		paths = append(paths, polyPath{"pclmulqdq", with(false, true)})
+		paths = append(paths, polyPath{"pclmulqdq", with(false, false, true)})
 	}
 	if haveVPCLMUL {
-		paths = append(paths, polyPath{"vpclmulqdq", with(true, true)})
+		paths = append(paths, polyPath{"vpclmulqdq", with(false, true, true)})
+	}
+	if haveVPCLMUL512 {
+		paths = append(paths, polyPath{"vpclmulqdq-512", with(true, true, true)})
 	}
 	return paths
 }
@@ -145,13 +148,15 @@ func BenchmarkKey(b *testing.B) {
 		tok[i] = byte(i)
 	}
 	secret := bytes.Repeat([]byte{7}, 16)
-	b.Run("poly", func(b *testing.B) {
-		k := newPolyKey(secret)
-		b.SetBytes(int64(len(tok)))
-		for b.Loop() {
-			k.sum(tok)
-		}
-	})
+	for _, p := range polyPaths() {
+		b.Run("poly-"+p.name, func(b *testing.B) {
+			k := newPolyKey(secret)
+			b.SetBytes(int64(len(tok)))
+			for b.Loop() {
+				p.sum(k, tok)
+			}
+		})
+	}
 	b.Run("gmac", func(b *testing.B) {
 		k := newKeyer(secret)
 		k.poly = nil
