@@ -68,7 +68,7 @@ func (s *Scanner) spill() {
 // first sighting (all counted against the same verdict: settled later).
 func (s *Scanner) fold() {
 	for _, w := range s.workers {
-		w.local.each(func(u *use) { u.e.own.add(&u.counts) })
+		w.local.each(func(e *entry, c *counts) { e.own.add(c) })
 	}
 }
 

@@ -218,7 +218,7 @@ var classByName = func() map[string]jwtutil.Class {
 // record checks w and turns it into r; files is how many files the
 // positions may name.
 func (w *wireRecord) record(r *record, files int32) error {
-	*r = record{jti: w.JTI, aud: w.Aud, sub: w.Sub, counts: counts{count: w.Count}, wiki: w.WikiView}
+	*r = record{jti: w.JTI, aud: w.Aud, sub: w.Sub, counts: counts{hotCounts: hotCounts{count: w.Count}}, wiki: w.WikiView}
 	if len(w.ID) != 64 {
 		return fmt.Errorf("token id %q is not 64 hex digits", w.ID)
 	}

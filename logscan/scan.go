@@ -134,12 +134,26 @@ type use struct {
 // While a worker counts (an entry's own and its tallies), byClass leaves
 // out the uses in the token's verdict at Options.At, which are most of
 // them: count less the others (settled, when the entry becomes a record).
-// A use then writes count and last alone, which come first: with a
-// tally's key, verdict and entry they are the first 56 bytes of its slot,
-// one cache line (tally).
+// A use then writes count and last alone (hotCounts): a tally keeps them
+// beside its key, verdict and entry in one cache line, and the rest
+// (coldCounts) in a table of their own (tallies).
 type counts struct {
-	count         int64
-	last, first   pos
+	hotCounts
+	coldCounts
+}
+
+// hotCounts are what most uses of a token read and write.
+type hotCounts struct {
+	count int64
+	last  pos
+}
+
+// coldCounts are what a use reads or writes only when it is the token's
+// first in this worker, earlier than the last one counted (lines out of
+// order, or files), or in another verdict than the token's at
+// Options.At (a per-line time, or a respelled token).
+type coldCounts struct {
+	first         pos
 	firstT, lastT jwtutil.NumericDate
 	byClass       [nClasses]int64
 }
@@ -158,7 +172,9 @@ func (c counts) settled(base jwtutil.Class) counts {
 }
 
 // noCounts is counts before the first use.
-var noCounts = counts{first: maxPos, firstT: noTime, lastT: noTime}
+var noCounts = counts{coldCounts: noCold}
+
+var noCold = coldCounts{first: maxPos, firstT: noTime, lastT: noTime}
 
 // add folds o into c.
 func (c *counts) add(o *counts) {

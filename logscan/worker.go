@@ -203,51 +203,56 @@ func (w *worker) observe(cand []byte, at pos, t jwtutil.NumericDate, timed bool)
 }
 
 func (w *worker) observeKey(cand []byte, k tokenKey, at pos, t jwtutil.NumericDate, timed, respelled bool) {
-	var u *use
-	var class jwtutil.Class
-	if tl := w.local.find(&k); tl != nil {
-		u, class = &tl.use, tl.class
+	var (
+		e     *entry
+		h     *hotCounts
+		c     *coldCounts
+		class jwtutil.Class
+	)
+	if tl, cold := w.local.find(&k); tl != nil {
+		e, h, c, class = tl.e, &tl.hotCounts, cold, tl.class
 	} else {
 		w.settleAhead() // the lookup may judge the token
-		e, created := w.s.lookup(k, cand, len(cand) > jwtutil.MaxTokenSize, w)
+		var created bool
+		e, created = w.s.lookup(k, cand, len(cand) > jwtutil.MaxTokenSize, w)
 		if created {
 			// The first sighting is tallied in the entry: a token seen
 			// once (every token, in a flood) costs no slot in a table.
-			u = &e.own
+			h, c = &e.own.hotCounts, &e.own.coldCounts
 		} else {
-			tl := w.local.add(k, e)
+			tl, cold := w.local.add(k, e)
 			w.s.held.Add(tallyCost)
-			u = &tl.use
+			h, c = &tl.hotCounts, cold
 		}
 		class = e.info.atClass
 	}
 	base := class
 	if timed {
-		class = u.e.info.classAt(t, w.leeway)
+		class = e.info.classAt(t, w.leeway)
 	}
 	if respelled {
 		class = jwtutil.ClassMalformed // MediaWiki's parser refuses this spelling
 	}
 	// Seen times are the times of the first and last lines (by position).
 	w.totals.Occurrences++
-	u.count++
+	h.count++
 	if class != base {
-		u.byClass[class]++ // the verdict's own uses are count less these (counts.settled)
+		c.byClass[class]++ // the verdict's own uses are count less these (counts.settled)
 	}
 	// Uses mostly come in the order of their lines, so a use is mostly a
-	// new last sighting: first (the slot's next cache line) is read only
-	// when it is not. first <= last once there is a use.
+	// new last sighting: first (in the cold table) is read only when it is
+	// not. first <= last once there is a use.
 	switch {
-	case u.last.less(at):
-		u.last = at
+	case h.last.less(at):
+		h.last = at
 		if w.perLine {
-			u.lastT = t // else every time is noTime, as noCounts has it
+			c.lastT = t // else every time is noTime, as noCounts has it
 		}
-		if u.count == 1 {
-			u.first, u.firstT = at, t
+		if h.count == 1 {
+			c.first, c.firstT = at, t
 		}
-	case at.less(u.first):
-		u.first, u.firstT = at, t
+	case at.less(c.first):
+		c.first, c.firstT = at, t
 	}
 	tt := &w.totals
 	if at.less(tt.vFirst[class]) {
@@ -262,10 +267,12 @@ func (w *worker) observeKey(cand []byte, k tokenKey, at pos, t jwtutil.NumericDa
 // The verdict at Options.At is copied in, so that a use (most uses, in a
 // log where tokens repeat) touches this slot alone, not the entry.
 //
-// A slot is padded to whole cache lines (three on 64-bit machines), so
-// that the fields a use reads and writes (key, class, entry, count and
-// last: counts) stay in the first of its lines: the table is allocated
-// whole, page-aligned.
+// A slot is what a use reads and writes (key, verdict, entry, count and
+// last sighting), padded to one cache line; the rest of its counts are
+// in a second table at the same index (tallies.cold). With the two in one
+// slot (three cache lines) the table of 70,000 tokens was 25 MB a worker,
+// which neither the TLB nor the cache held: a use's slot, read ahead by
+// the batch, still cost a quarter of a scan of repeated tokens' tallying.
 type tally struct {
 	slot
 	_ [(64 - unsafe.Sizeof(slot{})%64) % 64]byte
@@ -274,7 +281,8 @@ type tally struct {
 type slot struct {
 	key   tokenKey
 	class jwtutil.Class
-	use   // e == nil: an empty slot
+	e     *entry // nil: an empty slot
+	hotCounts
 }
 
 // tallies is an open-addressing table of tallies by key, probed
@@ -284,6 +292,7 @@ type slot struct {
 // tally, the entry (about a quarter of a scan of repeated tokens).
 type tallies struct {
 	slots []tally
+	cold  []coldCounts // cold[i] is the rest of slots[i]'s counts
 	n     int
 }
 
@@ -292,20 +301,20 @@ const slotsPerPage = 4096 / int(unsafe.Sizeof(tally{}))
 
 // tallyCost is what a slot costs the memory budget: the table is at most
 // three quarters full and grows by doubling.
-var tallyCost = 2 * int64(unsafe.Sizeof(tally{}))
+var tallyCost = 2 * int64(unsafe.Sizeof(tally{})+unsafe.Sizeof(coldCounts{}))
 
-func (t *tallies) find(k *tokenKey) *tally {
+func (t *tallies) find(k *tokenKey) (*tally, *coldCounts) {
 	if t.n == 0 {
-		return nil
+		return nil, nil
 	}
 	mask := len(t.slots) - 1
 	for i := int(binary.LittleEndian.Uint64(k[:8])) & mask; ; i = (i + 1) & mask {
 		s := &t.slots[i]
 		if s.e == nil {
-			return nil
+			return nil, nil
 		}
 		if s.key == *k {
-			return s
+			return s, &t.cold[i]
 		}
 	}
 }
@@ -321,7 +330,7 @@ func (t *tallies) touch(k *tokenKey) byte {
 }
 
 // add makes the slot of a key not in the table.
-func (t *tallies) add(k tokenKey, e *entry) *tally {
+func (t *tallies) add(k tokenKey, e *entry) (*tally, *coldCounts) {
 	if (t.n+1)*4 > len(t.slots)*3 {
 		t.grow()
 	}
@@ -332,13 +341,15 @@ func (t *tallies) add(k tokenKey, e *entry) *tally {
 	}
 	t.n++
 	s := &t.slots[i]
-	*s = tally{slot: slot{key: k, class: e.info.atClass, use: use{e: e, counts: noCounts}}}
-	return s
+	*s = tally{slot: slot{key: k, class: e.info.atClass, e: e}}
+	t.cold[i] = noCold
+	return s, &t.cold[i]
 }
 
 func (t *tallies) grow() {
-	old := t.slots
+	old, oldCold := t.slots, t.cold
 	t.slots = make([]tally, max(1024, 2*len(old)))
+	t.cold = make([]coldCounts, len(t.slots))
 	// Every page of a new table is written once, now: the batch reads a
 	// slot before a use writes it, and a read of a page never touched
 	// maps the kernel's shared zero page, which the write then faults
@@ -357,14 +368,16 @@ func (t *tallies) grow() {
 			i = (i + 1) & mask
 		}
 		t.slots[i] = old[j]
+		t.cold[i] = oldCold[j]
 	}
 }
 
-// each calls fn with every tally.
-func (t *tallies) each(fn func(*use)) {
+// each calls fn with every tally's entry and counts.
+func (t *tallies) each(fn func(*entry, *counts)) {
 	for i := range t.slots {
-		if t.slots[i].e != nil {
-			fn(&t.slots[i].use)
+		if s := &t.slots[i]; s.e != nil {
+			c := counts{hotCounts: s.hotCounts, coldCounts: t.cold[i]}
+			fn(s.e, &c)
 		}
 	}
 }
