@@ -88,7 +88,7 @@ func Sweep() int {
 			continue // being created right now by another binary
 		}
 		if pid := readPID(filepath.Join(dir, "pid")); pid > 0 && alive(pid) && ownsDir(pid, dir) {
-			syscall.Kill(pid, syscall.SIGKILL) //nolint:errcheck
+			procgroup.KillPID(pid) //nolint:errcheck
 		}
 		os.RemoveAll(dir)
 		n++
@@ -105,7 +105,7 @@ func readPID(path string) int {
 	return pid
 }
 
-func alive(pid int) bool { return syscall.Kill(pid, 0) == nil }
+func alive(pid int) bool { return procgroup.Alive(pid) }
 
 // ownsDir: the process is a server started on dir (never kill a stranger
 // that reused the pid).

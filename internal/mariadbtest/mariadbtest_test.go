@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/mwoauth/mwoauth/internal/procgroup"
 )
 
 func TestMain(m *testing.M) {
@@ -69,7 +71,7 @@ func TestNoOrphans(t *testing.T) {
 	deadline := time.Now().Add(10 * time.Second)
 	for alive(pid) && !zombie(pid) {
 		if time.Now().After(deadline) {
-			syscall.Kill(pid, syscall.SIGKILL) //nolint:errcheck
+			procgroup.KillPID(pid) //nolint:errcheck
 			t.Fatalf("mariadbd %d outlived its killed test binary", pid)
 		}
 		time.Sleep(50 * time.Millisecond)
