@@ -62,12 +62,11 @@ func newPolyKey(secret []byte) *polyKey {
 func (k *polyKey) sum(b []byte) (t tokenKey) {
 	var acc [2]uint64
 	n := len(b) &^ 15
-	polyBlocks(&acc, k, b[:n])
 	var tail [2 * 16]byte // the last bytes, zero-padded, and the length
 	r := copy(tail[:], b[n:])
 	nb := (r + 15) / 16
 	binary.LittleEndian.PutUint64(tail[nb*16:], uint64(len(b)))
-	polyBlocks(&acc, k, tail[:(nb+1)*16])
+	polySum(&acc, k, b[:n], tail[:(nb+1)*16])
 	binary.LittleEndian.PutUint64(t[:8], acc[0])
 	binary.LittleEndian.PutUint64(t[8:], acc[1])
 	return t

@@ -25,14 +25,26 @@ func polyBlocksPCLMUL(acc *[2]uint64, k *polyKey, blocks []byte)
 func polyWideVPCLMUL(acc *[2]uint64, k *polyKey, blocks []byte)
 
 // polyWide512 is polyWideVPCLMUL with 512-bit multiplies (four blocks
-// each), for any whole number of blocks.
+// each), for any whole number of blocks, those of blocks and then those
+// of tail (at most two): a token's sum is one call.
 //
 //go:noescape
-func polyWide512(acc *[2]uint64, k *polyKey, blocks []byte)
+func polyWide512(acc *[2]uint64, k *polyKey, blocks, tail []byte)
+
+// polySum adds blocks and then tail (whole blocks both) to acc. tail is
+// a token's last bytes and its length block.
+func polySum(acc *[2]uint64, k *polyKey, blocks, tail []byte) {
+	if haveVPCLMUL512 {
+		polyWide512(acc, k, blocks, tail)
+		return
+	}
+	polyBlocks(acc, k, blocks)
+	polyBlocks(acc, k, tail)
+}
 
 func polyBlocks(acc *[2]uint64, k *polyKey, blocks []byte) {
 	if haveVPCLMUL512 {
-		polyWide512(acc, k, blocks)
+		polyWide512(acc, k, blocks, nil)
 		return
 	}
 	if haveVPCLMUL {

@@ -11,3 +11,8 @@ var haveVPCLMUL512 = false
 func polyBlocks(acc *[2]uint64, k *polyKey, blocks []byte) {
 	polyBlocksGeneric(acc, &k.powers, blocks)
 }
+
+func polySum(acc *[2]uint64, k *polyKey, blocks, tail []byte) {
+	polyBlocks(acc, k, blocks)
+	polyBlocks(acc, k, tail)
+}
