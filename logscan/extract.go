@@ -97,12 +97,15 @@ func scanLine(data []byte, dst []Span) (_ []Span, n int, plain bool) {
 				continue
 			}
 		case 'B':
-			if firstB < 0 {
+			// The keywords are looked for where they are: a 'B' or '_'
+			// that starts no keyword (Main_Page, x86_64) sends no
+			// search through the gap (contextCandidates).
+			if firstB < 0 && wordAt(data, k, from, bearerWord) {
 				firstB = k
 			}
 			continue
 		case '_':
-			if firstU < 0 {
+			if firstU < 0 && wordAt(data, k-len("access"), from, accessToken) {
 				firstU = k
 			}
 			continue
@@ -191,6 +194,14 @@ func gapNext(line []byte, i int) int {
 		i++
 	}
 	return i
+}
+
+// wordAt reports whether word is in b at at, in the gap that starts at
+// from. The first such 'B' or '_' of a gap is where contextCandidates
+// starts looking: no keyword starts before it, every byte of a gap having
+// passed gapNext.
+func wordAt(b []byte, at, from int, word []byte) bool {
+	return at >= from && len(b)-at >= len(word) && string(b[at:at+len(word)]) == string(word)
 }
 
 // indexWord finds word at or after i, searching for its rarest byte
