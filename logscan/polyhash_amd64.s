@@ -167,6 +167,21 @@ wdone:
 	VEXTRACTI128 $1, Y, TX; \
 	VPXOR TX, X, X
 
+// KMUL multiplies the blocks in B (four, two or one: Z, Y or X registers)
+// by the powers of H in P and the middle powers at 1024(R9) (k.wideMid),
+// Karatsuba's three products a block, and adds them to the 512-bit sums
+// Z2 (low), Z3 (middle) and Z4 (high); T5-T7 are B's width of Z5-Z7, and
+// XORW its exclusive or. A narrower write (VEX) zeroes Z5-Z7's upper lanes.
+#define KMUL(B, P, T5, T6, T7, XORW) \
+	VPCLMULQDQ $0x00, P, B, T5; \
+	VPXORQ Z5, Z2, Z2; \
+	VPCLMULQDQ $0x11, P, B, T6; \
+	VPXORQ Z6, Z4, Z4; \
+	VPSHUFD $0x4e, B, T7; \
+	XORW B, T7, T7; \
+	VPCLMULQDQ $0x00, 1024(R9), T7, T5; \
+	VPXORQ Z5, Z3, Z3
+
 // func polyWide512(acc *[2]uint64, k *polyKey, blocks, tail []byte)
 //
 // polyWideVPCLMUL with 512-bit carry-less multiplies, four blocks an
@@ -219,14 +234,7 @@ zquad:
 	VPXORQ Z0, Z1, Z1
 	VPXORQ Z0, Z0, Z0
 	VMOVDQU64 (R9), Z9
-	VPCLMULQDQ $0x00, Z9, Z1, Z5
-	VPXORQ Z5, Z2, Z2
-	VPCLMULQDQ $0x11, Z9, Z1, Z6
-	VPXORQ Z6, Z4, Z4
-	VPSHUFD $0x4e, Z1, Z7
-	VPXORQ Z1, Z7, Z7        // a1+a0 in both halves
-	VPCLMULQDQ $0x00, 1024(R9), Z7, Z5 // (a1+a0)(h1+h0): k.wideMid
-	VPXORQ Z5, Z3, Z3
+	KMUL(Z1, Z9, Z5, Z6, Z7, VPXORQ)
 	ADDQ $64, SI
 	ADDQ $64, R9
 	SUBQ $4, DX
@@ -240,14 +248,7 @@ zpair:
 	VPXOR Y0, Y1, Y1
 	VPXOR Y0, Y0, Y0
 	VMOVDQU (R9), Y9
-	VPCLMULQDQ $0x00, Y9, Y1, Y5 // VEX writes: the upper lanes of Z5-Z7 are zero
-	VPXORQ Z5, Z2, Z2
-	VPCLMULQDQ $0x11, Y9, Y1, Y6
-	VPXORQ Z6, Z4, Z4
-	VPSHUFD $0x4e, Y1, Y7
-	VPXOR Y1, Y7, Y7
-	VPCLMULQDQ $0x00, 1024(R9), Y7, Y5
-	VPXORQ Z5, Z3, Z3
+	KMUL(Y1, Y9, Y5, Y6, Y7, VPXOR) // VEX writes: the upper lanes of Z5-Z7 are zero
 	ADDQ $32, SI
 	ADDQ $32, R9
 	SUBQ $2, DX
@@ -259,14 +260,7 @@ zsingle:
 	VPXOR X0, X1, X1
 	VPXOR X0, X0, X0
 	VMOVDQU (R9), X9
-	VPCLMULQDQ $0x00, X9, X1, X5
-	VPXORQ Z5, Z2, Z2
-	VPCLMULQDQ $0x11, X9, X1, X6
-	VPXORQ Z6, Z4, Z4
-	VPSHUFD $0x4e, X1, X7
-	VPXOR X1, X7, X7
-	VPCLMULQDQ $0x00, 1024(R9), X7, X5
-	VPXORQ Z5, Z3, Z3
+	KMUL(X1, X9, X5, X6, X7, VPXOR)
 	ADDQ $16, SI
 	ADDQ $16, R9
 
