@@ -43,10 +43,6 @@ func polySum(acc *[2]uint64, k *polyKey, blocks, tail []byte) {
 }
 
 func polyBlocks(acc *[2]uint64, k *polyKey, blocks []byte) {
-	if haveVPCLMUL512 {
-		polyWide512(acc, k, blocks, nil)
-		return
-	}
 	if haveVPCLMUL {
 		n := len(blocks) &^ 31
 		polyWideVPCLMUL(acc, k, blocks[:n])
