@@ -27,7 +27,7 @@ func (s *Scanner) lookup(k tokenKey, cand []byte, oversize bool, w *worker) (*en
 	e := w.newEntry()
 	e.key, e.creator = k, w
 	e.judged.Add(1)
-	e.own = use{e: e, counts: noCounts}
+	e.own = noCounts
 	e.info.oversize = oversize
 	sh.m[k] = e
 	sh.mu.Unlock()

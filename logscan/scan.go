@@ -101,10 +101,11 @@ type entry struct {
 	// allocation per distinct token, and an uncontended Wait is one load.
 	judged sync.WaitGroup
 	info   tokenInfo
-	// own is the creating worker's tally. A token seen once (the common
-	// case when every token is distinct) then costs no per-worker map
-	// entry; the creator adds &own to its map on a second sighting.
-	own     use
+	// own is the creating worker's tally of the first sighting. A token
+	// seen once (the common case when every token is distinct) then
+	// costs no slot in a worker's table; a later sighting, by any worker,
+	// is tallied in that worker's table, and fold adds those here.
+	own     counts
 	creator *worker
 }
 
@@ -119,12 +120,6 @@ type tokenInfo struct {
 	wiki          *mediawiki.WikiState
 	mw            mwSummary // MediaWiki's verdict at Options.At
 	oversize      bool
-}
-
-// use is one worker's tally for one token.
-type use struct {
-	e *entry
-	counts
 }
 
 // counts are a token's uses, by verdict, and its first and last
