@@ -78,9 +78,10 @@ func (s *Scanner) feedMapped(ctx context.Context, name string, f *os.File) (hand
 		case <-ctx.Done():
 			return true, ctx.Err()
 		}
-		// MAP_POPULATE: the workers prefetch chunks (ahead.go), and a
-		// prefetch of a page with no page-table entry yet is dropped.
-		mem, err := unix.Mmap(int(f.Fd()), base, int(n), unix.PROT_READ, unix.MAP_SHARED|unix.MAP_POPULATE)
+		// Not MAP_POPULATE: a worker faults a chunk's pages in as it
+		// fetches the chunk ahead (ahead.go), on its own core, with the
+		// kernel's fault-around mapping the pages beside each one.
+		mem, err := unix.Mmap(int(f.Fd()), base, int(n), unix.PROT_READ, unix.MAP_SHARED)
 		if err != nil {
 			<-s.windows
 			if first {

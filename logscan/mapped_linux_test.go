@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"runtime/debug"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -123,5 +124,44 @@ func TestMappedFaultWhileJudging(t *testing.T) {
 	case <-waited:
 	case <-time.After(10 * time.Second):
 		t.Fatal("a worker waiting for the faulted token's verdict waits for ever")
+	}
+}
+
+// TestFetchAheadFaultNamesItsFile: the chunk ahead can be another file's
+// than the one being searched; when that file shrinks under its mapping,
+// the fault in fetching it fails the scan with that file's name, and the
+// worker goes on (the chunk it searches is intact).
+func TestFetchAheadFaultNamesItsFile(t *testing.T) {
+	page := os.Getpagesize()
+	path := writeFile(t, "next.log", make([]byte, 3*page))
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	mem, err := unix.Mmap(int(f.Fd()), 0, 3*page, unix.PROT_READ, unix.MAP_SHARED)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = unix.Munmap(mem) }()
+	if err := os.Truncate(path, int64(page)); err != nil {
+		t.Fatal(err)
+	}
+	s := New(scanModes(t)["tokens"])
+	w := newWorker(s)
+	ahead := chunk{data: mem[page/2:], win: &window{mem: mem, name: "next.log", s: s}}
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	w.ahead, w.aheadOff = &ahead, 0
+	for w.aheadOff+aheadStep <= page/2 { // the page still in the file
+		w.fetchAhead()
+	}
+	if s.failed.Load() {
+		t.Fatalf("failed on the file's own pages: %v", s.err)
+	}
+	for w.aheadOff < len(ahead.data) {
+		w.fetchAhead()
+	}
+	if !s.failed.Load() || !errors.Is(s.err, ErrTruncated) || !strings.HasPrefix(s.err.Error(), "next.log: ") {
+		t.Fatalf("failed %v with %v, want next.log: ErrTruncated", s.failed.Load(), s.err)
 	}
 }
