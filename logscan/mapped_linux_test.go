@@ -132,27 +132,30 @@ func TestMappedFaultWhileJudging(t *testing.T) {
 // the fault in fetching it fails the scan with that file's name, and the
 // worker goes on (the chunk it searches is intact).
 func TestFetchAheadFaultNamesItsFile(t *testing.T) {
-	page := os.Getpagesize()
-	path := writeFile(t, "next.log", make([]byte, 3*page))
+	size := 4 * faultAround
+	path := writeFile(t, "next.log", make([]byte, size))
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	mem, err := unix.Mmap(int(f.Fd()), 0, 3*page, unix.PROT_READ, unix.MAP_SHARED)
+	mem, err := unix.Mmap(int(f.Fd()), 0, size, unix.PROT_READ, unix.MAP_SHARED)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer func() { _ = unix.Munmap(mem) }()
-	if err := os.Truncate(path, int64(page)); err != nil {
+	// The file now ends where the mapping's second 64 KiB block starts
+	// (a mapping is page-aligned, not block-aligned).
+	end := 1 + blockStart(mem[1:])
+	if err := os.Truncate(path, int64(end)); err != nil {
 		t.Fatal(err)
 	}
 	s := New(scanModes(t)["tokens"])
 	w := newWorker(s)
-	ahead := chunk{data: mem[page/2:], win: &window{mem: mem, name: "next.log", s: s}}
+	ahead := chunk{data: mem, win: &window{mem: mem, name: "next.log", s: s}}
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	w.ahead, w.aheadOff = &ahead, 0
-	for w.aheadOff+aheadStep <= page/2 { // the page still in the file
+	for w.aheadOff+aheadStep <= end { // what is still in the file
 		w.fetchAhead()
 	}
 	if s.failed.Load() {
