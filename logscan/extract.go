@@ -1,6 +1,9 @@
 package logscan
 
-import "bytes"
+import (
+	"bytes"
+	"encoding/binary"
+)
 
 // Span is a token candidate's position in a line: line[Start:End].
 type Span struct {
@@ -201,12 +204,38 @@ func gapNext(line []byte, i int) int {
 // starts looking: no keyword starts before it, every byte of a gap having
 // passed gapNext.
 func wordAt(b []byte, at, from int, word []byte) bool {
-	return at >= from && len(b)-at >= len(word) && string(b[at:at+len(word)]) == string(word)
+	return at >= from && len(b)-at >= len(word) && isWord(b[at:], word)
 }
+
+// isWord reports whether b starts with word, Bearer or access_token, by
+// two loads each: a compare of a slice of either length is a call
+// (memeqbody was 3 % of the extractor's time).
+func isWord(b, word []byte) bool {
+	if len(b) < len(word) {
+		return false
+	}
+	if len(word) == len(bearerWord) {
+		return binary.LittleEndian.Uint32(b) == bearerLo && binary.LittleEndian.Uint16(b[4:]) == bearerHi
+	}
+	return binary.LittleEndian.Uint64(b) == accessLo && binary.LittleEndian.Uint32(b[8:]) == accessHi
+}
+
+var (
+	bearerLo, bearerHi = binary.LittleEndian.Uint32(bearerWord), binary.LittleEndian.Uint16(bearerWord[4:])
+	accessLo, accessHi = binary.LittleEndian.Uint64(accessToken), binary.LittleEndian.Uint32(accessToken[8:])
+)
 
 // indexWord finds word at or after i, searching for its rarest byte
 // ('B' of Bearer, '_' of access_token) first.
 func indexWord(line []byte, i int, word []byte) int {
+	// Mostly the search starts where scanLine saw the word, or has no
+	// room left for it (after "Bearer ", where the JWT starts).
+	if len(line)-i < len(word) {
+		return -1
+	}
+	if isWord(line[i:], word) {
+		return i
+	}
 	anchor := 0 // 'B'
 	if word[0] == 'a' {
 		anchor = len("access") // '_'
@@ -217,7 +246,7 @@ func indexWord(line []byte, i int, word []byte) int {
 			return -1
 		}
 		j += k
-		if start := j - anchor; start >= i && bytes.HasPrefix(line[start:], word) {
+		if start := j - anchor; start >= i && isWord(line[start:], word) {
 			return start
 		}
 		j++

@@ -164,3 +164,25 @@ func FuzzExtract(f *testing.F) {
 		}
 	})
 }
+
+// TestIsWord holds isWord's two loads to bytes.HasPrefix, at every length
+// and with each byte of the word changed.
+func TestIsWord(t *testing.T) {
+	for _, word := range [][]byte{bearerWord, accessToken} {
+		for _, s := range []string{string(word) + " x", "Bearer", "access_token", "access_tokens", "Bearers", "bearer ", "ACCESS_TOKEN"} {
+			b := []byte(s)
+			for n := 0; n <= len(b); n++ {
+				if got, want := isWord(b[:n], word), bytes.HasPrefix(b[:n], word); got != want {
+					t.Errorf("isWord(%q, %q) = %v, want %v", b[:n], word, got, want)
+				}
+			}
+			for i := range min(len(b), len(word)) {
+				c := slices.Clone(b)
+				c[i] ^= 0x20
+				if got, want := isWord(c, word), bytes.HasPrefix(c, word); got != want {
+					t.Errorf("isWord(%q, %q) = %v, want %v", c, word, got, want)
+				}
+			}
+		}
+	}
+}
