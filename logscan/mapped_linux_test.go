@@ -1,6 +1,7 @@
 package logscan
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"os"
@@ -166,5 +167,28 @@ func TestFetchAheadFaultNamesItsFile(t *testing.T) {
 	}
 	if !s.failed.Load() || !errors.Is(s.err, ErrTruncated) || !strings.HasPrefix(s.err.Error(), "next.log: ") {
 		t.Fatalf("failed %v with %v, want next.log: ErrTruncated", s.failed.Load(), s.err)
+	}
+}
+
+// TestCountNLStopsAtTheEnd: the vector count's last bytes are a masked
+// load, which must not touch the page after them (here, none is mapped).
+func TestCountNLStopsAtTheEnd(t *testing.T) {
+	page := os.Getpagesize()
+	mem, err := unix.Mmap(-1, 0, 2*page, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = unix.Munmap(mem) }()
+	if err := unix.Mprotect(mem[page:], unix.PROT_NONE); err != nil {
+		t.Fatal(err)
+	}
+	for i := range page {
+		mem[i] = "ab\n"[i%3]
+	}
+	for n := range 200 {
+		b := mem[page-n : page]
+		if got, want := countNL(b), bytes.Count(b, []byte{'\n'}); got != want {
+			t.Fatalf("countNL(last %d bytes of a page) = %d, want %d", n, got, want)
+		}
 	}
 }

@@ -384,7 +384,6 @@ func (t *tallies) each(fn func(*entry, *counts)) {
 
 func indexNL(b []byte) int { return bytes.IndexByte(b, '\n') }
 func lastNL(b []byte) int  { return bytes.LastIndexByte(b, '\n') }
-func countNL(b []byte) int { return bytes.Count(b, []byte{'\n'}) }
 func hasNUL(b []byte) bool { return bytes.IndexByte(b, 0) >= 0 }
 
 // textOutside reports whether line is text, valid UTF-8 without a NUL
