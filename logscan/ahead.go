@@ -26,12 +26,12 @@ import (
 // lines are asked for (touchPage): that read faults its page in, and the
 // kernel's fault-around (64 KiB by default, aligned) maps the pages
 // around it too. A scan takes as many faults as with a byte read a page
-// (122,000 on the 6.9 GB log), and a page that fault-around left out is
-// faulted in by the line count instead. Windows used to be
-// mapped with MAP_POPULATE instead, which walked every page in the
+// (126,000 on the 6.9 GB log, its heap's included), and a page that
+// fault-around left out is faulted in by the line count instead. Windows
+// used to be mapped with MAP_POPULATE instead, which walked every page in the
 // reader's mmap call (7 % of a repeated-token scan's CPU in perf, under
 // __mm_populate): faulted in by the workers, the scan's system time was
-// 0.60-0.68 s against 0.74-0.94 s (four rounds interleaved).
+// 0.60-0.91 s against 0.72-1.60 s (four rounds interleaved).
 
 // aheadStep is how much of the next chunk a line of this one asks for: a
 // 690-byte line (the repeated-token log's mean) asks for 12 cache lines,
