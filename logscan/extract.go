@@ -90,7 +90,9 @@ func scanLine(data []byte, dst []Span) (_ []Span, n int, plain bool) {
 			if m := len(line); m > 0 && line[m-1] == '\r' {
 				line = line[:m-1]
 			}
-			dst, _ = contextCandidates(line, from, len(line), dst, firstB, firstU)
+			if firstB >= 0 || firstU >= 0 { // else no keyword is in the gap
+				dst, _ = contextCandidates(line, from, len(line), dst, firstB, firstU)
+			}
 			return dst, k, plain
 		}
 		i = k + 1
@@ -121,7 +123,9 @@ func scanLine(data []byte, dst []Span) (_ []Span, n int, plain bool) {
 		// '\n' are in neither alphabet and match no separator).
 		j := k - 2
 		var ctxJWT bool
-		dst, ctxJWT = contextCandidates(data, from, j, dst, firstB, firstU)
+		if firstB >= 0 || firstU >= 0 {
+			dst, ctxJWT = contextCandidates(data, from, j, dst, firstB, firstU)
+		}
 		firstB, firstU = -1, -1
 		var dots runDots
 		end := tokenRun(data, j+len(jwtPrefix), &dots)
