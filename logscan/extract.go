@@ -76,14 +76,15 @@ func Extract(line []byte, dst []Span) []Span {
 func scanLine(data []byte, dst []Span) (_ []Span, n int, plain bool) {
 	first := len(dst)
 	plain = true
-	from, i := 0, 0 // the gap (the text before the next JWT) starts at from
-	firstB, firstU := -1, -1
+	from, i := 0, 0      // the gap (the text before the next JWT) starts at from
+	kw := [2]int{-1, -1} // the gap's first Bearer and access_token ('_'), as firstB and firstU
 	for {
 		// One pass from left to right over the gap: the next JWT start
 		// ("eyJ", found by its rare 'J'), the keywords' rare bytes ('B' of
 		// Bearer, '_' of access_token) and the line's end. Token bytes are
 		// never searched for keywords (base64 is full of 'B' and '_').
-		k := gapNext(data, i)
+		k := gapNext(data, i, from, &kw)
+		firstB, firstU := kw[0], kw[1]
 		if k == len(data) || data[k] == '\n' {
 			// The line ends at k: the contexts in its last gap.
 			line := data[:k]
@@ -106,12 +107,12 @@ func scanLine(data []byte, dst []Span) (_ []Span, n int, plain bool) {
 			// that starts no keyword (Main_Page, x86_64) sends no
 			// search through the gap (contextCandidates).
 			if firstB < 0 && wordAt(data, k, from, bearerWord) {
-				firstB = k
+				kw[0] = k
 			}
 			continue
 		case '_':
 			if firstU < 0 && wordAt(data, k-len("access"), from, accessToken) {
-				firstU = k
+				kw[1] = k
 			}
 			continue
 		default: // NUL or not ASCII
@@ -126,7 +127,7 @@ func scanLine(data []byte, dst []Span) (_ []Span, n int, plain bool) {
 		if firstB >= 0 || firstU >= 0 {
 			dst, ctxJWT = contextCandidates(data, from, j, dst, firstB, firstU)
 		}
-		firstB, firstU = -1, -1
+		kw = [2]int{-1, -1}
 		var dots runDots
 		end := tokenRun(data, j+len(jwtPrefix), &dots)
 		dst, from = jwtCandidate(data, j, end, &dots, ctxJWT, dst, first)
@@ -192,10 +193,14 @@ var gapStop = func() (t [256]bool) {
 }()
 
 // gapNext returns the first position at or after i of a gapStop byte, or
-// len(line).
-func gapNext(line []byte, i int) int {
+// len(line). Where the vector loop runs, a 'B' or '_' that starts a
+// keyword (wordAt, in the gap from from) is noted in kw (firstB, firstU)
+// there instead, if kw has none, and not returned: a JSON log's
+// "client_ip" and the "Bearer" before each token were a return to
+// scanLine each.
+func gapNext(line []byte, i, from int, kw *[2]int) int {
 	if len(line)-i >= 32 {
-		i = gapNextVector(line, i)
+		i = gapNextVector(line, i, from, kw)
 	}
 	for i < len(line) && !gapStop[line[i]] {
 		i++

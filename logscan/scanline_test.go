@@ -101,25 +101,52 @@ func FuzzScanLine(f *testing.F) {
 	})
 }
 
+// gapEnd runs gapNext to the gap's end (its first stop other than 'B'
+// and '_'), handling each 'B' and '_' it returns as scanLine does, and
+// returns where and the keywords noted, the vector loop's or not.
+func gapEnd(line []byte, i, from int, vector bool) (int, [2]int) {
+	defer func(v bool) { haveAVX2 = v }(haveAVX2)
+	haveAVX2 = haveAVX2 && vector
+	kw := [2]int{-1, -1}
+	for {
+		k := gapNext(line, i, from, &kw)
+		if k == len(line) || line[k] != 'B' && line[k] != '_' {
+			return k, kw
+		}
+		if line[k] == 'B' {
+			if kw[0] < 0 && wordAt(line, k, from, bearerWord) {
+				kw[0] = k
+			}
+		} else if kw[1] < 0 && wordAt(line, k-len("access"), from, accessToken) {
+			kw[1] = k
+		}
+		i = k + 1
+	}
+}
+
+// TestGapNextAgrees holds the vector loop (its stops, and the keywords it
+// notes instead of returning them) to the byte loop, with every stop byte
+// and both keywords, whole or cut, at every place in lines of up to 100
+// bytes.
 func TestGapNextAgrees(t *testing.T) {
 	if !haveAVX2 {
 		t.Skip("no vector loop on this CPU")
 	}
-	for _, c := range []byte{'J', 'B', '_', '\n', 0, 0x80, 0xff, 'a', '.', '\r', 'I', 'A', '^', '`'} {
+	pieces := []string{"J", "B", "_", "\n", "\x00", "\x80", "\xff", ".", "\r", "I", "A", "^", "`",
+		"Bearer", "Beare", "access_token", "ccess_token", "access_toke", "x_token", "Bearer Bearer"}
+	for _, p := range pieces {
 		for size := 0; size < 100; size++ {
 			for at := 0; at <= size; at++ {
 				line := bytes.Repeat([]byte{'a'}, size)
-				if at < size {
-					line[at] = c
-				}
-				for from := 0; from <= min(size, 40); from += 7 {
-					got := gapNext(line, from)
-					want := from
-					for want < len(line) && !gapStop[line[want]] {
-						want++
-					}
-					if got != want {
-						t.Fatalf("gapNext(%q, %d) = %d, want %d", line, from, got, want)
+				line = append(line[:at], append([]byte(p), line[at:]...)...)
+				line = append(line, "_Bearer"[:size%8]...)
+				for from := 0; from <= min(len(line), 40); from += 7 {
+					for i := from; i <= min(len(line), from+13); i += 6 {
+						gk, gkw := gapEnd(line, i, from, true)
+						wk, wkw := gapEnd(line, i, from, false)
+						if gk != wk || gkw != wkw {
+							t.Fatalf("gapNext(%q, %d, from %d): stops at %d with %v, byte loop %d with %v", line, i, from, gk, gkw, wk, wkw)
+						}
 					}
 				}
 			}

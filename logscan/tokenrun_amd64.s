@@ -116,13 +116,21 @@ done:
 	MOVQ AX, ret+40(FP)
 	RET
 
-// func gapNextAVX2(line []byte, i int) int
+// func gapNextAVX2(line []byte, i, from int, kw *[2]int) int
 // The stop bytes are gapTables' five (extract.go) and any byte with its
-// top bit set, which VPMOVMSKB reads from the data itself.
-TEXT ·gapNextAVX2(SB), NOSPLIT, $0-40
+// top bit set. A 'B' or '_' is looked at here, not returned: where it
+// starts "Bearer", or ends the "access" of an "access_token" that starts
+// at or after from (the gap's start), and kw has none yet, its position
+// goes in kw[0] or kw[1] (scanLine's firstB and firstU); either way the
+// search goes on. What is left when fewer than 32 bytes remain is the
+// caller's, 'B' and '_' included.
+TEXT ·gapNextAVX2(SB), NOSPLIT, $0-56
 	MOVQ line_base+0(FP), SI
 	MOVQ line_len+8(FP), CX
 	MOVQ i+24(FP), AX
+	MOVQ from+32(FP), R13
+	MOVQ kw+40(FP), R12
+	MOVQ $0x745f737365636361, DI // "access_t", little-endian
 	VMOVDQU ·gapTables+0(SB), Y6
 	VMOVDQU ·gapTables+32(SB), Y7
 	VMOVDQU ·gapTables+64(SB), Y8
@@ -146,15 +154,58 @@ gaploop:
 	VPOR Y1, Y5, Y1
 	VPMOVMSKB Y1, BX
 	TESTL BX, BX
-	JNZ  gapfound
+	JNZ  gapbits
 	MOVQ DX, AX
 	JMP  gaploop
 
-gapfound:
-	BSFL BX, BX
-	ADDQ BX, AX
+gapbits:
+	// The block's stops in order (BX); DX is still the next block.
+	BSFL BX, R8
+	LEAQ (AX)(R8*1), R9
+	MOVBLZX (SI)(R9*1), R10
+	CMPL R10, $0x42 // 'B'
+	JEQ  gapB
+	CMPL R10, $0x5f // '_'
+	JEQ  gapU
+	MOVQ R9, AX
+	JMP  gapdone
+
+gapB:
+	CMPQ 0(R12), $0
+	JGE  gapnext // the gap's first Bearer is known
+	LEAQ 6(R9), R11
+	CMPQ R11, CX
+	JA   gapnext
+	CMPL (SI)(R9*1), $0x72616542 // "Bear"
+	JNE  gapnext
+	CMPW 4(SI)(R9*1), $0x7265 // "er"
+	JNE  gapnext
+	MOVQ R9, 0(R12)
+	JMP  gapnext
+
+gapU:
+	CMPQ 8(R12), $0
+	JGE  gapnext
+	LEAQ -6(R9), R11 // where "access_token" would start
+	CMPQ R11, R13
+	JLT  gapnext
+	LEAQ 6(R9), R10
+	CMPQ R10, CX
+	JA   gapnext
+	CMPQ DI, (SI)(R11*1)
+	JNE  gapnext
+	CMPL 2(SI)(R9*1), $0x6e656b6f // "oken"
+	JNE  gapnext
+	MOVQ R9, 8(R12)
+
+gapnext:
+	LEAL -1(BX), R11
+	ANDL R11, BX
+	JNZ  gapbits
+	MOVQ DX, AX
+	JMP  gaploop
 
 gapdone:
 	VZEROUPPER
-	MOVQ AX, ret+32(FP)
+	MOVQ AX, ret+48(FP)
 	RET
