@@ -209,3 +209,79 @@ gapdone:
 	VZEROUPPER
 	MOVQ AX, ret+48(FP)
 	RET
+
+// func tokenRunAVX512(line []byte, i int, d *runDots) int
+// tokenRunAVX2 64 bytes a step: the set's test and the dots' compare
+// each give a mask register, one test for both (AVX-512BW).
+TEXT ·tokenRunAVX512(SB), NOSPLIT, $0-48
+	MOVQ line_base+0(FP), SI
+	MOVQ line_len+8(FP), CX
+	MOVQ i+24(FP), AX
+	MOVQ d+32(FP), R8
+	MOVQ 24(R8), R9 // d.n
+	VBROADCASTI32X4 ·tokenTables+0(SB), Z6
+	VBROADCASTI32X4 ·tokenTables+32(SB), Z7
+	VBROADCASTI32X4 ·tokenTables+64(SB), Z8
+	VBROADCASTI32X4 ·tokenTables+96(SB), Z10
+
+run64:
+	LEAQ 64(AX), DX
+	CMPQ DX, CX
+	JA   run64done
+	VMOVDQU64 (SI)(AX*1), Z0
+	VPSRLW $4, Z0, Z1
+	VPANDQ Z8, Z0, Z2
+	VPANDQ Z8, Z1, Z1
+	VPSHUFB Z2, Z6, Z2
+	VPSHUFB Z1, Z7, Z1
+	VPTESTNMB Z1, Z2, K1 // outside the set
+	VPCMPEQB Z10, Z0, K2 // dots
+	KORTESTQ K1, K2
+	JNZ  run64special
+	MOVQ DX, AX
+	JMP  run64
+
+run64special:
+	KMOVQ K1, BX
+	KMOVQ K2, DI
+	XORL R12, R12
+	TESTQ BX, BX
+	JZ   run64dots
+	// Only the dots before the first byte outside the set count.
+	LEAQ -1(BX), R11
+	MOVQ BX, R13
+	NOTQ R13
+	ANDQ R13, R11
+	ANDQ R11, DI
+	MOVL $1, R12
+
+run64dots:
+	TESTQ DI, DI
+	JZ   run64dotsdone
+	BSFQ DI, R10
+	ADDQ AX, R10
+	CMPQ R9, $3
+	JAE  run64counted
+	MOVQ R10, (R8)(R9*8)
+
+run64counted:
+	INCQ R9
+	LEAQ -1(DI), R11
+	ANDQ R11, DI
+	JMP  run64dots
+
+run64dotsdone:
+	TESTL R12, R12
+	JNZ  run64last
+	MOVQ DX, AX
+	JMP  run64
+
+run64last:
+	BSFQ BX, BX
+	ADDQ BX, AX
+
+run64done:
+	MOVQ R9, 24(R8)
+	VZEROUPPER
+	MOVQ AX, ret+40(FP)
+	RET

@@ -2,6 +2,7 @@ package logscan
 
 import (
 	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
@@ -54,6 +55,7 @@ func TestTokenRunAgrees(t *testing.T) {
 		}
 		for i := 0; i <= len(line); i++ {
 			checkRun(t, "tokenRun", tokenRun, line, i)
+			checkRun(t, "tokenRun (AVX2)", tokenRunAVX2Only, line, i)
 			checkRun(t, "tokenRunTable", tokenRunTable, line, i)
 		}
 	}
@@ -63,6 +65,11 @@ func TestTokenRunAgrees(t *testing.T) {
 			line := []byte("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlc2lnbmF0dXJl")
 			line[at] = byte(c)
 			checkRun(t, "tokenRun", tokenRun, line, 0)
+			checkRun(t, "tokenRun (AVX2)", tokenRunAVX2Only, line, 0)
+			long := []byte(strings.Repeat(string(line), 3)) // 64-byte blocks
+			long[64+at] = '!'
+			checkRun(t, "tokenRun", tokenRun, long, 0)
+			checkRun(t, "tokenRun", tokenRun, long, 64)
 		}
 	}
 }
@@ -88,8 +95,16 @@ func FuzzTokenRun(f *testing.F) {
 			return
 		}
 		checkRun(t, "tokenRun", tokenRun, line, i)
+		checkRun(t, "tokenRun (AVX2)", tokenRunAVX2Only, line, i)
 		checkRun(t, "tokenRunTable", tokenRunTable, line, i)
 	})
+}
+
+// tokenRunAVX2Only is tokenRun without the AVX-512 loop.
+func tokenRunAVX2Only(line []byte, i int, d *runDots) int {
+	defer func(v bool) { useAVX512Run = v }(useAVX512Run)
+	useAVX512Run = false
+	return tokenRun(line, i, d)
 }
 
 func BenchmarkTokenRun(b *testing.B) {
@@ -102,7 +117,7 @@ func BenchmarkTokenRun(b *testing.B) {
 	for _, bc := range []struct {
 		name string
 		run  func([]byte, int, *runDots) int
-	}{{"vector", tokenRun}, {"table", tokenRunTable}} {
+	}{{"vector", tokenRun}, {"vector-avx2", tokenRunAVX2Only}, {"table", tokenRunTable}} {
 		b.Run(bc.name, func(b *testing.B) {
 			b.SetBytes(int64(len(line)))
 			for b.Loop() {
