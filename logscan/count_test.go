@@ -21,8 +21,15 @@ func TestCountNL(t *testing.T) {
 		for off := range 64 {
 			for n := 0; off+n <= len(buf); n += 1 + n/16 {
 				b := buf[off : off+n]
-				if got, want := countNL(b), bytes.Count(b, []byte{'\n'}); got != want {
-					t.Fatalf("countNL(%d bytes at %d, density %d) = %d, want %d", n, off, density, got, want)
+				want := bytes.Count(b, []byte{'\n'})
+				for _, vector := range []bool{haveAVX512BW, false} {
+					v := haveAVX512BW
+					haveAVX512BW = vector
+					got := countNL(b)
+					haveAVX512BW = v
+					if got != want {
+						t.Fatalf("countNL(%d bytes at %d, density %d), vector %v: %d, want %d", n, off, density, vector, got, want)
+					}
 				}
 			}
 		}
