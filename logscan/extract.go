@@ -288,6 +288,13 @@ func bareJWT(end int, d *runDots) (int, bool) {
 // cannot start before its rare byte, so its search starts there, or not
 // at all.
 func contextCandidates(line []byte, from, to int, dst []Span, firstB, firstU int) ([]Span, bool) {
+	// Most gaps end "Bearer " before their JWT, that Bearer the gap's
+	// only keyword: then the JWT is the credential, and nothing else is
+	// (what the loop below finds, without its searches).
+	if at := firstB; firstU < 0 && at >= from && at+len("Bearer ") == to && line[to-1] == ' ' &&
+		isWord(line[at:], bearerWord) && (at == 0 || !isWordChar(line[at-1])) {
+		return dst, to < len(line)
+	}
 	atJWT := false
 	for _, word := range [...][]byte{bearerWord, accessToken} {
 		i := max(from, firstB)
