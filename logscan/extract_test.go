@@ -186,3 +186,26 @@ func TestIsWord(t *testing.T) {
 		}
 	}
 }
+
+// TestContextFastPath: a gap that ends "Bearer " before its JWT is taken
+// without the searches; the searches, started before the Bearer, must say
+// the same, whatever is around it.
+func TestContextFastPath(t *testing.T) {
+	for _, gap := range []string{"Bearer ", "Authorization: Bearer ", "xBearer ", "_Bearer ", "-Bearer ",
+		"Bearer  ", "a Bearer Bearer ", "access_token=x Bearer ", "Bearer", "earer ", "\"Bearer "} {
+		for _, rest := range []string{"eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln", ""} {
+			line := []byte(gap + rest)
+			to := len(gap)
+			at := bytes.Index(line[:to], bearerWord) // the gap's first, as scanLine passes it
+			firstU := bytes.Index(line[:to], []byte("_token"))
+			fast, fastJWT := contextCandidates(line, 0, to, nil, at, firstU)
+			slow, slowJWT := contextCandidates(line, 0, to, nil, 0, max(firstU, 0))
+			if firstU < 0 {
+				slow, slowJWT = contextCandidates(line, 0, to, nil, 0, -1)
+			}
+			if !slices.Equal(fast, slow) || fastJWT != slowJWT {
+				t.Errorf("%q: from the Bearer %v %v, from the gap's start %v %v", line, fast, fastJWT, slow, slowJWT)
+			}
+		}
+	}
+}
