@@ -5,13 +5,63 @@
 // The set's tables are tokenTables (tokenrun.go): by low nibble, by high
 // nibble, 0x0f, '.'; a byte is in the set when its two lookups share a bit.
 
+// RUNARGS loads tokenRun's arguments (line []byte, i int, d *runDots):
+// SI, CX the line, AX i, R8 d and R9 d.n.
+#define RUNARGS \
+	MOVQ line_base+0(FP), SI; \
+	MOVQ line_len+8(FP), CX; \
+	MOVQ i+24(FP), AX; \
+	MOVQ d+32(FP), R8; \
+	MOVQ 24(R8), R9
+
+// NEXTBLOCK sets DX to the end of the block of N bytes at AX, going to
+// DONE when the line has fewer than N bytes left there.
+#define NEXTBLOCK(N, DONE) \
+	LEAQ N(AX), DX; \
+	CMPQ DX, CX; \
+	JA   DONE
+
+// DOTS records a block's dots and says where the run goes, for both
+// loops: BX holds the block's bytes outside the set, DI its dots (a bit
+// a byte), AX the block's start and DX the next block's; R8 is d and R9
+// d.n. With no byte outside the set, the dots are recorded and the loop
+// goes on at NEXT (AX = DX); else only the dots before the first such
+// byte, and AX is left there, the run's end.
+#define DOTS(NEXT) \
+	XORL R12, R12; \
+	TESTQ BX, BX; \
+	JZ   dots; \
+	LEAQ -1(BX), R11; \
+	MOVQ BX, R13; \
+	NOTQ R13; \
+	ANDQ R13, R11; \
+	ANDQ R11, DI; \
+	MOVL $1, R12; \
+dots: \
+	TESTQ DI, DI; \
+	JZ   dotsdone; \
+	BSFQ DI, R10; \
+	ADDQ AX, R10; \
+	CMPQ R9, $3; \
+	JAE  counted; \
+	MOVQ R10, (R8)(R9*8); \
+counted: \
+	INCQ R9; \
+	LEAQ -1(DI), R11; \
+	ANDQ R11, DI; \
+	JMP  dots; \
+dotsdone: \
+	TESTL R12, R12; \
+	JNZ  dotslast; \
+	MOVQ DX, AX; \
+	JMP  NEXT; \
+dotslast: \
+	BSFQ BX, BX; \
+	ADDQ BX, AX
+
 // func tokenRunAVX2(line []byte, i int, d *runDots) int
 TEXT ·tokenRunAVX2(SB), NOSPLIT, $0-48
-	MOVQ line_base+0(FP), SI
-	MOVQ line_len+8(FP), CX
-	MOVQ i+24(FP), AX
-	MOVQ d+32(FP), R8
-	MOVQ 24(R8), R9          // d.n
+	RUNARGS
 	VMOVDQU ·tokenTables+0(SB), Y6
 	VMOVDQU ·tokenTables+32(SB), Y7
 	VMOVDQU ·tokenTables+64(SB), Y8
@@ -21,9 +71,7 @@ TEXT ·tokenRunAVX2(SB), NOSPLIT, $0-48
 	// Two blocks a step while neither has a dot or a byte outside the set
 	// (most of a token), then one block at a time.
 loop64:
-	LEAQ 64(AX), DX
-	CMPQ DX, CX
-	JA   loop
+	NEXTBLOCK(64, loop)
 	VMOVDQU (SI)(AX*1), Y0
 	VMOVDQU 32(SI)(AX*1), Y4
 	VPSRLW $4, Y0, Y1
@@ -51,9 +99,7 @@ loop64:
 	JMP  loop64
 
 loop:
-	LEAQ 32(AX), DX
-	CMPQ DX, CX
-	JA   done
+	NEXTBLOCK(32, done)
 	VMOVDQU (SI)(AX*1), Y0
 	VPSRLW $4, Y0, Y1
 	VPAND Y8, Y0, Y2
@@ -66,49 +112,14 @@ loop:
 	VPCMPEQB Y10, Y0, Y3
 	VPMOVMSKB Y3, DI         // dots
 	TESTL BX, BX
-	JNZ  last
+	JNZ  special
 	TESTL DI, DI
-	JZ   whole
-	// The block's dots, then on to the next block (R12 = 0) or, after
-	// the last block, to the end (R12 = 1).
-	XORL R12, R12
-
-dots:
-	TESTL DI, DI
-	JZ   dotsdone
-	BSFL DI, R10
-	ADDQ AX, R10
-	CMPQ R9, $3
-	JAE  counted
-	MOVQ R10, (R8)(R9*8)
-
-counted:
-	INCQ R9
-	LEAL -1(DI), R11
-	ANDL R11, DI
-	JMP  dots
-
-dotsdone:
-	TESTL R12, R12
-	JNZ  lastdone
-
-whole:
+	JNZ  special
 	MOVQ DX, AX
 	JMP  loop64
 
-last:
-	// Only the dots before the first byte outside the set count.
-	LEAL -1(BX), R11
-	NOTL BX
-	ANDL BX, R11             // the bits below the lowest bit of the old BX
-	NOTL BX
-	ANDL R11, DI
-	MOVL $1, R12
-	JMP  dots
-
-lastdone:
-	BSFL BX, BX
-	ADDQ BX, AX
+special:
+	DOTS(loop64)
 
 done:
 	MOVQ R9, 24(R8)
@@ -138,9 +149,7 @@ TEXT ·gapNextAVX2(SB), NOSPLIT, $0-56
 	VMOVDQU ·gapTables+128(SB), Y10
 
 gaploop:
-	LEAQ 32(AX), DX
-	CMPQ DX, CX
-	JA   gapdone
+	NEXTBLOCK(32, gapdone)
 	VMOVDQU (SI)(AX*1), Y0
 	VPCMPEQB Y6, Y0, Y1
 	VPCMPEQB Y7, Y0, Y2
@@ -214,20 +223,16 @@ gapdone:
 // tokenRunAVX2 64 bytes a step: the set's test and the dots' compare
 // each give a mask register, one test for both (AVX-512BW).
 TEXT ·tokenRunAVX512(SB), NOSPLIT, $0-48
-	MOVQ line_base+0(FP), SI
-	MOVQ line_len+8(FP), CX
-	MOVQ i+24(FP), AX
-	MOVQ d+32(FP), R8
-	MOVQ 24(R8), R9 // d.n
-	VBROADCASTI32X4 ·tokenTables+0(SB), Z6
-	VBROADCASTI32X4 ·tokenTables+32(SB), Z7
-	VBROADCASTI32X4 ·tokenTables+64(SB), Z8
-	VBROADCASTI32X4 ·tokenTables+96(SB), Z10
+	RUNARGS
+	VBROADCASTI32X4 ·tokenTables+0(SB), Z6  // by low nibble
+	VBROADCASTI32X4 ·tokenTables+32(SB), Z7 // by high nibble
+	MOVL $0x0f, R11
+	VPBROADCASTB R11, Z8
+	MOVL $0x2e, R11 // '.'
+	VPBROADCASTB R11, Z10
 
 run64:
-	LEAQ 64(AX), DX
-	CMPQ DX, CX
-	JA   run64done
+	NEXTBLOCK(64, run64done)
 	VMOVDQU64 (SI)(AX*1), Z0
 	VPSRLW $4, Z0, Z1
 	VPANDQ Z8, Z0, Z2
@@ -244,41 +249,7 @@ run64:
 run64special:
 	KMOVQ K1, BX
 	KMOVQ K2, DI
-	XORL R12, R12
-	TESTQ BX, BX
-	JZ   run64dots
-	// Only the dots before the first byte outside the set count.
-	LEAQ -1(BX), R11
-	MOVQ BX, R13
-	NOTQ R13
-	ANDQ R13, R11
-	ANDQ R11, DI
-	MOVL $1, R12
-
-run64dots:
-	TESTQ DI, DI
-	JZ   run64dotsdone
-	BSFQ DI, R10
-	ADDQ AX, R10
-	CMPQ R9, $3
-	JAE  run64counted
-	MOVQ R10, (R8)(R9*8)
-
-run64counted:
-	INCQ R9
-	LEAQ -1(DI), R11
-	ANDQ R11, DI
-	JMP  run64dots
-
-run64dotsdone:
-	TESTL R12, R12
-	JNZ  run64last
-	MOVQ DX, AX
-	JMP  run64
-
-run64last:
-	BSFQ BX, BX
-	ADDQ BX, AX
+	DOTS(run64)
 
 run64done:
 	MOVQ R9, 24(R8)
