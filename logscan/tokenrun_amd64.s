@@ -136,17 +136,17 @@ done:
 // search goes on. What is left when fewer than 32 bytes remain is the
 // caller's, 'B' and '_' included.
 TEXT ·gapNextAVX2(SB), NOSPLIT, $0-56
-	MOVQ line_base+0(FP), SI
-	MOVQ line_len+8(FP), CX
-	MOVQ i+24(FP), AX
-	MOVQ from+32(FP), R13
-	MOVQ kw+40(FP), R12
-	MOVQ $0x745f737365636361, DI // "access_t", little-endian
 	VMOVDQU ·gapTables+0(SB), Y6
 	VMOVDQU ·gapTables+32(SB), Y7
 	VMOVDQU ·gapTables+64(SB), Y8
 	VMOVDQU ·gapTables+96(SB), Y9
 	VMOVDQU ·gapTables+128(SB), Y10
+	MOVQ line_base+0(FP), SI
+	MOVQ line_len+8(FP), CX
+	MOVQ i+24(FP), AX
+	MOVQ from+32(FP), R13 // the gap's start
+	MOVQ kw+40(FP), R12
+	MOVQ $0x745f737365636361, DI // "access_t", little-endian
 
 gaploop:
 	NEXTBLOCK(32, gapdone)
