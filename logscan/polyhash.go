@@ -59,7 +59,7 @@ func newPolyKey(secret []byte) *polyKey {
 }
 
 // sum is the polynomial's value for b, as a tokenKey.
-func (k *polyKey) sum(b []byte) (t tokenKey) {
+func (k *polyKey) sum(b []byte) tokenKey {
 	var acc [2]uint64
 	n := len(b) &^ 15
 	var tail [2 * 16]byte // the last bytes, zero-padded, and the length
@@ -67,6 +67,12 @@ func (k *polyKey) sum(b []byte) (t tokenKey) {
 	nb := (r + 15) / 16
 	binary.LittleEndian.PutUint64(tail[nb*16:], uint64(len(b)))
 	polySum(&acc, k, b[:n], tail[:(nb+1)*16])
+	return accKey(&acc)
+}
+
+// accKeyPortable is acc as a tokenKey, its halves little-endian, low
+// first.
+func accKeyPortable(acc *[2]uint64) (t tokenKey) {
 	binary.LittleEndian.PutUint64(t[:8], acc[0])
 	binary.LittleEndian.PutUint64(t[8:], acc[1])
 	return t

@@ -16,3 +16,5 @@ func polySum(acc *[2]uint64, k *polyKey, blocks, tail []byte) {
 	polyBlocks(acc, k, blocks)
 	polyBlocks(acc, k, tail)
 }
+
+func accKey(acc *[2]uint64) tokenKey { return accKeyPortable(acc) }
