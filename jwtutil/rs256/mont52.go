@@ -29,8 +29,11 @@ type limbs [nLimbs]uint64
 
 // mont52 is a modulus prepared for the vector code.
 type mont52 struct {
-	n      limbs
-	rr     limbs  // R² mod N, to bring a signature into Montgomery form
+	n limbs
+	// fix is R^(f+1) mod N, f the power of R⁻¹ that exp's products leave
+	// on s^e: one product with it both undoes them and leaves Montgomery
+	// form (rPowerOf).
+	fix    limbs
 	k0     uint64 // -N⁻¹ mod 2^52
 	nBytes []byte // N, big-endian, the signature's length: s < N is a byte compare
 	e      uint
@@ -44,8 +47,9 @@ func newMont52(n *big.Int, e uint) *mont52 {
 	}
 	m := &mont52{e: e, nBytes: n.FillBytes(make([]byte, 256))}
 	m.n = toLimbs(m.nBytes)
-	r2 := new(big.Int).Lsh(big.NewInt(1), 2*limbBits*nLimbs)
-	m.rr = toLimbs(r2.Mod(r2, n).FillBytes(make([]byte, 256)))
+	r := new(big.Int).Lsh(big.NewInt(1), limbBits*nLimbs)
+	f := new(big.Int).SetUint64(rPowerOf(e) + 1)
+	m.fix = toLimbs(new(big.Int).Exp(r, f, n).FillBytes(make([]byte, 256)))
 	// The inverse of N mod 2^64 by Newton's iteration (each step doubles
 	// the correct low bits; N·N ≡ 1 mod 8 for odd N gives the first 3).
 	inv := m.n[0]
@@ -70,22 +74,41 @@ func (m *mont52) mul(out, a, b *limbs) {
 }
 
 // exp returns s^e mod N, fully reduced. s must be below N.
+//
+// s is not brought into Montgomery form (s·R, a product with R² mod N)
+// first: each product of the chain adds a factor R⁻¹, so that it ends at
+// s^e·R⁻ᶠ (f from rPowerOf), and one product with R^(f+1) mod N (fix)
+// gives s^e. That product also takes the result out of the form, which
+// took a product with 1 of its own: 18 products for e = 65537, not 19.
 func (m *mont52) exp(s *limbs) limbs {
-	var x, y limbs
-	m.mul(&x, s, &m.rr) // s·R
-	y = x
+	y := *s
 	for i := bits.Len(m.e) - 2; i >= 0; i-- {
 		m.mul(&y, &y, &y)
 		if m.e>>uint(i)&1 == 1 {
-			m.mul(&y, &y, &x)
+			m.mul(&y, &y, s)
 		}
 	}
-	one := limbs{1}
-	m.mul(&y, &y, &one) // out of Montgomery form: at most N, and N only for s = 0
+	m.mul(&y, &y, &m.fix) // below 2N
 	if !less(&y, &m.n) {
 		sub(&y, &m.n)
 	}
 	return y
+}
+
+// rPowerOf is f such that exp's chain of products for e, squarings and
+// products with s from e's top bit down, turns s into s^e·R⁻ᶠ: a square
+// of x·R⁻ᵍ is x²·R^-(2g+1), a product with s adds one more. 65535 + 1 for
+// e = 65537 (sixteen squarings, one product). f < 2e: New takes e below
+// 2^31.
+func rPowerOf(e uint) uint64 {
+	var f uint64
+	for i := bits.Len(e) - 2; i >= 0; i-- {
+		f = 2*f + 1
+		if e>>uint(i)&1 == 1 {
+			f++
+		}
+	}
+	return f
 }
 
 // verify is Key.Verify for a key prepared here: sig has the modulus's
