@@ -14,6 +14,10 @@ func AppendJSONString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		if i+8 <= len(s) && plainASCII8(s[i:i+8]) {
+			i += 8
+			continue
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if c >= 0x20 && c != '"' && c != '\\' && c != 0x7f {
@@ -69,4 +73,28 @@ func (a *JSONArray) AddEncoded(elem []byte) error {
 	}
 	_, err := a.w.Write(elem)
 	return err
+}
+
+// plainASCII8 reports whether the eight bytes of s are all printable ASCII
+// other than '"' and '\\', which AppendJSONString copies as they are: a
+// word at a time, where most strings of a report (ids, hex jtis, names,
+// times) have nothing to escape and the byte loop was 1 % of a
+// repeated-token scan. A false answer sends the bytes to the byte loop,
+// which decides each one: the tests here have no false positives (a
+// word reported plain always is), only false negatives.
+func plainASCII8(s string) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	_ = s[7]
+	x := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56 // one load
+	// A byte b of y is zero: (b-1) &^ b has its top bit set. A borrow from
+	// a lower zero byte can set it above one that is not zero, never clear
+	// it where one is.
+	zero := func(y uint64) uint64 { return (y - ones) &^ y & highs }
+	bad := x & highs                    // 0x80 and up: UTF-8, checked rune by rune
+	bad |= (x - 0x20*ones) &^ x & highs // below 0x20 (for bytes under 0x80)
+	bad |= zero(x ^ '"'*ones)
+	bad |= zero(x ^ '\\'*ones)
+	bad |= zero(x ^ 0x7f*ones)
+	return bad == 0
 }

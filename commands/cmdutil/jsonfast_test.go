@@ -61,3 +61,37 @@ func TestAddEncodedMatchesAdd(t *testing.T) {
 		t.Errorf("Add:\n%s\nAddEncoded:\n%s", a.String(), b.String())
 	}
 }
+
+// TestPlainASCII8: every byte value in every position of a word, next to
+// plain bytes and after each byte that borrows: a word is plain exactly
+// when its bytes are all printable ASCII other than '"' and '\\'.
+func TestPlainASCII8(t *testing.T) {
+	plain := func(c byte) bool { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\' }
+	for _, fill := range []byte{'a', 0x00, 0x20, 0x1f, 0x80} {
+		for pos := 0; pos < 8; pos++ {
+			for c := 0; c < 256; c++ {
+				w := bytes.Repeat([]byte{'a'}, 8)
+				w[pos] = byte(c)
+				if pos > 0 {
+					w[pos-1] = fill
+				}
+				want := true
+				for _, b := range w {
+					want = want && plain(b)
+				}
+				if got := plainASCII8(string(w)); got != want {
+					t.Errorf("%q: plain %v, want %v", w, got, want)
+				}
+			}
+		}
+	}
+}
+
+func BenchmarkAppendJSONString(b *testing.B) {
+	s := "ecc6405197025e8596bd87db82e5c7f938b569e0dafb05731beeed1a6436959af9459597b67844e9"
+	var buf []byte
+	b.ReportAllocs()
+	for b.Loop() {
+		buf = AppendJSONString(buf[:0], s)
+	}
+}
