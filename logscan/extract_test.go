@@ -145,7 +145,7 @@ func FuzzExtract(f *testing.F) {
 				t.Fatalf("span %d %+v outside %q", k, sp, line)
 			}
 			cand := line[sp.Start:sp.End]
-			if d1, d2 := int(sp.dots[0]), int(sp.dots[1]); d1 != 0 {
+			if d1, d2 := int(sp.dot1), int(sp.dot2); d1 != 0 {
 				if bytes.Count(cand, []byte{'.'}) != 2 || cand[d1] != '.' || cand[d2] != '.' {
 					t.Fatalf("span %q: dots recorded at %d and %d", cand, d1, d2)
 				}

@@ -75,7 +75,7 @@ func needsRespelling(cand []byte) bool {
 // found: a bare JWT's dots are known (and it has no '=', which is not a
 // token character), so only its three segments' last characters are read.
 func spanNeedsRespelling(cand []byte, sp Span) bool {
-	d1, d2 := int(sp.dots[0]), int(sp.dots[1])
+	d1, d2 := int(sp.dot1), int(sp.dot2)
 	if d1 == 0 {
 		return needsRespelling(cand)
 	}
