@@ -372,10 +372,12 @@ func (t *tallies) grow() {
 	}
 }
 
-// each calls fn with every tally's entry and counts.
-func (t *tallies) each(fn func(*entry, *counts)) {
+// eachPart calls fn with the entry and counts of every tally whose key's
+// last byte is part modulo parts: the tallies of the same tokens in every
+// worker's table.
+func (t *tallies) eachPart(part, parts int, fn func(*entry, *counts)) {
 	for i := range t.slots {
-		if s := &t.slots[i]; s.e != nil {
+		if s := &t.slots[i]; s.e != nil && int(s.key[len(s.key)-1])%parts == part {
 			c := counts{hotCounts: s.hotCounts, coldCounts: t.cold[i]}
 			fn(s.e, &c)
 		}
