@@ -192,3 +192,27 @@ func TestCountNLStopsAtTheEnd(t *testing.T) {
 		}
 	}
 }
+
+// TestPolyKeyStopsAtTheEnd: the key's last block is a masked load too, of
+// a token that may end where its mapped log ends.
+func TestPolyKeyStopsAtTheEnd(t *testing.T) {
+	page := os.Getpagesize()
+	mem, err := unix.Mmap(-1, 0, 2*page, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = unix.Munmap(mem) }()
+	if err := unix.Mprotect(mem[page:], unix.PROT_NONE); err != nil {
+		t.Fatal(err)
+	}
+	for i := range page {
+		mem[i] = byte(i*7 + 3)
+	}
+	k := newPolyKey(bytes.Repeat([]byte{9}, 16))
+	for n := range 200 {
+		b := mem[page-n : page]
+		if got, want := k.sum(b), referencePoly(k.powers[0], b); got != want {
+			t.Fatalf("key of the last %d bytes of a page: %x, want %x", n, got, want)
+		}
+	}
+}

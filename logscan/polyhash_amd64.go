@@ -29,21 +29,28 @@ func polyBlocksPCLMUL(acc *[2]uint64, k *polyKey, blocks []byte)
 func polyWideVPCLMUL(acc *[2]uint64, k *polyKey, blocks []byte)
 
 // polyWide512 is polyWideVPCLMUL with 512-bit multiplies (four blocks
-// each), for any whole number of blocks, those of blocks and then those
-// of tail (at most two): a token's sum is one call.
+// each), for a whole token: its blocks, the last one zero-padded, and its
+// length block, read and made by the vector code (masked loads: AVX-512BW
+// and BMI2's BZHI, as countNLAVX512). A token's sum is one call.
 //
 //go:noescape
-func polyWide512(acc *[2]uint64, k *polyKey, blocks, tail []byte)
+func polyWide512(acc *[2]uint64, k *polyKey, b []byte)
 
 // polySum adds blocks and then tail (whole blocks both) to acc. tail is
 // a token's last bytes and its length block.
 func polySum(acc *[2]uint64, k *polyKey, blocks, tail []byte) {
-	if haveVPCLMUL512 {
-		polyWide512(acc, k, blocks, tail)
-		return
-	}
 	polyBlocks(acc, k, blocks)
 	polyBlocks(acc, k, tail)
+}
+
+// polyToken adds the whole token b to acc where the vector code can pad
+// it itself, and reports whether it did.
+func polyToken(acc *[2]uint64, k *polyKey, b []byte) bool {
+	if haveVPCLMUL512 && haveAVX512BW {
+		polyWide512(acc, k, b)
+		return true
+	}
+	return false
 }
 
 func polyBlocks(acc *[2]uint64, k *polyKey, blocks []byte) {

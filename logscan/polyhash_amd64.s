@@ -182,29 +182,37 @@ wdone:
 	VPCLMULQDQ $0x00, 1024(R9), T7, T5; \
 	VPXORQ Z5, Z3, Z3
 
-// func polyWide512(acc *[2]uint64, k *polyKey, blocks, tail []byte)
+// func polyWide512(acc *[2]uint64, k *polyKey, b []byte)
 //
 // polyWideVPCLMUL with 512-bit carry-less multiplies, four blocks an
-// instruction, over the whole blocks of blocks and then those of tail (a
-// token's last bytes and its length block, at most two: one call, one
-// reduction, for a token of up to polyWide blocks in all). A run of m
-// blocks is multiplied by H^m … H^1 four, then two, then one at a time;
-// runs are cut from the end, so that tail is in the last run alone. acc
-// is added to the run's first block (then cleared), as Horner's rule has
-// it. Where a 512-bit multiply costs what a 256-bit one does (AMD Zen 4
-// here: 0.7 to 1.1 ns either), this halves the key's cost.
-TEXT ·polyWide512(SB), NOSPLIT, $0-64
+// instruction, over the whole token b: its whole blocks, then its last
+// bytes (fewer than 16) as a block read with a masked load that zeroes
+// the rest, then the block of its length, made in a register (at most two
+// such blocks: one call, one reduction, for a token of up to polyWide
+// blocks in all). A run of m blocks is multiplied by H^m … H^1 four, then
+// two, then one at a time; runs are cut from the end, so that the last
+// two blocks are in the last run alone. acc is added to the run's first
+// block (then cleared), as Horner's rule has it. Where a 512-bit
+// multiply costs what a 256-bit one does (AMD Zen 4 here: 0.7 to 1.1 ns
+// either), this halves the key's cost. The last blocks used to be copied
+// to a zero-padded buffer by the caller: their 16- and 32-byte loads of
+// bytes just stored could not be forwarded from the stores and waited for
+// them.
+TEXT ·polyWide512(SB), NOSPLIT, $0-40
 	MOVQ acc+0(FP), DI
 	MOVQ k+8(FP), R8
-	MOVQ blocks_base+16(FP), SI
-	MOVQ blocks_len+24(FP), CX
-	SHRQ $4, CX              // CX: blocks of blocks not yet added
-	MOVQ tail_base+40(FP), R11
-	MOVQ tail_len+48(FP), R12
-	SHRQ $4, R12             // R12: blocks of tail
+	MOVQ b_base+16(FP), SI
+	MOVQ b_len+24(FP), R15   // R15: the token's length
+	MOVQ R15, CX
+	SHRQ $4, CX              // CX: whole blocks not yet added
+	MOVQ R15, R10
+	ANDQ $15, R10            // R10: the last block's bytes (0: none)
+	MOVQ $1, R12             // R12: the blocks after the whole ones
+	CMPQ R10, $0
+	SETNE AX
+	MOVBQZX AX, AX
+	ADDQ AX, R12
 	LEAQ (CX)(R12*1), R13    // R13: blocks not yet in a run
-	TESTQ R13, R13
-	JZ   zdone
 	VMOVDQU (DI), X0         // the upper lanes of Z0 are zero
 	MOVQ $0x87, AX
 	MOVQ AX, X8
@@ -221,7 +229,7 @@ zrun:
 	VPXORQ Z2, Z2, Z2
 	VPXORQ Z3, Z3, Z3
 	VPXORQ Z4, Z4, Z4
-	MOVQ DX, R14             // R14: this run's blocks of tail, DX: of blocks
+	MOVQ DX, R14             // R14: this run's last blocks, DX: its whole ones
 	CMPQ CX, DX
 	CMOVQLT CX, DX
 	SUBQ DX, R14
@@ -255,7 +263,7 @@ zpair:
 
 zsingle:
 	TESTQ DX, DX
-	JZ   ztail
+	JZ   zlast
 	VMOVDQU (SI), X1
 	VPXOR X0, X1, X1
 	VPXOR X0, X0, X0
@@ -264,13 +272,27 @@ zsingle:
 	ADDQ $16, SI
 	ADDQ $16, R9
 
-ztail:
-	TESTQ R14, R14           // the tail's blocks, in the last run: two at most
+zlast:
+	TESTQ R14, R14           // the last blocks, in the last run: two at most
 	JZ   zfold
-	MOVQ R14, DX
-	XORQ R14, R14
-	MOVQ R11, SI
-	JMP  zpair
+	CMPQ R14, $1
+	JEQ  zlength
+	MOVQ $-1, AX             // the last bytes, zero-padded: R10 of them at SI
+	BZHIQ R10, AX, AX
+	KMOVQ AX, K2
+	VMOVDQU8.Z (SI), K2, X1
+	VPXOR X0, X1, X1
+	VPXOR X0, X0, X0
+	VMOVDQU (R9), X9
+	KMUL(X1, X9, X5, X6, X7, VPXOR)
+	ADDQ $16, R9
+
+zlength:
+	MOVQ R15, X1             // the length block: the length, low half
+	VPXOR X0, X1, X1
+	VPXOR X0, X0, X0
+	VMOVDQU (R9), X9
+	KMUL(X1, X9, X5, X6, X7, VPXOR)
 
 zfold:
 	VPXORQ Z2, Z3, Z3        // the middle product less a1h1 and a0h0
@@ -284,6 +306,4 @@ zfold:
 	JNZ  zrun
 	VMOVDQU X0, (DI)
 	VZEROUPPER
-
-zdone:
 	RET
