@@ -186,8 +186,9 @@ func (w *worker) queue(cand []byte, sp Span, at pos, t jwtutil.NumericDate, time
 // tallied in order. The order is the order of the lines, as if each had
 // been tallied when read.
 //
-// A quarter of the uses of a repeated-token log find their key past its
-// first slot (linear probing: 1.57 slots read a use at the table's load).
+// A quarter of the uses of a repeated-token log found their key past its
+// first slot (linear probing: 1.57 slots read a use with the table up to
+// three quarters full; about 1.2 at half, as it is now: tallies).
 // The batch used to read the first slots alone before the uses were
 // tallied, each finding its slot as it was: the reads past the first
 // slot, a cache line each, waited in turn. Found in a loop of their own,
@@ -234,7 +235,7 @@ func (w *worker) observeFound(cand []byte, k tokenKey, tl *tally, cold *coldCoun
 		class jwtutil.Class
 	)
 	if tl != nil {
-		e, h, c, class = tl.e, &tl.hotCounts, cold, tl.class
+		e, h, c, class = tl.e, &tl.hotCounts, cold, jwtutil.Class(tl.class)
 	} else {
 		w.settleAhead() // the lookup may judge the token
 		var created bool
@@ -293,8 +294,8 @@ func (w *worker) observeFound(cand []byte, k tokenKey, tl *tally, cold *coldCoun
 //
 // A slot is what a use reads and writes (key, verdict, entry, count and
 // last sighting), padded to one cache line; the rest of its counts are
-// in a second table at the same index (tallies.cold). With the two in one
-// slot (three cache lines) the table of 70,000 tokens was 25 MB a worker,
+// in a second table (tallies.cold, at ci). With the two in one slot
+// (three cache lines) the table of 70,000 tokens was 25 MB a worker,
 // which neither the TLB nor the cache held: a use's slot, read ahead by
 // the batch, still cost a quarter of a scan of repeated tokens' tallying.
 type tally struct {
@@ -304,7 +305,8 @@ type tally struct {
 
 type slot struct {
 	key   tokenKey
-	class jwtutil.Class
+	class int32  // a jwtutil.Class: four bytes, and ci the other four of its word
+	ci    uint32 // where its cold counts are in tallies.cold (2^32 tallies would be a terabyte)
 	e     *entry // nil: an empty slot
 	hotCounts
 }
@@ -314,18 +316,28 @@ type slot struct {
 // bytes index it. Against Go's map of pointers to tallies, a use costs
 // one cache miss where it cost three or four: the map's group, the
 // tally, the entry (about a quarter of a scan of repeated tokens).
+//
+// The table is at most half full. Each probe past a key's first slot is
+// a cache line of its own: three quarters full (and between three
+// eighths and three quarters as it doubles), a use read 1.57 slots on
+// the log of repeated tokens; at most half, about 1.2, and the tallies'
+// perf samples fell by a sixth. The cold counts are apart, one after
+// another in the order the slots were made: they are not the table's
+// size (twice as many slots) but one a tally, and a table that grows does
+// not move them.
 type tallies struct {
 	slots []tally
-	cold  []coldCounts // cold[i] is the rest of slots[i]'s counts
+	cold  []coldCounts // the rest of each slot's counts, at its ci
 	n     int
 }
 
 // slotsPerPage is a step through a table that lands on every 4 KiB page.
 const slotsPerPage = 4096 / int(unsafe.Sizeof(tally{}))
 
-// tallyCost is what a slot costs the memory budget: the table is at most
-// three quarters full and grows by doubling.
-var tallyCost = 2 * int64(unsafe.Sizeof(tally{})+unsafe.Sizeof(coldCounts{}))
+// tallyCost is what a tally costs the memory budget: between two and four
+// slots (the table is at most half full and grows by doubling) and its
+// cold counts, in a slice that grows by a quarter (append).
+var tallyCost = 3*int64(unsafe.Sizeof(tally{})) + 5*int64(unsafe.Sizeof(coldCounts{}))/4
 
 func (t *tallies) find(k *tokenKey) (*tally, *coldCounts) {
 	if t.n == 0 {
@@ -338,14 +350,14 @@ func (t *tallies) find(k *tokenKey) (*tally, *coldCounts) {
 			return nil, nil
 		}
 		if s.key == *k {
-			return s, &t.cold[i]
+			return s, &t.cold[s.ci]
 		}
 	}
 }
 
 // add makes the slot of a key not in the table.
 func (t *tallies) add(k tokenKey, e *entry) (*tally, *coldCounts) {
-	if (t.n+1)*4 > len(t.slots)*3 {
+	if (t.n+1)*2 > len(t.slots) {
 		t.grow()
 	}
 	mask := len(t.slots) - 1
@@ -355,15 +367,14 @@ func (t *tallies) add(k tokenKey, e *entry) (*tally, *coldCounts) {
 	}
 	t.n++
 	s := &t.slots[i]
-	*s = tally{slot: slot{key: k, class: e.info.atClass, e: e}}
-	t.cold[i] = noCold
-	return s, &t.cold[i]
+	*s = tally{slot: slot{key: k, class: int32(e.info.atClass), e: e, ci: uint32(len(t.cold))}}
+	t.cold = append(t.cold, noCold) // the batch's other pointers into it are found again (flush)
+	return s, &t.cold[s.ci]
 }
 
 func (t *tallies) grow() {
-	old, oldCold := t.slots, t.cold
+	old := t.slots
 	t.slots = make([]tally, max(1024, 2*len(old)))
-	t.cold = make([]coldCounts, len(t.slots))
 	// Every page of a new table is written once, now: the batch reads a
 	// slot before a use writes it, and a read of a page never touched
 	// maps the kernel's shared zero page, which the write then faults
@@ -382,7 +393,6 @@ func (t *tallies) grow() {
 			i = (i + 1) & mask
 		}
 		t.slots[i] = old[j]
-		t.cold[i] = oldCold[j]
 	}
 }
 
@@ -392,7 +402,7 @@ func (t *tallies) grow() {
 func (t *tallies) eachPart(part, parts int, fn func(*entry, *counts)) {
 	for i := range t.slots {
 		if s := &t.slots[i]; s.e != nil && int(s.key[len(s.key)-1])%parts == part {
-			c := counts{hotCounts: s.hotCounts, coldCounts: t.cold[i]}
+			c := counts{hotCounts: s.hotCounts, coldCounts: t.cold[s.ci]}
 			fn(s.e, &c)
 		}
 	}
