@@ -209,3 +209,34 @@ func TestContextFastPath(t *testing.T) {
 		}
 	}
 }
+
+// TestContextFastPathAccessToken: "access_token=" just before the JWT,
+// the gap's only keyword, is the access_token fast path; whatever the
+// gap, contextCandidates answers as its searches do (started from the
+// gap's start, with the fast paths' conditions made false: a Bearer
+// position past the gap, where none is found).
+func TestContextFastPathAccessToken(t *testing.T) {
+	for _, gap := range []string{"access_token=", "GET /w/api.php?format=json&access_token=", "?access_token=",
+		"xaccess_token=", "_access_token=", "-access_token=", "access_token==", "access_token=x&access_token=",
+		"access_token=abcdefghijklmnopqrstuvwxyz&access_token=", "Bearer abcdefghijklmnopqrstuvwxyz access_token=",
+		"ccess_token=", "access_token", "access_token =", "\"access_token\":\"", "access_tokens=", "access_token=%20"} {
+		for _, rest := range []string{"eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln", ""} {
+			line := []byte(gap + rest)
+			to := len(gap)
+			firstB := bytes.Index(line[:to], bearerWord)
+			firstU := -1
+			if at := bytes.Index(line[:to], accessToken); at >= 0 {
+				firstU = at + len("access") // the gap's first, as scanLine passes it
+			}
+			fast, fastJWT := contextCandidates(line, 0, to, nil, firstB, firstU)
+			slowB := to
+			if firstB >= 0 {
+				slowB = 0
+			}
+			slow, slowJWT := contextCandidates(line, 0, to, nil, slowB, len("access"))
+			if !slices.Equal(fast, slow) || fastJWT != slowJWT {
+				t.Errorf("%q: from the gap's keywords %v %v, searched %v %v", line, fast, fastJWT, slow, slowJWT)
+			}
+		}
+	}
+}
