@@ -104,3 +104,36 @@ func FuzzCanonicalSpelling(f *testing.F) {
 		}
 	})
 }
+
+// TestSpanNeedsRespelling: the extractor's check of a bare JWT's three
+// segment ends is needsRespelling's, for
+// every length mod 4 of each segment (an empty last one too) and every
+// character of the run's alphabet (base64url) at its end.
+func TestSpanNeedsRespelling(t *testing.T) {
+	seg := func(n int, last byte) string {
+		if n == 0 {
+			return ""
+		}
+		return strings.Repeat("A", n-1) + string(last)
+	}
+	for which := range 3 {
+		for n := 0; n < 8; n++ {
+			if n == 0 && which < 2 || which == 0 && n < 4 {
+				continue // the header is "eyJ…", the first two segments are never empty
+			}
+			for _, c := range []byte(b64urlAlphabet) {
+				parts := []string{"eyJA", "AAAA", "AAAA"}
+				parts[which] = seg(n, c)
+				if which == 0 {
+					parts[0] = "eyJ" + seg(n-3, c)
+				}
+				cand := []byte(strings.Join(parts, "."))
+				d1 := len(parts[0])
+				sp := Span{End: len(cand), dot1: int32(d1), dot2: int32(d1 + 1 + len(parts[1]))}
+				if got, want := spanNeedsRespelling(cand, sp), needsRespelling(cand); got != want {
+					t.Fatalf("%q: spanNeedsRespelling %v, needsRespelling %v", cand, got, want)
+				}
+			}
+		}
+	}
+}
