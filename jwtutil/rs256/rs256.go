@@ -11,8 +11,8 @@
 // crypto/internal/fips140/bigmod published as a module by its author (with
 // the same assembly), so the per-token work is crypto/rsa's; except that a
 // 2048-bit key, on a CPU with AVX-512 IFMA, is exponentiated by mont52.go's
-// vector code, three times as fast (BenchmarkVerify: 8.5 µs against 27.7
-// on an AMD EPYC Zen 4 VM). Verify
+// vector code, three to four times as fast (BenchmarkVerify: 8.0 µs
+// against 27.7 to 41 on an AMD EPYC Zen 4 VM). Verify
 // accepts exactly what crypto/rsa.VerifyPKCS1v15 accepts (FuzzVerify holds
 // the two side by side); keys crypto/rsa treats specially (under 1024 bits,
 // an unusual exponent, FIPS 140-only mode) are not prepared, and their Key
