@@ -154,3 +154,75 @@ func TestMont52Prepared(t *testing.T) {
 		}
 	}
 }
+
+// toLimbsBytewise and fromLimbsBytewise are toLimbs and fromLimbs a byte
+// at a time, as they were first written: the definition the word-wise
+// ones are held to.
+func toLimbsBytewise(b []byte) (l limbs) {
+	var acc uint64
+	var n uint // bits in acc
+	j := 0
+	for i := len(b) - 1; i >= 0; i-- {
+		acc |= uint64(b[i]) << n
+		n += 8
+		if n >= limbBits {
+			l[j] = acc & mask52
+			j++
+			acc >>= limbBits
+			n -= limbBits
+		}
+	}
+	if n > 0 {
+		l[j] = acc
+	}
+	return l
+}
+
+func fromLimbsBytewise(l *limbs, b []byte) {
+	var acc uint64
+	var n uint
+	j := 0
+	for i := len(b) - 1; i >= 0; i-- {
+		if n < 8 && j < nLimbs {
+			acc |= l[j] << n
+			j++
+			n += limbBits
+		}
+		b[i] = byte(acc)
+		acc >>= 8
+		n -= min(n, 8)
+	}
+}
+
+// TestLimbsAgainstBytewise: the word-at-a-time conversions give the
+// byte-at-a-time ones' results, for the lengths used (a 2048-bit
+// signature or result, 256 bytes; the tests' 260) and others, on random
+// numbers and on all ones and zero, where every limb and word is full or
+// empty.
+func TestLimbsAgainstBytewise(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for _, n := range []int{256, 260, 255, 200, 8, 1, 0} {
+		for k := range 300 {
+			b := make([]byte, n)
+			for i := range b {
+				switch k {
+				case 0:
+					b[i] = 0xff
+				case 1:
+				default:
+					b[i] = byte(r.Uint32())
+				}
+			}
+			got, want := toLimbs(b), toLimbsBytewise(b)
+			if got != want {
+				t.Fatalf("toLimbs(%x) = %x, want %x", b, got, want)
+			}
+			gotB, wantB := make([]byte, n), make([]byte, n)
+			fromLimbs(&got, gotB)
+			fromLimbsBytewise(&want, wantB)
+			if !bytes.Equal(gotB, wantB) || n <= 260 && !bytes.Equal(gotB, b) {
+				t.Fatalf("fromLimbs of %x: %x, bytewise %x", b, gotB, wantB)
+			}
+		}
+	}
+}
