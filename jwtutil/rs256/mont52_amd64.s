@@ -23,6 +23,47 @@
 // not depend on mᵢ, are made on the side (Z6) and added. 21 multiply-adds
 // a step, about as many cycles as the chain through Z0 takes.
 
+// CARRY carries the limbs in Z0-Z4 (up to 2^61 each) into 52 bits, all
+// at once: each limb keeps its low 52 bits and takes the bits above them
+// of the limb below (a lane up: VALIGNQ $7 of the carries, the one
+// below's last lane first). That leaves a limb at most 2^52 + 2^9 - 1,
+// over 52 bits only where it was nearly 2^52 already: then another round
+// (the carry ripples, as far as it must). The top limb's carry is
+// dropped: 0 for a product (below 2N < 2^2049). Z28 must be zero; Z5-Z14
+// and Z29 are scratch, K2 too.
+#define CARRY \
+	MOVQ $0xfffffffffffff, AX; \
+	VPBROADCASTQ AX, Z29; \
+carry: \
+	VPSRLQ $52, Z0, Z5; \
+	VPSRLQ $52, Z1, Z6; \
+	VPSRLQ $52, Z2, Z7; \
+	VPSRLQ $52, Z3, Z8; \
+	VPSRLQ $52, Z4, Z9; \
+	VPANDQ Z29, Z0, Z0; \
+	VPANDQ Z29, Z1, Z1; \
+	VPANDQ Z29, Z2, Z2; \
+	VPANDQ Z29, Z3, Z3; \
+	VPANDQ Z29, Z4, Z4; \
+	VALIGNQ $7, Z28, Z5, Z10; \
+	VALIGNQ $7, Z5, Z6, Z11; \
+	VALIGNQ $7, Z6, Z7, Z12; \
+	VALIGNQ $7, Z7, Z8, Z13; \
+	VALIGNQ $7, Z8, Z9, Z14; \
+	VPADDQ Z10, Z0, Z0; \
+	VPADDQ Z11, Z1, Z1; \
+	VPADDQ Z12, Z2, Z2; \
+	VPADDQ Z13, Z3, Z3; \
+	VPADDQ Z14, Z4, Z4; \
+	VPORQ Z0, Z1, Z10; \
+	VPORQ Z2, Z3, Z11; \
+	VPORQ Z4, Z10, Z10; \
+	VPORQ Z11, Z10, Z10; \
+	VPSRLQ $52, Z10, Z10; \
+	VPTESTMQ Z10, Z10, K2; \
+	KORTESTW K2, K2; \
+	JNZ carry
+
 // func amm52(out, a, b, n *limbs, k0 uint64)
 TEXT ·amm52(SB), NOSPLIT, $0-40
 	MOVQ out+0(FP), DI
@@ -97,6 +138,28 @@ step:
 	DECQ R10
 	JNZ step
 
+	CARRY
+
+	VMOVDQU64 Z0, 0(DI)
+	VMOVDQU64 Z1, 64(DI)
+	VMOVDQU64 Z2, 128(DI)
+	VMOVDQU64 Z3, 192(DI)
+	VMOVDQU64 Z4, 256(DI)
+	VZEROUPPER
+	RET
+
+// func carry52(x *limbs)
+// CARRY alone, on x, for the tests: rounds after the first are needed too
+// rarely for products to reach them.
+TEXT ·carry52(SB), NOSPLIT, $0-8
+	MOVQ x+0(FP), DI
+	VMOVDQU64 0(DI), Z0
+	VMOVDQU64 64(DI), Z1
+	VMOVDQU64 128(DI), Z2
+	VMOVDQU64 192(DI), Z3
+	VMOVDQU64 256(DI), Z4
+	VPXORQ Z28, Z28, Z28
+	CARRY
 	VMOVDQU64 Z0, 0(DI)
 	VMOVDQU64 Z1, 64(DI)
 	VMOVDQU64 Z2, 128(DI)

@@ -226,3 +226,50 @@ func TestLimbsAgainstBytewise(t *testing.T) {
 		}
 	}
 }
+
+// TestCarry52: the vector carry is the carry through the limbs in turn,
+// on limbs up to 2^61 and on those that make it ripple: limbs of
+// 2^52 - 1 above one that carries, as far as the top.
+func TestCarry52(t *testing.T) {
+	if !haveIFMA {
+		t.Skip("no AVX-512 IFMA on this CPU: the vector code is not used here")
+	}
+	scalar := func(x limbs) limbs {
+		var c uint64
+		for j := range x {
+			v := x[j] + c
+			x[j] = v & mask52
+			c = v >> limbBits
+		}
+		return x
+	}
+	r := rand.New(rand.NewPCG(7, 8))
+	var cases []limbs
+	for range 500 {
+		var x limbs
+		for j := range x {
+			x[j] = r.Uint64() >> (3 + r.IntN(12)) // up to 2^61
+		}
+		cases = append(cases, x)
+	}
+	for from := range nLimbs {
+		for _, to := range []int{from + 1, from + 8, from + 9, nLimbs} {
+			var x limbs
+			for j := range x {
+				x[j] = r.Uint64() & mask52
+			}
+			x[from] = 1<<61 - 1 // carries 2^9 - 1
+			for j := from + 1; j < min(to, nLimbs); j++ {
+				x[j] = mask52 // each takes the carry and passes one on
+			}
+			cases = append(cases, x)
+		}
+	}
+	for _, x := range cases {
+		got := x
+		carry52(&got)
+		if want := scalar(x); got != want {
+			t.Fatalf("carry of %x:\n got %x\nwant %x", x, got, want)
+		}
+	}
+}
