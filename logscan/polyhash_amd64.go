@@ -73,3 +73,7 @@ func polyBlocks(acc *[2]uint64, k *polyKey, blocks []byte) {
 // could not be forwarded from the stores and waited for them to reach the
 // cache (58 % of keyer.key's perf samples were on that load).
 func accKey(acc *[2]uint64) tokenKey { return *(*tokenKey)(unsafe.Pointer(acc)) }
+
+// words is t as the vector code's accumulator: on amd64 its memory holds
+// the accumulator's halves as accKeyPortable writes them.
+func (t *tokenKey) words() *[2]uint64 { return (*[2]uint64)(unsafe.Pointer(t)) }

@@ -166,3 +166,31 @@ func BenchmarkKey(b *testing.B) {
 		}
 	})
 }
+
+// TestKeyInto: the key written in place is the key returned and the
+// reference polynomial's, with each vector path this CPU has turned off in
+// turn (the 512-bit code writes in place, the others are copied).
+func TestKeyInto(t *testing.T) {
+	secret := bytes.Repeat([]byte{3}, 16)
+	b := make([]byte, 2100)
+	for i := range b {
+		b[i] = byte(i*31 + 7)
+	}
+	z, v, c := haveVPCLMUL512, haveVPCLMUL, havePCLMUL
+	defer func() { haveVPCLMUL512, haveVPCLMUL, havePCLMUL = z, v, c }()
+	for _, flags := range [][3]bool{{z, v, c}, {false, v, c}, {false, false, c}} {
+		haveVPCLMUL512, haveVPCLMUL, havePCLMUL = flags[0], flags[1], flags[2]
+		k := newKeyer(secret)
+		if k.poly == nil {
+			t.Skip("no carry-less multiplies: the key is GMAC's")
+		}
+		for _, l := range []int{0, 1, 15, 16, 17, 33, 700, 800, 1023, 1024, 1025, 2100} {
+			want := referencePoly(k.poly.powers[0], b[:l])
+			dst := tokenKey{0xff}
+			k.keyInto(&dst, b[:l])
+			if got := k.key(b[:l]); dst != want || got != want {
+				t.Fatalf("paths %v, %d bytes: keyInto %x, key %x, want %x", flags, l, dst, got, want)
+			}
+		}
+	}
+}

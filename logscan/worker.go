@@ -176,7 +176,7 @@ func (w *worker) queue(cand []byte, sp Span, at pos, t jwtutil.NumericDate, time
 	p := &w.batch[w.nb]
 	w.nb++
 	p.cand, p.at, p.t, p.timed = cand, at, t, timed
-	p.k = w.keyer.key(cand)
+	w.keyer.keyInto(&p.k, cand)
 	if w.nb == len(w.batch) {
 		w.flush()
 	}
