@@ -73,14 +73,6 @@ func (k *polyKey) sum(b []byte) tokenKey {
 	return accKey(&acc)
 }
 
-// accKeyPortable is acc as a tokenKey, its halves little-endian, low
-// first.
-func accKeyPortable(acc *[2]uint64) (t tokenKey) {
-	binary.LittleEndian.PutUint64(t[:8], acc[0])
-	binary.LittleEndian.PutUint64(t[8:], acc[1])
-	return t
-}
-
 // polyBlocksGeneric adds blocks to acc one block at a time, by Horner's
 // rule: acc = (acc + b)·H for each 16-byte block b of blocks.
 func polyBlocksGeneric(acc *[2]uint64, powers *[8][2]uint64, blocks []byte) {

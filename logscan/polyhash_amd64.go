@@ -66,14 +66,15 @@ func polyBlocks(acc *[2]uint64, k *polyKey, blocks []byte) {
 	polyBlocksGeneric(acc, &k.powers, blocks)
 }
 
-// accKey is acc as a tokenKey: its memory, which on amd64 is
-// accKeyPortable's bytes, read in one 16-byte load. The vector code
+// accKey is acc as a tokenKey: its memory, which on amd64 is its halves
+// little-endian, low first (polyhash_other.go's accKey), read in one
+// 16-byte load. The vector code
 // stores acc in one 16-byte store, and the key is copied on as 16 bytes:
-// written as two 8-byte halves (accKeyPortable), the next 16-byte load
+// written as two 8-byte halves (as elsewhere), the next 16-byte load
 // could not be forwarded from the stores and waited for them to reach the
 // cache (58 % of keyer.key's perf samples were on that load).
 func accKey(acc *[2]uint64) tokenKey { return *(*tokenKey)(unsafe.Pointer(acc)) }
 
 // words is t as the vector code's accumulator: on amd64 its memory holds
-// the accumulator's halves as accKeyPortable writes them.
+// the accumulator's halves as accKey reads them.
 func (t *tokenKey) words() *[2]uint64 { return (*[2]uint64)(unsafe.Pointer(t)) }

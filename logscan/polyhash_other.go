@@ -2,6 +2,8 @@
 
 package logscan
 
+import "encoding/binary"
+
 var havePCLMUL = false
 
 var haveVPCLMUL = false
@@ -17,10 +19,16 @@ func polySum(acc *[2]uint64, k *polyKey, blocks, tail []byte) {
 	polyBlocks(acc, k, tail)
 }
 
-func accKey(acc *[2]uint64) tokenKey { return accKeyPortable(acc) }
+// accKey is acc as a tokenKey, its halves little-endian, low first (on
+// amd64, acc's memory as it is).
+func accKey(acc *[2]uint64) (t tokenKey) {
+	binary.LittleEndian.PutUint64(t[:8], acc[0])
+	binary.LittleEndian.PutUint64(t[8:], acc[1])
+	return t
+}
 
 func polyToken(*[2]uint64, *polyKey, []byte) bool { return false }
 
 // words is never called where polyToken is false; the accumulator then
-// is a copy (accKeyPortable's byte order is the key's).
+// is a copy (accKey's byte order is the key's).
 func (t *tokenKey) words() *[2]uint64 { return new([2]uint64) }
