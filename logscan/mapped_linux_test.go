@@ -173,15 +173,8 @@ func TestFetchAheadFaultNamesItsFile(t *testing.T) {
 // TestCountNLStopsAtTheEnd: the vector count's last bytes are a masked
 // load, which must not touch the page after them (here, none is mapped).
 func TestCountNLStopsAtTheEnd(t *testing.T) {
-	page := os.Getpagesize()
-	mem, err := unix.Mmap(-1, 0, 2*page, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANON)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = unix.Munmap(mem) }()
-	if err := unix.Mprotect(mem[page:], unix.PROT_NONE); err != nil {
-		t.Fatal(err)
-	}
+	mem := pageBeforeHole(t)
+	page := len(mem)
 	for i := range page {
 		mem[i] = "ab\n"[i%3]
 	}
@@ -196,15 +189,8 @@ func TestCountNLStopsAtTheEnd(t *testing.T) {
 // TestPolyKeyStopsAtTheEnd: the key's last block is a masked load too, of
 // a token that may end where its mapped log ends.
 func TestPolyKeyStopsAtTheEnd(t *testing.T) {
-	page := os.Getpagesize()
-	mem, err := unix.Mmap(-1, 0, 2*page, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANON)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = unix.Munmap(mem) }()
-	if err := unix.Mprotect(mem[page:], unix.PROT_NONE); err != nil {
-		t.Fatal(err)
-	}
+	mem := pageBeforeHole(t)
+	page := len(mem)
 	for i := range page {
 		mem[i] = byte(i*7 + 3)
 	}
@@ -215,4 +201,20 @@ func TestPolyKeyStopsAtTheEnd(t *testing.T) {
 			t.Fatalf("key of the last %d bytes of a page: %x, want %x", n, got, want)
 		}
 	}
+}
+
+// pageBeforeHole is a writable page with no page mapped after it (a read
+// past its end faults), unmapped when the test ends.
+func pageBeforeHole(t *testing.T) []byte {
+	t.Helper()
+	page := os.Getpagesize()
+	mem, err := unix.Mmap(-1, 0, 2*page, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = unix.Munmap(mem) })
+	if err := unix.Mprotect(mem[page:], unix.PROT_NONE); err != nil {
+		t.Fatal(err)
+	}
+	return mem[:page]
 }

@@ -23,6 +23,22 @@
 // not depend on mᵢ, are made on the side (Z6) and added. 21 multiply-adds
 // a step, about as many cycles as the chain through Z0 takes.
 
+// LOADLIMBS loads the forty limbs at base into five registers, eight
+// each; STORELIMBS stores them.
+#define LOADLIMBS(base, r0, r1, r2, r3, r4) \
+	VMOVDQU64 0(base), r0; \
+	VMOVDQU64 64(base), r1; \
+	VMOVDQU64 128(base), r2; \
+	VMOVDQU64 192(base), r3; \
+	VMOVDQU64 256(base), r4
+
+#define STORELIMBS(base) \
+	VMOVDQU64 Z0, 0(base); \
+	VMOVDQU64 Z1, 64(base); \
+	VMOVDQU64 Z2, 128(base); \
+	VMOVDQU64 Z3, 192(base); \
+	VMOVDQU64 Z4, 256(base)
+
 // CARRY carries the limbs in Z0-Z4 (up to 2^61 each) into 52 bits, all
 // at once: each limb keeps its low 52 bits and takes the bits above them
 // of the limb below (a lane up: VALIGNQ $7 of the carries, the one
@@ -74,16 +90,8 @@ TEXT ·amm52(SB), NOSPLIT, $0-40
 	MOVQ $1, AX
 	KMOVW AX, K1
 
-	VMOVDQU64 0(BX), Z16
-	VMOVDQU64 64(BX), Z17
-	VMOVDQU64 128(BX), Z18
-	VMOVDQU64 192(BX), Z19
-	VMOVDQU64 256(BX), Z20
-	VMOVDQU64 0(CX), Z21
-	VMOVDQU64 64(CX), Z22
-	VMOVDQU64 128(CX), Z23
-	VMOVDQU64 192(CX), Z24
-	VMOVDQU64 256(CX), Z25
+	LOADLIMBS(BX, Z16, Z17, Z18, Z19, Z20)
+	LOADLIMBS(CX, Z21, Z22, Z23, Z24, Z25)
 	VPXORQ Z0, Z0, Z0
 	VPXORQ Z1, Z1, Z1
 	VPXORQ Z2, Z2, Z2
@@ -140,11 +148,7 @@ step:
 
 	CARRY
 
-	VMOVDQU64 Z0, 0(DI)
-	VMOVDQU64 Z1, 64(DI)
-	VMOVDQU64 Z2, 128(DI)
-	VMOVDQU64 Z3, 192(DI)
-	VMOVDQU64 Z4, 256(DI)
+	STORELIMBS(DI)
 	VZEROUPPER
 	RET
 
@@ -153,17 +157,9 @@ step:
 // rarely for products to reach them.
 TEXT ·carry52(SB), NOSPLIT, $0-8
 	MOVQ x+0(FP), DI
-	VMOVDQU64 0(DI), Z0
-	VMOVDQU64 64(DI), Z1
-	VMOVDQU64 128(DI), Z2
-	VMOVDQU64 192(DI), Z3
-	VMOVDQU64 256(DI), Z4
+	LOADLIMBS(DI, Z0, Z1, Z2, Z3, Z4)
 	VPXORQ Z28, Z28, Z28
 	CARRY
-	VMOVDQU64 Z0, 0(DI)
-	VMOVDQU64 Z1, 64(DI)
-	VMOVDQU64 Z2, 128(DI)
-	VMOVDQU64 Z3, 192(DI)
-	VMOVDQU64 Z4, 256(DI)
+	STORELIMBS(DI)
 	VZEROUPPER
 	RET
