@@ -25,8 +25,13 @@ func (d *runDots) add(i int) {
 // tokenRun returns the end of the run of tokenChar bytes starting at i,
 // and records the run's dots in d.
 func tokenRun(line []byte, i int, d *runDots) int {
-	if len(line)-i >= 32 {
-		i = tokenRunVector(line, i, d)
+	if haveAVX2 && len(line)-i >= 32 {
+		// The vector loops stop at the run's end, or where fewer than a
+		// block's bytes are left (32): with 32 or more left, i is the
+		// end, which the table loop would only read again.
+		if i = tokenRunVector(line, i, d); len(line)-i >= 32 {
+			return i
+		}
 	}
 	return tokenRunTable(line, i, d)
 }
