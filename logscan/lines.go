@@ -1,5 +1,7 @@
 package logscan
 
+import "fmt"
+
 // Line numbers are counted by the workers, not the reader. Counting is a
 // pass over every byte, and the first pass over a chunk is the one that
 // brings it into a core's cache: done by the reader, it left the worker
@@ -11,6 +13,20 @@ package logscan
 // they do anything that can block (the gate, the database; a chunk held
 // next is numbered before a token is judged), so the wait is for a count
 // already under way.
+
+// A position (an input and a line in it) is one word in a worker's
+// tally (packPos): the line number in the low lineBits bits, the input
+// above. A scan, and a merge of partials, takes at most maxFiles inputs;
+// a scan numbers at most maxLine lines in one (a terabyte of empty
+// lines), and fails past that rather than count wrong.
+const (
+	lineBits = 40
+	maxLine  = 1<<lineBits - 1
+	maxFiles = 1 << (64 - lineBits)
+)
+
+// errTooManyLines is the error of an input with more than maxLine lines.
+var errTooManyLines = fmt.Errorf("an input has more than %d lines, the most one scan numbers", int64(maxLine))
 
 // lineMark is where a chunk's lines end: the line after its last one.
 // line is written before done is closed, and read after.
@@ -75,6 +91,9 @@ func (s *Scanner) tryNumber(c *chunk) bool {
 func (s *Scanner) setFirstLine(c *chunk) {
 	c.firstLine = c.start.line + c.skipped
 	c.end.line = c.firstLine + c.n
+	if c.end.line-1 > maxLine {
+		s.fail(errTooManyLines)
+	}
 	c.numbered = true
 	close(c.end.done)
 	s.lines.Add(c.n)

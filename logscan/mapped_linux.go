@@ -48,8 +48,10 @@ func (s *Scanner) feedMapped(ctx context.Context, name string, f *os.File) (hand
 		}
 	}()
 
-	file := int32(len(s.files))
-	s.files = append(s.files, name)
+	file, err := s.addFile(name)
+	if err != nil {
+		return true, err
+	}
 	lines := newFileLines()
 	skipping := false // in a line longer than a window
 	page := int64(os.Getpagesize())

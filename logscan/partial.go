@@ -289,7 +289,7 @@ func (m *Merger) begin(h *partialHeader) error {
 	} else if diff := metaDiff(&m.st.meta, &h.Meta); diff != "" {
 		return fmt.Errorf("%w: %s", ErrJudgedOtherwise, diff)
 	}
-	if len(m.st.files)+len(h.Files) > 1<<24 {
+	if len(m.st.files)+len(h.Files) > maxFiles {
 		return errors.New("too many files")
 	}
 	m.st.files = append(m.st.files, h.Files...)

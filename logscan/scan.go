@@ -345,6 +345,16 @@ func (s *Scanner) fail(err error) {
 	s.errOnce.Do(func() { s.err = err; s.failed.Store(true) })
 }
 
+// addFile names the next input: its index is the file of the input's
+// positions.
+func (s *Scanner) addFile(name string) (int32, error) {
+	if len(s.files) >= maxFiles {
+		return 0, fmt.Errorf("%s: more than %d inputs in one scan", name, maxFiles)
+	}
+	s.files = append(s.files, name)
+	return int32(len(s.files) - 1), nil
+}
+
 // Feed reads one input to its end. Gzip input is recognised by its magic
 // bytes and decompressed. name labels positions in the report.
 func (s *Scanner) Feed(ctx context.Context, name string, r io.Reader) error {
@@ -354,8 +364,10 @@ func (s *Scanner) Feed(ctx context.Context, name string, r io.Reader) error {
 			return err
 		}
 	}
-	file := int32(len(s.files))
-	s.files = append(s.files, name)
+	file, err := s.addFile(name)
+	if err != nil {
+		return err
+	}
 
 	// A small buffer, enough to sniff gzip's magic bytes: once it is
 	// drained, a read as large as a chunk's goes straight into the chunk

@@ -161,7 +161,7 @@ type pendingUse struct {
 	t     jwtutil.NumericDate
 	timed bool
 	tl    *tally // its slot, found before the batch is tallied (flush)
-	cold  *coldCounts
+	cold  *tallyCold
 }
 
 // queue tallies a use, in the next flush. A candidate that must be
@@ -227,59 +227,86 @@ func (w *worker) observeKey(cand []byte, k tokenKey, at pos, t jwtutil.NumericDa
 
 // observeFound tallies a use whose key's slot in the worker's table is
 // tl (nil: none yet) with its cold counts.
-func (w *worker) observeFound(cand []byte, k tokenKey, tl *tally, cold *coldCounts, at pos, t jwtutil.NumericDate, timed, respelled bool) {
-	var (
-		e     *entry
-		h     *hotCounts
-		c     *coldCounts
-		class jwtutil.Class
-	)
-	if tl != nil {
-		e, h, c, class = tl.e, &tl.hotCounts, cold, jwtutil.Class(tl.class)
-	} else {
+func (w *worker) observeFound(cand []byte, k tokenKey, tl *tally, cold *tallyCold, at pos, t jwtutil.NumericDate, timed, respelled bool) {
+	if tl == nil {
 		w.settleAhead() // the lookup may judge the token
-		var created bool
-		e, created = w.s.lookup(k, cand, len(cand) > jwtutil.MaxTokenSize, w)
+		e, created := w.s.lookup(k, cand, len(cand) > jwtutil.MaxTokenSize, w)
 		if created {
 			// The first sighting is tallied in the entry: a token seen
 			// once (every token, in a flood) costs no slot in a table.
-			h, c = &e.own.hotCounts, &e.own.coldCounts
-		} else {
-			tl, cold := w.local.add(k, e)
-			w.s.held.Add(tallyCost)
-			h, c = &tl.hotCounts, cold
+			w.observeFirst(e, at, t, timed, respelled)
+			return
 		}
-		class = e.info.atClass
+		tl, cold = w.local.add(k, e)
+		w.s.held.Add(tallyCost)
 	}
-	base := class
+	// cold is read only where it is needed: a slot's cold counts are
+	// another cache line, missed, and even the address of one of their
+	// fields reads them (Go's nil check).
+	cc := tl.cc
+	base := jwtutil.Class(cc >> countBits)
+	class := base
 	if timed {
-		class = e.info.classAt(t, w.leeway)
+		class = cold.e.info.classAt(t, w.leeway)
 	}
 	if respelled {
 		class = jwtutil.ClassMalformed // MediaWiki's parser refuses this spelling
 	}
 	// Seen times are the times of the first and last lines (by position).
 	w.totals.Occurrences++
-	h.count++
+	if cc&countMask == countMask {
+		cold.carried += countMask
+		cc &^= countMask
+	}
+	cc++
+	tl.cc = cc
 	if class != base {
-		c.byClass[class]++ // the verdict's own uses are count less these (counts.settled)
+		cold.byClass[class]++ // the verdict's own uses are count less these (counts.settled)
 	}
 	// Uses mostly come in the order of their lines, so a use is mostly a
-	// new last sighting: first (in the cold table) is read only when it is
-	// not. first <= last once there is a use.
-	switch {
-	case h.last.less(at):
-		h.last = at
+	// new last sighting: first (in the cold counts) is read only when it
+	// is not. first <= last once there is a use.
+	switch a := packPos(at); {
+	case tl.last < a:
+		tl.last = a
 		if w.perLine {
-			c.lastT = t // else every time is noTime, as noCounts has it
+			cold.lastT = t // else every time is noTime, as noCold has it
 		}
-		if h.count == 1 {
-			c.first, c.firstT = at, t
+		if cc&countMask == 1 && cold.carried == 0 {
+			cold.first, cold.firstT = at, t
 		}
-	case at.less(c.first):
-		c.first, c.firstT = at, t
+	case at.less(cold.first):
+		cold.first, cold.firstT = at, t
 	}
-	tt := &w.totals
+	w.totals.sighted(class, at, t)
+}
+
+// observeFirst tallies a token's first sighting, in the entry the use
+// made: its first use, so its first and last sighting.
+func (w *worker) observeFirst(e *entry, at pos, t jwtutil.NumericDate, timed, respelled bool) {
+	base := e.info.atClass
+	class := base
+	if timed {
+		class = e.info.classAt(t, w.leeway)
+	}
+	if respelled {
+		class = jwtutil.ClassMalformed
+	}
+	w.totals.Occurrences++
+	o := &e.own
+	o.count, o.last, o.first, o.firstT = 1, at, at, t
+	if w.perLine {
+		o.lastT = t
+	}
+	if class != base {
+		o.byClass[class]++
+	}
+	w.totals.sighted(class, at, t)
+}
+
+// sighted moves the first and last sightings of the verdict class to at
+// where it is earlier or later.
+func (tt *totals) sighted(class jwtutil.Class, at pos, t jwtutil.NumericDate) {
 	if at.less(tt.vFirst[class]) {
 		tt.vFirst[class], tt.vFirstT[class] = at, t
 	}
@@ -288,27 +315,50 @@ func (w *worker) observeFound(cand []byte, k tokenKey, tl *tally, cold *coldCoun
 	}
 }
 
+// A slot packs a use's verdict at Options.At with its count (cc), and
+// its last sighting into one word (packPos), so that two slots fill a
+// cache line. A count past countMask is carried into the cold counts.
+const (
+	countBits = 32 - 3 // the verdict: nClasses fits in the 3 bits above
+	countMask = 1<<countBits - 1
+)
+
+var _ [1<<(32-countBits) - nClasses]struct{} // nClasses <= 8
+
+// packPos is p as one word whose order is pos.less's: the input above
+// the line. A scan reads at most maxFiles inputs and counts at most
+// maxLine lines in each (Feed, setFirstLine).
+func packPos(p pos) uint64 { return uint64(p.file)<<lineBits | uint64(p.line) }
+
+func unpackPos(v uint64) pos { return pos{int32(v >> lineBits), int64(v & maxLine)} }
+
 // tally is a worker's count of one token's uses: a slot of its table.
 // The verdict at Options.At is copied in, so that a use (most uses, in a
 // log where tokens repeat) touches this slot alone, not the entry.
 //
-// A slot is what a use reads and writes (key, verdict, entry, count and
-// last sighting), padded to one cache line; the rest of its counts are
-// in a second table (tallies.cold, at ci). With the two in one slot
-// (three cache lines) the table of 70,000 tokens was 25 MB a worker,
-// which neither the TLB nor the cache held: a use's slot, read ahead by
-// the batch, still cost a quarter of a scan of repeated tokens' tallying.
+// A slot is what a use reads and writes: key, verdict, count and last
+// sighting, 32 bytes, two a cache line (make aligns a table to its
+// pages). The rest of its counts, and its entry, are in a second table
+// (tallies.cold, at ref-1). With the two in one slot (three cache
+// lines) the table of 70,000 tokens was 25 MB a worker, which neither
+// the TLB nor the cache held; with a slot of 64 bytes (its entry and an
+// unpacked count and position), 16 MB a worker at most half full, and
+// the two workers' tables were the L3 cache's 32 MB; at 32 bytes a
+// repeated-token scan took a tenth less wall time (ten rounds in
+// alternating order, median of the pairs' ratios 0.90).
 type tally struct {
-	slot
-	_ [(64 - unsafe.Sizeof(slot{})%64) % 64]byte
+	key  tokenKey
+	last uint64 // the last sighting (packPos)
+	ref  uint32 // 1 + where the cold counts are in tallies.cold; 0: an empty slot
+	cc   uint32 // the verdict at Options.At << countBits | the count, less cold.carried
 }
 
-type slot struct {
-	key   tokenKey
-	class int32  // a jwtutil.Class: four bytes, and ci the other four of its word
-	ci    uint32 // where its cold counts are in tallies.cold (2^32 tallies would be a terabyte)
-	e     *entry // nil: an empty slot
-	hotCounts
+// tallyCold is what a use of a tally reads or writes only now and then
+// (coldCounts), the entry, and the uses carried out of the slot's count.
+type tallyCold struct {
+	e       *entry
+	carried int64
+	coldCounts
 }
 
 // tallies is an open-addressing table of tallies by key, probed
@@ -317,17 +367,17 @@ type slot struct {
 // one cache miss where it cost three or four: the map's group, the
 // tally, the entry (about a quarter of a scan of repeated tokens).
 //
-// The table is at most half full. Each probe past a key's first slot is
-// a cache line of its own: three quarters full (and between three
-// eighths and three quarters as it doubles), a use read 1.57 slots on
-// the log of repeated tokens; at most half, about 1.2, and the tallies'
-// perf samples fell by a sixth. The cold counts are apart, one after
+// The table is at most half full. Each probe past a key's first slot
+// read another cache line when a slot was one: three quarters full (and
+// between three eighths and three quarters as it doubles), a use read
+// 1.57 slots on the log of repeated tokens; at most half, about 1.2, and
+// the tallies' perf samples fell by a sixth. The cold counts are apart, one after
 // another in the order the slots were made: they are not the table's
 // size (twice as many slots) but one a tally, and a table that grows does
 // not move them.
 type tallies struct {
 	slots []tally
-	cold  []coldCounts // the rest of each slot's counts, at its ci
+	cold  []tallyCold // the rest of each slot's counts, at its ref-1
 	n     int
 }
 
@@ -337,39 +387,39 @@ const slotsPerPage = 4096 / int(unsafe.Sizeof(tally{}))
 // tallyCost is what a tally costs the memory budget: between two and four
 // slots (the table is at most half full and grows by doubling) and its
 // cold counts, in a slice that grows by a quarter (append).
-var tallyCost = 3*int64(unsafe.Sizeof(tally{})) + 5*int64(unsafe.Sizeof(coldCounts{}))/4
+var tallyCost = 3*int64(unsafe.Sizeof(tally{})) + 5*int64(unsafe.Sizeof(tallyCold{}))/4
 
-func (t *tallies) find(k *tokenKey) (*tally, *coldCounts) {
+func (t *tallies) find(k *tokenKey) (*tally, *tallyCold) {
 	if t.n == 0 {
 		return nil, nil
 	}
 	mask := len(t.slots) - 1
 	for i := int(binary.LittleEndian.Uint64(k[:8])) & mask; ; i = (i + 1) & mask {
 		s := &t.slots[i]
-		if s.e == nil {
+		if s.ref == 0 {
 			return nil, nil
 		}
 		if s.key == *k {
-			return s, &t.cold[s.ci]
+			return s, &t.cold[s.ref-1]
 		}
 	}
 }
 
 // add makes the slot of a key not in the table.
-func (t *tallies) add(k tokenKey, e *entry) (*tally, *coldCounts) {
+func (t *tallies) add(k tokenKey, e *entry) (*tally, *tallyCold) {
 	if (t.n+1)*2 > len(t.slots) {
 		t.grow()
 	}
 	mask := len(t.slots) - 1
 	i := int(binary.LittleEndian.Uint64(k[:8])) & mask
-	for t.slots[i].e != nil {
+	for t.slots[i].ref != 0 {
 		i = (i + 1) & mask
 	}
 	t.n++
 	s := &t.slots[i]
-	*s = tally{slot: slot{key: k, class: int32(e.info.atClass), e: e, ci: uint32(len(t.cold))}}
-	t.cold = append(t.cold, noCold) // the batch's other pointers into it are found again (flush)
-	return s, &t.cold[s.ci]
+	t.cold = append(t.cold, tallyCold{e: e, coldCounts: noCold}) // the batch's other pointers into it are found again (flush)
+	*s = tally{key: k, cc: uint32(e.info.atClass) << countBits, ref: uint32(len(t.cold))}
+	return s, &t.cold[s.ref-1]
 }
 
 func (t *tallies) grow() {
@@ -381,15 +431,15 @@ func (t *tallies) grow() {
 	// again to copy (two faults and a page clear a page: 2.5 % of a
 	// repeated-token scan in perf, under tallies.add).
 	for i := 0; i < len(t.slots); i += slotsPerPage {
-		t.slots[i].class = 0
+		t.slots[i].cc = 0
 	}
 	mask := len(t.slots) - 1
 	for j := range old {
-		if old[j].e == nil {
+		if old[j].ref == 0 {
 			continue
 		}
 		i := int(binary.LittleEndian.Uint64(old[j].key[:8])) & mask
-		for t.slots[i].e != nil {
+		for t.slots[i].ref != 0 {
 			i = (i + 1) & mask
 		}
 		t.slots[i] = old[j]
@@ -401,9 +451,10 @@ func (t *tallies) grow() {
 // worker's table.
 func (t *tallies) eachPart(part, parts int, fn func(*entry, *counts)) {
 	for i := range t.slots {
-		if s := &t.slots[i]; s.e != nil && int(s.key[len(s.key)-1])%parts == part {
-			c := counts{hotCounts: s.hotCounts, coldCounts: t.cold[s.ci]}
-			fn(s.e, &c)
+		if s := &t.slots[i]; s.ref != 0 && int(s.key[len(s.key)-1])%parts == part {
+			cd := &t.cold[s.ref-1]
+			c := counts{hotCounts: hotCounts{count: cd.carried + int64(s.cc&countMask), last: unpackPos(s.last)}, coldCounts: cd.coldCounts}
+			fn(cd.e, &c)
 		}
 	}
 }
