@@ -109,7 +109,9 @@ report is the one an in-memory scan makes, however many distinct tokens an
 attacker sends. The runs hold keyed digests, counts and verdicts, never a
 token, and are removed however the scan ends, Ctrl-C included. A token seen
 again after a spill is verified again. --show-tokens keeps every token in
-memory, and the scan fails rather than spill them.
+memory, and the scan fails rather than spill them. One scan reads at most
+16,777,216 inputs and numbers at most 1,099,511,627,775 lines in each;
+past either it stops with an error (exit 1).
 
 --output partial writes the scan's state instead of a report, for "mwoauth
 token scan merge": scan parts of a fleet's logs apart (one per host, or
