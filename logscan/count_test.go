@@ -45,7 +45,7 @@ func FuzzCountNL(f *testing.F) {
 	})
 }
 
-// BenchmarkCountNL: a mapped chunk's worth (256 KiB), in the cache.
+// BenchmarkCountNL: a range's worth (256 KiB), in the cache.
 func BenchmarkCountNL(b *testing.B) {
 	data := bytes.Repeat([]byte(strings700()+"\n"), (256<<10)/701)
 	b.SetBytes(int64(len(data)))

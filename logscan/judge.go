@@ -32,15 +32,6 @@ func (s *Scanner) lookup(k tokenKey, cand []byte, oversize bool, w *worker) (*en
 	sh.m[k] = e
 	sh.mu.Unlock()
 	s.unique.Add(1)
-	// cand may lie in a mapped file that shrinks under it: the fault is a
-	// panic (mapped.go), and the workers waiting for this entry must not
-	// wait for ever. Nothing reads cand while the shard is locked.
-	defer func() {
-		if r := recover(); r != nil {
-			e.judged.Done()
-			panic(r)
-		}
-	}()
 	if s.o.KeepTokens && !oversize {
 		e.text = string(cand) // read by the report only, after every Wait
 	}

@@ -2,17 +2,13 @@ package logscan
 
 import "fmt"
 
-// Line numbers are counted by the workers, not the reader. Counting is a
-// pass over every byte, and the first pass over a chunk is the one that
-// brings it into a core's cache: done by the reader, it left the worker
-// to read the chunk from memory a second time (a mapped file is not
-// copied, so nothing else touches it first). A worker counts its chunk's
-// lines as soon as it takes it (the chunk it holds next, while it
-// searches the one before: ahead.go), then waits for the chunk before to
-// say where its lines end. Workers take chunks in order and count before
-// they do anything that can block (the gate, the database; a chunk held
-// next is numbered before a token is judged), so the wait is for a count
-// already under way.
+// Line numbers are counted by the workers, not the reader: counting is a
+// pass over every byte, and a worker's count of the chunk it just read
+// (or took from the reader's buffers) finds the bytes in its cache. A
+// worker counts its chunk's lines as soon as it has it, then waits for the
+// chunk before to say where its lines end. Workers take chunks in order
+// and count before they do anything that can block (the gate, the
+// database), so the wait is for a count already under way.
 
 // A position (an input and a line in it) is one word in a worker's
 // tally (packPos): the line number in the low lineBits bits, the input
@@ -69,21 +65,6 @@ func (s *Scanner) number(c *chunk) {
 	}
 	<-c.start.done
 	s.setFirstLine(c)
-}
-
-// tryNumber is number without the wait: when the chunk before is not
-// numbered yet, it only counts, and reports false.
-func (s *Scanner) tryNumber(c *chunk) bool {
-	if !c.counted {
-		c.n, c.counted = s.countLines(c), true
-	}
-	select {
-	case <-c.start.done:
-		s.setFirstLine(c)
-		return true
-	default:
-		return false
-	}
 }
 
 // setFirstLine sets c's first line once the chunk before it has ended, and

@@ -17,7 +17,6 @@ import (
 	"math"
 	"os"
 	"runtime"
-	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -186,8 +185,8 @@ func (c *counts) add(o *counts) {
 }
 
 type chunk struct {
-	buf  []byte  // the read buffer data is in, or nil
-	win  *window // the mapped window data is in, or nil
+	buf  []byte     // the read buffer data is in, or nil
+	rng  *fileRange // the range a worker reads data from (ranged.go), or nil
 	data []byte
 	file int32
 	// The reader does not count lines (lines.go): start says where the
@@ -208,17 +207,13 @@ type Scanner struct {
 	workers []*worker
 	chunks  chan chunk
 	free    chan []byte
-	windows chan struct{} // a slot per mapped window (mapped.go)
-	// mappedWindows counts the windows mapped (the reader's; for tests).
-	mappedWindows int
-	// numberedAhead counts the chunks numbered while the chunk before
-	// them was searched (ahead.go; for tests).
-	numberedAhead atomic.Int64
-	wg            sync.WaitGroup
-	started       bool
-	made          int // chunk buffers made so far
-	files         []string
-	carry         []byte
+	// ranges counts the file ranges queued (the reader's; for tests).
+	ranges  int
+	wg      sync.WaitGroup
+	started bool
+	made    int // chunk buffers made so far
+	files   []string
+	carry   []byte
 
 	shards [nShards]shard
 	rules  mediawiki.Rules // the MediaWiki version's rules (Options.Verify.MediaWiki)
@@ -300,7 +295,7 @@ func queueLen(o Options) int { return min(8*o.Workers, 64) }
 
 func bufferBytes(o Options) int64 {
 	n := int64(queueLen(o) + o.Workers + 4)
-	return n*2*readTarget + maxWindows*max(mapWindow, 2*MaxLine)
+	return n*2*readTarget + int64(o.Workers)*(rangeSize+rangeAlign+rangeTail+MaxLine+2)
 }
 
 // Progress returns bytes read (decompressed), lines read and distinct tokens so far.
@@ -328,14 +323,12 @@ func (s *Scanner) start(ctx context.Context) {
 	// small input never pays for megabytes of zeroed memory. Enough for a
 	// full queue, one chunk in each worker's hands and a few being filled.
 	s.free = make(chan []byte, q+n+4)
-	s.windows = make(chan struct{}, maxWindows)
 	for i := 0; i < n; i++ {
 		w := newWorker(s)
 		s.workers = append(s.workers, w)
 		s.wg.Add(1)
 		go func() {
 			defer s.wg.Done()
-			debug.SetPanicOnFault(true) // a mapped file that shrinks: processChunk
 			w.run()
 		}()
 	}
@@ -360,7 +353,7 @@ func (s *Scanner) addFile(name string) (int32, error) {
 func (s *Scanner) Feed(ctx context.Context, name string, r io.Reader) error {
 	s.start(ctx)
 	if f, ok := r.(*os.File); ok {
-		if handled, err := s.feedMapped(ctx, name, f); handled {
+		if handled, err := s.feedRanged(ctx, name, f); handled {
 			return err
 		}
 	}
@@ -374,7 +367,7 @@ func (s *Scanner) Feed(ctx context.Context, name string, r io.Reader) error {
 	// (bufio skips its own buffer), so plain input is copied once, by the
 	// kernel. Gzip's decompressor gets a buffer of its own.
 	//
-	// (Large regular files are mapped instead: mapped.go.)
+	// (Large regular files are read by the workers instead: ranged.go.)
 	br := bufio.NewReaderSize(r, 16)
 	var in io.Reader = br
 	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {

@@ -31,15 +31,11 @@ type worker struct {
 	// over a table larger than the cache, the miss was a quarter of a scan.
 	batch [useBatch]pendingUse
 	nb    int
-	sink  byte // what touchPage reads, so that the read is not optimised away
 
 	totals totals // lines with tokens, skipped lines, uses, first and last use by verdict
 
-	// ahead is the chunk this worker takes next, fetched into its cache
-	// while this one is searched (ahead.go); aheadOff is how much of it
-	// has been asked for.
-	ahead    *chunk
-	aheadOff int
+	rbuf   []byte // what the worker reads its ranges into (ranged.go)
+	copied int64  // bytes read into it, for tests
 }
 
 func newWorker(s *Scanner) *worker {
@@ -89,9 +85,6 @@ func (w *worker) process(c chunk) {
 	ln := c.firstLine - 1
 	for len(data) > 0 {
 		ln++
-		if w.ahead != nil {
-			w.fetchAhead()
-		}
 		// The line is found by the extractor's own pass (scanLine), which
 		// looks no further than one byte past the longest line searched.
 		var n int
@@ -229,7 +222,6 @@ func (w *worker) observeKey(cand []byte, k tokenKey, at pos, t jwtutil.NumericDa
 // tl (nil: none yet) with its cold counts.
 func (w *worker) observeFound(cand []byte, k tokenKey, tl *tally, cold *tallyCold, at pos, t jwtutil.NumericDate, timed, respelled bool) {
 	if tl == nil {
-		w.settleAhead() // the lookup may judge the token
 		e, created := w.s.lookup(k, cand, len(cand) > jwtutil.MaxTokenSize, w)
 		if created {
 			// The first sighting is tallied in the entry: a token seen

@@ -93,12 +93,12 @@ digits of sha256(token) (of HMAC-SHA256 under the key, with --id-key-file).
 Lines with a NUL byte or invalid UTF-8 (binary junk) and lines over 1 MiB are
 counted and skipped. On a terminal a progress line is shown on stderr.
 
-A log file of 1 MiB or more is read where it lies in the page cache, mapped
-a few MiB at a time, rather than copied. If such a file shrinks while it is
-scanned (logrotate's copytruncate rotating the live log), the scan stops
-with an error (exit 1) rather than report part of it: scan the rotated copy,
-or pipe the log in (cat access.log | mwoauth token scan -), which reads as
-far as the file goes.
+A log file of 1 MiB or more is read by the scan's workers, each a range of
+it at a time. If such a file shrinks while it is scanned (logrotate's
+copytruncate rotating the live log), the scan stops with an error (exit 1)
+rather than report part of it: scan the rotated copy, or pipe the log in
+(cat access.log | mwoauth token scan -), which reads as far as the file
+goes. A file that grows is read as far as it has grown.
 
 Memory grows with the number of distinct tokens, not with the size of the
 logs, and is bounded by --memory-limit (setting memory-limit; default a
