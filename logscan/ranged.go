@@ -58,8 +58,12 @@ const (
 	rangeAlign = 4096
 )
 
-// rangeHook, when set (by tests), is called after each range is queued.
-var rangeHook func()
+// rangeHook, when set (by tests), is called after each range is queued;
+// fillHook, when set, is called by a worker about to read a range.
+var (
+	rangeHook func()
+	fillHook  func()
+)
 
 // fileRange is a chunk's part of a file: the lines that start in [off, end).
 type fileRange struct {

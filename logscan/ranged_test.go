@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -245,12 +246,26 @@ func TestRangedTruncatedUnderTheReader(t *testing.T) {
 }
 
 // TestRangedTruncatedUnderAWorker: the truncation comes after a range is
-// queued; the reader waits until the scan has failed, which only the
-// worker whose read came short can have made it.
+// queued, just before the worker reads it. The reader waits in its hook
+// until the scan has failed, so only that worker's short read can have
+// failed it (the reader would see the truncation only after the hook).
 func TestRangedTruncatedUnderAWorker(t *testing.T) {
 	var workerFailed atomic.Bool
+	truncates := make(chan func(), 1)
+	var once sync.Once
+	fillHook = func() {
+		once.Do(func() {
+			select {
+			case truncate := <-truncates:
+				truncate()
+			case <-time.After(10 * time.Second):
+				t.Error("the reader queued no range")
+			}
+		})
+	}
+	t.Cleanup(func() { fillHook = nil })
 	truncatedScan(t, 1, func(s *Scanner, truncate func()) bool {
-		truncate()
+		truncates <- truncate
 		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
 			if s.failed.Load() {
 				workerFailed.Store(true)

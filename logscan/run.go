@@ -21,6 +21,9 @@ func (w *worker) run() {
 		runtime.Gosched()
 		if c.rng != nil {
 			if !s.failed.Load() && !s.aborted.Load() {
+				if fillHook != nil {
+					fillHook()
+				}
 				w.fill(&c)
 			}
 			c.rng.read.Done()
